@@ -1,0 +1,1 @@
+"""Digitalcockpit: KPI monitoring for a city's digitalisation strategy (domain package, no Streamlit)."""

@@ -1,0 +1,173 @@
+"""`python -m kpi bench`: timings of our paths next to the bare DuckDB equivalent, in one run.
+
+Figures are medians over several runs because the machines are shared and noisy; the ratio
+(ours / DuckDB's own) is the number to watch.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import statistics
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from kpi.model import (
+    ActionField,
+    Catalog,
+    Direction,
+    Frequency,
+    Goal,
+    Kpi,
+    Strategy,
+    Target,
+    Theme,
+    Unit,
+)
+from kpi.store import Store
+
+STRESS_YEARS = 20
+
+
+def stress_catalog(kpis: int) -> Catalog:
+    themes = (Theme("EG", "E-Government"), Theme("SC", "Smart City"))
+    fields = tuple(ActionField(f"HF-{i:02d}", f"Handlungsfeld {i}", themes[i % 2].id) for i in range(10))
+    goals = tuple(Goal(f"Z-{i:02d}", f"Ziel {i}", fields[i % 10].id) for i in range(50))
+    units = tuple(Unit(f"U{i}", f"Einheit {i}") for i in range(10))
+    items = []
+    for i in range(kpis):
+        goal = goals[i % 50]
+        field = next(f for f in fields if f.id == goal.action_field_id)
+        items.append(Kpi(
+            id=f"ST-{i:04d}", name=f"Stress-Kennzahl {i}", unit="Anzahl",
+            direction=Direction.LOWER if i % 4 == 0 else Direction.HIGHER, frequency=Frequency.MONTHLY,
+            baseline_period=date(2005, 12, 31), baseline_value=1000.0,
+            targets=(Target(date(2030, 12, 31), 400.0 if i % 4 == 0 else 3000.0),),
+            range_min=0, range_max=1e7, responsible=units[i % 10].id, goal_id=goal.id,
+            action_field_id=field.id, theme_id=field.theme_id))
+    strategy = Strategy("stress", "Stresstest", "Stress-Strategie", date(2021, 1, 1), "Stress", ())
+    return Catalog(strategy, units, themes, fields, goals, tuple(items), ())
+
+
+def build_stress_store(path: Path, kpis: int) -> Store:
+    store = Store(f"duckdb:///{path}")
+    store.save_catalog(stress_catalog(kpis))
+    with store.duck() as con:
+        con.execute(
+            """INSERT INTO upload (id, kind, file_name, created_at, n_new, n_changed, n_unchanged, state)
+               VALUES (nextval('upload_id_seq'), 'seed', 'stress', now(), ?, 0, 0, 'committed')""",
+            [kpis * STRESS_YEARS * 12])
+        con.execute(
+            f"""INSERT INTO measurement
+                SELECT 'ST-' || lpad(CAST(k AS VARCHAR), 4, '0'), last_day(make_date(2006 + m // 12, m % 12 + 1, 1)),
+                       round(1000 + m * (CASE WHEN k % 4 = 0 THEN -2 ELSE 7 END) + (hash(k, m) % 50), 1),
+                       NULL, 'stress', 1, TIMESTAMP '2026-01-01', 'bench'
+                FROM range({kpis}) t(k), range({STRESS_YEARS * 12}) s(m)""")
+    return store
+
+
+def write_german_csv(path: Path, rows: int, kpis: int) -> None:
+    """kpi_id;period;value in German Excel style: `09/2024`, `1.234,5`, with German headers."""
+    months = max(rows // kpis, 1)
+    first = (2025 * 12 + 11) - months + 1  # the file ends with 12/2025 and overlaps the stress history
+    con = duckdb.connect()
+    con.execute(
+        f"""COPY (
+              SELECT 'ST-' || lpad(CAST(k AS VARCHAR), 4, '0') AS Kennzahl,
+                     lpad(CAST(((({first} + m) % 12) + 1) AS VARCHAR), 2, '0') || '/' || CAST(({first} + m) // 12 AS VARCHAR) AS Zeitraum,
+                     translate(format('{{:,.1f}}', 1000 + m * 3.5 + (hash(k, m) % 500) / 10), ',.', '.,') AS Wert
+              FROM range({kpis}) t(k), range({months}) s(m) LIMIT {rows})
+            TO '{path}' (FORMAT csv, DELIMITER ';', HEADER true)""")
+    con.close()
+
+
+NATIVE_INGEST = """
+    INSERT INTO measurement
+    SELECT Kennzahl, last_day(CAST(strptime('01/' || Zeitraum, '%d/%m/%Y') AS DATE)),
+           CAST(replace(replace(Wert, '.', ''), ',', '.') AS DOUBLE), NULL, NULL, 0, now(), 'native'
+    FROM read_csv(?, delim = ';', header = true, all_varchar = true)
+"""
+
+CURRENT_VALUES_SQL = """
+    SELECT kpi_id, period, value FROM measurement
+    QUALIFY row_number() OVER (PARTITION BY kpi_id, period ORDER BY recorded_at DESC, upload_id DESC) = 1
+"""
+
+
+def _median(samples: list[float]) -> float:
+    return round(statistics.median(samples), 4)
+
+
+def bench_ingest(work: Path, base: Path, csv_path: Path, runs: int) -> dict:
+    from kpi.ingest import import_file
+
+    ours, native, counts = [], [], None
+    for i in range(runs):
+        copy = work / f"ours_{i}.duckdb"
+        shutil.copy(base, copy)
+        start = time.perf_counter()
+        result = import_file(Store(f"duckdb:///{copy}"), csv_path, user="bench")
+        ours.append(time.perf_counter() - start)
+        if not result.committed:
+            raise RuntimeError(f"bench import failed: {result.problems[:3]}")
+        counts = dict(new=result.new, changed=result.changed, unchanged=result.unchanged)
+        copy.unlink()
+        copy = work / f"native_{i}.duckdb"
+        shutil.copy(base, copy)
+        start = time.perf_counter()
+        con = duckdb.connect(str(copy))
+        con.execute("BEGIN")
+        con.execute(NATIVE_INGEST, [str(csv_path)])
+        con.execute("COMMIT")
+        con.close()
+        native.append(time.perf_counter() - start)
+        copy.unlink()
+    return {"rows": result.rows, **counts, "seconds": _median(ours), "duckdb_native_seconds": _median(native),
+            "ratio_vs_duckdb": round(statistics.median(ours) / statistics.median(native), 2),
+            "runs": runs, "samples": [round(s, 3) for s in ours], "native_samples": [round(s, 3) for s in native]}
+
+
+def bench_status(store: Store, runs: int) -> dict:
+    from kpi.views import snapshot
+
+    ours, bare, kpis = [], [], 0
+    for _ in range(runs):
+        start = time.perf_counter()
+        snap = snapshot(store)
+        ours.append(time.perf_counter() - start)
+        kpis = len(snap.statuses)
+        start = time.perf_counter()
+        con = duckdb.connect(store.path)
+        con.execute(CURRENT_VALUES_SQL).df()
+        con.close()
+        bare.append(time.perf_counter() - start)
+    return {"kpis": kpis, "seconds": _median(ours), "bare_sql_seconds": _median(bare),
+            "ratio_vs_sql": round(statistics.median(ours) / statistics.median(bare), 2), "runs": runs}
+
+
+def run_bench(runs: int = 3, rows: int = 1_000_000, kpis: int = 2000, pages: bool = True) -> dict:
+    results: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                                 "duckdb": duckdb.__version__, "load_avg": os.getloadavg()}}
+    with tempfile.TemporaryDirectory(prefix="kpi-bench-") as tmp:
+        work = Path(tmp)
+        base = work / "stress.duckdb"
+        start = time.perf_counter()
+        store = build_stress_store(base, kpis)
+        results["stress_store"] = {"kpis": kpis, "measurements": store.measurement_count(),
+                                   "build_seconds": round(time.perf_counter() - start, 2)}
+        csv_path = work / "messwerte.csv"
+        write_german_csv(csv_path, rows, kpis)
+        results["csv"] = {"rows": rows, "bytes": csv_path.stat().st_size}
+        results["ingest"] = bench_ingest(work, base, csv_path, runs)
+        results["status"] = bench_status(store, runs)
+        if pages:
+            from kpi.bench_pages import bench_pages
+
+            results["pages"] = bench_pages(store, runs)
+    results["machine"]["load_avg_after"] = os.getloadavg()
+    return results

@@ -1,0 +1,170 @@
+"""`python -m kpi …`: the command line over the same core the app uses (the IT office scripts it)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from kpi.catalog import DEFAULT_CATALOG, CatalogError
+from kpi.periods import PeriodError, parse_timestamp
+from kpi.store import Store, StoreLockedError
+
+EXPORT_COLUMNS = ["kpi_id", "period", "value", "comment", "source", "recorded_at"]
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, float) and value != value:
+        return None
+    return str(value)
+
+
+def _as_of(args: argparse.Namespace) -> datetime | None:
+    return parse_timestamp(args.as_of) if getattr(args, "as_of", None) else None
+
+
+def cmd_seed(args: argparse.Namespace, store: Store) -> int:
+    from kpi.seed import seed
+
+    report = seed(store, Path(args.catalog))
+    print(report)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, store: Store) -> int:
+    from kpi.ingest import import_file
+
+    if not store.is_initialised():
+        print("Fehler: die Datenbank enthält noch keinen Strategiekatalog; zuerst `python -m kpi seed`.",
+              file=sys.stderr)
+        return 1
+    result = import_file(store, Path(args.file), dry_run=args.dry_run, user=args.user)
+    for problem in result.problems:
+        print(f"FEHLER {problem}", file=sys.stderr)
+    if result.problem_count > len(result.problems):
+        print(f"… und {result.problem_count - len(result.problems)} weitere Fehler", file=sys.stderr)
+    for warning in result.warnings:
+        print(f"HINWEIS {warning}", file=sys.stderr)
+    print(result.summary())
+    if result.problems:
+        print("Nichts wurde geschrieben.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, store: Store) -> int:
+    from kpi.exports import neutralise_formulas
+
+    frame = store.current_values(_as_of(args))[EXPORT_COLUMNS] if store.is_initialised() else \
+        pd.DataFrame(columns=EXPORT_COLUMNS)
+    frame = neutralise_formulas(frame)
+    out = open(args.out, "w", encoding="utf-8", newline="") if args.out else sys.stdout
+    try:
+        if args.format == "json":
+            json.dump(frame.to_dict(orient="records"), out, default=_json_default, ensure_ascii=False, indent=1)
+            out.write("\n")
+        else:
+            frame.assign(period=frame["period"].map(_json_default),
+                         recorded_at=frame["recorded_at"].map(_json_default)).to_csv(out, index=False)
+    finally:
+        if args.out:
+            out.close()
+    return 0
+
+
+def cmd_status(args: argparse.Namespace, store: Store) -> int:
+    from kpi.views import snapshot, status_frame
+
+    snap = snapshot(store, _as_of(args))
+    if snap is None:
+        print("Die Datenbank enthält noch keinen Strategiekatalog; zuerst `python -m kpi seed`.", file=sys.stderr)
+        return 1
+    frame = status_frame(snap)
+    if args.format == "json":
+        records = [{k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
+                   for r in frame.to_dict(orient="records")]
+        json.dump(records, sys.stdout, default=_json_default, ensure_ascii=False, indent=1)
+        print()
+        return 0
+    from kpi.i18n import fmt_number, status_label
+
+    shown = frame[["kpi_id", "status", "stale", "latest_period", "latest_value", "target", "forecast_value", "name"]]
+    lines = []
+    for r in shown.itertuples():
+        lines.append(f"{r.kpi_id:<8} {status_label(r.status, 'de'):<16} {'veraltet' if r.stale else '':<9} "
+                     f"{r.latest_period.strftime('%d.%m.%Y') if r.latest_period else '–':<11} "
+                     f"{fmt_number(r.latest_value):>10} → {fmt_number(r.target):>10}  "
+                     f"Prognose {fmt_number(r.forecast_value):>10}  {r.name[:50]}")
+    print(f"Stand: {(snap.as_of or datetime.now()).strftime('%d.%m.%Y %H:%M')} — {snap.catalog.strategy.title}")
+    print("\n".join(lines))
+    counts = frame["status"].value_counts()
+    print("Summe: " + ", ".join(f"{status_label(s, 'de')} {n}" for s, n in counts.items())
+          + f", veraltet {int(frame['stale'].sum())}")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace, store: Store) -> int:
+    from kpi.bench import run_bench
+
+    results = run_bench(runs=args.runs, rows=args.rows, kpis=args.kpis, pages=not args.no_pages)
+    print(json.dumps(results, indent=1, default=_json_default) if args.json else _bench_text(results))
+    return 0
+
+
+def _bench_text(results: dict) -> str:
+    return json.dumps(results, indent=1, default=_json_default)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m kpi", description="Digitalcockpit: KPI-Monitoring (Kommandozeile)")
+    parser.add_argument("--db", help="SQLAlchemy-URL der Datenbank (Standard: KPI_DB_URL oder data/kpi.duckdb)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("seed", help="Strategiekatalog und Demo-Messwerte laden (idempotent)")
+    p.add_argument("--catalog", default=str(DEFAULT_CATALOG))
+    p.set_defaults(func=cmd_seed)
+
+    p = sub.add_parser("import", help="Messwerte aus CSV/XLSX importieren")
+    p.add_argument("file")
+    p.add_argument("--dry-run", action="store_true", help="nur prüfen und zählen, nichts schreiben")
+    p.add_argument("--user", default="cli", help="wer importiert (für das Protokoll)")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("export", help="aktuelle (oder Stand-)Werte ausgeben")
+    p.add_argument("--format", choices=["csv", "json"], default="csv")
+    p.add_argument("--as-of", help="Stand (ISO-Zeitpunkt), z. B. 2025-12-31T23:59")
+    p.add_argument("--out", help="Datei statt Standardausgabe")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("status", help="Status jeder Kennzahl")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.add_argument("--as-of", help="Stand (ISO-Zeitpunkt)")
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("bench", help="Messungen: Import und Status gegen DuckDB direkt")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--rows", type=int, default=1_000_000)
+    p.add_argument("--kpis", type=int, default=2000)
+    p.add_argument("--no-pages", action="store_true", help="ohne Seiten- und Browser-Messungen")
+    p.set_defaults(func=cmd_bench)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        store = Store(args.db)
+        return args.func(args, store)
+    except StoreLockedError as exc:
+        print(f"Fehler: {exc}", file=sys.stderr)
+        return 3
+    except (CatalogError, PeriodError, OSError) as exc:
+        print(f"Fehler: {exc}", file=sys.stderr)
+        return 1

@@ -1,0 +1,125 @@
+"""UI texts and the one formatter for numbers and dates (Babel), per language: pages, charts,
+reports and the command line all format through here."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
+
+LANGS = ("de", "en")
+LOCALES = {"de": "de_DE", "en": "en_GB"}
+
+# Okabe–Ito, colour-blind safe; status is never shown by colour alone (icon + word go with it).
+STATUS_STYLE = {
+    "achieved": {"color": "#0072B2", "icon": "★", "de": "erreicht", "en": "achieved"},
+    "on_track": {"color": "#009E73", "icon": "✔", "de": "im Plan", "en": "on track"},
+    "at_risk": {"color": "#E69F00", "icon": "▲", "de": "gefährdet", "en": "at risk"},
+    "off_track": {"color": "#D55E00", "icon": "✖", "de": "nicht im Plan", "en": "off track"},
+    "no_data": {"color": "#999999", "icon": "○", "de": "keine Daten", "en": "no data"},
+}
+STALE_STYLE = {"icon": "⏱", "de": "veraltet", "en": "stale"}
+MEASURE_STATES = {
+    "geplant": {"de": "geplant", "en": "planned"},
+    "in_umsetzung": {"de": "in Umsetzung", "en": "in progress"},
+    "abgeschlossen": {"de": "abgeschlossen", "en": "completed"},
+    "pausiert": {"de": "pausiert", "en": "paused"},
+    "verzoegert": {"de": "verzögert", "en": "delayed"},
+}
+FREQUENCIES = {
+    "yearly": {"de": "jährlich", "en": "yearly"},
+    "quarterly": {"de": "quartalsweise", "en": "quarterly"},
+    "monthly": {"de": "monatlich", "en": "monthly"},
+}
+DIRECTIONS = {"higher": {"de": "höher ist besser", "en": "higher is better"},
+              "lower": {"de": "niedriger ist besser", "en": "lower is better"}}
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def fmt_number(value: float | int | None, lang: str = "de", decimals: int | None = None) -> str:
+    """`1.234,5` in German, `1,234.5` in English; up to 2 decimals unless told, `–` for nothing."""
+    if _missing(value):
+        return "–"
+    if decimals is None:
+        decimals = 0 if float(value).is_integer() else (1 if abs(value) >= 100 else 2)
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    if decimals and decimals > 0 and not float(value).is_integer():
+        pattern = "#,##0." + "#" * decimals
+    return format_decimal(value, format=pattern, locale=LOCALES[lang])
+
+
+def fmt_value(value: float | None, unit: str, lang: str = "de") -> str:
+    if _missing(value):
+        return "–"
+    number = fmt_number(value, lang)
+    return f"{number} %" if unit == "%" else f"{number} {unit}" if unit and unit != "Anzahl" else number
+
+
+def fmt_percent(ratio: float | None, lang: str = "de") -> str:
+    if _missing(ratio):
+        return "–"
+    return f"{format_decimal(round(ratio * 100), format='#,##0', locale=LOCALES[lang])} %"
+
+
+def fmt_date(value: date | datetime | None, lang: str = "de") -> str:
+    """`31.12.2025` in German, `31/12/2025` in English."""
+    if _missing(value) or value is None:
+        return "–"
+    if isinstance(value, datetime):
+        value = value.date()
+    return format_date(value, format="dd.MM.yyyy" if lang == "de" else "dd/MM/yyyy", locale=LOCALES[lang])
+
+
+def fmt_datetime(value: datetime | None, lang: str = "de") -> str:
+    if value is None:
+        return "–"
+    return format_datetime(value, format="dd.MM.yyyy HH:mm" if lang == "de" else "dd/MM/yyyy HH:mm",
+                           locale=LOCALES[lang])
+
+
+def fmt_period(value: date | None, frequency: str, lang: str = "de") -> str:
+    """A period end shown as the period people name: `2025`, `Q3 2025`, `09/2025`."""
+    if value is None:
+        return "–"
+    if frequency == "yearly":
+        return str(value.year)
+    if frequency == "quarterly":
+        return f"Q{(value.month - 1) // 3 + 1} {value.year}"
+    return f"{value.month:02d}/{value.year}"
+
+
+def status_label(status: str, lang: str = "de", icon: bool = True) -> str:
+    style = STATUS_STYLE[status]
+    return f"{style['icon']} {style[lang]}" if icon else style[lang]
+
+
+def status_color(status: str) -> str:
+    return STATUS_STYLE[status]["color"]
+
+
+def stale_label(lang: str = "de") -> str:
+    return f"{STALE_STYLE['icon']} {STALE_STYLE[lang]}"
+
+
+def measure_state_label(state: str, lang: str = "de") -> str:
+    return MEASURE_STATES.get(state, {"de": state, "en": state})[lang]
+
+
+TEXTS: dict[str, dict[str, str]] = {}
+
+
+def register(texts: dict[str, tuple[str, str]]) -> None:
+    """Pages register their texts as key -> (German, English)."""
+    for key, (de, en) in texts.items():
+        TEXTS[key] = {"de": de, "en": en}
+
+
+def t(key: str, lang: str = "de", **values: object) -> str:
+    entry = TEXTS.get(key)
+    text = entry[lang] if entry else key
+    return text.format(**values) if values else text

@@ -1,0 +1,174 @@
+"""Domain types shared by every layer: the strategy hierarchy, KPIs, periods and status values."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+
+
+class Direction(str, Enum):
+    HIGHER = "higher"
+    LOWER = "lower"
+
+
+class Frequency(str, Enum):
+    YEARLY = "yearly"
+    QUARTERLY = "quarterly"
+    MONTHLY = "monthly"
+
+    @property
+    def months(self) -> int:
+        return {"yearly": 12, "quarterly": 3, "monthly": 1}[self.value]
+
+    @property
+    def default_grace_days(self) -> int:
+        """How long after a period is due its value may still arrive before the KPI counts as stale."""
+        return {"yearly": 120, "quarterly": 60, "monthly": 30}[self.value]
+
+
+class Status(str, Enum):
+    ACHIEVED = "achieved"
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    OFF_TRACK = "off_track"
+    NO_DATA = "no_data"
+
+
+class MeasureState(str, Enum):
+    PLANNED = "geplant"
+    IN_PROGRESS = "in_umsetzung"
+    DONE = "abgeschlossen"
+    PAUSED = "pausiert"
+    DELAYED = "verzoegert"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Progress ratios from which a KPI counts as on track / at risk (below: off track)."""
+
+    on_track: float = 0.95
+    at_risk: float = 0.80
+
+
+@dataclass(frozen=True)
+class Target:
+    period: date
+    value: float
+
+
+@dataclass(frozen=True)
+class Kpi:
+    id: str
+    name: str
+    unit: str
+    direction: Direction
+    frequency: Frequency
+    baseline_period: date
+    baseline_value: float
+    targets: tuple[Target, ...]
+    definition: str = ""
+    range_min: float | None = None
+    range_max: float | None = None
+    responsible: str = ""
+    source: str = ""
+    goal_id: str = ""
+    action_field_id: str = ""
+    theme_id: str = ""
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    grace_days: int | None = None
+    real_data: bool = False
+
+    @property
+    def final_target(self) -> Target:
+        return self.targets[-1]
+
+    @property
+    def effective_grace_days(self) -> int:
+        return self.grace_days if self.grace_days is not None else self.frequency.default_grace_days
+
+
+@dataclass(frozen=True)
+class Goal:
+    id: str
+    name: str
+    action_field_id: str
+
+
+@dataclass(frozen=True)
+class ActionField:
+    id: str
+    name: str
+    theme_id: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Theme:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Measure:
+    id: str
+    title: str
+    action_field_id: str
+    responsible: str
+    start: date
+    planned_end: date
+    state: MeasureState
+    progress: float
+    kpi_ids: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Strategy:
+    id: str
+    city: str
+    title: str
+    adopted: date
+    mission: str
+    principles: tuple[str, ...]
+    illustrative: bool = True
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Catalog:
+    strategy: Strategy
+    units: tuple[Unit, ...]
+    themes: tuple[Theme, ...]
+    action_fields: tuple[ActionField, ...]
+    goals: tuple[Goal, ...]
+    kpis: tuple[Kpi, ...]
+    measures: tuple[Measure, ...]
+
+    def kpi(self, kpi_id: str) -> Kpi:
+        return {k.id: k for k in self.kpis}[kpi_id]
+
+
+def period_end(year: int, month: int) -> date:
+    """Last day of the given month."""
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def snap_to_period_end(day: date, frequency: Frequency) -> date:
+    """End date of the period (of the given frequency) that contains `day`."""
+    months = frequency.months
+    last_month = ((day.month - 1) // months + 1) * months
+    return period_end(day.year, last_month)
+
+
+def add_periods(day: date, frequency: Frequency, count: int) -> date:
+    """The period end `count` periods after the period ending on `day`."""
+    index = day.year * 12 + day.month - 1 + count * frequency.months
+    return period_end(index // 12, index % 12 + 1)

@@ -1,0 +1,74 @@
+"""Reading the period notations people write (`2024`, `2024-Q3`, `Q3/2024`, `09/2024`, `31.12.2024`, …).
+
+The same forms are recognised in SQL by `kpi.ingest` for bulk files; this module serves
+the catalog, the command line and single values typed in the UI.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from kpi.model import Frequency, period_end, snap_to_period_end
+
+_YEAR = re.compile(r"^(?:(?:Berichtsjahr|Jahr)\s+)?(\d{4})$", re.IGNORECASE)
+_QUARTER = (
+    re.compile(r"^(?P<y>\d{4})\s*-?\s*Q(?P<q>[1-4])$", re.IGNORECASE),
+    re.compile(r"^Q(?P<q>[1-4])\s*[/ ]\s*(?P<y>\d{4})$", re.IGNORECASE),
+    re.compile(r"^(?P<q>[1-4])\.\s*Quartal\s+(?P<y>\d{4})$", re.IGNORECASE),
+)
+_MONTH = (
+    re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})$"),
+    re.compile(r"^(?P<m>\d{1,2})/(?P<y>\d{4})$"),
+)
+_GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+class PeriodError(ValueError):
+    pass
+
+
+def parse_period(text: str | int | date, frequency: Frequency | None = None) -> tuple[date, Frequency | None]:
+    """Return (period end date, granularity written). A plain date has no granularity of its own:
+    it is snapped to the end of the `frequency` period that contains it, when one is given."""
+    if isinstance(text, datetime):
+        text = text.date()
+    if isinstance(text, date):
+        return (snap_to_period_end(text, frequency) if frequency else text), None
+    raw = str(text).strip()
+    if m := _YEAR.match(raw):
+        return date(int(m.group(1)), 12, 31), Frequency.YEARLY
+    for pattern in _QUARTER:
+        if m := pattern.match(raw):
+            return period_end(int(m["y"]), int(m["q"]) * 3), Frequency.QUARTERLY
+    for pattern in _MONTH:
+        if (m := pattern.match(raw)) and 1 <= int(m["m"]) <= 12:
+            return period_end(int(m["y"]), int(m["m"])), Frequency.MONTHLY
+    day = None
+    try:
+        if m := _GERMAN_DATE.match(raw):
+            day = date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        elif m := _ISO_DATE.match(raw):
+            day = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError as exc:
+        raise PeriodError(f"'{raw}' ist kein gültiges Datum") from exc
+    if day is None:
+        raise PeriodError(
+            f"Zeitraum '{raw}' nicht lesbar (erwartet z. B. 2024, 2024-Q3, Q3/2024, 2024-09, 09/2024 oder 31.12.2024)"
+        )
+    return (snap_to_period_end(day, frequency) if frequency else day), None
+
+
+def parse_timestamp(text: str) -> datetime:
+    """An as-of moment: ISO timestamp or date (a date means the end of that day), or a German date."""
+    raw = text.strip()
+    if m := _GERMAN_DATE.match(raw):
+        raw = f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}"
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError as exc:
+        raise PeriodError(f"Zeitpunkt '{text}' nicht lesbar (erwartet z. B. 2025-12-31 oder 2025-12-31T18:00)") from exc
+    if len(raw) == 10:
+        moment = moment.replace(hour=23, minute=59, second=59, microsecond=999999)
+    return moment.replace(tzinfo=None)

@@ -1,0 +1,476 @@
+"""The one door to the database: engine, tables and the queries every other layer uses.
+
+Measurements and measure updates are append-only revisions: nothing is updated in place or
+deleted. "Current" is the newest revision per (KPI, period); "as of D" the newest recorded on or
+before D. A revision with value NULL retracts a value (written by undo).
+
+The store never keeps the DuckDB file open between operations (NullPool, short connections),
+so that the command-line import works while the dashboard runs; opening retries for a bounded
+time while another process holds the write lock.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.pool import NullPool
+
+from kpi.model import (
+    ActionField,
+    Catalog,
+    Direction,
+    Frequency,
+    Goal,
+    Kpi,
+    Measure,
+    MeasureState,
+    Strategy,
+    Target,
+    Theme,
+    Thresholds,
+    Unit,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL = f"duckdb:///{ROOT / 'data' / 'kpi.duckdb'}"
+LOCK_TIMEOUT_SECONDS = float(os.environ.get("KPI_LOCK_TIMEOUT", "20"))
+
+metadata = sa.MetaData()
+upload_seq = sa.Sequence("upload_id_seq", metadata=metadata)
+
+strategy_t = sa.Table(
+    "strategy", metadata,
+    sa.Column("id", sa.String, primary_key=True),
+    sa.Column("city", sa.String, nullable=False),
+    sa.Column("title", sa.String, nullable=False),
+    sa.Column("adopted", sa.Date),
+    sa.Column("mission", sa.String),
+    sa.Column("principles", sa.String),  # JSON list
+    sa.Column("illustrative", sa.Boolean),
+    sa.Column("note", sa.String),
+    sa.Column("loaded_at", sa.DateTime),
+)
+unit_t = sa.Table(
+    "org_unit", metadata,
+    sa.Column("id", sa.String, primary_key=True),
+    sa.Column("strategy_id", sa.String, nullable=False),
+    sa.Column("name", sa.String, nullable=False),
+)
+theme_t = sa.Table(
+    "theme", metadata,
+    sa.Column("id", sa.String, primary_key=True),
+    sa.Column("strategy_id", sa.String, nullable=False),
+    sa.Column("name", sa.String, nullable=False),
+    sa.Column("position", sa.Integer),
+)
+action_field_t = sa.Table(
+    "action_field", metadata,
+    sa.Column("id", sa.String, primary_key=True),
+    sa.Column("theme_id", sa.String, nullable=False),
+    sa.Column("name", sa.String, nullable=False),
+    sa.Column("description", sa.String),
+    sa.Column("position", sa.Integer),
+)
+goal_t = sa.Table(
+    "goal", metadata,
+    sa.Column("id", sa.String, primary_key=True),
+    sa.Column("action_field_id", sa.String, nullable=False),
+    sa.Column("name", sa.String, nullable=False),
+    sa.Column("position", sa.Integer),
+)
+kpi_t = sa.Table(
+    "kpi", metadata,
+    sa.Column("id", sa.String, primary_key=True),
+    sa.Column("strategy_id", sa.String, nullable=False),
+    sa.Column("goal_id", sa.String),
+    sa.Column("action_field_id", sa.String),
+    sa.Column("theme_id", sa.String),
+    sa.Column("name", sa.String, nullable=False),
+    sa.Column("definition", sa.String),
+    sa.Column("unit", sa.String),
+    sa.Column("direction", sa.String),
+    sa.Column("frequency", sa.String),
+    sa.Column("baseline_period", sa.Date),
+    sa.Column("baseline_value", sa.Double),
+    sa.Column("range_min", sa.Double),
+    sa.Column("range_max", sa.Double),
+    sa.Column("responsible", sa.String),
+    sa.Column("source", sa.String),
+    sa.Column("on_track", sa.Double),
+    sa.Column("at_risk", sa.Double),
+    sa.Column("grace_days", sa.Integer),
+    sa.Column("real_data", sa.Boolean),
+    sa.Column("position", sa.Integer),
+)
+target_t = sa.Table(
+    "kpi_target", metadata,
+    sa.Column("kpi_id", sa.String, primary_key=True),
+    sa.Column("period", sa.Date, primary_key=True),
+    sa.Column("value", sa.Double, nullable=False),
+)
+measure_t = sa.Table(
+    "measure", metadata,
+    sa.Column("id", sa.String, primary_key=True),
+    sa.Column("strategy_id", sa.String, nullable=False),
+    sa.Column("title", sa.String, nullable=False),
+    sa.Column("action_field_id", sa.String),
+    sa.Column("responsible", sa.String),
+    sa.Column("start", sa.Date),
+    sa.Column("planned_end", sa.Date),
+    sa.Column("description", sa.String),
+    sa.Column("kpi_ids", sa.String),  # JSON list
+    sa.Column("position", sa.Integer),
+)
+upload_t = sa.Table(
+    "upload", metadata,
+    sa.Column("id", sa.Integer, upload_seq, server_default=upload_seq.next_value(), primary_key=True),
+    sa.Column("kind", sa.String, nullable=False),  # measurements | measures | seed | undo | comment
+    sa.Column("file_name", sa.String),
+    sa.Column("sha256", sa.String),
+    sa.Column("username", sa.String),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("n_new", sa.Integer),
+    sa.Column("n_changed", sa.Integer),
+    sa.Column("n_unchanged", sa.Integer),
+    sa.Column("state", sa.String, nullable=False),  # committed | undone
+    sa.Column("undo_of", sa.Integer),
+)
+# No primary key or index on the revision tables: they are append-only and written in bulk,
+# and DuckDB's zone maps serve the (kpi_id, period) look-ups.
+measurement_t = sa.Table(
+    "measurement", metadata,
+    sa.Column("kpi_id", sa.String, nullable=False),
+    sa.Column("period", sa.Date, nullable=False),
+    sa.Column("value", sa.Double),  # NULL = value retracted
+    sa.Column("comment", sa.String),
+    sa.Column("source", sa.String),
+    sa.Column("upload_id", sa.Integer, nullable=False),
+    sa.Column("recorded_at", sa.DateTime, nullable=False),
+    sa.Column("recorded_by", sa.String),
+)
+measure_update_t = sa.Table(
+    "measure_update", metadata,
+    sa.Column("measure_id", sa.String, nullable=False),
+    sa.Column("state", sa.String, nullable=False),
+    sa.Column("progress", sa.Double, nullable=False),
+    sa.Column("comment", sa.String),
+    sa.Column("upload_id", sa.Integer, nullable=False),
+    sa.Column("recorded_at", sa.DateTime, nullable=False),
+    sa.Column("recorded_by", sa.String),
+)
+comment_t = sa.Table(
+    "kpi_comment", metadata,
+    sa.Column("kpi_id", sa.String, nullable=False),
+    sa.Column("period", sa.Date, nullable=False),
+    sa.Column("text", sa.String),  # NULL or empty = comment withdrawn
+    sa.Column("author", sa.String),
+    sa.Column("recorded_at", sa.DateTime, nullable=False),
+)
+user_t = sa.Table(
+    "app_user", metadata,
+    sa.Column("name", sa.String, primary_key=True),
+    sa.Column("role", sa.String, nullable=False),
+    sa.Column("unit", sa.String),
+    sa.Column("password_hash", sa.String, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+
+class StoreLockedError(RuntimeError):
+    """The database file stayed locked by another process for longer than the bounded wait."""
+
+
+def database_url() -> str:
+    return os.environ.get("KPI_DB_URL") or DEFAULT_URL
+
+
+def _is_lock_error(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "lock" in text and ("could not set" in text or "conflicting" in text)
+
+
+def now() -> datetime:
+    """Recording timestamps are naive local wall time, microsecond resolution."""
+    return datetime.now().replace(tzinfo=None)
+
+
+class Store:
+    def __init__(self, url: str | None = None, lock_timeout: float = LOCK_TIMEOUT_SECONDS):
+        self.url = url or database_url()
+        self.lock_timeout = lock_timeout
+        parsed = sa.engine.make_url(self.url)
+        self.is_duckdb = parsed.get_backend_name() == "duckdb"
+        if self.is_duckdb and parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        self.path = parsed.database if self.is_duckdb else None
+        self.engine = sa.create_engine(self.url, poolclass=NullPool)
+
+    def __repr__(self) -> str:
+        return f"Store({self.engine.url.render_as_string(hide_password=True)})"
+
+    # -- connections -----------------------------------------------------------------------
+    @contextmanager
+    def connect(self) -> Iterator[sa.Connection]:
+        """A short-lived connection in one transaction: committed on success, rolled back on error."""
+        deadline = time.monotonic() + self.lock_timeout
+        delay = 0.05
+        while True:
+            try:
+                conn = self.engine.connect()
+                break
+            except (sa.exc.OperationalError, sa.exc.DBAPIError, duckdb.IOException) as exc:
+                if not _is_lock_error(exc):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise StoreLockedError(
+                        f"Die Datenbank {self.path or self.url} ist seit {self.lock_timeout:.0f} s von einem "
+                        "anderen Prozess gesperrt (z. B. ein laufender Import). Bitte in einer Minute erneut versuchen."
+                    ) from exc
+                time.sleep(delay)
+                delay = min(delay * 2, 0.5)
+        try:
+            with conn.begin():
+                yield conn
+        finally:
+            conn.close()
+
+    @contextmanager
+    def duck(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The DuckDB connection under a short-lived transaction, for bulk work in SQL."""
+        if not self.is_duckdb:
+            raise NotImplementedError("Bulk import and analytics need a DuckDB store (KPI_DB_URL=duckdb:///…)")
+        with self.connect() as conn:
+            yield conn.connection.driver_connection
+
+    def query(self, sql: str, params: list | dict | None = None) -> pd.DataFrame:
+        with self.duck() as con:
+            cursor = con.execute(sql, params or [])
+            dates = [d[0] for d in cursor.description if str(d[1]) == "DATE"]
+            frame = cursor.df()
+        # DATE columns arrive as timestamps: periods are calendar days, keep them as `date`.
+        for column in dates:
+            frame[column] = [None if pd.isna(v) else v.date() for v in frame[column]]
+        return frame
+
+    # -- schema and catalog ----------------------------------------------------------------
+    def init_schema(self) -> None:
+        with self.connect() as conn:
+            metadata.create_all(conn)
+
+    def is_initialised(self) -> bool:
+        with self.connect() as conn:
+            return sa.inspect(conn).has_table("kpi")
+
+    def save_catalog(self, catalog: Catalog) -> None:
+        """Write the catalog (the plan, not the data): replaces the strategy's catalog rows."""
+        s = catalog.strategy
+        with self.connect() as conn:
+            metadata.create_all(conn)
+            old_kpis = sa.select(kpi_t.c.id).where(kpi_t.c.strategy_id == s.id)
+            conn.execute(target_t.delete().where(target_t.c.kpi_id.in_(old_kpis)))
+            old_afs = sa.select(action_field_t.c.id).join(theme_t, theme_t.c.id == action_field_t.c.theme_id)
+            conn.execute(goal_t.delete().where(goal_t.c.action_field_id.in_(old_afs.where(theme_t.c.strategy_id == s.id))))
+            conn.execute(action_field_t.delete().where(
+                action_field_t.c.theme_id.in_(sa.select(theme_t.c.id).where(theme_t.c.strategy_id == s.id))))
+            for table in (kpi_t, measure_t, theme_t, unit_t):
+                conn.execute(table.delete().where(table.c.strategy_id == s.id))
+            conn.execute(strategy_t.delete().where(strategy_t.c.id == s.id))
+            conn.execute(strategy_t.insert(), [dict(
+                id=s.id, city=s.city, title=s.title, adopted=s.adopted, mission=s.mission,
+                principles=json.dumps(list(s.principles), ensure_ascii=False), illustrative=s.illustrative,
+                note=s.note, loaded_at=now())])
+            conn.execute(unit_t.insert(), [dict(id=u.id, strategy_id=s.id, name=u.name) for u in catalog.units])
+            conn.execute(theme_t.insert(), [
+                dict(id=t.id, strategy_id=s.id, name=t.name, position=i) for i, t in enumerate(catalog.themes)])
+            conn.execute(action_field_t.insert(), [
+                dict(id=a.id, theme_id=a.theme_id, name=a.name, description=a.description, position=i)
+                for i, a in enumerate(catalog.action_fields)])
+            conn.execute(goal_t.insert(), [
+                dict(id=g.id, action_field_id=g.action_field_id, name=g.name, position=i)
+                for i, g in enumerate(catalog.goals)])
+            if catalog.kpis:
+                conn.execute(kpi_t.insert(), [_kpi_row(k, s.id, i) for i, k in enumerate(catalog.kpis)])
+                conn.execute(target_t.insert(), [
+                    dict(kpi_id=k.id, period=t.period, value=t.value) for k in catalog.kpis for t in k.targets])
+            if catalog.measures:
+                conn.execute(measure_t.insert(), [dict(
+                    id=m.id, strategy_id=s.id, title=m.title, action_field_id=m.action_field_id,
+                    responsible=m.responsible, start=m.start, planned_end=m.planned_end, description=m.description,
+                    kpi_ids=json.dumps(list(m.kpi_ids)), position=i) for i, m in enumerate(catalog.measures)])
+
+    def strategy_ids(self) -> list[str]:
+        with self.connect() as conn:
+            if not sa.inspect(conn).has_table("strategy"):
+                return []
+            return list(conn.execute(sa.select(strategy_t.c.id).order_by(strategy_t.c.loaded_at)).scalars())
+
+    def load_catalog(self, strategy_id: str | None = None) -> Catalog | None:
+        """The catalog as stored, with each measure's state as last recorded; None for an empty store."""
+        with self.connect() as conn:
+            if not sa.inspect(conn).has_table("strategy"):
+                return None
+            q = sa.select(strategy_t).order_by(strategy_t.c.loaded_at.desc())
+            if strategy_id:
+                q = q.where(strategy_t.c.id == strategy_id)
+            s = conn.execute(q).mappings().first()
+            if s is None:
+                return None
+            sid = s["id"]
+            rows = lambda stmt: conn.execute(stmt).mappings().all()  # noqa: E731
+            units = rows(sa.select(unit_t).where(unit_t.c.strategy_id == sid))
+            themes = rows(sa.select(theme_t).where(theme_t.c.strategy_id == sid).order_by(theme_t.c.position))
+            theme_ids = [t["id"] for t in themes]
+            afs = rows(sa.select(action_field_t).where(action_field_t.c.theme_id.in_(theme_ids))
+                       .order_by(action_field_t.c.position))
+            goals = rows(sa.select(goal_t).where(goal_t.c.action_field_id.in_([a["id"] for a in afs]))
+                         .order_by(goal_t.c.position))
+            kpis = rows(sa.select(kpi_t).where(kpi_t.c.strategy_id == sid).order_by(kpi_t.c.position))
+            targets: dict[str, list[Target]] = {}
+            for t in rows(sa.select(target_t).where(target_t.c.kpi_id.in_([k["id"] for k in kpis]))
+                          .order_by(target_t.c.period)):
+                targets.setdefault(t["kpi_id"], []).append(Target(t["period"], t["value"]))
+            measures = rows(sa.select(measure_t).where(measure_t.c.strategy_id == sid).order_by(measure_t.c.position))
+            states = {r["measure_id"]: r for r in conn.execute(sa.text(
+                "SELECT measure_id, state, progress FROM measure_update "
+                "QUALIFY row_number() OVER (PARTITION BY measure_id ORDER BY recorded_at DESC, upload_id DESC) = 1"
+            )).mappings()}
+        return Catalog(
+            strategy=Strategy(
+                id=sid, city=s["city"], title=s["title"], adopted=s["adopted"], mission=s["mission"] or "",
+                principles=tuple(json.loads(s["principles"] or "[]")), illustrative=bool(s["illustrative"]),
+                note=s["note"] or ""),
+            units=tuple(Unit(u["id"], u["name"]) for u in units),
+            themes=tuple(Theme(t["id"], t["name"]) for t in themes),
+            action_fields=tuple(ActionField(a["id"], a["name"], a["theme_id"], a["description"] or "") for a in afs),
+            goals=tuple(Goal(g["id"], g["name"], g["action_field_id"]) for g in goals),
+            kpis=tuple(_kpi_from_row(k, tuple(targets.get(k["id"], ()))) for k in kpis),
+            measures=tuple(
+                Measure(
+                    id=m["id"], title=m["title"], action_field_id=m["action_field_id"], responsible=m["responsible"],
+                    start=m["start"], planned_end=m["planned_end"],
+                    state=MeasureState(states[m["id"]]["state"]) if m["id"] in states else MeasureState.PLANNED,
+                    progress=float(states[m["id"]]["progress"]) if m["id"] in states else 0.0,
+                    kpi_ids=tuple(json.loads(m["kpi_ids"] or "[]")), description=m["description"] or "")
+                for m in measures),
+        )
+
+    # -- reads -----------------------------------------------------------------------------
+    def version(self) -> tuple:
+        """Changes whenever anything is written: the key for caching read results."""
+        with self.connect() as conn:
+            if not sa.inspect(conn).has_table("upload"):
+                return (0,)
+            return tuple(conn.execute(sa.text(
+                "SELECT (SELECT max(id) FROM upload), (SELECT count(*) FROM upload WHERE state = 'undone'), "
+                "(SELECT max(recorded_at) FROM kpi_comment), (SELECT max(loaded_at) FROM strategy)"
+            )).one())
+
+    def current_values(self, as_of: datetime | None = None, kpi_ids: list[str] | None = None) -> pd.DataFrame:
+        """Newest revision per (KPI, period) recorded up to `as_of` (all if None); retracted values left out."""
+        where, params = ["TRUE"], []
+        if as_of is not None:
+            where.append("recorded_at <= ?")
+            params.append(as_of)
+        if kpi_ids is not None:
+            where.append("list_contains(?, kpi_id)")
+            params.append(list(kpi_ids))
+        return self.query(
+            f"""SELECT kpi_id, period, value, comment, source, recorded_at, recorded_by, upload_id FROM (
+                  SELECT *, row_number() OVER (PARTITION BY kpi_id, period ORDER BY recorded_at DESC, upload_id DESC) AS rn
+                  FROM measurement WHERE {' AND '.join(where)}) WHERE rn = 1 AND value IS NOT NULL
+                ORDER BY kpi_id, period""",
+            params,
+        )
+
+    def revisions(self, kpi_id: str) -> pd.DataFrame:
+        """Every revision of one KPI, newest first, with the upload it came from."""
+        return self.query(
+            """SELECT m.period, m.value, m.comment, m.source, m.recorded_at, m.recorded_by, m.upload_id,
+                      u.kind, u.file_name, u.state AS upload_state
+               FROM measurement m LEFT JOIN upload u ON u.id = m.upload_id
+               WHERE m.kpi_id = ? ORDER BY m.period DESC, m.recorded_at DESC, m.upload_id DESC""",
+            [kpi_id],
+        )
+
+    def uploads(self) -> pd.DataFrame:
+        return self.query("SELECT * FROM upload ORDER BY id DESC")
+
+    def measure_history(self, measure_id: str | None = None) -> pd.DataFrame:
+        where = "WHERE measure_id = ?" if measure_id else ""
+        return self.query(
+            f"SELECT * FROM measure_update {where} ORDER BY recorded_at DESC, upload_id DESC",
+            [measure_id] if measure_id else [],
+        )
+
+    def measure_states(self, as_of: datetime | None = None) -> pd.DataFrame:
+        where, params = ("WHERE recorded_at <= ?", [as_of]) if as_of else ("", [])
+        return self.query(
+            f"""SELECT measure_id, state, progress, comment, recorded_at FROM measure_update {where}
+                QUALIFY row_number() OVER (PARTITION BY measure_id ORDER BY recorded_at DESC, upload_id DESC) = 1""",
+            params,
+        )
+
+    def comments(self, as_of: datetime | None = None, kpi_id: str | None = None) -> pd.DataFrame:
+        """The newest comment per (KPI, period) as of a moment; withdrawn (empty) comments left out."""
+        where, params = ["TRUE"], []
+        if as_of is not None:
+            where.append("recorded_at <= ?")
+            params.append(as_of)
+        if kpi_id is not None:
+            where.append("kpi_id = ?")
+            params.append(kpi_id)
+        return self.query(
+            f"""SELECT kpi_id, period, text, author, recorded_at FROM kpi_comment WHERE {' AND '.join(where)}
+                QUALIFY row_number() OVER (PARTITION BY kpi_id, period ORDER BY recorded_at DESC) = 1
+                AND coalesce(text, '') <> '' ORDER BY kpi_id, period""",
+            params,
+        )
+
+    def measurement_count(self) -> int:
+        with self.connect() as conn:
+            if not sa.inspect(conn).has_table("measurement"):
+                return 0
+            return int(conn.execute(sa.text("SELECT count(*) FROM measurement")).scalar())
+
+    # -- small writes ----------------------------------------------------------------------
+    def add_comment(self, kpi_id: str, period: date, text: str, author: str) -> None:
+        with self.connect() as conn:
+            conn.execute(comment_t.insert(), [dict(kpi_id=kpi_id, period=period, text=text, author=author,
+                                                   recorded_at=now())])
+
+    def record_upload(self, conn: sa.Connection, **fields: Any) -> int:
+        fields.setdefault("created_at", now())
+        fields.setdefault("state", "committed")
+        return int(conn.execute(upload_t.insert().returning(upload_t.c.id), [fields]).scalar_one())
+
+
+def _kpi_row(k: Kpi, strategy_id: str, position: int) -> dict:
+    return dict(
+        id=k.id, strategy_id=strategy_id, goal_id=k.goal_id, action_field_id=k.action_field_id, theme_id=k.theme_id,
+        name=k.name, definition=k.definition, unit=k.unit, direction=k.direction.value, frequency=k.frequency.value,
+        baseline_period=k.baseline_period, baseline_value=k.baseline_value, range_min=k.range_min,
+        range_max=k.range_max, responsible=k.responsible, source=k.source, on_track=k.thresholds.on_track,
+        at_risk=k.thresholds.at_risk, grace_days=k.grace_days, real_data=k.real_data, position=position,
+    )
+
+
+def _kpi_from_row(r: Any, targets: tuple[Target, ...]) -> Kpi:
+    return Kpi(
+        id=r["id"], name=r["name"], unit=r["unit"], direction=Direction(r["direction"]),
+        frequency=Frequency(r["frequency"]), baseline_period=r["baseline_period"],
+        baseline_value=r["baseline_value"], targets=targets, definition=r["definition"] or "",
+        range_min=r["range_min"], range_max=r["range_max"], responsible=r["responsible"] or "",
+        source=r["source"] or "", goal_id=r["goal_id"] or "", action_field_id=r["action_field_id"] or "",
+        theme_id=r["theme_id"] or "", thresholds=Thresholds(r["on_track"], r["at_risk"]),
+        grace_days=r["grace_days"], real_data=bool(r["real_data"]),
+    )
