@@ -109,3 +109,94 @@ def status_frame(snap: Snapshot) -> pd.DataFrame:
             on_time=fc.on_time if fc else None, next_due=st.next_due,
         ))
     return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class ThemeSummary:
+    theme_id: str
+    name: str
+    counts: dict[str, int]
+    total: int
+    with_data: int
+    share_on_track: float | None  # on track or achieved, of the KPIs with data
+
+
+def status_counts(frame: pd.DataFrame) -> dict[str, int]:
+    counts = frame["status"].value_counts().to_dict() if len(frame) else {}
+    return {s.value: int(counts.get(s.value, 0)) for s in STATUS_ORDER}
+
+
+def theme_summaries(snap: Snapshot, frame: pd.DataFrame | None = None) -> list[ThemeSummary]:
+    frame = status_frame(snap) if frame is None else frame
+    out = []
+    for theme in snap.catalog.themes:
+        part = frame[frame["theme_id"] == theme.id] if len(frame) else frame
+        counts = status_counts(part)
+        with_data = len(part) - counts["no_data"]
+        good = counts["on_track"] + counts["achieved"]
+        out.append(ThemeSummary(theme.id, theme.name, counts, len(part), with_data,
+                                good / with_data if with_data else None))
+    return out
+
+
+def action_field_summaries(snap: Snapshot, frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per action field: its theme, status mix, stale and late-measure counts, in catalog order."""
+    frame = status_frame(snap) if frame is None else frame
+    rows = []
+    for af in snap.catalog.action_fields:
+        part = frame[frame["action_field_id"] == af.id] if len(frame) else frame
+        measures = snap.measures[snap.measures["action_field_id"] == af.id]
+        rows.append(dict(id=af.id, name=af.name, theme_id=af.theme_id, kpis=len(part), **status_counts(part),
+                         stale=int(part["stale"].sum()) if len(part) else 0,
+                         measures=len(measures), late_measures=int(measures["late"].sum()) if len(measures) else 0))
+    return pd.DataFrame(rows)
+
+
+def biggest_deviations(frame: pd.DataFrame, limit: int = 8) -> pd.DataFrame:
+    """KPIs furthest behind plan (lowest progress first), among those neither achieved nor without data."""
+    behind = frame[frame["status"].isin(["off_track", "at_risk"])].copy()
+    return behind.sort_values("progress").head(limit)
+
+
+def overdue(frame: pd.DataFrame) -> pd.DataFrame:
+    """KPIs whose next value is overdue (stale), oldest first."""
+    return frame[frame["stale"]].sort_values("next_due")
+
+
+def late_measures(snap: Snapshot) -> pd.DataFrame:
+    return snap.measures[snap.measures["late"]].sort_values("days_late", ascending=False)
+
+
+@dataclass(frozen=True)
+class KpiDetail:
+    kpi: Kpi
+    status: KpiStatus
+    series: pd.DataFrame
+    revisions: pd.DataFrame
+    comments: pd.DataFrame
+    measures: pd.DataFrame
+    theme: str
+    action_field: str
+    goal: str
+    unit_name: str
+
+
+def kpi_detail(store: Store, snap: Snapshot, kpi_id: str) -> KpiDetail | None:
+    kpi = next((k for k in snap.kpis if k.id == kpi_id), None)
+    if kpi is None:
+        return None
+    revisions = store.revisions(kpi_id)
+    if snap.as_of is not None and len(revisions):
+        revisions = revisions[revisions["recorded_at"] <= pd.Timestamp(snap.as_of)]
+    comments = store.comments(snap.as_of, kpi_id)
+    measures = snap.measures[snap.measures["kpi_ids"].map(lambda ids: kpi_id in ids)] if len(snap.measures) else \
+        snap.measures
+    cat = snap.catalog
+    return KpiDetail(
+        kpi=kpi, status=snap.statuses[kpi_id], series=snap.series(kpi_id).reset_index(drop=True),
+        revisions=revisions, comments=comments, measures=measures,
+        theme=next((t.name for t in cat.themes if t.id == kpi.theme_id), ""),
+        action_field=next((a.name for a in cat.action_fields if a.id == kpi.action_field_id), ""),
+        goal=next((g.name for g in cat.goals if g.id == kpi.goal_id), ""),
+        unit_name=next((u.name for u in cat.units if u.id == kpi.responsible), kpi.responsible),
+    )

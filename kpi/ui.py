@@ -1,0 +1,176 @@
+"""The Streamlit adapter (the one module of kpi/ that imports Streamlit): page setup, the shared
+sidebar (language, as-of date "Stand", login), cached reads and the error boundary.
+
+Every page calls `page()` at its top, so a page run directly (a typed URL on a fresh server runs
+the page file without app.py, streamlit PR 10276) still draws the sidebar and checks the role.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+import streamlit as st
+
+from kpi import i18n
+from kpi.i18n import t
+from kpi.store import Store, StoreLockedError
+from kpi.views import Snapshot, snapshot
+
+log = logging.getLogger("digitalcockpit")
+
+i18n.register({
+    "app.title": ("Digitalcockpit", "Digital cockpit"),
+    "sidebar.lang": ("Sprache", "Language"),
+    "sidebar.stand": ("Stand", "As of"),
+    "sidebar.stand.help": ("Zeigt, was an diesem Tag bekannt war (spätere Korrekturen bleiben unsichtbar).",
+                           "Shows what was known on that day (later corrections stay hidden)."),
+    "sidebar.live": ("Aktueller Stand", "Current data"),
+    "sidebar.frozen": ("Eingefrorener Stand: {day}", "Frozen as of {day}"),
+    "error.locked": ("Die Datenbank ist gerade durch einen Import belegt. Bitte in einer Minute neu laden.",
+                     "The database is busy with an import. Please reload in a minute."),
+    "error.unexpected": ("Diese Ansicht konnte nicht geladen werden. Die IT ist informiert; bitte neu laden.",
+                         "This view could not be loaded. IT has been notified; please reload."),
+    "empty.store": ("Noch keine Strategie geladen. Die IT kann sie mit `python -m kpi seed` einspielen.",
+                    "No strategy loaded yet. IT can load it with `python -m kpi seed`."),
+    "illustrative": ("Illustratives Beispiel: Kennzahlen, Basis- und Zielwerte sind keine offiziellen Zahlen der "
+                     "Stadt.", "Illustrative example: KPIs, baselines and targets are not official city figures."),
+    "denied": ("Für diese Seite fehlt die Berechtigung.", "You are not allowed to open this page."),
+})
+
+LANG_NAMES = {"de": "Deutsch", "en": "English"}
+
+
+@dataclass(frozen=True)
+class Context:
+    lang: str
+    stand: date  # the as-of day chosen in the sidebar
+    as_of: datetime | None  # None = live (today)
+    user: object | None  # kpi.auth.User when logged in
+
+    def t(self, key: str, **values: object) -> str:
+        return t(key, self.lang, **values)
+
+
+@st.cache_resource
+def get_store() -> Store:
+    """One Store object per server: it holds an engine with NullPool, never an open DuckDB file."""
+    return Store()
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _cached_snapshot(url: str, version: tuple, as_of: datetime | None) -> Snapshot | None:
+    return snapshot(Store(url), as_of)
+
+
+def current_snapshot(ctx: Context) -> Snapshot | None:
+    """The snapshot for the sidebar's as-of date; cached until the store changes (an import is visible at once)."""
+    store = get_store()
+    return _cached_snapshot(store.url, store.version(), ctx.as_of)
+
+
+def _persisted(key: str, default: object) -> object:
+    """Widget values survive page switches: each page has its own widget ids, so keep a copy."""
+    return st.session_state.setdefault(f"keep:{key}", default)
+
+
+def _keep(key: str) -> None:
+    st.session_state[f"keep:{key}"] = st.session_state[f"w:{key}"]
+
+
+def lang() -> str:
+    return str(_persisted("lang", st.query_params.get("lang", "de") if st.query_params.get("lang") in i18n.LANGS
+                          else "de"))
+
+
+def sidebar() -> Context:
+    today = date.today()
+    with st.sidebar:
+        language = lang()
+        st.session_state["w:lang"] = language
+        st.selectbox(t("sidebar.lang", language) + " / Language", i18n.LANGS, key="w:lang",
+                     format_func=LANG_NAMES.get, on_change=_keep, args=("lang",))
+        language = lang()
+        stand = _persisted("stand", today)
+        st.session_state["w:stand"] = min(stand, today)
+        st.date_input(t("sidebar.stand", language), key="w:stand", max_value=today, format="DD.MM.YYYY",
+                      help=t("sidebar.stand.help", language), on_change=_keep, args=("stand",))
+        stand = _persisted("stand", today)
+        if stand < today:
+            st.info(t("sidebar.frozen", language, day=i18n.fmt_date(stand, language)), icon="🧊")
+        user = _login_box(language)
+    as_of = None if stand >= today else datetime.combine(stand, time.max)
+    return Context(language, stand, as_of, user)
+
+
+def _login_box(language: str) -> object | None:
+    """The login form; filled in by kpi.auth once roles exist."""
+    try:
+        from kpi import auth_ui
+    except ImportError:
+        return None
+    return auth_ui.login_box(language)
+
+
+def page(title_key: str, *, roles: set[str] | None = None) -> Context:
+    """Set up a page: config, sidebar, role check (stops the page with a message if not allowed)."""
+    st.set_page_config(page_title=f"{t(title_key, lang())} · Digitalcockpit", page_icon=":material/monitoring:",
+                       layout="wide")
+    ctx = sidebar()
+    if roles is not None:
+        role = getattr(ctx.user, "role", None)
+        if role not in roles:
+            st.warning(ctx.t("denied"), icon="🔒")
+            st.stop()
+    return ctx
+
+
+@contextmanager
+def guard(ctx: Context) -> Iterator[None]:
+    """Error boundary: users see a sentence, never a stack trace; the log gets the details."""
+    try:
+        yield
+    except StoreLockedError:
+        st.warning(ctx.t("error.locked"), icon="⏳")
+    except Exception:  # noqa: BLE001 - the boundary for everything a page may raise
+        log.exception("page failed")
+        st.error(ctx.t("error.unexpected"), icon="⚠️")
+
+
+# url path -> (German title, English title, icon, section, roles allowed or None for everyone)
+PAGES = {
+    "": ("Cockpit", "Cockpit", ":material/dashboard:", "overview", None),
+    "themenfelder": ("Themenfelder", "Theme fields", ":material/account_tree:", "overview", None),
+    "kennzahlen": ("Kennzahlen", "KPIs", ":material/show_chart:", "overview", None),
+    "massnahmen": ("Maßnahmen", "Measures", ":material/construction:", "overview", None),
+    "bereich": ("Mein Bereich", "My area", ":material/person:", "overview", None),
+    "praesentation": ("Präsentation", "Presentation", ":material/slideshow:", "committee", None),
+    "upload": ("Upload", "Upload", ":material/upload_file:", "admin", {"it_office", "admin"}),
+    "protokoll": ("Protokoll", "Audit log", ":material/history:", "admin", {"it_office", "admin"}),
+}
+SECTIONS = {"overview": ("Übersicht", "Overview"), "committee": ("Ausschuss", "Committee"),
+            "admin": ("Verwaltung", "Administration")}
+i18n.register({f"page.{path or 'cockpit'}": (de, en) for path, (de, en, *_rest) in PAGES.items()})
+
+
+def current_role() -> str | None:
+    user = st.session_state.get("user")
+    return getattr(user, "role", None)
+
+
+def navigation_pages(folder) -> dict[str, list]:
+    """The menu for the current user: pages a role may not open are left out (and refuse by URL too)."""
+    language = lang()
+    role = current_role()
+    sections: dict[str, list] = {}
+    for path, (de, en, icon, section, roles) in PAGES.items():
+        file = folder / f"{path or 'cockpit'}.py"
+        if not file.exists() or (roles is not None and role not in roles):
+            continue
+        title = de if language == "de" else en
+        sections.setdefault(SECTIONS[section][0 if language == "de" else 1], []).append(
+            st.Page(str(file), title=title, icon=icon, url_path=path or "cockpit", default=not path))
+    return sections

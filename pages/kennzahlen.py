@@ -1,0 +1,4 @@
+"""placeholder"""
+from kpi import ui
+
+ctx = ui.page("page.kennzahlen")
