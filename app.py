@@ -11,4 +11,4 @@ import streamlit as st
 from kpi.ui import navigation_pages
 
 st.set_page_config(page_title="Digitalcockpit", page_icon=":material/monitoring:", layout="wide")
-st.navigation(navigation_pages(Path(__file__).parent / "pages"), position="sidebar").run()
+st.navigation(navigation_pages(Path(__file__).parent / "pages"), position="hidden").run()

@@ -32,6 +32,8 @@ from kpi.periods import PeriodError, parse_period
 
 DEFAULT_CATALOG = Path(__file__).resolve().parent.parent / "data" / "strategy.yaml"
 KPI_ID = re.compile(r"^[A-Z]{2,5}-\d{2,4}$")
+_GRANULARITY = {Frequency.YEARLY: "ein Jahr", Frequency.QUARTERLY: "ein Quartal", Frequency.MONTHLY: "ein Monat"}
+_FREQUENCY = {Frequency.YEARLY: "jährlich", Frequency.QUARTERLY: "quartalsweise", Frequency.MONTHLY: "monatlich"}
 
 
 class CatalogError(ValueError):
@@ -81,10 +83,17 @@ class _Reader:
 
     def period(self, raw: Any, path: str, frequency: Frequency | None) -> date | None:
         try:
-            return parse_period(raw, frequency)[0]
+            end, written = parse_period(raw, frequency)
         except PeriodError as exc:
             self.problems.append(f"{path}: {exc}")
             return None
+        # A finer period than the KPI's (a quarter for a yearly KPI) ends off the KPI's period
+        # grid, so that no measurement could ever fall on it; a coarser one ends on the grid.
+        if frequency and written and written.months < frequency.months:
+            self.problems.append(f"{path}: Zeitraum ist {_GRANULARITY[written]}, aber die Kennzahl wird "
+                                 f"{_FREQUENCY[frequency]} erhoben")
+            return None
+        return end
 
     def number(self, raw: Any, path: str) -> float | None:
         if isinstance(raw, bool) or not isinstance(raw, (int, float)):

@@ -95,7 +95,8 @@ def kpi_figure(kpi: Kpi, series: pd.DataFrame, status: KpiStatus, lang: str = "d
                                  + "<extra>" + _l("forecast", lang) + "</extra>"))
         if fc.reach_date and start <= fc.reach_date <= fc.target_period + timedelta(days=3650):
             fig.add_vline(x=fc.reach_date, line=dict(color=FORECAST, width=1, dash="dot"))
-            fig.add_annotation(x=fc.reach_date, y=1, yref="paper", showarrow=False, yanchor="bottom",
+            fig.add_annotation(x=fc.reach_date, y=0.03, yref="paper", showarrow=False, yanchor="bottom",
+                               xanchor="left",
                                text=_l("reach", lang, day=fmt_date(fc.reach_date, lang)),
                                font=dict(color="#7a3d63", size=14), bgcolor="rgba(255,255,255,0.8)")
     if len(series):

@@ -67,7 +67,10 @@ def cmd_export(args: argparse.Namespace, store: Store) -> int:
     out = open(args.out, "w", encoding="utf-8", newline="") if args.out else sys.stdout
     try:
         if args.format == "json":
-            json.dump(frame.to_dict(orient="records"), out, default=_json_default, ensure_ascii=False, indent=1)
+            # A missing comment or source arrives as NaN, which json.dump would write as bare `NaN` (not JSON).
+            records = [{k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
+                       for r in frame.to_dict(orient="records")]
+            json.dump(records, out, default=_json_default, ensure_ascii=False, indent=1)
             out.write("\n")
         else:
             frame.assign(period=frame["period"].map(_json_default),

@@ -20,7 +20,7 @@ STATUS_STYLE = {
     "off_track": {"color": "#D55E00", "icon": "✖", "de": "nicht im Plan", "en": "off track"},
     "no_data": {"color": "#999999", "icon": "○", "de": "keine Daten", "en": "no data"},
 }
-STALE_STYLE = {"icon": "⏱", "de": "veraltet", "en": "stale"}
+STALE_STYLE = {"icon": "◷", "de": "veraltet", "en": "stale"}
 MEASURE_STATES = {
     "geplant": {"de": "geplant", "en": "planned"},
     "in_umsetzung": {"de": "in Umsetzung", "en": "in progress"},

@@ -513,3 +513,292 @@ def _run(store: Store, name: str, data: bytes | None, stage, dry_run: bool, user
         if info.get("cleanup"):
             os.unlink(info["cleanup"])
     return result
+
+
+# -- measure updates: state, progress and comment per measure, same flow and result types ------
+
+MEASURE_COLUMN_ALIASES = {
+    "measure_id": {"maßnahme", "massnahme", "maßnahme_id", "massnahme_id", "maßnahmen-nr", "nr", "measure",
+                   "measure_id", "id"},
+    "state": {"status", "state", "stand", "zustand"},
+    "progress": {"fortschritt", "fortschritt_%", "fortschritt_(%)", "fortschritt_in_%", "progress", "progress_%"},
+    "comment": {"kommentar", "comment", "bemerkung", "anmerkung"},
+}
+MEASURE_REQUIRED = ("measure_id", "state", "progress")
+MEASURE_LABELS = {"measure_id": "Maßnahme", "state": "Status", "progress": "Fortschritt", "comment": "Kommentar"}
+MEASURE_SHEETS = ("Maßnahmen", "Massnahmen")
+MAX_COMMENT_CHARS = 2000
+
+
+def _state_aliases() -> dict[str, str]:
+    from kpi.i18n import MEASURE_STATES
+
+    aliases = {}
+    for code, labels in MEASURE_STATES.items():
+        for text in (code, code.replace("_", " "), labels["de"], labels["en"]):
+            aliases[" ".join(text.lower().split())] = code
+    aliases["verzoegert"] = aliases["verzögert"] = "verzoegert"
+    return aliases
+
+
+STATE_HINT = "erlaubt: geplant, in Umsetzung, abgeschlossen, pausiert, verzögert"
+
+
+def _parse_progress(raw: object) -> float | None:
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return float(raw)
+    text = str(raw or "").replace("%", "").replace("\u00a0", "").replace(" ", "").strip()
+    if not text:
+        return None
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".")
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if value == value and abs(value) != float("inf") else None
+
+
+def _measure_columns(header: list[str], name: str) -> list[str]:
+    columns, seen = [], set()
+    for i, raw in enumerate(header):
+        key = str(raw or "").strip().strip('"').lower().replace(" ", "_")
+        canonical = next((c for c, aliases in MEASURE_COLUMN_ALIASES.items() if key in aliases), None)
+        if canonical is None or canonical in seen:
+            canonical = f"extra_{i}"
+        seen.add(canonical)
+        columns.append(canonical)
+    missing = [MEASURE_LABELS[c] for c in MEASURE_REQUIRED if c not in seen]
+    if missing:
+        raise _Rejected([Problem(name, 1, None, ";".join(str(h) for h in header)[:120],
+                                 "Kopfzeile unvollständig: es fehlt " + ", ".join(missing)
+                                 + " (erwartet Maßnahme;Status;Fortschritt;Kommentar)")])
+    return columns
+
+
+def _read_measure_csv(data: bytes, name: str) -> list[tuple[int, dict]]:
+    text, _encoding = _decode(data, name)
+    first = next((line for line in text[:65536].splitlines() if line.strip()), "")
+    if not first:
+        raise _file_problem(name, "die Datei ist leer")
+    delimiter = max([";", ",", "\t"], key=first.count)
+    if first.count(delimiter) == 0:
+        raise _file_problem(name, "keine Tabelle erkannt: erwartet Spalten getrennt durch ; oder ,")
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    columns: list[str] | None = None
+    records, problems, start = [], [], 1
+    try:
+        for record in reader:
+            line, start = start, reader.line_num + 1
+            if not any(cell.strip() for cell in record):
+                continue
+            if columns is None:
+                columns = _measure_columns(record, name)
+                continue
+            if len(record) != len(columns) and any(c.strip() for c in record[len(columns):]) \
+                    or len(record) < len([c for c in columns if not c.startswith("extra_")]):
+                problems.append(Problem(name, line, None, delimiter.join(record)[:80],
+                                        f"falsche Anzahl Spalten (erwartet {len(columns)}, gefunden {len(record)})"))
+                continue
+            records.append((line, dict(zip(columns, record))))
+    except csv.Error as exc:
+        raise _file_problem(name, f"CSV nicht lesbar: {exc}") from exc
+    if problems:
+        raise _Rejected(problems)
+    return records
+
+
+def _read_measure_xlsx(data: bytes, name: str) -> list[tuple[int, dict]]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken or foreign file
+        raise _file_problem(name, f"XLSX nicht lesbar ({type(exc).__name__}): erwartet eine Excel-Arbeitsmappe") from exc
+    sheet = next((book[s] for s in MEASURE_SHEETS if s in book.sheetnames), book.worksheets[0])
+    columns, records = None, []
+    for line, cells in enumerate(sheet.iter_rows(), start=1):
+        values = [c.value for c in cells]
+        if all(v in (None, "") for v in values):
+            continue
+        if columns is None:
+            columns = _measure_columns([_cell_text(v) or "" for v in values], f"{name} [{sheet.title}]")
+            continue
+        record = {}
+        for col, cell in zip(columns, cells):
+            value = cell.value
+            # A cell formatted as percent holds 0.75 for "75 %".
+            if col == "progress" and isinstance(value, (int, float)) and "%" in str(cell.number_format or ""):
+                value = value * 100
+            record[col] = value if col == "progress" and isinstance(value, (int, float)) else _cell_text(value)
+        records.append((line, record))
+    book.close()
+    if columns is None:
+        raise _file_problem(name, f"das Blatt '{sheet.title}' ist leer")
+    return records
+
+
+def _read_measure_file(path: Path, data: bytes, name: str) -> list[tuple[int, dict]]:
+    if not data.strip():
+        raise _file_problem(name, "die Datei ist leer")
+    if data[:4] == b"PK\x03\x04" or path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _read_measure_xlsx(data, name)
+    if path.suffix.lower() not in (".csv", ".txt", ""):
+        raise _file_problem(name, f"Dateityp '{path.suffix}' wird nicht unterstützt: erwartet .csv oder .xlsx")
+    return _read_measure_csv(data, name)
+
+
+def import_measures(store: Store, path: str | Path, *, dry_run: bool = False, user: str | None = None,
+                    file_name: str | None = None, restrict_unit: str | None = None) -> ImportResult:
+    """Validate a measure-update file (Maßnahme;Status;Fortschritt;Kommentar) and, unless dry_run or a problem
+    is found, commit it as one upload. `restrict_unit`: only measures of that responsible unit may appear
+    (a department's own upload)."""
+    path = Path(path)
+    name = file_name or path.name
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        return ImportResult(name, "", problems=[Problem(name, None, None, None, f"Datei nicht lesbar: {exc.strerror}")],
+                            problem_count=1)
+    if size > MAX_FILE_BYTES:
+        return ImportResult(name, "", problem_count=1, problems=[Problem(
+            name, None, None, None,
+            f"Datei zu groß ({size / 1048576:.1f} MB; höchstens {MAX_FILE_BYTES / 1048576:.0f} MB)")])
+    data = path.read_bytes()
+    result = ImportResult(name, hashlib.sha256(data).hexdigest(), dry_run=dry_run)
+    try:
+        records = _read_measure_file(path, data, name)
+    except _Rejected as rejected:
+        result.problems, result.problem_count = rejected.problems, len(rejected.problems)
+        return result
+    return _import_measure_records(store, result, records, user=user, restrict_unit=restrict_unit)
+
+
+def record_measure_update(store: Store, measure_id: str, state: str, progress: float, comment: str | None, *,
+                          user: str | None, restrict_unit: str | None = None,
+                          dry_run: bool = False) -> ImportResult:
+    """One measure's update typed in a form: the same checks, diff and audit trail as a file."""
+    record = {"measure_id": measure_id, "state": state, "progress": progress, "comment": comment}
+    digest = hashlib.sha256(repr(sorted(record.items())).encode()).hexdigest()
+    result = ImportResult(f"Formular {measure_id}", digest, dry_run=dry_run)
+    return _import_measure_records(store, result, [(2, record)], user=user, restrict_unit=restrict_unit)
+
+
+def _import_measure_records(store: Store, result: ImportResult, records: list[tuple[int, dict]], *,
+                            user: str | None, restrict_unit: str | None) -> ImportResult:
+    import sqlalchemy as sa
+
+    from kpi.store import measure_t, measure_update_t
+
+    name = result.file_name
+    result.rows = len(records)
+    if not records:
+        result.problems = [Problem(name, None, None, None, "die Datei enthält keine Datenzeilen")]
+        result.problem_count = 1
+        return result
+    states = _state_aliases()
+    with store.connect() as conn:
+        catalog = {r["id"]: r for r in conn.execute(
+            sa.select(measure_t.c.id, measure_t.c.title, measure_t.c.responsible)).mappings()}
+        current = {r["measure_id"]: r for r in conn.execute(sa.text(
+            """SELECT measure_id, state, progress, comment FROM (
+                 SELECT measure_id, state, progress, comment, row_number() OVER (
+                   PARTITION BY measure_id ORDER BY recorded_at DESC, upload_id DESC) AS rn
+                 FROM measure_update) AS ranked WHERE rn = 1""")).mappings()}
+        problems: list[Problem] = []
+        parsed: list[tuple[int, str, str, float, str | None, str]] = []
+        for line, record in records:
+            mid_raw = str(record.get("measure_id") or "").strip()
+            mid = mid_raw.upper()
+            state_raw = str(record.get("state") or "").strip()
+            progress_raw = record.get("progress")
+            comment = str(record.get("comment") or "").strip() or None
+            row_problems = []
+            if not mid:
+                row_problems.append(Problem(name, line, "Maßnahme", mid_raw, "Maßnahme fehlt"))
+            elif mid not in catalog:
+                row_problems.append(Problem(name, line, "Maßnahme", mid_raw,
+                                            "unbekannte Maßnahme (nicht im Strategiekatalog)"))
+            elif restrict_unit is not None and catalog[mid]["responsible"] != restrict_unit:
+                row_problems.append(Problem(
+                    name, line, "Maßnahme", mid_raw,
+                    f"keine Berechtigung: {mid} liegt bei {catalog[mid]['responsible'] or '–'}, nicht bei "
+                    f"{restrict_unit}"))
+            state = states.get(" ".join(state_raw.lower().split()))
+            if not state_raw:
+                row_problems.append(Problem(name, line, "Status", state_raw, f"Status fehlt ({STATE_HINT})"))
+            elif state is None:
+                row_problems.append(Problem(name, line, "Status", state_raw, f"unbekannter Status ({STATE_HINT})"))
+            progress = _parse_progress(progress_raw)
+            shown = "" if progress_raw is None else str(progress_raw)
+            if progress_raw is None or not str(progress_raw).strip():
+                row_problems.append(Problem(name, line, "Fortschritt", shown, "Fortschritt fehlt (0 bis 100)"))
+            elif progress is None:
+                row_problems.append(Problem(name, line, "Fortschritt", shown,
+                                            "Fortschritt ist keine Zahl (erwartet 0 bis 100, z. B. 75 oder 75 %)"))
+            elif not 0 <= progress <= 100:
+                row_problems.append(Problem(name, line, "Fortschritt", shown,
+                                            "Fortschritt muss zwischen 0 und 100 liegen"))
+            if comment and len(comment) > MAX_COMMENT_CHARS:
+                row_problems.append(Problem(name, line, "Kommentar", comment[:40] + "…",
+                                            f"Kommentar ist länger als {MAX_COMMENT_CHARS} Zeichen"))
+            problems += row_problems
+            if not row_problems:
+                parsed.append((line, mid, state, float(progress), comment, mid_raw))
+        by_measure: dict[str, list[tuple]] = {}
+        for item in parsed:
+            by_measure.setdefault(item[1], []).append(item)
+        for mid, items in by_measure.items():
+            if len({(s, p, c) for _, _, s, p, c, _ in items}) > 1:
+                problems += [Problem(name, line, "Maßnahme", raw,
+                                     f"widersprüchliche Doppelung: {mid} kommt mehrfach mit verschiedenen Angaben vor")
+                             for line, _, _, _, _, raw in items]
+        problems.sort(key=lambda p: (p.row or 0))
+        result.problem_count = len(problems)
+        result.problems = problems[:MAX_PROBLEMS]
+        if problems:
+            return result
+        rows, warnings = [], []
+        for mid, items in by_measure.items():
+            line, _, state, progress, comment, _ = items[0]
+            old = current.get(mid)
+            if old is None:
+                change = "new"
+            elif old["state"] != state or abs(float(old["progress"]) - progress) > 1e-9 or (
+                    comment is not None and comment != old["comment"]):
+                change = "changed"
+            else:
+                change = "unchanged"
+            rows.append(dict(measure_id=mid, title=catalog[mid]["title"], old_state=old["state"] if old else None,
+                             new_state=state, old_progress=float(old["progress"]) if old else None,
+                             new_progress=progress, comment=comment, change=change))
+            if state == "abgeschlossen" and progress < 100:
+                warnings.append(Problem(name, line, "Fortschritt", f"{progress:g}",
+                                        f"{mid} ist abgeschlossen, aber der Fortschritt ist nur {progress:g} %"))
+            if progress >= 100 and state != "abgeschlossen":
+                warnings.append(Problem(name, line, "Status", state,
+                                        f"{mid} hat 100 % Fortschritt, ist aber nicht als abgeschlossen gemeldet"))
+            if old is not None and progress < float(old["progress"]):
+                warnings.append(Problem(name, line, "Fortschritt", f"{progress:g}",
+                                        f"Fortschritt von {mid} sinkt von {float(old['progress']):g} % auf "
+                                        f"{progress:g} %"))
+        order = {"changed": 0, "new": 1, "unchanged": 2}
+        rows.sort(key=lambda r: (order[r["change"]], r["measure_id"]))
+        result.preview = pd.DataFrame(rows, columns=["measure_id", "title", "old_state", "new_state", "old_progress",
+                                                     "new_progress", "comment", "change"])
+        result.warnings = sorted(warnings, key=lambda p: (p.row or 0))
+        counts = result.preview["change"].value_counts()
+        result.new, result.changed, result.unchanged = (int(counts.get(k, 0)) for k in ("new", "changed", "unchanged"))
+        if result.dry_run:
+            return result
+        moment = now()
+        upload_id = store.record_upload(conn, kind="measures", file_name=name, sha256=result.sha256, username=user,
+                                        created_at=moment, n_new=result.new, n_changed=result.changed,
+                                        n_unchanged=result.unchanged)
+        written = [r for r in rows if r["change"] != "unchanged"]
+        if written:
+            conn.execute(measure_update_t.insert(), [dict(
+                measure_id=r["measure_id"], state=r["new_state"], progress=r["new_progress"], comment=r["comment"],
+                upload_id=upload_id, recorded_at=moment, recorded_by=user) for r in written])
+        result.upload_id = upload_id
+    return result

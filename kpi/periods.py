@@ -71,4 +71,7 @@ def parse_timestamp(text: str) -> datetime:
         raise PeriodError(f"Zeitpunkt '{text}' nicht lesbar (erwartet z. B. 2025-12-31 oder 2025-12-31T18:00)") from exc
     if len(raw) == 10:
         moment = moment.replace(hour=23, minute=59, second=59, microsecond=999999)
+    if moment.tzinfo is not None:
+        # Revisions are recorded in naive local wall time: convert the instant, don't drop the offset.
+        moment = moment.astimezone()
     return moment.replace(tzinfo=None)

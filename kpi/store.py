@@ -184,6 +184,12 @@ user_t = sa.Table(
     sa.Column("password_hash", sa.String, nullable=False),
     sa.Column("created_at", sa.DateTime, nullable=False),
 )
+login_attempt_t = sa.Table(
+    "login_attempt", metadata,
+    sa.Column("name", sa.String, nullable=False),  # normalised user name as typed (unknown names too)
+    sa.Column("attempted_at", sa.DateTime, nullable=False),
+    sa.Column("outcome", sa.String, nullable=False),  # ok | failed | refused (while locked)
+)
 
 
 class StoreLockedError(RuntimeError):
@@ -453,6 +459,93 @@ class Store:
         fields.setdefault("state", "committed")
         return int(conn.execute(upload_t.insert().returning(upload_t.c.id), [fields]).scalar_one())
 
+    # -- users and login attempts (kpi.auth) -----------------------------------------------
+    def _ensure(self, conn: sa.Connection, *tables: sa.Table) -> None:
+        """Stores created before a table existed get it on first use (create_all skips existing ones)."""
+        metadata.create_all(conn, tables=list(tables), checkfirst=True)
+
+    def users(self) -> list[dict]:
+        with self.connect() as conn:
+            if not sa.inspect(conn).has_table("app_user"):
+                return []
+            return [dict(r) for r in conn.execute(
+                sa.select(user_t.c.name, user_t.c.role, user_t.c.unit, user_t.c.created_at).order_by(user_t.c.name)
+            ).mappings()]
+
+    def user_row(self, name: str) -> dict | None:
+        with self.connect() as conn:
+            if not sa.inspect(conn).has_table("app_user"):
+                return None
+            row = conn.execute(sa.select(user_t).where(user_t.c.name == name)).mappings().first()
+            return dict(row) if row else None
+
+    def insert_user(self, name: str, role: str, unit: str | None, password_hash: str) -> bool:
+        """Add a user; False when the name is taken (nothing written)."""
+        with self.connect() as conn:
+            self._ensure(conn, user_t)
+            if conn.execute(sa.select(user_t.c.name).where(user_t.c.name == name)).first():
+                return False
+            conn.execute(user_t.insert(), [dict(name=name, role=role, unit=unit, password_hash=password_hash,
+                                                created_at=now())])
+            return True
+
+    def update_user_hash(self, name: str, password_hash: str) -> bool:
+        with self.connect() as conn:
+            self._ensure(conn, user_t)
+            return conn.execute(user_t.update().where(user_t.c.name == name)
+                                .values(password_hash=password_hash)).rowcount > 0
+
+    def delete_user(self, name: str) -> bool:
+        with self.connect() as conn:
+            self._ensure(conn, user_t)
+            return conn.execute(user_t.delete().where(user_t.c.name == name)).rowcount > 0
+
+    def login_failures(self, name: str, since: datetime) -> list[datetime]:
+        """Failed attempts for a name since a moment and after its last successful login, oldest first."""
+        with self.connect() as conn:
+            self._ensure(conn, login_attempt_t)
+            last_ok = conn.execute(sa.select(sa.func.max(login_attempt_t.c.attempted_at)).where(
+                login_attempt_t.c.name == name, login_attempt_t.c.outcome == "ok")).scalar()
+            q = sa.select(login_attempt_t.c.attempted_at).where(
+                login_attempt_t.c.name == name, login_attempt_t.c.outcome == "failed", login_attempt_t.c.attempted_at >= since)
+            if last_ok is not None:
+                q = q.where(login_attempt_t.c.attempted_at > last_ok)
+            return list(conn.execute(q.order_by(login_attempt_t.c.attempted_at)).scalars())
+
+    def record_login_attempt(self, name: str, outcome: str, at: datetime | None = None) -> None:
+        with self.connect() as conn:
+            self._ensure(conn, login_attempt_t)
+            conn.execute(login_attempt_t.insert(), [dict(name=name, attempted_at=at or now(), outcome=outcome)])
+
+    def prune_login_attempts(self, before: datetime) -> None:
+        with self.connect() as conn:
+            self._ensure(conn, login_attempt_t)
+            conn.execute(login_attempt_t.delete().where(login_attempt_t.c.attempted_at < before))
+
+    # -- audit look-ups (kpi.audit, the protocol page) -------------------------------------
+    def upload(self, upload_id: int) -> dict | None:
+        with self.connect() as conn:
+            row = conn.execute(sa.select(upload_t).where(upload_t.c.id == upload_id)).mappings().first()
+            return dict(row) if row else None
+
+    def undo_of(self, upload_id: int) -> dict | None:
+        """The undo that reverted an upload, if any."""
+        with self.connect() as conn:
+            row = conn.execute(sa.select(upload_t).where(upload_t.c.undo_of == upload_id,
+                                                         upload_t.c.kind == "undo")).mappings().first()
+            return dict(row) if row else None
+
+    def upload_measurements(self, upload_id: int) -> pd.DataFrame:
+        """The measurement revisions one upload wrote (for an undo: the restoring and retracting ones)."""
+        return self.query(
+            """SELECT kpi_id, period, value, comment, source, recorded_at, recorded_by FROM measurement
+               WHERE upload_id = ? ORDER BY kpi_id, period""", [upload_id])
+
+    def upload_measure_updates(self, upload_id: int) -> pd.DataFrame:
+        return self.query(
+            """SELECT measure_id, state, progress, comment, recorded_at, recorded_by FROM measure_update
+               WHERE upload_id = ? ORDER BY measure_id""", [upload_id])
+
 
 def _kpi_row(k: Kpi, strategy_id: str, position: int) -> dict:
     return dict(
@@ -474,3 +567,4 @@ def _kpi_from_row(r: Any, targets: tuple[Target, ...]) -> Kpi:
         theme_id=r["theme_id"] or "", thresholds=Thresholds(r["on_track"], r["at_risk"]),
         grace_days=r["grace_days"], real_data=bool(r["real_data"]),
     )
+

@@ -17,7 +17,7 @@ import streamlit as st
 
 from kpi import i18n
 from kpi.i18n import t
-from kpi.store import Store, StoreLockedError
+from kpi.store import ROOT, Store, StoreLockedError
 from kpi.views import Snapshot, snapshot
 
 log = logging.getLogger("digitalcockpit")
@@ -89,6 +89,7 @@ def lang() -> str:
 def sidebar() -> Context:
     today = date.today()
     with st.sidebar:
+        _menu(lang())
         language = lang()
         st.session_state["w:lang"] = language
         st.selectbox(t("sidebar.lang", language) + " / Language", i18n.LANGS, key="w:lang",
@@ -161,14 +162,30 @@ def current_role() -> str | None:
     return getattr(user, "role", None)
 
 
-def navigation_pages(folder) -> dict[str, list]:
-    """The menu for the current user: pages a role may not open are left out (and refuse by URL too)."""
-    language = lang()
+def _menu(language: str) -> None:
+    """The page menu, drawn by every page itself: app.py's st.navigation is hidden, because a page run
+    directly (fresh server, typed URL) has no navigation and would otherwise show another menu."""
     role = current_role()
-    sections: dict[str, list] = {}
+    current = None
     for path, (de, en, icon, section, roles) in PAGES.items():
+        file = f"pages/{path or 'cockpit'}.py"
+        if (roles is not None and role not in roles) or not (ROOT / file).exists():
+            continue
+        if section != current:
+            st.caption(SECTIONS[section][0 if language == "de" else 1])
+            current = section
+        st.page_link(file, label=de if language == "de" else en, icon=icon)
+    st.divider()
+
+
+def navigation_pages(folder) -> dict[str, list]:
+    """Every page for st.navigation (hidden): the visible menu is kpi.ui._menu, filtered by role, and each
+    page checks its role itself, so a typed URL of a hidden page reaches the page and is refused there."""
+    language = lang()
+    sections: dict[str, list] = {}
+    for path, (de, en, icon, section, _roles) in PAGES.items():
         file = folder / f"{path or 'cockpit'}.py"
-        if not file.exists() or (roles is not None and role not in roles):
+        if not file.exists():
             continue
         title = de if language == "de" else en
         sections.setdefault(SECTIONS[section][0 if language == "de" else 1], []).append(

@@ -200,3 +200,47 @@ def kpi_detail(store: Store, snap: Snapshot, kpi_id: str) -> KpiDetail | None:
         goal=next((g.name for g in cat.goals if g.id == kpi.goal_id), ""),
         unit_name=next((u.name for u in cat.units if u.id == kpi.responsible), kpi.responsible),
     )
+
+
+def kpi_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """KPI rows formatted for a table: status with icon and word, German (or English) numbers and periods."""
+    from kpi.i18n import fmt_percent, fmt_period, fmt_value, stale_label, status_label
+
+    de = lang == "de"
+    rows = []
+    for r in frame.itertuples():
+        rows.append({
+            "Status": status_label(r.status, lang) + (f" · {stale_label(lang)}" if r.stale else ""),
+            ("Kennzahl" if de else "KPI"): r.kpi_id,
+            "Name": r.name,
+            ("Stand" if de else "Period"): fmt_period(r.latest_period, r.frequency, lang),
+            ("Ist" if de else "Actual"): fmt_value(r.latest_value, r.unit, lang),
+            ("Plan" if de else "Planned"): fmt_value(r.planned_value, r.unit, lang),
+            ("Ziel" if de else "Target"): f"{fmt_value(r.target, r.unit, lang)} ({r.target_period.year})",
+            ("Fortschritt" if de else "Progress"): fmt_percent(r.progress, lang),
+            ("Prognose" if de else "Forecast"): fmt_value(r.forecast_value, r.unit, lang),
+        })
+    return pd.DataFrame(rows)
+
+
+def measure_table(measures: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFrame:
+    """Measures formatted for a table; progress stays numeric for a progress bar column."""
+    from kpi.i18n import fmt_date, measure_state_label
+
+    de = lang == "de"
+    units = {u.id: u.name for u in catalog.units}
+    fields = {a.id: a.name for a in catalog.action_fields}
+    rows = []
+    for m in measures.itertuples():
+        rows.append({
+            ("Maßnahme" if de else "Measure"): f"{'⚠ ' if m.late else ''}{m.id} {m.title}",
+            ("Status" if de else "State"): measure_state_label(m.state, lang)
+            + ((" · verspätet" if de else " · late") if m.late else ""),
+            ("Fortschritt" if de else "Progress"): float(m.progress),
+            ("Handlungsfeld" if de else "Action field"): fields.get(m.action_field_id, m.action_field_id),
+            ("Verantwortlich" if de else "Responsible"): units.get(m.responsible, m.responsible),
+            ("Start" if de else "Start"): fmt_date(m.start, lang),
+            ("Plan-Ende" if de else "Planned end"): fmt_date(m.planned_end, lang),
+            ("Kennzahlen" if de else "KPIs"): ", ".join(m.kpi_ids),
+        })
+    return pd.DataFrame(rows)

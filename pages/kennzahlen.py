@@ -1,4 +1,152 @@
-"""placeholder"""
-from kpi import ui
+"""KPI detail: actual vs target path with tolerance bands and forecast, definition, revisions, comments."""
+
+import pandas as pd
+import streamlit as st
+
+from kpi import charts, i18n, ui, views
+from kpi.i18n import fmt_date, fmt_datetime, fmt_percent, fmt_period, fmt_value, stale_label, status_label
+
+i18n.register({
+    "kd.choose": ("Kennzahl", "KPI"),
+    "kd.latest": ("Letzter Wert", "Latest value"),
+    "kd.plan": ("Plan zu diesem Zeitpunkt", "Planned at that time"),
+    "kd.progress": ("Fortschritt", "Progress"),
+    "kd.target": ("Zielwert {year}", "Target {year}"),
+    "kd.forecast": ("Prognose {year}", "Forecast {year}"),
+    "kd.reach": ("Ziel voraussichtlich erreicht am {day}", "Target expected to be reached on {day}"),
+    "kd.reach.never": ("Beim aktuellen Trend wird das Ziel nicht erreicht.", "At the current trend the target is not reached."),
+    "kd.reach.none": ("Für eine Prognose sind mindestens zwei Messwerte nötig.", "A forecast needs at least two values."),
+    "kd.no_data": ("Für diese Kennzahl liegen noch keine Messwerte vor. Der erste Wert ist fällig am {day}.",
+                   "There are no measurements for this KPI yet. The first value is due on {day}."),
+    "kd.stale": ("Veraltet: der nächste Wert war fällig am {day}.", "Stale: the next value was due on {day}."),
+    "kd.definition": ("Steckbrief", "Definition"),
+    "kd.values": ("Werte und Revisionen", "Values and revisions"),
+    "kd.comments": ("Kommentare je Zeitraum", "Comments per period"),
+    "kd.no_comments": ("Noch keine Kommentare.", "No comments yet."),
+    "kd.measures": ("Zugehörige Maßnahmen", "Related measures"),
+    "kd.no_measures": ("Keine Maßnahme ist mit dieser Kennzahl verknüpft.", "No measure is linked to this KPI."),
+    "kd.real": ("Reale öffentliche Daten (Quelle siehe Steckbrief)", "Real public data (source in the definition)"),
+    "kd.unknown": ("Die Kennzahl '{id}' gibt es im Strategiekatalog nicht.", "There is no KPI '{id}' in the catalog."),
+})
 
 ctx = ui.page("page.kennzahlen")
+with ui.guard(ctx):
+    snap = ui.current_snapshot(ctx)
+    if snap is None:
+        st.info(ctx.t("empty.store"))
+        st.stop()
+    if not snap.kpis:
+        st.info(ctx.t("tf.none") if "tf.none" in i18n.TEXTS else "–")
+        st.stop()
+    names = {k.id: f"{k.id} · {k.name}" for k in snap.kpis}
+    wanted = st.query_params.get("kpi", "")
+    if wanted and wanted.upper() not in names:
+        st.warning(ctx.t("kd.unknown", id=wanted))
+    wanted = wanted.upper()
+    kpi_id = st.selectbox(ctx.t("kd.choose"), list(names), format_func=names.get,
+                          index=list(names).index(wanted) if wanted in names else 0)
+    st.query_params["kpi"] = kpi_id
+    detail = views.kpi_detail(ui.get_store(), snap, kpi_id)
+    kpi, status = detail.kpi, detail.status
+    unit, lang = kpi.unit, ctx.lang
+
+    st.title(f"{kpi.id} · {kpi.name}")
+    label = status_label(status.status.value, lang)
+    if status.stale:
+        label += f" · {stale_label(lang)}"
+    st.markdown(f"### {label}")
+    st.caption(f"{detail.theme} › {detail.action_field} › {detail.goal}")
+    if status.status.value == "no_data":
+        st.info(ctx.t("kd.no_data", day=fmt_date(status.next_due, lang)))
+    elif status.stale:
+        st.warning(ctx.t("kd.stale", day=fmt_date(status.next_due, lang)), icon=":material/schedule:")
+
+    target = kpi.final_target
+    fc = status.forecast
+    cols = st.columns(5)
+    cols[0].metric(ctx.t("kd.latest") + f" ({fmt_period(status.latest_period, kpi.frequency.value, lang)})",
+                   fmt_value(status.latest_value, unit, lang))
+    cols[1].metric(ctx.t("kd.plan"), fmt_value(status.planned_value, unit, lang))
+    cols[2].metric(ctx.t("kd.progress"), fmt_percent(status.progress, lang))
+    cols[3].metric(ctx.t("kd.target", year=target.period.year), fmt_value(target.value, unit, lang))
+    cols[4].metric(ctx.t("kd.forecast", year=target.period.year),
+                   fmt_value(fc.value_at_target if fc else None, unit, lang))
+
+    comment_map = {r.period: r.text for r in detail.comments.itertuples()}
+    st.plotly_chart(charts.kpi_figure(kpi, detail.series, status, lang, comments=comment_map, today=snap.today),
+                    config={"displayModeBar": False, "locale": "de" if lang == "de" else "en"}, key="kpi-chart")
+    if fc is None:
+        st.caption(ctx.t("kd.reach.none"))
+    elif fc.reach_date:
+        st.caption(ctx.t("kd.reach", day=fmt_date(fc.reach_date, lang)))
+    else:
+        st.caption(ctx.t("kd.reach.never"))
+
+    left, right = st.columns([2, 3])
+    with left:
+        st.subheader(ctx.t("kd.definition"))
+        de = lang == "de"
+        facts = {
+            ("Definition" if de else "Definition"): kpi.definition,
+            ("Einheit" if de else "Unit"): unit,
+            ("Richtung" if de else "Direction"): i18n.DIRECTIONS[kpi.direction.value][lang],
+            ("Erhebung" if de else "Frequency"): i18n.FREQUENCIES[kpi.frequency.value][lang],
+            ("Basis" if de else "Baseline"): f"{fmt_value(kpi.baseline_value, unit, lang)} "
+                                             f"({fmt_period(kpi.baseline_period, kpi.frequency.value, lang)})",
+            ("Meilensteine" if de else "Milestones"): ", ".join(
+                f"{fmt_period(t.period, kpi.frequency.value, lang)}: {fmt_value(t.value, unit, lang)}"
+                for t in kpi.targets),
+            ("Verantwortlich" if de else "Owner"): detail.unit_name,
+            ("Datenquelle" if de else "Data source"): kpi.source,
+            ("Schwellen" if de else "Thresholds"): f"{fmt_percent(kpi.thresholds.on_track, lang)} / "
+                                                   f"{fmt_percent(kpi.thresholds.at_risk, lang)}",
+        }
+        st.dataframe(pd.DataFrame({"": list(facts), " ": list(facts.values())}), hide_index=True,
+                     width="stretch")
+        if kpi.real_data:
+            st.caption("✔ " + ctx.t("kd.real"))
+    with right:
+        st.subheader(ctx.t("kd.values"))
+        revisions = detail.revisions
+        if revisions.empty:
+            st.info(ctx.t("kd.no_data", day=fmt_date(status.next_due, lang)))
+        else:
+            de = lang == "de"
+            table = pd.DataFrame({
+                ("Zeitraum" if de else "Period"): [fmt_period(p, kpi.frequency.value, lang) for p in revisions["period"]],
+                ("Wert" if de else "Value"): [fmt_value(v, unit, lang) if pd.notna(v) else ("zurückgezogen" if de else
+                                              "retracted") for v in revisions["value"]],
+                ("Kommentar" if de else "Comment"): revisions["comment"].fillna(""),
+                ("Erfasst am" if de else "Recorded"): [fmt_datetime(t.to_pydatetime(), lang)
+                                                       for t in revisions["recorded_at"]],
+                ("von" if de else "by"): revisions["recorded_by"].fillna(""),
+                ("Quelle" if de else "Source"): revisions["file_name"].fillna(""),
+            })
+            st.dataframe(table, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(table)))
+
+    st.subheader(ctx.t("kd.comments"))
+    comments = detail.comments
+    if comments.empty:
+        st.caption(ctx.t("kd.no_comments"))
+    else:
+        st.dataframe(pd.DataFrame({
+            ("Zeitraum" if lang == "de" else "Period"): [fmt_period(p, kpi.frequency.value, lang)
+                                                         for p in comments["period"]],
+            ("Kommentar" if lang == "de" else "Comment"): comments["text"],
+            ("von" if lang == "de" else "by"): comments["author"].fillna(""),
+            ("am" if lang == "de" else "on"): [fmt_datetime(t.to_pydatetime(), lang) for t in comments["recorded_at"]],
+        }), hide_index=True, width="stretch")
+    try:
+        from kpi import auth_ui
+    except ImportError:
+        auth_ui = None
+    if auth_ui is not None and hasattr(auth_ui, "comment_form"):
+        auth_ui.comment_form(ctx, detail, ui.get_store())
+
+    st.subheader(ctx.t("kd.measures"))
+    if detail.measures.empty:
+        st.caption(ctx.t("kd.no_measures"))
+    else:
+        st.dataframe(views.measure_table(detail.measures, snap.catalog, lang), hide_index=True, width="stretch",
+                     column_config={("Fortschritt" if lang == "de" else "Progress"): st.column_config.ProgressColumn(
+                         min_value=0, max_value=100, format="%d %%")})

@@ -2,56 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from kpi.browser import LAUNCH_ARGS, find_chromium
+from kpi.serve import ROOT, free_port, start_server, stop_server, wait_for_app  # noqa: F401 - shared with tests
 
-ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "screenshots"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(db_path: Path, extra_env: dict[str, str] | None = None, app: str = "app.py",
-                 cwd: Path = ROOT) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = {**os.environ, "KPI_DB_URL": f"duckdb:///{db_path}", **(extra_env or {})}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", app, "--server.port", str(port), "--server.headless", "true",
-         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-        cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return proc, url
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError("streamlit server did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
 
 
 @pytest.fixture(scope="session")
@@ -85,15 +44,6 @@ def server(e2e_db) -> Iterator[str]:
     proc, url = start_server(e2e_db)
     yield url
     stop_server(proc)
-
-
-def wait_for_app(page, timeout: float = 30000) -> None:
-    """Streamlit has finished the run: the app is idle (no running indicator) and something is drawn."""
-    page.wait_for_selector("[data-testid='stMain']", timeout=timeout)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && document.querySelectorAll('[data-testid=\"stMainBlockContainer\"] *').length > 10",
-        timeout=timeout)
 
 
 def assert_no_exception(page) -> None:

@@ -1,0 +1,183 @@
+"""The audit log and undo: every upload with who, when, file, sha256, counts and state; undo writes
+revisions that restore the previous values (nothing is deleted) and is itself logged as an upload.
+
+Undo runs as SQL in one transaction. It restores only rows whose current revision is still the one
+the undone upload wrote; rows changed again later are skipped and reported, never clobbered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pandas as pd
+import sqlalchemy as sa
+
+from kpi.auth import UNDO, User, can
+from kpi.store import Store, now
+
+UNDOABLE_KINDS = ("measurements", "measures")
+KIND_LABELS = {
+    "measurements": {"de": "Messwerte", "en": "Measurements"},
+    "measures": {"de": "Maßnahmen", "en": "Measures"},
+    "undo": {"de": "Rückgängig", "en": "Undo"},
+    "seed": {"de": "Katalog/Demo", "en": "Catalog/demo"},
+    "comment": {"de": "Kommentar", "en": "Comment"},
+}
+STATE_LABELS = {"committed": {"de": "übernommen", "en": "committed"},
+                "undone": {"de": "rückgängig gemacht", "en": "undone"}}
+
+
+@dataclass
+class UndoResult:
+    upload_id: int
+    ok: bool
+    message: str  # German, for the page and the command line
+    undo_id: int | None = None
+    restored: int = 0  # previous value written again as a new revision
+    retracted: int = 0  # there was no previous value: a retraction revision (value NULL) written
+    skipped: list[dict] = field(default_factory=list)  # changed again later: left as it is
+
+
+# Per target table: key columns, the columns restored, and what a retraction writes.
+_TABLES = {
+    "measurements": dict(table="measurement", keys=("kpi_id", "period"), restore=("value", "comment", "source"),
+                         retract="NULL, NULL, NULL"),
+    "measures": dict(table="measure_update", keys=("measure_id",), restore=("state", "progress", "comment"),
+                     retract="'geplant', 0, 'Rückgängig: kein früherer Stand (Ausgangszustand)'"),
+}
+
+
+def _plan_sql(spec: dict) -> str:
+    """Per key touched by the upload: its current revision's upload and the previous revision's values."""
+    keys = spec["keys"]
+    table = spec["table"]
+    join = " AND ".join(f"t.{k} = m.{k}" for k in keys)
+    restore = ", ".join(f"m.{c}" for c in spec["restore"])
+    key_list = ", ".join(keys)
+    same = " AND ".join(f"p.{k} = c.{k}" for k in keys)
+    return f"""
+        WITH touched AS (SELECT DISTINCT {key_list} FROM {table} WHERE upload_id = :x),
+        ranked AS (
+          SELECT {', '.join('m.' + k for k in keys)}, {restore}, m.upload_id, m.recorded_at,
+                 row_number() OVER (PARTITION BY {', '.join('m.' + k for k in keys)}
+                                    ORDER BY m.recorded_at DESC, m.upload_id DESC) AS rn
+          FROM {table} m JOIN touched t ON {join}),
+        prev_rank AS (SELECT {key_list}, min(rn) AS rn FROM ranked WHERE upload_id <> :x GROUP BY {key_list})
+        SELECT {', '.join('c.' + k for k in keys)}, c.upload_id AS current_upload, c.recorded_at AS current_at,
+               pr.rn IS NOT NULL AS has_prev, {', '.join('p.' + c + ' AS prev_' + c for c in spec['restore'])}
+        FROM ranked c
+        LEFT JOIN prev_rank pr ON {' AND '.join(f'pr.{k} = c.{k}' for k in keys)}
+        LEFT JOIN ranked p ON {same} AND p.rn = pr.rn
+        WHERE c.rn = 1"""
+
+
+def undo_upload(store: Store, upload_id: int, actor: User | None) -> UndoResult:
+    """Undo one upload (measurements or measure updates) as `actor`; refused with a message where not allowed."""
+    if not can(actor, UNDO):
+        return UndoResult(upload_id, False, "Keine Berechtigung: Rückgängig machen dürfen nur IT-Leitstelle und "
+                                            "Administration.")
+    try:
+        with store.connect() as conn:
+            return _undo(store, conn, upload_id, actor)
+    except sa.exc.DBAPIError as exc:
+        if "conflict" in str(exc).lower():
+            return UndoResult(upload_id, False, f"Upload #{upload_id} wird gerade von jemand anderem geändert oder "
+                                                "rückgängig gemacht; nichts geschrieben. Bitte die Seite neu laden.")
+        raise
+
+
+def _undo(store: Store, conn: sa.Connection, upload_id: int, actor: User) -> UndoResult:
+    upload = conn.execute(sa.text("SELECT * FROM upload WHERE id = :x"), {"x": upload_id}).mappings().first()
+    if upload is None:
+        return UndoResult(upload_id, False, f"Upload #{upload_id} gibt es nicht.")
+    if upload["kind"] == "undo":
+        return UndoResult(upload_id, False, f"#{upload_id} ist selbst ein Rückgängig-Vorgang und kann nicht rückgängig "
+                                            f"gemacht werden. Bitte die Datei von Upload #{upload['undo_of']} "
+                                            "erneut hochladen.")
+    if upload["kind"] not in UNDOABLE_KINDS:
+        return UndoResult(upload_id, False, f"Upload #{upload_id} ({upload['kind']}) kann nicht rückgängig gemacht "
+                                            "werden: nur Uploads von Messwerten und Maßnahmen.")
+    if upload["state"] == "undone":
+        done = conn.execute(sa.text("SELECT id, username, created_at FROM upload WHERE kind = 'undo' AND undo_of = :x "
+                                    "ORDER BY id"), {"x": upload_id}).mappings().first()
+        by = f" am {done['created_at']:%d.%m.%Y %H:%M} von {done['username'] or 'unbekannt'} (#{done['id']})" \
+            if done else ""
+        return UndoResult(upload_id, False, f"Upload #{upload_id} wurde bereits rückgängig gemacht{by}. "
+                                            "Ein zweites Mal ist nicht möglich.")
+    # Claim the upload first: a second undo running at the same moment conflicts here or finds it undone.
+    claimed = conn.execute(sa.text("UPDATE upload SET state = 'undone' WHERE id = :x AND state = 'committed'"),
+                           {"x": upload_id}).rowcount
+    if claimed != 1:
+        return UndoResult(upload_id, False, f"Upload #{upload_id} wurde soeben von jemand anderem rückgängig gemacht.")
+    spec = _TABLES[upload["kind"]]
+    keys = spec["keys"]
+    plan = conn.execute(sa.text(_plan_sql(spec)), {"x": upload_id}).mappings().all()
+    mine = [r for r in plan if r["current_upload"] == upload_id]
+    skipped = [dict({k: r[k] for k in keys}, later_upload=r["current_upload"]) for r in plan
+               if r["current_upload"] != upload_id]
+    # The undo's revisions must be the newest: later than the undone ones even if those carry a future time.
+    newest = max([r["current_at"] for r in mine], default=None)
+    moment = now()
+    if newest is not None and newest >= moment:
+        moment = newest + timedelta(microseconds=1)
+    restored = sum(1 for r in mine if r["has_prev"])
+    undo_id = store.record_upload(
+        conn, kind="undo", file_name=f"Rückgängig: Upload #{upload_id} ({upload['file_name'] or '–'})",
+        sha256=None, username=actor.name, created_at=moment, n_new=len(mine) - restored, n_changed=restored,
+        n_unchanged=len(skipped), undo_of=upload_id)
+    if mine:
+        table = spec["table"]
+        restore_cols = ", ".join(spec["restore"])
+        prev_cols = ", ".join(f"prev_{c}" for c in spec["restore"])
+        conn.execute(sa.text(
+            f"""INSERT INTO {table} ({', '.join(keys)}, {restore_cols}, upload_id, recorded_at, recorded_by)
+                SELECT {', '.join(keys)}, {prev_cols}, :undo_id, :at, :by
+                FROM ({_plan_sql(spec)}) AS plan WHERE current_upload = :x AND has_prev"""),
+            {"x": upload_id, "undo_id": undo_id, "at": moment, "by": actor.name})
+        conn.execute(sa.text(
+            f"""INSERT INTO {table} ({', '.join(keys)}, {restore_cols}, upload_id, recorded_at, recorded_by)
+                SELECT {', '.join(keys)}, {spec['retract']}, :undo_id, :at, :by
+                FROM ({_plan_sql(spec)}) AS plan WHERE current_upload = :x AND NOT has_prev"""),
+            {"x": upload_id, "undo_id": undo_id, "at": moment, "by": actor.name})
+    retracted = len(mine) - restored
+    if upload["kind"] == "measurements":
+        parts = [f"{restored} frühere(r) Wert(e) wiederhergestellt",
+                 f"{retracted} neu hinzugekommene(r) Wert(e) zurückgezogen"]
+    else:
+        parts = [f"{restored} frühere(r) Maßnahmen-Stand/Stände wiederhergestellt",
+                 f"{retracted} Maßnahme(n) auf den Ausgangszustand gesetzt"]
+    message = f"Upload #{upload_id} rückgängig gemacht (als #{undo_id}): " + ", ".join(parts) + "."
+    if skipped:
+        message += (f" {len(skipped)} Zeile(n) übersprungen, weil sie danach erneut geändert wurden "
+                    "(die späteren Werte bleiben).")
+    return UndoResult(upload_id, True, message, undo_id, restored, retracted, skipped)
+
+
+def protocol_frame(store: Store) -> pd.DataFrame:
+    """Every upload, newest first, with the undo that reverted it (if any)."""
+    frame = store.uploads()
+    if frame.empty:
+        return frame.assign(undone_by=pd.Series(dtype="float64"))
+    undos = frame[frame["kind"] == "undo"].set_index("undo_of")["id"]
+    frame["undone_by"] = frame["id"].map(lambda i: undos.get(i))
+    return frame
+
+
+def counts_text(row: dict | pd.Series, lang: str = "de") -> str:
+    """The counts of an upload in words: undo rows count restored / retracted / skipped."""
+    n_new, n_changed, n_unchanged = (int(row.get(k) or 0) for k in ("n_new", "n_changed", "n_unchanged"))
+    de = lang == "de"
+    if row.get("kind") == "undo":
+        return (f"{n_changed} wiederhergestellt, {n_new} zurückgezogen, {n_unchanged} übersprungen" if de else
+                f"{n_changed} restored, {n_new} retracted, {n_unchanged} skipped")
+    return (f"{n_new} neu, {n_changed} geändert, {n_unchanged} unverändert" if de else
+            f"{n_new} new, {n_changed} changed, {n_unchanged} unchanged")
+
+
+def kind_label(kind: str, lang: str = "de") -> str:
+    return KIND_LABELS.get(kind, {"de": kind, "en": kind})[lang]
+
+
+def state_label(state: str, lang: str = "de") -> str:
+    return STATE_LABELS.get(state, {"de": state, "en": state})[lang]
