@@ -140,7 +140,7 @@ def small_multiple(kpi: Kpi, series: pd.DataFrame, status: KpiStatus, lang: str 
     return fig
 
 
-def status_bar(counts: dict[str, int], lang: str = "de", height: int = 110) -> go.Figure:
+def status_bar(counts: dict[str, int], lang: str = "de", height: int = 64) -> go.Figure:
     """One stacked bar: how many KPIs per status, each segment labelled with icon, word and count."""
     fig = go.Figure()
     total = sum(counts.values()) or 1
@@ -154,9 +154,9 @@ def status_bar(counts: dict[str, int], lang: str = "de", height: int = 110) -> g
             text=[label if n / total > 0.06 else ""], textposition="inside", insidetextanchor="middle",
             textfont=dict(size=17, color="white" if status != "at_risk" else "#1a1a1a"),
             hovertemplate=f"{status_label(status, lang)}: {n}<extra></extra>"))
-    fig = _layout(fig, lang, height)
-    fig.update_layout(barmode="stack", margin=dict(l=4, r=4, t=34, b=4), bargap=0.15,
-                      legend=dict(font=dict(size=13), traceorder="normal"))
+    # No legend: every segment carries icon and count, and the page prints the words beside it.
+    fig = _layout(fig, lang, height, legend=False)
+    fig.update_layout(barmode="stack", margin=dict(l=2, r=2, t=2, b=2), bargap=0.1)
     fig.update_xaxes(visible=False, range=[0, total])
     fig.update_yaxes(visible=False)
     return fig

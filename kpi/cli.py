@@ -124,6 +124,97 @@ def _bench_text(results: dict) -> str:
     return json.dumps(results, indent=1, default=_json_default)
 
 
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    import getpass
+
+    if not sys.stdin.isatty():
+        raise SystemExit("Fehler: kein Terminal für die Passworteingabe; --password-stdin verwenden.")
+    first = getpass.getpass("Passwort: ")
+    if getpass.getpass("Passwort wiederholen: ") != first:
+        raise SystemExit("Fehler: die Passwörter stimmen nicht überein.")
+    return first
+
+
+def cmd_user(args: argparse.Namespace, store: Store) -> int:
+    from kpi import auth
+
+    try:
+        if args.user_command == "add":
+            user = auth.add_user(store, args.name, args.role, _read_password(args), unit=args.unit)
+            print(f"Benutzer '{user.name}' angelegt (Rolle {user.role}{', Bereich ' + user.unit if user.unit else ''}).")
+        elif args.user_command == "passwd":
+            auth.set_password(store, args.name, _read_password(args))
+            print(f"Passwort für '{auth.normalise_name(args.name)}' geändert.")
+        elif args.user_command == "remove":
+            if not auth.remove_user(store, args.name):
+                print(f"Fehler: den Benutzer '{auth.normalise_name(args.name)}' gibt es nicht.", file=sys.stderr)
+                return 1
+            print(f"Benutzer '{auth.normalise_name(args.name)}' entfernt.")
+        else:
+            rows = store.users()
+            if args.format == "json":
+                json.dump(rows, sys.stdout, default=_json_default, ensure_ascii=False, indent=1)
+                print()
+            else:
+                for r in rows:
+                    print(f"{r['name']:<24} {r['role']:<11} {r['unit'] or '–':<10} "
+                          f"angelegt {r['created_at']:%d.%m.%Y %H:%M}")
+                print(f"{len(rows)} Benutzer")
+    except auth.AuthError as exc:
+        print(f"Fehler: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_import_measures(args: argparse.Namespace, store: Store) -> int:
+    from kpi.ingest import import_measures
+
+    if not store.is_initialised():
+        print("Fehler: die Datenbank enthält noch keinen Strategiekatalog; zuerst `python -m kpi seed`.",
+              file=sys.stderr)
+        return 1
+    result = import_measures(store, Path(args.file), dry_run=args.dry_run, user=args.user)
+    for problem in result.problems:
+        print(f"FEHLER {problem}", file=sys.stderr)
+    for warning in result.warnings:
+        print(f"HINWEIS {warning}", file=sys.stderr)
+    print(result.summary())
+    if result.problems:
+        print("Nichts wurde geschrieben.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_uploads(args: argparse.Namespace, store: Store) -> int:
+    from kpi.audit import counts_text, kind_label, protocol_frame, state_label
+
+    frame = protocol_frame(store).head(args.limit)
+    if args.format == "json":
+        records = [{k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
+                   for r in frame.drop(columns=["sha256"]).to_dict(orient="records")]
+        json.dump(records, sys.stdout, default=_json_default, ensure_ascii=False, indent=1)
+        print()
+        return 0
+    for r in frame.to_dict(orient="records"):
+        print(f"#{r['id']:<5} {r['created_at']:%d.%m.%Y %H:%M}  {kind_label(r['kind']):<12} "
+              f"{state_label(r['state']):<19} {r['username'] or '–':<12} {counts_text(r):<42} {r['file_name'] or ''}")
+    return 0
+
+
+def cmd_undo(args: argparse.Namespace, store: Store) -> int:
+    from kpi.audit import undo_upload
+    from kpi.auth import User
+
+    # The command line runs with direct access to the database: it acts with the rights of the administration.
+    result = undo_upload(store, args.upload_id, User(args.user, "admin", source="cli"))
+    print(result.message, file=sys.stdout if result.ok else sys.stderr)
+    for row in result.skipped:
+        print("übersprungen: " + ", ".join(f"{k}={_json_default(v)}" for k, v in row.items()))
+    return 0 if result.ok else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m kpi", description="Digitalcockpit: KPI-Monitoring (Kommandozeile)")
     parser.add_argument("--db", help="SQLAlchemy-URL der Datenbank (Standard: KPI_DB_URL oder data/kpi.duckdb)")
@@ -157,6 +248,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kpis", type=int, default=2000)
     p.add_argument("--no-pages", action="store_true", help="ohne Seiten- und Browser-Messungen")
     p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("user", help="Benutzer verwalten (lokale Anmeldung)")
+    users = p.add_subparsers(dest="user_command", required=True)
+    q = users.add_parser("add", help="Benutzer anlegen")
+    q.add_argument("name")
+    q.add_argument("--role", required=True, choices=["viewer", "department", "it_office", "admin"])
+    q.add_argument("--unit", help="verantwortlicher Bereich (für die Rolle department), z. B. BB")
+    q.add_argument("--password-stdin", action="store_true", help="Passwort aus der ersten Zeile der Standardeingabe")
+    q = users.add_parser("passwd", help="Passwort setzen")
+    q.add_argument("name")
+    q.add_argument("--password-stdin", action="store_true", help="Passwort aus der ersten Zeile der Standardeingabe")
+    q = users.add_parser("list", help="Benutzer auflisten")
+    q.add_argument("--format", choices=["table", "json"], default="table")
+    q = users.add_parser("remove", help="Benutzer entfernen")
+    q.add_argument("name")
+    p.set_defaults(func=cmd_user)
+
+    p = sub.add_parser("import-measures", help="Maßnahmen-Stände aus CSV/XLSX importieren")
+    p.add_argument("file")
+    p.add_argument("--dry-run", action="store_true", help="nur prüfen und zählen, nichts schreiben")
+    p.add_argument("--user", default="cli", help="wer importiert (für das Protokoll)")
+    p.set_defaults(func=cmd_import_measures)
+
+    p = sub.add_parser("uploads", help="Protokoll: alle Uploads, neueste zuerst")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.add_argument("--limit", type=int, default=50)
+    p.set_defaults(func=cmd_uploads)
+
+    p = sub.add_parser("undo", help="einen Upload rückgängig machen (schreibt wiederherstellende Revisionen)")
+    p.add_argument("upload_id", type=int)
+    p.add_argument("--user", default="cli", help="wer rückgängig macht (für das Protokoll)")
+    p.set_defaults(func=cmd_undo)
     return parser
 
 

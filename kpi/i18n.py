@@ -46,7 +46,7 @@ def fmt_number(value: float | int | None, lang: str = "de", decimals: int | None
     if _missing(value):
         return "–"
     if decimals is None:
-        decimals = 0 if float(value).is_integer() else (1 if abs(value) >= 100 else 2)
+        decimals = 0 if float(value).is_integer() else (2 if abs(value) < 10 else 1)
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     if decimals and decimals > 0 and not float(value).is_integer():
         pattern = "#,##0." + "#" * decimals

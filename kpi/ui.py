@@ -108,11 +108,9 @@ def sidebar() -> Context:
 
 
 def _login_box(language: str) -> object | None:
-    """The login form; filled in by kpi.auth once roles exist."""
-    try:
-        from kpi import auth_ui
-    except ImportError:
-        return None
+    """The login/logout box (kpi.auth_ui): local users, or OIDC when `[auth]` is configured."""
+    from kpi import auth_ui
+
     return auth_ui.login_box(language)
 
 
@@ -121,10 +119,17 @@ def page(title_key: str, *, roles: set[str] | None = None) -> Context:
     st.set_page_config(page_title=f"{t(title_key, lang())} · Digitalcockpit", page_icon=":material/monitoring:",
                        layout="wide")
     ctx = sidebar()
+    from kpi import auth_ui
+
+    if ctx.user is None and not auth_ui.public_view():
+        # No public view: anonymous visitors get the login (in the sidebar) and nothing else.
+        st.title(t("app.title", ctx.lang))
+        st.info(ctx.t("login.required"), icon="🔒")
+        st.stop()
     if roles is not None:
         role = getattr(ctx.user, "role", None)
         if role not in roles:
-            st.warning(ctx.t("denied"), icon="🔒")
+            st.warning(ctx.t("denied.login" if ctx.user is None else "denied"), icon="🔒")
             st.stop()
     return ctx
 

@@ -126,6 +126,15 @@ def status_counts(frame: pd.DataFrame) -> dict[str, int]:
     return {s.value: int(counts.get(s.value, 0)) for s in STATUS_ORDER}
 
 
+def status_mix_text(counts: dict[str, int], lang: str) -> str:
+    """`★ 1 erreicht · ✔ 4 im Plan · ▲ 1 gefährdet` — the status mix in words, never colour alone."""
+    from kpi.i18n import STATUS_STYLE
+
+    parts = [f"{STATUS_STYLE[s]['icon']} {counts[s]} {STATUS_STYLE[s][lang]}"
+             for s in ("achieved", "on_track", "at_risk", "off_track", "no_data") if counts.get(s)]
+    return " · ".join(parts) or "–"
+
+
 def theme_summaries(snap: Snapshot, frame: pd.DataFrame | None = None) -> list[ThemeSummary]:
     frame = status_frame(snap) if frame is None else frame
     out = []

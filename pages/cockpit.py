@@ -35,7 +35,7 @@ with ui.guard(ctx):
         st.stop()
     frame = views.status_frame(snap)
     strategy = snap.catalog.strategy
-    st.title(strategy.title)
+    st.header(strategy.title)
     st.markdown(f"**{ctx.t('cockpit.leitbild')}: {strategy.mission}** — "
                 f"{ctx.t('cockpit.stand')}: {fmt_date(ctx.stand, ctx.lang)}")
     if strategy.illustrative:
@@ -50,6 +50,7 @@ with ui.guard(ctx):
                           help=ctx.t("cockpit.share.help"))
             st.plotly_chart(charts.status_bar(summary.counts, ctx.lang), config={"displayModeBar": False},
                             key=f"bar-{summary.theme_id}")
+            st.markdown(views.status_mix_text(summary.counts, ctx.lang))
             st.page_link("pages/themenfelder.py", label=f"{summary.name} →", query_params={"thema": summary.theme_id})
 
     st.header(ctx.t("cockpit.fields"))
@@ -58,9 +59,7 @@ with ui.guard(ctx):
     for start in range(0, len(fields), per_row):
         for column, row in zip(st.columns(per_row), fields.iloc[start:start + per_row].itertuples()):
             with column.container(border=True):
-                mix = " · ".join(f"{i18n.STATUS_STYLE[s]['icon']} {getattr(row, s)} {i18n.STATUS_STYLE[s][ctx.lang]}"
-                                 for s in ("achieved", "on_track", "at_risk", "off_track", "no_data")
-                                 if getattr(row, s))
+                mix = views.status_mix_text({s: getattr(row, s) for s in i18n.STATUS_STYLE}, ctx.lang)
                 st.page_link("pages/themenfelder.py", label=f"**{row.name}**",
                              query_params={"thema": row.theme_id, "feld": row.id})
                 st.markdown(mix or "–")

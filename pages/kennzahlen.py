@@ -14,6 +14,7 @@ i18n.register({
     "kd.target": ("Zielwert {year}", "Target {year}"),
     "kd.forecast": ("Prognose {year}", "Forecast {year}"),
     "kd.reach": ("Ziel voraussichtlich erreicht am {day}", "Target expected to be reached on {day}"),
+    "kd.reach.short": ("Ziel erreicht voraussichtlich", "Target expected"),
     "kd.reach.never": ("Beim aktuellen Trend wird das Ziel nicht erreicht.", "At the current trend the target is not reached."),
     "kd.reach.none": ("Für eine Prognose sind mindestens zwei Messwerte nötig.", "A forecast needs at least two values."),
     "kd.no_data": ("Für diese Kennzahl liegen noch keine Messwerte vor. Der erste Wert ist fällig am {day}.",
@@ -50,7 +51,7 @@ with ui.guard(ctx):
     kpi, status = detail.kpi, detail.status
     unit, lang = kpi.unit, ctx.lang
 
-    st.title(f"{kpi.id} · {kpi.name}")
+    st.header(f"{kpi.id} · {kpi.name}")
     label = status_label(status.status.value, lang)
     if status.stale:
         label += f" · {stale_label(lang)}"
@@ -63,14 +64,15 @@ with ui.guard(ctx):
 
     target = kpi.final_target
     fc = status.forecast
-    cols = st.columns(5)
-    cols[0].metric(ctx.t("kd.latest") + f" ({fmt_period(status.latest_period, kpi.frequency.value, lang)})",
-                   fmt_value(status.latest_value, unit, lang))
-    cols[1].metric(ctx.t("kd.plan"), fmt_value(status.planned_value, unit, lang))
-    cols[2].metric(ctx.t("kd.progress"), fmt_percent(status.progress, lang))
-    cols[3].metric(ctx.t("kd.target", year=target.period.year), fmt_value(target.value, unit, lang))
-    cols[4].metric(ctx.t("kd.forecast", year=target.period.year),
-                   fmt_value(fc.value_at_target if fc else None, unit, lang))
+    first, second = st.columns(3), st.columns(3)
+    first[0].metric(ctx.t("kd.latest") + f" ({fmt_period(status.latest_period, kpi.frequency.value, lang)})",
+                    fmt_value(status.latest_value, unit, lang))
+    first[1].metric(ctx.t("kd.plan"), fmt_value(status.planned_value, unit, lang))
+    first[2].metric(ctx.t("kd.progress"), fmt_percent(status.progress, lang))
+    second[0].metric(ctx.t("kd.target", year=target.period.year), fmt_value(target.value, unit, lang))
+    second[1].metric(ctx.t("kd.forecast", year=target.period.year),
+                     fmt_value(fc.value_at_target if fc else None, unit, lang))
+    second[2].metric(ctx.t("kd.reach.short"), fmt_date(fc.reach_date, lang) if fc and fc.reach_date else "–")
 
     comment_map = {r.period: r.text for r in detail.comments.itertuples()}
     st.plotly_chart(charts.kpi_figure(kpi, detail.series, status, lang, comments=comment_map, today=snap.today),

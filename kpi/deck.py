@@ -1,0 +1,541 @@
+"""The committee deck as data: one list of slides built from a snapshot and the departments' comments.
+
+The presentation page, the PDF and the PowerPoint file all draw this same list, so what the
+committee saw live and what goes into the minutes cannot drift apart. Pure: no I/O, no Streamlit.
+Every slide holds a bounded amount of content (a large action field continues on a second slide),
+so that each renderer can lay a slide out on one fixed canvas: a 16:9 screen, an A4 page.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from enum import Enum
+from typing import TypeVar
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from kpi import charts, i18n
+from kpi.i18n import fmt_date, fmt_number, fmt_percent, fmt_period, fmt_value, measure_state_label, status_label, t
+from kpi.model import Kpi, Status
+from kpi.status import KpiStatus
+from kpi.views import STATUS_ORDER, Snapshot, action_field_summaries, status_frame, theme_summaries
+
+COMMITTEE = ("Ausschuss für Digitalisierung und Zukunft", "Committee for Digitalisation and the Future")
+KPIS_PER_SLIDE = 4  # 2 × 2 cards: legible from the back of the room at 1280 × 720
+DECISIONS_PER_SLIDE = 12
+# What the live slide shows of a comment; the PDF and the speaker notes carry the full text.
+SLIDE_COMMENT_CHARS = 160
+
+i18n.register({
+    "deck.stand": ("Stand: {day}", "As of {day}"),
+    "deck.stand_time": ("Stand: {day}, {time} Uhr", "As of {day}, {time}"),
+    "deck.slide_no": ("Folie {n} / {total}", "Slide {n} / {total}"),
+    "deck.part": ("{title} ({part}/{parts})", "{title} ({part}/{parts})"),
+    "deck.adopted": ("beschlossen am {day}", "adopted on {day}"),
+    "deck.leitbild": ("Leitbild", "Mission statement"),
+    "deck.theme_kicker": ("Themenfeld", "Theme field"),
+    "deck.field_kicker": ("Handlungsfeld · {theme}", "Action field · {theme}"),
+    "deck.share": ("im Plan oder erreicht", "on track or achieved"),
+    "deck.share_of": ("{share} der {n} Kennzahlen mit Daten", "{share} of the {n} KPIs with data"),
+    "deck.share_none": ("noch keine Kennzahl mit Daten", "no KPI with data yet"),
+    "deck.kpi_count": ("{n} Kennzahlen", "{n} KPIs"),
+    "deck.fields": ("Handlungsfelder", "Action fields"),
+    "deck.late_count": ("{n} Maßnahmen verspätet", "{n} measures late"),
+    "deck.stale_count": ("{n} veraltet", "{n} stale"),
+    "deck.actual": ("Ist {period}: {value}", "Actual {period}: {value}"),
+    "deck.no_value": ("noch kein Wert", "no value yet"),
+    "deck.plan": ("Plan: {value} ({progress} des Plans)", "Plan: {value} ({progress} of plan)"),
+    "deck.target": ("Ziel {year}: {value}", "Target {year}: {value}"),
+    "deck.forecast": ("Prognose {year}: {value} (Band {band})", "Forecast {year}: {value} (band {band})"),
+    "deck.reach": ("Ziel laut Trend erreicht: {day}", "Trend reaches target: {day}"),
+    "deck.reach_never": ("Ziel laut Trend nicht erreichbar", "Trend does not reach the target"),
+    "deck.comments": ("Kommentare der Ressorts", "Comments from the departments"),
+    "deck.no_comments": ("Keine Kommentare zu diesen Kennzahlen.", "No comments on these KPIs."),
+    "deck.measures": ("Maßnahmen", "Measures"),
+    "deck.late_measures": ("Verspätete Maßnahmen", "Late measures"),
+    "deck.no_late": ("Keine Maßnahme verspätet.", "No measure is late."),
+    "deck.no_measures": ("Keine Maßnahmen in diesem Handlungsfeld.", "No measures in this action field."),
+    "deck.measures_more": ("weitere Maßnahmen: {n}", "further measures: {n}"),
+    "deck.days_late": ("{n} Tage über Plan-Ende", "{n} days past planned end"),
+    "deck.progress": ("{p} umgesetzt", "{p} done"),
+    "deck.no_kpis": ("Für dieses Handlungsfeld sind keine Kennzahlen festgelegt.",
+                     "No KPIs are defined for this action field."),
+    "deck.decisions": ("Entscheidungsbedarf", "Decisions needed"),
+    "deck.decisions_none": ("Kein Entscheidungsbedarf: keine Kennzahl nicht im Plan, keine überfällige Meldung, "
+                            "keine verspätete Maßnahme.",
+                            "No decisions needed: no KPI off track, no overdue report, no late measure."),
+    "deck.sec.off_track": ("Kennzahlen nicht im Plan", "KPIs off track"),
+    "deck.sec.stale": ("Überfällige Meldungen", "Overdue reports"),
+    "deck.sec.late": ("Verspätete Maßnahmen", "Late measures"),
+    "deck.continued": ("(Fortsetzung)", "(continued)"),
+    "deck.of_plan": ("{p} des Plans", "{p} of plan"),
+    "deck.due_since": ("fällig seit {day}", "due since {day}"),
+    "deck.first_due": ("erster Wert fällig seit {day}", "first value due since {day}"),
+    "deck.illustrative": ("Illustratives Beispiel: Kennzahlen, Basis- und Zielwerte sind keine offiziellen Zahlen "
+                          "der Stadt.",
+                          "Illustrative example: KPIs, baselines and targets are not official city figures."),
+})
+
+
+class SlideKind(str, Enum):
+    TITLE = "title"
+    THEME = "theme"
+    ACTION_FIELD = "action_field"
+    DECISIONS = "decisions"
+
+
+@dataclass(frozen=True)
+class Slide:
+    kind: SlideKind
+    title: str
+    kicker: str  # the small line above the title: where in the strategy this slide is
+
+
+@dataclass(frozen=True)
+class TitleSlide(Slide):
+    city: str
+    committee: str
+    adopted: str
+    leitbild_label: str
+    mission: str
+    principles: tuple[str, ...]
+    note: str  # "illustrative example" disclaimer, or ""
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    status: str
+    label: str  # icon and word, e.g. "✔ im Plan"
+    count: int
+
+
+@dataclass(frozen=True)
+class FieldRow:
+    """One action field on its theme's overview slide."""
+
+    id: str
+    name: str
+    kpi_count: str
+    mix: str  # "✔ 4 · ▲ 1 · ✖ 2"
+    late: str  # "2 Maßnahmen verspätet" or ""
+    stale: str
+
+
+@dataclass(frozen=True)
+class ThemeSlide(Slide):
+    theme_id: str
+    share: str  # "72 %" or "–"
+    share_text: str  # "72 % der 40 Kennzahlen mit Daten"
+    share_label: str  # "im Plan oder erreicht"
+    counts: tuple[StatusCount, ...]
+    fields_label: str
+    fields: tuple[FieldRow, ...]
+
+    @property
+    def count_map(self) -> dict[str, int]:
+        return {c.status: c.count for c in self.counts}
+
+
+@dataclass(frozen=True)
+class KpiCard:
+    """One KPI on an action-field slide: texts ready to print, and what its charts are drawn from."""
+
+    kpi_id: str
+    name: str
+    status: str
+    status_text: str
+    stale: bool
+    stale_text: str  # "⏱ veraltet" or ""
+    actual: str
+    plan: str
+    target: str
+    forecast: str
+    reach: str
+    kpi: Kpi = field(repr=False)
+    series: pd.DataFrame = field(repr=False, compare=False)
+    evaluation: KpiStatus = field(repr=False)
+
+
+@dataclass(frozen=True)
+class CommentNote:
+    kpi_id: str
+    period: str
+    text: str
+    author: str
+
+    @property
+    def short(self) -> str:
+        return shorten(self.text, SLIDE_COMMENT_CHARS)
+
+
+@dataclass(frozen=True)
+class MeasureNote:
+    id: str
+    title: str
+    state: str  # state word
+    detail: str  # "365 Tage über Plan-Ende" or "40 % umgesetzt"
+    responsible: str
+    late: bool
+
+
+@dataclass(frozen=True)
+class ActionFieldSlide(Slide):
+    field_id: str
+    theme: str
+    part: int
+    parts: int
+    description: str
+    cards: tuple[KpiCard, ...]
+    empty_text: str  # shown when the field has no KPIs
+    comments_label: str
+    comments: tuple[CommentNote, ...]
+    no_comments: str
+    measures_label: str
+    late_label: str
+    measures: tuple[MeasureNote, ...]  # all measures of the field, on its first slide only
+    no_measures: str
+
+    @property
+    def late_measures(self) -> tuple[MeasureNote, ...]:
+        return tuple(m for m in self.measures if m.late)
+
+
+@dataclass(frozen=True)
+class DecisionItem:
+    icon: str
+    ref: str  # KPI or measure id
+    text: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class DecisionSection:
+    key: str  # off_track | stale | late
+    title: str
+    items: tuple[DecisionItem, ...]
+
+
+@dataclass(frozen=True)
+class DecisionSlide(Slide):
+    part: int
+    parts: int
+    sections: tuple[DecisionSection, ...]
+    empty_text: str
+
+
+@dataclass(frozen=True)
+class Deck:
+    """A frozen committee deck: the slides plus what every slide prints in its footer."""
+
+    strategy: str
+    lang: str
+    as_of: datetime | None
+    today: date
+    stand: str  # "Stand: 31.12.2025"
+    slides: tuple[Slide, ...]
+
+    def __len__(self) -> int:
+        return len(self.slides)
+
+    def slide_number(self, index: int) -> str:
+        return t("deck.slide_no", self.lang, n=index + 1, total=len(self.slides))
+
+    def footer(self, index: int) -> str:
+        return f"{self.stand} · {self.strategy} · {self.slide_number(index)}"
+
+    @property
+    def cards(self) -> list[KpiCard]:
+        return [card for s in self.slides if isinstance(s, ActionFieldSlide) for card in s.cards]
+
+    @property
+    def theme_slides(self) -> list[ThemeSlide]:
+        return [s for s in self.slides if isinstance(s, ThemeSlide)]
+
+    def text(self) -> str:
+        """Every text of the deck, one line each: what a reader sees, for comparing two decks."""
+        lines = [self.stand, self.strategy]
+        for slide in self.slides:
+            lines += _slide_texts(slide)
+        return "\n".join(line for line in lines if line)
+
+
+T = TypeVar("T")
+
+
+def balanced_chunks(items: Sequence[T], size: int) -> list[list[T]]:
+    """Split into as few chunks of at most `size` as possible, as even as possible (7 → 4 + 3)."""
+    if not items:
+        return [[]]
+    parts = math.ceil(len(items) / size)
+    base, extra = divmod(len(items), parts)
+    out, start = [], 0
+    for i in range(parts):
+        end = start + base + (1 if i < extra else 0)
+        out.append(list(items[start:end]))
+        start = end
+    return out
+
+
+def shorten(text: str, limit: int) -> str:
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.–-") + " …"
+
+
+# Status badges: the Okabe–Ito colour with the text colour of the higher contrast (WCAG), icon and word inside.
+BADGE_TEXT = {"achieved": "#FFFFFF", "on_track": "#000000", "at_risk": "#000000", "off_track": "#000000",
+              "no_data": "#000000", "stale": "#000000"}
+STALE_COLOR = "#F0E442"
+
+
+def badge_colors(status: str) -> tuple[str, str]:
+    """(background, text) colour of a status badge; `stale` is the badge shown next to the status."""
+    background = STALE_COLOR if status == "stale" else i18n.status_color(status)
+    return background, BADGE_TEXT[status]
+
+
+def is_end_of_day(moment: datetime) -> bool:
+    return moment.time() >= time(23, 59, 59)
+
+
+def stand_text(as_of: datetime | None, today: date, lang: str = "de") -> str:
+    """"Stand: 31.12.2025" for a day; with the time of day when the deck was frozen at a moment."""
+    if as_of is None or is_end_of_day(as_of):
+        return t("deck.stand", lang, day=fmt_date(as_of or today, lang))
+    return t("deck.stand_time", lang, day=fmt_date(as_of, lang), time=as_of.strftime("%H:%M"))
+
+
+def build_deck(snap: Snapshot, comments: pd.DataFrame | None = None, lang: str = "de",
+               committee: str | None = None) -> Deck:
+    """The whole deck as of the snapshot's moment; `comments` as store.comments(as_of) returns them."""
+    frame = status_frame(snap)
+    notes = _comment_notes(snap, comments, lang)
+    slides: list[Slide] = [_title_slide(snap, lang, committee)]
+    slides += _theme_slides(snap, frame, lang)
+    slides += _action_field_slides(snap, notes, lang)
+    slides += _decision_slides(snap, frame, lang)
+    strategy = snap.catalog.strategy
+    return Deck(strategy=strategy.title, lang=lang, as_of=snap.as_of, today=snap.today,
+                stand=stand_text(snap.as_of, snap.today, lang), slides=tuple(slides))
+
+
+def _title_slide(snap: Snapshot, lang: str, committee: str | None) -> TitleSlide:
+    s = snap.catalog.strategy
+    return TitleSlide(
+        kind=SlideKind.TITLE, title=s.title, kicker=s.city,
+        city=s.city, committee=committee or COMMITTEE[0 if lang == "de" else 1],
+        adopted=t("deck.adopted", lang, day=fmt_date(s.adopted, lang)) if s.adopted else "",
+        leitbild_label=t("deck.leitbild", lang), mission=s.mission, principles=tuple(s.principles),
+        note=t("deck.illustrative", lang) if s.illustrative else "",
+    )
+
+
+def _mix(row: object) -> str:
+    return " · ".join(f"{i18n.STATUS_STYLE[s.value]['icon']} {getattr(row, s.value)}"
+                      for s in reversed(STATUS_ORDER) if getattr(row, s.value))
+
+
+def _theme_slides(snap: Snapshot, frame: pd.DataFrame, lang: str) -> list[ThemeSlide]:
+    fields = action_field_summaries(snap, frame)
+    slides = []
+    for summary in theme_summaries(snap, frame):
+        rows = fields[fields["theme_id"] == summary.theme_id] if len(fields) else fields
+        share = fmt_percent(summary.share_on_track, lang)
+        slides.append(ThemeSlide(
+            kind=SlideKind.THEME, title=summary.name, kicker=t("deck.theme_kicker", lang), theme_id=summary.theme_id,
+            share=share,
+            share_text=t("deck.share_of", lang, share=share, n=summary.with_data) if summary.with_data
+            else t("deck.share_none", lang),
+            share_label=t("deck.share", lang),
+            counts=tuple(StatusCount(s.value, status_label(s.value, lang), summary.counts[s.value])
+                         for s in reversed(STATUS_ORDER)),
+            fields_label=t("deck.fields", lang),
+            fields=tuple(FieldRow(
+                id=r.id, name=r.name, kpi_count=t("deck.kpi_count", lang, n=r.kpis), mix=_mix(r) or "–",
+                late=t("deck.late_count", lang, n=r.late_measures) if r.late_measures else "",
+                stale=t("deck.stale_count", lang, n=r.stale) if r.stale else "")
+                for r in rows.itertuples()),
+        ))
+    return slides
+
+
+def _card(kpi: Kpi, snap: Snapshot, lang: str) -> KpiCard:
+    st = snap.statuses[kpi.id]
+    freq = kpi.frequency.value
+    target = kpi.final_target
+    if st.latest_value is None:
+        actual, plan = t("deck.no_value", lang), ""
+    else:
+        actual = t("deck.actual", lang, period=fmt_period(st.latest_period, freq, lang),
+                   value=fmt_value(st.latest_value, kpi.unit, lang))
+        plan = t("deck.plan", lang, value=fmt_value(st.planned_value, kpi.unit, lang),
+                 progress=fmt_percent(st.progress, lang))
+    fc = st.forecast
+    forecast = reach = ""
+    if fc is not None:
+        forecast = t("deck.forecast", lang, year=fc.target_period.year,
+                     value=fmt_value(fc.value_at_target, kpi.unit, lang), band=_band(fc.low, fc.high, lang))
+        reach = t("deck.reach", lang, day=fmt_date(fc.reach_date, lang)) if fc.reach_date else \
+            t("deck.reach_never", lang)
+    return KpiCard(
+        kpi_id=kpi.id, name=kpi.name, status=st.status.value, status_text=status_label(st.status.value, lang),
+        stale=st.stale, stale_text=i18n.stale_label(lang) if st.stale else "", actual=actual, plan=plan,
+        target=t("deck.target", lang, year=target.period.year, value=fmt_value(target.value, kpi.unit, lang)),
+        forecast=forecast, reach=reach, kpi=kpi, series=snap.series(kpi.id).reset_index(drop=True), evaluation=st,
+    )
+
+
+def _band(low: float, high: float, lang: str) -> str:
+    return f"{fmt_number(low, lang)}–{fmt_number(high, lang)}"
+
+
+def _comment_notes(snap: Snapshot, comments: pd.DataFrame | None, lang: str) -> dict[str, CommentNote]:
+    """The newest comment per KPI: the department's comment on its newest period, else the note that
+    came with the newest value (e.g. "Aufrufsystem abgeschaltet")."""
+    freq = {k.id: k.frequency.value for k in snap.kpis}
+    notes: dict[str, CommentNote] = {}
+    if comments is not None and len(comments):
+        for row in comments.sort_values(["kpi_id", "period", "recorded_at"]).itertuples():
+            if row.kpi_id in freq and str(row.text or "").strip():
+                notes[row.kpi_id] = CommentNote(row.kpi_id, fmt_period(row.period, freq[row.kpi_id], lang),
+                                                str(row.text).strip(), str(row.author or ""))
+    for kpi in snap.kpis:
+        if kpi.id in notes:
+            continue
+        series = snap.series(kpi.id)
+        if len(series):
+            last = series.iloc[-1]
+            text = last["comment"]
+            if isinstance(text, str) and text.strip():
+                notes[kpi.id] = CommentNote(kpi.id, fmt_period(last["period"], kpi.frequency.value, lang),
+                                            text.strip(), "")
+    return notes
+
+
+def _measure_notes(snap: Snapshot, field_id: str, lang: str) -> tuple[MeasureNote, ...]:
+    measures = snap.measures[snap.measures["action_field_id"] == field_id] if len(snap.measures) else snap.measures
+    units = {u.id: u.name for u in snap.catalog.units}
+    notes = []
+    # Late first (most overdue first), then the rest in catalog order.
+    ordered = sorted(measures.itertuples(), key=lambda m: (not m.late, -m.days_late))
+    for m in ordered:
+        detail = t("deck.days_late", lang, n=m.days_late) if m.late and m.days_late else \
+            t("deck.progress", lang, p=fmt_percent(m.progress / 100, lang))
+        notes.append(MeasureNote(m.id, m.title, measure_state_label(m.state, lang), detail,
+                                 units.get(m.responsible, m.responsible or ""), bool(m.late)))
+    return tuple(notes)
+
+
+def _action_field_slides(snap: Snapshot, notes: dict[str, CommentNote], lang: str) -> list[ActionFieldSlide]:
+    themes = {th.id: th.name for th in snap.catalog.themes}
+    slides = []
+    for af in snap.catalog.action_fields:
+        kpis = [k for k in snap.kpis if k.action_field_id == af.id]
+        chunks = balanced_chunks(kpis, KPIS_PER_SLIDE)
+        measures = _measure_notes(snap, af.id, lang)
+        for part, chunk in enumerate(chunks, start=1):
+            title = af.name if len(chunks) == 1 else t("deck.part", lang, title=af.name, part=part, parts=len(chunks))
+            slides.append(ActionFieldSlide(
+                kind=SlideKind.ACTION_FIELD, title=title,
+                kicker=t("deck.field_kicker", lang, theme=themes.get(af.theme_id, af.theme_id)),
+                field_id=af.id, theme=themes.get(af.theme_id, af.theme_id), part=part, parts=len(chunks),
+                description=af.description, cards=tuple(_card(k, snap, lang) for k in chunk),
+                empty_text=t("deck.no_kpis", lang),
+                comments_label=t("deck.comments", lang),
+                comments=tuple(notes[k.id] for k in chunk if k.id in notes), no_comments=t("deck.no_comments", lang),
+                measures_label=t("deck.measures", lang), late_label=t("deck.late_measures", lang),
+                measures=measures if part == 1 else (),
+                no_measures=t("deck.no_measures", lang) if not measures else t("deck.no_late", lang),
+            ))
+    return slides
+
+
+def _decision_items(snap: Snapshot, frame: pd.DataFrame, lang: str) -> list[tuple[str, DecisionItem]]:
+    kpis = {k.id: k for k in snap.kpis}
+    items: list[tuple[str, DecisionItem]] = []
+    if len(frame):
+        off = frame[frame["status"] == Status.OFF_TRACK.value].sort_values("progress")
+        for r in off.itertuples():
+            kpi = kpis[r.kpi_id]
+            detail = t("deck.of_plan", lang, p=fmt_percent(r.progress, lang)) + " · " + \
+                fmt_value(r.latest_value, kpi.unit, lang) + " / " + fmt_value(r.planned_value, kpi.unit, lang)
+            items.append(("off_track", DecisionItem(i18n.STATUS_STYLE["off_track"]["icon"], r.kpi_id, r.name, detail)))
+        # Stale KPIs, and KPIs whose first value is overdue: both are reports the committee is waiting for.
+        overdue = frame[frame["stale"] | ((frame["status"] == Status.NO_DATA.value)
+                                          & (frame["next_due"] < snap.today))].sort_values("next_due")
+        for r in overdue.itertuples():
+            key = "deck.due_since" if r.stale else "deck.first_due"
+            items.append(("stale", DecisionItem(i18n.STALE_STYLE["icon"], r.kpi_id, r.name,
+                                                t(key, lang, day=fmt_date(r.next_due, lang)))))
+    late = snap.measures[snap.measures["late"]] if len(snap.measures) else snap.measures
+    for m in late.sort_values("days_late", ascending=False).itertuples():
+        detail = measure_state_label(m.state, lang)
+        if m.days_late:
+            detail += ", " + t("deck.days_late", lang, n=m.days_late)
+        items.append(("late", DecisionItem("⚠", m.id, m.title, detail)))
+    return items
+
+
+def _decision_slides(snap: Snapshot, frame: pd.DataFrame, lang: str) -> list[DecisionSlide]:
+    items = _decision_items(snap, frame, lang)
+    chunks = balanced_chunks(items, DECISIONS_PER_SLIDE)
+    title = t("deck.decisions", lang)
+    slides, seen = [], set()
+    for part, chunk in enumerate(chunks, start=1):
+        sections = []
+        for key in ("off_track", "stale", "late"):
+            part_items = tuple(item for k, item in chunk if k == key)
+            if not part_items:
+                continue
+            heading = t(f"deck.sec.{key}", lang) + (" " + t("deck.continued", lang) if key in seen else "")
+            seen.add(key)
+            sections.append(DecisionSection(key, heading, part_items))
+        slides.append(DecisionSlide(
+            kind=SlideKind.DECISIONS,
+            title=title if len(chunks) == 1 else t("deck.part", lang, title=title, part=part, parts=len(chunks)),
+            kicker=snap.catalog.strategy.title, part=part, parts=len(chunks), sections=tuple(sections),
+            empty_text=t("deck.decisions_none", lang)))
+    return slides
+
+
+def _slide_texts(slide: Slide) -> list[str]:
+    lines = [slide.kicker, slide.title]
+    if isinstance(slide, TitleSlide):
+        lines += [slide.committee, slide.adopted, slide.leitbild_label, slide.mission, *slide.principles, slide.note]
+    elif isinstance(slide, ThemeSlide):
+        lines += [slide.share, slide.share_label, slide.share_text]
+        lines += [f"{c.label}: {c.count}" for c in slide.counts]
+        lines += [" ".join(filter(None, (r.name, r.kpi_count, r.mix, r.late, r.stale))) for r in slide.fields]
+    elif isinstance(slide, ActionFieldSlide):
+        for c in slide.cards:
+            lines.append(" ".join(filter(None, (c.kpi_id, c.name, c.status_text, c.stale_text, c.actual, c.plan,
+                                                c.target, c.forecast, c.reach))))
+        lines += [f"{n.kpi_id} ({n.period}): {n.text} {n.author}".strip() for n in slide.comments]
+        lines += [f"{m.id} {m.title}: {m.state}, {m.detail}" for m in slide.measures]
+    elif isinstance(slide, DecisionSlide):
+        for section in slide.sections:
+            lines.append(section.title)
+            lines += [f"{i.icon} {i.ref} {i.text}: {i.detail}" for i in section.items]
+    return lines
+
+
+# -- charts: the figures each renderer draws for a slide, from the same data -----------------------
+
+def small_chart(card: KpiCard, lang: str, height: int = 190) -> go.Figure:
+    """The compact chart on a slide card (page and PowerPoint)."""
+    return charts.small_multiple(card.kpi, card.series, card.evaluation, lang, height=height)
+
+
+def full_chart(card: KpiCard, deck: Deck, height: int = 380) -> go.Figure:
+    """Target path, actual values and forecast (the PDF for the minutes)."""
+    return charts.kpi_figure(card.kpi, card.series, card.evaluation, deck.lang, height=height, today=deck.today)
+
+
+def theme_chart(slide: ThemeSlide, lang: str) -> go.Figure:
+    return charts.status_bar(slide.count_map, lang)
