@@ -27,11 +27,15 @@ def seed(store: Store, catalog_path: Path = DEFAULT_CATALOG, today: date | None 
     lines = [f"Katalog '{catalog.strategy.title}': {len(catalog.kpis)} Kennzahlen, "
              f"{len(catalog.measures)} Maßnahmen geladen."]
     if store.measurement_count() == 0:
-        result = import_frame(store, demo_frame(catalog, today or date.today()), name="Demo-Daten (illustrativ)",
-                              kind="seed", user="seed")
+        frame = demo_frame(catalog, today or date.today())
+        result = import_frame(store, frame, name="Demo-Daten (illustrativ)", kind="seed", user="seed")
         if not result.ok:
             raise RuntimeError("Demo-Daten ungültig: " + "; ".join(map(str, result.problems[:5])))
         lines.append(f"Demo-Messwerte: new={result.new} changed={result.changed} unchanged={result.unchanged}")
+        corrections = demo_corrections(frame)
+        if len(corrections):
+            import_frame(store, corrections, name="Korrektur (illustrativ)", kind="measurements", user="demo")
+            lines.append(f"Demo-Korrekturen: {len(corrections)} Revisionen")
     else:
         lines.append("Messwerte vorhanden: keine Demo-Daten geschrieben.")
     lines.append(seed_measure_states(store, catalog))
@@ -47,6 +51,30 @@ def demo_frame(catalog: Catalog, today: date) -> pd.DataFrame:
         rows.append(dict(kpi_id=r.kpi_id, period=r.period, value=r.value, comment=r.comment, source=r.source,
                          recorded_at=min(recorded.replace(hour=9), moment)))
     return pd.DataFrame(rows, columns=["kpi_id", "period", "value", "comment", "source", "recorded_at"])
+
+
+# Late reports that corrected an earlier value: they make the revision history and the "as of"
+# reproduction visible in the demo (as of a day before the correction, the old value shows).
+CORRECTIONS = [("EG-02", 12, 1.04, "Nachmeldung: Anträge aus dem Landesportal nachträglich gezählt"),
+               ("SC-10", 12, 1.02, "Korrektur nach Abgleich mit dem Marktstammdatenregister")]
+
+
+def demo_corrections(frame: pd.DataFrame) -> pd.DataFrame:
+    """Revise the second-newest yearly value of a few KPIs, recorded about four months after the original."""
+    rows = []
+    for kpi_id, _month, factor, comment in CORRECTIONS:
+        series = frame[frame["kpi_id"] == kpi_id].sort_values("period")
+        if len(series) < 2:
+            continue
+        original = series.iloc[-2]
+        rows.append(dict(kpi_id=kpi_id, period=original["period"], value=_round_like(original["value"], original["value"] * factor),
+                         comment=comment, source=original["source"],
+                         recorded_at=min(original["recorded_at"] + timedelta(days=120), now())))
+    return pd.DataFrame(rows, columns=frame.columns)
+
+
+def _round_like(original: float, value: float) -> float:
+    return float(round(value)) if float(original).is_integer() else round(value, 1)
 
 
 def seed_measure_states(store: Store, catalog: Catalog) -> str:

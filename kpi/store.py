@@ -265,7 +265,8 @@ class Store:
             frame = cursor.df()
         # DATE columns arrive as timestamps: periods are calendar days, keep them as `date`.
         for column in dates:
-            frame[column] = [None if pd.isna(v) else v.date() for v in frame[column]]
+            values = frame[column].to_numpy(dtype="datetime64[D]").astype(object)  # NaT becomes None
+            frame[column] = pd.Series(values, index=frame.index, dtype=object)
         return frame
 
     # -- schema and catalog ----------------------------------------------------------------

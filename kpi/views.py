@@ -55,7 +55,7 @@ def evaluate_all(catalog: Catalog, values: pd.DataFrame, today: date) -> dict[st
     grouped: dict[str, list[Point]] = {}
     if len(values):
         # evaluate() looks at the newest point and the forecast window only: pass just those.
-        periods = values["period"].to_numpy(dtype="datetime64[D]").astype(object)
+        periods = values["period"].to_numpy()
         numbers = values["value"].to_numpy(dtype=float)
         ids = values["kpi_id"].to_numpy()
         bounds = np.flatnonzero(ids[1:] != ids[:-1]) + 1

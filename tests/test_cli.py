@@ -90,24 +90,24 @@ FIRST = "Kennzahl;Zeitraum;Wert\nEG-02;2023;12.345\nEG-02;2024;13.000,5\nEG-07;Q
 
 
 def test_import_prints_counts_and_reimport_writes_no_new_revisions(store, tmp_path):
-    path = write(tmp_path, "messwerte.csv", FIRST)
+    assert import_file(store, write(tmp_path, "vorher.csv", FIRST)).new == 3
+    path = write(tmp_path, "messwerte.csv",
+                 "Kennzahl;Zeitraum;Wert\nEG-02;2023;12.345\nEG-02;2024;13.100\nSC-02;09/2024;4.234\n")
     first = run_kpi(db_of(store), "import", str(path))
     assert first.returncode == 0, first.stderr
-    assert counts(first) == (3, 0, 0)
-    assert store.measurement_count() == 3
-    again = run_kpi(db_of(store), "import", str(path))
-    assert again.returncode == 0, again.stderr
-    assert counts(again) == (0, 0, 3)
-    assert store.measurement_count() == 3
-    correction = write(tmp_path, "korrektur.csv",
-                       "Kennzahl;Zeitraum;Wert\nEG-02;2023;12.345\nEG-02;2024;13.100\nSC-02;09/2024;4.234\n")
-    changed = run_kpi(db_of(store), "import", str(correction))
-    assert changed.returncode == 0, changed.stderr
-    assert counts(changed) == (1, 1, 1)
+    assert counts(first) == (1, 1, 1)
+    assert "übernommen" in first.stdout
     assert store.measurement_count() == 5
     values = store.current_values().set_index(["kpi_id", "period"])["value"]
     assert values[("EG-02", date(2024, 12, 31))] == 13100
     assert values[("SC-02", date(2024, 9, 30))] == 4234
+    again = run_kpi(db_of(store), "import", str(path))
+    assert again.returncode == 0, again.stderr
+    assert counts(again) == (0, 0, 3)
+    assert store.measurement_count() == 5
+    # the upload itself is logged (who sent what), with nothing but unchanged rows
+    newest = store.uploads().iloc[0]
+    assert (newest["n_new"], newest["n_changed"], newest["n_unchanged"]) == (0, 0, 3)
 
 
 def test_dry_run_prints_counts_and_writes_nothing(store, tmp_path):

@@ -1,0 +1,742 @@
+"""The committee deck as files for the minutes: PDF (fpdf2) and PowerPoint (python-pptx).
+
+Both draw the same `kpi.deck` slides as the presentation page, one page or slide per deck slide,
+with the charts as PNG images rendered in one batch by Kaleido in a headless Chromium. A report
+as of D only reads revisions recorded up to D, so it comes out the same after later corrections.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import io
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import plotly.graph_objects as go
+from fontTools.ttLib import TTFont
+from fpdf import FPDF
+
+from kpi import deck as decks
+from kpi import i18n
+from kpi.browser import find_chromium
+from kpi.deck import (
+    ActionFieldSlide,
+    Deck,
+    DecisionSlide,
+    KpiCard,
+    Slide,
+    ThemeSlide,
+    TitleSlide,
+    badge_colors,
+    build_deck,
+    shorten,
+)
+from kpi.i18n import t
+from kpi.store import Store
+from kpi.views import snapshot
+
+log = logging.getLogger("digitalcockpit.report")
+
+FORMATS = {
+    "pdf": "application/pdf",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+
+i18n.register({
+    "report.page_no": ("Seite {n} / {total}", "Page {n} / {total}"),
+    "report.no_browser": (
+        "Kein Chromium gefunden: PDF und PowerPoint brauchen einen Browser für die Diagramme. "
+        "Abhilfe: `make chromium` ausführen oder KPI_CHROMIUM=/pfad/zu/chromium setzen.",
+        "No Chromium found: PDF and PowerPoint need a browser to draw the charts. "
+        "Fix: run `make chromium` or set KPI_CHROMIUM=/path/to/chromium."),
+    "report.bad_browser": ("BROWSER_PATH zeigt auf {path}, dort ist kein Browser.",
+                           "BROWSER_PATH points to {path}, which is no browser."),
+    "report.render_failed": ("Die Diagramme konnten nicht gezeichnet werden ({reason}).",
+                             "The charts could not be drawn ({reason})."),
+    "report.no_font": ("Keine Unicode-Schrift für das PDF gefunden (DejaVu Sans oder Liberation Sans). "
+                       "Abhilfe: Paket fonts-dejavu-core installieren oder KPI_PDF_FONT=/pfad/zur/schrift.ttf setzen.",
+                       "No Unicode font for the PDF found (DejaVu Sans or Liberation Sans). "
+                       "Fix: install fonts-dejavu-core or set KPI_PDF_FONT=/path/to/font.ttf."),
+    "report.empty": ("Die Datenbank enthält noch keinen Strategiekatalog; zuerst `python -m kpi seed`.",
+                     "The database holds no strategy yet; run `python -m kpi seed` first."),
+    "report.chart_alt": ("Diagramm {id}: Ist-Werte, Zielpfad und Prognose", "Chart {id}: actual, target path, forecast"),
+    "report.bar_alt": ("Statusverteilung der Kennzahlen", "Status of the KPIs"),
+    "report.notes_forecast": ("Prognose", "Forecast"),
+})
+
+
+class ReportError(Exception):
+    """A report cannot be made for a reason the user can fix (no browser, no font, empty store)."""
+
+
+@dataclass(frozen=True)
+class Report:
+    data: bytes
+    format: str
+    pages: int
+    seconds: float  # wall time of the whole report
+    chart_seconds: float  # of which drawing the charts
+    charts: int  # images in the report
+    rendered: int  # of which drawn now (the others came from the image cache)
+
+
+def file_name(as_of: datetime | None, fmt: str) -> str:
+    """`digitalcockpit_stand_2025-12-31.pdf`; with the time when frozen at a moment within the day."""
+    moment = as_of or datetime.now()
+    stamp = moment.strftime("%Y-%m-%d") if decks.is_end_of_day(moment) else moment.strftime("%Y-%m-%d_%H%M")
+    return f"digitalcockpit_stand_{stamp}.{fmt}"
+
+
+def load_deck(store: Store, as_of: datetime | None, lang: str = "de") -> Deck:
+    snap = snapshot(store, as_of)
+    if snap is None:
+        raise ReportError(t("report.empty", lang))
+    return build_deck(snap, store.comments(as_of), lang)
+
+
+def build_report(store: Store, as_of: datetime | None, fmt: str, lang: str = "de") -> Report:
+    """The report of the strategy as of a moment (None: now) in `fmt` (pdf | pptx)."""
+    started = time.perf_counter()
+    deck = load_deck(store, as_of, lang)
+    report = render(deck, fmt)
+    return Report(report.data, fmt, report.pages, time.perf_counter() - started, report.chart_seconds,
+                  report.charts, report.rendered)
+
+
+def render(deck: Deck, fmt: str) -> Report:
+    if fmt == "pdf":
+        return pdf_report(deck)
+    if fmt == "pptx":
+        return pptx_report(deck)
+    raise ValueError(f"unknown report format {fmt!r}")
+
+
+# -- static chart images ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ImageJob:
+    figure: go.Figure
+    width: int
+    height: int
+    scale: float = 2.0
+
+
+_IMAGE_CACHE: OrderedDict[str, bytes] = OrderedDict()
+_IMAGE_CACHE_SIZE = 400
+_IMAGE_LOCK = threading.Lock()
+
+
+def _image_key(job: ImageJob) -> str:
+    payload = f"{job.figure.to_json()}|{job.width}|{job.height}|{job.scale}"
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def browser_path(lang: str = "de") -> str:
+    """The Chromium Kaleido will use: BROWSER_PATH if set, else the one the browser tests use."""
+    path = os.environ.get("BROWSER_PATH")
+    if path:
+        if not os.path.exists(path):
+            raise ReportError(t("report.bad_browser", lang, path=path))
+        return path
+    path = find_chromium()
+    if not path:
+        raise ReportError(t("report.no_browser", lang))
+    os.environ["BROWSER_PATH"] = path
+    return path
+
+
+def render_images(jobs: list[ImageJob], lang: str = "de") -> tuple[list[bytes], int]:
+    """PNG bytes for every job, drawn in ONE Kaleido batch (the browser start dominates single images).
+
+    Images already drawn for an identical figure come from a small in-process cache, so a second
+    download of the same deck, or a report after one correction, only draws what changed.
+    Returns the images and how many were drawn now.
+    """
+    keys = [_image_key(job) for job in jobs]
+    with _IMAGE_LOCK:
+        cached = {k: _IMAGE_CACHE[k] for k in keys if k in _IMAGE_CACHE}
+    missing = list(dict.fromkeys(k for k in keys if k not in cached))
+    if missing:
+        browser_path(lang)
+        import plotly.io as pio
+
+        todo = {k: jobs[keys.index(k)] for k in missing}
+        with tempfile.TemporaryDirectory(prefix="kpi-charts-") as folder:
+            paths = [Path(folder) / f"{i}.png" for i in range(len(missing))]
+            try:
+                pio.write_images([todo[k].figure for k in missing], paths, format="png",
+                                 width=[todo[k].width for k in missing], height=[todo[k].height for k in missing],
+                                 scale=[todo[k].scale for k in missing])
+                drawn = {k: p.read_bytes() for k, p in zip(missing, paths)}
+            except Exception as exc:  # noqa: BLE001 - Kaleido/Chromium fail in many ways; the user gets one sentence
+                log.exception("chart rendering failed")
+                reason = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+                raise ReportError(t("report.render_failed", lang, reason=reason)) from exc
+        with _IMAGE_LOCK:
+            for k, data in drawn.items():
+                _IMAGE_CACHE[k] = data
+                _IMAGE_CACHE.move_to_end(k)
+            while len(_IMAGE_CACHE) > _IMAGE_CACHE_SIZE:
+                _IMAGE_CACHE.popitem(last=False)
+        cached.update(drawn)
+    return [cached[k] for k in keys], len(missing)
+
+
+# -- fonts for the PDF -----------------------------------------------------------------------------
+
+FONT_CANDIDATES = [
+    ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
+    ("/usr/share/fonts/dejavu/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf"),
+    ("/usr/share/fonts/TTF/DejaVuSans.ttf", "/usr/share/fonts/TTF/DejaVuSans-Bold.ttf"),
+    ("/Library/Fonts/DejaVuSans.ttf", "/Library/Fonts/DejaVuSans-Bold.ttf"),
+    ("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+     "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf"),
+]
+
+
+def _bold_next_to(regular: str) -> str:
+    for suffix in ("-Bold.ttf", "Bold.ttf", "-bold.ttf"):
+        stem = regular[:-4].removesuffix("-Regular").removesuffix("Regular")
+        if os.path.exists(stem + suffix):
+            return stem + suffix
+    return regular
+
+
+def find_font() -> tuple[str, str]:
+    """(regular, bold) TTF files with German letters and the status symbols.
+
+    Order: $KPI_PDF_FONT, the system's DejaVu Sans (fonts-dejavu-core), fontconfig's match, a
+    DejaVu Sans shipped with an installed Python package (e.g. matplotlib), Liberation Sans.
+    """
+    explicit = os.environ.get("KPI_PDF_FONT")
+    if explicit and os.path.exists(explicit):
+        return explicit, _bold_next_to(explicit)
+    for regular, bold in FONT_CANDIDATES[:4]:
+        if os.path.exists(regular):
+            return regular, bold if os.path.exists(bold) else regular
+    if shutil.which("fc-match"):
+        try:
+            found = subprocess.run(["fc-match", "-f", "%{file}", "DejaVu Sans:style=Book"], capture_output=True,
+                                   text=True, timeout=5).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            found = ""
+        if found.endswith(".ttf") and "DejaVuSans" in found and os.path.exists(found):
+            return found, _bold_next_to(found)
+    for folder in dict.fromkeys(p for p in sys.path if p and os.path.isdir(p)):
+        hits = glob.glob(os.path.join(folder, "*", "**", "DejaVuSans.ttf"), recursive=True)
+        if hits:
+            return hits[0], _bold_next_to(hits[0])
+    regular, bold = FONT_CANDIDATES[-1]
+    if os.path.exists(regular):
+        return regular, bold if os.path.exists(bold) else regular
+    raise ReportError(t("report.no_font"))
+
+
+# -- colours and layout shared by PDF and PowerPoint --------------------------------------------------
+
+INK = "#1A1A1A"
+MUTED = "#555555"
+RULE = "#BBBBBB"
+ACCENT = "#0B3D6B"  # title band: dark blue, white text (contrast 11:1)
+
+
+def _rgb(hex_color: str) -> tuple[int, int, int]:
+    value = hex_color.lstrip("#")
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+
+
+# Chart sizes in CSS pixels (rendered at scale 2 for print and projector sharpness).
+PDF_CHART = (620, 360)
+PPTX_CHART = (560, 230)
+BAR_CHART = (1100, 120)
+
+
+def _chart_jobs(deck: Deck, full: bool) -> tuple[list[ImageJob], dict[tuple[int, str], int]]:
+    """Every chart of the deck, in slide order, and where each lands: (slide index, kpi id or "bar") → job."""
+    jobs: list[ImageJob] = []
+    where: dict[tuple[int, str], int] = {}
+    for index, slide in enumerate(deck.slides):
+        if isinstance(slide, ThemeSlide):
+            fig = decks.theme_chart(slide, deck.lang)
+            fig.update_layout(height=BAR_CHART[1], width=BAR_CHART[0])
+            where[(index, "bar")] = len(jobs)
+            jobs.append(ImageJob(fig, *BAR_CHART))
+        elif isinstance(slide, ActionFieldSlide):
+            for card in slide.cards:
+                if full:
+                    fig = decks.full_chart(card, deck, height=PDF_CHART[1])
+                    fig.update_layout(width=PDF_CHART[0], legend=dict(font=dict(size=13)))
+                    size = PDF_CHART
+                else:
+                    fig = decks.small_chart(card, deck.lang, height=PPTX_CHART[1])
+                    fig.update_layout(width=PPTX_CHART[0], font=dict(size=15))
+                    size = PPTX_CHART
+                where[(index, card.kpi_id)] = len(jobs)
+                jobs.append(ImageJob(fig, *size))
+    return jobs, where
+
+
+def _symbols(text: str, cmap: set[int] | None) -> str:
+    """Replace characters the PDF font cannot draw (emoji) rather than print empty boxes."""
+    if cmap is None:
+        return text
+    return "".join(ch if ord(ch) in cmap or ch in "\n\t " else "·" for ch in text)
+
+
+# -- PDF -------------------------------------------------------------------------------------------
+
+def pdf_report(deck: Deck) -> Report:
+    """A4 landscape, one page per deck slide; the charts are the full KPI charts (target path, forecast)."""
+    started = time.perf_counter()
+    jobs, where = _chart_jobs(deck, full=True)
+    chart_start = time.perf_counter()
+    images, rendered = render_images(jobs, deck.lang)
+    chart_seconds = time.perf_counter() - chart_start
+
+    regular, bold = find_font()
+    cmap = set(TTFont(regular, fontNumber=0, lazy=True).getBestCmap())
+    pdf = _DeckPdf(deck, cmap)
+    pdf.add_font("Sans", "", regular)
+    pdf.add_font("Sans", "B", bold)
+    pdf.set_title(f"{deck.strategy} – {deck.stand}")
+    pdf.set_author("Digitalcockpit")
+    pdf.set_subject(decks.COMMITTEE[0 if deck.lang == "de" else 1])
+    pdf.set_lang("de-DE" if deck.lang == "de" else "en-GB")
+    pdf.set_creator("Digitalcockpit")
+    # The same as-of moment gives the same file: no wall-clock time inside.
+    pdf.set_creation_date(deck.as_of or datetime.combine(deck.today, datetime.min.time()))
+    pdf.set_auto_page_break(False)
+    for index, slide in enumerate(deck.slides):
+        pdf.slide_index = index
+        pdf.add_page()
+        pdf.draw_header(slide)
+        if isinstance(slide, TitleSlide):
+            pdf.title_page(slide)
+        elif isinstance(slide, ThemeSlide):
+            pdf.theme_page(slide, images[where[(index, "bar")]])
+        elif isinstance(slide, ActionFieldSlide):
+            pdf.field_page(slide, {c.kpi_id: images[where[(index, c.kpi_id)]] for c in slide.cards})
+        elif isinstance(slide, DecisionSlide):
+            pdf.decision_page(slide)
+    data = bytes(pdf.output())
+    return Report(data, "pdf", len(deck), time.perf_counter() - started, chart_seconds, len(jobs), rendered)
+
+
+class _DeckPdf(FPDF):
+    W, H, M = 297.0, 210.0, 12.0
+
+    def __init__(self, deck: Deck, cmap: set[int]):
+        super().__init__(orientation="L", unit="mm", format="A4")
+        self.deck = deck
+        self.cmap = cmap
+        self.slide_index = 0
+        self.set_margins(self.M, self.M, self.M)
+
+    # text helpers
+    def txt(self, text: str) -> str:
+        return _symbols(text, self.cmap)
+
+    def font(self, size: float, bold: bool = False, color: str = INK) -> None:
+        self.set_font("Sans", "B" if bold else "", size)
+        self.set_text_color(*_rgb(color))
+
+    def para(self, x: float, y: float, w: float, text: str, size: float, bold: bool = False, color: str = INK,
+             line: float = 1.3, align: str = "L") -> float:
+        """Write a wrapped paragraph at (x, y); returns the y below it."""
+        self.font(size, bold, color)
+        self.set_xy(x, y)
+        self.multi_cell(w, size * 0.3528 * line, self.txt(text), align=align, new_x="LMARGIN", new_y="NEXT")
+        return self.get_y()
+
+    def para_height(self, w: float, text: str, size: float, bold: bool = False, line: float = 1.3) -> float:
+        self.font(size, bold)
+        return float(self.multi_cell(w, size * 0.3528 * line, self.txt(text), dry_run=True, output="HEIGHT"))
+
+    def badge(self, x: float, y: float, status: str, label: str, size: float = 9) -> float:
+        background, foreground = badge_colors(status)
+        self.font(size, True, foreground)
+        width = self.get_string_width(self.txt(label)) + 4
+        height = size * 0.3528 * 1.6
+        self.set_fill_color(*_rgb(background))
+        self.rect(x, y, width, height, style="F")
+        self.set_xy(x, y)
+        self.cell(width, height, self.txt(label), align="C")
+        return x + width + 2
+
+    # page frame
+    def draw_header(self, slide: Slide) -> None:
+        self.set_fill_color(*_rgb(ACCENT))
+        self.rect(0, 0, self.W, 24, style="F")
+        self.font(10, False, "#FFFFFF")
+        self.set_xy(self.M, 4)
+        self.cell(self.W - 2 * self.M - 60, 5, self.txt(slide.kicker))
+        self.font(10, True, "#FFFFFF")
+        self.set_xy(self.W - self.M - 60, 4)
+        self.cell(60, 5, self.txt(self.deck.stand), align="R")
+        self.font(20, True, "#FFFFFF")
+        self.set_xy(self.M, 10)
+        self.cell(self.W - 2 * self.M, 11, self.txt(shorten(slide.title, 80)))
+
+    def footer(self) -> None:
+        self.set_draw_color(*_rgb(RULE))
+        self.line(self.M, self.H - 10, self.W - self.M, self.H - 10)
+        self.font(8, False, MUTED)
+        self.set_xy(self.M, self.H - 9)
+        self.cell(200, 5, self.txt(f"{self.deck.stand} · {self.deck.strategy}"))
+        self.set_xy(self.W - self.M - 60, self.H - 9)
+        self.cell(60, 5, self.txt(t("report.page_no", self.deck.lang, n=self.slide_index + 1,
+                                    total=len(self.deck))), align="R")
+
+    # pages
+    def title_page(self, s: TitleSlide) -> None:
+        y = self.para(self.M, 34, 200, s.committee, 14, color=MUTED)
+        y = self.para(self.M, y + 2, 273, self.deck.stand, 26, bold=True)
+        if s.adopted:
+            y = self.para(self.M, y + 2, 273, f"{s.title}, {s.adopted}", 11, color=MUTED)
+        self.set_draw_color(*_rgb(RULE))
+        self.line(self.M, y + 5, self.W - self.M, y + 5)
+        y = self.para(self.M, y + 10, 273, f"{s.leitbild_label}: {s.mission}", 18, bold=True)
+        for principle in s.principles:
+            y = self.para(self.M + 4, y + 2.5, 265, f"•  {principle}", 13)
+        if s.note:
+            self.para(self.M, self.H - 24, 273, s.note, 9, color=MUTED)
+
+    def theme_page(self, s: ThemeSlide, bar: bytes) -> None:
+        self.para(self.M, 30, 80, s.share, 40, bold=True)
+        self.para(self.M, 48, 80, s.share_label, 12, bold=True)
+        self.para(self.M, 54, 80, s.share_text, 10, color=MUTED)
+        x, y = 100.0, 32.0
+        for count in s.counts:
+            background, foreground = badge_colors(count.status)
+            self.set_fill_color(*_rgb(background))
+            self.rect(x, y, 35, 24, style="F")
+            self.font(20, True, foreground)
+            self.set_xy(x, y + 2)
+            self.cell(35, 10, str(count.count), align="C")
+            self.font(9, True, foreground)
+            self.set_xy(x, y + 13)
+            self.cell(35, 8, self.txt(count.label), align="C")
+            x += 37
+        self.image(io.BytesIO(bar), x=self.M, y=62, w=self.W - 2 * self.M,
+                   alt_text=t("report.bar_alt", self.deck.lang))
+        y = 62 + (self.W - 2 * self.M) * BAR_CHART[1] / BAR_CHART[0] + 4
+        self.para(self.M, y, 200, s.fields_label, 13, bold=True)
+        y = self.get_y() + 1
+        self.font(10.5)
+        with self.table(width=self.W - 2 * self.M, col_widths=(95, 30, 85, 63), text_align="LEFT",
+                        first_row_as_headings=False, line_height=6.2, padding=1.2,
+                        borders_layout="HORIZONTAL_LINES") as table:
+            self.set_y(y)
+            for r in s.fields:
+                row = table.row()
+                row.cell(self.txt(r.name))
+                row.cell(self.txt(r.kpi_count))
+                row.cell(self.txt(r.mix))
+                row.cell(self.txt(" · ".join(filter(None, (r.late, r.stale)))))
+
+    def field_page(self, s: ActionFieldSlide, charts: dict[str, bytes]) -> None:
+        left_w = 190.0
+        card_w, card_h = (left_w - 4) / 2, 82.0
+        top = 28.0
+        if not s.cards:
+            self.para(self.M, top + 4, left_w, s.empty_text, 12, color=MUTED)
+        for i, card in enumerate(s.cards):
+            x = self.M + (i % 2) * (card_w + 4)
+            y = top + (i // 2) * (card_h + 2)
+            self.kpi_card(card, charts[card.kpi_id], x, y, card_w, card_h)
+        self.side_panel(s, self.M + left_w + 5, top, self.W - 2 * self.M - left_w - 5, self.H - 12 - top)
+
+    def kpi_card(self, card: KpiCard, png: bytes, x: float, y: float, w: float, h: float) -> None:
+        self.set_draw_color(*_rgb(RULE))
+        self.rect(x, y, w, h)
+        nx = self.badge(x + 2, y + 2, card.status, card.status_text)
+        if card.stale:
+            self.badge(nx, y + 2, "stale", card.stale_text)
+        yy = self.para(x + 2, y + 8.5, w - 4, f"{card.kpi_id} · {shorten(card.name, 90)}", 9.5, bold=True, line=1.2)
+        facts = " · ".join(filter(None, (card.actual, card.plan)))
+        yy = self.para(x + 2, yy + 0.3, w - 4, facts, 8, line=1.2)
+        yy = self.para(x + 2, yy, w - 4, " · ".join(filter(None, (card.target, card.forecast))), 8, color=MUTED,
+                       line=1.2)
+        chart_h = min(y + h - yy - 1, (w - 4) * PDF_CHART[1] / PDF_CHART[0])
+        chart_w = chart_h * PDF_CHART[0] / PDF_CHART[1]
+        self.image(io.BytesIO(png), x=x + (w - chart_w) / 2, y=y + h - chart_h - 1, w=chart_w, h=chart_h,
+                   alt_text=t("report.chart_alt", self.deck.lang, id=card.kpi_id))
+
+    def side_panel(self, s: ActionFieldSlide, x: float, y: float, w: float, h: float) -> None:
+        """Comments (full text) and the field's measures, shrunk to fit the column."""
+        blocks: list[tuple[str, str, bool]] = [(s.comments_label, "head", True)]
+        blocks += [(f"{n.kpi_id} ({n.period}): {n.text}" + (f" — {n.author}" if n.author else ""), "text", False)
+                   for n in s.comments] or [(s.no_comments, "muted", False)]
+        if s.part == 1:
+            blocks.append((s.measures_label, "head", True))
+            blocks += [(("⚠ " if m.late else "") + f"{m.id} {m.title}: {m.state}, {m.detail}",
+                        "late" if m.late else "text", m.late) for m in s.measures] or \
+                [(s.no_measures, "muted", False)]
+        for size in (9.0, 8.5, 8.0, 7.5, 7.0, 6.5):
+            total = sum(self.para_height(w, text, size + (1.5 if kind == "head" else 0), bold) + 1.6
+                        for text, kind, bold in blocks)
+            if total <= h:
+                break
+        yy = y
+        for text, kind, bold in blocks:
+            if kind == "head" and yy > y:
+                yy += 1.5
+            color = MUTED if kind == "muted" else INK
+            size_here = size + (1.5 if kind == "head" else 0)
+            if yy + self.para_height(w, text, size_here, bold) > y + h:
+                break
+            yy = self.para(x, yy, w, text, size_here, bold=bold, color=color) + 1.6
+
+    def decision_page(self, s: DecisionSlide) -> None:
+        y = 30.0
+        if not s.sections:
+            self.para(self.M, y + 4, 273, s.empty_text, 14)
+            return
+        for section in s.sections:
+            y = self.para(self.M, y, 273, section.title, 13, bold=True) + 1
+            self.font(10)
+            with self.table(width=self.W - 2 * self.M, col_widths=(8, 18, 150, 97), text_align="LEFT",
+                            first_row_as_headings=False, line_height=5.6, padding=1,
+                            borders_layout="HORIZONTAL_LINES") as table:
+                self.set_y(y)
+                for item in section.items:
+                    row = table.row()
+                    row.cell(self.txt(item.icon))
+                    row.cell(self.txt(item.ref))
+                    row.cell(self.txt(item.text))
+                    row.cell(self.txt(item.detail))
+            y = self.get_y() + 4
+
+
+# -- PowerPoint ------------------------------------------------------------------------------------
+
+def pptx_report(deck: Deck) -> Report:
+    """16:9 slides like the presentation page: KPI cards with small charts, comments and late measures;
+    the full comments and each KPI's forecast go into the speaker notes."""
+    from pptx import Presentation
+    from pptx.util import Inches
+
+    started = time.perf_counter()
+    jobs, where = _chart_jobs(deck, full=False)
+    chart_start = time.perf_counter()
+    images, rendered = render_images(jobs, deck.lang)
+    chart_seconds = time.perf_counter() - chart_start
+
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
+    props = prs.core_properties
+    props.title = f"{deck.strategy} – {deck.stand}"
+    props.subject = decks.COMMITTEE[0 if deck.lang == "de" else 1]
+    props.author = props.last_modified_by = "Digitalcockpit"
+    props.language = "de-DE" if deck.lang == "de" else "en-GB"
+    moment = deck.as_of or datetime.combine(deck.today, datetime.min.time())
+    props.created = props.modified = moment
+    props.revision = 1
+    blank = prs.slide_layouts[6]
+    for index, slide in enumerate(deck.slides):
+        page = _PptxSlide(prs.slides.add_slide(blank), deck, index)
+        page.header(slide)
+        if isinstance(slide, TitleSlide):
+            page.title_slide(slide)
+        elif isinstance(slide, ThemeSlide):
+            page.theme_slide(slide, images[where[(index, "bar")]])
+        elif isinstance(slide, ActionFieldSlide):
+            page.field_slide(slide, {c.kpi_id: images[where[(index, c.kpi_id)]] for c in slide.cards})
+        elif isinstance(slide, DecisionSlide):
+            page.decision_slide(slide)
+        page.footer()
+    buffer = io.BytesIO()
+    prs.save(buffer)
+    return Report(buffer.getvalue(), "pptx", len(deck), time.perf_counter() - started, chart_seconds, len(jobs),
+                  rendered)
+
+
+class _PptxSlide:
+    """Drawing helpers on one slide; positions in inches on a 13.333 × 7.5 canvas."""
+
+    W, H, M = 13.333, 7.5, 0.45
+
+    def __init__(self, slide, deck: Deck, index: int):
+        self.slide, self.deck, self.index = slide, deck, index
+
+    def box(self, x: float, y: float, w: float, h: float, paragraphs: list[tuple[str, float, bool, str]],
+            anchor: str = "top", align: str = "left", fill: str | None = None, margin: float = 0.05):
+        """A text box; each paragraph is (text, points, bold, colour)."""
+        from pptx.dml.color import RGBColor
+        from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+        from pptx.util import Inches, Pt
+
+        shape = self.slide.shapes.add_textbox(Inches(x), Inches(y), Inches(w), Inches(h))
+        if fill:
+            shape.fill.solid()
+            shape.fill.fore_color.rgb = RGBColor.from_string(fill.lstrip("#"))
+        frame = shape.text_frame
+        frame.word_wrap = True
+        frame.vertical_anchor = {"top": MSO_ANCHOR.TOP, "middle": MSO_ANCHOR.MIDDLE, "bottom": MSO_ANCHOR.BOTTOM}[anchor]
+        frame.margin_left = frame.margin_right = Inches(margin)
+        frame.margin_top = frame.margin_bottom = Inches(0.03)
+        for i, (text, size, bold, color) in enumerate(paragraphs):
+            para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+            para.alignment = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}[align]
+            run = para.add_run()
+            run.text = text
+            run.font.size = Pt(size)
+            run.font.bold = bold
+            run.font.name = "Calibri"
+            run.font.color.rgb = RGBColor.from_string(color.lstrip("#"))
+        return shape
+
+    def rect(self, x: float, y: float, w: float, h: float, fill: str | None, line: str | None = None):
+        from pptx.dml.color import RGBColor
+        from pptx.enum.shapes import MSO_SHAPE
+        from pptx.util import Inches, Pt
+
+        shape = self.slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Inches(x), Inches(y), Inches(w), Inches(h))
+        shape.shadow.inherit = False
+        if fill:
+            shape.fill.solid()
+            shape.fill.fore_color.rgb = RGBColor.from_string(fill.lstrip("#"))
+        else:
+            shape.fill.background()
+        if line:
+            shape.line.color.rgb = RGBColor.from_string(line.lstrip("#"))
+            shape.line.width = Pt(1)
+        else:
+            shape.line.fill.background()
+        return shape
+
+    def badge(self, x: float, y: float, status: str, label: str, size: float = 14) -> float:
+        background, foreground = badge_colors(status)
+        width = 0.32 + len(label) * size * 0.0085
+        shape = self.box(x, y, width, size / 72 * 1.55, [(label, size, True, foreground)], anchor="middle",
+                         align="center", fill=background)
+        shape.name = f"Status {label}"
+        return x + width + 0.1
+
+    def picture(self, png: bytes, x: float, y: float, w: float, h: float, alt: str) -> None:
+        from pptx.util import Inches
+
+        pic = self.slide.shapes.add_picture(io.BytesIO(png), Inches(x), Inches(y), Inches(w), Inches(h))
+        pic._element.nvPicPr.cNvPr.set("descr", alt)  # alt text for screen readers
+
+    def notes(self, lines: list[str]) -> None:
+        self.slide.notes_slide.notes_text_frame.text = "\n".join(line for line in lines if line)
+
+    def header(self, slide: Slide) -> None:
+        self.rect(0, 0, self.W, 1.05, ACCENT)
+        self.box(self.M, 0.08, 8.8, 0.35, [(slide.kicker, 14, False, "#FFFFFF")])
+        self.box(self.W - self.M - 4.0, 0.08, 4.0, 0.35, [(self.deck.stand, 16, True, "#FFFFFF")], align="right")
+        self.box(self.M, 0.4, self.W - 2 * self.M, 0.6, [(shorten(slide.title, 70), 30, True, "#FFFFFF")])
+
+    def footer(self) -> None:
+        self.box(self.M, self.H - 0.42, 9.0, 0.32, [(f"{self.deck.stand} · {self.deck.strategy}", 12, False, MUTED)])
+        self.box(self.W - self.M - 3.0, self.H - 0.42, 3.0, 0.32,
+                 [(self.deck.slide_number(self.index), 12, True, INK)], align="right")
+
+    def title_slide(self, s: TitleSlide) -> None:
+        self.box(self.M, 1.35, 12.4, 0.5, [(s.committee, 22, False, MUTED)])
+        self.box(self.M, 1.9, 12.4, 0.8, [(self.deck.stand, 40, True, INK)])
+        if s.adopted:
+            self.box(self.M, 2.75, 12.4, 0.4, [(f"{s.title}, {s.adopted}", 16, False, MUTED)])
+        paragraphs = [(f"{s.leitbild_label}: {s.mission}", 28, True, INK)]
+        paragraphs += [(f"•  {p}", 20, False, INK) for p in s.principles]
+        self.box(self.M, 3.35, 12.4, 3.0, paragraphs)
+        if s.note:
+            self.box(self.M, 6.55, 12.4, 0.4, [(s.note, 12, False, MUTED)])
+        self.notes([s.title, s.committee, self.deck.stand, s.note])
+
+    def theme_slide(self, s: ThemeSlide, bar: bytes) -> None:
+        self.box(self.M, 1.25, 3.6, 1.0, [(s.share, 54, True, INK)])
+        self.box(self.M, 2.25, 3.6, 0.9, [(s.share_label, 18, True, INK), (s.share_text, 14, False, MUTED)])
+        x = 4.3
+        for count in s.counts:
+            background, foreground = badge_colors(count.status)
+            self.box(x, 1.3, 1.68, 1.25, [(str(count.count), 36, True, foreground), (count.label, 13, True, foreground)],
+                     anchor="middle", align="center", fill=background)
+            x += 1.76
+        bar_w = self.W - 2 * self.M
+        self.picture(bar, self.M, 3.05, bar_w, bar_w * BAR_CHART[1] / BAR_CHART[0], t("report.bar_alt", self.deck.lang))
+        y = 3.05 + bar_w * BAR_CHART[1] / BAR_CHART[0] + 0.1
+        self.box(self.M, y, 6, 0.4, [(s.fields_label, 18, True, INK)])
+        y += 0.45
+        row_h = min(0.42, (self.H - 0.55 - y) / max(len(s.fields), 1))
+        for r in s.fields:
+            self.box(self.M, y, 5.4, row_h, [(r.name, 16, True, INK)])
+            self.box(5.9, y, 1.6, row_h, [(r.kpi_count, 15, False, INK)])
+            self.box(7.5, y, 2.9, row_h, [(r.mix, 15, False, INK)])
+            self.box(10.4, y, 2.5, row_h, [(" · ".join(filter(None, (r.late, r.stale))), 13, False, INK)])
+            y += row_h
+        self.notes([s.share_text] + [f"{c.label}: {c.count}" for c in s.counts]
+                   + [f"{r.name}: {r.kpi_count}, {r.mix} {r.late} {r.stale}".strip() for r in s.fields])
+
+    def field_slide(self, s: ActionFieldSlide, charts: dict[str, bytes]) -> None:
+        left_w = 8.6
+        card_w, card_h = (left_w - 0.15) / 2, 2.9
+        top = 1.2
+        if not s.cards:
+            self.box(self.M, top, left_w, 0.6, [(s.empty_text, 18, False, MUTED)])
+        for i, card in enumerate(s.cards):
+            x = self.M + (i % 2) * (card_w + 0.15)
+            y = top + (i // 2) * (card_h + 0.12)
+            self.rect(x, y, card_w, card_h, None, RULE)
+            nx = self.badge(x + 0.08, y + 0.08, card.status, card.status_text)
+            if card.stale:
+                self.badge(nx, y + 0.08, "stale", card.stale_text)
+            self.box(x + 0.05, y + 0.45, card_w - 0.1, 0.62,
+                     [(f"{card.kpi_id} · {shorten(card.name, 62)}", 15, True, INK)])
+            self.box(x + 0.05, y + 1.03, card_w - 0.1, 0.3, [(" · ".join(filter(None, (card.actual, card.plan))),
+                                                               12, False, INK)])
+            chart_h = card_h - 1.4
+            chart_w = min(card_w - 0.1, chart_h * PPTX_CHART[0] / PPTX_CHART[1])
+            self.picture(charts[card.kpi_id], x + (card_w - chart_w) / 2, y + 1.35, chart_w, chart_h,
+                         t("report.chart_alt", self.deck.lang, id=card.kpi_id))
+        px, pw = self.M + left_w + 0.25, self.W - 2 * self.M - left_w - 0.25
+        panel = [(s.comments_label, 17, True, INK)]
+        panel += [(f"{n.kpi_id} ({n.period}): {n.short}", 13, False, INK) for n in s.comments] or \
+            [(s.no_comments, 13, False, MUTED)]
+        if s.part == 1:
+            panel.append((s.late_label, 17, True, INK))
+            panel += [(f"⚠ {m.id} {shorten(m.title, 60)}: {m.state}, {m.detail}", 13, False, INK)
+                      for m in s.late_measures[:4]] or [(s.no_measures, 13, False, MUTED)]
+            if len(s.late_measures) > 4:
+                panel.append((t("deck.measures_more", self.deck.lang, n=len(s.late_measures) - 4), 12, False, MUTED))
+        self.box(px, top, pw, self.H - top - 0.55, panel)
+        notes = [s.description]
+        for card in s.cards:
+            notes.append(" · ".join(filter(None, (card.kpi_id, card.name, card.status_text, card.stale_text,
+                                                  card.actual, card.plan, card.target, card.forecast, card.reach))))
+        notes += [f"{n.kpi_id} ({n.period}): {n.text}" + (f" — {n.author}" if n.author else "") for n in s.comments]
+        notes += [f"{m.id} {m.title}: {m.state}, {m.detail} ({m.responsible})" for m in s.measures]
+        self.notes(notes)
+
+    def decision_slide(self, s: DecisionSlide) -> None:
+        if not s.sections:
+            self.box(self.M, 1.4, 12.4, 1.0, [(s.empty_text, 22, False, INK)])
+            return
+        rows = sum(len(section.items) + 1 for section in s.sections)
+        size = 17 if rows <= 12 else 15
+        row_h = min(0.42, (self.H - 1.3 - 0.6) / rows)
+        y = 1.25
+        for section in s.sections:
+            self.box(self.M, y, 12.4, row_h, [(section.title, size + 3, True, INK)], anchor="bottom")
+            y += row_h + 0.04
+            for item in section.items:
+                self.box(self.M, y, 0.45, row_h, [(item.icon, size, True, INK)])
+                self.box(self.M + 0.45, y, 1.0, row_h, [(item.ref, size, True, INK)])
+                self.box(self.M + 1.45, y, 6.9, row_h, [(shorten(item.text, 70), size, False, INK)])
+                self.box(self.M + 8.35, y, 4.1, row_h, [(item.detail, size - 2, False, MUTED)])
+                y += row_h
+            y += 0.08
+        self.notes([f"{section.title}: " + "; ".join(f"{i.ref} {i.text} ({i.detail})" for i in section.items)
+                    for section in s.sections])

@@ -1,0 +1,196 @@
+"""Audit log: every upload with who, when, file, sha256, counts and state; the rows it wrote; undo."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from kpi import audit, auth, i18n, templates, ui
+from kpi.auth_ui import current_user, escape_md
+from kpi.i18n import fmt_datetime, fmt_period, fmt_value, measure_state_label
+
+i18n.register({
+    "pr.intro": ("Jeder Upload mit Zeitpunkt, Person, Datei, Prüfsumme (SHA-256) und Ergebnis. „Rückgängig machen“ "
+                 "schreibt neue Revisionen mit den vorherigen Werten – gelöscht wird nichts, und der Vorgang steht "
+                 "selbst im Protokoll.",
+                 "Every upload with time, person, file, checksum (SHA-256) and result. “Undo” writes new revisions "
+                 "with the previous values – nothing is deleted, and the undo itself is logged."),
+    "pr.kinds": ("Art", "Kind"),
+    "pr.all": ("alle", "all"),
+    "pr.empty": ("Noch keine Uploads.", "No uploads yet."),
+    "pr.export.csv": ("Protokoll als CSV", "Audit log as CSV"),
+    "pr.export.xlsx": ("Protokoll als Excel", "Audit log as Excel"),
+    "pr.choose": ("Upload ansehen", "Show upload"),
+    "pr.detail": ("Upload #{id}", "Upload #{id}"),
+    "pr.rows": ("Geschriebene Zeilen ({n})", "Rows written ({n})"),
+    "pr.no_rows": ("Dieser Upload hat keine Zeilen geschrieben (alle Werte waren unverändert).",
+                   "This upload wrote no rows (all values were unchanged)."),
+    "pr.undone_by": ("Dieser Upload wurde mit #{undo} rückgängig gemacht.", "This upload was undone by #{undo}."),
+    "pr.is_undo": ("Dieser Vorgang hat Upload #{id} rückgängig gemacht.", "This operation undid upload #{id}."),
+    "pr.not_undoable": ("Uploads dieser Art lassen sich hier nicht rückgängig machen.",
+                        "Uploads of this kind cannot be undone here."),
+    "pr.undo.title": ("Rückgängig machen", "Undo"),
+    "pr.undo.explain": ("Für alle {n} Zeilen dieses Uploads wird der vorherige Stand als neue Revision geschrieben; wo "
+                        "es keinen gab, wird der Wert zurückgezogen. Zeilen, die danach erneut geändert wurden, "
+                        "bleiben unberührt.",
+                        "For all {n} rows of this upload the previous state is written as a new revision; where there "
+                        "was none, the value is retracted. Rows changed again later are left alone."),
+    "pr.undo.confirm": ("Ja, Upload #{id} rückgängig machen", "Yes, undo upload #{id}"),
+    "pr.undo.button": ("Rückgängig machen", "Undo"),
+    "pr.undo.skipped": ("Übersprungen (danach erneut geändert):", "Skipped (changed again later):"),
+    "pr.field": ("Angabe", "Field"),
+    "pr.value": ("Wert", "Value"),
+    "pr.retracted": ("zurückgezogen", "retracted"),
+})
+
+KIND_ORDER = ["measurements", "measures", "undo", "seed"]
+
+
+def protocol_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    de = lang == "de"
+
+    def state(row) -> str:
+        text = audit.state_label(row["state"], lang)
+        if pd.notna(row["undone_by"]):
+            text += f" (#{int(row['undone_by'])})"
+        return text
+
+    return pd.DataFrame({
+        "Nr.": frame["id"].astype(int),
+        ("Zeitpunkt" if de else "Time"): [fmt_datetime(t.to_pydatetime(), lang) for t in frame["created_at"]],
+        ("Art" if de else "Kind"): [audit.kind_label(k, lang) for k in frame["kind"]],
+        ("Datei" if de else "File"): frame["file_name"].fillna("").astype(str),
+        ("Person" if de else "Person"): frame["username"].fillna("").astype(str),
+        ("Ergebnis" if de else "Result"): [audit.counts_text(r, lang) for r in frame.to_dict(orient="records")],
+        ("Status" if de else "State"): [state(r) for r in frame.to_dict(orient="records")],
+        "SHA-256": frame["sha256"].fillna("").astype(str),
+    })
+
+
+def measurement_rows(rows: pd.DataFrame, snap, lang: str) -> pd.DataFrame:
+    kpis = {k.id: k for k in snap.kpis} if snap else {}
+    de = lang == "de"
+    retracted = i18n.t("pr.retracted", lang)
+    return pd.DataFrame({
+        ("Kennzahl" if de else "KPI"): rows["kpi_id"],
+        ("Zeitraum" if de else "Period"): [fmt_period(p, kpis[k].frequency.value, lang) if k in kpis else str(p)
+                                           for k, p in zip(rows["kpi_id"], rows["period"])],
+        ("Wert" if de else "Value"): [fmt_value(v, kpis[k].unit if k in kpis else "", lang) if pd.notna(v)
+                                      else retracted for k, v in zip(rows["kpi_id"], rows["value"])],
+        ("Kommentar" if de else "Comment"): rows["comment"].fillna("").astype(str),
+        ("Quelle" if de else "Source"): rows["source"].fillna("").astype(str),
+    })
+
+
+def measure_rows(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    de = lang == "de"
+    return pd.DataFrame({
+        ("Maßnahme" if de else "Measure"): rows["measure_id"],
+        ("Status" if de else "State"): [measure_state_label(s, lang) for s in rows["state"]],
+        ("Fortschritt" if de else "Progress"): [f"{p:g} %" for p in rows["progress"]],
+        ("Kommentar" if de else "Comment"): rows["comment"].fillna("").astype(str),
+    })
+
+
+def skipped_row(item: dict, lang: str) -> dict:
+    de = lang == "de"
+    key = item.get("kpi_id") or item.get("measure_id")
+    out = {("Kennzahl/Maßnahme" if de else "KPI/measure"): str(key)}
+    if "period" in item:
+        out["Zeitraum" if de else "Period"] = str(item["period"])
+    out["später geändert durch Upload" if de else "changed later by upload"] = f"#{item['later_upload']}"
+    return out
+
+
+ctx = ui.page("page.protokoll", roles={"it_office", "admin"})
+with ui.guard(ctx):
+    store = ui.get_store()
+    st.title(ctx.t("page.protokoll"))
+    st.caption(ctx.t("pr.intro"))
+    flash = st.session_state.pop("protokoll:flash", None)
+    if flash:
+        (st.success if flash["ok"] else st.error)(escape_md(flash["message"]), icon="✅" if flash["ok"] else "🚫")
+        if flash.get("skipped"):
+            st.markdown(ctx.t("pr.undo.skipped"))
+            st.dataframe(pd.DataFrame(flash["skipped"]).astype(str), hide_index=True)
+
+    frame = audit.protocol_frame(store)
+    if frame.empty:
+        st.info(ctx.t("pr.empty"))
+        st.stop()
+    kinds = [k for k in KIND_ORDER if k in set(frame["kind"])] + sorted(set(frame["kind"]) - set(KIND_ORDER))
+    chosen_kinds = st.multiselect(ctx.t("pr.kinds"), kinds, format_func=lambda k: audit.kind_label(k, ctx.lang),
+                                  placeholder=ctx.t("pr.all"), key="protokoll:kinds")
+    shown = frame[frame["kind"].isin(chosen_kinds)] if chosen_kinds else frame
+    table = protocol_table(shown, ctx.lang)
+    st.dataframe(table, hide_index=True, width="stretch", height=min(420, 40 + 35 * len(table)),
+                 column_config={"SHA-256": st.column_config.TextColumn(width="small")}, key="protokoll:table")
+    export = protocol_table(frame, "de")
+    stamp = date.today().isoformat()
+    left, right, _ = st.columns([1, 1, 2])
+    left.download_button(ctx.t("pr.export.xlsx"), templates.xlsx({"Protokoll": export}),
+                         file_name=f"protokoll-{stamp}.xlsx", icon=":material/table_view:", key="protokoll:xlsx",
+                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    right.download_button(ctx.t("pr.export.csv"), templates.german_csv(export), file_name=f"protokoll-{stamp}.csv",
+                          mime="text/csv", icon=":material/description:", key="protokoll:csv")
+
+    ids = [int(i) for i in shown["id"]]
+    wanted = st.query_params.get("upload")
+    wanted = int(wanted) if wanted and wanted.isdigit() and int(wanted) in ids else ids[0]
+    labels = {int(r["id"]): f"#{int(r['id'])} · {fmt_datetime(r['created_at'].to_pydatetime(), ctx.lang)} · "
+                            f"{audit.kind_label(r['kind'], ctx.lang)} · {r['file_name'] or '–'}"
+              for r in shown.to_dict(orient="records")}
+    upload_id = st.selectbox(ctx.t("pr.choose"), ids, index=ids.index(wanted), format_func=labels.get,
+                             key="protokoll:upload")
+    st.query_params["upload"] = str(upload_id)
+    row = frame.set_index("id").loc[upload_id]
+
+    st.subheader(ctx.t("pr.detail", id=upload_id))
+    facts = {
+        ("Art" if ctx.lang == "de" else "Kind"): audit.kind_label(row["kind"], ctx.lang),
+        ("Datei" if ctx.lang == "de" else "File"): row["file_name"] or "–",
+        ("Person" if ctx.lang == "de" else "Person"): row["username"] or "–",
+        ("Zeitpunkt" if ctx.lang == "de" else "Time"): fmt_datetime(row["created_at"].to_pydatetime(), ctx.lang),
+        ("Ergebnis" if ctx.lang == "de" else "Result"): audit.counts_text(row.to_dict() | {"kind": row["kind"]},
+                                                                          ctx.lang),
+        ("Status" if ctx.lang == "de" else "State"): audit.state_label(row["state"], ctx.lang),
+        "SHA-256": row["sha256"] or "–",
+    }
+    st.dataframe(pd.DataFrame({ctx.t("pr.field"): list(facts), ctx.t("pr.value"): [str(v) for v in facts.values()]}),
+                 hide_index=True, width="stretch", key="protokoll:facts")
+    if row["kind"] == "undo" and pd.notna(row["undo_of"]):
+        st.info(ctx.t("pr.is_undo", id=int(row["undo_of"])), icon="↩️")
+    if pd.notna(row["undone_by"]):
+        st.info(ctx.t("pr.undone_by", undo=int(row["undone_by"])), icon="↩️")
+
+    # An upload wrote either measurements or measure updates (an undo: those of the upload it undid).
+    rows = store.upload_measurements(upload_id)
+    if len(rows):
+        rows_table = measurement_rows(rows, ui.current_snapshot(ctx), ctx.lang)
+    else:
+        rows = store.upload_measure_updates(upload_id)
+        rows_table = measure_rows(rows, ctx.lang) if len(rows) else rows
+    st.markdown(f"**{ctx.t('pr.rows', n=len(rows))}**")
+    if len(rows):
+        st.dataframe(rows_table, hide_index=True, width="stretch", height=min(420, 40 + 35 * len(rows_table)),
+                     key="protokoll:rows")
+    else:
+        st.caption(ctx.t("pr.no_rows"))
+
+    if row["kind"] in audit.UNDOABLE_KINDS and row["state"] == "committed" and auth.can(ctx.user, auth.UNDO):
+        with st.container(border=True):
+            st.markdown(f"**{ctx.t('pr.undo.title')}**")
+            st.caption(ctx.t("pr.undo.explain", n=len(rows)))
+            confirmed = st.checkbox(ctx.t("pr.undo.confirm", id=upload_id), key=f"protokoll:confirm:{upload_id}")
+            if st.button(ctx.t("pr.undo.button"), type="primary", disabled=not confirmed, icon=":material/undo:",
+                         key=f"protokoll:undo:{upload_id}"):
+                result = audit.undo_upload(store, upload_id, current_user())
+                st.session_state["protokoll:flash"] = dict(
+                    ok=result.ok, message=result.message,
+                    skipped=[skipped_row(s, ctx.lang) for s in result.skipped])
+                if result.ok:
+                    st.query_params["upload"] = str(result.undo_id)
+                    st.session_state.pop("protokoll:upload", None)
+                st.rerun()
+    elif row["kind"] not in audit.UNDOABLE_KINDS and row["kind"] != "undo":
+        st.caption(ctx.t("pr.not_undoable"))
