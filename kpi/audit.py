@@ -14,6 +14,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from kpi.auth import UNDO, User, can
+from kpi.i18n import fmt_datetime
 from kpi.store import Store, now
 
 UNDOABLE_KINDS = ("measurements", "measures")
@@ -181,3 +182,25 @@ def kind_label(kind: str, lang: str = "de") -> str:
 
 def state_label(state: str, lang: str = "de") -> str:
     return STATE_LABELS.get(state, {"de": state, "en": state})[lang]
+
+
+def protocol_table(frame: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
+    """The log as people read it (and as it is exported): one row per upload, texts in `lang`."""
+    de = lang == "de"
+
+    def state(row) -> str:
+        text = state_label(row["state"], lang)
+        if pd.notna(row["undone_by"]):
+            text += f" (#{int(row['undone_by'])})"
+        return text
+
+    return pd.DataFrame({
+        "Nr.": frame["id"].astype(int),
+        ("Zeitpunkt" if de else "Time"): [fmt_datetime(t.to_pydatetime(), lang) for t in frame["created_at"]],
+        ("Art" if de else "Kind"): [kind_label(k, lang) for k in frame["kind"]],
+        ("Datei" if de else "File"): frame["file_name"].fillna("").astype(str),
+        ("Person" if de else "Person"): frame["username"].fillna("").astype(str),
+        ("Status" if de else "State"): [state(r) for r in frame.to_dict(orient="records")],
+        ("Ergebnis" if de else "Result"): [counts_text(r, lang) for r in frame.to_dict(orient="records")],
+        "SHA-256": frame["sha256"].fillna("").astype(str),
+    })

@@ -215,7 +215,7 @@ def _login_form(lang: str) -> None:
             st.session_state["user"] = result.user
             st.session_state.pop("login-password", None)
             st.rerun()
-        st.error(result.message, icon="🔒")
+        st.error(result.message, icon=":material/lock:")
 
 
 # -- comments (for /kennzahlen) ----------------------------------------------------------------
@@ -230,7 +230,7 @@ def comment_form(ctx, detail, store: Store) -> None:
     frequency = kpi.frequency.value
     flash = st.session_state.pop(f"flash:comment:{kpi.id}", None)
     if flash:
-        st.success(flash, icon="💬")
+        st.success(flash, icon=":material/chat:")
     if ctx.as_of is not None:
         st.caption(t("comment.frozen", lang))
         return

@@ -40,19 +40,23 @@ st.set_page_config(page_title="Trivial", layout="wide")
 st.title("{title}")
 st.plotly_chart(go.Figure(go.Scatter(x=list(range(10)), y=[v * v for v in range(10)], mode="lines")))
 """
+# Like app.py: st.navigation declares the pages, and each page draws its menu with st.page_link in the sidebar.
 TRIVIAL_NAVIGATION = """import streamlit as st
 
 st.set_page_config(page_title="Trivial", layout="wide")
 st.navigation([st.Page("page_a.py", title="A", url_path="a", default=True),
-               st.Page("page_b.py", title="B", url_path="b")], position="sidebar").run()
+               st.Page("page_b.py", title="B", url_path="b")], position="hidden").run()
+"""
+TRIVIAL_MENU = """st.sidebar.page_link("page_a.py", label="A")
+st.sidebar.page_link("page_b.py", label="B")
 """
 
-# The switch is done when the URL names the new page, the heading is no longer the old page's, and a chart
+# The switch is done when the URL names the new page, the first heading is no longer the old page's, and a chart
 # delivered by the new run (its container is not marked stale) has been drawn.
 SWITCH_DONE = """([path, before]) => {
   if (!location.pathname.endsWith('/' + path)) return false;
-  const h1 = document.querySelector('[data-testid="stMain"] h1');
-  if (!h1 || h1.innerText.trim() === before) return false;
+  const heading = document.querySelector('[data-testid="stMain"] [data-testid="stHeading"]');
+  if (!heading || heading.innerText.trim() === before) return false;
   return [...document.querySelectorAll('.js-plotly-plot .main-svg')].some(svg => {
     const box = svg.closest('[data-testid="stElementContainer"]');
     const r = svg.getBoundingClientRect();
@@ -83,8 +87,8 @@ def write_trivial_apps(folder: Path) -> None:
     font size), so that the only difference to our pages is what the page draws."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "trivial.py").write_text(TRIVIAL_CHART.format(title="Trivial"), encoding="utf-8")
-    (folder / "page_a.py").write_text(TRIVIAL_CHART.format(title="Seite A"), encoding="utf-8")
-    (folder / "page_b.py").write_text(TRIVIAL_CHART.format(title="Seite B"), encoding="utf-8")
+    (folder / "page_a.py").write_text(TRIVIAL_CHART.format(title="Seite A") + TRIVIAL_MENU, encoding="utf-8")
+    (folder / "page_b.py").write_text(TRIVIAL_CHART.format(title="Seite B") + TRIVIAL_MENU, encoding="utf-8")
     (folder / "navigation.py").write_text(TRIVIAL_NAVIGATION, encoding="utf-8")
     config = ROOT / ".streamlit" / "config.toml"
     if config.exists():
@@ -107,17 +111,23 @@ def _database(url: str) -> Iterator[None]:
 
 @contextmanager
 def _quiet_streamlit() -> Iterator[None]:
-    """AppTest outside a server logs a 'no runtime' warning per run; keep the bench output readable."""
-    loggers = [logging.getLogger(n) for n in ("streamlit", "streamlit.runtime.caching.cache_data_api",
-                                              "streamlit.runtime.scriptrunner_utils.script_run_context")]
-    levels = [lg.level for lg in loggers]
+    """AppTest outside a server logs a 'no runtime' warning per run, and a failing page its stack trace (the
+    page's error box is recorded with the figures anyway): keep the bench output readable. A filter, not a
+    level, because Streamlit resets its loggers' levels when it reads its config."""
+    names = ("streamlit.runtime.caching.cache_data_api", "streamlit.runtime.scriptrunner_utils.script_run_context",
+             "digitalcockpit")
+    loggers = [logging.getLogger(n) for n in names]
     for lg in loggers:
-        lg.setLevel(logging.ERROR)
+        lg.addFilter(_drop)
     try:
         yield
     finally:
-        for lg, level in zip(loggers, levels):
-            lg.setLevel(level)
+        for lg in loggers:
+            lg.removeFilter(_drop)
+
+
+def _drop(record: logging.LogRecord) -> bool:
+    return False
 
 
 def _clear_caches() -> None:
@@ -127,12 +137,19 @@ def _clear_caches() -> None:
     st.cache_resource.clear()
 
 
+_components: dict = {}
+
+
 def render_once(script: Path, page: str | None = None) -> tuple[float | None, list[str]]:
     """One server-side run of `script` (switched to pages/<page>.py); seconds and what went wrong on the page
     (exceptions, error boxes, a timeout)."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(script), default_timeout=RENDER_TIMEOUT)
+    # Each new AppTest scans every installed package for custom components (about 0.5 s) before the script
+    # runs; a real server does that once. Reuse the first scan (private attribute: skipped if it is gone).
+    if _components.get("manager") is not None and hasattr(at, "_bidi_component_manager"):
+        at._bidi_component_manager = _components["manager"]
     if page:
         at.switch_page(f"pages/{page}.py")
     start = time.perf_counter()
@@ -141,6 +158,7 @@ def render_once(script: Path, page: str | None = None) -> tuple[float | None, li
     except Exception as exc:  # noqa: BLE001 - a timed-out or crashed run is a result, not the end of the bench
         return None, [f"{type(exc).__name__}: {exc}"[:300]]
     elapsed = time.perf_counter() - start
+    _components.setdefault("manager", getattr(at, "_bidi_component_manager", None))
     problems = [f"exception: {e.message}"[:300] for e in at.exception] + [f"error: {e.value}"[:300] for e in at.error]
     return elapsed, problems
 
@@ -181,8 +199,21 @@ def bench_render(stores: dict[str, str], trivial: Path, runs: int) -> dict:
                     _say(f"server {name:<6} {page:<13} cold {row['cold_seconds']} s, warm {row['warm_seconds']} s, "
                          f"{row['warm_ratio']}x trivial" + (f"  PROBLEMS {row['problems']}" if row["problems"] else ""))
                 out[name] = rows
-    _clear_caches()
+        _clear_caches()
     return out
+
+
+@contextmanager
+def _explained(page) -> Iterator[None]:
+    """A wait that fails says what the page showed instead (a message box, a login, an empty page)."""
+    try:
+        yield
+    except Exception as exc:
+        try:
+            shown = page.locator("[data-testid='stMain']").inner_text(timeout=2000)
+        except Exception:  # noqa: BLE001 - the page may be gone
+            shown = "?"
+        raise RuntimeError(f"{str(exc).splitlines()[0]} — page shows: {' '.join(shown.split())[:200]!r}") from exc
 
 
 def first_chart_seconds(browser, url: str) -> float:
@@ -192,25 +223,31 @@ def first_chart_seconds(browser, url: str) -> float:
         page = context.new_page()
         start = time.perf_counter()
         page.goto(url, wait_until="commit")
-        page.wait_for_selector(CHART, state="visible", timeout=BROWSER_TIMEOUT)
+        with _explained(page):
+            page.wait_for_selector(CHART, state="visible", timeout=BROWSER_TIMEOUT)
         return time.perf_counter() - start
     finally:
         context.close()
 
 
 def switch_seconds(browser, url: str, target: str) -> float:
-    """Open `url`, wait until it is drawn, click the sidebar link to /target; seconds until its chart is drawn."""
+    """Open `url`, wait until it is drawn, click the sidebar menu's link to /target; seconds until the target's
+    chart is drawn."""
     context = browser.new_context(viewport=VIEWPORT)
     try:
         page = context.new_page()
         page.goto(url)
-        page.wait_for_selector(CHART, state="visible", timeout=BROWSER_TIMEOUT)
-        wait_for_app(page, timeout=BROWSER_TIMEOUT)
-        before = page.locator("[data-testid='stMain'] h1").first.inner_text().strip()
-        link = page.locator(f"[data-testid='stSidebarNav'] a[href$='/{target}']")
+        with _explained(page):
+            page.wait_for_selector(CHART, state="visible", timeout=BROWSER_TIMEOUT)
+            wait_for_app(page, timeout=BROWSER_TIMEOUT)
+        before = page.locator("[data-testid='stMain'] [data-testid='stHeading']").first.inner_text().strip()
+        # the app's own menu (st.page_link: a relative href) or Streamlit's sidebar navigation (an absolute one)
+        link = page.locator(f"[data-testid='stSidebar'] a[href='{target}'], "
+                            f"[data-testid='stSidebar'] a[href$='/{target}']").first
         start = time.perf_counter()
         link.click()
-        page.wait_for_function(SWITCH_DONE, arg=[target, before], timeout=BROWSER_TIMEOUT)
+        with _explained(page):
+            page.wait_for_function(SWITCH_DONE, arg=[target, before], timeout=BROWSER_TIMEOUT)
         return time.perf_counter() - start
     finally:
         context.close()

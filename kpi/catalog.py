@@ -137,6 +137,7 @@ def parse_catalog(data: Any, source: str = "<catalog>") -> Catalog:
         r.problems.append("units: keine Organisationseinheiten angegeben")
 
     themes, action_fields, goals, kpis = [], [], [], []
+    declared_kpi_ids: set[str] = set()  # also those of KPIs with problems, already reported where they are
     seen: dict[str, str] = {}
 
     def unique(kind: str, ident: str | None, path: str) -> None:
@@ -164,6 +165,8 @@ def parse_catalog(data: Any, source: str = "<catalog>") -> Catalog:
                 unique("goal", goal.id, gp)
                 goals.append(goal)
                 for ki, k in enumerate((g or {}).get("kpis") or []):
+                    if isinstance(k, dict) and k.get("id"):
+                        declared_kpi_ids.add(str(k["id"]))
                     kpi = _parse_kpi(r, k, f"{gp}.kpis[{ki}]", unit_ids, theme.id, af.id, goal.id)
                     if kpi:
                         unique("kpi", kpi.id, f"{gp}.kpis[{ki}]")
@@ -171,7 +174,7 @@ def parse_catalog(data: Any, source: str = "<catalog>") -> Catalog:
     if not themes:
         r.problems.append("themes: keine Themenfelder angegeben")
 
-    kpi_ids = {k.id for k in kpis}
+    kpi_ids = {k.id for k in kpis} | declared_kpi_ids
     af_ids = {a.id for a in action_fields}
     measures = []
     for mi, m in enumerate(data.get("measures") or []):

@@ -121,7 +121,9 @@ def cmd_bench(args: argparse.Namespace, store: Store) -> int:
 
 
 def _bench_text(results: dict) -> str:
-    return json.dumps(results, indent=1, default=_json_default)
+    from kpi.bench import bench_report
+
+    return bench_report(results)
 
 
 def _read_password(args: argparse.Namespace) -> str:
@@ -215,6 +217,27 @@ def cmd_undo(args: argparse.Namespace, store: Store) -> int:
     return 0 if result.ok else 1
 
 
+def cmd_report(args: argparse.Namespace, store: Store) -> int:
+    from kpi.report import ReportError, build_report, file_name
+    from kpi.store import now
+
+    # Without --as-of the report is frozen at this moment, and says so: it can be made again later.
+    as_of = _as_of(args) or now()
+    out = Path(args.out) if args.out else Path(file_name(as_of, args.format))
+    if out.is_dir():
+        out = out / file_name(as_of, args.format)
+    try:
+        report = build_report(store, as_of, args.format, args.lang)
+    except ReportError as exc:
+        print(f"Fehler: {exc}", file=sys.stderr)
+        return 1
+    out.write_bytes(report.data)
+    print(f"{out} geschrieben: {report.pages} {'Seiten' if args.format == 'pdf' else 'Folien'}, "
+          f"Stand {as_of.isoformat(sep=' ', timespec='seconds')}, {report.seconds:.1f} s "
+          f"(Diagramme {report.chart_seconds:.1f} s, {report.rendered} von {report.charts} neu gezeichnet)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m kpi", description="Digitalcockpit: KPI-Monitoring (Kommandozeile)")
     parser.add_argument("--db", help="SQLAlchemy-URL der Datenbank (Standard: KPI_DB_URL oder data/kpi.duckdb)")
@@ -240,6 +263,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.add_argument("--as-of", help="Stand (ISO-Zeitpunkt)")
     p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("report", help="Ausschuss-Bericht als PDF oder PowerPoint (derselbe Foliensatz wie die Präsentation)")
+    p.add_argument("--format", choices=["pdf", "pptx"], default="pdf")
+    p.add_argument("--as-of", help="Stand (ISO-Zeitpunkt oder Datum), z. B. 2025-12-31; Standard: jetzt")
+    p.add_argument("--out", help="Zieldatei oder -ordner (Standard: digitalcockpit_stand_<Datum>.<format>)")
+    p.add_argument("--lang", choices=["de", "en"], default="de", help="Sprache des Berichts")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("bench", help="Messungen: Import und Status gegen DuckDB direkt")
     p.add_argument("--json", action="store_true")

@@ -45,6 +45,7 @@ i18n.register({
     "deck.kpi_count": ("{n} Kennzahlen", "{n} KPIs"),
     "deck.fields": ("Handlungsfelder", "Action fields"),
     "deck.late_count": ("{n} Maßnahmen verspätet", "{n} measures late"),
+    "deck.late_count_1": ("1 Maßnahme verspätet", "1 measure late"),
     "deck.stale_count": ("{n} veraltet", "{n} stale"),
     "deck.actual": ("Ist {period}: {value}", "Actual {period}: {value}"),
     "deck.no_value": ("noch kein Wert", "no value yet"),
@@ -59,7 +60,7 @@ i18n.register({
     "deck.late_measures": ("Verspätete Maßnahmen", "Late measures"),
     "deck.no_late": ("Keine Maßnahme verspätet.", "No measure is late."),
     "deck.no_measures": ("Keine Maßnahmen in diesem Handlungsfeld.", "No measures in this action field."),
-    "deck.measures_more": ("weitere Maßnahmen: {n}", "further measures: {n}"),
+    "deck.measures_more": ("und {n} weitere (siehe Entscheidungsbedarf)", "and {n} more (see decisions needed)"),
     "deck.days_late": ("{n} Tage über Plan-Ende", "{n} days past planned end"),
     "deck.progress": ("{p} umgesetzt", "{p} done"),
     "deck.no_kpis": ("Für dieses Handlungsfeld sind keine Kennzahlen festgelegt.",
@@ -72,7 +73,7 @@ i18n.register({
     "deck.sec.stale": ("Überfällige Meldungen", "Overdue reports"),
     "deck.sec.late": ("Verspätete Maßnahmen", "Late measures"),
     "deck.continued": ("(Fortsetzung)", "(continued)"),
-    "deck.of_plan": ("{p} des Plans", "{p} of plan"),
+    "deck.of_plan_values": ("{p} des Plans (Ist {actual}, Plan {plan})", "{p} of plan (actual {actual}, plan {plan})"),
     "deck.due_since": ("fällig seit {day}", "due since {day}"),
     "deck.first_due": ("erster Wert fällig seit {day}", "first value due since {day}"),
     "deck.illustrative": ("Illustratives Beispiel: Kennzahlen, Basis- und Zielwerte sind keine offiziellen Zahlen "
@@ -358,7 +359,8 @@ def _theme_slides(snap: Snapshot, frame: pd.DataFrame, lang: str) -> list[ThemeS
             fields_label=t("deck.fields", lang),
             fields=tuple(FieldRow(
                 id=r.id, name=r.name, kpi_count=t("deck.kpi_count", lang, n=r.kpis), mix=_mix(r) or "–",
-                late=t("deck.late_count", lang, n=r.late_measures) if r.late_measures else "",
+                late="" if not r.late_measures else t("deck.late_count_1", lang) if r.late_measures == 1
+                else t("deck.late_count", lang, n=r.late_measures),
                 stale=t("deck.stale_count", lang, n=r.stale) if r.stale else "")
                 for r in rows.itertuples()),
         ))
@@ -463,8 +465,8 @@ def _decision_items(snap: Snapshot, frame: pd.DataFrame, lang: str) -> list[tupl
         off = frame[frame["status"] == Status.OFF_TRACK.value].sort_values("progress")
         for r in off.itertuples():
             kpi = kpis[r.kpi_id]
-            detail = t("deck.of_plan", lang, p=fmt_percent(r.progress, lang)) + " · " + \
-                fmt_value(r.latest_value, kpi.unit, lang) + " / " + fmt_value(r.planned_value, kpi.unit, lang)
+            detail = t("deck.of_plan_values", lang, p=fmt_percent(r.progress, lang),
+                       actual=fmt_value(r.latest_value, kpi.unit, lang), plan=fmt_value(r.planned_value, kpi.unit, lang))
             items.append(("off_track", DecisionItem(i18n.STATUS_STYLE["off_track"]["icon"], r.kpi_id, r.name, detail)))
         # Stale KPIs, and KPIs whose first value is overdue: both are reports the committee is waiting for.
         overdue = frame[frame["stale"] | ((frame["status"] == Status.NO_DATA.value)
@@ -528,13 +530,23 @@ def _slide_texts(slide: Slide) -> list[str]:
 # -- charts: the figures each renderer draws for a slide, from the same data -----------------------
 
 def small_chart(card: KpiCard, lang: str, height: int = 190) -> go.Figure:
-    """The compact chart on a slide card (page and PowerPoint)."""
-    return charts.small_multiple(card.kpi, card.series, card.evaluation, lang, height=height)
+    """The compact chart on a slide card (page and PowerPoint), with axis labels large enough for a projector."""
+    fig = charts.small_multiple(card.kpi, card.series, card.evaluation, lang, height=height)
+    fig.update_layout(font=dict(size=15))
+    return fig
 
 
 def full_chart(card: KpiCard, deck: Deck, height: int = 380) -> go.Figure:
     """Target path, actual values and forecast (the PDF for the minutes)."""
-    return charts.kpi_figure(card.kpi, card.series, card.evaluation, deck.lang, height=height, today=deck.today)
+    return charts.kpi_figure(card.kpi, _with_text_comments(card.series), card.evaluation, deck.lang, height=height,
+                             today=deck.today)
+
+
+def _with_text_comments(series: pd.DataFrame) -> pd.DataFrame:
+    """Missing comments as "" rather than NaN: the chart puts every comment into its hover text."""
+    if "comment" not in series or not series["comment"].isna().any():
+        return series
+    return series.assign(comment=series["comment"].fillna(""))
 
 
 def theme_chart(slide: ThemeSlide, lang: str) -> go.Figure:

@@ -303,6 +303,11 @@ def _has_column(con: duckdb.DuckDBPyConnection, column: str) -> bool:
     return bool(con.execute(
         "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'staging' AND column_name = ?", [column]
     ).fetchone()[0])
+def _de(expr: str) -> str:
+    """SQL for a number as German text in messages: decimal comma, no trailing `,0`."""
+    return f"replace(regexp_replace(CAST({expr} AS VARCHAR), '\\.0$', ''), '.', ',')"
+
+
 _PROBLEMS_SQL = f"""
     SELECT idx, 'Kennzahl', kpi_raw, 'Kennzahl fehlt' FROM parsed WHERE kpi_raw = ''
     UNION ALL
@@ -326,8 +331,8 @@ _PROBLEMS_SQL = f"""
       FROM parsed WHERE value IS NULL
     UNION ALL
     SELECT idx, 'Wert', value_raw,
-           'Wert liegt außerhalb des gültigen Bereichs ' || coalesce(CAST(range_min AS VARCHAR), '−∞') || ' bis '
-           || coalesce(CAST(range_max AS VARCHAR), '∞') || ' für ' || kpi_id
+           'Wert liegt außerhalb des gültigen Bereichs ' || coalesce({_de('range_min')}, '−∞') || ' bis '
+           || coalesce({_de('range_max')}, '∞') || ' für ' || kpi_id
       FROM parsed WHERE value < range_min OR value > range_max OR isnan(value) OR isinf(value)
     UNION ALL
     SELECT p.idx, 'Wert', p.value_raw,
@@ -370,12 +375,12 @@ def _problems(con: duckdb.DuckDBPyConnection, name: str, limit: int) -> tuple[li
 
 def _warnings(con: duckdb.DuckDBPyConnection, name: str, today: date) -> list[Problem]:
     rows = con.execute(
-        """SELECT min(p.idx), 'Zeitraum', p.period_raw, 'Zeitraum liegt in der Zukunft (endet am '
+        f"""SELECT min(p.idx), 'Zeitraum', p.period_raw, 'Zeitraum liegt in der Zukunft (endet am '
                   || strftime(d.period, '%d.%m.%Y') || ')'
            FROM diff d JOIN parsed p USING (kpi_id, period) WHERE d.period > ? GROUP BY p.period_raw, d.period
            UNION ALL
            SELECT min(p.idx), 'Wert', p.value_raw, 'auffälliger Sprung: ' || d.kpi_id || ' bisher '
-                  || CAST(d.old_value AS VARCHAR) || ', neu ' || CAST(d.value AS VARCHAR)
+                  || {_de('d.old_value')} || ', neu ' || {_de('d.value')}
            FROM diff d JOIN parsed p USING (kpi_id, period)
            WHERE d.change = 'changed' AND abs(d.value - d.old_value) > ? * greatest(abs(d.old_value), 1e-9)
            GROUP BY p.value_raw, d.kpi_id, d.old_value, d.value

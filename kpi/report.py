@@ -19,8 +19,10 @@ import tempfile
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -32,8 +34,8 @@ from kpi import i18n
 from kpi.browser import find_chromium
 from kpi.deck import (
     ActionFieldSlide,
-    Deck,
     DecisionSlide,
+    Deck,
     KpiCard,
     Slide,
     ThemeSlide,
@@ -126,7 +128,14 @@ def render(deck: Deck, fmt: str) -> Report:
 
 @dataclass(frozen=True)
 class ImageJob:
-    figure: go.Figure
+    """One chart to draw: `key` names its content (what goes into the figure), `build` makes the figure.
+
+    The key is computed from the data, not from the figure, so that a cached image needs no figure
+    built at all (building Plotly figures costs more than assembling the PDF).
+    """
+
+    key: str
+    build: Callable[[], go.Figure]
     width: int
     height: int
     scale: float = 2.0
@@ -137,9 +146,13 @@ _IMAGE_CACHE_SIZE = 400
 _IMAGE_LOCK = threading.Lock()
 
 
-def _image_key(job: ImageJob) -> str:
-    payload = f"{job.figure.to_json()}|{job.width}|{job.height}|{job.scale}"
-    return hashlib.sha256(payload.encode()).hexdigest()
+def content_key(*parts: object) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def clear_image_cache() -> None:
+    with _IMAGE_LOCK:
+        _IMAGE_CACHE.clear()
 
 
 def browser_path(lang: str = "de") -> str:
@@ -156,6 +169,14 @@ def browser_path(lang: str = "de") -> str:
     return path
 
 
+def chromium_available() -> bool:
+    try:
+        browser_path()
+    except ReportError:
+        return False
+    return True
+
+
 def render_images(jobs: list[ImageJob], lang: str = "de") -> tuple[list[bytes], int]:
     """PNG bytes for every job, drawn in ONE Kaleido batch (the browser start dominates single images).
 
@@ -163,7 +184,7 @@ def render_images(jobs: list[ImageJob], lang: str = "de") -> tuple[list[bytes], 
     download of the same deck, or a report after one correction, only draws what changed.
     Returns the images and how many were drawn now.
     """
-    keys = [_image_key(job) for job in jobs]
+    keys = [f"{job.key}|{job.width}x{job.height}@{job.scale}" for job in jobs]
     with _IMAGE_LOCK:
         cached = {k: _IMAGE_CACHE[k] for k in keys if k in _IMAGE_CACHE}
     missing = list(dict.fromkeys(k for k in keys if k not in cached))
@@ -175,9 +196,10 @@ def render_images(jobs: list[ImageJob], lang: str = "de") -> tuple[list[bytes], 
         with tempfile.TemporaryDirectory(prefix="kpi-charts-") as folder:
             paths = [Path(folder) / f"{i}.png" for i in range(len(missing))]
             try:
-                pio.write_images([todo[k].figure for k in missing], paths, format="png",
+                # The figures come from our own builders, already validated by plotly.graph_objects.
+                pio.write_images([todo[k].build() for k in missing], paths, format="png",
                                  width=[todo[k].width for k in missing], height=[todo[k].height for k in missing],
-                                 scale=[todo[k].scale for k in missing])
+                                 scale=[todo[k].scale for k in missing], validate=False)
                 drawn = {k: p.read_bytes() for k, p in zip(missing, paths)}
             except Exception as exc:  # noqa: BLE001 - Kaleido/Chromium fail in many ways; the user gets one sentence
                 log.exception("chart rendering failed")
@@ -262,29 +284,55 @@ PPTX_CHART = (560, 230)
 BAR_CHART = (1100, 120)
 
 
+def _series_key(card: KpiCard) -> tuple:
+    series = card.series
+    comments = tuple(series["comment"]) if "comment" in series else ()
+    return tuple(series["period"]), tuple(series["value"]), comments
+
+
 def _chart_jobs(deck: Deck, full: bool) -> tuple[list[ImageJob], dict[tuple[int, str], int]]:
     """Every chart of the deck, in slide order, and where each lands: (slide index, kpi id or "bar") → job."""
     jobs: list[ImageJob] = []
     where: dict[tuple[int, str], int] = {}
+
+    def bar(slide: ThemeSlide) -> go.Figure:
+        fig = decks.theme_chart(slide, deck.lang)
+        fig.update_layout(height=BAR_CHART[1], width=BAR_CHART[0])
+        return fig
+
+    def full_chart(card: KpiCard) -> go.Figure:
+        fig = decks.full_chart(card, deck, height=PDF_CHART[1])
+        fig.update_layout(width=PDF_CHART[0], legend=dict(font=dict(size=13)))
+        return fig
+
+    def small_chart(card: KpiCard) -> go.Figure:
+        fig = decks.small_chart(card, deck.lang, height=PPTX_CHART[1])
+        fig.update_layout(width=PPTX_CHART[0])
+        return fig
+
     for index, slide in enumerate(deck.slides):
         if isinstance(slide, ThemeSlide):
-            fig = decks.theme_chart(slide, deck.lang)
-            fig.update_layout(height=BAR_CHART[1], width=BAR_CHART[0])
             where[(index, "bar")] = len(jobs)
-            jobs.append(ImageJob(fig, *BAR_CHART))
+            jobs.append(ImageJob(content_key("bar", deck.lang, slide.counts), partial(bar, slide), *BAR_CHART))
         elif isinstance(slide, ActionFieldSlide):
             for card in slide.cards:
-                if full:
-                    fig = decks.full_chart(card, deck, height=PDF_CHART[1])
-                    fig.update_layout(width=PDF_CHART[0], legend=dict(font=dict(size=13)))
-                    size = PDF_CHART
-                else:
-                    fig = decks.small_chart(card, deck.lang, height=PPTX_CHART[1])
-                    fig.update_layout(width=PPTX_CHART[0], font=dict(size=15))
-                    size = PPTX_CHART
                 where[(index, card.kpi_id)] = len(jobs)
-                jobs.append(ImageJob(fig, *size))
+                if full:
+                    key = content_key("full", deck.lang, deck.today, card.kpi, card.evaluation, _series_key(card))
+                    # 1.6 × 620 px on 92 mm of paper is about 275 dpi: sharp in print, light to embed.
+                    jobs.append(ImageJob(key, partial(full_chart, card), *PDF_CHART, scale=1.6))
+                else:
+                    key = content_key("small", deck.lang, card.kpi, card.evaluation, _series_key(card))
+                    jobs.append(ImageJob(key, partial(small_chart, card), *PPTX_CHART))
     return jobs, where
+
+
+def _opaque(png: bytes):
+    """The chart as an RGB image: Kaleido's PNGs carry an (opaque) alpha channel that fpdf2 would otherwise
+    split into a soft mask, which doubles the time to embed them."""
+    from PIL import Image
+
+    return Image.open(io.BytesIO(png)).convert("RGB")
 
 
 def _symbols(text: str, cmap: set[int] | None) -> str:
@@ -318,7 +366,6 @@ def pdf_report(deck: Deck) -> Report:
     pdf.set_creation_date(deck.as_of or datetime.combine(deck.today, datetime.min.time()))
     pdf.set_auto_page_break(False)
     for index, slide in enumerate(deck.slides):
-        pdf.slide_index = index
         pdf.add_page()
         pdf.draw_header(slide)
         if isinstance(slide, TitleSlide):
@@ -340,7 +387,6 @@ class _DeckPdf(FPDF):
         super().__init__(orientation="L", unit="mm", format="A4")
         self.deck = deck
         self.cmap = cmap
-        self.slide_index = 0
         self.set_margins(self.M, self.M, self.M)
 
     # text helpers
@@ -395,8 +441,8 @@ class _DeckPdf(FPDF):
         self.set_xy(self.M, self.H - 9)
         self.cell(200, 5, self.txt(f"{self.deck.stand} · {self.deck.strategy}"))
         self.set_xy(self.W - self.M - 60, self.H - 9)
-        self.cell(60, 5, self.txt(t("report.page_no", self.deck.lang, n=self.slide_index + 1,
-                                    total=len(self.deck))), align="R")
+        self.cell(60, 5, self.txt(t("report.page_no", self.deck.lang, n=self.page_no(), total=len(self.deck))),
+                  align="R")
 
     # pages
     def title_page(self, s: TitleSlide) -> None:
@@ -428,12 +474,14 @@ class _DeckPdf(FPDF):
             self.set_xy(x, y + 13)
             self.cell(35, 8, self.txt(count.label), align="C")
             x += 37
-        self.image(io.BytesIO(bar), x=self.M, y=62, w=self.W - 2 * self.M,
+        self.image(_opaque(bar), x=self.M, y=62, w=self.W - 2 * self.M,
                    alt_text=t("report.bar_alt", self.deck.lang))
         y = 62 + (self.W - 2 * self.M) * BAR_CHART[1] / BAR_CHART[0] + 4
         self.para(self.M, y, 200, s.fields_label, 13, bold=True)
         y = self.get_y() + 1
         self.font(10.5)
+        self.set_fill_color(255, 255, 255)
+        self.set_draw_color(*_rgb(RULE))
         with self.table(width=self.W - 2 * self.M, col_widths=(95, 30, 85, 63), text_align="LEFT",
                         first_row_as_headings=False, line_height=6.2, padding=1.2,
                         borders_layout="HORIZONTAL_LINES") as table:
@@ -468,9 +516,9 @@ class _DeckPdf(FPDF):
         yy = self.para(x + 2, yy + 0.3, w - 4, facts, 8, line=1.2)
         yy = self.para(x + 2, yy, w - 4, " · ".join(filter(None, (card.target, card.forecast))), 8, color=MUTED,
                        line=1.2)
-        chart_h = min(y + h - yy - 1, (w - 4) * PDF_CHART[1] / PDF_CHART[0])
+        chart_h = min(y + h - yy - 1.5, (w - 4) * PDF_CHART[1] / PDF_CHART[0])
         chart_w = chart_h * PDF_CHART[0] / PDF_CHART[1]
-        self.image(io.BytesIO(png), x=x + (w - chart_w) / 2, y=y + h - chart_h - 1, w=chart_w, h=chart_h,
+        self.image(_opaque(png), x=x + (w - chart_w) / 2, y=yy + 0.5, w=chart_w, h=chart_h,
                    alt_text=t("report.chart_alt", self.deck.lang, id=card.kpi_id))
 
     def side_panel(self, s: ActionFieldSlide, x: float, y: float, w: float, h: float) -> None:
@@ -506,6 +554,8 @@ class _DeckPdf(FPDF):
         for section in s.sections:
             y = self.para(self.M, y, 273, section.title, 13, bold=True) + 1
             self.font(10)
+            self.set_fill_color(255, 255, 255)
+            self.set_draw_color(*_rgb(RULE))
             with self.table(width=self.W - 2 * self.M, col_widths=(8, 18, 150, 97), text_align="LEFT",
                             first_row_as_headings=False, line_height=5.6, padding=1,
                             borders_layout="HORIZONTAL_LINES") as table:
@@ -672,17 +722,18 @@ class _PptxSlide:
         y += 0.45
         row_h = min(0.42, (self.H - 0.55 - y) / max(len(s.fields), 1))
         for r in s.fields:
-            self.box(self.M, y, 5.4, row_h, [(r.name, 16, True, INK)])
-            self.box(5.9, y, 1.6, row_h, [(r.kpi_count, 15, False, INK)])
-            self.box(7.5, y, 2.9, row_h, [(r.mix, 15, False, INK)])
-            self.box(10.4, y, 2.5, row_h, [(" · ".join(filter(None, (r.late, r.stale))), 13, False, INK)])
+            self.box(self.M, y, 4.95, row_h, [(r.name, 16, True, INK)])
+            self.box(5.4, y, 1.6, row_h, [(r.kpi_count, 15, False, INK)])
+            self.box(7.0, y, 2.5, row_h, [(r.mix, 15, False, INK)])
+            self.box(9.5, y, self.W - self.M - 9.5, row_h, [(" · ".join(filter(None, (r.late, r.stale))), 13, False,
+                                                              INK)])
             y += row_h
         self.notes([s.share_text] + [f"{c.label}: {c.count}" for c in s.counts]
                    + [f"{r.name}: {r.kpi_count}, {r.mix} {r.late} {r.stale}".strip() for r in s.fields])
 
     def field_slide(self, s: ActionFieldSlide, charts: dict[str, bytes]) -> None:
         left_w = 8.6
-        card_w, card_h = (left_w - 0.15) / 2, 2.9
+        card_w, card_h = (left_w - 0.15) / 2, 2.82  # two rows end above the footer
         top = 1.2
         if not s.cards:
             self.box(self.M, top, left_w, 0.6, [(s.empty_text, 18, False, MUTED)])
@@ -693,20 +744,21 @@ class _PptxSlide:
             nx = self.badge(x + 0.08, y + 0.08, card.status, card.status_text)
             if card.stale:
                 self.badge(nx, y + 0.08, "stale", card.stale_text)
-            self.box(x + 0.05, y + 0.45, card_w - 0.1, 0.62,
-                     [(f"{card.kpi_id} · {shorten(card.name, 62)}", 15, True, INK)])
-            self.box(x + 0.05, y + 1.03, card_w - 0.1, 0.3, [(" · ".join(filter(None, (card.actual, card.plan))),
+            name = f"{card.kpi_id} · {shorten(card.name, 62)}"
+            # python-pptx cannot measure text: long names get the smaller size so they stay on two lines.
+            self.box(x + 0.05, y + 0.42, card_w - 0.1, 0.56, [(name, 15 if len(name) <= 44 else 13, True, INK)])
+            self.box(x + 0.05, y + 0.98, card_w - 0.1, 0.46, [(" · ".join(filter(None, (card.actual, card.plan))),
                                                                12, False, INK)])
-            chart_h = card_h - 1.4
+            chart_h = card_h - 1.5
             chart_w = min(card_w - 0.1, chart_h * PPTX_CHART[0] / PPTX_CHART[1])
-            self.picture(charts[card.kpi_id], x + (card_w - chart_w) / 2, y + 1.35, chart_w, chart_h,
+            self.picture(charts[card.kpi_id], x + (card_w - chart_w) / 2, y + 1.45, chart_w, chart_h,
                          t("report.chart_alt", self.deck.lang, id=card.kpi_id))
         px, pw = self.M + left_w + 0.25, self.W - 2 * self.M - left_w - 0.25
-        panel = [(s.comments_label, 17, True, INK)]
+        panel = [(s.comments_label, 16, True, INK)]
         panel += [(f"{n.kpi_id} ({n.period}): {n.short}", 13, False, INK) for n in s.comments] or \
             [(s.no_comments, 13, False, MUTED)]
         if s.part == 1:
-            panel.append((s.late_label, 17, True, INK))
+            panel.append((s.late_label, 16, True, INK))
             panel += [(f"⚠ {m.id} {shorten(m.title, 60)}: {m.state}, {m.detail}", 13, False, INK)
                       for m in s.late_measures[:4]] or [(s.no_measures, 13, False, MUTED)]
             if len(s.late_measures) > 4:
@@ -734,8 +786,8 @@ class _PptxSlide:
             for item in section.items:
                 self.box(self.M, y, 0.45, row_h, [(item.icon, size, True, INK)])
                 self.box(self.M + 0.45, y, 1.0, row_h, [(item.ref, size, True, INK)])
-                self.box(self.M + 1.45, y, 6.9, row_h, [(shorten(item.text, 70), size, False, INK)])
-                self.box(self.M + 8.35, y, 4.1, row_h, [(item.detail, size - 2, False, MUTED)])
+                self.box(self.M + 1.45, y, 6.2, row_h, [(shorten(item.text, 62), size, False, INK)])
+                self.box(self.M + 7.65, y, self.W - 2 * self.M - 7.65, row_h, [(item.detail, size - 2, False, MUTED)])
                 y += row_h
             y += 0.08
         self.notes([f"{section.title}: " + "; ".join(f"{i.ref} {i.text} ({i.detail})" for i in section.items)

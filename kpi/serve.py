@@ -66,9 +66,11 @@ def stop_server(proc: subprocess.Popen) -> None:
 
 
 def wait_for_app(page, timeout: float = 30000) -> None:
-    """Streamlit has finished the run: the app is idle (no running indicator) and something is drawn."""
+    """Streamlit has finished the run: the app is idle (no running indicator), something is drawn, and no
+    element still shows its loading skeleton (widgets are loaded lazily by the browser)."""
     page.wait_for_selector("[data-testid='stMain']", timeout=timeout)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && !document.querySelector('[data-testid=\"stSkeleton\"]')"
         " && document.querySelectorAll('[data-testid=\"stMainBlockContainer\"] *').length > 10",
         timeout=timeout)

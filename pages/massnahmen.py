@@ -88,3 +88,6 @@ with ui.guard(ctx):
             }, hide_index=True, width="stretch")
         row = shown.set_index("id").loc[chosen]
         st.caption(f"{fmt_date(row['start'], ctx.lang)} – {fmt_date(row['planned_end'], ctx.lang)}")
+        from kpi import auth_ui
+
+        auth_ui.measure_form(ctx, chosen, ui.get_store())

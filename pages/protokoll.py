@@ -18,9 +18,12 @@ i18n.register({
     "pr.kinds": ("Art", "Kind"),
     "pr.all": ("alle", "all"),
     "pr.empty": ("Noch keine Uploads.", "No uploads yet."),
-    "pr.export.csv": ("Protokoll als CSV", "Audit log as CSV"),
-    "pr.export.xlsx": ("Protokoll als Excel", "Audit log as Excel"),
+    "pr.export.csv": ("CSV-Export", "CSV export"),
+    "pr.export.xlsx": ("Excel-Export", "Excel export"),
+    "pr.export.help": ("Das ganze Protokoll herunterladen", "Download the whole audit log"),
     "pr.choose": ("Upload ansehen", "Show upload"),
+    "pr.click": ("Eine Zeile anklicken (Kästchen links), um die Einzelheiten unten zu sehen.",
+                 "Click a row (box on the left) to see its details below."),
     "pr.detail": ("Upload #{id}", "Upload #{id}"),
     "pr.rows": ("Geschriebene Zeilen ({n})", "Rows written ({n})"),
     "pr.no_rows": ("Dieser Upload hat keine Zeilen geschrieben (alle Werte waren unverändert).",
@@ -44,27 +47,6 @@ i18n.register({
 })
 
 KIND_ORDER = ["measurements", "measures", "undo", "seed"]
-
-
-def protocol_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    de = lang == "de"
-
-    def state(row) -> str:
-        text = audit.state_label(row["state"], lang)
-        if pd.notna(row["undone_by"]):
-            text += f" (#{int(row['undone_by'])})"
-        return text
-
-    return pd.DataFrame({
-        "Nr.": frame["id"].astype(int),
-        ("Zeitpunkt" if de else "Time"): [fmt_datetime(t.to_pydatetime(), lang) for t in frame["created_at"]],
-        ("Art" if de else "Kind"): [audit.kind_label(k, lang) for k in frame["kind"]],
-        ("Datei" if de else "File"): frame["file_name"].fillna("").astype(str),
-        ("Person" if de else "Person"): frame["username"].fillna("").astype(str),
-        ("Ergebnis" if de else "Result"): [audit.counts_text(r, lang) for r in frame.to_dict(orient="records")],
-        ("Status" if de else "State"): [state(r) for r in frame.to_dict(orient="records")],
-        "SHA-256": frame["sha256"].fillna("").astype(str),
-    })
 
 
 def measurement_rows(rows: pd.DataFrame, snap, lang: str) -> pd.DataFrame:
@@ -109,7 +91,7 @@ with ui.guard(ctx):
     st.caption(ctx.t("pr.intro"))
     flash = st.session_state.pop("protokoll:flash", None)
     if flash:
-        (st.success if flash["ok"] else st.error)(escape_md(flash["message"]), icon="✅" if flash["ok"] else "🚫")
+        (st.success if flash["ok"] else st.error)(escape_md(flash["message"]), icon=":material/task_alt:" if flash["ok"] else ":material/block:")
         if flash.get("skipped"):
             st.markdown(ctx.t("pr.undo.skipped"))
             st.dataframe(pd.DataFrame(flash["skipped"]).astype(str), hide_index=True)
@@ -119,49 +101,59 @@ with ui.guard(ctx):
         st.info(ctx.t("pr.empty"))
         st.stop()
     kinds = [k for k in KIND_ORDER if k in set(frame["kind"])] + sorted(set(frame["kind"]) - set(KIND_ORDER))
-    chosen_kinds = st.multiselect(ctx.t("pr.kinds"), kinds, format_func=lambda k: audit.kind_label(k, ctx.lang),
-                                  placeholder=ctx.t("pr.all"), key="protokoll:kinds")
-    shown = frame[frame["kind"].isin(chosen_kinds)] if chosen_kinds else frame
-    table = protocol_table(shown, ctx.lang)
-    st.dataframe(table, hide_index=True, width="stretch", height=min(420, 40 + 35 * len(table)),
-                 column_config={"SHA-256": st.column_config.TextColumn(width="small")}, key="protokoll:table")
-    export = protocol_table(frame, "de")
+    filter_column, _, xlsx_column, csv_column = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
+    export = audit.protocol_table(frame, "de")
     stamp = date.today().isoformat()
-    left, right, _ = st.columns([1, 1, 2])
-    left.download_button(ctx.t("pr.export.xlsx"), templates.xlsx({"Protokoll": export}),
-                         file_name=f"protokoll-{stamp}.xlsx", icon=":material/table_view:", key="protokoll:xlsx",
-                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    right.download_button(ctx.t("pr.export.csv"), templates.german_csv(export), file_name=f"protokoll-{stamp}.csv",
-                          mime="text/csv", icon=":material/description:", key="protokoll:csv")
-
+    xlsx_column.download_button(ctx.t("pr.export.xlsx"), templates.xlsx({"Protokoll": export}),
+                                file_name=f"protokoll-{stamp}.xlsx", icon=":material/table_view:",
+                                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                key="protokoll:xlsx", width="stretch",
+                                help=ctx.t("pr.export.help"))
+    csv_column.download_button(ctx.t("pr.export.csv"), templates.german_csv(export), file_name=f"protokoll-{stamp}.csv",
+                               mime="text/csv", icon=":material/description:", key="protokoll:csv", width="stretch",
+                               help=ctx.t("pr.export.help"))
+    chosen_kinds = filter_column.multiselect(ctx.t("pr.kinds"), kinds, placeholder=ctx.t("pr.all"),
+                                             format_func=lambda k: audit.kind_label(k, ctx.lang), key="protokoll:kinds")
+    shown = frame[frame["kind"].isin(chosen_kinds)] if chosen_kinds else frame
+    table = audit.protocol_table(shown, ctx.lang)
+    event = st.dataframe(table, hide_index=True, width="stretch", height=min(422, 42 + 38 * len(table)),
+                         column_config={"SHA-256": st.column_config.TextColumn(width="small")},
+                         on_select="rerun", selection_mode="single-row", key="protokoll:table")
+    st.caption(ctx.t("pr.click"))
     ids = [int(i) for i in shown["id"]]
-    wanted = st.query_params.get("upload")
-    wanted = int(wanted) if wanted and wanted.isdigit() and int(wanted) in ids else ids[0]
+    picked = event.selection.rows if event is not None else []
+    if picked and st.session_state.get("protokoll:picked") != ids[picked[0]]:
+        # A click on a row chooses it below (the choice stays until another row is clicked).
+        st.session_state["protokoll:picked"] = st.session_state["protokoll:upload"] = ids[picked[0]]
+    if st.session_state.get("protokoll:upload") not in ids:
+        wanted = st.query_params.get("upload")
+        st.session_state["protokoll:upload"] = int(wanted) if wanted and wanted.isdigit() and int(wanted) in ids \
+            else ids[0]
     labels = {int(r["id"]): f"#{int(r['id'])} · {fmt_datetime(r['created_at'].to_pydatetime(), ctx.lang)} · "
                             f"{audit.kind_label(r['kind'], ctx.lang)} · {r['file_name'] or '–'}"
               for r in shown.to_dict(orient="records")}
-    upload_id = st.selectbox(ctx.t("pr.choose"), ids, index=ids.index(wanted), format_func=labels.get,
-                             key="protokoll:upload")
+    upload_id = st.selectbox(ctx.t("pr.choose"), ids, format_func=labels.get, key="protokoll:upload")
     st.query_params["upload"] = str(upload_id)
     row = frame.set_index("id").loc[upload_id]
 
     st.subheader(ctx.t("pr.detail", id=upload_id))
+    shown_text = lambda v: "–" if v is None or pd.isna(v) or v == "" else str(v)  # noqa: E731
     facts = {
         ("Art" if ctx.lang == "de" else "Kind"): audit.kind_label(row["kind"], ctx.lang),
-        ("Datei" if ctx.lang == "de" else "File"): row["file_name"] or "–",
-        ("Person" if ctx.lang == "de" else "Person"): row["username"] or "–",
+        ("Datei" if ctx.lang == "de" else "File"): shown_text(row["file_name"]),
+        ("Person" if ctx.lang == "de" else "Person"): shown_text(row["username"]),
         ("Zeitpunkt" if ctx.lang == "de" else "Time"): fmt_datetime(row["created_at"].to_pydatetime(), ctx.lang),
         ("Ergebnis" if ctx.lang == "de" else "Result"): audit.counts_text(row.to_dict() | {"kind": row["kind"]},
                                                                           ctx.lang),
         ("Status" if ctx.lang == "de" else "State"): audit.state_label(row["state"], ctx.lang),
-        "SHA-256": row["sha256"] or "–",
+        "SHA-256": shown_text(row["sha256"]),
     }
     st.dataframe(pd.DataFrame({ctx.t("pr.field"): list(facts), ctx.t("pr.value"): [str(v) for v in facts.values()]}),
                  hide_index=True, width="stretch", key="protokoll:facts")
     if row["kind"] == "undo" and pd.notna(row["undo_of"]):
-        st.info(ctx.t("pr.is_undo", id=int(row["undo_of"])), icon="↩️")
+        st.info(ctx.t("pr.is_undo", id=int(row["undo_of"])), icon=":material/undo:")
     if pd.notna(row["undone_by"]):
-        st.info(ctx.t("pr.undone_by", undo=int(row["undone_by"])), icon="↩️")
+        st.info(ctx.t("pr.undone_by", undo=int(row["undone_by"])), icon=":material/undo:")
 
     # An upload wrote either measurements or measure updates (an undo: those of the upload it undid).
     rows = store.upload_measurements(upload_id)
@@ -194,3 +186,4 @@ with ui.guard(ctx):
                 st.rerun()
     elif row["kind"] not in audit.UNDOABLE_KINDS and row["kind"] != "undo":
         st.caption(ctx.t("pr.not_undoable"))
+

@@ -45,8 +45,8 @@ i18n.register({
                           "sich getan hat. Unveränderte Zeilen werden nicht erneut gespeichert.",
                           "The template holds all {n} measures with their current state; change only what has "
                           "moved. Unchanged rows are not saved again."),
-    "up.xlsx": ("Vorlage als Excel (XLSX)", "Template as Excel (XLSX)"),
-    "up.csv": ("Vorlage als CSV", "Template as CSV"),
+    "up.xlsx": ("Excel-Vorlage (XLSX)", "Excel template (XLSX)"),
+    "up.csv": ("CSV-Vorlage", "CSV template"),
     "up.show_due": ("Fällige Werte ansehen", "Show the values due"),
     "up.file": ("CSV- oder Excel-Datei (höchstens {mb} MB)", "CSV or Excel file (at most {mb} MB)"),
     "up.file.help": ("CSV aus deutschem Excel (; und Dezimalkomma, UTF-8 oder Windows-1252) oder einfaches CSV; "
@@ -56,6 +56,7 @@ i18n.register({
     "up.waiting": ("Noch keine Datei gewählt. Nach dem Hochladen wird die Datei geprüft; gespeichert wird erst mit "
                    "„Übernehmen“.", "No file chosen yet. The file is checked after upload; nothing is saved before "
                    "you click “Commit”."),
+    "up.checking": ("Datei wird geprüft …", "Checking the file …"),
     "up.too_big": ("Die Datei ist {mb} MB groß; höchstens {max} MB sind möglich.",
                    "The file is {mb} MB; at most {max} MB are possible."),
     "up.errors": ("{n} Fehler gefunden – so kann die Datei nicht übernommen werden. Es wurde nichts gespeichert. "
@@ -70,6 +71,8 @@ i18n.register({
     "up.ok": ("Keine Fehler: alle {n} Zeilen sind gültig.", "No errors: all {n} rows are valid."),
     "up.warnings": ("{n} Hinweise – bitte prüfen, ob diese Werte stimmen (übernehmen ist trotzdem möglich):",
                     "{n} notes – please check whether these values are right (you may still commit):"),
+    "up.warning": ("1 Hinweis – bitte prüfen, ob dieser Wert stimmt (übernehmen ist trotzdem möglich):",
+                   "1 note – please check whether this value is right (you may still commit):"),
     "up.new": ("Neu", "New"),
     "up.changed": ("Geändert", "Changed"),
     "up.unchanged": ("Unverändert", "Unchanged"),
@@ -100,6 +103,9 @@ i18n.register({
     "up.change.unchanged": ("＝ unverändert", "＝ unchanged"),
 })
 
+PROBLEM_COLUMNS = {name: st.column_config.TextColumn(width=width) for names, width in
+                   ((("Zeile", "Row", "Spalte", "Column"), "small"), (("Wert", "Value"), "medium"),
+                    (("Meldung", "Message"), "large")) for name in names}
 KINDS = {"measurements": auth.UPLOAD_MEASUREMENTS, "measures": auth.UPLOAD_MEASURES}
 
 
@@ -140,6 +146,7 @@ def measurement_preview(preview: pd.DataFrame, lang: str, snap) -> pd.DataFrame:
         return fmt_value(v, kpi.unit if kpi else "", lang) if pd.notna(v) else "–"
 
     return pd.DataFrame({
+        ("Änderung" if de else "Change"): [change_label(c) for c in preview["change"]],
         ("Kennzahl" if de else "KPI"): [f"{k} · {kpis[k].name}" if k in kpis else k for k in preview["kpi_id"]],
         ("Zeitraum" if de else "Period"): [fmt_period(pd.Timestamp(p).date(), kpis[k].frequency.value, lang)
                                            if k in kpis else str(p) for k, p in zip(preview["kpi_id"],
@@ -147,7 +154,6 @@ def measurement_preview(preview: pd.DataFrame, lang: str, snap) -> pd.DataFrame:
         ("Bisher" if de else "Before"): [value(k, v) for k, v in zip(preview["kpi_id"], preview["old_value"])],
         ("Neu" if de else "New"): [value(k, v) for k, v in zip(preview["kpi_id"], preview["new_value"])],
         ("Kommentar" if de else "Comment"): preview["comment"].fillna("").astype(str),
-        ("Änderung" if de else "Change"): [change_label(c) for c in preview["change"]],
     })
 
 
@@ -156,13 +162,13 @@ def measure_preview(preview: pd.DataFrame, lang: str) -> pd.DataFrame:
     state = lambda s: measure_state_label(s, lang) if isinstance(s, str) else "–"  # noqa: E731
     pct = lambda p: f"{fmt_number(p, lang)} %" if pd.notna(p) else "–"  # noqa: E731
     return pd.DataFrame({
+        ("Änderung" if de else "Change"): [change_label(c) for c in preview["change"]],
         ("Maßnahme" if de else "Measure"): [f"{m} · {t}" for m, t in zip(preview["measure_id"], preview["title"])],
         ("Status bisher" if de else "State before"): [state(s) for s in preview["old_state"]],
         ("Status neu" if de else "State new"): [state(s) for s in preview["new_state"]],
         ("Fortschritt bisher" if de else "Progress before"): [pct(p) for p in preview["old_progress"]],
         ("Fortschritt neu" if de else "Progress new"): [pct(p) for p in preview["new_progress"]],
         ("Kommentar" if de else "Comment"): preview["comment"].fillna("").astype(str),
-        ("Änderung" if de else "Change"): [change_label(c) for c in preview["change"]],
     })
 
 
@@ -174,7 +180,7 @@ with ui.guard(ctx):
     kind = st.radio(ctx.t("up.kind"), list(KINDS), format_func=lambda k: ctx.t(f"up.kind.{k}"), horizontal=True,
                     key="upload:kind")
     if not auth.can(ctx.user, KINDS[kind]):
-        st.warning(ctx.t("denied"), icon="🔒")
+        st.warning(ctx.t("denied"), icon=":material/lock:")
         st.stop()
     snap = ui.current_snapshot(ctx)
     if snap is None:
@@ -196,11 +202,11 @@ with ui.guard(ctx):
         st.caption(ctx.t("up.measures.count", n=len(snap.measures)))
         csv_bytes, xlsx_bytes = templates.measure_template_files(snap)
         stem = f"massnahmen-vorlage-{today}"
-    left, right, _ = st.columns([1, 1, 2])
-    left.download_button(ctx.t("up.xlsx"), xlsx_bytes, file_name=f"{stem}.xlsx", icon=":material/table_view:",
-                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="upload:xlsx")
-    right.download_button(ctx.t("up.csv"), csv_bytes, file_name=f"{stem}.csv", mime="text/csv",
-                          icon=":material/description:", key="upload:csv")
+    with st.container(horizontal=True):
+        st.download_button(ctx.t("up.xlsx"), xlsx_bytes, file_name=f"{stem}.xlsx", icon=":material/table_view:",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="upload:xlsx")
+        st.download_button(ctx.t("up.csv"), csv_bytes, file_name=f"{stem}.csv", mime="text/csv",
+                           icon=":material/description:", key="upload:csv")
     if kind == "measurements" and not due.empty:
         with st.expander(ctx.t("up.show_due")):
             st.dataframe(templates.measurement_template(snap, include_not_due=include)
@@ -209,7 +215,7 @@ with ui.guard(ctx):
     st.subheader(ctx.t("up.step2"))
     done = st.session_state.pop(f"upload:done:{kind}", None)
     if done:
-        st.success(escape_md(done), icon="✅")
+        st.success(done, icon=":material/task_alt:")
         links = st.columns([1, 1, 3])
         links[0].page_link("pages/protokoll.py", label=ctx.t("up.to_protocol"), icon=":material/history:")
         links[1].page_link("pages/cockpit.py", label=ctx.t("up.to_cockpit"), icon=":material/dashboard:")
@@ -230,7 +236,7 @@ with ui.guard(ctx):
     checked = st.session_state.get(key)
     # Checked once per file and store state: widgets on this page rerun it without validating again.
     if not checked or (checked["sha"], checked["name"], checked["version"]) != (sha, uploaded.name, version):
-        with st.spinner("…"):
+        with st.spinner(ctx.t("up.checking")):
             result = run_import(kind, data, uploaded.name, dry_run=True, user=ctx.user.name)
         checked = dict(sha=sha, name=uploaded.name, version=version, result=result)
         st.session_state[key] = checked
@@ -238,21 +244,23 @@ with ui.guard(ctx):
 
     st.subheader(ctx.t("up.step3"))
     if result.problems:
-        st.error(ctx.t("up.errors", n=fmt_number(result.problem_count, ctx.lang)), icon="🚫")
+        st.error(ctx.t("up.errors", n=fmt_number(result.problem_count, ctx.lang)), icon=":material/block:")
         problems = problem_table(result.problems, ctx.lang)
-        st.dataframe(problems, hide_index=True, width="stretch", key="upload:problems")
+        st.dataframe(problems, hide_index=True, width="stretch", key="upload:problems", column_config=PROBLEM_COLUMNS)
         if result.problem_count > len(result.problems):
             st.caption(ctx.t("up.more_errors", n=fmt_number(result.problem_count - len(result.problems), ctx.lang),
                              shown=fmt_number(len(result.problems), ctx.lang)))
         if any(p.message == "Wert fehlt" for p in result.problems):
-            st.info(ctx.t("up.hint.empty"), icon="💡")
+            st.info(ctx.t("up.hint.empty"), icon=":material/lightbulb:")
         st.download_button(ctx.t("up.errors.csv"), templates.german_csv(problems),
                            file_name=f"fehler-{Path(uploaded.name).stem}.csv", mime="text/csv", key="upload:errcsv")
         st.stop()
-    st.success(ctx.t("up.ok", n=fmt_number(result.rows, ctx.lang)), icon="✔️")
+    st.success(ctx.t("up.ok", n=fmt_number(result.rows, ctx.lang)), icon=":material/check_circle:")
     if result.warnings:
-        st.warning(ctx.t("up.warnings", n=len(result.warnings)), icon="⚠️")
-        st.dataframe(problem_table(result.warnings, ctx.lang), hide_index=True, width="stretch", key="upload:warn")
+        st.warning(ctx.t("up.warning") if len(result.warnings) == 1 else ctx.t("up.warnings", n=len(result.warnings)),
+                   icon=":material/warning:")
+        st.dataframe(problem_table(result.warnings, ctx.lang), hide_index=True, width="stretch", key="upload:warn",
+                     column_config=PROBLEM_COLUMNS)
 
     st.subheader(ctx.t("up.step4"))
     counts = st.columns(3)
@@ -273,7 +281,7 @@ with ui.guard(ctx):
 
     st.subheader(ctx.t("up.step5"))
     if not result.new and not result.changed:
-        st.info(ctx.t("up.nothing"), icon="ℹ️")
+        st.info(ctx.t("up.nothing"), icon=":material/info:")
         st.stop()
     st.caption(ctx.t("up.commit.help", new=fmt_number(result.new, ctx.lang),
                      changed=fmt_number(result.changed, ctx.lang)))
@@ -281,7 +289,7 @@ with ui.guard(ctx):
         actor = current_user()
         # Checked again at the moment of writing, on the server.
         if not auth.can(actor, KINDS[kind]):
-            st.error(ctx.t("denied"), icon="🔒")
+            st.error(ctx.t("denied"), icon=":material/lock:")
             st.stop()
         if hashlib.sha256(data).hexdigest() != checked["sha"]:
             st.error(ctx.t("up.changed_file"))
@@ -289,15 +297,15 @@ with ui.guard(ctx):
         try:
             committed = run_import(kind, data, uploaded.name, dry_run=False, user=actor.name)
         except StoreLockedError:
-            st.warning(ctx.t("up.busy"), icon="⏳")
+            st.warning(ctx.t("up.busy"), icon=":material/hourglass_top:")
             st.stop()
         if committed.sha256 != checked["sha"] or committed.problems or not committed.committed:
-            st.error(ctx.t("up.failed"), icon="🚫")
+            st.error(ctx.t("up.failed"), icon=":material/block:")
             st.dataframe(problem_table(committed.problems, ctx.lang), hide_index=True, width="stretch")
             st.session_state.pop(key, None)
             st.stop()
         st.session_state[f"upload:done:{kind}"] = ctx.t(
-            "up.done", id=committed.upload_id, file=committed.file_name, new=committed.new,
+            "up.done", id=committed.upload_id, file=escape_md(committed.file_name), new=committed.new,
             changed=committed.changed, unchanged=committed.unchanged)
         st.session_state[f"upload:nonce:{kind}"] = nonce + 1
         st.session_state.pop(key, None)

@@ -193,6 +193,15 @@ def test_several_problems_are_reported_at_once():
     assert "strategie.yaml: 4 Fehler" in str(info.value)
 
 
+def test_a_broken_kpi_is_not_also_called_unknown_in_the_measures_that_link_it():
+    data = minimal_catalog()  # measures[0] links EG-01
+    _set(data, f"{K0}.frequency", "weekly")
+    with pytest.raises(CatalogError) as info:
+        parse_catalog(data)
+    assert info.value.problems == [
+        f"{KPI_PATH}[0].frequency: 'weekly' ist nicht erlaubt (erlaubt: yearly, quarterly, monthly)"]
+
+
 def test_the_minimal_catalog_is_not_changed_by_a_failed_parse():
     data = minimal_catalog()
     _set(data, f"{K0}.frequency", "weekly")

@@ -86,9 +86,11 @@ def stress(tmp_path_factory) -> Stress:
     return Stress(base, csv_path, count, uploads, written, seconds)
 
 
-@pytest.mark.parametrize("kill_at", [0.15, 0.5, 0.85, "commit"],
-                         ids=["kill-while-staging", "kill-while-validating", "kill-while-diffing-or-writing",
-                              "kill-at-commit"])
+# Kill points as shares of a clean import's run time (staging, validation, diff and write follow each
+# other; on a loaded machine the phases shift, which is why the outcome may be either state), and
+# once exactly when the commit starts.
+@pytest.mark.parametrize("kill_at", [0.15, 0.5, 0.9, "commit"],
+                         ids=["kill-early", "kill-midway", "kill-late", "kill-at-commit"])
 def test_killed_import_leaves_the_store_as_before_or_complete(stress, tmp_path, kill_at):
     db = tmp_path / "kpi.duckdb"
     shutil.copy(stress.base, db)

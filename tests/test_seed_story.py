@@ -82,10 +82,17 @@ def test_demo_data_is_reproducible(catalog):
     assert [r.value for r in other] != [r.value for r in first]
 
 
-def test_seeded_store_holds_exactly_the_demo_rows(seeded_store, catalog):
-    stored = seeded_store.current_values()
-    assert sorted(zip(stored["kpi_id"], stored["period"], stored["value"])) == sorted(
-        (r.kpi_id, r.period, r.value) for r in demo_measurements(catalog, TODAY))
+def test_seeded_store_holds_every_demo_row_and_only_commented_corrections_on_top(seeded_store, catalog):
+    demo = {(r.kpi_id, r.period): r.value for r in demo_measurements(catalog, TODAY)}
+    revisions = seeded_store.query("SELECT kpi_id, period, value FROM measurement")
+    stored = list(zip(revisions["kpi_id"], revisions["period"], revisions["value"]))
+    assert set(demo.items()) <= {((k, p), v) for k, p, v in stored}
+    current = seeded_store.current_values()
+    assert {(k, p) for k, p in zip(current["kpi_id"], current["period"])} == set(demo)
+    corrected = current[[demo[(k, p)] != v for k, p, v in zip(current["kpi_id"], current["period"], current["value"])]]
+    # every revision beyond the demo rows is a correction that shows, and says why
+    assert len(corrected) == len(stored) - len(demo)
+    assert all(isinstance(c, str) and c for c in corrected["comment"])
 
 
 def test_demo_data_is_labelled_illustrative(seeded_store, catalog):

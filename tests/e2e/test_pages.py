@@ -1,0 +1,137 @@
+"""The dashboard pages in Chromium on the real server: key texts, charts drawn, no error, no horizontal scroll,
+deep links (also as the first request to a fresh server), and screenshots in two screen sizes for review."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import expect
+
+from kpi.serve import start_server, stop_server, wait_for_app
+from tests.e2e.conftest import SCREENSHOTS, assert_no_exception
+
+pytestmark = pytest.mark.e2e
+
+CHART = ".js-plotly-plot .main-svg"
+FAILED = "konnte nicht geladen werden"  # kpi.ui.guard's sentence for a page bug
+
+# path -> (screenshot name, texts that must appear, whether the page draws a chart)
+PAGES = {
+    "/": ("cockpit", ["Digitalisierungsstrategie der Stadt Iserlohn", "Anteil im Plan", "Handlungsfelder",
+                      "Größte Abweichungen vom Plan", "im Plan"], True),
+    "/themenfelder": ("themenfelder", ["E-Government", "Digitale Verwaltungsleistungen", "Ziel: ",
+                                       "Ist 36,1 % · Plan 50 %"], True),
+    "/kennzahlen": ("kennzahlen", ["EG-01 · Anteil OZG-Leistungen online", "Steckbrief", "Werte und Revisionen"],
+                    True),
+    "/massnahmen": ("massnahmen", ["Maßnahmen", "Zeitplan", "34 Maßnahmen, davon",
+                                   "M-01 Serviceportal für Online-Dienste"], True),
+    "/bereich": ("bereich", ["Stabsstelle Digitalisierung", "Braucht Aufmerksamkeit", "Kennzahlen (7)"], False),
+    "/kennzahlen?kpi=EG-03": ("kennzahlen-EG-03", ["EG-03 · Anteil medienbruchfrei bearbeiteter Online-Anträge",
+                                                   "✖ nicht im Plan", "36,1 %", "Ziel voraussichtlich erreicht am"],
+                              True),
+}
+SIZES = [(1920, 1080), (1280, 720)]
+
+
+@pytest.fixture
+def page_factory(browser) -> Iterator:
+    contexts = []
+
+    def new_page(width: int = 1920, height: int = 1080):
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="de-DE")
+        contexts.append(context)
+        return context.new_page()
+
+    yield new_page
+    for context in contexts:
+        context.close()
+
+
+def open_and_wait(page, url: str, texts: list[str], chart: bool) -> None:
+    page.goto(url)
+    main = page.locator("[data-testid='stMain']")
+    for text in texts:
+        main.get_by_text(text, exact=False).first.wait_for(timeout=60_000)
+    wait_for_app(page, timeout=60_000)
+    if chart:
+        page.wait_for_selector(CHART, state="visible", timeout=60_000)
+        page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')]"
+                               ".every(e => e.querySelector('.main-svg'))", timeout=60_000)
+
+
+def assert_sidebar_drawn(page) -> None:
+    """The shared sidebar: the page menu, the language and the as-of date."""
+    sidebar = page.locator("[data-testid='stSidebar']")
+    for label in ("Cockpit", "Themenfelder", "Kennzahlen", "Maßnahmen", "Mein Bereich"):
+        expect(sidebar.get_by_role("link", name=label).first).to_be_visible(timeout=30_000)
+    expect(sidebar).to_contain_text("Sprache / Language", timeout=30_000)
+    expect(sidebar.get_by_label("Stand", exact=False).first).to_be_visible(timeout=30_000)
+
+
+def assert_page_ok(page) -> None:
+    assert_no_exception(page)
+    assert FAILED not in page.inner_text("body")
+
+
+@pytest.mark.parametrize("path", list(PAGES), ids=[v[0] for v in PAGES.values()])
+def test_every_page_shows_its_key_texts_and_charts(server, page_factory, path):
+    name, texts, chart = PAGES[path]
+    page = page_factory()
+    open_and_wait(page, server + path, texts, chart)
+    assert_page_ok(page)
+    assert_sidebar_drawn(page)
+    if chart:
+        assert page.locator(CHART).first.is_visible()
+
+
+def test_sidebar_menu_switches_pages_without_reload(server, page_factory):
+    page = page_factory()
+    open_and_wait(page, server + "/", PAGES["/"][1], True)
+    page.locator("[data-testid='stSidebar']").get_by_role("link", name="Kennzahlen").first.click()
+    page.locator("[data-testid='stMain']").get_by_text("Steckbrief").first.wait_for(timeout=60_000)
+    wait_for_app(page, timeout=60_000)
+    assert page.url.split("?")[0].endswith("/kennzahlen")
+    assert_page_ok(page)
+
+
+def test_a_typed_deep_link_as_first_request_to_a_fresh_server(e2e_db, tmp_path, page_factory):
+    """On a fresh server the page file may run without app.py: it must still draw the sidebar and the KPI."""
+    db = tmp_path / "fresh.duckdb"
+    shutil.copy(e2e_db, db)
+    proc, url = start_server(db)
+    try:
+        page = page_factory()
+        name, texts, chart = PAGES["/kennzahlen?kpi=EG-03"]
+        open_and_wait(page, url + "/kennzahlen?kpi=EG-03", texts, chart)
+        assert_page_ok(page)
+        assert_sidebar_drawn(page)
+        assert "kpi=EG-03" in page.url
+    finally:
+        stop_server(proc)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+@pytest.mark.parametrize("path", list(PAGES), ids=[v[0] for v in PAGES.values()])
+def test_layout_has_no_horizontal_scroll_and_screenshots_are_saved(server, page_factory, path, size):
+    """Screenshots go to screenshots/ for a human look: <page>-<size>.png is the first screen as a visitor sees
+    it, <page>-<size>-full.png the whole page (Streamlit scrolls an inner container, so the window is made as
+    tall as the content instead of using full_page)."""
+    name, texts, chart = PAGES[path]
+    width, height = size
+    page = page_factory(width, height)
+    open_and_wait(page, server + path, texts, chart)
+    assert_page_ok(page)
+    overflow = page.evaluate("() => { const m = document.querySelector('[data-testid=stMain]');"
+                             " return [m.scrollWidth, m.clientWidth]; }")
+    assert overflow[0] <= overflow[1], f"{path} scrolls horizontally at {width}x{height}: {overflow}"
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}x{height}.png"))
+    full_height = page.evaluate("() => Math.max(...[...document.querySelectorAll("
+                                "'[data-testid=stMain], [data-testid=stAppViewContainer], [data-testid=stSidebarContent]'"
+                                ")].map(e => e.scrollHeight))")
+    page.set_viewport_size({"width": width, "height": min(int(full_height) + 40, 12_000)})
+    page.wait_for_timeout(800)  # charts re-layout to the new window size
+    wait_for_app(page, timeout=60_000)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}x{height}-full.png"))

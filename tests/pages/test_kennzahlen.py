@@ -1,0 +1,125 @@
+"""/kennzahlen with AppTest: one KPI's status, figures, chart, definition, revisions; deep links, languages, as-of."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from kpi.auth import User
+from kpi.i18n import stale_label
+from tests.pages.conftest import assert_page_ok, open_page, set_language, set_stand, table_texts
+
+
+def headings(at) -> list[str]:
+    return [str(h.value) for h in (*at.title, *at.header, *at.subheader)]
+
+
+def metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_deep_link_shows_the_kpi_with_status_figures_and_chart(demo_store):
+    at = open_page("kennzahlen", kpi="EG-03")
+    shown = assert_page_ok(at)
+    assert "EG-03 · Anteil medienbruchfrei bearbeiteter Online-Anträge" in headings(at)
+    assert "### ✖ nicht im Plan" in shown
+    assert "E-Government › Digitale Verwaltungsleistungen ›" in shown
+    figures = metrics(at)
+    assert figures["Letzter Wert (2025)"] == "36,1 %"
+    assert figures["Plan zu diesem Zeitpunkt"] == "50 %" and figures["Fortschritt"] == "69 %"
+    assert figures["Zielwert 2030"] == "90 %"
+    assert re.fullmatch(r"\d+(,\d+)? %", figures["Prognose 2030"])
+    assert re.search(r"Ziel voraussichtlich erreicht am \d\d\.\d\d\.\d{4}", shown)
+    assert len(at.get("plotly_chart")) == 1
+    assert at.selectbox[0].value == "EG-03"
+    assert at.query_params["kpi"] == ["EG-03"] or at.query_params["kpi"] == "EG-03"
+
+
+def test_definition_and_revisions_use_german_formats(demo_store):
+    at = open_page("kennzahlen", kpi="EG-02")
+    assert_page_ok(at)
+    assert metrics(at)["Letzter Wert (2025)"] == "20.517"  # thousands dot
+    tables = table_texts(at)
+    assert "höher ist besser" in tables and "jährlich" in tables
+    assert re.search(r"\b\d\d\.\d\d\.\d{4} \d\d:\d\d\b", tables)  # "Erfasst am" 16.03.2026 09:00
+    assert "Demo-Daten (illustrativ)" in tables
+
+
+def test_choosing_another_kpi_updates_page_and_url(demo_store):
+    at = open_page("kennzahlen", kpi="EG-03")
+    at.selectbox[0].set_value("SC-13").run()
+    shown = assert_page_ok(at)
+    assert "SC-13 · Anteil LED-Leuchten an der Straßenbeleuchtung" in headings(at)
+    assert "### ★ erreicht" in shown
+    assert not any(h.startswith("EG-03") for h in headings(at))
+    assert "SC-13" in str(at.query_params["kpi"])
+
+
+def test_lowercase_deep_link_is_accepted(demo_store):
+    at = open_page("kennzahlen", kpi="eg-03")
+    assert_page_ok(at)
+    assert "EG-03 · Anteil medienbruchfrei bearbeiteter Online-Anträge" in headings(at)
+
+
+def test_unknown_kpi_in_the_link_is_named_and_the_first_kpi_shown(demo_store):
+    at = open_page("kennzahlen", kpi="XX-99")
+    shown = assert_page_ok(at)
+    assert "Die Kennzahl 'XX-99' gibt es im Strategiekatalog nicht." in [w.value for w in at.warning]
+    assert any(h.startswith("EG-01 · ") for h in headings(at)) and "XX-99" in shown
+
+
+def test_kpi_without_data_says_so_and_when_the_first_value_is_due(demo_store):
+    at = open_page("kennzahlen", kpi="EG-06")
+    shown = assert_page_ok(at)
+    assert "### ○ keine Daten" in shown
+    assert re.search(r"Für diese Kennzahl liegen noch keine Messwerte vor\. Der erste Wert ist fällig am "
+                     r"\d\d\.\d\d\.\d{4}\.", shown)
+    figures = metrics(at)
+    assert figures["Letzter Wert (–)"] == "–" and figures["Fortschritt"] == "–"
+    assert figures["Zielwert 2030"] == "85 %"
+    assert "Für eine Prognose sind mindestens zwei Messwerte nötig." in shown
+    assert len(at.get("plotly_chart")) == 1  # target path and bands are drawn even without values
+
+
+def test_stale_kpi_is_marked_on_top_of_its_status(demo_store):
+    at = open_page("kennzahlen", kpi="EG-05")
+    shown = assert_page_ok(at)
+    assert f"### ✔ im Plan · {stale_label('de')}" in shown
+    assert re.search(r"Veraltet: der nächste Wert war fällig am \d\d\.\d\d\.\d{4}\.", shown)
+
+
+def test_kpi_page_in_english(demo_store):
+    at = set_language(open_page("kennzahlen", kpi="EG-03"), "en")
+    shown = assert_page_ok(at)
+    assert "### ✖ off track" in shown
+    figures = metrics(at)
+    assert figures["Latest value (2025)"] == "36.1 %" and figures["Target 2030"] == "90 %"
+    assert re.search(r"Target expected to be reached on \d\d/\d\d/\d{4}", shown)
+    assert "higher is better" in table_texts(at) and "Definition" in shown
+    assert "nicht im Plan" not in shown
+
+
+def test_as_of_a_past_day_hides_later_values(demo_store):
+    at = open_page("kennzahlen", kpi="EG-03")
+    assert "2025" in table_texts(at)
+    at = set_stand(at, date(2025, 6, 30))
+    shown = assert_page_ok(at)
+    assert metrics(at)["Letzter Wert (2024)"] == "29,4 %"
+    assert "36,1 %" not in table_texts(at)  # the 2025 value was recorded in 2026
+    assert "Eingefrorener Stand: 30.06.2025" in shown
+    at = set_stand(at, date(2023, 6, 30))
+    shown = assert_page_ok(at)
+    assert "### ▲ gefährdet" in shown and metrics(at)["Letzter Wert (2022)"] == "13 %"
+
+
+def test_department_user_of_the_owning_unit_sees_the_page_without_errors(demo_store):
+    at = open_page("kennzahlen", User("bb", "department", "BB"), kpi="EG-05")
+    assert_page_ok(at)
+    assert "EG-05 · Durchschnittliche Wartezeit im Bürgerbüro" in headings(at)
+
+
+def test_kpi_page_on_an_empty_store(empty_store):
+    at = open_page("kennzahlen", kpi="EG-03")
+    shown = assert_page_ok(at)
+    assert "Noch keine Strategie geladen" in shown
+    assert not at.get("plotly_chart")

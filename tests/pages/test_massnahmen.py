@@ -1,0 +1,98 @@
+"""/massnahmen with AppTest: timeline and table of measures, filters, a measure's history, languages, as-of."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from tests.pages.conftest import assert_page_ok, open_page, set_language, set_stand, table_texts, texts
+
+
+def measure_table(at):
+    return next(d.value for d in at.dataframe if "Maßnahme" in d.value.columns or "Measure" in d.value.columns)
+
+
+def summary(at) -> str:
+    return next(m.value for m in at.markdown if re.search(r"\d+ (Maßnahmen|measures)", m.value))
+
+
+def test_measures_page_shows_timeline_and_table_with_late_ones_marked(demo_store):
+    at = open_page("massnahmen")
+    shown = assert_page_ok(at)
+    assert "Maßnahmen" in [t.value for t in at.title]
+    assert re.fullmatch(r"34 Maßnahmen, davon \d+ verspätet", summary(at))
+    assert len(at.get("plotly_chart")) == 1
+    table = measure_table(at)
+    assert len(table) == 34
+    first = table.iloc[0]
+    assert first["Maßnahme"] == "⚠ M-01 Serviceportal für Online-Dienste"
+    assert first["Status"] == "in Umsetzung · verspätet"
+    assert first["Start"] == "01.03.2021" and first["Plan-Ende"] == "31.12.2024"
+    assert "Zeitplan" in shown and "Übersicht" in shown
+
+
+def test_filters_narrow_the_measures(demo_store):
+    at = open_page("massnahmen")
+    at.multiselect(key="ms-states").set_value(["abgeschlossen"]).run()
+    assert_page_ok(at)
+    done = measure_table(at)
+    assert len(done) and set(done["Status"]) == {"abgeschlossen"}
+    at.multiselect(key="ms-states").set_value([]).run()
+    at.toggle(key="ms-late").set_value(True).run()
+    assert_page_ok(at)
+    late = measure_table(at)
+    assert len(late) and all("verspätet" in s or "verzögert" in s for s in late["Status"])
+    assert re.fullmatch(rf"{len(late)} Maßnahmen, davon {len(late)} verspätet", summary(at))
+    at.multiselect(key="ms-fields").set_value(["EG-HF1"]).run()
+    assert set(measure_table(at)["Handlungsfeld"]) == {"Digitale Verwaltungsleistungen"}
+    at.toggle(key="ms-late").set_value(False).run()
+    at.multiselect(key="ms-fields").set_value([]).run()
+    at.multiselect(key="ms-units").set_value(["BB"]).run()
+    assert set(measure_table(at)["Verantwortlich"]) == {"Bürgerbüro"}
+
+
+def test_a_filter_that_matches_nothing_says_so(demo_store):
+    at = open_page("massnahmen")
+    at.multiselect(key="ms-states").set_value(["abgeschlossen"]).run()
+    at.toggle(key="ms-late").set_value(True).run()
+    shown = assert_page_ok(at)
+    assert "Keine Maßnahme passt zu diesem Filter." in shown
+    assert not at.get("plotly_chart")
+
+
+def test_a_measures_history_via_selectbox_and_deep_link(demo_store):
+    at = open_page("massnahmen")
+    assert at.selectbox(key="ms-history").value is None
+    at.selectbox(key="ms-history").set_value("M-01").run()
+    shown = assert_page_ok(at)
+    assert "01.03.2021 – 31.12.2024" in shown
+    assert "in Umsetzung" in table_texts(at) and "75 %" in table_texts(at)
+    assert "M-01" in str(at.query_params["massnahme"])
+    linked = open_page("massnahmen", massnahme="M-03")
+    assert linked.selectbox(key="ms-history").value == "M-03"
+    assert "01.03.2020 – 31.12.2020" in assert_page_ok(linked)
+
+
+def test_measures_page_in_english(demo_store):
+    at = set_language(open_page("massnahmen"), "en")
+    shown = assert_page_ok(at)
+    assert re.fullmatch(r"34 measures, \d+ of them late", summary(at))
+    assert "Measures" in [t.value for t in at.title] and "Timeline" in shown
+    assert at.toggle(key="ms-late").label == "late only"
+    assert "in progress" in table_texts(at) and "in Umsetzung" not in table_texts(at)
+    assert "31/12/2024" in table_texts(at)
+
+
+def test_as_of_a_past_day_shows_the_measure_states_known_then(demo_store):
+    at = set_stand(open_page("massnahmen"), date(2020, 6, 30))
+    shown = assert_page_ok(at)
+    assert summary(at) == "34 Maßnahmen, davon 0 verspätet"
+    states = dict(zip(measure_table(at)["Maßnahme"], measure_table(at)["Status"]))
+    assert states["M-01 Serviceportal für Online-Dienste"] == "geplant"  # it started in March 2021
+    assert "Eingefrorener Stand: 30.06.2020" in shown
+
+
+def test_measures_page_on_an_empty_store(empty_store):
+    at = open_page("massnahmen")
+    assert "Noch keine Strategie geladen" in assert_page_ok(at)
+    assert "Traceback" not in texts(at)

@@ -1,0 +1,235 @@
+"""PDF and PowerPoint reports: the same deck as the presentation, reproducible as of a date, a clear
+message instead of a traceback when no browser is there to draw the charts."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pypdf import PdfReader
+
+from kpi import report
+from kpi.cli import main
+from kpi.deck import ActionFieldSlide, ThemeSlide
+from kpi.i18n import fmt_value
+from kpi.ingest import import_file
+from kpi.periods import parse_timestamp
+from kpi.store import Store
+from tests.conftest import write
+
+ROOT = Path(__file__).resolve().parents[1]
+D = "2025-12-31"
+AS_OF = parse_timestamp(D)
+
+
+@pytest.fixture(scope="module")
+def report_store(tmp_path_factory, seeded_template) -> Store:
+    """One demo store for the read-only tests of this module (the reports take seconds to draw)."""
+    path = tmp_path_factory.mktemp("report") / "kpi.duckdb"
+    path.write_bytes(seeded_template.read_bytes())
+    return Store(f"duckdb:///{path}", lock_timeout=2)
+
+
+@pytest.fixture(scope="module")
+def deck(report_store):
+    return report.load_deck(report_store, AS_OF)
+
+
+@pytest.fixture(scope="module")
+def pdf(report_store) -> report.Report:
+    return report.build_report(report_store, AS_OF, "pdf")
+
+
+@pytest.fixture(scope="module")
+def pptx(report_store) -> report.Report:
+    return report.build_report(report_store, AS_OF, "pptx")
+
+
+def pdf_pages(data: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def slide_texts(slide) -> str:
+    return "\n".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
+
+
+# -- PDF -------------------------------------------------------------------------------------------
+
+def test_pdf_has_one_page_per_deck_slide_each_with_the_stand(pdf, deck):
+    pages = pdf_pages(pdf.data)
+    assert pdf.data.startswith(b"%PDF")
+    assert len(pages) == len(deck) == pdf.pages
+    assert all("31.12.2025" in text for text in pages)
+    assert all(f"Seite {i + 1} / {len(deck)}" in text for i, text in enumerate(pages))
+
+
+def test_pdf_names_themes_fields_and_kpis(pdf, report_store):
+    text = "\n".join(pdf_pages(pdf.data))
+    catalog = report_store.load_catalog()
+    assert "Stand: 31.12.2025" in text
+    assert "Leitbild: Iserlohn digital" in text
+    for theme in catalog.themes:
+        assert theme.name in text
+    assert "Digitale Verwaltungsleistungen" in text
+    for kpi in catalog.kpis:
+        assert kpi.id in text
+    assert "Entscheidungsbedarf" in text
+
+
+def test_pdf_speaks_german_number_formats(pdf):
+    text = "\n".join(pdf_pages(pdf.data))
+    assert re.search(r"Ist 20\d\d: \d+,\d+ %", text)  # decimal comma
+    assert re.search(r"\d{1,3}\.\d{3}", text)  # thousands dot
+    assert "des Plans" in text
+
+
+def test_pdf_embeds_a_chart_per_kpi(pdf, deck):
+    reader = PdfReader(io.BytesIO(pdf.data))
+    for page, slide in zip(reader.pages, deck.slides):
+        if isinstance(slide, ActionFieldSlide):
+            assert len(page.images) == len(slide.cards), slide.title
+        elif isinstance(slide, ThemeSlide):
+            assert len(page.images) == 1
+    assert pdf.charts == len(deck.cards) + len(deck.theme_slides)
+
+
+# -- PowerPoint ------------------------------------------------------------------------------------
+
+def test_pptx_has_one_slide_per_deck_slide_with_stand_and_number(pptx, deck):
+    prs = Presentation(io.BytesIO(pptx.data))
+    assert len(prs.slides) == len(deck) == pptx.pages
+    for i, slide in enumerate(prs.slides):
+        text = slide_texts(slide)
+        assert "Stand: 31.12.2025" in text
+        assert f"Folie {i + 1} / {len(deck)}" in text
+
+
+def test_pptx_carries_the_same_content_as_the_deck(pptx, deck, report_store):
+    prs = Presentation(io.BytesIO(pptx.data))
+    text = "\n".join(slide_texts(s) for s in prs.slides)
+    for theme in report_store.load_catalog().themes:
+        assert theme.name in text
+    assert "Digitale Verwaltungsleistungen" in text
+    assert "EG-01" in text
+    assert "Entscheidungsbedarf" in text
+    for slide, deck_slide in zip(prs.slides, deck.slides):
+        assert deck_slide.title[:30] in slide_texts(slide)
+
+
+def test_pptx_charts_are_pictures_with_alt_text(pptx, deck):
+    prs = Presentation(io.BytesIO(pptx.data))
+    for slide, deck_slide in zip(prs.slides, deck.slides):
+        pictures = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+        if isinstance(deck_slide, ActionFieldSlide):
+            assert len(pictures) == len(deck_slide.cards)
+            assert all(p._element.nvPicPr.cNvPr.get("descr", "").startswith("Diagramm ") for p in pictures)
+        elif isinstance(deck_slide, ThemeSlide):
+            assert len(pictures) == 1
+
+
+def test_pptx_notes_hold_the_full_detail(pptx, deck):
+    prs = Presentation(io.BytesIO(pptx.data))
+    index = next(i for i, s in enumerate(deck.slides) if isinstance(s, ActionFieldSlide))
+    notes = prs.slides[index].notes_slide.notes_text_frame.text
+    for card in deck.slides[index].cards:
+        assert card.kpi_id in notes and card.target in notes
+
+
+# -- reproducible as of a date ---------------------------------------------------------------------
+
+def test_report_as_of_a_date_survives_later_corrections(seeded_store, tmp_path):
+    before = report.build_report(seeded_store, AS_OF, "pdf")
+    # A correction for a period up to D, imported today: invisible as of D, visible as of now.
+    correction = write(tmp_path, "korrektur.csv",
+                       "Kennzahl;Zeitraum;Wert;Kommentar\nEG-01;2025;61,37;Nachmeldung aus der OZG-Statistik\n")
+    result = import_file(seeded_store, correction, user="test")
+    assert result.ok and result.changed + result.new == 1
+
+    after = report.build_report(seeded_store, AS_OF, "pdf")
+    assert pdf_pages(after.data) == pdf_pages(before.data)
+    assert after.data == before.data  # the same file, byte for byte
+    assert after.rendered == 0  # nothing to draw again
+
+    now = report.build_report(seeded_store, None, "pdf")
+    now_text = " ".join(" ".join(pdf_pages(now.data)).split())
+    before_text = " ".join(" ".join(pdf_pages(before.data)).split())
+    corrected = "Ist 2025: " + fmt_value(61.37, "%")
+    assert corrected in now_text and corrected not in before_text
+    assert "Nachmeldung aus der OZG-Statistik" in now_text
+    assert "Nachmeldung aus der OZG-Statistik" not in before_text
+
+
+def test_file_name_carries_the_as_of_date():
+    assert report.file_name(AS_OF, "pdf") == "digitalcockpit_stand_2025-12-31.pdf"
+    assert report.file_name(parse_timestamp("2026-03-04T09:05"), "pptx") == "digitalcockpit_stand_2026-03-04_0905.pptx"
+
+
+# -- command line ----------------------------------------------------------------------------------
+
+def test_cli_report_default_name_in_working_directory(report_store, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["--db", report_store.url, "report", "--format", "pdf", "--as-of", D]) == 0
+    out = tmp_path / "digitalcockpit_stand_2025-12-31.pdf"
+    assert out.read_bytes().startswith(b"%PDF")
+    assert "digitalcockpit_stand_2025-12-31.pdf geschrieben" in capsys.readouterr().out
+
+
+def test_cli_report_pptx_to_given_file_and_folder(report_store, tmp_path):
+    target = tmp_path / "ausschuss.pptx"
+    assert main(["--db", report_store.url, "report", "--format", "pptx", "--as-of", D, "--out", str(target)]) == 0
+    assert len(Presentation(str(target)).slides) > 5
+    assert main(["--db", report_store.url, "report", "--format", "pptx", "--as-of", D, "--out", str(tmp_path)]) == 0
+    assert (tmp_path / "digitalcockpit_stand_2025-12-31.pptx").exists()
+
+
+def test_cli_report_on_empty_store_says_to_seed(tmp_path, capsys):
+    url = f"duckdb:///{tmp_path / 'leer.duckdb'}"
+    assert main(["--db", url, "report", "--as-of", D, "--out", str(tmp_path / "x.pdf")]) == 1
+    assert "python -m kpi seed" in capsys.readouterr().err
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_cli_report_rejects_unreadable_as_of(report_store, tmp_path, capsys):
+    assert main(["--db", report_store.url, "report", "--as-of", "Silvester", "--out", str(tmp_path / "x.pdf")]) == 1
+    assert "Silvester" in capsys.readouterr().err
+
+
+def test_cli_report_without_browser_fails_with_a_sentence(report_store, tmp_path):
+    """A real process without any Chromium: exit code 1, a sentence naming the fix, no traceback."""
+    env = {k: v for k, v in os.environ.items() if k not in ("BROWSER_PATH", "KPI_CHROMIUM")}
+    env.update(PATH=str(Path(sys.executable).parent), HOME=str(tmp_path))
+    proc = subprocess.run([sys.executable, "-m", "kpi", "--db", report_store.url, "report", "--as-of", D,
+                           "--out", str(tmp_path / "x.pdf")], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 1
+    assert "Kein Chromium gefunden" in proc.stderr and "make chromium" in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_no_browser_is_a_report_error(monkeypatch):
+    monkeypatch.delenv("BROWSER_PATH", raising=False)
+    monkeypatch.setattr(report, "find_chromium", lambda: None)
+    job = report.ImageJob("never-drawn-before", lambda: None, 10, 10)
+    with pytest.raises(report.ReportError, match="Kein Chromium"):
+        report.render_images([job])
+
+
+def test_browser_path_pointing_nowhere_is_named(monkeypatch, tmp_path):
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "chromium"))
+    with pytest.raises(report.ReportError, match="BROWSER_PATH"):
+        report.browser_path()
+
+
+def test_pdf_font_is_found_and_can_be_chosen(monkeypatch):
+    regular, bold = report.find_font()
+    assert Path(regular).exists() and Path(bold).exists() and regular.endswith(".ttf")
+    monkeypatch.setenv("KPI_PDF_FONT", bold)
+    assert report.find_font()[0] == bold
