@@ -102,7 +102,8 @@ def kpi_figure(kpi: Kpi, series: pd.DataFrame, status: KpiStatus, lang: str = "d
                                font=dict(color="#7a3d63", size=14), bgcolor="rgba(255,255,255,0.8)")
     if len(series):
         # Plotly renders tags in hover text: comments are user text, so they are escaped.
-        texts = [html.escape((comments or {}).get(p) or c or "") for p, c in zip(series["period"], series["comment"])]
+        texts = [html.escape((comments or {}).get(p) or (c if isinstance(c, str) else ""))
+                 for p, c in zip(series["period"], series["comment"])]
         fig.add_trace(go.Scatter(
             x=series["period"], y=series["value"], mode="lines+markers", name=_l("actual", lang),
             line=dict(color=ACTUAL, width=3), marker=dict(size=8, color=ACTUAL),

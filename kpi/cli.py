@@ -37,14 +37,13 @@ def cmd_seed(args: argparse.Namespace, store: Store) -> int:
     return 0
 
 
-def cmd_import(args: argparse.Namespace, store: Store) -> int:
-    from kpi.ingest import import_file
-
+def _run_import(store: Store, importer, args: argparse.Namespace) -> int:
+    """Import a file with `importer` (measurements or measure updates) and print problems, hints and the summary."""
     if not store.is_initialised():
         print("Fehler: die Datenbank enthält noch keinen Strategiekatalog; zuerst `python -m kpi seed`.",
               file=sys.stderr)
         return 1
-    result = import_file(store, Path(args.file), dry_run=args.dry_run, user=args.user)
+    result = importer(store, Path(args.file), dry_run=args.dry_run, user=args.user)
     for problem in result.problems:
         print(f"FEHLER {problem}", file=sys.stderr)
     if result.problem_count > len(result.problems):
@@ -56,6 +55,12 @@ def cmd_import(args: argparse.Namespace, store: Store) -> int:
         print("Nichts wurde geschrieben.", file=sys.stderr)
         return 1
     return 0
+
+
+def cmd_import(args: argparse.Namespace, store: Store) -> int:
+    from kpi.ingest import import_file
+
+    return _run_import(store, import_file, args)
 
 
 def cmd_export(args: argparse.Namespace, store: Store) -> int:
@@ -173,20 +178,7 @@ def cmd_user(args: argparse.Namespace, store: Store) -> int:
 def cmd_import_measures(args: argparse.Namespace, store: Store) -> int:
     from kpi.ingest import import_measures
 
-    if not store.is_initialised():
-        print("Fehler: die Datenbank enthält noch keinen Strategiekatalog; zuerst `python -m kpi seed`.",
-              file=sys.stderr)
-        return 1
-    result = import_measures(store, Path(args.file), dry_run=args.dry_run, user=args.user)
-    for problem in result.problems:
-        print(f"FEHLER {problem}", file=sys.stderr)
-    for warning in result.warnings:
-        print(f"HINWEIS {warning}", file=sys.stderr)
-    print(result.summary())
-    if result.problems:
-        print("Nichts wurde geschrieben.", file=sys.stderr)
-        return 1
-    return 0
+    return _run_import(store, import_measures, args)
 
 
 def cmd_uploads(args: argparse.Namespace, store: Store) -> int:

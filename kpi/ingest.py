@@ -98,21 +98,25 @@ def _file_problem(name: str, message: str) -> _Rejected:
     return _Rejected([Problem(name, None, None, None, message)])
 
 
-def _canonical_columns(header: list[str], name: str) -> list[str]:
+def _canonical_columns(header: list[str], name: str, aliases: dict[str, set[str]] | None = None,
+                       labels: dict[str, str] | None = None, required: tuple[str, ...] = REQUIRED,
+                       expected: str = "Kennzahl;Zeitraum;Wert[;Kommentar;Quelle] oder kpi_id;period;value"
+                                       "[;comment;source]") -> list[str]:
+    """Map a header row to canonical column names (German or English); unknown columns become extra_N."""
+    aliases, labels = aliases or COLUMN_ALIASES, labels or COLUMN_LABELS
     columns, seen = [], set()
     for i, raw in enumerate(header):
         key = str(raw or "").strip().strip('"').lower().replace(" ", "_")
-        canonical = next((c for c, aliases in COLUMN_ALIASES.items() if key in aliases), None)
+        canonical = next((c for c, names in aliases.items() if key in names), None)
         if canonical is None or canonical in seen:
             canonical = f"extra_{i}"
         seen.add(canonical)
         columns.append(canonical)
-    missing = [COLUMN_LABELS[c] for c in REQUIRED if c not in seen]
+    missing = [labels[c] for c in required if c not in seen]
     if missing:
         raise _Rejected([Problem(name, 1, None, ";".join(str(h) for h in header)[:120],
                                  "Kopfzeile unvollständig: es fehlt " + ", ".join(missing)
-                                 + " (erwartet Kennzahl;Zeitraum;Wert[;Kommentar;Quelle] oder "
-                                   "kpi_id;period;value[;comment;source])")])
+                                 + f" (erwartet {expected})")])
     return columns
 
 
@@ -565,20 +569,8 @@ def _parse_progress(raw: object) -> float | None:
 
 
 def _measure_columns(header: list[str], name: str) -> list[str]:
-    columns, seen = [], set()
-    for i, raw in enumerate(header):
-        key = str(raw or "").strip().strip('"').lower().replace(" ", "_")
-        canonical = next((c for c, aliases in MEASURE_COLUMN_ALIASES.items() if key in aliases), None)
-        if canonical is None or canonical in seen:
-            canonical = f"extra_{i}"
-        seen.add(canonical)
-        columns.append(canonical)
-    missing = [MEASURE_LABELS[c] for c in MEASURE_REQUIRED if c not in seen]
-    if missing:
-        raise _Rejected([Problem(name, 1, None, ";".join(str(h) for h in header)[:120],
-                                 "Kopfzeile unvollständig: es fehlt " + ", ".join(missing)
-                                 + " (erwartet Maßnahme;Status;Fortschritt;Kommentar)")])
-    return columns
+    return _canonical_columns(header, name, MEASURE_COLUMN_ALIASES, MEASURE_LABELS, MEASURE_REQUIRED,
+                              "Maßnahme;Status;Fortschritt;Kommentar")
 
 
 def _read_measure_csv(data: bytes, name: str) -> list[tuple[int, dict]]:

@@ -72,6 +72,15 @@ def current_snapshot(ctx: Context) -> Snapshot | None:
     return _cached_snapshot(store.url, store.version(), ctx.as_of)
 
 
+def require_snapshot(ctx: Context) -> Snapshot:
+    """The snapshot, or a sentence saying the store is empty and the end of the page."""
+    snap = current_snapshot(ctx)
+    if snap is None:
+        st.info(ctx.t("empty.store"))
+        st.stop()
+    return snap
+
+
 def _persisted(key: str, default: object) -> object:
     """Widget values survive page switches: each page has its own widget ids, so keep a copy."""
     return st.session_state.setdefault(f"keep:{key}", default)

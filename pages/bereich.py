@@ -23,10 +23,7 @@ i18n.register({
 
 ctx = ui.page("page.bereich")
 with ui.guard(ctx):
-    snap = ui.current_snapshot(ctx)
-    if snap is None:
-        st.info(ctx.t("empty.store"))
-        st.stop()
+    snap = ui.require_snapshot(ctx)
     catalog = snap.catalog
     units = {u.id: u.name for u in catalog.units}
     own = getattr(ctx.user, "unit", None)

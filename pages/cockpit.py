@@ -29,10 +29,7 @@ i18n.register({
 
 ctx = ui.page("page.cockpit")
 with ui.guard(ctx):
-    snap = ui.current_snapshot(ctx)
-    if snap is None:
-        st.info(ctx.t("empty.store"))
-        st.stop()
+    snap = ui.require_snapshot(ctx)
     frame = views.status_frame(snap)
     strategy = snap.catalog.strategy
     st.header(strategy.title)

@@ -32,10 +32,7 @@ i18n.register({
 
 ctx = ui.page("page.kennzahlen")
 with ui.guard(ctx):
-    snap = ui.current_snapshot(ctx)
-    if snap is None:
-        st.info(ctx.t("empty.store"))
-        st.stop()
+    snap = ui.require_snapshot(ctx)
     if not snap.kpis:
         st.info(ctx.t("tf.none") if "tf.none" in i18n.TEXTS else "–")
         st.stop()

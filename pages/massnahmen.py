@@ -22,10 +22,7 @@ i18n.register({
 
 ctx = ui.page("page.massnahmen")
 with ui.guard(ctx):
-    snap = ui.current_snapshot(ctx)
-    if snap is None:
-        st.info(ctx.t("empty.store"))
-        st.stop()
+    snap = ui.require_snapshot(ctx)
     measures = snap.measures
     st.title(ctx.t("page.massnahmen"))
     if measures.empty:

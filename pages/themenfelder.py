@@ -19,10 +19,7 @@ i18n.register({
 
 ctx = ui.page("page.themenfelder")
 with ui.guard(ctx):
-    snap = ui.current_snapshot(ctx)
-    if snap is None:
-        st.info(ctx.t("empty.store"))
-        st.stop()
+    snap = ui.require_snapshot(ctx)
     catalog = snap.catalog
     frame = views.status_frame(snap)
     themes = {t.id: t.name for t in catalog.themes}
