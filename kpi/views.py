@@ -173,7 +173,9 @@ def overdue(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def late_measures(snap: Snapshot) -> pd.DataFrame:
-    return snap.measures[snap.measures["late"]].sort_values("days_late", ascending=False)
+    if snap.measures.empty:
+        return snap.measures
+    return snap.measures[snap.measures["late"].astype(bool)].sort_values("days_late", ascending=False)
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,6 @@ import re
 from datetime import date
 from pathlib import Path
 
-import pytest
-
 from kpi.bench import stress_catalog
 from kpi.i18n import stale_label
 from kpi.store import Store
@@ -98,8 +96,6 @@ def test_cockpit_on_an_empty_store_explains_how_to_load_a_strategy(empty_store):
     assert [s.key for s in at.sidebar.selectbox] == ["w:lang"]  # the sidebar is there all the same
 
 
-@pytest.mark.xfail(strict=True, reason="kpi.views.late_measures raises KeyError 'days_late' when the strategy has "
-                                       "no measures; the cockpit then shows its error box (also seen in the bench)")
 def test_cockpit_of_a_strategy_without_measures_says_so(tmp_path: Path, monkeypatch):
     store = Store(f"duckdb:///{tmp_path / 'plain.duckdb'}")
     store.save_catalog(stress_catalog(20))
