@@ -230,6 +230,12 @@ def cmd_report(args: argparse.Namespace, store: Store) -> int:
     return 0
 
 
+def _import_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file")
+    p.add_argument("--dry-run", action="store_true", help="nur prüfen und zählen, nichts schreiben")
+    p.add_argument("--user", default="cli", help="wer importiert (für das Protokoll)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m kpi", description="Digitalcockpit: KPI-Monitoring (Kommandozeile)")
     parser.add_argument("--db", help="SQLAlchemy-URL der Datenbank (Standard: KPI_DB_URL oder data/kpi.duckdb)")
@@ -240,9 +246,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_seed)
 
     p = sub.add_parser("import", help="Messwerte aus CSV/XLSX importieren")
-    p.add_argument("file")
-    p.add_argument("--dry-run", action="store_true", help="nur prüfen und zählen, nichts schreiben")
-    p.add_argument("--user", default="cli", help="wer importiert (für das Protokoll)")
+    _import_arguments(p)
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("export", help="aktuelle (oder Stand-)Werte ausgeben")
@@ -288,9 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_user)
 
     p = sub.add_parser("import-measures", help="Maßnahmen-Stände aus CSV/XLSX importieren")
-    p.add_argument("file")
-    p.add_argument("--dry-run", action="store_true", help="nur prüfen und zählen, nichts schreiben")
-    p.add_argument("--user", default="cli", help="wer importiert (für das Protokoll)")
+    _import_arguments(p)
     p.set_defaults(func=cmd_import_measures)
 
     p = sub.add_parser("uploads", help="Protokoll: alle Uploads, neueste zuerst")

@@ -402,11 +402,8 @@ def _relocate(problems: list[Problem], lines: list[int] | None) -> list[Problem]
                     p.column, p.value, p.message) for p in problems]
 
 
-def import_file(store: Store, path: str | Path, *, dry_run: bool = False, user: str | None = None,
-                file_name: str | None = None, today: date | None = None) -> ImportResult:
-    """Validate a measurement file and, unless dry_run or a problem is found, commit it as one upload."""
-    path = Path(path)
-    name = file_name or path.name
+def _read_upload(path: Path, name: str) -> bytes | ImportResult:
+    """The file's bytes, or a result carrying the one problem (unreadable, over the size limit)."""
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -416,7 +413,17 @@ def import_file(store: Store, path: str | Path, *, dry_run: bool = False, user: 
         return ImportResult(name, "", problem_count=1, problems=[Problem(
             name, None, None, None,
             f"Datei zu groß ({size / 1048576:.1f} MB; höchstens {MAX_FILE_BYTES / 1048576:.0f} MB)")])
-    data = path.read_bytes()
+    return path.read_bytes()
+
+
+def import_file(store: Store, path: str | Path, *, dry_run: bool = False, user: str | None = None,
+                file_name: str | None = None, today: date | None = None) -> ImportResult:
+    """Validate a measurement file and, unless dry_run or a problem is found, commit it as one upload."""
+    path = Path(path)
+    name = file_name or path.name
+    data = _read_upload(path, name)
+    if isinstance(data, ImportResult):
+        return data
     return _run(store, name, data, lambda con: _stage_file(con, path, data, name), dry_run, user, today,
                 kind="measurements")
 
@@ -652,16 +659,9 @@ def import_measures(store: Store, path: str | Path, *, dry_run: bool = False, us
     (a department's own upload)."""
     path = Path(path)
     name = file_name or path.name
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        return ImportResult(name, "", problems=[Problem(name, None, None, None, f"Datei nicht lesbar: {exc.strerror}")],
-                            problem_count=1)
-    if size > MAX_FILE_BYTES:
-        return ImportResult(name, "", problem_count=1, problems=[Problem(
-            name, None, None, None,
-            f"Datei zu groß ({size / 1048576:.1f} MB; höchstens {MAX_FILE_BYTES / 1048576:.0f} MB)")])
-    data = path.read_bytes()
+    data = _read_upload(path, name)
+    if isinstance(data, ImportResult):
+        return data
     result = ImportResult(name, hashlib.sha256(data).hexdigest(), dry_run=dry_run)
     try:
         records = _read_measure_file(path, data, name)

@@ -405,6 +405,21 @@ class _DeckPdf(FPDF):
         self.multi_cell(w, size * 0.3528 * line, self.txt(text), align=align, new_x="LMARGIN", new_y="NEXT")
         return self.get_y()
 
+    def rule_table(self, y: float, size: float, col_widths: tuple, line_height: float, padding: float,
+                   rows: list[tuple]) -> None:
+        """A full-width table with horizontal rules only, starting at y; cells are text."""
+        self.font(size)
+        self.set_fill_color(255, 255, 255)
+        self.set_draw_color(*_rgb(RULE))
+        with self.table(width=self.W - 2 * self.M, col_widths=col_widths, text_align="LEFT",
+                        first_row_as_headings=False, line_height=line_height, padding=padding,
+                        borders_layout="HORIZONTAL_LINES") as table:
+            self.set_y(y)
+            for cells in rows:
+                row = table.row()
+                for cell in cells:
+                    row.cell(self.txt(cell))
+
     def para_height(self, w: float, text: str, size: float, bold: bool = False, line: float = 1.3) -> float:
         self.font(size, bold)
         return float(self.multi_cell(w, size * 0.3528 * line, self.txt(text), dry_run=True, output="HEIGHT"))
@@ -478,20 +493,8 @@ class _DeckPdf(FPDF):
                    alt_text=t("report.bar_alt", self.deck.lang))
         y = 62 + (self.W - 2 * self.M) * BAR_CHART[1] / BAR_CHART[0] + 4
         self.para(self.M, y, 200, s.fields_label, 13, bold=True)
-        y = self.get_y() + 1
-        self.font(10.5)
-        self.set_fill_color(255, 255, 255)
-        self.set_draw_color(*_rgb(RULE))
-        with self.table(width=self.W - 2 * self.M, col_widths=(95, 30, 85, 63), text_align="LEFT",
-                        first_row_as_headings=False, line_height=6.2, padding=1.2,
-                        borders_layout="HORIZONTAL_LINES") as table:
-            self.set_y(y)
-            for r in s.fields:
-                row = table.row()
-                row.cell(self.txt(r.name))
-                row.cell(self.txt(r.kpi_count))
-                row.cell(self.txt(r.mix))
-                row.cell(self.txt(" · ".join(filter(None, (r.late, r.stale)))))
+        self.rule_table(self.get_y() + 1, 10.5, (95, 30, 85, 63), 6.2, 1.2,
+                        [(r.name, r.kpi_count, r.mix, " · ".join(filter(None, (r.late, r.stale)))) for r in s.fields])
 
     def field_page(self, s: ActionFieldSlide, charts: dict[str, bytes]) -> None:
         left_w = 190.0
@@ -553,19 +556,8 @@ class _DeckPdf(FPDF):
             return
         for section in s.sections:
             y = self.para(self.M, y, 273, section.title, 13, bold=True) + 1
-            self.font(10)
-            self.set_fill_color(255, 255, 255)
-            self.set_draw_color(*_rgb(RULE))
-            with self.table(width=self.W - 2 * self.M, col_widths=(8, 18, 150, 97), text_align="LEFT",
-                            first_row_as_headings=False, line_height=5.6, padding=1,
-                            borders_layout="HORIZONTAL_LINES") as table:
-                self.set_y(y)
-                for item in section.items:
-                    row = table.row()
-                    row.cell(self.txt(item.icon))
-                    row.cell(self.txt(item.ref))
-                    row.cell(self.txt(item.text))
-                    row.cell(self.txt(item.detail))
+            self.rule_table(y, 10, (8, 18, 150, 97), 5.6, 1,
+                            [(item.icon, item.ref, item.text, item.detail) for item in section.items])
             y = self.get_y() + 4
 
 
