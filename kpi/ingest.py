@@ -129,14 +129,20 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
         return data.decode("cp1252", errors="replace"), "cp1252"
 
 
-def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, data: bytes, name: str) -> tuple[str, dict]:
-    text, encoding = _decode(data, name)
+def _sniff_header(text: str, name: str) -> tuple[str, str]:
+    """The first non-empty line and the delimiter it uses (; , or tab)."""
     first = next((line for line in text[:65536].splitlines() if line.strip()), "")
     if not first:
         raise _file_problem(name, "die Datei ist leer")
     delimiter = max([";", ",", "\t"], key=first.count)
     if first.count(delimiter) == 0:
         raise _file_problem(name, "keine Tabelle erkannt: erwartet Spalten getrennt durch ; oder ,")
+    return first, delimiter
+
+
+def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, data: bytes, name: str) -> tuple[str, dict]:
+    text, encoding = _decode(data, name)
+    first, delimiter = _sniff_header(text, name)
     header = next(csv.reader([first], delimiter=delimiter))
     columns = _canonical_columns(header, name)
     source = path
@@ -582,12 +588,7 @@ def _measure_columns(header: list[str], name: str) -> list[str]:
 
 def _read_measure_csv(data: bytes, name: str) -> list[tuple[int, dict]]:
     text, _encoding = _decode(data, name)
-    first = next((line for line in text[:65536].splitlines() if line.strip()), "")
-    if not first:
-        raise _file_problem(name, "die Datei ist leer")
-    delimiter = max([";", ",", "\t"], key=first.count)
-    if first.count(delimiter) == 0:
-        raise _file_problem(name, "keine Tabelle erkannt: erwartet Spalten getrennt durch ; oder ,")
+    first, delimiter = _sniff_header(text, name)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     columns: list[str] | None = None
     records, problems, start = [], [], 1
