@@ -6,6 +6,7 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
+from functools import cached_property
 
 
 class Direction(str, Enum):
@@ -153,7 +154,11 @@ class Catalog:
     measures: tuple[Measure, ...]
 
     def kpi(self, kpi_id: str) -> Kpi:
-        return {k.id: k for k in self.kpis}[kpi_id]
+        return self._kpi_by_id[kpi_id]
+
+    @cached_property
+    def _kpi_by_id(self) -> dict[str, Kpi]:
+        return {k.id: k for k in self.kpis}
 
 
 def period_end(year: int, month: int) -> date:

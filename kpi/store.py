@@ -382,6 +382,23 @@ class Store:
                 "(SELECT max(recorded_at) FROM kpi_comment), (SELECT max(loaded_at) FROM strategy)"
             )).one())
 
+    def change_token(self) -> tuple:
+        """Changes whenever anything is written, without opening the database: every DuckDB commit appends to
+        the file's write-ahead log or rewrites the file itself (a checkpoint), so the two files' size, change
+        time and inode name the state. A stat costs microseconds; opening the file to ask `version()` costs
+        30-50 ms on every page run. A spurious change (a checkpoint) only costs one recomputation."""
+        if not self.path or self.path == ":memory:":
+            return ("version", *self.version())
+        token: list = []
+        for file in (self.path, self.path + ".wal"):
+            try:
+                info = os.stat(file)
+            except FileNotFoundError:
+                token.append(None)
+            else:
+                token.append((info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns))
+        return tuple(token)
+
     def current_values(self, as_of: datetime | None = None, kpi_ids: list[str] | None = None) -> pd.DataFrame:
         """Newest revision per (KPI, period) recorded up to `as_of` (all if None); retracted values left out."""
         where, params = ["TRUE"], []

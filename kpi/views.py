@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -32,7 +33,28 @@ class Snapshot:
         return self.catalog.kpis
 
     def series(self, kpi_id: str) -> pd.DataFrame:
-        return self.values[self.values["kpi_id"] == kpi_id]
+        rows = self._rows
+        if rows is None:
+            return self.values[self.values["kpi_id"] == kpi_id]
+        start, end = rows.get(kpi_id, (0, 0))
+        return self.values.iloc[start:end]
+
+    @cached_property
+    def _rows(self) -> dict[str, tuple[int, int]] | None:
+        """Where each KPI's values lie in `values` (grouped by KPI, as the store returns them): a slice instead
+        of a scan of every row per KPI. None if the rows are not grouped by KPI."""
+        ids = self.values["kpi_id"].to_numpy()
+        if not len(ids):
+            return {}
+        bounds = np.flatnonzero(ids[1:] != ids[:-1]) + 1
+        rows = {ids[s]: (int(s), int(e)) for s, e in zip(np.concatenate(([0], bounds)),
+                                                          np.concatenate((bounds, [len(ids)])))}
+        return rows if len(rows) == len(bounds) + 1 else None
+
+    @cached_property
+    def frame(self) -> pd.DataFrame:
+        """status_frame, computed once per snapshot (snapshots are shared by every session of the app)."""
+        return _status_rows(self)
 
 
 def reference_day(as_of: datetime | None) -> date:
@@ -88,7 +110,12 @@ def measure_frame(store: Store, catalog: Catalog, as_of: datetime | None, today:
 
 
 def status_frame(snap: Snapshot) -> pd.DataFrame:
-    """One row per KPI with its place in the plan and its evaluation (the `status` command's table)."""
+    """One row per KPI with its place in the plan and its evaluation (the `status` command's table).
+    A shallow copy of the snapshot's own frame: with pandas' copy-on-write a caller's change stays its own."""
+    return snap.frame.copy(deep=False)
+
+
+def _status_rows(snap: Snapshot) -> pd.DataFrame:
     themes = {t.id: t.name for t in snap.catalog.themes}
     fields = {a.id: a.name for a in snap.catalog.action_fields}
     units = {u.id: u.name for u in snap.catalog.units}

@@ -357,7 +357,7 @@ with ui.guard(ctx):
         start_deck(ctx, linked_stand(ctx))
     store = ui.get_store()
     frozen = st.session_state["deck:as_of"]
-    deck = load_deck(store, store.url, store.version(), frozen, ctx.lang)
+    deck = load_deck(store, store.url, ui.data_version(), frozen, ctx.lang)
     if deck is None:
         st.info(ctx.t("empty.store"))
         st.stop()

@@ -15,7 +15,11 @@ i18n.register({
     "tf.goal": ("Ziel", "Goal"),
     "tf.latest": ("Ist {value} · Plan {plan}", "Actual {value} · plan {plan}"),
     "tf.no_data": ("Noch keine Messwerte", "No measurements yet"),
+    "tf.page": ("Seite", "Page"),
+    "tf.page.of": ("Seite {page} von {pages} · Kennzahlen {first}–{last} von {total}",
+                   "Page {page} of {pages} · KPIs {first}–{last} of {total}"),
 })
+PAGE_SIZE = 30  # KPI charts per page: ten rows of three, a few seconds to draw even on a slow machine
 
 ctx = ui.page("page.themenfelder")
 with ui.guard(ctx):
@@ -45,6 +49,25 @@ with ui.guard(ctx):
         shown = shown[shown["status"].isin(chosen_status)]
     if shown.empty:
         st.info(ctx.t("tf.none"))
+    # Catalog order (action field, goal, KPI), then one page of it: 2,000 charts on one page would take minutes.
+    order = {f.id: i for i, f in enumerate(fields)}
+    goal_order = {g.id: i for i, g in enumerate(catalog.goals)}
+    shown = shown.assign(_field=shown["action_field_id"].map(order), _goal=shown["goal_id"].map(goal_order))
+    shown = shown.sort_values(["_field", "_goal"], kind="stable")
+    total = len(shown)
+    pages = max(1, -(-total // PAGE_SIZE))
+    if pages > 1:
+        wanted_page = st.query_params.get("seite", "1")
+        number = st.selectbox(ctx.t("tf.page"), range(1, pages + 1), key=f"page-{theme_id}",
+                              index=int(wanted_page) - 1 if wanted_page.isdigit() and 1 <= int(wanted_page) <= pages
+                              else 0,
+                              format_func=lambda n: ctx.t("tf.page.of", page=n, pages=pages,
+                                                          first=(n - 1) * PAGE_SIZE + 1,
+                                                          last=min(n * PAGE_SIZE, total), total=total))
+        st.query_params["seite"] = str(number)
+        shown = shown.iloc[(number - 1) * PAGE_SIZE:number * PAGE_SIZE]
+    else:
+        st.query_params.pop("seite", None)
     per_row = 3
     for field in fields:
         part = shown[shown["action_field_id"] == field.id]
@@ -55,7 +78,7 @@ with ui.guard(ctx):
             goal_rows = part[part["goal_id"] == goal.id]
             if goal_rows.empty:
                 continue
-            st.subheader(f"{ctx.t('tf.goal')}: {goal.name}")
+            st.markdown(f"#### {ctx.t('tf.goal')}: {goal.name}")
             rows = list(goal_rows.itertuples())
             for start in range(0, len(rows), per_row):
                 for column, row in zip(st.columns(per_row), rows[start:start + per_row]):
@@ -73,6 +96,6 @@ with ui.guard(ctx):
                                 "tf.latest", value=fmt_value(row.latest_value, row.unit, ctx.lang),
                                 plan=fmt_value(row.planned_value, row.unit, ctx.lang))
                                 + f" ({fmt_percent(row.progress, ctx.lang)})")
-                        st.plotly_chart(charts.small_multiple(kpi, snap.series(row.kpi_id),
-                                                              snap.statuses[row.kpi_id], ctx.lang),
-                                        config={"displayModeBar": False}, key=f"sm-{row.kpi_id}")
+                        figure = ui.chart(ctx, ("small", row.kpi_id), lambda kpi=kpi, kpi_id=row.kpi_id: (
+                            charts.small_multiple(kpi, snap.series(kpi_id), snap.statuses[kpi_id], ctx.lang)))
+                        st.plotly_chart(figure, config={"displayModeBar": False}, key=f"sm-{row.kpi_id}")

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pytest
+
+from kpi.bench import build_stress_store
 from tests.pages.conftest import assert_page_ok, open_page, set_language, set_stand
 
 
@@ -21,7 +24,8 @@ def test_theme_page_shows_action_fields_goals_and_one_chart_per_kpi(demo_store):
     assert [t.value for t in at.title] == ["E-Government"] or "E-Government" in shown
     assert [h.value for h in at.header] == ["Digitale Verwaltungsleistungen", "Digitale Arbeitsprozesse und E-Akte",
                                             "IT-Sicherheit und digitale Kompetenzen", "Offene Daten und Beteiligung"]
-    assert any(s.value.startswith("Ziel: ") for s in at.subheader)
+    assert any(m.value.startswith("#### Ziel: ") for m in at.markdown)
+    assert "page-EG" not in [w.key for w in at.selectbox]  # 22 KPIs fit one page
     links = kpi_links(at)
     assert len(links) == 22 and len(at.get("plotly_chart")) == 22
     assert "**EG-03** Anteil medienbruchfrei bearbeiteter Online-Anträge" in links
@@ -73,7 +77,7 @@ def test_theme_page_in_english(demo_store):
     shown = assert_page_ok(at)
     assert "✖ off track — Actual 36.1 % · plan 50 % (69 %)" in shown
     assert "✔ on track — Actual 20,517 · plan 20,000 (103 %)" in shown
-    assert any(s.value.startswith("Goal: ") for s in at.subheader)
+    assert any(m.value.startswith("#### Goal: ") for m in at.markdown)
     assert at.selectbox(key="theme").label == "Theme field"
 
 
@@ -88,3 +92,36 @@ def test_as_of_a_past_day_shows_the_state_known_then(demo_store):
 def test_theme_page_on_an_empty_store(empty_store):
     shown = assert_page_ok(open_page("themenfelder"))
     assert "Noch keine Strategie geladen" in shown
+
+
+@pytest.fixture
+def big_store(tmp_path, monkeypatch):
+    """80 KPIs, 40 per theme field: more than one page of charts."""
+    store = build_stress_store(tmp_path / "big.duckdb", 80)
+    monkeypatch.setenv("KPI_DB_URL", store.url)
+    return store
+
+
+def test_many_kpis_are_paged_30_charts_at_a_time(big_store):
+    at = open_page("themenfelder")
+    assert_page_ok(at)
+    pager = at.selectbox(key="page-EG")
+    assert pager.value == 1 and pager.options == [
+        "Seite 1 von 2 · Kennzahlen 1–30 von 40", "Seite 2 von 2 · Kennzahlen 31–40 von 40"]
+    first = kpi_links(at)
+    assert len(first) == 30 and len(at.get("plotly_chart")) == 30
+    pager.set_value(2).run()
+    assert_page_ok(at)
+    second = kpi_links(at)
+    assert len(second) == 10 and len(at.get("plotly_chart")) == 10 and not set(first) & set(second)
+    assert str(at.query_params["seite"]).strip("[]'") == "2"
+
+
+def test_a_page_deep_link_and_a_filter_that_fits_one_page(big_store):
+    at = open_page("themenfelder", seite="2")
+    assert at.selectbox(key="page-EG").value == 2
+    assert len(kpi_links(at)) == 10
+    at.multiselect(key="fields-EG").set_value(["HF-00"]).run()
+    assert_page_ok(at)
+    assert len(kpi_links(at)) == 8  # one action field: one page, no page selector
+    assert "page-EG" not in [w.key for w in at.selectbox]
