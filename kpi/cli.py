@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -315,6 +316,11 @@ def main(argv: list[str] | None = None) -> int:
     except StoreLockedError as exc:
         print(f"Fehler: {exc}", file=sys.stderr)
         return 3
+    except BrokenPipeError:
+        # The reader went away (`export | head`): not an error of ours. Point stdout at /dev/null so that the
+        # interpreter's final flush does not complain again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (CatalogError, PeriodError, OSError) as exc:
         print(f"Fehler: {exc}", file=sys.stderr)
         return 1

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -43,7 +44,27 @@ from kpi.model import (
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = f"duckdb:///{ROOT / 'data' / 'kpi.duckdb'}"
-LOCK_TIMEOUT_SECONDS = float(os.environ.get("KPI_LOCK_TIMEOUT", "20"))
+DEFAULT_LOCK_TIMEOUT = 20.0
+
+
+def lock_timeout_seconds() -> float:
+    """KPI_LOCK_TIMEOUT (seconds to wait for a locked store); a value that is not a number is named on stderr
+    and the default is used, rather than every command failing at start-up."""
+    raw = os.environ.get("KPI_LOCK_TIMEOUT", "").strip().replace(",", ".")
+    if not raw:
+        return DEFAULT_LOCK_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < 86400:
+        print(f"Hinweis: KPI_LOCK_TIMEOUT={raw!r} ist keine Sekundenzahl zwischen 0 und 86400; "
+              f"es gelten {DEFAULT_LOCK_TIMEOUT:.0f} s.", file=sys.stderr)
+        return DEFAULT_LOCK_TIMEOUT
+    return value
+
+
+LOCK_TIMEOUT_SECONDS = lock_timeout_seconds()
 
 metadata = sa.MetaData()
 upload_seq = sa.Sequence("upload_id_seq", metadata=metadata)

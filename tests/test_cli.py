@@ -241,3 +241,26 @@ def test_status_as_of_an_earlier_date_knows_less(cli_seeded, status_now):
     assert all(p is None or p <= "2022-06-30" for p in then.values())
     assert all(then[k] is None or (now[k] is not None and then[k] <= now[k]) for k in now)
     assert sum(then[k] is not None and then[k] < now[k] for k in now) > 30
+
+
+def test_a_malformed_lock_timeout_is_named_and_the_default_used(seeded_store: Store):
+    env = {**os.environ, "KPI_DB_URL": seeded_store.url, "KPI_LOCK_TIMEOUT": "zwanzig"}
+    proc = subprocess.run([sys.executable, "-m", "kpi", "status"], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "KPI_LOCK_TIMEOUT='zwanzig'" in proc.stderr and "20 s" in proc.stderr
+    assert "EG-03" in proc.stdout
+
+
+def test_export_into_a_pipe_that_closes_early_is_quiet(tmp_path):
+    from kpi.bench import build_stress_store
+
+    big = build_stress_store(tmp_path / "big.duckdb", 200)  # 48,000 rows: far more than a pipe buffer
+    env = {**os.environ, "KPI_DB_URL": big.url}
+    export = subprocess.Popen([sys.executable, "-m", "kpi", "export", "--format", "csv"], cwd=ROOT, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    export.stdout.readline()
+    export.stdout.close()  # like `| head -1`
+    _out, err = export.communicate(timeout=120)
+    assert export.returncode == 0
+    assert b"BrokenPipe" not in err and b"Traceback" not in err
