@@ -205,11 +205,17 @@ def status_bar(counts: dict[str, int], lang: str = "de", height: int = 64) -> go
 
 def measures_timeline(measures: pd.DataFrame, lang: str = "de", today: date | None = None) -> go.Figure:
     """Gantt-style bars from start to planned end, coloured by state; late measures marked with ⚠."""
+    import textwrap
+
     colors = {"geplant": "#999999", "in_umsetzung": "#0072B2", "abgeschlossen": "#009E73", "pausiert": "#F0E442",
               "verzoegert": "#D55E00"}
     frame = measures.sort_values(["planned_end"], ascending=False)
-    labels = [("⚠ " if late else "") + f"{mid} {title[:38]}" for mid, title, late in
-              zip(frame["id"], frame["title"], frame["late"])]
+    # Whole titles, wrapped onto lines of about 40 characters (no title is cut off): the labels then take no more
+    # room beside the bars than one cut line did, and each row grows with the lines of its label.
+    labels = ["<br>".join(html.escape(line) for line in
+                          textwrap.wrap(("⚠ " if late else "") + f"{mid} {title}", 40, break_long_words=False))
+              for mid, title, late in zip(frame["id"], frame["title"], frame["late"])]
+    lines = max((label.count("<br>") + 1 for label in labels), default=1)
     traces = []
     for state, color in colors.items():
         part = frame["state"] == state
@@ -231,7 +237,8 @@ def measures_timeline(measures: pd.DataFrame, lang: str = "de", today: date | No
     if today:
         shapes.append(_vline(today, color="#1a1a1a", width=2, dash="dot"))
         annotations.append(dict(x=today, y=1, yref="paper", text=_l("today", lang), showarrow=False, yanchor="bottom"))
-    return _figure(traces, lang, max(320, 34 * len(frame) + 90), barmode="overlay", shapes=shapes,
+    row_height = max(34, 8 + 17 * lines)
+    return _figure(traces, lang, max(320, row_height * len(frame) + 90), barmode="overlay", shapes=shapes,
                    annotations=annotations, xaxis=dict(type="date", tickformat="%Y"),
-                   yaxis=dict(autorange="reversed", tickfont=dict(size=14), categoryorder="array",
-                              categoryarray=labels))
+                   yaxis=dict(autorange="reversed", tickfont=dict(size=14, color="#1a1a1a"), categoryorder="array",
+                              categoryarray=labels, automargin=True))

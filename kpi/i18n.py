@@ -20,7 +20,7 @@ STATUS_STYLE = {
     "off_track": {"color": "#D55E00", "icon": "✖", "de": "nicht im Plan", "en": "off track"},
     "no_data": {"color": "#999999", "icon": "○", "de": "keine Daten", "en": "no data"},
 }
-STALE_STYLE = {"icon": "◷", "de": "veraltet", "en": "stale"}
+STALE_STYLE = {"icon": "◷", "color": "#999999", "de": "veraltet", "en": "stale"}
 MEASURE_STATES = {
     "geplant": {"de": "geplant", "en": "planned"},
     "in_umsetzung": {"de": "in Umsetzung", "en": "in progress"},
@@ -110,6 +110,27 @@ def measure_state_label(state: str, lang: str = "de") -> str:
     return MEASURE_STATES.get(state, {"de": state, "en": state})[lang]
 
 
+def tint(color: str, alpha: float = 0.2) -> str:
+    """A light tint of a `#rrggbb` colour as CSS, for backgrounds behind dark text: readable for every status
+    colour (orange text on white is not)."""
+    r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r}, {g}, {b}, {alpha})"
+
+
+def _badge(text: str, color: str) -> str:
+    return (f'<span style="background: {tint(color)}; border-left: .25em solid {color}; '
+            f'padding: 0 .35em; border-radius: .2em; white-space: nowrap">{text}</span>')
+
+
+def status_badge(status: str, lang: str = "de") -> str:
+    """Status as colour, icon and word in one, as HTML for Markdown (the page passes unsafe_allow_html=True)."""
+    return _badge(status_label(status, lang), status_color(status))
+
+
+def stale_badge(lang: str = "de") -> str:
+    return _badge(stale_label(lang), STALE_STYLE["color"])
+
+
 TEXTS: dict[str, dict[str, str]] = {}
 
 
@@ -123,3 +144,10 @@ def t(key: str, lang: str = "de", **values: object) -> str:
     entry = TEXTS.get(key)
     text = entry[lang] if entry else key
     return text.format(**values) if values else text
+
+
+def t_count(key: str, n: int, lang: str = "de", **values: object) -> str:
+    """A text with a count `{n}` in the right number: the text registered as `key.one` for exactly one (when
+    there is one), else `key`; n in the language's number format (`1.060 Tage`)."""
+    one = f"{key}.one"
+    return t(one if n == 1 and one in TEXTS else key, lang, n=fmt_number(n, lang), **values)

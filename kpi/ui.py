@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+import pandas as pd
 import streamlit as st
 
 from kpi import i18n
@@ -164,6 +165,7 @@ def page(title_key: str, *, roles: set[str] | None = None) -> Context:
     """Set up a page: config, sidebar, role check (stops the page with a message if not allowed)."""
     st.set_page_config(page_title=f"{t(title_key, lang())} · Digitalcockpit", page_icon=":material/monitoring:",
                        layout="wide")
+    st.html(PAGE_CSS)
     ctx = sidebar()
     from kpi import auth_ui
 
@@ -178,6 +180,50 @@ def page(title_key: str, *, roles: set[str] | None = None) -> Context:
             st.warning(ctx.t("denied.login" if ctx.user is None else "denied"), icon="🔒")
             st.stop()
     return ctx
+
+
+# Streamlit leaves 6rem above the first line, on a 1280x720 projector a seventh of the screen. st.page_link keeps
+# its label on one line and cuts it off: in the main area long names of KPIs, measures and action fields wrap.
+PAGE_CSS = """<style>
+[data-testid="stMainBlockContainer"] { padding-top: 3rem; }
+[data-testid="stMain"] [data-testid="stPageLink-NavLink"] > span,
+[data-testid="stMain"] [data-testid="stPageLink-NavLink"] p {
+    white-space: normal; overflow: visible; text-overflow: clip; line-height: 1.35; }
+[class*="st-key-links-"] [data-testid="stPageLink-NavLink"] { padding-left: 0; }
+[class*="st-key-links-"] [data-testid="stCaptionContainer"] { color: #3d3d3d; }
+</style>"""
+
+i18n.register({
+    "links.more": ("… und {n} weitere", "… and {n} more"),
+    "links.all": ("Alle {n} zeigen", "Show all {n}"),
+})
+LIST_LIMIT = 8  # entries of a link list before "… und N weitere": a screenful on a projector
+
+
+@dataclass(frozen=True)
+class LinkItem:
+    page: str  # pages/<name>.py
+    query: dict[str, str]
+    label: str  # id and name (Markdown)
+    detail: str  # what is wrong: status badge, by how much, since when (our own HTML, never user text)
+
+
+def link_list(ctx: Context, key: str, rows: pd.DataFrame, item: Callable[[object], LinkItem],
+              limit: int = LIST_LIMIT) -> None:
+    """Entries that each link to their detail, with a line beneath saying what is wrong. The first `limit` rows
+    of `rows` (made into entries by `item`), and a switch for all of them: on a large strategy the overdue list
+    alone can hold thousands of KPIs, which nobody reads and which would take seconds to draw."""
+    with st.container(key=f"links-{key}"):
+        everything = len(rows) > limit and st.session_state.get(f"all-{key}", False)
+        for row in (rows if everything else rows.head(limit)).itertuples():
+            entry = item(row)
+            with st.container(gap=None):
+                st.page_link(entry.page, query_params=entry.query, label=entry.label)
+                st.caption(entry.detail, unsafe_allow_html=True)
+        if len(rows) > limit:
+            if not everything:
+                st.caption(i18n.t_count("links.more", len(rows) - limit, ctx.lang))
+            st.toggle(i18n.t_count("links.all", len(rows), ctx.lang), key=f"all-{key}")
 
 
 @contextmanager

@@ -241,28 +241,31 @@ def kpi_detail(store: Store, snap: Snapshot, kpi_id: str) -> KpiDetail | None:
 
 
 def kpi_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """KPI rows formatted for a table: status with icon and word, German (or English) numbers and periods."""
+    """KPI rows formatted for a table: status with icon and word, German (or English) numbers and periods.
+    Few, compact columns (id and name in one, each value with its period) so that the table fits a 1280 px
+    screen: status, KPI, actual (period), planned, progress, target (year), forecast."""
     from kpi.i18n import fmt_percent, fmt_period, fmt_value, stale_label, status_label
 
     de = lang == "de"
     rows = []
     for r in frame.itertuples():
+        actual = fmt_value(r.latest_value, r.unit, lang)
         rows.append({
             "Status": status_label(r.status, lang) + (f" · {stale_label(lang)}" if r.stale else ""),
-            ("Kennzahl" if de else "KPI"): r.kpi_id,
-            "Name": r.name,
-            ("Stand" if de else "Period"): fmt_period(r.latest_period, r.frequency, lang),
-            ("Ist" if de else "Actual"): fmt_value(r.latest_value, r.unit, lang),
+            ("Kennzahl" if de else "KPI"): f"{r.kpi_id} · {r.name}",
+            ("Ist (Stand)" if de else "Actual (period)"): actual if actual == "–" else
+            f"{actual} ({fmt_period(r.latest_period, r.frequency, lang)})",
             ("Plan" if de else "Planned"): fmt_value(r.planned_value, r.unit, lang),
-            ("Ziel" if de else "Target"): f"{fmt_value(r.target, r.unit, lang)} ({r.target_period.year})",
             ("Fortschritt" if de else "Progress"): fmt_percent(r.progress, lang),
+            ("Ziel" if de else "Target"): f"{fmt_value(r.target, r.unit, lang)} ({r.target_period.year})",
             ("Prognose" if de else "Forecast"): fmt_value(r.forecast_value, r.unit, lang),
         })
     return pd.DataFrame(rows)
 
 
 def measure_table(measures: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFrame:
-    """Measures formatted for a table; progress stays numeric for a progress bar column."""
+    """Measures formatted for a table; progress stays numeric for a progress bar column. Columns: measure,
+    state, progress, action field, responsible unit, period (start – planned end)."""
     from kpi.i18n import fmt_date, measure_state_label
 
     de = lang == "de"
@@ -277,8 +280,6 @@ def measure_table(measures: pd.DataFrame, catalog: Catalog, lang: str) -> pd.Dat
             ("Fortschritt" if de else "Progress"): float(m.progress),
             ("Handlungsfeld" if de else "Action field"): fields.get(m.action_field_id, m.action_field_id),
             ("Verantwortlich" if de else "Responsible"): units.get(m.responsible, m.responsible),
-            ("Start" if de else "Start"): fmt_date(m.start, lang),
-            ("Plan-Ende" if de else "Planned end"): fmt_date(m.planned_end, lang),
-            ("Kennzahlen" if de else "KPIs"): ", ".join(m.kpi_ids),
+            ("Laufzeit" if de else "Duration"): f"{fmt_date(m.start, lang)} – {fmt_date(m.planned_end, lang)}",
         })
     return pd.DataFrame(rows)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from kpi import i18n, ui, views
-from kpi.i18n import fmt_date, fmt_percent, stale_label, status_label
+from kpi.i18n import fmt_date, fmt_percent
 
 i18n.register({
     "br.unit": ("Organisationseinheit", "Responsible unit"),
@@ -17,9 +17,16 @@ i18n.register({
     "br.behind": ("liegt bei {p} des Plans", "is at {p} of plan"),
     "br.overdue": ("Aktualisierung fällig seit {day}", "update due since {day}"),
     "br.late": ("Plan-Ende {day} überschritten", "planned end {day} passed"),
-    "br.summary": ("{kpis} Kennzahlen · {behind} hinter Plan · {stale} überfällig · {late} Maßnahmen verspätet",
-                   "{kpis} KPIs · {behind} behind plan · {stale} overdue · {late} measures late"),
+    "br.sum.kpis": ("{n} Kennzahlen", "{n} KPIs"),
+    "br.sum.kpis.one": ("{n} Kennzahl", "{n} KPI"),
+    "br.sum.behind": ("{n} hinter Plan", "{n} behind plan"),
+    "br.sum.stale": ("{n} überfällig", "{n} overdue"),
+    "br.sum.late": ("{n} Maßnahmen verspätet", "{n} measures late"),
+    "br.sum.late.one": ("{n} Maßnahme verspätet", "{n} measure late"),
 })
+
+ROWS = 70  # px per table row: above 4 rem Streamlit wraps long cell text onto up to three lines
+
 
 ctx = ui.page("page.bereich")
 with ui.guard(ctx):
@@ -38,35 +45,54 @@ with ui.guard(ctx):
     behind = mine[mine["status"].isin(["off_track", "at_risk"])].sort_values("progress")
     stale = mine[mine["stale"]]
     late = measures[measures["late"]] if len(measures) else measures
-    st.markdown(ctx.t("br.summary", kpis=len(mine), behind=len(behind), stale=len(stale), late=len(late)))
+    st.markdown(" · ".join(i18n.t_count(key, n, ctx.lang) for key, n in (
+        ("br.sum.kpis", len(mine)), ("br.sum.behind", len(behind)), ("br.sum.stale", len(stale)),
+        ("br.sum.late", len(late)))))
 
     st.subheader(ctx.t("br.attention"))
     if behind.empty and stale.empty and late.empty:
         st.success(ctx.t("br.nothing"))
-    with st.container():
-        for row in behind.itertuples():
-            st.page_link("pages/kennzahlen.py", query_params={"kpi": row.kpi_id},
-                         label=f"{status_label(row.status, ctx.lang)} · **{row.kpi_id}** {row.name} — "
-                               + ctx.t("br.behind", p=fmt_percent(row.progress, ctx.lang)))
-        for row in stale.itertuples():
-            st.page_link("pages/kennzahlen.py", query_params={"kpi": row.kpi_id},
-                         label=f"{stale_label(ctx.lang)} · **{row.kpi_id}** {row.name} — "
-                               + ctx.t("br.overdue", day=fmt_date(row.next_due, ctx.lang)))
-        for row in late.itertuples():
-            st.page_link("pages/massnahmen.py", query_params={"massnahme": row.id},
-                         label=f"⚠ **{row.id}** {row.title} — "
-                               + ctx.t("br.late", day=fmt_date(row.planned_end, ctx.lang)))
+    ui.link_list(ctx, "behind", behind, lambda row: ui.LinkItem(
+        "pages/kennzahlen.py", {"kpi": row.kpi_id}, f"**{row.kpi_id}** {row.name}",
+        f"{i18n.status_badge(row.status, ctx.lang)} · " + ctx.t("br.behind", p=fmt_percent(row.progress, ctx.lang))))
+    ui.link_list(ctx, "stale", stale, lambda row: ui.LinkItem(
+        "pages/kennzahlen.py", {"kpi": row.kpi_id}, f"**{row.kpi_id}** {row.name}",
+        f"{i18n.stale_badge(ctx.lang)} · " + ctx.t("br.overdue", day=fmt_date(row.next_due, ctx.lang))))
+    ui.link_list(ctx, "late", late, lambda row: ui.LinkItem(
+        "pages/massnahmen.py", {"massnahme": row.id}, f"⚠ **{row.id}** {row.title}",
+        f"{i18n.measure_state_label(row.state, ctx.lang)} · "
+        + ctx.t("br.late", day=fmt_date(row.planned_end, ctx.lang))))
 
     st.subheader(ctx.t("br.kpis", n=len(mine)))
     if mine.empty:
         st.caption(ctx.t("br.no_kpis"))
     else:
-        st.dataframe(views.kpi_table(mine, ctx.lang), hide_index=True, width="stretch")
+        # Widths for a 1280 px screen (about 790 px of table); wider screens share the rest out. Long names wrap.
+        table = views.kpi_table(mine, ctx.lang)
+        status, kpi, actual, planned, progress, target, forecast = table.columns
+        right = {"alignment": "right"}
+        tints = [f"background-color: {i18n.tint(i18n.status_color(s))}" for s in mine["status"]]
+        st.dataframe(table.style.apply(lambda _column: tints, subset=[status]), hide_index=True, width="stretch",
+                     row_height=ROWS, height=40 + ROWS * min(len(table), 12), column_config={
+                         status: st.column_config.TextColumn(width=115),
+                         kpi: st.column_config.TextColumn(width=215),
+                         actual: st.column_config.TextColumn(width=100, **right),
+                         planned: st.column_config.TextColumn(width=80, **right),
+                         progress: st.column_config.TextColumn(width=85, **right),
+                         target: st.column_config.TextColumn(width=100, **right),
+                         forecast: st.column_config.TextColumn(width=80, **right)})
     st.subheader(ctx.t("br.measures", n=len(measures)))
     if measures.empty:
         st.caption(ctx.t("br.no_measures"))
     else:
-        progress_col = "Fortschritt" if ctx.lang == "de" else "Progress"
-        st.dataframe(views.measure_table(measures, catalog, ctx.lang), hide_index=True, width="stretch",
-                     column_config={progress_col: st.column_config.ProgressColumn(min_value=0, max_value=100,
-                                                                                  format="%d %%")})
+        # The unit is the page's own: no column for it, its width goes to the measure's title.
+        table = views.measure_table(measures, catalog, ctx.lang)
+        measure, state, progress, field, _unit, duration = table.columns
+        st.dataframe(table, hide_index=True, width="stretch", row_height=ROWS, height=40 + ROWS * min(len(table), 12),
+                     column_order=[measure, state, progress, field, duration], column_config={
+                         measure: st.column_config.TextColumn(width=300),
+                         state: st.column_config.TextColumn(width=110),
+                         progress: st.column_config.ProgressColumn(width=95, min_value=0, max_value=100,
+                                                                   format="%d %%"),
+                         field: st.column_config.TextColumn(width=170),
+                         duration: st.column_config.TextColumn(width=100)})

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from kpi import charts, i18n, ui, views
-from kpi.i18n import fmt_date, fmt_percent, status_label
+from kpi.i18n import fmt_date, fmt_percent
 
 i18n.register({
     "cockpit.leitbild": ("Leitbild", "Mission statement"),
@@ -12,6 +12,7 @@ i18n.register({
     "cockpit.share.help": ("Kennzahlen im Plan oder erreicht, bezogen auf alle mit Daten",
                            "KPIs on track or achieved, of all KPIs with data"),
     "cockpit.kpis": ("{n} Kennzahlen, {d} mit Daten", "{n} KPIs, {d} with data"),
+    "cockpit.kpis.one": ("{n} Kennzahl, {d} mit Daten", "{n} KPI, {d} with data"),
     "cockpit.fields": ("Handlungsfelder", "Action fields"),
     "cockpit.deviations": ("Größte Abweichungen vom Plan", "Biggest deviations from plan"),
     "cockpit.overdue": ("Überfällige Aktualisierungen", "Overdue updates"),
@@ -23,8 +24,9 @@ i18n.register({
     "cockpit.of_plan": ("{p} des Plans", "{p} of plan"),
     "cockpit.due_since": ("fällig seit {day}", "due since {day}"),
     "cockpit.days_late": ("{n} Tage über Plan-Ende", "{n} days past planned end"),
+    "cockpit.days_late.one": ("{n} Tag über Plan-Ende", "{n} day past planned end"),
     "cockpit.late_measures": ("{n} verspätete Maßnahmen", "{n} late measures"),
-    "cockpit.open": ("Öffnen", "Open"),
+    "cockpit.late_measures.one": ("{n} verspätete Maßnahme", "{n} late measure"),
 })
 
 ctx = ui.page("page.cockpit")
@@ -42,11 +44,12 @@ with ui.guard(ctx):
         with column.container(border=True):
             head, metric = st.columns([3, 2])
             head.subheader(summary.name)
-            head.caption(ctx.t("cockpit.kpis", n=summary.total, d=summary.with_data))
+            head.caption(i18n.t_count("cockpit.kpis", summary.total, ctx.lang, d=summary.with_data))
             metric.metric(ctx.t("cockpit.share"), fmt_percent(summary.share_on_track, ctx.lang),
                           help=ctx.t("cockpit.share.help"))
-            st.plotly_chart(charts.status_bar(summary.counts, ctx.lang), config={"displayModeBar": False},
-                            key=f"bar-{summary.theme_id}")
+            bar = ui.chart(ctx, ("bar", summary.theme_id), lambda counts=summary.counts: (
+                charts.status_bar(counts, ctx.lang)))
+            st.plotly_chart(bar, config={"displayModeBar": False}, key=f"bar-{summary.theme_id}")
             st.markdown(views.status_mix_text(summary.counts, ctx.lang))
             st.page_link("pages/themenfelder.py", label=f"{summary.name} →", query_params={"thema": summary.theme_id})
 
@@ -61,27 +64,26 @@ with ui.guard(ctx):
                              query_params={"thema": row.theme_id, "feld": row.id})
                 st.markdown(mix or "–")
                 if row.late_measures:
-                    st.caption("⚠ " + ctx.t("cockpit.late_measures", n=row.late_measures))
+                    st.caption("⚠ " + i18n.t_count("cockpit.late_measures", row.late_measures, ctx.lang))
 
     left, middle, right = st.columns(3)
     with left:
         st.subheader(ctx.t("cockpit.deviations"))
-        deviations = views.biggest_deviations(frame)
+        deviations = views.biggest_deviations(frame, limit=len(frame))
         if deviations.empty:
             st.success(ctx.t("cockpit.none.deviations"))
-        for row in deviations.itertuples():
-            st.page_link("pages/kennzahlen.py", query_params={"kpi": row.kpi_id},
-                         label=f"{status_label(row.status, ctx.lang)} · **{row.kpi_id}** {row.name} — "
-                               + ctx.t("cockpit.of_plan", p=fmt_percent(row.progress, ctx.lang)))
+        ui.link_list(ctx, "deviations", deviations, lambda row: ui.LinkItem(
+            "pages/kennzahlen.py", {"kpi": row.kpi_id}, f"**{row.kpi_id}** {row.name}",
+            f"{i18n.status_badge(row.status, ctx.lang)} · "
+            + ctx.t("cockpit.of_plan", p=fmt_percent(row.progress, ctx.lang))))
     with middle:
         st.subheader(ctx.t("cockpit.overdue"))
         stale = views.overdue(frame)
         if stale.empty:
             st.success(ctx.t("cockpit.none.overdue"))
-        for row in stale.itertuples():
-            st.page_link("pages/kennzahlen.py", query_params={"kpi": row.kpi_id},
-                         label=f"{i18n.stale_label(ctx.lang)} · **{row.kpi_id}** {row.name} — "
-                               + ctx.t("cockpit.due_since", day=fmt_date(row.next_due, ctx.lang)))
+        ui.link_list(ctx, "overdue", stale, lambda row: ui.LinkItem(
+            "pages/kennzahlen.py", {"kpi": row.kpi_id}, f"**{row.kpi_id}** {row.name}",
+            f"{i18n.stale_badge(ctx.lang)} · " + ctx.t("cockpit.due_since", day=fmt_date(row.next_due, ctx.lang))))
     with right:
         st.subheader(ctx.t("cockpit.late"))
         late = views.late_measures(snap)
@@ -89,7 +91,7 @@ with ui.guard(ctx):
             st.info(ctx.t("cockpit.none.measures"))
         elif late.empty:
             st.success(ctx.t("cockpit.none.late"))
-        for row in late.itertuples():
-            st.page_link("pages/massnahmen.py", query_params={"massnahme": row.id},
-                         label=f"⚠ **{row.id}** {row.title} — {i18n.measure_state_label(row.state, ctx.lang)}, "
-                               + ctx.t("cockpit.days_late", n=row.days_late))
+        ui.link_list(ctx, "late", late, lambda row: ui.LinkItem(
+            "pages/massnahmen.py", {"massnahme": row.id}, f"⚠ **{row.id}** {row.title}",
+            f"{i18n.measure_state_label(row.state, ctx.lang)} · "
+            + i18n.t_count("cockpit.days_late", row.days_late, ctx.lang)))

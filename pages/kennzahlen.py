@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi import charts, i18n, ui, views
-from kpi.i18n import fmt_date, fmt_datetime, fmt_percent, fmt_period, fmt_value, stale_label, status_label
+from kpi.i18n import fmt_date, fmt_datetime, fmt_percent, fmt_period, fmt_value
 
 i18n.register({
     "kd.choose": ("Kennzahl", "KPI"),
@@ -28,7 +28,25 @@ i18n.register({
     "kd.no_measures": ("Keine Maßnahme ist mit dieser Kennzahl verknüpft.", "No measure is linked to this KPI."),
     "kd.real": ("Reale öffentliche Daten (Quelle siehe Steckbrief)", "Real public data (source in the definition)"),
     "kd.unknown": ("Die Kennzahl '{id}' gibt es im Strategiekatalog nicht.", "There is no KPI '{id}' in the catalog."),
+    "kd.thresholds": ("im Plan ab {ok} des Plans, gefährdet ab {risk}, darunter nicht im Plan",
+                      "on track from {ok} of plan, at risk from {risk}, below that off track"),
+    "kd.retracted": ("zurückgezogen", "retracted"),
 })
+ROWS = 70  # px per table row: above 4 rem Streamlit wraps long cell text onto up to three lines
+
+
+def literal(text: object) -> str:
+    """Catalog text as literal Markdown: no emphasis, links, math or HTML from a definition or a source."""
+    out = " ".join(str(text).split())
+    for ch in "\\`*_[]<>$~|#":
+        out = out.replace(ch, "\\" + ch)
+    return out.replace(" %", "\u00a0%")  # "80 %" stays on one line
+
+
+def facts_markdown(facts: dict[str, str]) -> str:
+    """Label and value per line, the value wrapping under it where it is long (a table cell would cut it off)."""
+    return "  \n".join(f"**{label}:** {literal(value)}" for label, value in facts.items())
+
 
 ctx = ui.page("page.kennzahlen")
 with ui.guard(ctx):
@@ -44,15 +62,15 @@ with ui.guard(ctx):
     kpi_id = st.selectbox(ctx.t("kd.choose"), list(names), format_func=names.get,
                           index=list(names).index(wanted) if wanted in names else 0)
     st.query_params["kpi"] = kpi_id
-    detail = views.kpi_detail(ui.get_store(), snap, kpi_id)
+    detail = ui.current_kpi_detail(ctx, kpi_id)
     kpi, status = detail.kpi, detail.status
     unit, lang = kpi.unit, ctx.lang
 
     st.header(f"{kpi.id} · {kpi.name}")
-    label = status_label(status.status.value, lang)
+    label = i18n.status_badge(status.status.value, lang)
     if status.stale:
-        label += f" · {stale_label(lang)}"
-    st.markdown(f"### {label}")
+        label += f" · {i18n.stale_badge(lang)}"
+    st.markdown(f"### {label}", unsafe_allow_html=True)
     st.caption(f"{detail.theme} › {detail.action_field} › {detail.goal}")
     if status.status.value == "no_data":
         st.info(ctx.t("kd.no_data", day=fmt_date(status.next_due, lang)))
@@ -72,8 +90,9 @@ with ui.guard(ctx):
     second[2].metric(ctx.t("kd.reach.short"), fmt_date(fc.reach_date, lang) if fc and fc.reach_date else "–")
 
     comment_map = {r.period: r.text for r in detail.comments.itertuples()}
-    st.plotly_chart(charts.kpi_figure(kpi, detail.series, status, lang, comments=comment_map, today=snap.today),
-                    config={"displayModeBar": False, "locale": "de" if lang == "de" else "en"}, key="kpi-chart")
+    figure = ui.chart(ctx, ("kpi", kpi_id), lambda: charts.kpi_figure(kpi, detail.series, status, lang,
+                                                                     comments=comment_map, today=snap.today))
+    st.plotly_chart(figure, config={"displayModeBar": False, "locale": "de" if lang == "de" else "en"}, key="kpi-chart")
     if fc is None:
         st.caption(ctx.t("kd.reach.none"))
     elif fc.reach_date:
@@ -81,60 +100,72 @@ with ui.guard(ctx):
     else:
         st.caption(ctx.t("kd.reach.never"))
 
-    left, right = st.columns([2, 3])
-    with left:
-        st.subheader(ctx.t("kd.definition"))
-        de = lang == "de"
-        facts = {
-            ("Definition" if de else "Definition"): kpi.definition,
-            ("Einheit" if de else "Unit"): unit,
-            ("Richtung" if de else "Direction"): i18n.DIRECTIONS[kpi.direction.value][lang],
-            ("Erhebung" if de else "Frequency"): i18n.FREQUENCIES[kpi.frequency.value][lang],
-            ("Basis" if de else "Baseline"): f"{fmt_value(kpi.baseline_value, unit, lang)} "
-                                             f"({fmt_period(kpi.baseline_period, kpi.frequency.value, lang)})",
-            ("Meilensteine" if de else "Milestones"): ", ".join(
-                f"{fmt_period(t.period, kpi.frequency.value, lang)}: {fmt_value(t.value, unit, lang)}"
-                for t in kpi.targets),
-            ("Verantwortlich" if de else "Owner"): detail.unit_name,
-            ("Datenquelle" if de else "Data source"): kpi.source,
-            ("Schwellen" if de else "Thresholds"): f"{fmt_percent(kpi.thresholds.on_track, lang)} / "
-                                                   f"{fmt_percent(kpi.thresholds.at_risk, lang)}",
-        }
-        st.dataframe(pd.DataFrame({"": list(facts), " ": list(facts.values())}), hide_index=True,
-                     width="stretch")
-        if kpi.real_data:
-            st.caption("✔ " + ctx.t("kd.real"))
-    with right:
-        st.subheader(ctx.t("kd.values"))
-        revisions = detail.revisions
-        if revisions.empty:
-            st.info(ctx.t("kd.no_data", day=fmt_date(status.next_due, lang)))
-        else:
-            de = lang == "de"
-            table = pd.DataFrame({
-                ("Zeitraum" if de else "Period"): [fmt_period(p, kpi.frequency.value, lang) for p in revisions["period"]],
-                ("Wert" if de else "Value"): [fmt_value(v, unit, lang) if pd.notna(v) else ("zurückgezogen" if de else
-                                              "retracted") for v in revisions["value"]],
-                ("Kommentar" if de else "Comment"): revisions["comment"].fillna(""),
-                ("Erfasst am" if de else "Recorded"): [fmt_datetime(t.to_pydatetime(), lang)
-                                                       for t in revisions["recorded_at"]],
-                ("von" if de else "by"): revisions["recorded_by"].fillna(""),
-                ("Quelle" if de else "Source"): revisions["file_name"].fillna(""),
-            })
-            st.dataframe(table, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(table)))
+    # The definition as text that wraps, the tables below it over the full width: side by side they would not fit
+    # a 1280 px screen.
+    de = lang == "de"
+    st.subheader(ctx.t("kd.definition"))
+    st.markdown(facts_markdown({"Definition": kpi.definition}))
+    facts, more = st.columns(2)
+    facts.markdown(facts_markdown({
+        ("Einheit" if de else "Unit"): unit,
+        ("Richtung" if de else "Direction"): i18n.DIRECTIONS[kpi.direction.value][lang],
+        ("Erhebung" if de else "Frequency"): i18n.FREQUENCIES[kpi.frequency.value][lang],
+        ("Basis" if de else "Baseline"): f"{fmt_value(kpi.baseline_value, unit, lang)} "
+                                         f"({fmt_period(kpi.baseline_period, kpi.frequency.value, lang)})",
+        ("Meilensteine" if de else "Milestones"): ", ".join(
+            f"{fmt_period(t.period, kpi.frequency.value, lang)}: {fmt_value(t.value, unit, lang)}"
+            for t in kpi.targets),
+    }))
+    more.markdown(facts_markdown({
+        ("Verantwortlich" if de else "Owner"): detail.unit_name,
+        ("Datenquelle" if de else "Data source"): kpi.source,
+        ("Schwellen" if de else "Thresholds"): ctx.t("kd.thresholds", ok=fmt_percent(kpi.thresholds.on_track, lang),
+                                                     risk=fmt_percent(kpi.thresholds.at_risk, lang)),
+    }))
+    if kpi.real_data:
+        st.caption("✔ " + ctx.t("kd.real"))
+
+    st.subheader(ctx.t("kd.values"))
+    revisions = detail.revisions
+    if revisions.empty:
+        st.info(ctx.t("kd.no_data", day=fmt_date(status.next_due, lang)))
+    else:
+        period, value, comment, recorded, by, source = (
+            ("Zeitraum", "Wert", "Kommentar", "Erfasst am", "von", "Quelle") if de
+            else ("Period", "Value", "Comment", "Recorded", "by", "Source"))
+        table = pd.DataFrame({
+            period: [fmt_period(p, kpi.frequency.value, lang) for p in revisions["period"]],
+            value: [fmt_value(v, unit, lang) if pd.notna(v) else ctx.t("kd.retracted") for v in revisions["value"]],
+            comment: revisions["comment"].fillna(""),
+            recorded: [fmt_datetime(t.to_pydatetime(), lang) for t in revisions["recorded_at"]],
+            by: revisions["recorded_by"].fillna(""),
+            source: revisions["file_name"].fillna(""),
+        })
+        # Widths for a 1280 px screen (about 790 px of table; wider screens share the rest out): the comment gets
+        # the most. One line per row, so that a monthly KPI's long history stays compact.
+        st.dataframe(table, hide_index=True, width="stretch", row_height=35,
+                     height=3 + 35 * (min(len(table), 12) + 1), column_config={
+                         period: st.column_config.TextColumn(width=80),
+                         value: st.column_config.TextColumn(width=105, alignment="right"),
+                         comment: st.column_config.TextColumn(width=200),
+                         recorded: st.column_config.TextColumn(width=130),
+                         by: st.column_config.TextColumn(width=85),
+                         source: st.column_config.TextColumn(width=170)})
 
     st.subheader(ctx.t("kd.comments"))
     comments = detail.comments
     if comments.empty:
         st.caption(ctx.t("kd.no_comments"))
     else:
+        period, text, by, on = ("Zeitraum", "Kommentar", "von", "am") if de else ("Period", "Comment", "by", "on")
         st.dataframe(pd.DataFrame({
-            ("Zeitraum" if lang == "de" else "Period"): [fmt_period(p, kpi.frequency.value, lang)
-                                                         for p in comments["period"]],
-            ("Kommentar" if lang == "de" else "Comment"): comments["text"],
-            ("von" if lang == "de" else "by"): comments["author"].fillna(""),
-            ("am" if lang == "de" else "on"): [fmt_datetime(t.to_pydatetime(), lang) for t in comments["recorded_at"]],
-        }), hide_index=True, width="stretch")
+            period: [fmt_period(p, kpi.frequency.value, lang) for p in comments["period"]],
+            text: comments["text"],
+            by: comments["author"].fillna(""),
+            on: [fmt_datetime(t.to_pydatetime(), lang) for t in comments["recorded_at"]],
+        }), hide_index=True, width="stretch", row_height=ROWS, height=40 + ROWS * min(len(comments), 8),
+            column_config={period: st.column_config.TextColumn(width=80), text: st.column_config.TextColumn(width=450),
+                           by: st.column_config.TextColumn(width=110), on: st.column_config.TextColumn(width=130)})
     try:
         from kpi import auth_ui
     except ImportError:
@@ -146,6 +177,14 @@ with ui.guard(ctx):
     if detail.measures.empty:
         st.caption(ctx.t("kd.no_measures"))
     else:
-        st.dataframe(views.measure_table(detail.measures, snap.catalog, lang), hide_index=True, width="stretch",
-                     column_config={("Fortschritt" if lang == "de" else "Progress"): st.column_config.ProgressColumn(
-                         min_value=0, max_value=100, format="%d %%")})
+        # As on /massnahmen: the action field is this KPI's own (see above), its width goes to the titles.
+        table = views.measure_table(detail.measures, snap.catalog, lang)
+        measure, state, progress, _field, owner, duration = table.columns
+        st.dataframe(table, hide_index=True, width="stretch", row_height=ROWS, height=40 + ROWS * len(table),
+                     column_order=[measure, state, progress, owner, duration], column_config={
+                         measure: st.column_config.TextColumn(width=290),
+                         state: st.column_config.TextColumn(width=110),
+                         progress: st.column_config.ProgressColumn(width=95, min_value=0, max_value=100,
+                                                                   format="%d %%"),
+                         owner: st.column_config.TextColumn(width=165),
+                         duration: st.column_config.TextColumn(width=100)})

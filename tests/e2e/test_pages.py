@@ -34,6 +34,19 @@ PAGES = {
 }
 SIZES = [(1920, 1080), (1280, 720)]
 
+# Tables (canvas grids) whose columns are wider than the table, so that some hide behind sideways scrolling.
+WIDE_TABLES = """() => [...document.querySelectorAll('[data-testid=stMain] [data-testid=stDataFrame] .dvn-scroller')]
+    .filter(s => s.scrollWidth > s.clientWidth + 1).map(s => [s.scrollWidth, s.clientWidth])"""
+# Page links whose label does not fit (st.page_link cuts it off with an ellipsis unless the page lets it wrap).
+CUT_LINKS = """() => [...document.querySelectorAll('[data-testid=stMain] [data-testid=stPageLink-NavLink] > span')]
+    .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)"""
+# Plotly tick labels that begin left of their chart (a margin too small for them); hidden ones have no width.
+CUT_AXIS_LABELS = """() => [...document.querySelectorAll('[data-testid=stMain] .js-plotly-plot')].flatMap(plot => {
+    const left = plot.getBoundingClientRect().left;
+    return [...plot.querySelectorAll('.ytick text, .xtick text')]
+        .map(t => [t.textContent, t.getBoundingClientRect()])
+        .filter(([, box]) => box.width > 0 && box.left < left - 1).map(([text]) => text); })"""
+
 
 @pytest.fixture
 def page_factory(browser) -> Iterator:
@@ -96,6 +109,23 @@ def test_sidebar_menu_switches_pages_without_reload(server, page_factory):
     assert_page_ok(page)
 
 
+def test_cockpit_list_entries_wrap_and_lead_to_their_detail(server, page_factory):
+    """At 1280 x 720 a late measure's whole title is its link (wrapped, not cut off), with the detail beneath; the
+    link opens the measure's history on /massnahmen."""
+    page = page_factory(1280, 720)
+    open_and_wait(page, server + "/", PAGES["/"][1], True)
+    link = page.locator("[data-testid='stMain'] a[href='massnahmen?massnahme=M-19']")
+    expect(link).to_have_text("⚠ M-19 WLAN und Endgeräte für alle Unterrichtsräume (DigitalPakt Schule)")
+    box = link.bounding_box()
+    assert box and box["height"] > 30, box  # two lines in the narrow column
+    assert page.evaluate(CUT_LINKS) == []
+    page.locator("[data-testid='stMain'] a[href='massnahmen?massnahme=M-01']").click()
+    page.locator("[data-testid='stMain']").get_by_text("Laufzeit: 01.03.2021 – 31.12.2024").wait_for(timeout=60_000)
+    wait_for_app(page, timeout=60_000)
+    assert "massnahme=M-01" in page.url
+    assert_page_ok(page)
+
+
 def test_a_typed_deep_link_as_first_request_to_a_fresh_server(e2e_db, tmp_path, page_factory):
     """On a fresh server the page file may run without app.py: it must still draw the sidebar and the KPI."""
     db = tmp_path / "fresh.duckdb"
@@ -126,6 +156,9 @@ def test_layout_has_no_horizontal_scroll_and_screenshots_are_saved(server, page_
     overflow = page.evaluate("() => { const m = document.querySelector('[data-testid=stMain]');"
                              " return [m.scrollWidth, m.clientWidth]; }")
     assert overflow[0] <= overflow[1], f"{path} scrolls horizontally at {width}x{height}: {overflow}"
+    assert page.evaluate(WIDE_TABLES) == [], f"a table on {path} scrolls sideways at {width}x{height}"
+    assert page.evaluate(CUT_AXIS_LABELS) == [], f"chart axis labels cut off on {path} at {width}x{height}"
+    assert page.evaluate(CUT_LINKS) == [], f"link labels cut off on {path} at {width}x{height}"
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}x{height}.png"))
     full_height = page.evaluate("() => Math.max(...[...document.querySelectorAll("

@@ -5,7 +5,9 @@ them is cached per process (st.cache_resource) and would otherwise outlive the t
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -114,3 +116,46 @@ def set_language(at: AppTest, lang: str) -> AppTest:
 def set_stand(at: AppTest, day: date) -> AppTest:
     at.date_input(key="w:stand").set_value(day)
     return at.run()
+
+
+def plain(markup: str) -> str:
+    """Text without the HTML tags a page adds for colour (status badges)."""
+    return re.sub(r"<[^>]+>", "", markup)
+
+
+def link_items(at: AppTest) -> list[tuple[str, str, str, str]]:
+    """The pages' link lists (cockpit, my area): per entry the target page, its query string, the link label and the
+    detail line beneath it (as plain text)."""
+    items = []
+
+    def walk(node) -> None:
+        children = list(getattr(node, "children", {}).values())
+        if [getattr(c, "type", "") for c in children] == ["page_link", "caption"]:
+            link, detail = children
+            items.append((str(link.proto.page), str(link.proto.query_string), str(link.proto.label),
+                          plain(str(detail.value))))
+            return
+        for child in children:
+            walk(child)
+
+    walk(at.main)
+    return items
+
+
+TABLE_WIDTH_1280 = 780  # px of a full-width table on a 1280 px screen with the sidebar open (the browser has 789)
+
+
+def table_columns(frame) -> dict[str, dict]:
+    """The columns a table shows (in its column order, without hidden ones) with their column config."""
+    config = json.loads(frame.proto.columns or "{}")
+    order = list(frame.proto.column_order) or [str(c) for c in frame.value.columns]
+    return {name: config.get(name, {}) for name in order if not config.get(name, {}).get("hidden")}
+
+
+def assert_fits_1280(frame) -> dict[str, dict]:
+    """Every shown column has a fixed width and together they fit a 1280 px screen: no sideways scrolling (wider
+    screens share the rest out). Returns the columns for further checks."""
+    columns = table_columns(frame)
+    assert all("width" in c for c in columns.values()), columns
+    assert sum(c["width"] for c in columns.values()) <= TABLE_WIDTH_1280, columns
+    return columns

@@ -6,16 +6,25 @@ import re
 from datetime import date
 
 from kpi.auth import User
-from kpi.i18n import stale_label
-from tests.pages.conftest import assert_page_ok, open_page, set_language, set_stand, table_texts
+from kpi.i18n import stale_label, status_color, tint
+from tests.pages.conftest import (
+    assert_fits_1280,
+    assert_page_ok,
+    link_items,
+    open_page,
+    set_language,
+    set_stand,
+    table_texts,
+)
 
 
 def attention(at) -> list[str]:
-    return [str(p.proto.label) for p in at.get("page_link") if str(p.proto.query_string)]
+    """Each entry of "Braucht Aufmerksamkeit" as one line: the link, then the detail beneath it."""
+    return [f"{label} — {detail}" for _page, _query, label, detail in link_items(at)]
 
 
 def summary(at) -> str:
-    return next(m.value for m in at.markdown if re.search(r"\d+ (Kennzahlen|KPIs) · ", m.value))
+    return next(m.value for m in at.markdown if re.search(r"\d+ (Kennzahl(en)?|KPIs?) · ", m.value))
 
 
 def test_my_area_shows_the_units_kpis_measures_and_what_needs_attention(demo_store):
@@ -25,13 +34,38 @@ def test_my_area_shows_the_units_kpis_measures_and_what_needs_attention(demo_sto
     assert "Stabsstelle Digitalisierung" in [t.value for t in at.title]
     assert re.fullmatch(r"7 Kennzahlen · 3 hinter Plan · 0 überfällig · \d+ Maßnahmen verspätet", summary(at))
     links = attention(at)
-    assert any(re.fullmatch(r"✖ nicht im Plan · \*\*EG-19\*\* Veröffentlichte Open-Data-Datensätze — liegt bei "
+    assert any(re.fullmatch(r"\*\*EG-19\*\* Veröffentlichte Open-Data-Datensätze — ✖ nicht im Plan · liegt bei "
                             r"\d+ % des Plans", link) for link in links)
-    assert any(link.startswith("⚠ **M-01** Serviceportal für Online-Dienste — Plan-Ende 31.12.2024") for link in links)
+    assert "⚠ **M-01** Serviceportal für Online-Dienste — in Umsetzung · Plan-Ende 31.12.2024 überschritten" in links
+    targets = {(page, query) for page, query, _label, _detail in link_items(at)}
+    assert {("kennzahlen", "kpi=EG-19"), ("massnahmen", "massnahme=M-01")} <= targets
     tables = table_texts(at)
-    assert "○ keine Daten" in tables and "EG-06" in tables  # the unit's KPI without data is listed
-    assert "20.517" in tables and "100 % (2030)" in tables
+    assert "○ keine Daten" in tables and "EG-06 · Zufriedenheit mit den Online-Diensten" in tables
+    assert "20.517 (2025)" in tables and "100 % (2030)" in tables
     assert "Kennzahlen (7)" in shown and "Maßnahmen (" in shown
+
+
+def test_my_areas_tables_fit_1280_with_numbers_right_aligned_and_status_in_colour(demo_store):
+    at = open_page("bereich")
+    kpis, measures = at.dataframe
+    columns = assert_fits_1280(kpis)
+    assert list(columns) == ["Status", "Kennzahl", "Ist (Stand)", "Plan", "Fortschritt", "Ziel", "Prognose"]
+    assert max(columns, key=lambda c: columns[c]["width"]) == "Kennzahl"
+    assert all(columns[c].get("alignment") == "right" for c in ("Ist (Stand)", "Plan", "Fortschritt", "Ziel",
+                                                                "Prognose"))
+    assert kpis.proto.row_height > 68  # long names wrap
+    styles = kpis.proto.arrow_data.styler.styles
+    assert tint(status_color("off_track")) in styles and tint(status_color("on_track")) in styles
+    columns = assert_fits_1280(measures)
+    assert list(columns) == ["Maßnahme", "Status", "Fortschritt", "Handlungsfeld", "Laufzeit"]  # the unit is the page's
+
+
+def test_a_unit_with_one_late_measure_is_counted_in_the_singular(demo_store):
+    at = open_page("bereich", einheit="BB")
+    assert_page_ok(at)
+    assert summary(at) == "2 Kennzahlen · 0 hinter Plan · 1 überfällig · 1 Maßnahme verspätet"
+    at = set_language(at, "en")
+    assert summary(at) == "2 KPIs · 0 behind plan · 1 overdue · 1 measure late"
 
 
 def test_choosing_a_unit_by_selectbox_or_link(demo_store):
@@ -39,8 +73,9 @@ def test_choosing_a_unit_by_selectbox_or_link(demo_store):
     at.selectbox(key="unit").set_value("BB").run()
     assert_page_ok(at)
     assert "Bürgerbüro" in [t.value for t in at.title]
-    assert any(link.startswith(f"{stale_label('de')} · **EG-05**") and re.search(r"fällig seit \d\d\.\d\d\.\d{4}", link)
-               for link in attention(at))
+    assert any(link.startswith("**EG-05** Durchschnittliche Wartezeit im Bürgerbüro — "
+                               f"{stale_label('de')} · Aktualisierung fällig seit ")
+               and re.search(r"fällig seit \d\d\.\d\d\.\d{4}$", link) for link in attention(at))
     assert "BB" in str(at.query_params["einheit"])
     linked = open_page("bereich", einheit="UMW")
     assert_page_ok(linked)
@@ -67,6 +102,7 @@ def test_as_of_a_past_day_shows_what_needed_attention_then(demo_store):
     shown = assert_page_ok(at)
     assert re.fullmatch(r"7 Kennzahlen · \d+ hinter Plan · \d+ überfällig · 0 Maßnahmen verspätet", summary(at))
     assert not any(link.startswith("⚠ **M-") for link in attention(at))
+    assert attention(at) or "Nichts Dringendes" in shown
     assert "Eingefrorener Stand: 30.06.2020" in shown
 
 

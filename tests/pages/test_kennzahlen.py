@@ -6,8 +6,17 @@ import re
 from datetime import date
 
 from kpi.auth import User
-from kpi.i18n import stale_label
-from tests.pages.conftest import assert_page_ok, open_page, set_language, set_stand, table_texts
+from kpi.i18n import stale_label, status_color
+from tests.pages.conftest import (
+    assert_fits_1280,
+    assert_page_ok,
+    open_page,
+    plain,
+    set_language,
+    set_stand,
+    table_texts,
+    texts,
+)
 
 
 def headings(at) -> list[str]:
@@ -20,7 +29,7 @@ def metrics(at) -> dict[str, str]:
 
 def test_deep_link_shows_the_kpi_with_status_figures_and_chart(demo_store):
     at = open_page("kennzahlen", kpi="EG-03")
-    shown = assert_page_ok(at)
+    shown = plain(assert_page_ok(at))
     assert "EG-03 · Anteil medienbruchfrei bearbeiteter Online-Anträge" in headings(at)
     assert "### ✖ nicht im Plan" in shown
     assert "E-Government › Digitale Verwaltungsleistungen ›" in shown
@@ -39,16 +48,53 @@ def test_definition_and_revisions_use_german_formats(demo_store):
     at = open_page("kennzahlen", kpi="EG-02")
     assert_page_ok(at)
     assert metrics(at)["Letzter Wert (2025)"] == "20.517"  # thousands dot
+    shown = texts(at)
+    assert "**Richtung:** höher ist besser" in shown and "**Erhebung:** jährlich" in shown
     tables = table_texts(at)
-    assert "höher ist besser" in tables and "jährlich" in tables
     assert re.search(r"\b\d\d\.\d\d\.\d{4} \d\d:\d\d\b", tables)  # "Erfasst am" 16.03.2026 09:00
     assert "Demo-Daten (illustrativ)" in tables
+
+
+def test_the_definition_is_text_that_wraps_not_a_table_cell(demo_store):
+    """The Steckbrief shows every fact in full as Markdown (a table cell would cut the long ones off)."""
+    at = open_page("kennzahlen", kpi="EG-03")
+    shown = texts(at)
+    definition = ("Anteil der Online-Anträge eines Jahres, die ohne Ausdruck oder erneute Erfassung direkt an das "
+                  "Fachverfahren übergeben werden.")
+    assert f"**Definition:** {definition}" in shown
+    assert "**Verantwortlich:** IT-Abteilung (Ressort Bürger, Sicherheit und IT)" in shown
+    assert "**Datenquelle:** Serviceportal / Schnittstellenprotokolle der Fachverfahren" in shown
+    assert "**Meilensteine:** 2023: 25\u00a0%, 2025: 50\u00a0%, 2030: 90\u00a0%" in shown  # "90 %" never split
+    assert "im Plan ab 95\u00a0% des Plans, gefährdet ab 80\u00a0%, darunter nicht im Plan" in shown
+    assert not any(definition in str(v) for frame in at.dataframe for v in frame.value.to_numpy().ravel())
+    english = texts(set_language(at, "en"))
+    assert "**Direction:** higher is better" in english and "**Owner:** IT-Abteilung" in english
+    assert "on track from 95\u00a0% of plan, at risk from 80\u00a0%, below that off track" in english
+
+
+def test_status_heading_is_colour_icon_and_word(demo_store):
+    at = open_page("kennzahlen", kpi="EG-05")
+    heading = next(str(m.value) for m in at.markdown if str(m.value).startswith("### "))
+    assert plain(heading) == "### ✔ im Plan · ◷ veraltet"
+    assert status_color("on_track") in heading
+
+
+def test_tables_fit_1280_and_keep_numbers_right_aligned(demo_store):
+    at = open_page("kennzahlen", kpi="EG-03")
+    values = next(d for d in at.dataframe if "Wert" in d.value.columns)
+    columns = assert_fits_1280(values)
+    assert columns["Wert"].get("alignment") == "right"
+    assert max(columns, key=lambda c: columns[c]["width"]) == "Kommentar"  # the free text gets the room
+    measures = next(d for d in at.dataframe if "Maßnahme" in d.value.columns)
+    columns = assert_fits_1280(measures)
+    assert list(columns) == ["Maßnahme", "Status", "Fortschritt", "Verantwortlich", "Laufzeit"]
+    assert measures.proto.row_height > 68  # above 4 rem long titles wrap instead of being cut off
 
 
 def test_choosing_another_kpi_updates_page_and_url(demo_store):
     at = open_page("kennzahlen", kpi="EG-03")
     at.selectbox[0].set_value("SC-13").run()
-    shown = assert_page_ok(at)
+    shown = plain(assert_page_ok(at))
     assert "SC-13 · Anteil LED-Leuchten an der Straßenbeleuchtung" in headings(at)
     assert "### ★ erreicht" in shown
     assert not any(h.startswith("EG-03") for h in headings(at))
@@ -63,14 +109,14 @@ def test_lowercase_deep_link_is_accepted(demo_store):
 
 def test_unknown_kpi_in_the_link_is_named_and_the_first_kpi_shown(demo_store):
     at = open_page("kennzahlen", kpi="XX-99")
-    shown = assert_page_ok(at)
+    shown = plain(assert_page_ok(at))
     assert "Die Kennzahl 'XX-99' gibt es im Strategiekatalog nicht." in [w.value for w in at.warning]
     assert any(h.startswith("EG-01 · ") for h in headings(at)) and "XX-99" in shown
 
 
 def test_kpi_without_data_says_so_and_when_the_first_value_is_due(demo_store):
     at = open_page("kennzahlen", kpi="EG-06")
-    shown = assert_page_ok(at)
+    shown = plain(assert_page_ok(at))
     assert "### ○ keine Daten" in shown
     assert re.search(r"Für diese Kennzahl liegen noch keine Messwerte vor\. Der erste Wert ist fällig am "
                      r"\d\d\.\d\d\.\d{4}\.", shown)
@@ -83,19 +129,19 @@ def test_kpi_without_data_says_so_and_when_the_first_value_is_due(demo_store):
 
 def test_stale_kpi_is_marked_on_top_of_its_status(demo_store):
     at = open_page("kennzahlen", kpi="EG-05")
-    shown = assert_page_ok(at)
+    shown = plain(assert_page_ok(at))
     assert f"### ✔ im Plan · {stale_label('de')}" in shown
     assert re.search(r"Veraltet: der nächste Wert war fällig am \d\d\.\d\d\.\d{4}\.", shown)
 
 
 def test_kpi_page_in_english(demo_store):
     at = set_language(open_page("kennzahlen", kpi="EG-03"), "en")
-    shown = assert_page_ok(at)
+    shown = plain(assert_page_ok(at))
     assert "### ✖ off track" in shown
     figures = metrics(at)
     assert figures["Latest value (2025)"] == "36.1 %" and figures["Target 2030"] == "90 %"
     assert re.search(r"Target expected to be reached on \d\d/\d\d/\d{4}", shown)
-    assert "higher is better" in table_texts(at) and "Definition" in shown
+    assert "**Direction:** higher is better" in shown and "Definition" in shown
     assert "nicht im Plan" not in shown
 
 
@@ -103,12 +149,12 @@ def test_as_of_a_past_day_hides_later_values(demo_store):
     at = open_page("kennzahlen", kpi="EG-03")
     assert "2025" in table_texts(at)
     at = set_stand(at, date(2025, 6, 30))
-    shown = assert_page_ok(at)
+    shown = plain(assert_page_ok(at))
     assert metrics(at)["Letzter Wert (2024)"] == "29,4 %"
     assert "36,1 %" not in table_texts(at)  # the 2025 value was recorded in 2026
     assert "Eingefrorener Stand: 30.06.2025" in shown
     at = set_stand(at, date(2023, 6, 30))
-    shown = assert_page_ok(at)
+    shown = plain(assert_page_ok(at))
     assert "### ▲ gefährdet" in shown and metrics(at)["Letzter Wert (2022)"] == "13 %"
 
 
@@ -120,6 +166,6 @@ def test_department_user_of_the_owning_unit_sees_the_page_without_errors(demo_st
 
 def test_kpi_page_on_an_empty_store(empty_store):
     at = open_page("kennzahlen", kpi="EG-03")
-    shown = assert_page_ok(at)
+    shown = plain(assert_page_ok(at))
     assert "Noch keine Strategie geladen" in shown
     assert not at.get("plotly_chart")

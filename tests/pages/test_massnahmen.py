@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 
-from tests.pages.conftest import assert_page_ok, open_page, set_language, set_stand, table_texts, texts
+from tests.pages.conftest import (
+    assert_fits_1280,
+    assert_page_ok,
+    open_page,
+    set_language,
+    set_stand,
+    table_texts,
+    texts,
+)
 
 
 def measure_table(at):
@@ -13,7 +22,7 @@ def measure_table(at):
 
 
 def summary(at) -> str:
-    return next(m.value for m in at.markdown if re.search(r"\d+ (Maßnahmen|measures)", m.value))
+    return next(m.value for m in at.markdown if re.search(r"\d+ (Maßnahmen?|measures?),", m.value))
 
 
 def test_measures_page_shows_timeline_and_table_with_late_ones_marked(demo_store):
@@ -27,8 +36,40 @@ def test_measures_page_shows_timeline_and_table_with_late_ones_marked(demo_store
     first = table.iloc[0]
     assert first["Maßnahme"] == "⚠ M-01 Serviceportal für Online-Dienste"
     assert first["Status"] == "in Umsetzung · verspätet"
-    assert first["Start"] == "01.03.2021" and first["Plan-Ende"] == "31.12.2024"
+    assert first["Laufzeit"] == "01.03.2021 – 31.12.2024"
     assert "Zeitplan" in shown and "Übersicht" in shown
+
+
+def test_measures_table_fits_1280_and_titles_wrap_instead_of_being_cut(demo_store):
+    at = open_page("massnahmen")
+    frame = next(d for d in at.dataframe if "Maßnahme" in d.value.columns)
+    columns = assert_fits_1280(frame)
+    assert list(columns) == ["Maßnahme", "Status", "Fortschritt", "Verantwortlich", "Laufzeit"]
+    assert max(columns, key=lambda c: columns[c]["width"]) == "Maßnahme"
+    assert columns["Fortschritt"]["type_config"]["type"] == "progress"
+    assert frame.proto.row_height > 68  # above 4 rem Streamlit wraps long cell text
+
+
+def test_timeline_shows_whole_titles_wrapped_onto_lines(demo_store):
+    at = open_page("massnahmen")
+    layout = json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]
+    labels = layout["yaxis"]["categoryarray"]
+    assert len(labels) == 34
+    longest = next(label for label in labels if label.startswith("M-20"))
+    whole = "M-20 Digitallotsen: Schülerinnen und Schüler schulen Seniorinnen und Senioren"
+    assert longest.replace("<br>", " ") == whole
+    assert all(len(line) <= 40 for label in labels for line in label.split("<br>"))
+    assert "⚠ M-01 Serviceportal für Online-Dienste" in labels
+    assert layout["height"] >= 34 * 42  # two-line labels get rows high enough not to overlap
+
+
+def test_summary_counts_one_measure_in_the_singular(demo_store):
+    at = open_page("massnahmen")
+    at.multiselect(key="ms-units").set_value(["FIN"]).run()
+    assert_page_ok(at)
+    assert summary(at) == "1 Maßnahme, davon 1 verspätet"
+    at = set_language(at, "en")
+    assert summary(at) == "1 measure, 1 of it late"
 
 
 def test_filters_narrow_the_measures(demo_store):
@@ -62,15 +103,21 @@ def test_a_filter_that_matches_nothing_says_so(demo_store):
 
 def test_a_measures_history_via_selectbox_and_deep_link(demo_store):
     at = open_page("massnahmen")
-    assert at.selectbox(key="ms-history").value is None
+    history = at.selectbox(key="ms-history")
+    assert history.value is None
+    assert (history.label, history.proto.placeholder) == ("Verlauf einer Maßnahme", "Maßnahme auswählen …")
     at.selectbox(key="ms-history").set_value("M-01").run()
     shown = assert_page_ok(at)
-    assert "01.03.2021 – 31.12.2024" in shown
+    assert "Laufzeit: 01.03.2021 – 31.12.2024" in shown
     assert "in Umsetzung" in table_texts(at) and "75 %" in table_texts(at)
     assert "M-01" in str(at.query_params["massnahme"])
+    kpis = {(str(p.proto.page), str(p.proto.query_string), str(p.proto.label)) for p in at.get("page_link")}
+    assert ("kennzahlen", "kpi=EG-01", "**EG-01** Anteil OZG-Leistungen online (Reifegrad ≥ 3)") in kpis
     linked = open_page("massnahmen", massnahme="M-03")
     assert linked.selectbox(key="ms-history").value == "M-03"
-    assert "01.03.2020 – 31.12.2020" in assert_page_ok(linked)
+    assert "Laufzeit: 01.03.2020 – 31.12.2020" in assert_page_ok(linked)
+    english = set_language(open_page("massnahmen"), "en").selectbox(key="ms-history")
+    assert (english.label, english.proto.placeholder) == ("History of a measure", "Choose a measure …")
 
 
 def test_measures_page_in_english(demo_store):
