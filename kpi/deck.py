@@ -43,6 +43,7 @@ i18n.register({
     "deck.share_of": ("{share} der {n} Kennzahlen mit Daten", "{share} of the {n} KPIs with data"),
     "deck.share_none": ("noch keine Kennzahl mit Daten", "no KPI with data yet"),
     "deck.kpi_count": ("{n} Kennzahlen", "{n} KPIs"),
+    "deck.kpi_count.one": ("{n} Kennzahl", "{n} KPI"),
     "deck.fields": ("Handlungsfelder", "Action fields"),
     "deck.late_count": ("{n} Maßnahmen verspätet", "{n} measures late"),
     "deck.late_count_1": ("1 Maßnahme verspätet", "1 measure late"),
@@ -62,6 +63,7 @@ i18n.register({
     "deck.no_measures": ("Keine Maßnahmen in diesem Handlungsfeld.", "No measures in this action field."),
     "deck.measures_more": ("und {n} weitere (siehe Entscheidungsbedarf)", "and {n} more (see decisions needed)"),
     "deck.days_late": ("{n} Tage über Plan-Ende", "{n} days past planned end"),
+    "deck.days_late.one": ("{n} Tag über Plan-Ende", "{n} day past planned end"),
     "deck.progress": ("{p} umgesetzt", "{p} done"),
     "deck.no_kpis": ("Für dieses Handlungsfeld sind keine Kennzahlen festgelegt.",
                      "No KPIs are defined for this action field."),
@@ -358,7 +360,7 @@ def _theme_slides(snap: Snapshot, frame: pd.DataFrame, lang: str) -> list[ThemeS
                          for s in reversed(STATUS_ORDER)),
             fields_label=t("deck.fields", lang),
             fields=tuple(FieldRow(
-                id=r.id, name=r.name, kpi_count=t("deck.kpi_count", lang, n=r.kpis), mix=_mix(r) or "–",
+                id=r.id, name=r.name, kpi_count=i18n.t_count("deck.kpi_count", r.kpis, lang), mix=_mix(r) or "–",
                 late="" if not r.late_measures else t("deck.late_count_1", lang) if r.late_measures == 1
                 else t("deck.late_count", lang, n=r.late_measures),
                 stale=t("deck.stale_count", lang, n=r.stale) if r.stale else "")
@@ -427,7 +429,7 @@ def _measure_notes(snap: Snapshot, field_id: str, lang: str) -> tuple[MeasureNot
     # Late first (most overdue first), then the rest in catalog order.
     ordered = sorted(measures.itertuples(), key=lambda m: (not m.late, -m.days_late))
     for m in ordered:
-        detail = t("deck.days_late", lang, n=m.days_late) if m.late and m.days_late else \
+        detail = i18n.t_count("deck.days_late", m.days_late, lang) if m.late and m.days_late else \
             t("deck.progress", lang, p=fmt_percent(m.progress / 100, lang))
         notes.append(MeasureNote(m.id, m.title, measure_state_label(m.state, lang), detail,
                                  units.get(m.responsible, m.responsible or ""), bool(m.late)))
@@ -479,7 +481,7 @@ def _decision_items(snap: Snapshot, frame: pd.DataFrame, lang: str) -> list[tupl
     for m in late.sort_values("days_late", ascending=False).itertuples():
         detail = measure_state_label(m.state, lang)
         if m.days_late:
-            detail += ", " + t("deck.days_late", lang, n=m.days_late)
+            detail += ", " + i18n.t_count("deck.days_late", m.days_late, lang)
         items.append(("late", DecisionItem("⚠", m.id, m.title, detail)))
     return items
 

@@ -38,6 +38,11 @@ i18n.register({
                         "bleiben unberührt.",
                         "For all {n} rows of this upload the previous state is written as a new revision; where there "
                         "was none, the value is retracted. Rows changed again later are left alone."),
+    "pr.undo.explain.one": ("Für die eine Zeile dieses Uploads wird der vorherige Stand als neue Revision geschrieben; "
+                            "gab es keinen, wird der Wert zurückgezogen. Wurde sie danach erneut geändert, bleibt sie "
+                            "unberührt.",
+                            "For the one row of this upload the previous state is written as a new revision; if there "
+                            "was none, the value is retracted. If it was changed again later, it is left alone."),
     "pr.undo.confirm": ("Ja, Upload #{id} rückgängig machen", "Yes, undo upload #{id}"),
     "pr.undo.button": ("Rückgängig machen", "Undo"),
     "pr.undo.skipped": ("Übersprungen (danach erneut geändert):", "Skipped (changed again later):"),
@@ -172,7 +177,7 @@ with ui.guard(ctx):
     if row["kind"] in audit.UNDOABLE_KINDS and row["state"] == "committed" and auth.can(ctx.user, auth.UNDO):
         with st.container(border=True):
             st.markdown(f"**{ctx.t('pr.undo.title')}**")
-            st.caption(ctx.t("pr.undo.explain", n=len(rows)))
+            st.caption(i18n.t_count("pr.undo.explain", len(rows), ctx.lang))
             confirmed = st.checkbox(ctx.t("pr.undo.confirm", id=upload_id), key=f"protokoll:confirm:{upload_id}")
             if st.button(ctx.t("pr.undo.button"), type="primary", disabled=not confirmed, icon=":material/undo:",
                          key=f"protokoll:undo:{upload_id}"):

@@ -63,15 +63,20 @@ i18n.register({
                   "Bitte die Datei korrigieren und erneut hochladen.",
                   "{n} errors found – the file cannot be committed like this. Nothing was saved. Please correct the "
                   "file and upload it again."),
+    "up.errors.one": ("1 Fehler gefunden – so kann die Datei nicht übernommen werden. Es wurde nichts gespeichert. "
+                      "Bitte die Datei korrigieren und erneut hochladen.",
+                      "1 error found – the file cannot be committed like this. Nothing was saved. Please correct the "
+                      "file and upload it again."),
     "up.more_errors": ("… und {n} weitere Fehler (angezeigt werden die ersten {shown}).",
                        "… and {n} more errors (the first {shown} are shown)."),
     "up.errors.csv": ("Fehlerliste herunterladen (CSV)", "Download the error list (CSV)"),
     "up.hint.empty": ("Tipp: Zeilen, für die Sie noch keinen Wert haben, bitte aus der Datei löschen.",
                       "Tip: please delete rows for which you have no value yet."),
     "up.ok": ("Keine Fehler: alle {n} Zeilen sind gültig.", "No errors: all {n} rows are valid."),
+    "up.ok.one": ("Keine Fehler: die eine Zeile ist gültig.", "No errors: the one row is valid."),
     "up.warnings": ("{n} Hinweise – bitte prüfen, ob diese Werte stimmen (übernehmen ist trotzdem möglich):",
                     "{n} notes – please check whether these values are right (you may still commit):"),
-    "up.warning": ("1 Hinweis – bitte prüfen, ob dieser Wert stimmt (übernehmen ist trotzdem möglich):",
+    "up.warnings.one": ("1 Hinweis – bitte prüfen, ob dieser Wert stimmt (übernehmen ist trotzdem möglich):",
                    "1 note – please check whether this value is right (you may still commit):"),
     "up.new": ("Neu", "New"),
     "up.changed": ("Geändert", "Changed"),
@@ -244,7 +249,7 @@ with ui.guard(ctx):
 
     st.subheader(ctx.t("up.step3"))
     if result.problems:
-        st.error(ctx.t("up.errors", n=fmt_number(result.problem_count, ctx.lang)), icon=":material/block:")
+        st.error(i18n.t_count("up.errors", result.problem_count, ctx.lang), icon=":material/block:")
         problems = problem_table(result.problems, ctx.lang)
         st.dataframe(problems, hide_index=True, width="stretch", key="upload:problems", column_config=PROBLEM_COLUMNS)
         if result.problem_count > len(result.problems):
@@ -255,9 +260,9 @@ with ui.guard(ctx):
         st.download_button(ctx.t("up.errors.csv"), templates.german_csv(problems),
                            file_name=f"fehler-{Path(uploaded.name).stem}.csv", mime="text/csv", key="upload:errcsv")
         st.stop()
-    st.success(ctx.t("up.ok", n=fmt_number(result.rows, ctx.lang)), icon=":material/check_circle:")
+    st.success(i18n.t_count("up.ok", result.rows, ctx.lang), icon=":material/check_circle:")
     if result.warnings:
-        st.warning(ctx.t("up.warning") if len(result.warnings) == 1 else ctx.t("up.warnings", n=len(result.warnings)),
+        st.warning(i18n.t_count("up.warnings", len(result.warnings), ctx.lang),
                    icon=":material/warning:")
         st.dataframe(problem_table(result.warnings, ctx.lang), hide_index=True, width="stretch", key="upload:warn",
                      column_config=PROBLEM_COLUMNS)

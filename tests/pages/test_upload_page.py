@@ -155,7 +155,7 @@ def test_xlsx_upload_is_checked_like_csv(app_store, tmp_path):
     at = open_as("upload", IT)
     upload(at, "messwerte.xlsx", buffer.getvalue(),
            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    assert "Keine Fehler: alle 1 Zeilen sind gültig." in messages(at)
+    assert "Keine Fehler: die eine Zeile ist gültig." in messages(at)
     assert commit_button(at) is not None
 
 
