@@ -143,8 +143,11 @@ def kpi_figure(kpi: Kpi, series: pd.DataFrame, status: KpiStatus, lang: str = "d
         # Plotly renders tags in hover text: comments are user text, so they are escaped.
         texts = [html.escape((comments or {}).get(p) or (c if isinstance(c, str) else ""))
                  for p, c in zip(series["period"], series["comment"])]
+        # A marker per value up to five years of monthly data; beyond that the line alone (240 markers take the
+        # browser a quarter of a second to draw and show nothing the line does not).
         traces.append(dict(
-            type="scatter", x=list(series["period"]), y=list(series["value"]), mode="lines+markers",
+            type="scatter", x=list(series["period"]), y=list(series["value"]),
+            mode="lines+markers" if len(series) <= 60 else "lines",
             name=_l("actual", lang), line=dict(color=ACTUAL, width=3), marker=dict(size=8, color=ACTUAL),
             customdata=[[text] for text in texts],
             hovertemplate="%{x|%d.%m.%Y}: <b>%{y:,.4~g}" + suffix + "</b><br>%{customdata[0]}"

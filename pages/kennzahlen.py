@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from kpi import charts, i18n, ui, views
+from kpi import charts, i18n, ui
 from kpi.i18n import fmt_date, fmt_datetime, fmt_percent, fmt_period, fmt_value
 
 i18n.register({
@@ -25,6 +25,7 @@ i18n.register({
     "kd.comments": ("Kommentare je Zeitraum", "Comments per period"),
     "kd.no_comments": ("Noch keine Kommentare.", "No comments yet."),
     "kd.measures": ("Zugehörige Maßnahmen", "Related measures"),
+    "kd.late": (" (verspätet)", " (late)"),
     "kd.no_measures": ("Keine Maßnahme ist mit dieser Kennzahl verknüpft.", "No measure is linked to this KPI."),
     "kd.real": ("Reale öffentliche Daten (Quelle siehe Steckbrief)", "Real public data (source in the definition)"),
     "kd.unknown": ("Die Kennzahl '{id}' gibt es im Strategiekatalog nicht.", "There is no KPI '{id}' in the catalog."),
@@ -177,14 +178,11 @@ with ui.guard(ctx):
     if detail.measures.empty:
         st.caption(ctx.t("kd.no_measures"))
     else:
-        # As on /massnahmen: the action field is this KPI's own (see above), its width goes to the titles.
-        table = views.measure_table(detail.measures, snap.catalog, lang)
-        measure, state, progress, _field, owner, duration = table.columns
-        st.dataframe(table, hide_index=True, width="stretch", row_height=ROWS, height=40 + ROWS * len(table),
-                     column_order=[measure, state, progress, owner, duration], column_config={
-                         measure: st.column_config.TextColumn(width=290),
-                         state: st.column_config.TextColumn(width=110),
-                         progress: st.column_config.ProgressColumn(width=95, min_value=0, max_value=100,
-                                                                   format="%d %%"),
-                         owner: st.column_config.TextColumn(width=165),
-                         duration: st.column_config.TextColumn(width=100)})
+        # One linked entry per measure (usually one to three): a table here would cost the page switch a
+        # data grid to draw, and the link leads to the measure's history on /massnahmen.
+        units = {u.id: u.name for u in snap.catalog.units}
+        ui.link_list(ctx, "measures", detail.measures, lambda m: ui.LinkItem(
+            "pages/massnahmen.py", {"massnahme": m.id}, f"{'⚠ ' if m.late else ''}**{m.id}** {m.title}",
+            " · ".join([i18n.measure_state_label(m.state, lang) + (ctx.t("kd.late") if m.late else ""),
+                        fmt_percent(m.progress / 100, lang), units.get(m.responsible, m.responsible),
+                        f"{fmt_date(m.start, lang)} – {fmt_date(m.planned_end, lang)}"])), limit=20)

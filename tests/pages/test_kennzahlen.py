@@ -10,6 +10,7 @@ from kpi.i18n import stale_label, status_color
 from tests.pages.conftest import (
     assert_fits_1280,
     assert_page_ok,
+    link_items,
     open_page,
     plain,
     set_language,
@@ -85,10 +86,16 @@ def test_tables_fit_1280_and_keep_numbers_right_aligned(demo_store):
     columns = assert_fits_1280(values)
     assert columns["Wert"].get("alignment") == "right"
     assert max(columns, key=lambda c: columns[c]["width"]) == "Kommentar"  # the free text gets the room
-    measures = next(d for d in at.dataframe if "Maßnahme" in d.value.columns)
-    columns = assert_fits_1280(measures)
-    assert list(columns) == ["Maßnahme", "Status", "Fortschritt", "Verantwortlich", "Laufzeit"]
-    assert measures.proto.row_height > 68  # above 4 rem long titles wrap instead of being cut off
+    assert not any("Maßnahme" in d.value.columns for d in at.dataframe)  # the measures are a linked list
+
+
+def test_related_measures_link_to_their_history_with_state_progress_owner_and_period(demo_store):
+    at = open_page("kennzahlen", kpi="EG-03")
+    assert_page_ok(at)
+    measures = [(page, query, label, detail) for page, query, label, detail in link_items(at) if page == "massnahmen"]
+    assert measures == [("massnahmen", "massnahme=M-02", "**M-02** Anbindung der Fachverfahren an das Serviceportal",
+                         "in Umsetzung · 20 % · IT-Abteilung (Ressort Bürger, Sicherheit und IT) · "
+                         "01.01.2023 – 31.12.2028")]
 
 
 def test_choosing_another_kpi_updates_page_and_url(demo_store):
