@@ -78,22 +78,25 @@ with ui.guard(ctx):
     elif status.stale:
         st.warning(ctx.t("kd.stale", day=fmt_date(status.next_due, lang)), icon=":material/schedule:")
 
-    target = kpi.final_target
-    fc = status.forecast
-    first, second = st.columns(3), st.columns(3)
-    first[0].metric(ctx.t("kd.latest") + f" ({fmt_period(status.latest_period, kpi.frequency.value, lang)})",
-                    fmt_value(status.latest_value, unit, lang))
-    first[1].metric(ctx.t("kd.plan"), fmt_value(status.planned_value, unit, lang))
-    first[2].metric(ctx.t("kd.progress"), fmt_percent(status.progress, lang))
-    second[0].metric(ctx.t("kd.target", year=target.period.year), fmt_value(target.value, unit, lang))
-    second[1].metric(ctx.t("kd.forecast", year=target.period.year),
-                     fmt_value(fc.value_at_target if fc else None, unit, lang))
-    second[2].metric(ctx.t("kd.reach.short"), fmt_date(fc.reach_date, lang) if fc and fc.reach_date else "–")
-
+    # The key figures stand above the chart, but are sent after it: the chart, the heaviest element to draw,
+    # starts drawing in the browser while the figures follow (a page switch shows its chart sooner).
+    figures_area = st.container()
     comment_map = {r.period: r.text for r in detail.comments.itertuples()}
     figure = ui.chart(ctx, ("kpi", kpi_id), lambda: charts.kpi_figure(kpi, detail.series, status, lang,
                                                                      comments=comment_map, today=snap.today))
     st.plotly_chart(figure, config={"displayModeBar": False, "locale": "de" if lang == "de" else "en"}, key="kpi-chart")
+    target = kpi.final_target
+    fc = status.forecast
+    with figures_area:
+        first, second = st.columns(3), st.columns(3)
+        first[0].metric(ctx.t("kd.latest") + f" ({fmt_period(status.latest_period, kpi.frequency.value, lang)})",
+                        fmt_value(status.latest_value, unit, lang))
+        first[1].metric(ctx.t("kd.plan"), fmt_value(status.planned_value, unit, lang))
+        first[2].metric(ctx.t("kd.progress"), fmt_percent(status.progress, lang))
+        second[0].metric(ctx.t("kd.target", year=target.period.year), fmt_value(target.value, unit, lang))
+        second[1].metric(ctx.t("kd.forecast", year=target.period.year),
+                         fmt_value(fc.value_at_target if fc else None, unit, lang))
+        second[2].metric(ctx.t("kd.reach.short"), fmt_date(fc.reach_date, lang) if fc and fc.reach_date else "–")
     if fc is None:
         st.caption(ctx.t("kd.reach.none"))
     elif fc.reach_date:
