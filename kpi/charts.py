@@ -157,7 +157,10 @@ def kpi_figure(kpi: Kpi, series: pd.DataFrame, status: KpiStatus, lang: str = "d
             type="scatter", x=[latest["period"]], y=[latest["value"]], mode="markers+text", showlegend=False,
             hoverinfo="skip",
             marker=dict(size=18, color=status_color(status.status.value), line=dict(color="white", width=2)),
-            text=[status_label(status.status.value, lang)], textposition="top center",
+            # The word goes on the side away from the target path, so that the dashed line does not cross it.
+            text=[status_label(status.status.value, lang)],
+            textposition="bottom center" if (status.planned_value is not None
+                                             and latest["value"] < status.planned_value) else "top center",
             textfont=dict(size=15, color="#1a1a1a")))
     if today and first <= today <= last + timedelta(days=400):
         shapes.append(_vline(today, color="#999999", width=1))
