@@ -327,6 +327,28 @@ def _chart_jobs(deck: Deck, full: bool) -> tuple[list[ImageJob], dict[tuple[int,
     return jobs, where
 
 
+def _slide_charts(slide: object, index: int, images: list[bytes], where: dict[tuple[int, str], int]) -> object:
+    """The rendered charts of one slide: a theme slide's status bar, or an action field's chart per KPI."""
+    if isinstance(slide, ThemeSlide):
+        return images[where[(index, "bar")]]
+    if isinstance(slide, ActionFieldSlide):
+        return {c.kpi_id: images[where[(index, c.kpi_id)]] for c in slide.cards}
+    return None
+
+
+def _draw_slide(slide: object, charts: object, title: Callable, theme: Callable, field: Callable,
+                decision: Callable) -> None:
+    """One slide through a renderer's four drawers (PDF pages and PowerPoint slides alike)."""
+    if isinstance(slide, TitleSlide):
+        title(slide)
+    elif isinstance(slide, ThemeSlide):
+        theme(slide, charts)
+    elif isinstance(slide, ActionFieldSlide):
+        field(slide, charts)
+    elif isinstance(slide, DecisionSlide):
+        decision(slide)
+
+
 def _opaque(png: bytes):
     """The chart as an RGB image: Kaleido's PNGs carry an (opaque) alpha channel that fpdf2 would otherwise
     split into a soft mask, which doubles the time to embed them."""
@@ -368,14 +390,8 @@ def pdf_report(deck: Deck) -> Report:
     for index, slide in enumerate(deck.slides):
         pdf.add_page()
         pdf.draw_header(slide)
-        if isinstance(slide, TitleSlide):
-            pdf.title_page(slide)
-        elif isinstance(slide, ThemeSlide):
-            pdf.theme_page(slide, images[where[(index, "bar")]])
-        elif isinstance(slide, ActionFieldSlide):
-            pdf.field_page(slide, {c.kpi_id: images[where[(index, c.kpi_id)]] for c in slide.cards})
-        elif isinstance(slide, DecisionSlide):
-            pdf.decision_page(slide)
+        _draw_slide(slide, _slide_charts(slide, index, images, where), pdf.title_page, pdf.theme_page,
+                    pdf.field_page, pdf.decision_page)
     data = bytes(pdf.output())
     return Report(data, "pdf", len(deck), time.perf_counter() - started, chart_seconds, len(jobs), rendered)
 
@@ -589,14 +605,8 @@ def pptx_report(deck: Deck) -> Report:
     for index, slide in enumerate(deck.slides):
         page = _PptxSlide(prs.slides.add_slide(blank), deck, index)
         page.header(slide)
-        if isinstance(slide, TitleSlide):
-            page.title_slide(slide)
-        elif isinstance(slide, ThemeSlide):
-            page.theme_slide(slide, images[where[(index, "bar")]])
-        elif isinstance(slide, ActionFieldSlide):
-            page.field_slide(slide, {c.kpi_id: images[where[(index, c.kpi_id)]] for c in slide.cards})
-        elif isinstance(slide, DecisionSlide):
-            page.decision_slide(slide)
+        _draw_slide(slide, _slide_charts(slide, index, images, where), page.title_slide, page.theme_slide,
+                    page.field_slide, page.decision_slide)
         page.footer()
     buffer = io.BytesIO()
     prs.save(buffer)

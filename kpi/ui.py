@@ -226,6 +226,20 @@ def link_list(ctx: Context, key: str, rows: pd.DataFrame, item: Callable[[object
             st.toggle(i18n.t_count("links.all", len(rows), ctx.lang), key=f"all-{key}")
 
 
+WRAP_ROW = 70  # px per table row: above 4 rem Streamlit wraps long cell text onto up to three lines
+
+
+def table(data: object, column_config: dict, *, most: int = 8, row_height: int = WRAP_ROW, **options: object) -> None:
+    """A full-width table without index: the pages give every column a fixed width that fits a 1280 px screen
+    (wider screens share the rest out), rows of `row_height` (long text wraps at WRAP_ROW), and at most `most`
+    rows in view before it scrolls."""
+    from pandas.io.formats.style import Styler
+
+    rows = len(data.data if isinstance(data, Styler) else pd.DataFrame(data))  # a frame, a dict or a styled frame
+    st.dataframe(data, hide_index=True, width="stretch", row_height=row_height,
+                 height=40 + row_height * min(rows, most), column_config=column_config, **options)
+
+
 @contextmanager
 def guard(ctx: Context) -> Iterator[None]:
     """Error boundary: users see a sentence, never a stack trace; the log gets the details."""

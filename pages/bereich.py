@@ -25,7 +25,6 @@ i18n.register({
     "br.sum.late.one": ("{n} Maßnahme verspätet", "{n} measure late"),
 })
 
-ROWS = 70  # px per table row: above 4 rem Streamlit wraps long cell text onto up to three lines
 
 
 ctx = ui.page("page.bereich")
@@ -72,8 +71,7 @@ with ui.guard(ctx):
         status, kpi, actual, planned, progress, target, forecast = table.columns
         right = {"alignment": "right"}
         tints = [f"background-color: {i18n.tint(i18n.status_color(s))}" for s in mine["status"]]
-        st.dataframe(table.style.apply(lambda _column: tints, subset=[status]), hide_index=True, width="stretch",
-                     row_height=ROWS, height=40 + ROWS * min(len(table), 12), column_config={
+        ui.table(table.style.apply(lambda _column: tints, subset=[status]), most=12, column_config={
                          status: st.column_config.TextColumn(width=115),
                          kpi: st.column_config.TextColumn(width=215),
                          actual: st.column_config.TextColumn(width=100, **right),
@@ -88,8 +86,7 @@ with ui.guard(ctx):
         # The unit is the page's own: no column for it, its width goes to the measure's title.
         table = views.measure_table(measures, catalog, ctx.lang)
         measure, state, progress, field, _unit, duration = table.columns
-        st.dataframe(table, hide_index=True, width="stretch", row_height=ROWS, height=40 + ROWS * min(len(table), 12),
-                     column_order=[measure, state, progress, field, duration], column_config={
+        ui.table(table, most=12, column_order=[measure, state, progress, field, duration], column_config={
                          measure: st.column_config.TextColumn(width=300),
                          state: st.column_config.TextColumn(width=110),
                          progress: st.column_config.ProgressColumn(width=95, min_value=0, max_value=100,

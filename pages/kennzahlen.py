@@ -33,7 +33,6 @@ i18n.register({
                       "on track from {ok} of plan, at risk from {risk}, below that off track"),
     "kd.retracted": ("zurückgezogen", "retracted"),
 })
-ROWS = 70  # px per table row: above 4 rem Streamlit wraps long cell text onto up to three lines
 
 
 def literal(text: object) -> str:
@@ -147,8 +146,7 @@ with ui.guard(ctx):
         })
         # Widths for a 1280 px screen (about 790 px of table; wider screens share the rest out): the comment gets
         # the most. One line per row, so that a monthly KPI's long history stays compact.
-        st.dataframe(table, hide_index=True, width="stretch", row_height=35,
-                     height=3 + 35 * (min(len(table), 12) + 1), column_config={
+        ui.table(table, row_height=35, most=12, column_config={
                          period: st.column_config.TextColumn(width=80),
                          value: st.column_config.TextColumn(width=105, alignment="right"),
                          comment: st.column_config.TextColumn(width=200),
@@ -162,13 +160,12 @@ with ui.guard(ctx):
         st.caption(ctx.t("kd.no_comments"))
     else:
         period, text, by, on = ("Zeitraum", "Kommentar", "von", "am") if de else ("Period", "Comment", "by", "on")
-        st.dataframe(pd.DataFrame({
+        ui.table(pd.DataFrame({
             period: [fmt_period(p, kpi.frequency.value, lang) for p in comments["period"]],
             text: comments["text"],
             by: comments["author"].fillna(""),
             on: [fmt_datetime(t.to_pydatetime(), lang) for t in comments["recorded_at"]],
-        }), hide_index=True, width="stretch", row_height=ROWS, height=40 + ROWS * min(len(comments), 8),
-            column_config={period: st.column_config.TextColumn(width=80), text: st.column_config.TextColumn(width=450),
+        }), column_config={period: st.column_config.TextColumn(width=80), text: st.column_config.TextColumn(width=450),
                            by: st.column_config.TextColumn(width=110), on: st.column_config.TextColumn(width=130)})
     try:
         from kpi import auth_ui

@@ -26,7 +26,6 @@ i18n.register({
     "ms.duration": ("Laufzeit: {start} – {end}", "Duration: {start} – {end}"),
     "ms.kpis": ("Zugehörige Kennzahlen", "Related KPIs"),
 })
-ROWS = 70  # px per table row: above 4 rem Streamlit wraps long cell text onto up to three lines
 
 ctx = ui.page("page.massnahmen")
 with ui.guard(ctx):
@@ -71,8 +70,7 @@ with ui.guard(ctx):
     # at a time (the table scrolls), so that it fits a 720 px screen and the history below stays within reach.
     table = views.measure_table(shown, catalog, ctx.lang)
     measure, state, progress, _field, unit, duration = table.columns
-    st.dataframe(table, hide_index=True, width="stretch", row_height=ROWS, height=40 + ROWS * min(len(table), 8),
-                 column_order=[measure, state, progress, unit, duration], column_config={
+    ui.table(table, column_order=[measure, state, progress, unit, duration], column_config={
                      measure: st.column_config.TextColumn(width=290),
                      state: st.column_config.TextColumn(width=110),
                      progress: st.column_config.ProgressColumn(width=95, min_value=0, max_value=100, format="%d %%"),
@@ -99,14 +97,13 @@ with ui.guard(ctx):
             de = ctx.lang == "de"
             recorded, state, progress, comment, by = (("Erfasst am", "Status", "Fortschritt", "Kommentar", "von") if de
                                                       else ("Recorded", "State", "Progress", "Comment", "by"))
-            st.dataframe({
+            ui.table({
                 recorded: [fmt_datetime(t.to_pydatetime(), ctx.lang) for t in history["recorded_at"]],
                 state: [measure_state_label(s, ctx.lang) for s in history["state"]],
                 progress: [f"{fmt_number(p, ctx.lang, 0)} %" for p in history["progress"]],
                 comment: history["comment"].fillna(""),
                 by: history["recorded_by"].fillna(""),
-            }, hide_index=True, width="stretch", row_height=ROWS, height=40 + ROWS * min(len(history), 8),
-                column_config={recorded: st.column_config.TextColumn(width=140),
+            }, column_config={recorded: st.column_config.TextColumn(width=140),
                                state: st.column_config.TextColumn(width=120),
                                progress: st.column_config.TextColumn(width=95, alignment="right"),
                                comment: st.column_config.TextColumn(width=320),
