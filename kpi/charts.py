@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 import pandas as pd
@@ -53,18 +54,45 @@ TEMPLATE = dict(layout=dict(
 
 def _figure(traces: list[dict], lang: str, height: int, *, legend: bool = True, xaxis: dict | None = None,
             yaxis: dict | None = None, shapes: list[dict] | None = None, annotations: list[dict] | None = None,
-            **layout: object) -> go.Figure:
-    """The figure with our look; `layout` entries replace the defaults (pass whole dicts, e.g. a full margin)."""
+            tick_size: int = 15, **layout: object) -> go.Figure:
+    """The figure with our look; `layout` entries replace the defaults (pass whole dicts, e.g. a full margin).
+    Tick labels get their size here (Streamlit's chart theme would print them at 12.75 px, small for a projector),
+    and y values are written out with thousands separators ("35.000", not Plotly's "35k")."""
+    ticks = dict(size=tick_size, color=FONT["color"])
     base = dict(
         template=TEMPLATE, height=height, font=FONT, separators=",." if lang == "de" else ".,",
         margin=dict(l=10, r=10, t=40 if legend else 30, b=10), showlegend=legend,
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, font=dict(size=14)),
         hoverlabel=dict(font_size=15), paper_bgcolor="white",
-        xaxis={"hoverformat": "%d.%m.%Y" if lang == "de" else "%d/%m/%Y", "showgrid": False, **(xaxis or {})},
-        yaxis={"gridcolor": "#e5e5e5", "zerolinecolor": "#cccccc", **(yaxis or {})},
+        xaxis={"hoverformat": "%d.%m.%Y" if lang == "de" else "%d/%m/%Y", "showgrid": False, "tickfont": ticks,
+               **(xaxis or {})},
+        yaxis={"gridcolor": "#e5e5e5", "zerolinecolor": "#cccccc", "tickfont": ticks, "exponentformat": "none",
+               "separatethousands": True, **(yaxis or {})},
         shapes=shapes or [], annotations=annotations or [],
     )
     return go.Figure(data=traces, layout={**base, **layout})
+
+
+# Plotly's automargin grows a margin that is too small for the tick labels, the axis title or the legend, and then
+# draws the chart a second time: a third to half of its drawing time in the browser, on every page switch. The
+# charts therefore start with margins that already hold them (estimated below, on the generous side); automargin
+# stays on, so a label wider than the estimate still fits, it only costs the second pass.
+TICK_PX = 10  # width of one character of a tick label at 15 px (DejaVu Sans, the widest font the charts fall back to)
+LEGEND_TOP = 76  # the legend above the plot, in up to two rows (a 1280 px projector wraps it once)
+
+
+def tick_chars(values: Iterable[float], lang: str = "de") -> int:
+    """Characters of the longest y tick label Plotly will print for `values` (German or English separators,
+    no SI suffix): the largest magnitude, rounded up to the next tick, and decimals when the span is small."""
+    numbers = [float(v) for v in values if v is not None and not pd.isna(v)]
+    if not numbers:
+        return 3
+    low, high = min(numbers), max(numbers)
+    top = max(abs(low), abs(high)) * 1.1 or 1.0
+    span = (high - low) or top
+    decimals = 0 if span >= 5 else 1 if span >= 0.5 else 2
+    text = fmt_number(top, lang, decimals)
+    return len(text) + (1 if low < 0 else 0)
 
 
 def _vline(x: object, **line: object) -> dict:
@@ -165,7 +193,9 @@ def kpi_figure(kpi: Kpi, series: pd.DataFrame, status: KpiStatus, lang: str = "d
     if today and first <= today <= last + timedelta(days=400):
         shapes.append(_vline(today, color="#999999", width=1))
     pad = timedelta(days=max((last - first).days // 40, 20))
+    shown = [y for trace in traces for y in trace["y"]]
     return _figure(traces, lang, height, shapes=shapes, annotations=annotations,
+                   margin=dict(l=58 + TICK_PX * tick_chars(shown, lang), r=20, t=LEGEND_TOP, b=44),
                    xaxis=dict(range=[first - pad, last + pad], **year_ticks(kpi, first, last)),
                    yaxis=dict(title=dict(text=kpi.unit, font=dict(size=15))))
 
@@ -186,8 +216,10 @@ def small_multiple(kpi: Kpi, series: pd.DataFrame, status: KpiStatus, lang: str 
                            marker=dict(size=13, color=status_color(status.status.value),
                                        line=dict(color="white", width=2))))
         first, last = min(first, series["period"].iloc[0]), max(last, latest["period"])
-    return _figure(traces, lang, height, legend=False, margin=dict(l=6, r=6, t=6, b=6), font={**FONT, "size": 13},
-                   xaxis=dict(nticks=5, **year_ticks(kpi, first, last, most=5)), yaxis=dict(nticks=4))
+    shown = [y for trace in traces for y in trace["y"]]
+    return _figure(traces, lang, height, legend=False, font={**FONT, "size": 13}, tick_size=13,
+                   margin=dict(l=16 + 9 * tick_chars(shown, lang), r=12, t=6, b=34),
+                   xaxis=dict(nticks=3, **year_ticks(kpi, first, last, most=3)), yaxis=dict(nticks=4))
 
 
 def status_bar(counts: dict[str, int], lang: str = "de", height: int = 64) -> go.Figure:
@@ -244,7 +276,9 @@ def measures_timeline(measures: pd.DataFrame, lang: str = "de", today: date | No
         shapes.append(_vline(today, color="#1a1a1a", width=2, dash="dot"))
         annotations.append(dict(x=today, y=1, yref="paper", text=_l("today", lang), showarrow=False, yanchor="bottom"))
     row_height = max(34, 8 + 17 * lines)
+    longest = max((len(line) for label in labels for line in html.unescape(label).split("<br>")), default=10)
     return _figure(traces, lang, max(320, row_height * len(frame) + 90), barmode="overlay", shapes=shapes,
+                   margin=dict(l=20 + round(8.6 * longest), r=10, t=LEGEND_TOP, b=40),
                    annotations=annotations, xaxis=dict(type="date", tickformat="%Y"),
                    yaxis=dict(autorange="reversed", tickfont=dict(size=14, color="#1a1a1a"), categoryorder="array",
                               categoryarray=labels, automargin=True))

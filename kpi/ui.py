@@ -7,6 +7,7 @@ the page file without app.py, streamlit PR 10276) still draws the sidebar and ch
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -191,6 +192,12 @@ PAGE_CSS = """<style>
     white-space: normal; overflow: visible; text-overflow: clip; line-height: 1.35; }
 [class*="st-key-links-"] [data-testid="stPageLink-NavLink"] { padding-left: 0; }
 [class*="st-key-links-"] [data-testid="stCaptionContainer"] { color: #3d3d3d; }
+.kpi-table { overflow-y: auto; border: 1px solid #e6e6e6; border-radius: 0.5rem; }
+.kpi-table table { width: 100%; table-layout: fixed; border-collapse: collapse; font-size: 1rem; }
+.kpi-table th { position: sticky; top: 0; background: #f4f4f6; font-weight: 600; text-align: left; }
+.kpi-table th, .kpi-table td { padding: 0.35rem 0.6rem; border-bottom: 1px solid #eeeeee;
+    overflow-wrap: break-word; vertical-align: top; }
+.kpi-table .r { text-align: right; font-variant-numeric: tabular-nums; }
 </style>"""
 
 i18n.register({
@@ -214,16 +221,46 @@ def link_list(ctx: Context, key: str, rows: pd.DataFrame, item: Callable[[object
     of `rows` (made into entries by `item`), and a switch for all of them: on a large strategy the overdue list
     alone can hold thousands of KPIs, which nobody reads and which would take seconds to draw."""
     with st.container(key=f"links-{key}"):
-        everything = len(rows) > limit and st.session_state.get(f"all-{key}", False)
-        for row in (rows if everything else rows.head(limit)).itertuples():
+        for row in capped(key, rows, limit).itertuples():
             entry = item(row)
             with st.container(gap=None):
                 st.page_link(entry.page, query_params=entry.query, label=entry.label)
                 st.caption(entry.detail, unsafe_allow_html=True)
-        if len(rows) > limit:
-            if not everything:
-                st.caption(i18n.t_count("links.more", len(rows) - limit, ctx.lang))
-            st.toggle(i18n.t_count("links.all", len(rows), ctx.lang), key=f"all-{key}")
+        show_all_switch(ctx, key, len(rows), limit)
+
+
+def capped(key: str, rows: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """The first `limit` rows, or all of them once the switch of `show_all_switch(key)` is on."""
+    return rows if len(rows) <= limit or st.session_state.get(f"all-{key}", False) else rows.head(limit)
+
+
+def show_all_switch(ctx: Context, key: str, total: int, limit: int) -> None:
+    """Below a list or table cut at `limit` of `total` rows: "… und N weitere" and a switch for all of them."""
+    if total > limit:
+        if not st.session_state.get(f"all-{key}", False):
+            st.caption(i18n.t_count("links.more", total - limit, ctx.lang))
+        st.toggle(i18n.t_count("links.all", total, ctx.lang), key=f"all-{key}")
+
+
+def text_table_html(frame: pd.DataFrame, widths: dict[str, int], *, right: tuple[str, ...] = (),
+                    most: int = 12) -> str:
+    """`frame` as an HTML table: full width, the columns sharing it in the ratio of `widths` (their px at 1280),
+    long text wrapping inside its cell, numbers in the `right` columns right-aligned, the header staying in view
+    while the rows scroll beyond about `most` lines. Every name and cell is escaped (comments are user text)."""
+    total = sum(widths.get(c, 100) for c in frame.columns)
+    cols = "".join(f'<col style="width:{100 * widths.get(c, 100) / total:.1f}%">' for c in frame.columns)
+    cls = {c: ' class="r"' if c in right else "" for c in frame.columns}
+    head = "".join(f'<th scope="col"{cls[c]}>{html.escape(str(c))}</th>' for c in frame.columns)
+    body = "".join("<tr>" + "".join(f"<td{cls[c]}>{html.escape(str(v))}</td>" for c, v in zip(frame.columns, row))
+                   + "</tr>" for row in frame.itertuples(index=False))
+    return (f'<div class="kpi-table" style="max-height:{44 + 37 * most}px"><table><colgroup>{cols}</colgroup>'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
+
+
+def text_table(frame: pd.DataFrame, widths: dict[str, int], *, right: tuple[str, ...] = (), most: int = 12) -> None:
+    """A small read-only table of text (see `text_table_html`). For the detail page's values and comments:
+    a data grid (half a megabyte of script and a canvas) made the page switch wait a tenth of a second."""
+    st.html(text_table_html(frame, widths, right=right, most=most))
 
 
 WRAP_ROW = 70  # px per table row: above 4 rem Streamlit wraps long cell text onto up to three lines

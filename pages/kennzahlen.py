@@ -8,6 +8,7 @@ from kpi.i18n import fmt_date, fmt_datetime, fmt_percent, fmt_period, fmt_value
 
 i18n.register({
     "kd.choose": ("Kennzahl", "KPI"),
+    "kd.field": ("Handlungsfeld", "Action field"),
     "kd.latest": ("Letzter Wert", "Latest value"),
     "kd.plan": ("Plan zu diesem Zeitpunkt", "Planned at that time"),
     "kd.progress": ("Fortschritt", "Progress"),
@@ -43,6 +44,32 @@ def literal(text: object) -> str:
     return out.replace(" %", "\u00a0%")  # "80 %" stays on one line
 
 
+VALUE_ROWS = 24  # rows of values and revisions before "… und N weitere"
+
+
+def choose_kpi(ctx: ui.Context, snap) -> str:
+    """Action field, then KPI: two short lists side by side instead of one with every KPI of the strategy (a
+    select box of 2,000 entries costs a page switch a tenth of a second, and nobody scrolls through it). The
+    deep link ?kpi= picks both; an unknown id is named and the first KPI is shown."""
+    by_field: dict[str, list] = {}
+    for k in snap.kpis:
+        by_field.setdefault(k.action_field_id, []).append(k)
+    fields = {f.id: f.name for f in snap.catalog.action_fields if f.id in by_field}
+    fields.update({fid: fid for fid in by_field if fid not in fields})  # a KPI outside the catalog's fields
+    wanted = st.query_params.get("kpi", "")
+    kpi = next((k for k in snap.kpis if k.id == wanted.upper()), None)
+    if wanted and kpi is None:
+        st.warning(ctx.t("kd.unknown", id=wanted))
+    ids = list(fields)
+    left, right = st.columns([2, 3])
+    field = left.selectbox(ctx.t("kd.field"), ids, format_func=fields.get,
+                           index=ids.index(kpi.action_field_id) if kpi else 0)
+    names = {k.id: f"{k.id} · {k.name}" for k in by_field[field]}
+    ids = list(names)
+    return right.selectbox(ctx.t("kd.choose"), ids, format_func=names.get,
+                           index=ids.index(kpi.id) if kpi and kpi.id in names else 0)
+
+
 def facts_markdown(facts: dict[str, str]) -> str:
     """Label and value per line, the value wrapping under it where it is long (a table cell would cut it off)."""
     return "  \n".join(f"**{label}:** {literal(value)}" for label, value in facts.items())
@@ -54,13 +81,7 @@ with ui.guard(ctx):
     if not snap.kpis:
         st.info(ctx.t("tf.none") if "tf.none" in i18n.TEXTS else "–")
         st.stop()
-    names = {k.id: f"{k.id} · {k.name}" for k in snap.kpis}
-    wanted = st.query_params.get("kpi", "")
-    if wanted and wanted.upper() not in names:
-        st.warning(ctx.t("kd.unknown", id=wanted))
-    wanted = wanted.upper()
-    kpi_id = st.selectbox(ctx.t("kd.choose"), list(names), format_func=names.get,
-                          index=list(names).index(wanted) if wanted in names else 0)
+    kpi_id = choose_kpi(ctx, snap)
     st.query_params["kpi"] = kpi_id
     detail = ui.current_kpi_detail(ctx, kpi_id)
     kpi, status = detail.kpi, detail.status
@@ -136,23 +157,23 @@ with ui.guard(ctx):
         period, value, comment, recorded, by, source = (
             ("Zeitraum", "Wert", "Kommentar", "Erfasst am", "von", "Quelle") if de
             else ("Period", "Value", "Comment", "Recorded", "by", "Source"))
+        # The newest two years of a monthly KPI, the rest behind a switch: twenty years are 240 rows and more,
+        # which nobody reads on the page (the chart shows them) and which cost the page switch time to format,
+        # sanitise and lay out.
+        shown = ui.capped("values", revisions, VALUE_ROWS)
         table = pd.DataFrame({
-            period: [fmt_period(p, kpi.frequency.value, lang) for p in revisions["period"]],
-            value: [fmt_value(v, unit, lang) if pd.notna(v) else ctx.t("kd.retracted") for v in revisions["value"]],
-            comment: revisions["comment"].fillna(""),
-            recorded: [fmt_datetime(t.to_pydatetime(), lang) for t in revisions["recorded_at"]],
-            by: revisions["recorded_by"].fillna(""),
-            source: revisions["file_name"].fillna(""),
+            period: [fmt_period(p, kpi.frequency.value, lang) for p in shown["period"]],
+            value: [fmt_value(v, unit, lang) if pd.notna(v) else ctx.t("kd.retracted") for v in shown["value"]],
+            comment: shown["comment"].fillna(""),
+            recorded: [fmt_datetime(t.to_pydatetime(), lang) for t in shown["recorded_at"]],
+            by: shown["recorded_by"].fillna(""),
+            source: shown["file_name"].fillna(""),
         })
-        # Widths for a 1280 px screen (about 790 px of table; wider screens share the rest out): the comment gets
-        # the most. One line per row, so that a monthly KPI's long history stays compact.
-        ui.table(table, row_height=35, most=12, column_config={
-                         period: st.column_config.TextColumn(width=80),
-                         value: st.column_config.TextColumn(width=105, alignment="right"),
-                         comment: st.column_config.TextColumn(width=200),
-                         recorded: st.column_config.TextColumn(width=130),
-                         by: st.column_config.TextColumn(width=85),
-                         source: st.column_config.TextColumn(width=170)})
+        # Shares of the width as at 1280 px (about 790 px of table): the comment gets the most. Plain HTML, not a
+        # data grid: the page switch then waits for no grid script and canvas, and long comments wrap.
+        ui.text_table(table, {period: 90, value: 95, comment: 200, recorded: 150, by: 70, source: 165},
+                      right=(value,))
+        ui.show_all_switch(ctx, "values", len(revisions), VALUE_ROWS)
 
     st.subheader(ctx.t("kd.comments"))
     comments = detail.comments
@@ -160,13 +181,12 @@ with ui.guard(ctx):
         st.caption(ctx.t("kd.no_comments"))
     else:
         period, text, by, on = ("Zeitraum", "Kommentar", "von", "am") if de else ("Period", "Comment", "by", "on")
-        ui.table(pd.DataFrame({
+        ui.text_table(pd.DataFrame({
             period: [fmt_period(p, kpi.frequency.value, lang) for p in comments["period"]],
             text: comments["text"],
             by: comments["author"].fillna(""),
             on: [fmt_datetime(t.to_pydatetime(), lang) for t in comments["recorded_at"]],
-        }), column_config={period: st.column_config.TextColumn(width=80), text: st.column_config.TextColumn(width=450),
-                           by: st.column_config.TextColumn(width=110), on: st.column_config.TextColumn(width=130)})
+        }), {period: 80, text: 450, by: 110, on: 130}, most=8)
     try:
         from kpi import auth_ui
     except ImportError:

@@ -35,8 +35,15 @@ PAGES = {
 SIZES = [(1920, 1080), (1280, 720)]
 
 # Tables (canvas grids) whose columns are wider than the table, so that some hide behind sideways scrolling.
-WIDE_TABLES = """() => [...document.querySelectorAll('[data-testid=stMain] [data-testid=stDataFrame] .dvn-scroller')]
+WIDE_TABLES = """() => [...document.querySelectorAll('[data-testid=stMain] [data-testid=stDataFrame] .dvn-scroller,'
+    + ' [data-testid=stMain] .kpi-table')]
     .filter(s => s.scrollWidth > s.clientWidth + 1).map(s => [s.scrollWidth, s.clientWidth])"""
+# Charts whose margins Plotly had to grow for their labels or legend (kpi.charts estimates them so that it need not:
+# growing them draws the chart a second time).
+GROWN_MARGINS = """() => [...document.querySelectorAll('[data-testid=stMain] .js-plotly-plot')].map(gd => {
+    const layout = gd._fullLayout;
+    return ['l', 'r', 't', 'b'].filter(side => layout._size[side] > layout.margin[side] + 0.5); })
+    .filter(grown => grown.length)"""
 # Page links whose label does not fit (st.page_link cuts it off with an ellipsis unless the page lets it wrap).
 CUT_LINKS = """() => [...document.querySelectorAll('[data-testid=stMain] [data-testid=stPageLink-NavLink] > span')]
     .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)"""
@@ -158,6 +165,10 @@ def test_layout_has_no_horizontal_scroll_and_screenshots_are_saved(server, page_
     assert overflow[0] <= overflow[1], f"{path} scrolls horizontally at {width}x{height}: {overflow}"
     assert page.evaluate(WIDE_TABLES) == [], f"a table on {path} scrolls sideways at {width}x{height}"
     assert page.evaluate(CUT_AXIS_LABELS) == [], f"chart axis labels cut off on {path} at {width}x{height}"
+    if path.startswith("/kennzahlen"):
+        assert page.evaluate(GROWN_MARGINS) == [], f"the KPI chart's margins were too small at {width}x{height}"
+    if path.startswith("/kennzahlen"):
+        assert page.locator("[data-testid='stMain'] .kpi-table").count() >= 1
     assert page.evaluate(CUT_LINKS) == [], f"link labels cut off on {path} at {width}x{height}"
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}x{height}.png"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from html.parser import HTMLParser
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -83,11 +84,55 @@ def texts(at: AppTest) -> str:
     return "\n".join(parts)
 
 
+class _TableParser(HTMLParser):
+    """The tables of ui.text_table: per table the header, the rows, the column widths (%) and which columns
+    are right-aligned."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[dict] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        attrs = dict(attrs)
+        if tag == "table":
+            self.tables.append({"head": [], "rows": [], "widths": [], "right": []})
+        elif tag == "col":
+            self.tables[-1]["widths"].append(float(re.search(r"width:([\d.]+)%", attrs["style"]).group(1)))
+        elif tag == "tr":
+            self.tables[-1]["rows"].append([])
+        elif tag in ("th", "td"):
+            self._cell = []
+            if tag == "th":
+                self.tables[-1]["right"].append(attrs.get("class") == "r")
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("th", "td") and self._cell is not None:
+            self.tables[-1]["rows"][-1].append("".join(self._cell))
+            self._cell = None
+
+
+def html_tables(at: AppTest) -> list[dict]:
+    """The text tables (st.html) on the page: `frame` (header and cells as a DataFrame), `widths`, `right`."""
+    out = []
+    for element in at.get("html"):
+        parser = _TableParser()
+        parser.feed(str(element.proto.body))
+        for table in parser.tables:
+            head, *rows = table["rows"]
+            out.append({**table, "frame": pd.DataFrame(rows, columns=head)})
+    return out
+
+
 def table_texts(at: AppTest) -> str:
-    """Column names and cells of every table on the page."""
+    """Column names and cells of every table on the page (data grids and text tables)."""
     parts: list[str] = []
-    for frame in at.dataframe:
-        value = frame.value
+    frames = [frame.value for frame in at.dataframe] + [table["frame"] for table in html_tables(at)]
+    for value in frames:
         if isinstance(value, pd.DataFrame):
             parts += [str(c) for c in value.columns]
             parts += [str(v) for v in value.astype(str).to_numpy().ravel()]

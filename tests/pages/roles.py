@@ -52,5 +52,8 @@ def messages(at: AppTest) -> str:
 
 
 def frame_with(at: AppTest, column: str):
-    """The (last) table on the page that has this column."""
-    return [d.value for d in at.dataframe if column in d.value.columns][-1]
+    """The (last) table on the page, data grid or text table, that has this column."""
+    from tests.pages.conftest import html_tables
+
+    frames = [d.value for d in at.dataframe] + [t["frame"] for t in html_tables(at)]
+    return [f for f in frames if column in f.columns][-1]

@@ -6,10 +6,11 @@ import re
 from datetime import date
 
 from kpi.auth import User
+from kpi.bench import build_stress_store
 from kpi.i18n import stale_label, status_color
 from tests.pages.conftest import (
-    assert_fits_1280,
     assert_page_ok,
+    html_tables,
     link_items,
     open_page,
     plain,
@@ -22,6 +23,11 @@ from tests.pages.conftest import (
 
 def headings(at) -> list[str]:
     return [str(h.value) for h in (*at.title, *at.header, *at.subheader)]
+
+
+def chooser(at, label: str):
+    """The select box "Handlungsfeld" or "Kennzahl" (German labels)."""
+    return next(s for s in at.selectbox if s.label == label)
 
 
 def metrics(at) -> dict[str, str]:
@@ -41,7 +47,7 @@ def test_deep_link_shows_the_kpi_with_status_figures_and_chart(demo_store):
     assert re.fullmatch(r"\d+(,\d+)? %", figures["Prognose 2030"])
     assert re.search(r"Ziel voraussichtlich erreicht am \d\d\.\d\d\.\d{4}", shown)
     assert len(at.get("plotly_chart")) == 1
-    assert at.selectbox[0].value == "EG-03"
+    assert chooser(at, "Handlungsfeld").value == "EG-HF1" and chooser(at, "Kennzahl").value == "EG-03"
     assert at.query_params["kpi"] == ["EG-03"] or at.query_params["kpi"] == "EG-03"
 
 
@@ -80,13 +86,38 @@ def test_status_heading_is_colour_icon_and_word(demo_store):
     assert status_color("on_track") in heading
 
 
-def test_tables_fit_1280_and_keep_numbers_right_aligned(demo_store):
+def test_values_are_a_text_table_sharing_the_width_with_numbers_right_aligned(demo_store):
     at = open_page("kennzahlen", kpi="EG-03")
-    values = next(d for d in at.dataframe if "Wert" in d.value.columns)
-    columns = assert_fits_1280(values)
-    assert columns["Wert"].get("alignment") == "right"
-    assert max(columns, key=lambda c: columns[c]["width"]) == "Kommentar"  # the free text gets the room
-    assert not any("Maßnahme" in d.value.columns for d in at.dataframe)  # the measures are a linked list
+    assert not at.dataframe  # no data grid: the page switch does not wait for one
+    values = next(t for t in html_tables(at) if "Wert" in t["frame"].columns)
+    columns = list(values["frame"].columns)
+    assert columns == ["Zeitraum", "Wert", "Kommentar", "Erfasst am", "von", "Quelle"]
+    assert abs(sum(values["widths"]) - 100) < 0.5  # shares of the full width: never sideways scrolling
+    assert values["right"] == [c == "Wert" for c in columns]
+    assert columns[values["widths"].index(max(values["widths"]))] == "Kommentar"  # the free text gets the room
+    assert values["frame"]["Zeitraum"].iloc[0] == "2025" and values["frame"]["Wert"].iloc[0] == "36,1 %"
+
+
+def test_a_long_history_shows_two_years_and_a_switch_for_all(tmp_path, monkeypatch):
+    store = build_stress_store(tmp_path / "long.duckdb", 4)  # 240 monthly values per KPI
+    monkeypatch.setenv("KPI_DB_URL", store.url)
+    at = open_page("kennzahlen", kpi="ST-0001")
+    shown = assert_page_ok(at)
+    values = next(t for t in html_tables(at) if "Wert" in t["frame"].columns)["frame"]
+    assert len(values) == 24 and values["Zeitraum"].iloc[0] == "12/2025"
+    assert "… und 216 weitere" in shown
+    at.toggle(key="all-values").set_value(True).run()
+    values = next(t for t in html_tables(at) if "Wert" in t["frame"].columns)["frame"]
+    assert len(values) == 240 and values["Zeitraum"].iloc[-1] == "01/2006"
+    assert "… und 216 weitere" not in assert_page_ok(at)
+
+
+def test_user_text_in_a_table_cell_is_escaped(demo_store):
+    from kpi.ui import text_table_html
+    import pandas as pd
+
+    markup = text_table_html(pd.DataFrame({"Kommentar": ["<img src=x onerror=alert(1)> & mehr"]}), {})
+    assert "<img" not in markup and "&lt;img src=x onerror=alert(1)&gt; &amp; mehr" in markup
 
 
 def test_related_measures_link_to_their_history_with_state_progress_owner_and_period(demo_store):
@@ -98,9 +129,25 @@ def test_related_measures_link_to_their_history_with_state_progress_owner_and_pe
                          "01.01.2023 – 31.12.2028")]
 
 
+def test_choosing_an_action_field_shows_its_first_kpi_and_its_list(demo_store):
+    at = open_page("kennzahlen", kpi="EG-03")
+    ids = [o.split(" · ")[0] for o in chooser(at, "Kennzahl").options]
+    assert "EG-03" in ids and "SC-13" not in ids
+    assert chooser(at, "Handlungsfeld").options[:2] == ["Digitale Verwaltungsleistungen",
+                                                        "Digitale Arbeitsprozesse und E-Akte"]
+    chooser(at, "Handlungsfeld").set_value("SC-HF3").run()
+    assert_page_ok(at)
+    kpis = chooser(at, "Kennzahl")
+    ids = [o.split(" · ")[0] for o in kpis.options]
+    assert kpis.value == ids[0] and "SC-13" in ids and "EG-03" not in ids
+    assert any(h.startswith(ids[0] + " · ") for h in headings(at))
+    assert str(at.query_params["kpi"]).strip("[]'") == ids[0]
+
+
 def test_choosing_another_kpi_updates_page_and_url(demo_store):
     at = open_page("kennzahlen", kpi="EG-03")
-    at.selectbox[0].set_value("SC-13").run()
+    chooser(at, "Handlungsfeld").set_value("SC-HF3").run()
+    chooser(at, "Kennzahl").set_value("SC-13").run()
     shown = plain(assert_page_ok(at))
     assert "SC-13 · Anteil LED-Leuchten an der Straßenbeleuchtung" in headings(at)
     assert "### ★ erreicht" in shown

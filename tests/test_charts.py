@@ -1,0 +1,74 @@
+"""The Plotly figure builders (pure): German tick labels, margins that hold them, yearly ticks."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from kpi import charts
+from kpi.seed import seed
+from kpi.store import Store
+from kpi.views import kpi_detail, snapshot
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    store = Store(f"duckdb:///{tmp_path_factory.mktemp('charts') / 'demo.duckdb'}")
+    seed(store)
+    return store, snapshot(store)
+
+
+@pytest.mark.parametrize("values, lang, chars", [
+    ([4_200, 40_000], "de", 6),  # ticks up to 40.000 or 44.000: "40.000"
+    ([12, 95], "de", 3),  # up to 100 or 104.5 rounded: "105"
+    ([0.2, 1.4], "de", 3),  # small span: one decimal, "1,5"
+    ([0.01, 0.3], "en", 4),  # very small span: two decimals, "0.33"
+    ([-50, 20], "de", 3),  # the minus sign counts: "-55"
+    ([1_234_567], "en", 9),  # "1,358,024"
+    ([], "de", 3),
+    ([None, float("nan")], "de", 3),
+])
+def test_tick_chars_counts_the_longest_label(values, lang, chars):
+    assert charts.tick_chars(values, lang) == chars
+
+
+def test_kpi_chart_writes_thousands_out_and_sizes_its_margins_for_them(demo):
+    store, snap = demo
+    detail = kpi_detail(store, snap, "EG-02")  # 4.200 to 40.000 applications
+    fig = charts.kpi_figure(detail.kpi, detail.series, detail.status, "de", today=date(2026, 11, 25))
+    layout = fig.layout
+    assert layout.yaxis.exponentformat == "none" and layout.yaxis.separatethousands  # "35.000", not "35k"
+    assert layout.separators == ",."
+    assert layout.yaxis.tickfont.size == 15 and layout.xaxis.tickfont.size == 15  # readable on a projector
+    assert layout.margin.l == 58 + charts.TICK_PX * 6  # six characters: "40.000"
+    assert layout.margin.t == charts.LEGEND_TOP and layout.margin.b >= 40
+    assert layout.template.layout.yaxis.automargin  # a wider label than estimated still fits
+
+
+def test_small_percent_kpi_gets_a_narrower_margin_than_a_large_count(demo):
+    store, snap = demo
+    share, count = (kpi_detail(store, snap, k) for k in ("EG-03", "EG-11"))
+    narrow = charts.kpi_figure(share.kpi, share.series, share.status, "de").layout.margin.l
+    wide = charts.kpi_figure(count.kpi, count.series, count.status, "de").layout.margin.l
+    assert narrow < wide
+
+
+def test_small_multiple_and_timeline_start_with_room_for_their_labels(demo):
+    store, snap = demo
+    detail = kpi_detail(store, snap, "EG-02")
+    small = charts.small_multiple(detail.kpi, detail.series, detail.status, "de").layout
+    assert small.margin.l == 16 + 9 * 6 and small.margin.b >= 30 and small.yaxis.separatethousands
+    measures = pd.DataFrame({"id": ["M-01"], "title": ["Serviceportal für Online-Dienste"], "late": [False],
+                             "state": ["in_umsetzung"], "start": [date(2021, 3, 1)],
+                             "planned_end": [date(2024, 12, 31)], "progress": [75]})
+    timeline = charts.measures_timeline(measures, "de").layout
+    assert timeline.margin.l >= 8 * len("M-01 Serviceportal für Online-Dienste")
+
+
+def test_yearly_kpi_ticks_sit_at_the_year_end(demo):
+    store, snap = demo
+    kpi = snap.catalog.kpi("EG-02")
+    ticks = charts.year_ticks(kpi, date(2020, 12, 31), date(2030, 12, 31))
+    assert ticks["tickvals"][0] == date(2020, 12, 31) and ticks["ticktext"][-1] == "2030"
