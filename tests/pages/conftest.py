@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 import logging
 import re
-from html.parser import HTMLParser
 from collections.abc import Iterator
 from datetime import date
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pandas as pd
