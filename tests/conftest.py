@@ -6,12 +6,37 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 
+from kpi import auth
 from kpi.catalog import load_catalog
 from kpi.seed import seed
 from kpi.store import Store
 
 TODAY = date(2026, 11, 25)
+PRODUCTION_HASHER = auth._hasher  # argon2 at the production cost (about 1 s per hash on a busy 2-core machine)
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)  # the cheapest argon2id: ~0.1 ms
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cheap_password_hashing():
+    """Tests hash and verify passwords with the cheapest argon2id parameters; production keeps its defaults (one
+    test in test_auth.py checks them through `production_hasher`). Hashes made here verify anywhere, since argon2
+    reads the cost from the hash itself."""
+    auth._hasher = CHEAP_HASHER
+    auth._dummy_hash.cache_clear()
+    yield
+    auth._hasher = PRODUCTION_HASHER
+    auth._dummy_hash.cache_clear()
+
+
+@pytest.fixture
+def production_hasher(monkeypatch) -> PasswordHasher:
+    """kpi.auth back at its production argon2 parameters, for the one test that checks them."""
+    monkeypatch.setattr(auth, "_hasher", PRODUCTION_HASHER)
+    auth._dummy_hash.cache_clear()
+    yield PRODUCTION_HASHER
+    auth._dummy_hash.cache_clear()
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from datetime import datetime, timedelta
@@ -13,16 +12,16 @@ import pytest
 from kpi import auth
 from kpi.auth import User, can
 from kpi.store import Store
+from tests.cli_inprocess import CliResult, run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "Rathaus-2026!"
 T0 = datetime(2026, 11, 25, 9, 0)
 
 
-def run_kpi(store: Store, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "KPI_DB_URL": store.url}
-    return subprocess.run([sys.executable, "-m", "kpi", *args], cwd=ROOT, env=env, input=stdin, capture_output=True,
-                          text=True, encoding="utf-8", timeout=120)
+def run_kpi(store: Store, *args: str, stdin: str = "") -> CliResult:
+    """`python -m kpi …` over `store`, in this process (tests/cli_inprocess.py)."""
+    return run_cli(*args, db=store.url, stdin=stdin)
 
 
 # -- hashing and users -----------------------------------------------------------------------
@@ -35,6 +34,14 @@ def test_password_is_stored_as_argon2_hash_never_plain(store):
     assert auth.verify_password(stored, PASSWORD)
     assert not auth.verify_password(stored, PASSWORD + "x")
     assert not auth.verify_password("not a hash", PASSWORD)
+
+
+def test_production_hashes_use_argon2id_at_its_recommended_cost(store, production_hasher):
+    """The other tests hash with the cheapest parameters (tests/conftest.py); this one keeps the real ones."""
+    auth.add_user(store, "it", "it_office", PASSWORD)
+    stored = store.user_row("it")["password_hash"]
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert auth.verify_password(stored, PASSWORD)
 
 
 def test_two_hashes_of_one_password_differ_by_salt():

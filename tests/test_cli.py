@@ -1,4 +1,5 @@
-"""The command line as the IT office scripts it: real `python -m kpi` processes against a store in tmp_path."""
+"""The command line as the IT office scripts it: `python -m kpi` against a store in tmp_path, run in this process
+(kpi.cli.main with its output captured); the last tests start real processes (environment, a closed pipe)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ import pytest
 from kpi.cli import EXPORT_COLUMNS
 from kpi.ingest import import_file
 from kpi.store import Store
+from tests.cli_inprocess import CliResult, run_cli
 from tests.conftest import write
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,19 +29,17 @@ STATUS_KEYS = {"kpi_id", "name", "theme", "action_field", "unit", "direction", "
                "latest_period", "latest_value", "target", "target_period", "forecast_value", "stale"}
 
 
-def run_kpi(db: Path | str, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    env = {**os.environ, "KPI_DB_URL": f"duckdb:///{db}"}
-    return subprocess.run([sys.executable, "-m", "kpi", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, encoding="utf-8", timeout=timeout)
+def run_kpi(db: Path | str, *args: str) -> CliResult:
+    return run_cli(*args, db=f"duckdb:///{db}")
 
 
-def counts(proc: subprocess.CompletedProcess) -> tuple[int, int, int]:
+def counts(proc: CliResult) -> tuple[int, int, int]:
     found = COUNTS.search(proc.stdout)
     assert found, proc.stdout + proc.stderr
     return tuple(int(n) for n in found.groups())
 
 
-def no_traceback(proc: subprocess.CompletedProcess) -> bool:
+def no_traceback(proc: CliResult) -> bool:
     return "Traceback" not in proc.stdout and "Traceback" not in proc.stderr
 
 
