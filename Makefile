@@ -1,10 +1,11 @@
 # Two commands: `make run` (app with demo data) and `make test` (the whole suite).
+# `make test-fast`: the suite without the browser tests and report builds (about a minute), while you work.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT := $(or $(STREAMLIT_SERVER_PORT),8501)
 
-.PHONY: run test seed bench screenshots lint chromium
+.PHONY: run test test-fast seed bench screenshots lint format-check chromium
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +31,19 @@ chromium: $(VENV)/.dev-installed
 lint: $(VENV)/.dev-installed
 	$(PY) -m ruff check .
 
+# Not yet part of `test`: the code base is formatted once at the merge, then `test` depends on it.
+format-check: $(VENV)/.dev-installed
+	$(PY) -m ruff format --check .
+
+# Two workers (pytest-xdist); tests of one xdist_group (the browser tests, the report builds) share a worker.
+PYTEST_PARALLEL := -n 2 --dist loadgroup
+
 test: $(VENV)/.dev-installed chromium lint
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q $(PYTEST_PARALLEL)
+
+# No browser, no report build (markers e2e and report): the quick check while working.
+test-fast: $(VENV)/.dev-installed lint
+	$(PY) -m pytest -q $(PYTEST_PARALLEL) -m "not e2e and not report"
 
 bench: $(VENV)/.dev-installed chromium
 	$(PY) -m kpi bench

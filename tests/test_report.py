@@ -25,11 +25,13 @@ from kpi.store import Store
 from tests.conftest import write
 
 ROOT = Path(__file__).resolve().parents[1]
+# One xdist worker runs this module, so that the session's report builds (fixtures pdf, pptx) are made once.
+pytestmark = pytest.mark.xdist_group("report")
 D = "2025-12-31"
 AS_OF = parse_timestamp(D)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def report_store(tmp_path_factory, seeded_template) -> Store:
     """One demo store for the read-only tests of this module (the reports take seconds to draw)."""
     path = tmp_path_factory.mktemp("report") / "kpi.duckdb"
@@ -37,19 +39,35 @@ def report_store(tmp_path_factory, seeded_template) -> Store:
     return Store(f"duckdb:///{path}", lock_timeout=2)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def deck(report_store):
     return report.load_deck(report_store, AS_OF)
 
 
-@pytest.fixture(scope="module")
+# The one real PDF and the one real PowerPoint build of the session (every chart drawn in Chromium); every other
+# test reads these, and a second build of the same deck comes from the image cache.
+@pytest.fixture(scope="session")
 def pdf(report_store) -> report.Report:
     return report.build_report(report_store, AS_OF, "pdf")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def pptx(report_store) -> report.Report:
     return report.build_report(report_store, AS_OF, "pptx")
+
+
+@pytest.fixture
+def built(pdf, pptx, monkeypatch) -> list[tuple]:
+    """The command line's `report` hands back the session's builds (asked for with the same store, Stand and
+    language); returns the calls it received."""
+    calls = []
+
+    def build_report(store, as_of, fmt, lang="de"):
+        calls.append((store.url, as_of, fmt, lang))
+        return {"pdf": pdf, "pptx": pptx}[fmt]
+
+    monkeypatch.setattr(report, "build_report", build_report)
+    return calls
 
 
 def pdf_pages(data: bytes) -> list[str]:
@@ -62,6 +80,7 @@ def slide_texts(slide) -> str:
 
 # -- PDF -------------------------------------------------------------------------------------------
 
+@pytest.mark.report
 def test_pdf_has_one_page_per_deck_slide_each_with_the_stand(pdf, deck):
     pages = pdf_pages(pdf.data)
     assert pdf.data.startswith(b"%PDF")
@@ -70,6 +89,7 @@ def test_pdf_has_one_page_per_deck_slide_each_with_the_stand(pdf, deck):
     assert all(f"Seite {i + 1} / {len(deck)}" in text for i, text in enumerate(pages))
 
 
+@pytest.mark.report
 def test_pdf_names_themes_fields_and_kpis(pdf, report_store):
     text = "\n".join(pdf_pages(pdf.data))
     catalog = report_store.load_catalog()
@@ -83,6 +103,7 @@ def test_pdf_names_themes_fields_and_kpis(pdf, report_store):
     assert "Entscheidungsbedarf" in text
 
 
+@pytest.mark.report
 def test_pdf_speaks_german_number_formats(pdf):
     text = "\n".join(pdf_pages(pdf.data))
     assert re.search(r"Ist 20\d\d: \d+,\d+ %", text)  # decimal comma
@@ -90,6 +111,7 @@ def test_pdf_speaks_german_number_formats(pdf):
     assert "des Plans" in text
 
 
+@pytest.mark.report
 def test_pdf_embeds_a_chart_per_kpi(pdf, deck):
     reader = PdfReader(io.BytesIO(pdf.data))
     for page, slide in zip(reader.pages, deck.slides):
@@ -102,6 +124,7 @@ def test_pdf_embeds_a_chart_per_kpi(pdf, deck):
 
 # -- PowerPoint ------------------------------------------------------------------------------------
 
+@pytest.mark.report
 def test_pptx_has_one_slide_per_deck_slide_with_stand_and_number(pptx, deck):
     prs = Presentation(io.BytesIO(pptx.data))
     assert len(prs.slides) == len(deck) == pptx.pages
@@ -111,6 +134,7 @@ def test_pptx_has_one_slide_per_deck_slide_with_stand_and_number(pptx, deck):
         assert f"Folie {i + 1} / {len(deck)}" in text
 
 
+@pytest.mark.report
 def test_pptx_carries_the_same_content_as_the_deck(pptx, deck, report_store):
     prs = Presentation(io.BytesIO(pptx.data))
     text = "\n".join(slide_texts(s) for s in prs.slides)
@@ -123,6 +147,7 @@ def test_pptx_carries_the_same_content_as_the_deck(pptx, deck, report_store):
         assert deck_slide.title[:30] in slide_texts(slide)
 
 
+@pytest.mark.report
 def test_pptx_charts_are_pictures_with_alt_text(pptx, deck):
     prs = Presentation(io.BytesIO(pptx.data))
     for slide, deck_slide in zip(prs.slides, deck.slides):
@@ -134,6 +159,7 @@ def test_pptx_charts_are_pictures_with_alt_text(pptx, deck):
             assert len(pictures) == 1
 
 
+@pytest.mark.report
 def test_pptx_notes_hold_the_full_detail(pptx, deck):
     prs = Presentation(io.BytesIO(pptx.data))
     index = next(i for i, s in enumerate(deck.slides) if isinstance(s, ActionFieldSlide))
@@ -144,8 +170,9 @@ def test_pptx_notes_hold_the_full_detail(pptx, deck):
 
 # -- reproducible as of a date ---------------------------------------------------------------------
 
-def test_report_as_of_a_date_survives_later_corrections(seeded_store, tmp_path):
-    before = report.build_report(seeded_store, AS_OF, "pdf")
+@pytest.mark.report
+def test_report_as_of_a_date_survives_later_corrections(seeded_store, tmp_path, pdf):
+    # `pdf` is the session's report of a copy of the same demo store as of D (tests/conftest.py seeded_template).
     # A correction for a period up to D, imported today: invisible as of D, visible as of now.
     correction = write(tmp_path, "korrektur.csv",
                        "Kennzahl;Zeitraum;Wert;Kommentar\nEG-01;2025;61,37;Nachmeldung aus der OZG-Statistik\n")
@@ -153,13 +180,13 @@ def test_report_as_of_a_date_survives_later_corrections(seeded_store, tmp_path):
     assert result.ok and result.changed + result.new == 1
 
     after = report.build_report(seeded_store, AS_OF, "pdf")
-    assert pdf_pages(after.data) == pdf_pages(before.data)
-    assert after.data == before.data  # the same file, byte for byte
+    assert pdf_pages(after.data) == pdf_pages(pdf.data)
+    assert after.data == pdf.data  # the same file, byte for byte
     assert after.rendered == 0  # nothing to draw again
 
-    now = report.build_report(seeded_store, None, "pdf")
-    now_text = " ".join(" ".join(pdf_pages(now.data)).split())
-    before_text = " ".join(" ".join(pdf_pages(before.data)).split())
+    # As of now the deck the report draws (report.render(deck)) carries the correction.
+    now_text = " ".join(report.load_deck(seeded_store, None).text().split())
+    before_text = " ".join(" ".join(pdf_pages(pdf.data)).split())
     corrected = "Ist 2025: " + fmt_value(61.37, "%")
     assert corrected in now_text and corrected not in before_text
     assert "Nachmeldung aus der OZG-Statistik" in now_text
@@ -173,20 +200,27 @@ def test_file_name_carries_the_as_of_date():
 
 # -- command line ----------------------------------------------------------------------------------
 
-def test_cli_report_default_name_in_working_directory(report_store, tmp_path, monkeypatch, capsys):
+@pytest.mark.report
+def test_cli_report_default_name_in_working_directory(report_store, tmp_path, monkeypatch, capsys, built, pdf):
     monkeypatch.chdir(tmp_path)
     assert main(["--db", report_store.url, "report", "--format", "pdf", "--as-of", D]) == 0
+    assert built == [(report_store.url, AS_OF, "pdf", "de")]
     out = tmp_path / "digitalcockpit_stand_2025-12-31.pdf"
-    assert out.read_bytes().startswith(b"%PDF")
-    assert "digitalcockpit_stand_2025-12-31.pdf geschrieben" in capsys.readouterr().out
+    assert out.read_bytes() == pdf.data
+    assert f"digitalcockpit_stand_2025-12-31.pdf geschrieben: {len(pdf_pages(pdf.data))} Seiten" in \
+        capsys.readouterr().out
 
 
-def test_cli_report_pptx_to_given_file_and_folder(report_store, tmp_path):
+@pytest.mark.report
+def test_cli_report_pptx_to_given_file_and_folder(report_store, tmp_path, built, capsys):
     target = tmp_path / "ausschuss.pptx"
-    assert main(["--db", report_store.url, "report", "--format", "pptx", "--as-of", D, "--out", str(target)]) == 0
+    assert main(["--db", report_store.url, "report", "--format", "pptx", "--as-of", D, "--out", str(target),
+                 "--lang", "en"]) == 0
     assert len(Presentation(str(target)).slides) > 5
     assert main(["--db", report_store.url, "report", "--format", "pptx", "--as-of", D, "--out", str(tmp_path)]) == 0
     assert (tmp_path / "digitalcockpit_stand_2025-12-31.pptx").exists()
+    assert built == [(report_store.url, AS_OF, "pptx", "en"), (report_store.url, AS_OF, "pptx", "de")]
+    assert "Folien" in capsys.readouterr().out
 
 
 def test_cli_report_on_empty_store_says_to_seed(tmp_path, capsys):

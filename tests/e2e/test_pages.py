@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from kpi.serve import start_server, stop_server, wait_for_app
 from tests.e2e.conftest import SCREENSHOTS, assert_no_exception
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]  # one worker: one server, one Chromium
 
 CHART = ".js-plotly-plot .main-svg"
 FAILED = "konnte nicht geladen werden"  # kpi.ui.guard's sentence for a page bug
