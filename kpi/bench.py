@@ -1,7 +1,8 @@
 """`python -m kpi bench`: timings of our paths next to the bare DuckDB equivalent, in one run.
 
 Figures are medians over several runs because the machines are shared and noisy; the ratio
-(ours / DuckDB's own) is the number to watch.
+(ours / DuckDB's own) is the number to watch. Beside each median stands the machine's load average
+(1 minute, median of the samples taken after each run), so that a figure from a busy machine shows as such.
 """
 
 from __future__ import annotations
@@ -103,10 +104,15 @@ def _median(samples: list[float]) -> float:
     return round(statistics.median(samples), 4)
 
 
+def load_avg() -> float:
+    """The machine's load average over the last minute (processes running or waiting for a CPU)."""
+    return round(os.getloadavg()[0], 2)
+
+
 def bench_ingest(work: Path, base: Path, csv_path: Path, runs: int) -> dict:
     from kpi.ingest import import_file
 
-    ours, native, counts = [], [], None
+    ours, native, loads, counts = [], [], [], None
     for i in range(runs):
         copy = work / f"ours_{i}.duckdb"
         shutil.copy(base, copy)
@@ -127,15 +133,17 @@ def bench_ingest(work: Path, base: Path, csv_path: Path, runs: int) -> dict:
         con.close()
         native.append(time.perf_counter() - start)
         copy.unlink()
+        loads.append(load_avg())
     return {"rows": result.rows, **counts, "seconds": _median(ours), "duckdb_native_seconds": _median(native),
             "ratio_vs_duckdb": round(statistics.median(ours) / statistics.median(native), 2),
-            "runs": runs, "samples": [round(s, 3) for s in ours], "native_samples": [round(s, 3) for s in native]}
+            "runs": runs, "samples": [round(s, 3) for s in ours], "native_samples": [round(s, 3) for s in native],
+            "load_avg": _median(loads), "load_samples": loads}
 
 
 def bench_status(store: Store, runs: int) -> dict:
     from kpi.views import snapshot
 
-    ours, bare, kpis = [], [], 0
+    ours, bare, loads, kpis = [], [], [], 0
     for _ in range(runs):
         start = time.perf_counter()
         snap = snapshot(store)
@@ -146,8 +154,10 @@ def bench_status(store: Store, runs: int) -> dict:
         con.execute(CURRENT_VALUES_SQL).df()
         con.close()
         bare.append(time.perf_counter() - start)
+        loads.append(load_avg())
     return {"kpis": kpis, "seconds": _median(ours), "bare_sql_seconds": _median(bare),
-            "ratio_vs_sql": round(statistics.median(ours) / statistics.median(bare), 2), "runs": runs}
+            "ratio_vs_sql": round(statistics.median(ours) / statistics.median(bare), 2), "runs": runs,
+            "samples": [round(s, 3) for s in ours], "load_avg": _median(loads), "load_samples": loads}
 
 
 def run_bench(runs: int = 3, rows: int = 1_000_000, kpis: int = 2000, pages: bool = True) -> dict:
@@ -191,13 +201,23 @@ def _times(value: float | None) -> str:
     return "–" if value is None else _num(value, 2) + "×"
 
 
+def _runs(figures: dict, samples: str = "samples") -> int | None:
+    """How many timed runs the median of `figures` is taken over."""
+    return len(figures[samples]) if samples in figures else figures.get("runs")
+
+
 def bench_report(results: dict) -> str:
-    """The figures as a table: median seconds, ratio to the reference, goal and whether it is met."""
+    """The figures as a table: median seconds, the number of runs and the load average beside them, the ratio to
+    the reference, the goal and whether it is met."""
     rows: list[tuple[str, ...] | str] = []
 
     def row(label: str, seconds: float | None, ratio: float | None = None, reference: str = "",
-            goal: float | None = None, met: bool | None = None) -> None:
-        rows.append((label, _num(seconds), _times(ratio), reference, f"≤ {_times(goal)}" if goal else "–",
+            goal: float | None = None, met: bool | None = None, figures: dict | None = None,
+            samples: str = "samples") -> None:
+        figures = figures or {}
+        runs = _runs(figures, samples)
+        rows.append((label, _num(seconds), "–" if runs is None else str(runs), _num(figures.get("load_avg"), 2),
+                     _times(ratio), reference, f"≤ {_times(goal)}" if goal else "–",
                      "–" if met is None else ("ja" if met else "NEIN")))
 
     machine = results.get("machine", {})
@@ -207,28 +227,30 @@ def bench_report(results: dict) -> str:
             f"DuckDB {machine.get('duckdb')}, Last vorher/nachher "
             f"{_num((machine.get('load_avg') or [None])[0], 2)}/{_num((machine.get('load_avg_after') or [None])[0], 2)}",
             f"Stress-Store: {_num(stress.get('kpis'), 0)} Kennzahlen, {_num(stress.get('measurements'), 0)} Messwerte; "
-            f"Mediane über {ingest.get('runs', '?')} Läufe"]
+            f"Mediane über {ingest.get('runs', '?')} Läufe; Last = Load Average (1 min) neben jedem Median, "
+            f"bei {machine.get('cpus')} CPUs ist alles darüber Warten auf die CPU"]
     rows.append("Import und Status")
     if ingest:
         row(f"Import CSV ({_num(ingest.get('rows'), 0)} Zeilen)", ingest.get("seconds"), ingest.get("ratio_vs_duckdb"),
-            "DuckDB direkt")
+            "DuckDB direkt", figures=ingest)
     if status:
         row(f"Status aller Kennzahlen ({_num(status.get('kpis'), 0)})", status.get("seconds"),
-            status.get("ratio_vs_sql"), "nacktes SQL")
+            status.get("ratio_vs_sql"), "nacktes SQL", figures=status)
     pages = results.get("pages") or {}
     problems: list[str] = []
     for store, table in (pages.get("server_render") or {}).items():
         rows.append(f"Seiten serverseitig (AppTest über app.py), {STORE_TITLES.get(store, store)}")
         base = table.get("trivial", {})
         row("Trivial-Seite (1 Diagramm), erster Lauf", base.get("cold_seconds"))
-        row("Trivial-Seite (1 Diagramm), warm", base.get("warm_seconds"))
+        row("Trivial-Seite (1 Diagramm), warm", base.get("warm_seconds"), figures=base, samples="warm_samples")
         for page, figures in table.items():
             if page == "trivial":
                 continue
             title = PAGE_TITLES.get(page, page)
             row(f"{title}, erster Lauf (kalter Cache)", figures.get("cold_seconds"), figures.get("cold_ratio"),
                 "Trivial, erster Lauf")
-            row(f"{title}, warm", figures.get("warm_seconds"), figures.get("warm_ratio"), "Trivial, warm")
+            row(f"{title}, warm", figures.get("warm_seconds"), figures.get("warm_ratio"), "Trivial, warm",
+                figures=figures, samples="warm_samples")
             problems += [f"{STORE_TITLES.get(store, store)}, {title}: {p}" for p in figures.get("problems", [])]
     browser = pages.get("browser") or {}
     if browser.get("skipped"):
@@ -236,27 +258,28 @@ def bench_report(results: dict) -> str:
     elif browser:
         first, switch = browser.get("first_chart", {}), browser.get("switch", {})
         rows.append(f"Browser (Chromium {browser.get('viewport')}): frisch geladen bis zum ersten Diagramm")
-        row("Trivial-Seite (1 Diagramm)", first.get("trivial", {}).get("seconds"))
+        row("Trivial-Seite (1 Diagramm)", first.get("trivial", {}).get("seconds"), figures=first.get("trivial"))
         for key, label in (("cockpit_demo", "Cockpit, Demo-Store"), ("cockpit_stress", "Cockpit, Stress-Store")):
             f = first.get(key, {})
-            row(label, f.get("seconds"), f.get("ratio"), "Trivial-Seite", f.get("goal"), f.get("met"))
+            row(label, f.get("seconds"), f.get("ratio"), "Trivial-Seite", f.get("goal"), f.get("met"), figures=f)
         target = PAGE_TITLES.get(switch.get("target"), switch.get("target"))
         rows.append(f"Browser: Seitenwechsel über das Menü bis zum Diagramm der Zielseite ({target})")
-        row("Trivial A → B (st.navigation, je 1 Diagramm)", switch.get("trivial", {}).get("seconds"))
+        row("Trivial A → B (st.navigation, je 1 Diagramm)", switch.get("trivial", {}).get("seconds"),
+            figures=switch.get("trivial"))
         for key, label in (("cockpit_demo", f"Cockpit → {target}, Demo-Store"),
                            ("cockpit_stress", f"Cockpit → {target}, Stress-Store")):
             f = switch.get(key, {})
-            row(label, f.get("seconds"), f.get("ratio"), "Trivial A → B", f.get("goal"), f.get("met"))
+            row(label, f.get("seconds"), f.get("ratio"), "Trivial A → B", f.get("goal"), f.get("met"), figures=f)
         for section in (first, switch):
             for key, f in section.items():
                 if isinstance(f, dict):
                     problems += [f"Browser {key}: {p}" for p in f.get("problems", [])]
-    header = ("Messung", "Median s", "Verhältnis", "Bezug", "Ziel", "erfüllt")
+    header = ("Messung", "Median s", "Läufe", "Last", "Verhältnis", "Bezug", "Ziel", "erfüllt")
     table_rows = [r for r in rows if isinstance(r, tuple)]
     widths = [max(len(str(r[i])) for r in [header, *table_rows]) for i in range(len(header))]
 
     def line(r: tuple) -> str:
-        return "  ".join(str(c).ljust(w) if i in (0, 3) else str(c).rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
+        return "  ".join(str(c).ljust(w) if i in (0, 5) else str(c).rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
 
     out = [*head, "", line(header), "  ".join("-" * w for w in widths)]
     for r in rows:

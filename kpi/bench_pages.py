@@ -73,6 +73,11 @@ def _median(samples: list[float]) -> float | None:
     return round(statistics.median(samples), 4) if samples else None
 
 
+def _load() -> float:
+    """The machine's load average over the last minute, sampled after each timed run."""
+    return round(os.getloadavg()[0], 2)
+
+
 def _ratio(ours: float | None, base: float | None) -> float | None:
     return round(ours / base, 2) if ours and base else None
 
@@ -168,6 +173,7 @@ def render_series(script: Path, page: str | None, runs: int) -> dict:
     _clear_caches()
     cold, problems = render_once(script, page)
     warm: list[float] = []
+    loads = [_load()]
     if cold is not None:
         for _ in range(runs):
             seconds, more = render_once(script, page)
@@ -175,8 +181,9 @@ def render_series(script: Path, page: str | None, runs: int) -> dict:
             if seconds is None:
                 break
             warm.append(seconds)
+            loads.append(_load())
     return {"cold_seconds": round(cold, 4) if cold is not None else None, "warm_seconds": _median(warm),
-            "warm_samples": [round(s, 3) for s in warm], "problems": problems}
+            "warm_samples": [round(s, 3) for s in warm], "problems": problems, "load_avg": _median(loads)}
 
 
 def bench_render(stores: dict[str, str], trivial: Path, runs: int) -> dict:
@@ -256,6 +263,7 @@ def switch_seconds(browser, url: str, target: str) -> float:
 def _interleaved(cases: dict[str, Callable[[], float]], runs: int) -> dict[str, dict]:
     """Each case once untimed (warms the server), then round-robin so that drift hits every case alike."""
     samples: dict[str, list[float]] = {name: [] for name in cases}
+    loads: dict[str, list[float]] = {name: [] for name in cases}
     errors: dict[str, list[str]] = {name: [] for name in cases}
     for name, measure in cases.items():
         try:
@@ -268,8 +276,10 @@ def _interleaved(cases: dict[str, Callable[[], float]], runs: int) -> dict[str, 
                 samples[name].append(measure())
             except Exception as exc:  # noqa: BLE001
                 errors[name].append(f"{type(exc).__name__}: {exc}"[:300])
+            loads[name].append(_load())
     return {name: {"seconds": _median(values), "samples": [round(v, 3) for v in values],
-                   **({"problems": errors[name]} if errors[name] else {})} for name, values in samples.items()}
+                   "load_avg": _median(loads[name]), **({"problems": errors[name]} if errors[name] else {})}
+            for name, values in samples.items()}
 
 
 def bench_browser(demo_db: Path, stress_db: Path, trivial_dir: Path, runs: int) -> dict:
