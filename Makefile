@@ -41,9 +41,9 @@ PYTEST_PARALLEL := -n 2 --dist loadgroup
 test: $(VENV)/.dev-installed chromium lint
 	$(PY) -m pytest -q $(PYTEST_PARALLEL)
 
-# No browser, no report build (markers e2e and report): the quick check while working.
+# No browser, no report build, no extra processes (markers e2e, report, processes): the quick check while working.
 test-fast: $(VENV)/.dev-installed lint
-	$(PY) -m pytest -q $(PYTEST_PARALLEL) -m "not e2e and not report"
+	$(PY) -m pytest -q $(PYTEST_PARALLEL) -m "not e2e and not report and not processes"
 
 bench: $(VENV)/.dev-installed chromium
 	$(PY) -m kpi bench

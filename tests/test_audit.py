@@ -354,6 +354,7 @@ print("UPLOAD", result.upload_id, result.new, result.changed, "P:" + "|".join(p.
 """
 
 
+@pytest.mark.processes
 def test_two_processes_uploading_at_once_both_land_or_one_is_refused(seeded_store, tmp_path):
     import time
 

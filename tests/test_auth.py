@@ -125,6 +125,7 @@ def test_five_failures_lock_the_name_for_fifteen_minutes_even_with_the_right_pas
     assert auth.authenticate(store, "it", PASSWORD, at=T0 + timedelta(minutes=19, seconds=1)).ok
 
 
+@pytest.mark.processes
 def test_the_lock_holds_across_store_objects_and_processes(store):
     auth.add_user(store, "it", "it_office", PASSWORD)
     for _ in range(5):

@@ -243,6 +243,7 @@ def test_status_as_of_an_earlier_date_knows_less(cli_seeded, status_now):
     assert sum(then[k] is not None and then[k] < now[k] for k in now) > 30
 
 
+@pytest.mark.processes
 def test_a_malformed_lock_timeout_is_named_and_the_default_used(seeded_store: Store):
     env = {**os.environ, "KPI_DB_URL": seeded_store.url, "KPI_LOCK_TIMEOUT": "zwanzig"}
     proc = subprocess.run([sys.executable, "-m", "kpi", "status"], cwd=ROOT, env=env, capture_output=True,
@@ -252,6 +253,7 @@ def test_a_malformed_lock_timeout_is_named_and_the_default_used(seeded_store: St
     assert "EG-03" in proc.stdout
 
 
+@pytest.mark.processes
 def test_export_into_a_pipe_that_closes_early_is_quiet(tmp_path):
     from kpi.bench import build_stress_store
 

@@ -20,8 +20,9 @@ from kpi.store import Store
 ROOT = Path(__file__).resolve().parents[1]
 ROWS, KPIS = 300_000, 200
 
-pytestmark = pytest.mark.skipif(not Path("/proc/self/fd").is_dir(),
-                                reason="needs /proc to see when the import has opened the store")
+pytestmark = [pytest.mark.skipif(not Path("/proc/self/fd").is_dir(),
+                                 reason="needs /proc to see when the import has opened the store"),
+              pytest.mark.processes, pytest.mark.xdist_group("crash")]  # one worker builds the big store once
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,12 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import write
 
 ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.processes
 ROW = "Kennzahl;Zeitraum;Wert\nEG-02;2024;100\n"
 
 HOLDER = """

@@ -235,6 +235,7 @@ def test_cli_report_rejects_unreadable_as_of(report_store, tmp_path, capsys):
     assert "Silvester" in capsys.readouterr().err
 
 
+@pytest.mark.processes
 def test_cli_report_without_browser_fails_with_a_sentence(report_store, tmp_path):
     """A real process without any Chromium: exit code 1, a sentence naming the fix, no traceback."""
     env = {k: v for k, v in os.environ.items() if k not in ("BROWSER_PATH", "KPI_CHROMIUM")}
