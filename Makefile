@@ -35,8 +35,9 @@ lint: $(VENV)/.dev-installed
 format-check: $(VENV)/.dev-installed
 	$(PY) -m ruff format --check .
 
-# Two workers (pytest-xdist); tests of one xdist_group (the browser tests, the report builds) share a worker.
-PYTEST_PARALLEL := -n 2 --dist loadgroup
+# Two workers (pytest-xdist); the tests of one file share a worker, so a file's session fixtures (the report
+# builds, the crash test's big store, a browser file's server) are made once.
+PYTEST_PARALLEL := -n 2 --dist loadfile
 
 test: $(VENV)/.dev-installed chromium lint
 	$(PY) -m pytest -q $(PYTEST_PARALLEL)
