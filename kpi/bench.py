@@ -29,7 +29,7 @@ from kpi.model import (
     Theme,
     Unit,
 )
-from kpi.store import Store
+from kpi.store import Store, latest_sql
 
 STRESS_YEARS = 20
 
@@ -87,16 +87,13 @@ def write_german_csv(path: Path, rows: int, kpis: int) -> None:
 
 
 NATIVE_INGEST = """
-    INSERT INTO measurement
+    INSERT INTO measurement (kpi_id, period, value, comment, source, upload_id, recorded_at, recorded_by)
     SELECT Kennzahl, last_day(CAST(strptime('01/' || Zeitraum, '%d/%m/%Y') AS DATE)),
            CAST(replace(replace(Wert, '.', ''), ',', '.') AS DOUBLE), NULL, NULL, 0, now(), 'native'
     FROM read_csv(?, delim = ';', header = true, all_varchar = true)
 """
 
-CURRENT_VALUES_SQL = """
-    SELECT kpi_id, period, value FROM measurement
-    QUALIFY row_number() OVER (PARTITION BY kpi_id, period ORDER BY recorded_at DESC, upload_id DESC) = 1
-"""
+CURRENT_VALUES_SQL = f"SELECT kpi_id, period, value FROM ({latest_sql('measurement')})"
 
 
 def _median(samples: list[float]) -> float:
