@@ -63,7 +63,7 @@ def build_stress_store(path: Path, kpis: int) -> Store:
                VALUES (nextval('upload_id_seq'), 'seed', 'stress', now(), ?, 0, 0, 'committed')""",
             [kpis * STRESS_YEARS * 12])
         con.execute(
-            f"""INSERT INTO measurement
+            f"""INSERT INTO measurement (kpi_id, period, value, comment, source, upload_id, recorded_at, recorded_by)
                 SELECT 'ST-' || lpad(CAST(k AS VARCHAR), 4, '0'), last_day(make_date(2006 + m // 12, m % 12 + 1, 1)),
                        round(1000 + m * (CASE WHEN k % 4 = 0 THEN -2 ELSE 7 END) + (hash(k, m) % 50), 1),
                        NULL, 'stress', 1, TIMESTAMP '2026-01-01', 'bench'

@@ -808,6 +808,15 @@ def _measure_warnings(name: str, line: int, mid: str, state: str, progress: floa
 
 def _import_measure_records(store: Store, result: ImportResult, records: list[tuple[int, dict]], *,
                             user: str | None, restrict_unit: str | None) -> ImportResult:
+    try:
+        return _measure_records(store, result, records, user=user, restrict_unit=restrict_unit)
+    except (duckdb.Error, sa.exc.SQLAlchemyError, OSError) as exc:
+        # Not the file's fault; the transaction was rolled back, and the user is told so.
+        return _fail(result, f"Datenbankfehler, nichts übernommen: {str(exc).splitlines()[0]}", "store.error")
+
+
+def _measure_records(store: Store, result: ImportResult, records: list[tuple[int, dict]], *,
+                     user: str | None, restrict_unit: str | None) -> ImportResult:
     from kpi.store import measure_t, measure_update_t
 
     name = result.file_name

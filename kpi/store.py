@@ -221,7 +221,8 @@ login_attempt_t = sa.Table(
     "login_attempt", metadata,
     sa.Column("name", sa.String, nullable=False),  # normalised user name as typed (unknown names too)
     sa.Column("attempted_at", sa.DateTime, nullable=False),
-    sa.Column("outcome", sa.String, nullable=False),  # ok | failed | refused (while locked)
+    sa.Column("outcome", sa.String, nullable=False),  # ok | failed
+    sa.Column("client", sa.String),  # where the attempt came from (address), "" when unknown
 )
 
 
@@ -635,22 +636,35 @@ class Store:
             self._ensure(conn, user_t)
             return conn.execute(user_t.delete().where(user_t.c.name == name)).rowcount > 0
 
-    def login_failures(self, name: str, since: datetime) -> list[datetime]:
-        """Failed attempts for a name since a moment and after its last successful login, oldest first."""
+    def login_failures(self, name: str, since: datetime, client: str = "") -> list[datetime]:
+        """Failed attempts for a name from a client since a moment and after its last successful login there,
+        oldest first."""
         with self.connect() as conn:
-            self._ensure(conn, login_attempt_t)
-            last_ok = conn.execute(sa.select(sa.func.max(login_attempt_t.c.attempted_at)).where(
-                login_attempt_t.c.name == name, login_attempt_t.c.outcome == "ok")).scalar()
-            q = sa.select(login_attempt_t.c.attempted_at).where(
-                login_attempt_t.c.name == name, login_attempt_t.c.outcome == "failed", login_attempt_t.c.attempted_at >= since)
+            if not sa.inspect(conn).has_table("login_attempt"):
+                return []
+            t = login_attempt_t.c
+            same = sa.and_(t.name == name, sa.func.coalesce(t.client, "") == client)
+            last_ok = conn.execute(sa.select(sa.func.max(t.attempted_at)).where(same, t.outcome == "ok")).scalar()
+            q = sa.select(t.attempted_at).where(same, t.outcome == "failed", t.attempted_at >= since)
             if last_ok is not None:
-                q = q.where(login_attempt_t.c.attempted_at > last_ok)
-            return list(conn.execute(q.order_by(login_attempt_t.c.attempted_at)).scalars())
+                q = q.where(t.attempted_at > last_ok)
+            return list(conn.execute(q.order_by(t.attempted_at)).scalars())
 
-    def record_login_attempt(self, name: str, outcome: str, at: datetime | None = None) -> None:
+    def record_login_attempt(self, name: str, outcome: str, at: datetime | None = None, *, client: str = "",
+                             prune_before: datetime | None = None) -> None:
         with self.writing() as conn:
             self._ensure(conn, login_attempt_t)
-            conn.execute(login_attempt_t.insert(), [dict(name=name, attempted_at=at or now(), outcome=outcome)])
+            if prune_before is not None:
+                conn.execute(login_attempt_t.delete().where(login_attempt_t.c.attempted_at < prune_before))
+            conn.execute(login_attempt_t.insert(), [dict(name=name, attempted_at=at or now(), outcome=outcome,
+                                                         client=client)])
+
+    def clear_login_attempts(self, name: str) -> int:
+        """Forget a name's failed attempts (unlock, new password); returns how many."""
+        with self.writing() as conn:
+            self._ensure(conn, login_attempt_t)
+            return conn.execute(login_attempt_t.delete().where(
+                login_attempt_t.c.name == name, login_attempt_t.c.outcome == "failed")).rowcount
 
     def prune_login_attempts(self, before: datetime) -> None:
         with self.writing() as conn:
@@ -713,6 +727,8 @@ def _migrate(conn: sa.Connection) -> None:
     for table, column in conn.execute(sa.text(
             "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'main' AND NOT internal")):
         columns.setdefault(table, set()).add(column)
+    if "login_attempt" in columns and "client" not in columns["login_attempt"]:
+        conn.execute(sa.text("ALTER TABLE login_attempt ADD COLUMN IF NOT EXISTS client VARCHAR"))
     if "measurement" not in columns:
         return
     revision_seq.create(conn, checkfirst=True)

@@ -105,17 +105,16 @@ def test_authenticate_accepts_the_right_password_and_refuses_a_wrong_one(store):
     assert not unknown.ok and unknown.message == wrong.message.split(" Noch")[0]
 
 
-def test_five_failures_lock_the_name_for_fifteen_minutes_even_with_the_right_password(store):
+def test_failures_slow_the_name_down_exponentially_and_never_lock_it(store):
     auth.add_user(store, "it", "it_office", PASSWORD)
-    for minute in range(5):
-        assert not auth.authenticate(store, "it", "falsch", at=T0 + timedelta(minutes=minute)).ok
-    locked = auth.authenticate(store, "it", PASSWORD, at=T0 + timedelta(minutes=6))
-    assert not locked.ok
-    assert "Zu viele fehlgeschlagene Anmeldungen" in locked.message and "gesperrt" in locked.message
-    assert locked.locked_until == T0 + timedelta(minutes=4 + 15)
-    # Tries while locked do not extend the lock.
-    assert not auth.authenticate(store, "it", PASSWORD, at=T0 + timedelta(minutes=18)).ok
-    assert auth.authenticate(store, "it", PASSWORD, at=T0 + timedelta(minutes=19, seconds=1)).ok
+    for second in range(3):  # three free tries
+        assert auth.authenticate(store, "it", "falsch", at=T0 + timedelta(seconds=second)).message.startswith(
+            "Benutzer oder Passwort ist falsch")
+    early = auth.authenticate(store, "it", PASSWORD, at=T0 + timedelta(seconds=3))
+    assert not early.ok and "Zu viele" in early.message and "erneut versuchen" in early.message
+    assert early.locked_until == T0 + timedelta(seconds=2 + 2)
+    # A refused try extends nothing; after the delay the right password works.
+    assert auth.authenticate(store, "it", PASSWORD, at=T0 + timedelta(seconds=4, milliseconds=1)).ok
 
 
 def test_the_lock_holds_across_store_objects_and_processes(store):
