@@ -13,9 +13,9 @@ import pandas as pd
 
 from kpi.catalog import DEFAULT_CATALOG, CatalogError
 from kpi.periods import PeriodError, parse_timestamp
-from kpi.store import Store, StoreError, StoreLockedError
+from kpi.store import Store, StoreError, StoreLockedError, StoreMissingError
 
-EXPORT_COLUMNS = ["kpi_id", "period", "value", "comment", "source", "recorded_at"]
+EXPORT_COLUMNS = ["kpi_id", "period", "value", "comment", "source", "recorded_at", "quality"]
 
 
 def _json_default(value: object) -> object:
@@ -69,7 +69,8 @@ def cmd_export(args: argparse.Namespace, store: Store) -> int:
 
     frame = store.current_values(_as_of(args))[EXPORT_COLUMNS] if store.is_initialised() else \
         pd.DataFrame(columns=EXPORT_COLUMNS)
-    frame = neutralise_formulas(frame)
+    if args.format == "csv":  # a spreadsheet opens CSV; JSON is read by programs and keeps the text as stored
+        frame = neutralise_formulas(frame)
     out = open(args.out, "w", encoding="utf-8", newline="") if args.out else sys.stdout
     try:
         if args.format == "json":
@@ -336,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
         return 3
     except StoreError as exc:
         print(f"Fehler: {exc}", file=sys.stderr)
-        return 4
+        return 1 if isinstance(exc, StoreMissingError) else 4
     except (sa.exc.SQLAlchemyError, duckdb.Error) as exc:
         # A damaged, read-only or full store: one sentence, never a traceback; a failed write rolled back.
         first = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]

@@ -25,12 +25,12 @@ from pathlib import Path
 
 MAX_FILE_BYTES_DEFAULT = 100 * 1024 * 1024
 MAX_XLSX_UNCOMPRESSED = 64 * 1024 * 1024  # all members of the zip together
-MAX_SHARED_STRINGS_BYTES = 16 * 1024 * 1024
+MAX_SHARED_STRINGS_BYTES = 8 * 1024 * 1024
 MAX_ROWS = 1_100_000  # CSV; a little over Excel's 1,048,576
 MAX_XLSX_ROWS = 200_000
 MAX_COLUMNS = 64
 MAX_LINE_CHARS = 64 * 1024
-PARSE_SECONDS = 30.0
+PARSE_SECONDS = 20.0
 PARSE_MEMORY_BYTES = 1024 * 1024 * 1024  # address space of the parsing child (virtual, not resident)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x1b]")
 # A UTF-8 multi-byte sequence: when one occurs in a file that is not valid UTF-8, the file mixes encodings.
@@ -243,6 +243,18 @@ def _parse_xlsx(data: bytes, preferred: tuple[str, ...]) -> Sheet:
         book.close()
 
 
+LAST_CHILD_PEAK_BYTES: list[int] = [0]  # resident peak of the last parsing child (for the measurements)
+
+
+def _peak_bytes() -> int:
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            line = next(line for line in status if line.startswith("VmHWM:"))
+        return int(line.split()[1]) * 1024
+    except (OSError, StopIteration, ValueError):
+        return 0
+
+
 def _child(data: bytes, preferred: tuple[str, ...], memory: int, conn) -> None:
     try:
         import resource
@@ -251,13 +263,15 @@ def _child(data: bytes, preferred: tuple[str, ...], memory: int, conn) -> None:
     except (ImportError, ValueError, OSError):
         pass
     try:
-        conn.send(("ok", _parse_xlsx(data, preferred)))
+        answer = ("ok", _parse_xlsx(data, preferred))
     except ReadError as exc:
-        conn.send(("error", (exc.code, exc.message, exc.row, exc.column, exc.value, exc.params)))
+        answer = ("error", (exc.code, exc.message, exc.row, exc.column, exc.value, exc.params))
     except MemoryError:
-        conn.send(("error", ("xlsx.memory", "XLSX zu groß zum Lesen (Speichergrenze erreicht)", None, None, None, {})))
+        answer = ("error", ("xlsx.memory", "XLSX zu groß zum Lesen (Speichergrenze erreicht)", None, None, None, {}))
     except Exception as exc:  # a file can break openpyxl in many ways: report, never crash the app
-        conn.send(("error", ("xlsx.unreadable", f"XLSX nicht lesbar ({type(exc).__name__})", None, None, None, {})))
+        answer = ("error", ("xlsx.unreadable", f"XLSX nicht lesbar ({type(exc).__name__})", None, None, None, {}))
+    try:
+        conn.send((*answer, _peak_bytes()))
     finally:
         conn.close()
 
@@ -277,7 +291,7 @@ def read_xlsx(data: bytes, preferred: tuple[str, ...] = (), *, seconds: float = 
             raise ReadError("xlsx.timeout", f"XLSX nach {seconds:.0f} s nicht gelesen (zu groß oder zu komplex): "
                                             "abgebrochen", seconds=seconds)
         try:
-            status, payload = receive.recv()
+            status, payload, LAST_CHILD_PEAK_BYTES[0] = receive.recv()
         except (EOFError, OSError) as exc:
             raise ReadError("xlsx.memory", "XLSX zu groß zum Lesen (Lesevorgang abgebrochen)") from exc
     finally:

@@ -276,6 +276,10 @@ class StoreError(RuntimeError):
     """The store cannot be used (missing, damaged, read-only, full disk): the message is one sentence."""
 
 
+class StoreMissingError(StoreError):
+    """A read was asked of a store file that does not exist (a mistyped KPI_DB_URL, or not seeded yet)."""
+
+
 _MIGRATED: set[str] = set()
 
 
@@ -295,8 +299,8 @@ class Store:
         self.is_duckdb = parsed.get_backend_name() == "duckdb"
         in_file = self.is_duckdb and parsed.database and parsed.database != ":memory:"
         if in_file and read_only and not Path(parsed.database).is_file():
-            raise StoreError(f"Die Datenbank {parsed.database} gibt es nicht (KPI_DB_URL/--db prüfen); "
-                             "nichts angelegt.")
+            raise StoreMissingError(f"Die Datenbank {parsed.database} gibt es nicht (KPI_DB_URL/--db prüfen oder "
+                                    "zuerst `python -m kpi seed`); nichts angelegt.")
         if in_file and not read_only:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         self.path = parsed.database if self.is_duckdb else None

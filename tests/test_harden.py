@@ -4,6 +4,7 @@ reader-level rules of issue 11 (template rows, quality column, problem codes) an
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import subprocess
@@ -277,8 +278,8 @@ def test_11_faults_are_sentences_and_read_commands_do_not_write(store, tmp_path,
     err = capsys.readouterr().err
     assert err.startswith("Fehler:") and "Traceback" not in err and len(err.strip().splitlines()) == 1
     missing = tmp_path / "tippfehler.duckdb"
-    assert cli.main(["--db", f"duckdb:///{missing}", "status"]) == 4
-    assert not missing.exists()
+    assert cli.main(["--db", f"duckdb:///{missing}", "status"]) == 1
+    assert "gibt es nicht" in capsys.readouterr().err and not missing.exists()
     before = Path(store.path).read_bytes()
     assert cli.main(["--db", store.url, "export", "--format", "json"]) == 0
     assert Path(store.path).read_bytes() == before and not Path(store.path + ".wal").exists()
@@ -341,3 +342,12 @@ def test_an_unknown_quality_names_row_column_and_value(store, tmp_path):
     problem = result.problems[0]
     assert (problem.row, problem.column, problem.value, problem.code) == (2, "Qualität", "ungefähr", "quality.unknown")
     assert problem.kpi_id == "EG-02" and "EG-02" in str(problem)
+
+
+def test_12_the_json_export_keeps_text_as_stored(store, tmp_path, capsys):
+    assert import_file(store, write(tmp_path, "f.csv", "Kennzahl;Zeitraum;Wert;Kommentar\nEG-02;2024;1;-2+3\n")).ok
+    assert cli.main(["--db", store.url, "export", "--format", "json"]) == 0
+    records = json.loads(capsys.readouterr().out)
+    assert records[0]["comment"] == "-2+3"
+    assert cli.main(["--db", store.url, "export", "--format", "csv"]) == 0
+    assert "'-2+3" in capsys.readouterr().out  # CSV opens in a spreadsheet: neutralised there
