@@ -153,12 +153,19 @@ def race(*jobs) -> list[BaseException]:
 
 
 def test_4_undo_and_import_in_two_threads_never_lose_the_import(seeded_store, tmp_path):
-    for year in range(2000, 2008):
+    # The import writes many rows, so that it is still writing while the undo plans and writes; the undo starts a
+    # little later each round, so that some round lands inside the import's write.
+    for round_, year in enumerate(range(2000, 2020)):
         base = write(tmp_path, f"a{year}.csv", f"Kennzahl;Zeitraum;Wert\nEG-02;{year};1\n")
         upload = import_file(seeded_store, base).upload_id
-        newer = write(tmp_path, f"b{year}.csv", f"Kennzahl;Zeitraum;Wert\nEG-02;{year};2\n")
-        assert not race(lambda u=upload: undo_upload(seeded_store, u, ADMIN),
-                        lambda p=newer: import_file(seeded_store, p))
+        bulk = "".join(f"EG-04;{m:02d}/{y};{m + round_}\n" for y in range(1975, 2000) for m in range(1, 13))
+        newer = write(tmp_path, f"b{year}.csv", f"Kennzahl;Zeitraum;Wert\nEG-02;{year};2\n{bulk}")
+
+        def late_undo(u=upload, delay=0.01 * round_):
+            time.sleep(delay)
+            undo_upload(seeded_store, u, ADMIN)
+
+        assert not race(late_undo, lambda p=newer: import_file(seeded_store, p))
         assert value_of(seeded_store, "EG-02", date(year, 12, 31)) == 2, year
 
 
