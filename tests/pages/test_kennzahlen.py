@@ -165,8 +165,7 @@ def test_lowercase_deep_link_is_accepted(demo_store):
 def test_unknown_kpi_in_the_link_is_named_and_the_first_kpi_shown(demo_store):
     at = open_page("kennzahlen", kpi="XX-99")
     shown = plain(assert_page_ok(at))
-    # The id from the URL is Markdown-escaped (kpi.text.md_escape): shown as typed, never as a link.
-    assert "Die Kennzahl 'XX\\-99' gibt es im Strategiekatalog nicht." in [w.value for w in at.warning]
+    assert "Die Kennzahl 'XX-99' gibt es im Strategiekatalog nicht." in [w.value for w in at.warning]
     assert any(h.startswith("EG-01 · ") for h in headings(at)) and "XX-99" in shown
 
 
