@@ -1,21 +1,22 @@
 """The audit log and undo: every upload with who, when, file, sha256, counts and state; undo writes
 revisions that restore the previous values (nothing is deleted) and is itself logged as an upload.
 
-Undo runs as SQL in one transaction. It restores only rows whose current revision is still the one
-the undone upload wrote; rows changed again later are skipped and reported, never clobbered.
+Undo runs as SQL in one write transaction, serialised with every other writer of the store: inside it,
+it re-checks which rows are still current and restores only rows whose current revision is still the one
+the undone upload wrote; rows changed again later are skipped and reported, never clobbered. The value
+restored is the newest earlier revision that did not come from an undone upload.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 import pandas as pd
 import sqlalchemy as sa
 
 from kpi.auth import UNDO, User, can
 from kpi.i18n import fmt_datetime
-from kpi.store import Store, now
+from kpi.store import Store
 
 UNDOABLE_KINDS = ("measurements", "measures")
 KIND_LABELS = {
@@ -50,7 +51,8 @@ _TABLES = {
 
 
 def _plan_sql(spec: dict) -> str:
-    """Per key touched by the upload: its current revision's upload and the previous revision's values."""
+    """Per key touched by the upload: its current revision's upload and the values of the newest earlier revision
+    from an upload that is not undone (`rev` orders revisions: the one rule of kpi.store)."""
     keys = spec["keys"]
     table = spec["table"]
     join = " AND ".join(f"t.{k} = m.{k}" for k in keys)
@@ -61,10 +63,11 @@ def _plan_sql(spec: dict) -> str:
         WITH touched AS (SELECT DISTINCT {key_list} FROM {table} WHERE upload_id = :x),
         ranked AS (
           SELECT {', '.join('m.' + k for k in keys)}, {restore}, m.upload_id, m.recorded_at,
-                 row_number() OVER (PARTITION BY {', '.join('m.' + k for k in keys)}
-                                    ORDER BY m.recorded_at DESC, m.upload_id DESC) AS rn
-          FROM {table} m JOIN touched t ON {join}),
-        prev_rank AS (SELECT {key_list}, min(rn) AS rn FROM ranked WHERE upload_id <> :x GROUP BY {key_list})
+                 coalesce(u.state = 'undone', FALSE) AS from_undone,
+                 row_number() OVER (PARTITION BY {', '.join('m.' + k for k in keys)} ORDER BY m.rev DESC) AS rn
+          FROM {table} m JOIN touched t ON {join} LEFT JOIN upload u ON u.id = m.upload_id),
+        prev_rank AS (SELECT {key_list}, min(rn) AS rn FROM ranked WHERE upload_id <> :x AND NOT from_undone
+                      GROUP BY {key_list})
         SELECT {', '.join('c.' + k for k in keys)}, c.upload_id AS current_upload, c.recorded_at AS current_at,
                pr.rn IS NOT NULL AS has_prev, {', '.join('p.' + c + ' AS prev_' + c for c in spec['restore'])}
         FROM ranked c
@@ -79,7 +82,7 @@ def undo_upload(store: Store, upload_id: int, actor: User | None) -> UndoResult:
         return UndoResult(upload_id, False, "Keine Berechtigung: Rückgängig machen dürfen nur IT-Leitstelle und "
                                             "Administration.")
     try:
-        with store.connect() as conn:
+        with store.writing() as conn:
             return _undo(store, conn, upload_id, actor)
     except sa.exc.DBAPIError as exc:
         if "conflict" in str(exc).lower():
@@ -117,11 +120,8 @@ def _undo(store: Store, conn: sa.Connection, upload_id: int, actor: User) -> Und
     mine = [r for r in plan if r["current_upload"] == upload_id]
     skipped = [dict({k: r[k] for k in keys}, later_upload=r["current_upload"]) for r in plan
                if r["current_upload"] != upload_id]
-    # The undo's revisions must be the newest: later than the undone ones even if those carry a future time.
-    newest = max([r["current_at"] for r in mine], default=None)
-    moment = now()
-    if newest is not None and newest >= moment:
-        moment = newest + timedelta(microseconds=1)
+    # The undo's revisions are the newest by `rev`; their time is never before a time already stored.
+    moment = store.moment(conn)
     restored = sum(1 for r in mine if r["has_prev"])
     undo_id = store.record_upload(
         conn, kind="undo", file_name=f"Rückgängig: Upload #{upload_id} ({upload['file_name'] or '–'})",

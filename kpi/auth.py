@@ -1,6 +1,11 @@
-"""Users, roles and permissions: local accounts with argon2 password hashes, a login rate limit kept
+"""Users, roles and permissions: local accounts with argon2 password hashes, a login back-off kept
 in the store (so it holds across sessions and processes), OIDC claims mapped to roles, and `can()`,
-the one permission rule every page and core function asks. No Streamlit here."""
+the one permission rule every page and core function asks. No Streamlit here.
+
+The back-off never locks anyone out: failures slow down further tries of the same name from the same
+client (exponentially, answered at once with "try again in N s", without hashing); a failure costs the
+same as a success (unknown names are verified against a dummy hash); `user unlock` and a new password
+lift it; attempts older than a day are pruned and stored names are capped."""
 
 from __future__ import annotations
 
@@ -56,9 +61,11 @@ _GRANTS: dict[str, set[str]] = {
 }
 _OWN_UNIT: dict[str, set[str]] = {"department": {COMMENT, UPDATE_MEASURE}}
 
-MAX_FAILURES = 5
-FAILURE_WINDOW = timedelta(minutes=15)
-LOCK_DURATION = timedelta(minutes=15)
+FREE_FAILURES = 3  # failures of one name from one client before the back-off starts
+BACKOFF_BASE = timedelta(seconds=2)  # then 2, 4, 8, ... seconds between tries
+BACKOFF_MAX = timedelta(minutes=15)
+ATTEMPT_MEMORY = timedelta(days=1)  # attempts older than this are pruned
+MAX_STORED_NAME = 64
 MIN_PASSWORD_LENGTH = 8
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._@-]{0,63}$")
 
@@ -167,14 +174,22 @@ def add_user(store: Store, name: str, role: str, password: str, unit: str | None
 
 
 def check_password_rules(password: str) -> None:
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise AuthError(f"Das Passwort muss mindestens {MIN_PASSWORD_LENGTH} Zeichen lang sein.")
+    if len((password or "").strip()) < MIN_PASSWORD_LENGTH:
+        raise AuthError(f"Das Passwort muss mindestens {MIN_PASSWORD_LENGTH} Zeichen lang sein (Leerzeichen am "
+                        "Anfang und Ende zählen nicht).")
 
 
 def set_password(store: Store, name: str, password: str) -> None:
+    """Set a new password; it also lifts any login back-off of that name."""
     check_password_rules(password)
     if not store.update_user_hash(normalise_name(name), hash_password(password)):
         raise AuthError(f"Den Benutzer '{normalise_name(name)}' gibt es nicht.")
+    store.clear_login_attempts(_stored_name(name))
+
+
+def unlock(store: Store, name: str) -> int:
+    """Lift the login back-off of a name (from every client); returns the number of failures forgotten."""
+    return store.clear_login_attempts(_stored_name(name))
 
 
 def list_users(store: Store) -> list[User]:
@@ -190,46 +205,46 @@ def remove_user(store: Store, name: str) -> bool:
     return store.delete_user(normalise_name(name))
 
 
-# -- login with rate limit -----------------------------------------------------------------
+# -- login with back-off ------------------------------------------------------------------
 
-def locked_until(failures: list[datetime]) -> datetime | None:
-    """End of the lock triggered by MAX_FAILURES failures within FAILURE_WINDOW (None if none applies).
-
-    Attempts refused while locked are not failures, so the lock is not extended by further tries.
-    """
-    until = None
-    for i in range(MAX_FAILURES - 1, len(failures)):
-        if failures[i] - failures[i - MAX_FAILURES + 1] <= FAILURE_WINDOW:
-            until = failures[i] + LOCK_DURATION
-    return until
+def _stored_name(name: str) -> str:
+    """The name as kept in login_attempt: normalised and capped (a 2 MB name must not grow the store)."""
+    return normalise_name(name)[:MAX_STORED_NAME]
 
 
-def authenticate(store: Store, name: str, password: str, *, at: datetime | None = None) -> LoginResult:
-    """Check a name and password; every attempt is recorded in the store for the rate limit."""
+def backoff_until(failures: list[datetime]) -> datetime | None:
+    """When the next try is allowed after these consecutive failures (oldest first); None: at once."""
+    excess = len(failures) - FREE_FAILURES
+    if excess < 0:
+        return None
+    delay = min(BACKOFF_BASE * (2 ** min(excess, 20)), BACKOFF_MAX)
+    return failures[-1] + delay
+
+
+def authenticate(store: Store, name: str, password: str, *, at: datetime | None = None,
+                 client: str = "") -> LoginResult:
+    """Check a name and password; failures are recorded per (name, client) for the back-off. `client`: where the
+    attempt comes from (e.g. the address), so that nobody can slow down the real user's own client."""
     moment = at or now()
-    key = normalise_name(name)
+    key = _stored_name(name)
     if not key or not password:
         return LoginResult(None, "Bitte Benutzer und Passwort eingeben.")
-    failures = store.login_failures(key, moment - FAILURE_WINDOW - LOCK_DURATION)
-    until = locked_until(failures)
+    client = (client or "")[:MAX_STORED_NAME]
+    failures = store.login_failures(key, moment - ATTEMPT_MEMORY, client=client)
+    until = backoff_until(failures)
     if until is not None and moment < until:
-        store.record_login_attempt(key, "refused", moment)
-        minutes = max(1, round((until - moment).total_seconds() / 60))
-        return LoginResult(None, f"Zu viele fehlgeschlagene Anmeldungen für '{key}'. Aus Sicherheitsgründen ist die "
-                                 f"Anmeldung für diesen Namen bis {until:%H:%M} Uhr gesperrt (noch etwa {minutes} "
-                                 "Minuten). Bei Bedarf setzt die Administration das Passwort zurück.", until)
-    row = store.user_row(key)
+        # Answered at once and without hashing: a flood of tries costs no CPU and extends nothing.
+        seconds = max(1, int((until - moment).total_seconds() + 0.999))
+        return LoginResult(None, f"Zu viele fehlgeschlagene Anmeldungen für '{key}'. Bitte in {seconds} s erneut "
+                                 "versuchen.", until)
+    row = store.user_row(key) if len(normalise_name(name)) <= MAX_STORED_NAME else None
     valid = verify_password(row["password_hash"] if row else _dummy_hash(), password) and row is not None
     if not valid:
-        store.record_login_attempt(key, "failed", moment)
-        left = MAX_FAILURES - len([f for f in failures + [moment] if moment - f <= FAILURE_WINDOW])
-        hint = f" Noch {left} Versuch(e), dann wird die Anmeldung für 15 Minuten gesperrt." if 0 < left < 3 else ""
-        if left <= 0:
-            hint = " Die Anmeldung für diesen Namen ist jetzt für 15 Minuten gesperrt."
-        return LoginResult(None, "Benutzer oder Passwort ist falsch." + hint)
+        store.record_login_attempt(key, "failed", moment, client=client, prune_before=moment - ATTEMPT_MEMORY)
+        return LoginResult(None, "Benutzer oder Passwort ist falsch.")
     if _hasher.check_needs_rehash(row["password_hash"]):
         store.update_user_hash(key, hash_password(password))
-    store.record_login_attempt(key, "ok", moment)
+    store.record_login_attempt(key, "ok", moment, client=client, prune_before=moment - ATTEMPT_MEMORY)
     return LoginResult(User(row["name"], row["role"], row["unit"], source="password"))
 
 

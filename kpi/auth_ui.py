@@ -8,7 +8,6 @@ asks kpi.auth.can() again on the server when it is carried out, not only when th
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 import streamlit as st
@@ -19,6 +18,7 @@ from kpi.i18n import fmt_period, measure_state_label, t
 from kpi.ingest import MAX_COMMENT_CHARS, record_measure_update
 from kpi.model import add_periods
 from kpi.store import Store, StoreLockedError
+from kpi.text import md_escape
 
 i18n.register({
     "login.title": ("Anmeldung", "Log in"),
@@ -68,13 +68,10 @@ i18n.register({
                           "No change: state and progress are already recorded like this."),
 })
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
 def escape_md(text: object) -> str:
     """User text for st.markdown/st.caption/st.info: markdown, links, images, colour and icon directives and
-    HTML tags are shown as typed, never interpreted."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text if text is not None else "")).replace("\n", "  \n")
+    HTML tags are shown as typed, never interpreted (kpi.text.md_escape, the one escaper)."""
+    return md_escape(text)
 
 
 # -- configuration ---------------------------------------------------------------------------
@@ -207,7 +204,8 @@ def _login_form(lang: str) -> None:
         st.caption(t("login.public", lang))
     if submitted:
         try:
-            result = auth.authenticate(_store(), name, password)
+            result = auth.authenticate(_store(), name, password,
+                                       client=str(getattr(st.context, "ip_address", None) or ""))
         except StoreLockedError:
             st.error(t("login.locked_db", lang))
             return

@@ -30,7 +30,7 @@ from kpi.model import (
     Theme,
     Unit,
 )
-from kpi.store import Store
+from kpi.store import Store, latest_sql
 
 STRESS_YEARS = 20
 
@@ -64,7 +64,7 @@ def build_stress_store(path: Path, kpis: int) -> Store:
                VALUES (nextval('upload_id_seq'), 'seed', 'stress', now(), ?, 0, 0, 'committed')""",
             [kpis * STRESS_YEARS * 12])
         con.execute(
-            f"""INSERT INTO measurement
+            f"""INSERT INTO measurement (kpi_id, period, value, comment, source, upload_id, recorded_at, recorded_by)
                 SELECT 'ST-' || lpad(CAST(k AS VARCHAR), 4, '0'), last_day(make_date(2006 + m // 12, m % 12 + 1, 1)),
                        round(1000 + m * (CASE WHEN k % 4 = 0 THEN -2 ELSE 7 END) + (hash(k, m) % 50), 1),
                        NULL, 'stress', 1, TIMESTAMP '2026-01-01', 'bench'
@@ -88,16 +88,13 @@ def write_german_csv(path: Path, rows: int, kpis: int) -> None:
 
 
 NATIVE_INGEST = """
-    INSERT INTO measurement
+    INSERT INTO measurement (kpi_id, period, value, comment, source, upload_id, recorded_at, recorded_by)
     SELECT Kennzahl, last_day(CAST(strptime('01/' || Zeitraum, '%d/%m/%Y') AS DATE)),
            CAST(replace(replace(Wert, '.', ''), ',', '.') AS DOUBLE), NULL, NULL, 0, now(), 'native'
     FROM read_csv(?, delim = ';', header = true, all_varchar = true)
 """
 
-CURRENT_VALUES_SQL = """
-    SELECT kpi_id, period, value FROM measurement
-    QUALIFY row_number() OVER (PARTITION BY kpi_id, period ORDER BY recorded_at DESC, upload_id DESC) = 1
-"""
+CURRENT_VALUES_SQL = f"SELECT kpi_id, period, value FROM ({latest_sql('measurement')})"
 
 
 def _median(samples: list[float]) -> float:

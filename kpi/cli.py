@@ -13,9 +13,9 @@ import pandas as pd
 
 from kpi.catalog import DEFAULT_CATALOG, CatalogError
 from kpi.periods import PeriodError, parse_timestamp
-from kpi.store import Store, StoreLockedError
+from kpi.store import Store, StoreError, StoreLockedError, StoreMissingError
 
-EXPORT_COLUMNS = ["kpi_id", "period", "value", "comment", "source", "recorded_at"]
+EXPORT_COLUMNS = ["kpi_id", "period", "value", "comment", "source", "recorded_at", "quality"]
 
 
 def _json_default(value: object) -> object:
@@ -69,7 +69,8 @@ def cmd_export(args: argparse.Namespace, store: Store) -> int:
 
     frame = store.current_values(_as_of(args))[EXPORT_COLUMNS] if store.is_initialised() else \
         pd.DataFrame(columns=EXPORT_COLUMNS)
-    frame = neutralise_formulas(frame)
+    if args.format == "csv":  # a spreadsheet opens CSV; JSON is read by programs and keeps the text as stored
+        frame = neutralise_formulas(frame)
     out = open(args.out, "w", encoding="utf-8", newline="") if args.out else sys.stdout
     try:
         if args.format == "json":
@@ -155,6 +156,10 @@ def cmd_user(args: argparse.Namespace, store: Store) -> int:
         elif args.user_command == "passwd":
             auth.set_password(store, args.name, _read_password(args))
             print(f"Passwort für '{auth.normalise_name(args.name)}' geändert.")
+        elif args.user_command == "unlock":
+            forgotten = auth.unlock(store, args.name)
+            print(f"Anmeldung für '{auth.normalise_name(args.name)}' freigegeben ({forgotten} Fehlversuch(e) "
+                  "vergessen).")
         elif args.user_command == "remove":
             if not auth.remove_user(store, args.name):
                 print(f"Fehler: den Benutzer '{auth.normalise_name(args.name)}' gibt es nicht.", file=sys.stderr)
@@ -290,6 +295,8 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--format", choices=["table", "json"], default="table")
     q = users.add_parser("remove", help="Benutzer entfernen")
     q.add_argument("name")
+    q = users.add_parser("unlock", help="Anmelde-Verzögerung nach Fehlversuchen aufheben")
+    q.add_argument("name")
     p.set_defaults(func=cmd_user)
 
     p = sub.add_parser("import-measures", help="Maßnahmen-Stände aus CSV/XLSX importieren")
@@ -308,14 +315,35 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def store_label(url: str | None) -> str:
+    from kpi.store import database_url
+
+    return (url or database_url()).removeprefix("duckdb:///")
+
+
+READ_COMMANDS = {"status", "export", "uploads", "report"}  # open the store read-only, never create it
+
+
 def main(argv: list[str] | None = None) -> int:
+    import duckdb
+    import sqlalchemy as sa
+
     args = build_parser().parse_args(argv)
     try:
-        store = Store(args.db)
+        store = Store(args.db, read_only=args.command in READ_COMMANDS)
         return args.func(args, store)
     except StoreLockedError as exc:
         print(f"Fehler: {exc}", file=sys.stderr)
         return 3
+    except StoreError as exc:
+        print(f"Fehler: {exc}", file=sys.stderr)
+        return 1 if isinstance(exc, StoreMissingError) else 4
+    except (sa.exc.SQLAlchemyError, duckdb.Error) as exc:
+        # A damaged, read-only or full store: one sentence, never a traceback; a failed write rolled back.
+        first = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
+        written = "" if args.command in READ_COMMANDS else " Nichts übernommen."
+        print(f"Fehler: die Datenbank {store_label(args.db)} ist nicht benutzbar ({first}).{written}", file=sys.stderr)
+        return 4
     except BrokenPipeError:
         # The reader went away (`export | head`): not an error of ours. Point stdout at /dev/null so that the
         # interpreter's final flush does not complain again.

@@ -11,19 +11,26 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import os
+import re
+import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+import sqlalchemy as sa
 
-from kpi.store import Store, now
+from kpi import reader
+from kpi.store import Store, latest_sql
 
-MAX_FILE_BYTES = int(float(os.environ.get("KPI_MAX_FILE_MB", "100")) * 1024 * 1024)
+MAX_FILE_BYTES = reader.max_file_bytes()
 MAX_PROBLEMS = 1000
+MAX_COMMENT_CHARS = 2000
+MAX_VALUE = 1e15  # larger magnitudes are typos or overflow (1e308, inf), never a KPI value
+PERIOD_MARGIN_YEARS = 50  # periods before the KPI's baseline year minus this are refused
+HORIZON_YEARS = 2  # ... and after the strategy's last target or today, whichever is later, plus this
 JUMP_WARNING_RATIO = 0.5  # a change of more than 50 % against the previous value is worth a second look
 
 COLUMN_ALIASES = {
@@ -32,10 +39,15 @@ COLUMN_ALIASES = {
     "value": {"value", "wert", "istwert", "ist-wert", "ist"},
     "comment": {"comment", "kommentar", "bemerkung", "anmerkung"},
     "source": {"source", "quelle", "datenquelle"},
+    "quality": {"quality", "qualität", "qualitaet", "datenqualität"},
 }
 REQUIRED = ("kpi_id", "period", "value")
 COLUMN_LABELS = {"kpi_id": "Kennzahl", "period": "Zeitraum", "value": "Wert", "comment": "Kommentar",
-                 "source": "Quelle"}
+                 "source": "Quelle", "quality": "Qualität"}
+# Upload words for measurement.quality (lower case) -> stored code; empty = final (stored NULL).
+QUALITY_WORDS = {"final": "final", "endgültig": "final", "vorläufig": "provisional", "provisional": "provisional",
+                 "geschätzt": "estimated", "estimated": "estimated", "bruch": "break", "break": "break"}
+QUALITY_HINT = "erlaubt: final, vorläufig, geschätzt, Bruch"
 
 
 @dataclass(frozen=True)
@@ -47,6 +59,9 @@ class Problem:
     column: str | None
     value: str | None
     message: str
+    code: str = ""  # stable, for pages and scripts to decide on (e.g. "value.missing"); the message is for people
+    params: dict = field(default_factory=dict, hash=False)
+    kpi_id: str | None = None
 
     def __str__(self) -> str:
         where = self.file
@@ -55,7 +70,11 @@ class Problem:
         if self.column:
             where += f", Spalte {self.column}"
         shown = f" ('{self.value}')" if self.value not in (None, "") else ""
-        return f"{where}{shown}: {self.message}"
+        kpi = ""
+        if self.kpi_id and self.kpi_id not in self.message:
+            name = self.params.get("kpi_name")
+            kpi = f" [{self.kpi_id}{' – ' + name if name else ''}]"
+        return f"{where}{shown}{kpi}: {self.message}"
 
 
 @dataclass
@@ -72,6 +91,7 @@ class ImportResult:
     preview: pd.DataFrame | None = None
     upload_id: int | None = None
     dry_run: bool = False
+    not_filled: int = 0  # template rows left without a value: skipped, not errors
 
     @property
     def ok(self) -> bool:
@@ -83,8 +103,10 @@ class ImportResult:
 
     def summary(self) -> str:
         state = "Probelauf" if self.dry_run else ("übernommen" if self.committed else "nicht übernommen")
+        skipped = f", nicht ausgefüllt: {self.not_filled} Zeilen" if self.not_filled else ""
         return (f"{self.file_name}: {self.rows} Zeilen, new={self.new} changed={self.changed} "
-                f"unchanged={self.unchanged}, {self.problem_count} Fehler, {len(self.warnings)} Hinweise ({state})")
+                f"unchanged={self.unchanged}{skipped}, {self.problem_count} Fehler, {len(self.warnings)} Hinweise "
+                f"({state})")
 
 
 class _Rejected(Exception):
@@ -94,8 +116,13 @@ class _Rejected(Exception):
 
 # -- reading files into the staging table ----------------------------------------------------
 
-def _file_problem(name: str, message: str) -> _Rejected:
-    return _Rejected([Problem(name, None, None, None, message)])
+def _file_problem(name: str, message: str, code: str = "file.unreadable") -> _Rejected:
+    return _Rejected([Problem(name, None, None, None, message, code)])
+
+
+def _read_problem(name: str, error: reader.ReadError) -> _Rejected:
+    return _Rejected([Problem(name, error.row, error.column, error.value, error.message, error.code,
+                              dict(error.params))])
 
 
 def _canonical_columns(header: list[str], name: str, aliases: dict[str, set[str]] | None = None,
@@ -108,7 +135,12 @@ def _canonical_columns(header: list[str], name: str, aliases: dict[str, set[str]
     for i, raw in enumerate(header):
         key = str(raw or "").strip().strip('"').lower().replace(" ", "_")
         canonical = next((c for c, names in aliases.items() if key in names), None)
-        if canonical is None or canonical in seen:
+        if canonical in seen:
+            raise _Rejected([Problem(name, 1, labels.get(canonical, canonical), str(raw),
+                                     f"die Spalte {labels.get(canonical, canonical)} kommt zweimal vor: "
+                                     "welche gilt, ist nicht eindeutig", "header.duplicate_column",
+                                     {"column": canonical})])
+        if canonical is None:
             canonical = f"extra_{i}"
         seen.add(canonical)
         columns.append(canonical)
@@ -116,42 +148,38 @@ def _canonical_columns(header: list[str], name: str, aliases: dict[str, set[str]
     if missing:
         raise _Rejected([Problem(name, 1, None, ";".join(str(h) for h in header)[:120],
                                  "Kopfzeile unvollständig: es fehlt " + ", ".join(missing)
-                                 + f" (erwartet {expected})")])
+                                 + f" (erwartet {expected})", "header.missing", {"missing": missing})])
     return columns
 
 
-def _decode(data: bytes, name: str) -> tuple[str, str]:
-    if b"\x00" in data[:4096]:
-        raise _file_problem(name, "keine Textdatei (Binärdaten): erwartet CSV oder XLSX")
+def _decode(data: bytes, name: str) -> str:
     try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "cp1252"
+        return reader.decode(data)
+    except reader.ReadError as exc:
+        raise _read_problem(name, exc) from exc
 
 
 def _sniff_header(text: str, name: str) -> tuple[str, str]:
     """The first non-empty line and the delimiter it uses (; , or tab)."""
-    first = next((line for line in text[:65536].splitlines() if line.strip()), "")
-    if not first:
-        raise _file_problem(name, "die Datei ist leer")
-    delimiter = max([";", ",", "\t"], key=first.count)
-    if first.count(delimiter) == 0:
-        raise _file_problem(name, "keine Tabelle erkannt: erwartet Spalten getrennt durch ; oder ,")
-    return first, delimiter
+    try:
+        return reader.sniff(text)
+    except reader.ReadError as exc:
+        raise _read_problem(name, exc) from exc
 
 
-def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, data: bytes, name: str) -> tuple[str, dict]:
-    text, encoding = _decode(data, name)
+def _stage_csv(con: duckdb.DuckDBPyConnection, data: bytes, name: str) -> tuple[str, dict]:
+    text = _decode(data, name)
     first, delimiter = _sniff_header(text, name)
     header = next(csv.reader([first], delimiter=delimiter))
     columns = _canonical_columns(header, name)
-    source = path
-    if encoding != "utf-8":
-        # DuckDB reads UTF-8 (and Latin-1, which differs from Windows-1252 in € and quotes): transcode.
-        tmp = tempfile.NamedTemporaryFile("w", suffix=".csv", encoding="utf-8", delete=False)
-        with tmp:
-            tmp.write(text)
-        source = Path(tmp.name)
+    # DuckDB reads only validated text, transcoded to UTF-8, under a name the project chose (never the user's
+    # path: DuckDB would expand a glob such as `werte[1].csv` or `*.csv`).
+    folder = tempfile.mkdtemp(prefix="kpi-upload-")
+    source = Path(folder) / "upload.csv"
+    if data.startswith(b"\xef\xbb\xbf") or not data.isascii() and text.encode("utf-8") != data:
+        source.write_text(text, encoding="utf-8")
+    else:
+        source.write_bytes(data)
     con.execute("DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans")
     con.execute(
         f"""CREATE TEMP TABLE staging AS SELECT row_number() OVER () + 1 AS line, * FROM read_csv('{str(source).replace("'", "''")}',
@@ -159,7 +187,7 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, data: bytes, name: st
             columns={{{', '.join(f"'{c}': 'VARCHAR'" for c in columns)}}})"""
     )
     return ("german" if delimiter in ";\t" else "english"), {
-        "text": text, "delimiter": delimiter, "cleanup": source if source is not path else None}
+        "text": text, "delimiter": delimiter, "cleanup": source}
 
 
 def _csv_rejects(con: duckdb.DuckDBPyConnection, name: str) -> list[Problem]:
@@ -169,7 +197,8 @@ def _csv_rejects(con: duckdb.DuckDBPyConnection, name: str) -> list[Problem]:
     ).fetchall()
     problems = [
         Problem(name, int(line), COLUMN_LABELS.get(col or "", col), (csv_line or "").strip()[:80],
-                "falsche Anzahl Spalten" if "COLUMNS" in etype else emsg)
+                "falsche Anzahl Spalten" if "COLUMNS" in etype else emsg,
+                "row.columns" if "COLUMNS" in etype else "row.unreadable")
         for line, col, csv_line, etype, emsg in rejects
     ]
     # de-duplicate: DuckDB reports one reject per surplus column
@@ -188,27 +217,21 @@ def _cell_text(value: object) -> str | None:
     return str(value)
 
 
-def _stage_xlsx(con: duckdb.DuckDBPyConnection, data: bytes, name: str) -> dict:
-    import openpyxl
-
+def _read_sheet(data: bytes, name: str, preferred: tuple[str, ...]) -> reader.Sheet:
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken or foreign file
-        raise _file_problem(name, f"XLSX nicht lesbar ({type(exc).__name__}): erwartet eine Excel-Arbeitsmappe") from exc
-    sheet = book["Messwerte"] if "Messwerte" in book.sheetnames else book.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header, header_row = None, 0
-    for header_row, cells in enumerate(rows, start=1):
-        if any(c not in (None, "") for c in cells):
-            header = [_cell_text(c) or "" for c in cells]
-            break
-    if header is None:
-        raise _file_problem(name, f"das Blatt '{sheet.title}' ist leer")
+        return reader.read_xlsx(data, preferred)
+    except reader.ReadError as exc:
+        raise _read_problem(name, exc) from exc
+
+
+def _stage_xlsx(con: duckdb.DuckDBPyConnection, data: bytes, name: str) -> dict:
+    sheet = _read_sheet(data, name, ("Messwerte",))
+    if not sheet.rows:
+        raise _file_problem(name, f"das Blatt '{sheet.title}' ist leer", "file.empty")
+    header = [_cell_text(c) or "" for c in sheet.rows[0][1]]
     columns = _canonical_columns(header, f"{name} [{sheet.title}]")
     records = []
-    for line, cells in enumerate(rows, start=header_row + 1):
-        if all(c in (None, "") for c in cells):
-            continue
+    for line, cells in sheet.rows[1:]:
         cells = list(cells) + [None] * (len(columns) - len(cells))
         record = {"line": line, "value_num": None}
         for col, cell in zip(columns, cells):
@@ -216,7 +239,6 @@ def _stage_xlsx(con: duckdb.DuckDBPyConnection, data: bytes, name: str) -> dict:
                 record["value_num"] = float(cell)
             record[col] = _cell_text(cell)
         records.append(record)
-    book.close()
     frame = pd.DataFrame.from_records(records, columns=["line", "value_num", *columns]).astype(
         {c: "object" for c in columns})
     frame["value_num"] = frame["value_num"].astype("float64")
@@ -243,9 +265,12 @@ def _exact_lines(text: str, delimiter: str, rejected: set[int]) -> list[int] | N
 
 # -- validation and diff in SQL --------------------------------------------------------------
 
+# One strict grammar per style: thousands groups only after a leading digit 1-9 and exactly three digits each
+# (`0.125` is never German, `2 1 0 0 0` never a number); a space group separator only in German files.
 _NUMBER = {
-    "german": (r"[-+]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?", "replace(replace(v, '.', ''), ',', '.')"),
-    "english": (r"[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?", "replace(v, ',', '')"),
+    "german": (r"[-+]?([1-9]\d{0,2}(\.\d{3})+|[1-9]\d{0,2}( \d{3})+|\d+)(,\d+)?",
+               "replace(replace(replace(v, ' ', ''), '.', ''), ',', '.')"),
+    "english": (r"[-+]?([1-9]\d{0,2}(,\d{3})+|\d+)(\.\d+)?", "replace(v, ',', '')"),
 }
 
 _PERIOD_SQL = r"""
@@ -274,7 +299,7 @@ _FREQ_LABEL = {"yearly": "jährlich", "quarterly": "quartalsweise", "monthly": "
 _GRAN_LABEL = {"yearly": "ein Jahr", "quarterly": "ein Quartal", "monthly": "ein Monat"}
 
 
-def _validate(con: duckdb.DuckDBPyConnection, number_style: str) -> None:
+def _validate(con: duckdb.DuckDBPyConnection, number_style: str, today: date) -> None:
     """Turn the staged text into typed rows (NULL where unreadable) joined with the KPI catalog."""
     pattern, convert = _NUMBER[number_style]
     value_num = "value_num" if _has_column(con, "value_num") else "NULL::DOUBLE"
@@ -282,20 +307,30 @@ def _validate(con: duckdb.DuckDBPyConnection, number_style: str) -> None:
     comment = "comment" if _has_column(con, "comment") else "NULL"
     source = "source" if _has_column(con, "source") else "NULL"
     recorded = "recorded_at" if _has_column(con, "recorded_at") else "NULL::TIMESTAMP"
+    quality = "quality" if _has_column(con, "quality") else "NULL"
+    words = " ".join(f"WHEN '{word}' THEN '{code}'" for word, code in QUALITY_WORDS.items())
     # Periods are parsed once per distinct text (a file has a few hundred, not a million).
     con.execute(
         f"""CREATE TEMP TABLE parsed AS
         WITH s AS (
           SELECT {line} AS idx, trim(coalesce(kpi_id, '')) AS kpi_raw, period AS period_raw, value AS value_raw,
                  trim(coalesce(period, '')) AS p,
-                 replace(replace(replace(trim(coalesce(value, '')), ' ', ''), '%', ''), chr(160), '') AS v,
+                 rtrim(rtrim(replace(replace(trim(coalesce(value, '')), chr(160), ' '), chr(8239), ' '), '%'))
+                   AS v,
                  {value_num} AS value_num,
                  nullif(trim({comment}), '') AS comment, nullif(trim({source}), '') AS source,
+                 nullif(lower(trim({quality})), '') AS quality_raw,
                  {recorded} AS recorded_at
           FROM staging),
         periods AS (SELECT p, {_PERIOD_SQL} AS per FROM (SELECT DISTINCT p FROM s)),
-        kpis AS (SELECT kpi_raw, k.* FROM (SELECT DISTINCT kpi_raw FROM s) d LEFT JOIN kpi k ON k.id = upper(d.kpi_raw))
-        SELECT s.idx, s.kpi_raw, k.id AS kpi_id, k.frequency, k.range_min, k.range_max, k.unit,
+        kpis AS (SELECT kpi_raw, k.* FROM (SELECT DISTINCT kpi_raw FROM s) d LEFT JOIN kpi k ON k.id = upper(d.kpi_raw)),
+        horizon AS (SELECT make_date(year(greatest(max(period), ?::DATE)) + {HORIZON_YEARS}, 12, 31) AS upper
+                    FROM kpi_target)
+        SELECT s.idx, s.kpi_raw, k.id AS kpi_id, k.name AS kpi_name, k.frequency, k.range_min, k.range_max, k.unit,
+               s.v = '' AND s.value_num IS NULL AS not_filled, s.quality_raw,
+               CASE s.quality_raw {words} END AS quality,
+               make_date(coalesce(year(k.baseline_period), year(?::DATE)) - {PERIOD_MARGIN_YEARS}, 1, 1) AS lower_bound,
+               h.upper AS upper_bound,
                s.period_raw, s.value_raw, pr.per.g AS granularity,
                CASE WHEN pr.per.g = 'date' THEN
                  CASE k.frequency WHEN 'yearly' THEN make_date(year(pr.per.d), 12, 31)
@@ -305,7 +340,7 @@ def _validate(con: duckdb.DuckDBPyConnection, number_style: str) -> None:
                coalesce(s.value_num,
                         CASE WHEN regexp_full_match(s.v, '{pattern}') THEN CAST({convert} AS DOUBLE) END) AS value,
                s.comment, s.source, s.recorded_at
-        FROM s JOIN periods pr USING (p) JOIN kpis k USING (kpi_raw)"""
+        FROM s JOIN periods pr USING (p) JOIN kpis k USING (kpi_raw) CROSS JOIN horizon h""", [today, today]
     )
 
 
@@ -318,36 +353,61 @@ def _de(expr: str) -> str:
     return f"replace(regexp_replace(CAST({expr} AS VARCHAR), '\\.0$', ''), '.', ',')"
 
 
+_CONTROL_RE = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 _PROBLEMS_SQL = f"""
-    SELECT idx, 'Kennzahl', kpi_raw, 'Kennzahl fehlt' FROM parsed WHERE kpi_raw = ''
+    SELECT idx, 'Kennzahl', kpi_raw, 'Kennzahl fehlt', 'kpi.missing', NULL, NULL FROM parsed WHERE kpi_raw = ''
     UNION ALL
-    SELECT idx, 'Kennzahl', kpi_raw, 'unbekannte Kennzahl (nicht im Strategiekatalog)'
+    SELECT idx, 'Kennzahl', kpi_raw, 'unbekannte Kennzahl (nicht im Strategiekatalog)', 'kpi.unknown', NULL, NULL
       FROM parsed WHERE kpi_raw <> '' AND kpi_id IS NULL
     UNION ALL
     SELECT idx, 'Zeitraum', period_raw,
            CASE WHEN coalesce(trim(period_raw), '') = '' THEN 'Zeitraum fehlt'
-                ELSE 'Zeitraum nicht lesbar (erwartet z. B. 2024, 2024-Q3, Q3/2024, 2024-09, 09/2024 oder 31.12.2024)' END
+                ELSE 'Zeitraum nicht lesbar (erwartet z. B. 2024, 2024-Q3, Q3/2024, 2024-09, 09/2024 oder 31.12.2024)' END,
+           CASE WHEN coalesce(trim(period_raw), '') = '' THEN 'period.missing' ELSE 'period.unreadable' END,
+           kpi_id, kpi_name
       FROM parsed WHERE period IS NULL
+    UNION ALL
+    SELECT idx, 'Zeitraum', period_raw,
+           'Zeitraum liegt außerhalb des zulässigen Fensters ' || strftime(lower_bound, '%d.%m.%Y') || ' bis '
+           || strftime(upper_bound, '%d.%m.%Y') || ' (Tippfehler?)', 'period.out_of_range', kpi_id, kpi_name
+      FROM parsed WHERE period IS NOT NULL AND kpi_id IS NOT NULL AND (period < lower_bound OR period > upper_bound)
     UNION ALL
     SELECT idx, 'Zeitraum', period_raw,
            'Zeitraum ist ' || CASE granularity {' '.join(f"WHEN '{g}' THEN '{label}'" for g, label in _GRAN_LABEL.items())} END
            || ', aber ' || kpi_id || ' wird ' || CASE frequency {' '.join(f"WHEN '{f}' THEN '{label}'" for f, label in _FREQ_LABEL.items())} END
-           || ' erhoben'
+           || ' erhoben', 'period.frequency', kpi_id, kpi_name
       FROM parsed WHERE kpi_id IS NOT NULL AND granularity NOT IN ('date') AND granularity <> frequency
     UNION ALL
     SELECT idx, 'Wert', value_raw,
            CASE WHEN coalesce(trim(value_raw), '') = '' THEN 'Wert fehlt'
-                ELSE 'Wert ist keine Zahl im erwarteten Format (z. B. 1.234,5 in deutschen Dateien, 1234.5 sonst)' END
+                ELSE 'Wert ist keine Zahl im erwarteten Format (z. B. 1.234,5 in deutschen Dateien, 1234.5 sonst)' END,
+           CASE WHEN coalesce(trim(value_raw), '') = '' THEN 'value.missing' ELSE 'value.format' END, kpi_id, kpi_name
       FROM parsed WHERE value IS NULL
+    UNION ALL
+    SELECT idx, 'Wert', value_raw, 'Wert ist keine endliche Zahl oder zu groß (Betrag höchstens 10^15)',
+           'value.not_finite', kpi_id, kpi_name
+      FROM parsed WHERE isnan(value) OR isinf(value) OR abs(value) > {MAX_VALUE}
     UNION ALL
     SELECT idx, 'Wert', value_raw,
            'Wert liegt außerhalb des gültigen Bereichs ' || coalesce({_de('range_min')}, '−∞') || ' bis '
-           || coalesce({_de('range_max')}, '∞') || ' für ' || kpi_id
-      FROM parsed WHERE value < range_min OR value > range_max OR isnan(value) OR isinf(value)
+           || coalesce({_de('range_max')}, '∞') || ' für ' || kpi_id, 'value.out_of_range', kpi_id, kpi_name
+      FROM parsed WHERE value < range_min OR value > range_max
+    UNION ALL
+    SELECT idx, 'Qualität', quality_raw, 'unbekannte Qualitätsangabe ({QUALITY_HINT})', 'quality.unknown',
+           kpi_id, kpi_name
+      FROM parsed WHERE quality_raw IS NOT NULL AND quality IS NULL
+    UNION ALL
+    SELECT idx, 'Kommentar', left(comment, 40) || '…', 'Kommentar ist länger als {MAX_COMMENT_CHARS} Zeichen',
+           'comment.too_long', kpi_id, kpi_name
+      FROM parsed WHERE length(comment) > {MAX_COMMENT_CHARS}
+    UNION ALL
+    SELECT idx, CASE WHEN regexp_matches(coalesce(comment, ''), '{_CONTROL_RE}') THEN 'Kommentar' ELSE 'Quelle' END,
+           NULL, 'Steuerzeichen im Text sind nicht erlaubt', 'text.control_char', kpi_id, kpi_name
+      FROM parsed WHERE regexp_matches(coalesce(comment, '') || coalesce(source, ''), '{_CONTROL_RE}')
     UNION ALL
     SELECT p.idx, 'Wert', p.value_raw,
            'widersprüchliche Doppelung: ' || p.kpi_id || ' ' || strftime(p.period, '%d.%m.%Y')
-           || ' kommt mehrfach mit verschiedenen Werten oder Kommentaren vor'
+           || ' kommt mehrfach mit verschiedenen Werten oder Kommentaren vor', 'row.conflict', p.kpi_id, p.kpi_name
       FROM parsed p JOIN incoming i ON i.conflict AND i.kpi_id = p.kpi_id AND i.period = p.period
 """
 
@@ -355,32 +415,40 @@ _PROBLEMS_SQL = f"""
 _INCOMING_SQL = """
     CREATE TEMP TABLE incoming AS
     SELECT kpi_id, period, arg_min(value, idx) AS value, arg_min(comment, idx) AS comment,
-           arg_min(source, idx) AS source, arg_min(recorded_at, idx) AS recorded_at,
+           arg_min(source, idx) AS source, arg_min(quality, idx) AS quality, arg_min(recorded_at, idx) AS recorded_at,
            count(*) > 1 AND (min(value) IS DISTINCT FROM max(value) OR min(comment) IS DISTINCT FROM max(comment)
                              OR count(comment) NOT IN (0, count(*))) AS conflict
     FROM parsed WHERE kpi_id IS NOT NULL AND period IS NOT NULL GROUP BY kpi_id, period
 """
 
-_DIFF_SQL = """
+_DIFF_SQL = f"""
     CREATE TEMP TABLE diff AS
-    WITH cur AS (
-      SELECT kpi_id, period, value, comment, source FROM measurement
-      WHERE kpi_id IN (SELECT DISTINCT kpi_id FROM incoming)
-      QUALIFY row_number() OVER (PARTITION BY kpi_id, period ORDER BY recorded_at DESC, upload_id DESC) = 1)
+    WITH cur AS ({latest_sql("measurement", where="kpi_id IN (SELECT DISTINCT kpi_id FROM incoming)")})
     SELECT i.*, c.value AS old_value, c.comment AS old_comment, c.source AS old_source,
       CASE WHEN c.value IS NULL THEN 'new'
            WHEN c.value <> i.value OR (i.comment IS NOT NULL AND i.comment IS DISTINCT FROM c.comment)
-                OR (i.source IS NOT NULL AND i.source IS DISTINCT FROM c.source) THEN 'changed'
+                OR (i.source IS NOT NULL AND i.source IS DISTINCT FROM c.source)
+                OR coalesce(i.quality, 'final') IS DISTINCT FROM coalesce(c.quality, 'final') THEN 'changed'
            ELSE 'unchanged' END AS change
     FROM incoming i LEFT JOIN cur c USING (kpi_id, period)
 """
 
 
+# Speed: the rows any check could flag are found in ONE pass over the parsed rows (the OR of every check's
+# condition); the checks with their messages then run over those few rows only, not once each over a million.
+_SUSPECT_SQL = "CREATE TEMP TABLE suspect AS SELECT * FROM parsed WHERE " + " OR ".join(
+    f"coalesce(({condition}), FALSE)" for condition in re.findall(r"FROM parsed WHERE (.+)$", _PROBLEMS_SQL, re.M))
+_SUSPECT_PROBLEMS_SQL = _PROBLEMS_SQL.replace("FROM parsed WHERE", "FROM suspect WHERE")
+
+
 def _problems(con: duckdb.DuckDBPyConnection, name: str, limit: int) -> tuple[list[Problem], int]:
+    con.execute("DROP TABLE IF EXISTS suspect")
+    con.execute(_SUSPECT_SQL)
     rows = con.execute(
-        f"SELECT *, count(*) OVER () FROM ({_PROBLEMS_SQL}) ORDER BY 1, 2 LIMIT {limit}").fetchall()
-    total = rows[0][4] if rows else 0
-    return [Problem(name, int(idx), column, value, message) for idx, column, value, message, _ in rows], total
+        f"SELECT *, count(*) OVER () FROM ({_SUSPECT_PROBLEMS_SQL}) ORDER BY 1, 2 LIMIT {limit}").fetchall()
+    total = rows[0][7] if rows else 0
+    return [Problem(name, int(idx), column, value, message, code, {"kpi_name": kpi_name} if kpi_name else {}, kpi_id)
+            for idx, column, value, message, code, kpi_id, kpi_name, _ in rows], total
 
 
 def _warnings(con: duckdb.DuckDBPyConnection, name: str, today: date) -> list[Problem]:
@@ -397,40 +465,37 @@ def _warnings(con: duckdb.DuckDBPyConnection, name: str, today: date) -> list[Pr
            ORDER BY 1 LIMIT 200""",
         [today, JUMP_WARNING_RATIO],
     ).fetchall()
-    return [Problem(name, int(idx), column, value, message) for idx, column, value, message in rows]
+    return [Problem(name, int(idx), column, value, message, "period.future" if column == "Zeitraum" else "value.jump")
+            for idx, column, value, message in rows]
 
 
 def _relocate(problems: list[Problem], lines: list[int] | None) -> list[Problem]:
     """Map staging row numbers (row index + 2) to the file's real line numbers."""
     if lines is None:
         return problems
-    return [Problem(p.file, lines[p.row - 2] if p.row and 0 <= p.row - 2 < len(lines) else p.row,
-                    p.column, p.value, p.message) for p in problems]
+    return [replace(p, row=lines[p.row - 2] if p.row and 0 <= p.row - 2 < len(lines) else p.row) for p in problems]
 
 
-def _read_upload(path: Path, name: str) -> bytes | ImportResult:
-    """The file's bytes, or a result carrying the one problem (unreadable, over the size limit)."""
+def _read_upload(path: Path | None, name: str, data: bytes | None = None) -> bytes | ImportResult:
+    """The file's bytes (read with a bound), or a result carrying the one problem (unreadable, too large)."""
     try:
-        size = path.stat().st_size
-    except OSError as exc:
-        return ImportResult(name, "", problems=[Problem(name, None, None, None, f"Datei nicht lesbar: {exc.strerror}")],
-                            problem_count=1)
-    if size > MAX_FILE_BYTES:
-        return ImportResult(name, "", problem_count=1, problems=[Problem(
-            name, None, None, None,
-            f"Datei zu groß ({size / 1048576:.1f} MB; höchstens {MAX_FILE_BYTES / 1048576:.0f} MB)")])
-    return path.read_bytes()
+        if data is None:
+            return reader.read_path(path, MAX_FILE_BYTES)
+        reader.check_size(data, MAX_FILE_BYTES)
+        return data
+    except reader.ReadError as exc:
+        return ImportResult(name, "", problems=_read_problem(name, exc).problems, problem_count=1)
 
 
-def import_file(store: Store, path: str | Path, *, dry_run: bool = False, user: str | None = None,
-                file_name: str | None = None, today: date | None = None) -> ImportResult:
-    """Validate a measurement file and, unless dry_run or a problem is found, commit it as one upload."""
-    path = Path(path)
-    name = file_name or path.name
-    data = _read_upload(path, name)
+def import_file(store: Store, path: str | Path | None = None, *, data: bytes | None = None, dry_run: bool = False,
+                user: str | None = None, file_name: str | None = None, today: date | None = None) -> ImportResult:
+    """Validate a measurement file (a path, or its bytes as uploaded) and, unless dry_run or a problem is found,
+    commit it as one upload."""
+    name = file_name or (Path(path).name if path is not None else "upload.csv")
+    data = _read_upload(Path(path) if path is not None else None, name, data)
     if isinstance(data, ImportResult):
         return data
-    return _run(store, name, data, lambda con: _stage_file(con, path, data, name), dry_run, user, today,
+    return _run(store, name, data, lambda con: _stage_file(con, data, name), dry_run, user, today,
                 kind="measurements")
 
 
@@ -453,14 +518,24 @@ def import_frame(store: Store, frame: pd.DataFrame, *, name: str, kind: str = "m
     return _run(store, name, None, stage, dry_run, user, today, kind=kind, digest=digest)
 
 
-def _stage_file(con: duckdb.DuckDBPyConnection, path: Path, data: bytes, name: str) -> tuple[str, dict]:
-    if not data.strip():
-        raise _file_problem(name, "die Datei ist leer")
-    if data[:4] == b"PK\x03\x04" or path.suffix.lower() in (".xlsx", ".xlsm"):
+def _file_kind(data: bytes, name: str) -> str:
+    try:
+        return reader.check_kind(data, name)
+    except reader.ReadError as exc:
+        raise _read_problem(name, exc) from exc
+
+
+def _stage_file(con: duckdb.DuckDBPyConnection, data: bytes, name: str) -> tuple[str, dict]:
+    if _file_kind(data, name) == "xlsx":
         return "german", _stage_xlsx(con, data, name)
-    if path.suffix.lower() not in (".csv", ".txt", ""):
-        raise _file_problem(name, f"Dateityp '{path.suffix}' wird nicht unterstützt: erwartet .csv oder .xlsx")
-    return _stage_csv(con, path, data, name)
+    return _stage_csv(con, data, name)
+
+
+def _fail(result: ImportResult, message: str, code: str) -> ImportResult:
+    result.problems = [Problem(result.file_name, None, None, None, message, code)]
+    result.problem_count = 1
+    result.upload_id = None
+    return result
 
 
 def _run(store: Store, name: str, data: bytes | None, stage, dry_run: bool, user: str | None,
@@ -469,72 +544,81 @@ def _run(store: Store, name: str, data: bytes | None, stage, dry_run: bool, user
     today = today or date.today()
     info: dict = {}
     try:
-        with store.duck() as con:
+        with store.duck_writing() as con:
             try:
                 number_style, info = stage(con)
-                _validate(con, number_style)
+                _validate(con, number_style, today)
             except _Rejected as rejected:
                 result.problems, result.problem_count = rejected.problems, len(rejected.problems)
                 return result
             except duckdb.Error as exc:
-                result.problems = [Problem(name, None, None, None, f"Datei nicht lesbar: {str(exc).splitlines()[0]}")]
-                result.problem_count = 1
-                return result
-            rejects = _csv_rejects(con, name) if "text" in info else []
-            result.rows = con.execute("SELECT count(*) FROM parsed").fetchone()[0] + len(rejects)
-            if result.rows == 0:
-                result.problems = [Problem(name, None, None, None, "die Datei enthält keine Datenzeilen")]
-                result.problem_count = 1
-                return result
-            con.execute(_INCOMING_SQL)
-            problems, total = _problems(con, name, MAX_PROBLEMS)
-            lines = None
-            if (problems or rejects) and "text" in info:
-                lines = _exact_lines(info["text"], info["delimiter"], {p.row for p in rejects})
-            result.problems = sorted(rejects + _relocate(problems, lines), key=lambda p: (p.row or 0))
-            result.problem_count = total + len(rejects)
-            if result.problems:
-                con.execute("ROLLBACK; BEGIN")
-                return result
-            con.execute(_DIFF_SQL)
-            counts = dict(con.execute("SELECT change, count(*) FROM diff GROUP BY change").fetchall())
-            result.new, result.changed, result.unchanged = (counts.get(k, 0) for k in ("new", "changed", "unchanged"))
-            result.warnings = _warnings(con, name, today)
-            if "text" in info and result.warnings:
-                result.warnings = _relocate(result.warnings, _exact_lines(info["text"], info["delimiter"], set()))
-            result.preview = con.execute(
-                """SELECT kpi_id, period, old_value, value AS new_value, comment, change FROM diff
-                   ORDER BY CASE change WHEN 'changed' THEN 0 WHEN 'new' THEN 1 ELSE 2 END, kpi_id, period
-                   LIMIT 5000""").df()
-            if dry_run:
-                con.execute("ROLLBACK; BEGIN")
-                return result
-            moment = now()
-            upload_id = con.execute(
-                """INSERT INTO upload (id, kind, file_name, sha256, username, created_at, n_new, n_changed,
-                                       n_unchanged, state)
-                   VALUES (nextval('upload_id_seq'), ?, ?, ?, ?, ?, ?, ?, ?, 'committed') RETURNING id""",
-                [kind, name, result.sha256, user, moment, result.new, result.changed, result.unchanged],
-            ).fetchone()[0]
-            con.execute(
-                """INSERT INTO measurement (kpi_id, period, value, comment, source, upload_id, recorded_at, recorded_by)
-                   SELECT kpi_id, period, value, coalesce(comment, old_comment), coalesce(source, old_source),
-                          ?, coalesce(recorded_at, ?), ?
-                   FROM diff WHERE change <> 'unchanged'""",
-                [upload_id, moment, user],
-            )
-            for table in ("staging", "parsed", "incoming", "diff"):
+                return _fail(result, f"Datei nicht lesbar: {str(exc).splitlines()[0]}", "file.unreadable")
+            if _check(con, result, info, today):
+                _commit(con, result, kind, user)
+            for table in ("staging", "parsed", "suspect", "incoming", "diff"):
                 con.execute(f"DROP TABLE IF EXISTS {table}")
-            result.upload_id = upload_id
-    except duckdb.Error as exc:
+    except (duckdb.Error, sa.exc.SQLAlchemyError, OSError) as exc:
         # A database fault is not the file's fault, but the user still needs to know nothing was written.
-        result.problems = [Problem(name, None, None, None, f"Datenbankfehler, nichts übernommen: {exc}")]
-        result.problem_count = 1
-        result.upload_id = None
+        return _fail(result, f"Datenbankfehler, nichts übernommen: {str(exc).splitlines()[0]}", "store.error")
     finally:
         if info.get("cleanup"):
-            os.unlink(info["cleanup"])
+            shutil.rmtree(Path(info["cleanup"]).parent, ignore_errors=True)
     return result
+
+
+def _check(con: duckdb.DuckDBPyConnection, result: ImportResult, info: dict, today: date) -> bool:
+    """Problems, diff, warnings and preview of the staged file; True when it may be committed."""
+    name = result.file_name
+    rejects = _csv_rejects(con, name) if "text" in info else []
+    result.not_filled, filled = con.execute(
+        "SELECT count(*) FILTER (WHERE not_filled), count(*) FILTER (WHERE NOT not_filled) FROM parsed").fetchone()
+    if result.not_filled:
+        con.execute("DELETE FROM parsed WHERE not_filled")
+    result.rows = filled + len(rejects)
+    if result.rows == 0:
+        message = (f"keine Werte eingetragen (nicht ausgefüllt: {result.not_filled} Zeilen)" if result.not_filled
+                   else "die Datei enthält keine Datenzeilen")
+        _fail(result, message, "file.no_values" if result.not_filled else "file.no_rows")
+        return False
+    con.execute(_INCOMING_SQL)
+    problems, total = _problems(con, name, MAX_PROBLEMS)
+    lines = None
+    if (problems or rejects) and "text" in info:
+        lines = _exact_lines(info["text"], info["delimiter"], {p.row for p in rejects})
+    result.problems = sorted(rejects + _relocate(problems, lines), key=lambda p: (p.row or 0))
+    result.problem_count = total + len(rejects)
+    if result.problems:
+        return False
+    con.execute(_DIFF_SQL)
+    counts = dict(con.execute("SELECT change, count(*) FROM diff GROUP BY change").fetchall())
+    result.new, result.changed, result.unchanged = (counts.get(k, 0) for k in ("new", "changed", "unchanged"))
+    result.warnings = _warnings(con, name, today)
+    if "text" in info and result.warnings:
+        result.warnings = _relocate(result.warnings, _exact_lines(info["text"], info["delimiter"], set()))
+    result.preview = con.execute(
+        """SELECT kpi_id, period, old_value, value AS new_value, comment, quality, change FROM diff
+           ORDER BY CASE change WHEN 'changed' THEN 0 WHEN 'new' THEN 1 ELSE 2 END, kpi_id, period
+           LIMIT 5000""").df()
+    return not result.dry_run
+
+
+def _commit(con: duckdb.DuckDBPyConnection, result: ImportResult, kind: str, user: str | None) -> None:
+    moment = Store.moment(con)
+    upload_id = con.execute(
+        """INSERT INTO upload (id, kind, file_name, sha256, username, created_at, n_new, n_changed,
+                               n_unchanged, state)
+           VALUES (nextval('upload_id_seq'), ?, ?, ?, ?, ?, ?, ?, ?, 'committed') RETURNING id""",
+        [kind, result.file_name, result.sha256, user, moment, result.new, result.changed, result.unchanged],
+    ).fetchone()[0]
+    con.execute(
+        """INSERT INTO measurement (kpi_id, period, value, comment, source, quality, upload_id, recorded_at,
+                                    recorded_by)
+           SELECT kpi_id, period, value, coalesce(comment, old_comment), coalesce(source, old_source), quality,
+                  ?, coalesce(recorded_at, ?), ?
+           FROM diff WHERE change <> 'unchanged'""",
+        [upload_id, moment, user],
+    )
+    result.upload_id = upload_id
 
 
 # -- measure updates: state, progress and comment per measure, same flow and result types ------
@@ -549,7 +633,6 @@ MEASURE_COLUMN_ALIASES = {
 MEASURE_REQUIRED = ("measure_id", "state", "progress")
 MEASURE_LABELS = {"measure_id": "Maßnahme", "state": "Status", "progress": "Fortschritt", "comment": "Kommentar"}
 MEASURE_SHEETS = ("Maßnahmen", "Massnahmen")
-MAX_COMMENT_CHARS = 2000
 
 
 def _state_aliases() -> dict[str, str]:
@@ -587,85 +670,63 @@ def _measure_columns(header: list[str], name: str) -> list[str]:
 
 
 def _read_measure_csv(data: bytes, name: str) -> list[tuple[int, dict]]:
-    text, _encoding = _decode(data, name)
-    first, delimiter = _sniff_header(text, name)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    columns: list[str] | None = None
-    records, problems, start = [], [], 1
+    text = _decode(data, name)
+    _first, delimiter = _sniff_header(text, name)
     try:
-        for record in reader:
-            line, start = start, reader.line_num + 1
-            if not any(cell.strip() for cell in record):
-                continue
-            if columns is None:
-                columns = _measure_columns(record, name)
-                continue
-            if len(record) != len(columns) and any(c.strip() for c in record[len(columns):]) \
-                    or len(record) < len([c for c in columns if not c.startswith("extra_")]):
-                problems.append(Problem(name, line, None, delimiter.join(record)[:80],
-                                        f"falsche Anzahl Spalten (erwartet {len(columns)}, gefunden {len(record)})"))
-                continue
-            records.append((line, dict(zip(columns, record))))
-    except csv.Error as exc:
-        raise _file_problem(name, f"CSV nicht lesbar: {exc}") from exc
+        records = reader.csv_records(text, delimiter)
+    except reader.ReadError as exc:
+        raise _read_problem(name, exc) from exc
+    columns = _measure_columns(records[0][1], name)
+    needed = len([c for c in columns if not c.startswith("extra_")])
+    rows, problems = [], []
+    for line, record in records[1:]:
+        if len(record) != len(columns) and any(c.strip() for c in record[len(columns):]) or len(record) < needed:
+            problems.append(Problem(name, line, None, delimiter.join(record)[:80],
+                                    f"falsche Anzahl Spalten (erwartet {len(columns)}, gefunden {len(record)})",
+                                    "row.columns"))
+            continue
+        rows.append((line, dict(zip(columns, record))))
     if problems:
         raise _Rejected(problems)
-    return records
+    return rows
 
 
 def _read_measure_xlsx(data: bytes, name: str) -> list[tuple[int, dict]]:
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken or foreign file
-        raise _file_problem(name, f"XLSX nicht lesbar ({type(exc).__name__}): erwartet eine Excel-Arbeitsmappe") from exc
-    sheet = next((book[s] for s in MEASURE_SHEETS if s in book.sheetnames), book.worksheets[0])
-    columns, records = None, []
-    for line, cells in enumerate(sheet.iter_rows(), start=1):
-        values = [c.value for c in cells]
-        if all(v in (None, "") for v in values):
-            continue
-        if columns is None:
-            columns = _measure_columns([_cell_text(v) or "" for v in values], f"{name} [{sheet.title}]")
-            continue
+    sheet = _read_sheet(data, name, MEASURE_SHEETS)
+    if not sheet.rows:
+        raise _file_problem(name, f"das Blatt '{sheet.title}' ist leer", "file.empty")
+    columns = _measure_columns([_cell_text(v) or "" for v in sheet.rows[0][1]], f"{name} [{sheet.title}]")
+    records = []
+    for line, values in sheet.rows[1:]:
         record = {}
-        for col, cell in zip(columns, cells):
-            value = cell.value
+        for index, (col, value) in enumerate(zip(columns, values)):
             # A cell formatted as percent holds 0.75 for "75 %".
-            if col == "progress" and isinstance(value, (int, float)) and "%" in str(cell.number_format or ""):
+            if col == "progress" and (line, index) in sheet.percent:
                 value = value * 100
             record[col] = value if col == "progress" and isinstance(value, (int, float)) else _cell_text(value)
         records.append((line, record))
-    book.close()
-    if columns is None:
-        raise _file_problem(name, f"das Blatt '{sheet.title}' ist leer")
     return records
 
 
-def _read_measure_file(path: Path, data: bytes, name: str) -> list[tuple[int, dict]]:
-    if not data.strip():
-        raise _file_problem(name, "die Datei ist leer")
-    if data[:4] == b"PK\x03\x04" or path.suffix.lower() in (".xlsx", ".xlsm"):
+def _read_measure_file(data: bytes, name: str) -> list[tuple[int, dict]]:
+    if _file_kind(data, name) == "xlsx":
         return _read_measure_xlsx(data, name)
-    if path.suffix.lower() not in (".csv", ".txt", ""):
-        raise _file_problem(name, f"Dateityp '{path.suffix}' wird nicht unterstützt: erwartet .csv oder .xlsx")
     return _read_measure_csv(data, name)
 
 
-def import_measures(store: Store, path: str | Path, *, dry_run: bool = False, user: str | None = None,
-                    file_name: str | None = None, restrict_unit: str | None = None) -> ImportResult:
-    """Validate a measure-update file (Maßnahme;Status;Fortschritt;Kommentar) and, unless dry_run or a problem
-    is found, commit it as one upload. `restrict_unit`: only measures of that responsible unit may appear
-    (a department's own upload)."""
-    path = Path(path)
-    name = file_name or path.name
-    data = _read_upload(path, name)
+def import_measures(store: Store, path: str | Path | None = None, *, data: bytes | None = None,
+                    dry_run: bool = False, user: str | None = None, file_name: str | None = None,
+                    restrict_unit: str | None = None) -> ImportResult:
+    """Validate a measure-update file (Maßnahme;Status;Fortschritt;Kommentar; a path or its bytes) and, unless
+    dry_run or a problem is found, commit it as one upload. `restrict_unit`: only measures of that responsible
+    unit may appear (a department's own upload)."""
+    name = file_name or (Path(path).name if path is not None else "upload.csv")
+    data = _read_upload(Path(path) if path is not None else None, name, data)
     if isinstance(data, ImportResult):
         return data
     result = ImportResult(name, hashlib.sha256(data).hexdigest(), dry_run=dry_run)
     try:
-        records = _read_measure_file(path, data, name)
+        records = _read_measure_file(data, name)
     except _Rejected as rejected:
         result.problems, result.problem_count = rejected.problems, len(rejected.problems)
         return result
@@ -682,75 +743,112 @@ def record_measure_update(store: Store, measure_id: str, state: str, progress: f
     return _import_measure_records(store, result, [(2, record)], user=user, restrict_unit=restrict_unit)
 
 
+def _measure_row_problems(name: str, line: int, record: dict, catalog: dict, states: dict,
+                          restrict_unit: str | None) -> tuple[list[Problem], tuple | None]:
+    """The problems of one measure row, and the parsed row when there are none."""
+    mid_raw = str(record.get("measure_id") or "").strip()
+    mid = mid_raw.upper()
+    state_raw = str(record.get("state") or "").strip()
+    progress_raw = record.get("progress")
+    comment = str(record.get("comment") or "").strip() or None
+    problems = []
+
+    def problem(column: str, value: str, message: str, code: str) -> None:
+        problems.append(Problem(name, line, column, value, message, code))
+
+    if not mid:
+        problem("Maßnahme", mid_raw, "Maßnahme fehlt", "measure.missing")
+    elif mid not in catalog:
+        problem("Maßnahme", mid_raw, "unbekannte Maßnahme (nicht im Strategiekatalog)", "measure.unknown")
+    elif restrict_unit is not None and catalog[mid]["responsible"] != restrict_unit:
+        problem("Maßnahme", mid_raw, f"keine Berechtigung: {mid} liegt bei {catalog[mid]['responsible'] or '–'}, "
+                                     f"nicht bei {restrict_unit}", "measure.not_permitted")
+    state = states.get(" ".join(state_raw.lower().split()))
+    if not state_raw:
+        problem("Status", state_raw, f"Status fehlt ({STATE_HINT})", "state.missing")
+    elif state is None:
+        problem("Status", state_raw, f"unbekannter Status ({STATE_HINT})", "state.unknown")
+    progress = _parse_progress(progress_raw)
+    shown = "" if progress_raw is None else str(progress_raw)
+    if progress_raw is None or not str(progress_raw).strip():
+        problem("Fortschritt", shown, "Fortschritt fehlt (0 bis 100)", "progress.missing")
+    elif progress is None:
+        problem("Fortschritt", shown, "Fortschritt ist keine Zahl (erwartet 0 bis 100, z. B. 75 oder 75 %)",
+                "progress.format")
+    elif not 0 <= progress <= 100:
+        problem("Fortschritt", shown, "Fortschritt muss zwischen 0 und 100 liegen", "progress.out_of_range")
+    if comment and len(comment) > MAX_COMMENT_CHARS:
+        problem("Kommentar", comment[:40] + "…", f"Kommentar ist länger als {MAX_COMMENT_CHARS} Zeichen",
+                "comment.too_long")
+    elif comment and reader.has_control(comment):
+        problem("Kommentar", None, "Steuerzeichen im Text sind nicht erlaubt", "text.control_char")
+    return problems, None if problems else (line, mid, state, float(progress), comment, mid_raw)
+
+
+def _measure_conflicts(name: str, by_measure: dict[str, list[tuple]]) -> list[Problem]:
+    return [Problem(name, line, "Maßnahme", raw,
+                    f"widersprüchliche Doppelung: {mid} kommt mehrfach mit verschiedenen Angaben vor", "row.conflict")
+            for mid, items in by_measure.items() if len({(s, p, c) for _, _, s, p, c, _ in items}) > 1
+            for line, _, _, _, _, raw in items]
+
+
+def _measure_change(old: dict | None, state: str, progress: float, comment: str | None) -> str:
+    if old is None:
+        return "new"
+    if old["state"] != state or abs(float(old["progress"]) - progress) > 1e-9 or (
+            comment is not None and comment != old["comment"]):
+        return "changed"
+    return "unchanged"
+
+
+def _measure_warnings(name: str, line: int, mid: str, state: str, progress: float, old: dict | None) -> list[Problem]:
+    warnings = []
+    if state == "abgeschlossen" and progress < 100:
+        warnings.append(Problem(name, line, "Fortschritt", f"{progress:g}",
+                                f"{mid} ist abgeschlossen, aber der Fortschritt ist nur {progress:g} %",
+                                "progress.incomplete"))
+    if progress >= 100 and state != "abgeschlossen":
+        warnings.append(Problem(name, line, "Status", state,
+                                f"{mid} hat 100 % Fortschritt, ist aber nicht als abgeschlossen gemeldet",
+                                "state.not_closed"))
+    if old is not None and progress < float(old["progress"]):
+        warnings.append(Problem(name, line, "Fortschritt", f"{progress:g}",
+                                f"Fortschritt von {mid} sinkt von {float(old['progress']):g} % auf {progress:g} %",
+                                "progress.falls"))
+    return warnings
+
+
 def _import_measure_records(store: Store, result: ImportResult, records: list[tuple[int, dict]], *,
                             user: str | None, restrict_unit: str | None) -> ImportResult:
-    import sqlalchemy as sa
+    try:
+        return _measure_records(store, result, records, user=user, restrict_unit=restrict_unit)
+    except (duckdb.Error, sa.exc.SQLAlchemyError, OSError) as exc:
+        # Not the file's fault; the transaction was rolled back, and the user is told so.
+        return _fail(result, f"Datenbankfehler, nichts übernommen: {str(exc).splitlines()[0]}", "store.error")
 
+
+def _measure_records(store: Store, result: ImportResult, records: list[tuple[int, dict]], *,
+                     user: str | None, restrict_unit: str | None) -> ImportResult:
     from kpi.store import measure_t, measure_update_t
 
     name = result.file_name
     result.rows = len(records)
     if not records:
-        result.problems = [Problem(name, None, None, None, "die Datei enthält keine Datenzeilen")]
-        result.problem_count = 1
-        return result
+        return _fail(result, "die Datei enthält keine Datenzeilen", "file.no_rows")
     states = _state_aliases()
-    with store.connect() as conn:
+    with store.writing() as conn:
         catalog = {r["id"]: r for r in conn.execute(
             sa.select(measure_t.c.id, measure_t.c.title, measure_t.c.responsible)).mappings()}
         current = {r["measure_id"]: r for r in conn.execute(sa.text(
-            """SELECT measure_id, state, progress, comment FROM (
-                 SELECT measure_id, state, progress, comment, row_number() OVER (
-                   PARTITION BY measure_id ORDER BY recorded_at DESC, upload_id DESC) AS rn
-                 FROM measure_update) AS ranked WHERE rn = 1""")).mappings()}
+            f"SELECT measure_id, state, progress, comment FROM ({latest_sql('measure_update')})")).mappings()}
         problems: list[Problem] = []
-        parsed: list[tuple[int, str, str, float, str | None, str]] = []
-        for line, record in records:
-            mid_raw = str(record.get("measure_id") or "").strip()
-            mid = mid_raw.upper()
-            state_raw = str(record.get("state") or "").strip()
-            progress_raw = record.get("progress")
-            comment = str(record.get("comment") or "").strip() or None
-            row_problems = []
-            if not mid:
-                row_problems.append(Problem(name, line, "Maßnahme", mid_raw, "Maßnahme fehlt"))
-            elif mid not in catalog:
-                row_problems.append(Problem(name, line, "Maßnahme", mid_raw,
-                                            "unbekannte Maßnahme (nicht im Strategiekatalog)"))
-            elif restrict_unit is not None and catalog[mid]["responsible"] != restrict_unit:
-                row_problems.append(Problem(
-                    name, line, "Maßnahme", mid_raw,
-                    f"keine Berechtigung: {mid} liegt bei {catalog[mid]['responsible'] or '–'}, nicht bei "
-                    f"{restrict_unit}"))
-            state = states.get(" ".join(state_raw.lower().split()))
-            if not state_raw:
-                row_problems.append(Problem(name, line, "Status", state_raw, f"Status fehlt ({STATE_HINT})"))
-            elif state is None:
-                row_problems.append(Problem(name, line, "Status", state_raw, f"unbekannter Status ({STATE_HINT})"))
-            progress = _parse_progress(progress_raw)
-            shown = "" if progress_raw is None else str(progress_raw)
-            if progress_raw is None or not str(progress_raw).strip():
-                row_problems.append(Problem(name, line, "Fortschritt", shown, "Fortschritt fehlt (0 bis 100)"))
-            elif progress is None:
-                row_problems.append(Problem(name, line, "Fortschritt", shown,
-                                            "Fortschritt ist keine Zahl (erwartet 0 bis 100, z. B. 75 oder 75 %)"))
-            elif not 0 <= progress <= 100:
-                row_problems.append(Problem(name, line, "Fortschritt", shown,
-                                            "Fortschritt muss zwischen 0 und 100 liegen"))
-            if comment and len(comment) > MAX_COMMENT_CHARS:
-                row_problems.append(Problem(name, line, "Kommentar", comment[:40] + "…",
-                                            f"Kommentar ist länger als {MAX_COMMENT_CHARS} Zeichen"))
-            problems += row_problems
-            if not row_problems:
-                parsed.append((line, mid, state, float(progress), comment, mid_raw))
         by_measure: dict[str, list[tuple]] = {}
-        for item in parsed:
-            by_measure.setdefault(item[1], []).append(item)
-        for mid, items in by_measure.items():
-            if len({(s, p, c) for _, _, s, p, c, _ in items}) > 1:
-                problems += [Problem(name, line, "Maßnahme", raw,
-                                     f"widersprüchliche Doppelung: {mid} kommt mehrfach mit verschiedenen Angaben vor")
-                             for line, _, _, _, _, raw in items]
+        for line, record in records:
+            row_problems, item = _measure_row_problems(name, line, record, catalog, states, restrict_unit)
+            problems += row_problems
+            if item is not None:
+                by_measure.setdefault(item[1], []).append(item)
+        problems += _measure_conflicts(name, by_measure)
         problems.sort(key=lambda p: (p.row or 0))
         result.problem_count = len(problems)
         result.problems = problems[:MAX_PROBLEMS]
@@ -760,26 +858,11 @@ def _import_measure_records(store: Store, result: ImportResult, records: list[tu
         for mid, items in by_measure.items():
             line, _, state, progress, comment, _ = items[0]
             old = current.get(mid)
-            if old is None:
-                change = "new"
-            elif old["state"] != state or abs(float(old["progress"]) - progress) > 1e-9 or (
-                    comment is not None and comment != old["comment"]):
-                change = "changed"
-            else:
-                change = "unchanged"
             rows.append(dict(measure_id=mid, title=catalog[mid]["title"], old_state=old["state"] if old else None,
                              new_state=state, old_progress=float(old["progress"]) if old else None,
-                             new_progress=progress, comment=comment, change=change))
-            if state == "abgeschlossen" and progress < 100:
-                warnings.append(Problem(name, line, "Fortschritt", f"{progress:g}",
-                                        f"{mid} ist abgeschlossen, aber der Fortschritt ist nur {progress:g} %"))
-            if progress >= 100 and state != "abgeschlossen":
-                warnings.append(Problem(name, line, "Status", state,
-                                        f"{mid} hat 100 % Fortschritt, ist aber nicht als abgeschlossen gemeldet"))
-            if old is not None and progress < float(old["progress"]):
-                warnings.append(Problem(name, line, "Fortschritt", f"{progress:g}",
-                                        f"Fortschritt von {mid} sinkt von {float(old['progress']):g} % auf "
-                                        f"{progress:g} %"))
+                             new_progress=progress, comment=comment,
+                             change=_measure_change(old, state, progress, comment)))
+            warnings += _measure_warnings(name, line, mid, state, progress, old)
         order = {"changed": 0, "new": 1, "unchanged": 2}
         rows.sort(key=lambda r: (order[r["change"]], r["measure_id"]))
         result.preview = pd.DataFrame(rows, columns=["measure_id", "title", "old_state", "new_state", "old_progress",
@@ -789,7 +872,7 @@ def _import_measure_records(store: Store, result: ImportResult, records: list[tu
         result.new, result.changed, result.unchanged = (int(counts.get(k, 0)) for k in ("new", "changed", "unchanged"))
         if result.dry_run:
             return result
-        moment = now()
+        moment = store.moment(conn)
         upload_id = store.record_upload(conn, kind="measures", file_name=name, sha256=result.sha256, username=user,
                                         created_at=moment, n_new=result.new, n_changed=result.changed,
                                         n_unchanged=result.unchanged)

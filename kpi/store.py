@@ -14,10 +14,11 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +69,13 @@ LOCK_TIMEOUT_SECONDS = lock_timeout_seconds()
 
 metadata = sa.MetaData()
 upload_seq = sa.Sequence("upload_id_seq", metadata=metadata)
+# One monotonic revision key shared by measurement, measure_update and kpi_comment: "current" is the highest rev
+# per key, never the newest wall-clock time (a clock or a time zone can go back; the sequence cannot).
+revision_seq = sa.Sequence("revision_seq", metadata=metadata)
+
+
+def _rev_column() -> sa.Column:
+    return sa.Column("rev", sa.BigInteger, revision_seq, server_default=revision_seq.next_value())
 
 strategy_t = sa.Table(
     "strategy", metadata,
@@ -175,9 +183,11 @@ measurement_t = sa.Table(
     sa.Column("value", sa.Double),  # NULL = value retracted
     sa.Column("comment", sa.String),
     sa.Column("source", sa.String),
+    sa.Column("quality", sa.String),  # final | provisional | estimated | break; NULL = final
     sa.Column("upload_id", sa.Integer, nullable=False),
     sa.Column("recorded_at", sa.DateTime, nullable=False),
     sa.Column("recorded_by", sa.String),
+    _rev_column(),
 )
 measure_update_t = sa.Table(
     "measure_update", metadata,
@@ -188,6 +198,7 @@ measure_update_t = sa.Table(
     sa.Column("upload_id", sa.Integer, nullable=False),
     sa.Column("recorded_at", sa.DateTime, nullable=False),
     sa.Column("recorded_by", sa.String),
+    _rev_column(),
 )
 comment_t = sa.Table(
     "kpi_comment", metadata,
@@ -196,6 +207,7 @@ comment_t = sa.Table(
     sa.Column("text", sa.String),  # NULL or empty = comment withdrawn
     sa.Column("author", sa.String),
     sa.Column("recorded_at", sa.DateTime, nullable=False),
+    _rev_column(),
 )
 user_t = sa.Table(
     "app_user", metadata,
@@ -209,7 +221,8 @@ login_attempt_t = sa.Table(
     "login_attempt", metadata,
     sa.Column("name", sa.String, nullable=False),  # normalised user name as typed (unknown names too)
     sa.Column("attempted_at", sa.DateTime, nullable=False),
-    sa.Column("outcome", sa.String, nullable=False),  # ok | failed | refused (while locked)
+    sa.Column("outcome", sa.String, nullable=False),  # ok | failed
+    sa.Column("client", sa.String),  # where the attempt came from (address), "" when unknown
 )
 
 
@@ -227,20 +240,72 @@ def _is_lock_error(exc: BaseException) -> bool:
 
 
 def now() -> datetime:
-    """Recording timestamps are naive local wall time, microsecond resolution."""
-    return datetime.now().replace(tzinfo=None)
+    """Recording timestamps are naive UTC, microsecond resolution (never local wall time: a writer in another
+    time zone or a DST fall-back would put a later revision "before" an earlier one)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+# The revision tables and their keys: the one place that says what "a value" is.
+REVISION_KEYS = {"measurement": ("kpi_id", "period"), "measure_update": ("measure_id",),
+                 "kpi_comment": ("kpi_id", "period")}
+
+
+def latest_sql(table: str, *, as_of: str | None = None, where: str = "TRUE") -> str:
+    """SQL for the one "current" / "as of D" rule: per key of `table` the revision with the highest `rev`,
+    among the revisions recorded on or before D when `as_of` names D's placeholder (`?` or `:as_of`).
+    `where` narrows the rows before the rule is applied (a KPI, the keys of one upload); its placeholders
+    come before the as-of one."""
+    keys = ", ".join(REVISION_KEYS[table])
+    cut = f" AND recorded_at <= {as_of}" if as_of else ""
+    return (f"SELECT * FROM {table} WHERE ({where}){cut} "
+            f"QUALIFY row_number() OVER (PARTITION BY {keys} ORDER BY rev DESC) = 1")
+
+
+_WRITE_LOCKS: dict[str, threading.RLock] = {}
+_WRITE_LOCKS_GUARD = threading.Lock()
+
+
+def write_lock(url: str) -> threading.RLock:
+    """The process-wide lock for one store: writers inside one server process are serialised like writers in
+    different processes (which DuckDB's file lock serialises)."""
+    with _WRITE_LOCKS_GUARD:
+        return _WRITE_LOCKS.setdefault(url, threading.RLock())
+
+
+class StoreError(RuntimeError):
+    """The store cannot be used (missing, damaged, read-only, full disk): the message is one sentence."""
+
+
+class StoreMissingError(StoreError):
+    """A read was asked of a store file that does not exist (a mistyped KPI_DB_URL, or not seeded yet)."""
+
+
+_MIGRATED: set[str] = set()
 
 
 class Store:
-    def __init__(self, url: str | None = None, lock_timeout: float = LOCK_TIMEOUT_SECONDS):
+    def __init__(self, url: str | None = None, lock_timeout: float = LOCK_TIMEOUT_SECONDS, *,
+                 read_only: bool = False):
+        """`read_only`: open the file read-only (read commands) and refuse a file that does not exist, instead of
+        creating an empty store under a mistyped name."""
         self.url = url or database_url()
         self.lock_timeout = lock_timeout
-        parsed = sa.engine.make_url(self.url)
+        self.read_only = read_only
+        try:
+            parsed = sa.engine.make_url(self.url)
+        except sa.exc.ArgumentError as exc:
+            raise StoreError(f"KPI_DB_URL/--db '{self.url}' ist keine gültige Datenbank-URL "
+                             "(erwartet duckdb:///pfad/kpi.duckdb).") from exc
         self.is_duckdb = parsed.get_backend_name() == "duckdb"
-        if self.is_duckdb and parsed.database and parsed.database != ":memory:":
+        in_file = self.is_duckdb and parsed.database and parsed.database != ":memory:"
+        if in_file and read_only and not Path(parsed.database).is_file():
+            raise StoreMissingError(f"Die Datenbank {parsed.database} gibt es nicht (KPI_DB_URL/--db prüfen oder "
+                                    "zuerst `python -m kpi seed`); nichts angelegt.")
+        if in_file and not read_only:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         self.path = parsed.database if self.is_duckdb else None
-        self.engine = sa.create_engine(self.url, poolclass=NullPool)
+        connect_args = {"read_only": True} if read_only and self.is_duckdb else {}
+        self.engine = sa.create_engine(self.url, poolclass=NullPool, connect_args=connect_args)
 
     def __repr__(self) -> str:
         return f"Store({self.engine.url.render_as_string(hide_password=True)})"
@@ -266,10 +331,45 @@ class Store:
                 time.sleep(delay)
                 delay = min(delay * 2, 0.5)
         try:
+            if self.is_duckdb and not self.read_only and self.url not in _MIGRATED:
+                with conn.begin():
+                    _migrate(conn)
+                _MIGRATED.add(self.url)
             with conn.begin():
                 yield conn
         finally:
             conn.close()
+
+    @contextmanager
+    def writing(self) -> Iterator[sa.Connection]:
+        """A write transaction, serialised with every other writer of this store in this process."""
+        if self.read_only:
+            raise StoreError("Die Datenbank ist nur zum Lesen geöffnet; nichts geschrieben.")
+        with write_lock(self.url), self.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def duck_writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """`duck()` as a serialised write transaction."""
+        if not self.is_duckdb:
+            raise NotImplementedError("Bulk import and analytics need a DuckDB store (KPI_DB_URL=duckdb:///…)")
+        with self.writing() as conn:
+            yield conn.connection.driver_connection
+
+    @staticmethod
+    def moment(conn: sa.Connection | duckdb.DuckDBPyConnection) -> datetime:
+        """The recording time of a write: now (UTC), but never before a time already stored, so that an as-of cut
+        can never put a later revision before an earlier one even when the clock went back."""
+        sql = ("SELECT greatest((SELECT max(recorded_at) FROM measurement), (SELECT max(recorded_at) FROM "
+               "measure_update), (SELECT max(recorded_at) FROM kpi_comment), (SELECT max(created_at) FROM upload))")
+        try:
+            newest = (conn.execute(sa.text(sql)) if isinstance(conn, sa.Connection) else conn.execute(sql)).fetchone()[0]
+        except (sa.exc.DBAPIError, duckdb.Error):
+            newest = None  # a store without those tables yet
+        moment = now()
+        if newest is not None and newest >= moment:
+            moment = newest + timedelta(microseconds=1)
+        return moment
 
     @contextmanager
     def duck(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -292,8 +392,10 @@ class Store:
 
     # -- schema and catalog ----------------------------------------------------------------
     def init_schema(self) -> None:
-        with self.connect() as conn:
+        with self.writing() as conn:
             metadata.create_all(conn)
+            if self.is_duckdb:
+                _migrate(conn)
 
     def is_initialised(self) -> bool:
         with self.connect() as conn:
@@ -302,8 +404,10 @@ class Store:
     def save_catalog(self, catalog: Catalog) -> None:
         """Write the catalog (the plan, not the data): replaces the strategy's catalog rows."""
         s = catalog.strategy
-        with self.connect() as conn:
+        with self.writing() as conn:
             metadata.create_all(conn)
+            if self.is_duckdb:
+                _migrate(conn)
             old_kpis = sa.select(kpi_t.c.id).where(kpi_t.c.strategy_id == s.id)
             conn.execute(target_t.delete().where(target_t.c.kpi_id.in_(old_kpis)))
             old_afs = sa.select(action_field_t.c.id).join(theme_t, theme_t.c.id == action_field_t.c.theme_id)
@@ -369,9 +473,7 @@ class Store:
                 targets.setdefault(t["kpi_id"], []).append(Target(t["period"], t["value"]))
             measures = rows(sa.select(measure_t).where(measure_t.c.strategy_id == sid).order_by(measure_t.c.position))
             states = {r["measure_id"]: r for r in conn.execute(sa.text(
-                "SELECT measure_id, state, progress FROM measure_update "
-                "QUALIFY row_number() OVER (PARTITION BY measure_id ORDER BY recorded_at DESC, upload_id DESC) = 1"
-            )).mappings()}
+                f"SELECT measure_id, state, progress FROM ({latest_sql('measure_update')})")).mappings()}
         return Catalog(
             strategy=Strategy(
                 id=sid, city=s["city"], title=s["title"], adopted=s["adopted"], mission=s["mission"] or "",
@@ -422,62 +524,61 @@ class Store:
 
     def current_values(self, as_of: datetime | None = None, kpi_ids: list[str] | None = None) -> pd.DataFrame:
         """Newest revision per (KPI, period) recorded up to `as_of` (all if None); retracted values left out."""
-        where, params = ["TRUE"], []
-        if as_of is not None:
-            where.append("recorded_at <= ?")
-            params.append(as_of)
+        where, params = "TRUE", []
         if kpi_ids is not None:
-            where.append("list_contains(?, kpi_id)")
+            where = "list_contains(?, kpi_id)"
             params.append(list(kpi_ids))
+        if as_of is not None:
+            params.append(as_of)
+        latest = latest_sql("measurement", as_of="?" if as_of is not None else None, where=where)
         return self.query(
-            f"""SELECT kpi_id, period, value, comment, source, recorded_at, recorded_by, upload_id FROM (
-                  SELECT *, row_number() OVER (PARTITION BY kpi_id, period ORDER BY recorded_at DESC, upload_id DESC) AS rn
-                  FROM measurement WHERE {' AND '.join(where)}) WHERE rn = 1 AND value IS NOT NULL
-                ORDER BY kpi_id, period""",
+            f"""SELECT kpi_id, period, value, comment, source, quality, recorded_at, recorded_by, upload_id
+                FROM ({latest}) WHERE value IS NOT NULL ORDER BY kpi_id, period""",
             params,
         )
 
-    def revisions(self, kpi_id: str) -> pd.DataFrame:
-        """Every revision of one KPI, newest first, with the upload it came from."""
+    def revisions(self, kpi_id: str, as_of: datetime | None = None) -> pd.DataFrame:
+        """Every revision of one KPI (recorded up to `as_of`), newest first, with the upload it came from."""
+        cut = " AND m.recorded_at <= ?" if as_of is not None else ""
         return self.query(
-            """SELECT m.period, m.value, m.comment, m.source, m.recorded_at, m.recorded_by, m.upload_id,
+            f"""SELECT m.period, m.value, m.comment, m.source, m.quality, m.recorded_at, m.recorded_by, m.upload_id,
                       u.kind, u.file_name, u.state AS upload_state
                FROM measurement m LEFT JOIN upload u ON u.id = m.upload_id
-               WHERE m.kpi_id = ? ORDER BY m.period DESC, m.recorded_at DESC, m.upload_id DESC""",
-            [kpi_id],
+               WHERE m.kpi_id = ?{cut} ORDER BY m.period DESC, m.rev DESC""",
+            [kpi_id] + ([as_of] if as_of is not None else []),
         )
 
     def uploads(self) -> pd.DataFrame:
         return self.query("SELECT * FROM upload ORDER BY id DESC")
 
-    def measure_history(self, measure_id: str | None = None) -> pd.DataFrame:
-        where = "WHERE measure_id = ?" if measure_id else ""
-        return self.query(
-            f"SELECT * FROM measure_update {where} ORDER BY recorded_at DESC, upload_id DESC",
-            [measure_id] if measure_id else [],
-        )
-
-    def measure_states(self, as_of: datetime | None = None) -> pd.DataFrame:
-        where, params = ("WHERE recorded_at <= ?", [as_of]) if as_of else ("", [])
-        return self.query(
-            f"""SELECT measure_id, state, progress, comment, recorded_at FROM measure_update {where}
-                QUALIFY row_number() OVER (PARTITION BY measure_id ORDER BY recorded_at DESC, upload_id DESC) = 1""",
-            params,
-        )
-
-    def comments(self, as_of: datetime | None = None, kpi_id: str | None = None) -> pd.DataFrame:
-        """The newest comment per (KPI, period) as of a moment; withdrawn (empty) comments left out."""
+    def measure_history(self, measure_id: str | None = None, as_of: datetime | None = None) -> pd.DataFrame:
+        """Every update of a measure (or of all) recorded up to `as_of`, newest first."""
         where, params = ["TRUE"], []
+        if measure_id:
+            where.append("measure_id = ?")
+            params.append(measure_id)
         if as_of is not None:
             where.append("recorded_at <= ?")
             params.append(as_of)
+        return self.query(f"SELECT * FROM measure_update WHERE {' AND '.join(where)} ORDER BY rev DESC", params)
+
+    def measure_states(self, as_of: datetime | None = None) -> pd.DataFrame:
+        latest = latest_sql("measure_update", as_of="?" if as_of else None)
+        return self.query(f"SELECT measure_id, state, progress, comment, recorded_at FROM ({latest})",
+                          [as_of] if as_of else [])
+
+    def comments(self, as_of: datetime | None = None, kpi_id: str | None = None) -> pd.DataFrame:
+        """The newest comment per (KPI, period) as of a moment; withdrawn (empty) comments left out."""
+        where, params = "TRUE", []
         if kpi_id is not None:
-            where.append("kpi_id = ?")
+            where = "kpi_id = ?"
             params.append(kpi_id)
+        if as_of is not None:
+            params.append(as_of)
+        latest = latest_sql("kpi_comment", as_of="?" if as_of is not None else None, where=where)
         return self.query(
-            f"""SELECT kpi_id, period, text, author, recorded_at FROM kpi_comment WHERE {' AND '.join(where)}
-                QUALIFY row_number() OVER (PARTITION BY kpi_id, period ORDER BY recorded_at DESC) = 1
-                AND coalesce(text, '') <> '' ORDER BY kpi_id, period""",
+            f"""SELECT kpi_id, period, text, author, recorded_at FROM ({latest})
+                WHERE coalesce(text, '') <> '' ORDER BY kpi_id, period""",
             params,
         )
 
@@ -489,9 +590,9 @@ class Store:
 
     # -- small writes ----------------------------------------------------------------------
     def add_comment(self, kpi_id: str, period: date, text: str, author: str) -> None:
-        with self.connect() as conn:
+        with self.writing() as conn:
             conn.execute(comment_t.insert(), [dict(kpi_id=kpi_id, period=period, text=text, author=author,
-                                                   recorded_at=now())])
+                                                   recorded_at=self.moment(conn))])
 
     def record_upload(self, conn: sa.Connection, **fields: Any) -> int:
         fields.setdefault("created_at", now())
@@ -520,7 +621,7 @@ class Store:
 
     def insert_user(self, name: str, role: str, unit: str | None, password_hash: str) -> bool:
         """Add a user; False when the name is taken (nothing written)."""
-        with self.connect() as conn:
+        with self.writing() as conn:
             self._ensure(conn, user_t)
             if conn.execute(sa.select(user_t.c.name).where(user_t.c.name == name)).first():
                 return False
@@ -529,35 +630,48 @@ class Store:
             return True
 
     def update_user_hash(self, name: str, password_hash: str) -> bool:
-        with self.connect() as conn:
+        with self.writing() as conn:
             self._ensure(conn, user_t)
             return conn.execute(user_t.update().where(user_t.c.name == name)
                                 .values(password_hash=password_hash)).rowcount > 0
 
     def delete_user(self, name: str) -> bool:
-        with self.connect() as conn:
+        with self.writing() as conn:
             self._ensure(conn, user_t)
             return conn.execute(user_t.delete().where(user_t.c.name == name)).rowcount > 0
 
-    def login_failures(self, name: str, since: datetime) -> list[datetime]:
-        """Failed attempts for a name since a moment and after its last successful login, oldest first."""
+    def login_failures(self, name: str, since: datetime, client: str = "") -> list[datetime]:
+        """Failed attempts for a name from a client since a moment and after its last successful login there,
+        oldest first."""
         with self.connect() as conn:
-            self._ensure(conn, login_attempt_t)
-            last_ok = conn.execute(sa.select(sa.func.max(login_attempt_t.c.attempted_at)).where(
-                login_attempt_t.c.name == name, login_attempt_t.c.outcome == "ok")).scalar()
-            q = sa.select(login_attempt_t.c.attempted_at).where(
-                login_attempt_t.c.name == name, login_attempt_t.c.outcome == "failed", login_attempt_t.c.attempted_at >= since)
+            if not sa.inspect(conn).has_table("login_attempt"):
+                return []
+            t = login_attempt_t.c
+            same = sa.and_(t.name == name, sa.func.coalesce(t.client, "") == client)
+            last_ok = conn.execute(sa.select(sa.func.max(t.attempted_at)).where(same, t.outcome == "ok")).scalar()
+            q = sa.select(t.attempted_at).where(same, t.outcome == "failed", t.attempted_at >= since)
             if last_ok is not None:
-                q = q.where(login_attempt_t.c.attempted_at > last_ok)
-            return list(conn.execute(q.order_by(login_attempt_t.c.attempted_at)).scalars())
+                q = q.where(t.attempted_at > last_ok)
+            return list(conn.execute(q.order_by(t.attempted_at)).scalars())
 
-    def record_login_attempt(self, name: str, outcome: str, at: datetime | None = None) -> None:
-        with self.connect() as conn:
+    def record_login_attempt(self, name: str, outcome: str, at: datetime | None = None, *, client: str = "",
+                             prune_before: datetime | None = None) -> None:
+        with self.writing() as conn:
             self._ensure(conn, login_attempt_t)
-            conn.execute(login_attempt_t.insert(), [dict(name=name, attempted_at=at or now(), outcome=outcome)])
+            if prune_before is not None:
+                conn.execute(login_attempt_t.delete().where(login_attempt_t.c.attempted_at < prune_before))
+            conn.execute(login_attempt_t.insert(), [dict(name=name, attempted_at=at or now(), outcome=outcome,
+                                                         client=client)])
+
+    def clear_login_attempts(self, name: str) -> int:
+        """Forget a name's failed attempts (unlock, new password); returns how many."""
+        with self.writing() as conn:
+            self._ensure(conn, login_attempt_t)
+            return conn.execute(login_attempt_t.delete().where(
+                login_attempt_t.c.name == name, login_attempt_t.c.outcome == "failed")).rowcount
 
     def prune_login_attempts(self, before: datetime) -> None:
-        with self.connect() as conn:
+        with self.writing() as conn:
             self._ensure(conn, login_attempt_t)
             conn.execute(login_attempt_t.delete().where(login_attempt_t.c.attempted_at < before))
 
@@ -577,7 +691,7 @@ class Store:
     def upload_measurements(self, upload_id: int) -> pd.DataFrame:
         """The measurement revisions one upload wrote (for an undo: the restoring and retracting ones)."""
         return self.query(
-            """SELECT kpi_id, period, value, comment, source, recorded_at, recorded_by FROM measurement
+            """SELECT kpi_id, period, value, comment, source, quality, recorded_at, recorded_by FROM measurement
                WHERE upload_id = ? ORDER BY kpi_id, period""", [upload_id])
 
     def upload_measure_updates(self, upload_id: int) -> pd.DataFrame:
@@ -607,3 +721,30 @@ def _kpi_from_row(r: Any, targets: tuple[Target, ...]) -> Kpi:
         grace_days=r["grace_days"], real_data=bool(r["real_data"]),
     )
 
+
+
+def _migrate(conn: sa.Connection) -> None:
+    """Bring a store written by an older version up to date, idempotently: the revision key `rev` (backfilled
+    in the old order, recorded_at then upload, as negative numbers so that every new revision sorts after
+    them) and the measurement's `quality` column."""
+    columns: dict[str, set[str]] = {}
+    for table, column in conn.execute(sa.text(
+            "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'main' AND NOT internal")):
+        columns.setdefault(table, set()).add(column)
+    if "login_attempt" in columns and "client" not in columns["login_attempt"]:
+        conn.execute(sa.text("ALTER TABLE login_attempt ADD COLUMN IF NOT EXISTS client VARCHAR"))
+    if "measurement" not in columns:
+        return
+    revision_seq.create(conn, checkfirst=True)
+    for table in REVISION_KEYS:
+        if table not in columns or "rev" in columns[table]:
+            continue
+        order = "recorded_at, upload_id" if table != "kpi_comment" else "recorded_at"
+        conn.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS rev BIGINT"))
+        conn.execute(sa.text(
+            f"""UPDATE {table} SET rev = o.rev FROM (
+                  SELECT rowid AS rid, row_number() OVER (ORDER BY {order}) - count(*) OVER () - 1 AS rev
+                  FROM {table}) AS o WHERE {table}.rowid = o.rid"""))
+        conn.execute(sa.text(f"ALTER TABLE {table} ALTER COLUMN rev SET DEFAULT nextval('revision_seq')"))
+    if "quality" not in columns["measurement"]:
+        conn.execute(sa.text("ALTER TABLE measurement ADD COLUMN IF NOT EXISTS quality VARCHAR"))

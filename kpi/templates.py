@@ -17,7 +17,7 @@ from kpi.i18n import MEASURE_STATES, fmt_date, fmt_number, fmt_period
 from kpi.model import Frequency, add_periods, snap_to_period_end
 from kpi.views import Snapshot, status_frame
 
-MEASUREMENT_COLUMNS = ["Kennzahl", "Bezeichnung", "Einheit", "Zeitraum", "Wert", "Kommentar", "Fällig bis",
+MEASUREMENT_COLUMNS = ["Kennzahl", "Bezeichnung", "Einheit", "Zeitraum", "Wert", "Kommentar", "Qualität", "Fällig bis",
                        "Letzter Wert"]
 MEASURE_COLUMNS = ["Maßnahme", "Status", "Fortschritt", "Kommentar", "Titel", "Verantwortlich", "Plan-Ende"]
 MAX_PERIODS_PER_KPI = 12
@@ -26,7 +26,8 @@ MEASUREMENT_HINTS = [
     "So füllen Sie die Vorlage aus:",
     "1. Tragen Sie in der Spalte 'Wert' den Messwert ein (Dezimalkomma, z. B. 1.234,5).",
     "2. 'Kommentar' ist freiwillig: eine kurze Erläuterung für den Ausschuss.",
-    "3. Zeilen, für die Sie (noch) keinen Wert haben, bitte löschen – eine leere Zeile wird als Fehler gemeldet.",
+    "3. Zeilen, für die Sie (noch) keinen Wert haben, dürfen leer bleiben: sie werden übersprungen und gezählt "
+    "('nicht ausgefüllt'). 'Qualität' ist freiwillig: leer (= final), vorläufig, geschätzt oder Bruch.",
     "4. 'Zeitraum' nicht ändern (Schreibweisen: 2025, Q3 2025, 09/2025). Weitere Zeilen dürfen Sie ergänzen.",
     "5. Die Spalten 'Bezeichnung', 'Einheit', 'Fällig bis' und 'Letzter Wert' dienen nur der Orientierung.",
     "6. Hochladen unter Verwaltung › Upload; vor dem Übernehmen sehen Sie eine Prüfung und eine Vorschau.",
@@ -84,6 +85,7 @@ def measurement_template(snap: Snapshot, *, include_not_due: bool = False) -> pd
         "Zeitraum": [fmt_period(p, f, "de") for p, f in zip(due["period"], due["frequency"])],
         "Wert": "",
         "Kommentar": "",
+        "Qualität": "",
         "Fällig bis": [fmt_date(d, "de") for d in due["due"]],
         "Letzter Wert": [f"{fmt_number(v, 'de')} ({fmt_period(p, f, 'de')})" if p is not None else ""
                          for v, p, f in zip(due["latest_value"], due["latest_period"], due["frequency"])],

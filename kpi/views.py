@@ -223,9 +223,7 @@ def kpi_detail(store: Store, snap: Snapshot, kpi_id: str) -> KpiDetail | None:
     kpi = next((k for k in snap.kpis if k.id == kpi_id), None)
     if kpi is None:
         return None
-    revisions = store.revisions(kpi_id)
-    if snap.as_of is not None and len(revisions):
-        revisions = revisions[revisions["recorded_at"] <= pd.Timestamp(snap.as_of)]
+    revisions = store.revisions(kpi_id, snap.as_of)
     comments = store.comments(snap.as_of, kpi_id)
     measures = snap.measures[snap.measures["kpi_ids"].map(lambda ids: kpi_id in ids)] if len(snap.measures) else \
         snap.measures

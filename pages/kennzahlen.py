@@ -5,6 +5,7 @@ import streamlit as st
 
 from kpi import charts, i18n, ui
 from kpi.i18n import fmt_date, fmt_datetime, fmt_percent, fmt_period, fmt_value
+from kpi.text import md_escape
 
 i18n.register({
     "kd.choose": ("Kennzahl", "KPI"),
@@ -59,7 +60,7 @@ def choose_kpi(ctx: ui.Context, snap) -> str:
     wanted = st.query_params.get("kpi", "")
     kpi = next((k for k in snap.kpis if k.id == wanted.upper()), None)
     if wanted and kpi is None:
-        st.warning(ctx.t("kd.unknown", id=wanted))
+        st.warning(ctx.t("kd.unknown", id=md_escape(wanted[:80])))
     ids = list(fields)
     left, right = st.columns([2, 3])
     field = left.selectbox(ctx.t("kd.field"), ids, format_func=fields.get,

@@ -88,9 +88,7 @@ with ui.guard(ctx):
         row = shown.set_index("id").loc[chosen]
         st.caption(ctx.t("ms.duration", start=fmt_date(row["start"], ctx.lang),
                          end=fmt_date(row["planned_end"], ctx.lang)))
-        history = ui.get_store().measure_history(chosen)
-        if snap.as_of is not None and len(history):
-            history = history[history["recorded_at"] <= snap.as_of]
+        history = ui.get_store().measure_history(chosen, snap.as_of)
         if history.empty:
             st.caption(ctx.t("ms.no_history"))
         else:

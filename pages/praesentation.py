@@ -12,6 +12,7 @@ from kpi.deck import ActionFieldSlide, DecisionSlide, Deck, KpiCard, ThemeSlide,
 from kpi.i18n import fmt_date
 from kpi.periods import PeriodError, parse_timestamp
 from kpi.store import now
+from kpi.text import md_escape
 
 i18n.register({
     "deck.prev": ("Zurück", "Back"),
@@ -117,10 +118,7 @@ CHART_CONFIG = {"displayModeBar": False, "staticPlot": True}
 
 def md(text: str) -> str:
     """User and catalog text as literal Markdown (no formatting, links or Streamlit directives)."""
-    out = " ".join(str(text).split())
-    for ch in "\\`*_{}[]<>()#+-.!|~:$":
-        out = out.replace(ch, "\\" + ch)
-    return out
+    return md_escape(" ".join(str(text).split()))
 
 
 def stretchable(fig):

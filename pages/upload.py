@@ -2,8 +2,6 @@
 validation report, preview of what changes, atomic commit. Parsing and checks are kpi.ingest's."""
 
 import hashlib
-import os
-import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -72,6 +70,8 @@ i18n.register({
     "up.errors.csv": ("Fehlerliste herunterladen (CSV)", "Download the error list (CSV)"),
     "up.hint.empty": ("Tipp: Zeilen, für die Sie noch keinen Wert haben, bitte aus der Datei löschen.",
                       "Tip: please delete rows for which you have no value yet."),
+    "up.not_filled": ("Nicht ausgefüllt: {n} Zeilen ohne Wert wurden übersprungen.",
+                      "Not filled in: {n} rows without a value were skipped."),
     "up.ok": ("Keine Fehler: alle {n} Zeilen sind gültig.", "No errors: all {n} rows are valid."),
     "up.ok.one": ("Keine Fehler: die eine Zeile ist gültig.", "No errors: the one row is valid."),
     "up.warnings": ("{n} Hinweise – bitte prüfen, ob diese Werte stimmen (übernehmen ist trotzdem möglich):",
@@ -115,17 +115,11 @@ KINDS = {"measurements": auth.UPLOAD_MEASUREMENTS, "measures": auth.UPLOAD_MEASU
 
 
 def run_import(kind: str, data: bytes, name: str, *, dry_run: bool, user: str | None) -> ImportResult:
-    """Hand the bytes to the core as a temporary file with the original suffix (CSV vs XLSX)."""
+    """Hand the bytes to the core's one strict reader (no temporary file; the name tells CSV from XLSX)."""
     store = ui.get_store()
-    handle, path = tempfile.mkstemp(suffix=Path(name).suffix.lower() or ".csv", prefix="upload-")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        if kind == "measures":
-            return import_measures(store, path, dry_run=dry_run, user=user, file_name=name)
-        return import_file(store, path, dry_run=dry_run, user=user, file_name=name)
-    finally:
-        os.unlink(path)
+    if kind == "measures":
+        return import_measures(store, data=data, dry_run=dry_run, user=user, file_name=name)
+    return import_file(store, data=data, dry_run=dry_run, user=user, file_name=name)
 
 
 def problem_table(problems, lang: str) -> pd.DataFrame:
@@ -255,12 +249,14 @@ with ui.guard(ctx):
         if result.problem_count > len(result.problems):
             st.caption(ctx.t("up.more_errors", n=fmt_number(result.problem_count - len(result.problems), ctx.lang),
                              shown=fmt_number(len(result.problems), ctx.lang)))
-        if any(p.message == "Wert fehlt" for p in result.problems):
+        if any(p.code == "value.missing" for p in result.problems):
             st.info(ctx.t("up.hint.empty"), icon=":material/lightbulb:")
         st.download_button(ctx.t("up.errors.csv"), templates.german_csv(problems),
                            file_name=f"fehler-{Path(uploaded.name).stem}.csv", mime="text/csv", key="upload:errcsv")
         st.stop()
     st.success(i18n.t_count("up.ok", result.rows, ctx.lang), icon=":material/check_circle:")
+    if getattr(result, "not_filled", 0):
+        st.info(ctx.t("up.not_filled", n=fmt_number(result.not_filled, ctx.lang)), icon=":material/lightbulb:")
     if result.warnings:
         st.warning(i18n.t_count("up.warnings", len(result.warnings), ctx.lang),
                    icon=":material/warning:")

@@ -11,7 +11,7 @@ import pytest
 
 from kpi import auth
 from kpi.auth import User, can
-from kpi.store import Store
+from kpi.store import Store, now
 from tests.cli_inprocess import CliResult, run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -112,24 +112,26 @@ def test_authenticate_accepts_the_right_password_and_refuses_a_wrong_one(store):
     assert not unknown.ok and unknown.message == wrong.message.split(" Noch")[0]
 
 
-def test_five_failures_lock_the_name_for_fifteen_minutes_even_with_the_right_password(store):
+def test_failures_slow_the_name_down_exponentially_and_never_lock_it(store):
     auth.add_user(store, "it", "it_office", PASSWORD)
-    for minute in range(5):
-        assert not auth.authenticate(store, "it", "falsch", at=T0 + timedelta(minutes=minute)).ok
-    locked = auth.authenticate(store, "it", PASSWORD, at=T0 + timedelta(minutes=6))
-    assert not locked.ok
-    assert "Zu viele fehlgeschlagene Anmeldungen" in locked.message and "gesperrt" in locked.message
-    assert locked.locked_until == T0 + timedelta(minutes=4 + 15)
-    # Tries while locked do not extend the lock.
-    assert not auth.authenticate(store, "it", PASSWORD, at=T0 + timedelta(minutes=18)).ok
-    assert auth.authenticate(store, "it", PASSWORD, at=T0 + timedelta(minutes=19, seconds=1)).ok
+    for second in range(3):  # three free tries
+        assert auth.authenticate(store, "it", "falsch", at=T0 + timedelta(seconds=second)).message.startswith(
+            "Benutzer oder Passwort ist falsch")
+    early = auth.authenticate(store, "it", PASSWORD, at=T0 + timedelta(seconds=3))
+    assert not early.ok and "Zu viele" in early.message and "erneut versuchen" in early.message
+    assert early.locked_until == T0 + timedelta(seconds=2 + 2)
+    # A refused try extends nothing; after the delay the right password works.
+    assert auth.authenticate(store, "it", PASSWORD, at=T0 + timedelta(seconds=4, milliseconds=1)).ok
 
 
 @pytest.mark.processes
 def test_the_lock_holds_across_store_objects_and_processes(store):
     auth.add_user(store, "it", "it_office", PASSWORD)
-    for _ in range(5):
-        auth.authenticate(store, "it", "falsch")
+    moment = now()
+    for _ in range(8):  # each try as soon as the back-off allows it: the last one asks for a minute's pause
+        auth.authenticate(store, "it", "falsch", at=moment)
+        moment = (auth.backoff_until(store.login_failures("it", moment - timedelta(days=1))) or moment) \
+            + timedelta(milliseconds=1)
     other = Store(store.url)  # a second session or process: it reads the attempts from the store
     assert "Zu viele" in auth.authenticate(other, "it", PASSWORD).message
     probe = subprocess.run(

@@ -66,11 +66,10 @@ def test_period_forms_normalise_to_period_end(store, tmp_path, period, frequency
     ("EG-01;Q3/2024;5", "Zeitraum", "ein Quartal, aber EG-01 wird jährlich"),
     ("EG-01;2024;abc", "Wert", "keine Zahl"),
     ("EG-01;2024;12.5", "Wert", "keine Zahl"),
-    ("EG-01;2024;", "Wert", "Wert fehlt"),
     ("EG-01;2024;101,5", "Wert", "außerhalb des gültigen Bereichs"),
     ("EG-01;2024", "Wert", "falsche Anzahl Spalten"),
 ], ids=["unknown-kpi", "missing-kpi", "bad-period", "granularity", "not-a-number", "english-decimal-in-german-file",
-        "missing-value", "out-of-range", "missing-column"])
+        "out-of-range", "missing-column"])
 def test_bad_rows_name_row_and_column_and_write_nothing(store, tmp_path, line, column, fragment):
     path = write(tmp_path, "bad.csv", f"Kennzahl;Zeitraum;Wert\nEG-02;2024;100\n\n{line}\n")
     result = import_file(store, path)

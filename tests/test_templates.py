@@ -38,7 +38,7 @@ def test_csv_template_is_german_excel_csv(seeded_store):
     csv_bytes, _ = templates.measurement_template_files(snapshot(seeded_store))
     assert csv_bytes.startswith(b"\xef\xbb\xbf")
     text = csv_bytes.decode("utf-8-sig")
-    assert text.startswith("Kennzahl;Bezeichnung;Einheit;Zeitraum;Wert;Kommentar;Fällig bis;Letzter Wert\r\n")
+    assert text.startswith("Kennzahl;Bezeichnung;Einheit;Zeitraum;Wert;Kommentar;Qualität;Fällig bis;Letzter Wert\r\n")
     assert "\r\n" in text and "\n" not in text.replace("\r\n", "")
     assert any(";" in line and "," in line.split(";")[-1] for line in text.splitlines()[1:])  # decimal comma
 

@@ -1,0 +1,305 @@
+"""The one strict reader for uploaded files (measurements and measure updates): bytes in, text cells out.
+
+Everything a user hands in is checked here before anything else sees it: size (read with a bound, so
+`/dev/zero` or a pipe cannot fill the memory), NUL bytes anywhere, one encoding for the whole file
+(UTF-8, or Windows-1252 when no UTF-8 sequence occurs: a mixed file is refused), control characters,
+CSV quoting (an unclosed quote is an error, never a comment swallowing the rest of the file).
+
+XLSX files are parsed in a child process with a wall-time and an address-space limit and with caps on
+the uncompressed size, the rows, the columns and the shared strings; the declared sheet dimension is
+never trusted (only rows and cells actually present are read), hidden sheets are refused. The child
+hands back plain rows (text, numbers, None), never the user's path or a pickled frame.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import multiprocessing
+import os
+import re
+import stat
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MAX_FILE_BYTES_DEFAULT = 100 * 1024 * 1024
+MAX_XLSX_UNCOMPRESSED = 64 * 1024 * 1024  # all members of the zip together
+MAX_SHARED_STRINGS_BYTES = 8 * 1024 * 1024
+MAX_ROWS = 1_100_000  # CSV; a little over Excel's 1,048,576
+MAX_XLSX_ROWS = 200_000
+MAX_COLUMNS = 64
+MAX_LINE_CHARS = 64 * 1024
+PARSE_SECONDS = 20.0
+PARSE_MEMORY_BYTES = 1024 * 1024 * 1024  # address space of the parsing child (virtual, not resident)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x1b]")
+# A UTF-8 multi-byte sequence: when one occurs in a file that is not valid UTF-8, the file mixes encodings.
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+class ReadError(Exception):
+    """The file cannot be read; `code`, `params` and `message` say why (message: German, one sentence)."""
+
+    def __init__(self, code: str, message: str, *, row: int | None = None, column: str | None = None,
+                 value: str | None = None, **params: object):
+        super().__init__(message)
+        self.code, self.message, self.params = code, message, params
+        self.row, self.column, self.value = row, column, value
+
+
+def max_file_bytes() -> int:
+    """KPI_MAX_FILE_MB (megabytes); a value that is not a positive number falls back to 100 MB instead of
+    breaking every import of this module."""
+    raw = os.environ.get("KPI_MAX_FILE_MB", "").strip().replace(",", ".")
+    try:
+        value = float(raw) if raw else 100.0
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 1024:
+        return MAX_FILE_BYTES_DEFAULT
+    return int(value * 1024 * 1024)
+
+
+def read_path(path: Path, limit: int | None = None) -> bytes:
+    """A regular file's bytes, read with a bound (never more than `limit` + 1 bytes, whatever stat says)."""
+    limit = max_file_bytes() if limit is None else limit
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise ReadError("file.not_regular", "keine normale Datei (Gerät, Pipe oder Ordner): erwartet CSV oder XLSX")
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise ReadError("file.unreadable", f"Datei nicht lesbar: {exc.strerror}") from exc
+    check_size(data, limit)
+    return data
+
+
+def check_size(data: bytes, limit: int | None = None) -> None:
+    limit = max_file_bytes() if limit is None else limit
+    if len(data) > limit:
+        raise ReadError("file.too_large", f"Datei zu groß (über {limit / 1048576:.0f} MB; höchstens "
+                                          f"{limit / 1048576:.0f} MB)", limit_mb=limit / 1048576)
+
+
+def is_xlsx(data: bytes, name: str) -> bool:
+    return data[:4] == b"PK\x03\x04" or Path(name).suffix.lower() in (".xlsx", ".xlsm")
+
+
+def check_kind(data: bytes, name: str) -> str:
+    """"xlsx" or "csv"; anything else (an empty file, another suffix) is refused."""
+    if not data.strip():
+        raise ReadError("file.empty", "die Datei ist leer")
+    if is_xlsx(data, name):
+        return "xlsx"
+    suffix = Path(name).suffix.lower()
+    if suffix not in (".csv", ".txt", ""):
+        raise ReadError("file.type", f"Dateityp '{suffix}' wird nicht unterstützt: erwartet .csv oder .xlsx",
+                        suffix=suffix)
+    return "csv"
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def decode(data: bytes) -> str:
+    """The text of a CSV file: strict UTF-8 (BOM allowed), else Windows-1252 when no UTF-8 sequence occurs.
+    NUL bytes anywhere, a mixed encoding and control characters are refused with the line they are in."""
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise ReadError("file.binary", "keine Textdatei (NUL-Byte, Binärdaten): erwartet CSV oder XLSX",
+                        row=_line_of(data, nul))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        sequence = _UTF8_SEQUENCE.search(data)
+        if sequence:
+            raise ReadError("file.mixed_encoding",
+                            f"gemischte Zeichenkodierung: Zeile {_line_of(data, sequence.start())} ist UTF-8, Zeile "
+                            f"{_line_of(data, exc.start)} nicht; bitte einheitlich als UTF-8 speichern",
+                            row=_line_of(data, exc.start)) from exc
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError as exc2:
+            raise ReadError("file.encoding", "unbekannte Zeichenkodierung: bitte als UTF-8 speichern",
+                            row=_line_of(data, exc2.start)) from exc2
+    control = _CONTROL.search(text)
+    if control:
+        raise ReadError("file.control_char", f"Steuerzeichen U+{ord(control.group()):04X} in der Datei",
+                        row=text.count("\n", 0, control.start()) + 1, value=f"U+{ord(control.group()):04X}")
+    return text
+
+
+def has_control(text: str) -> bool:
+    return bool(_CONTROL.search(text))
+
+
+def sniff(text: str) -> tuple[str, str]:
+    """The first non-empty line and the delimiter it uses (; , or tab)."""
+    first = ""
+    for line in text[: MAX_LINE_CHARS + 2].splitlines(keepends=True):
+        if line.strip():
+            first = line.rstrip("\r\n")
+            break
+    if len(first) > MAX_LINE_CHARS:
+        raise ReadError("file.line_too_long", f"die Kopfzeile ist länger als {MAX_LINE_CHARS} Zeichen: "
+                                              "keine Tabelle erkannt", row=1)
+    if not first:
+        raise ReadError("file.empty", "die Datei ist leer")
+    delimiter = max([";", ",", "\t"], key=first.count)
+    if first.count(delimiter) == 0:
+        raise ReadError("file.no_table", "keine Tabelle erkannt: erwartet Spalten getrennt durch ; oder ,")
+    return first, delimiter
+
+
+def csv_records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+    """Every non-empty record with the line it starts on; broken quoting is an error with its line."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
+    records, start = [], 1
+    try:
+        for record in reader:
+            line, start = start, reader.line_num + 1
+            if any(cell.strip() for cell in record):
+                if len(records) >= MAX_ROWS:
+                    raise ReadError("file.too_many_rows", f"mehr als {MAX_ROWS} Zeilen", limit=MAX_ROWS)
+                records.append((line, record))
+    except csv.Error as exc:
+        raise ReadError("file.quoting", f"CSV nicht lesbar ab Zeile {start}: {exc} (nicht geschlossenes "
+                                        "Anführungszeichen?)", row=start) from exc
+    return records
+
+
+# -- XLSX in a bounded child process ---------------------------------------------------------------
+
+@dataclass
+class Sheet:
+    title: str
+    rows: list[tuple[int, list]] = field(default_factory=list)  # (row number, cell values) of non-empty rows
+    percent: set[tuple[int, int]] = field(default_factory=set)  # (row number, column index) formatted as %
+
+
+def check_zip(data: bytes) -> None:
+    """Caps on the uncompressed size before anything is decompressed (a zip bomb is refused unread)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise ReadError("xlsx.unreadable", "XLSX nicht lesbar (kein gültiges ZIP): erwartet eine Excel-Arbeitsmappe"
+                        ) from exc
+    total = sum(m.file_size for m in members)
+    if total > MAX_XLSX_UNCOMPRESSED:
+        raise ReadError("xlsx.too_large", f"XLSX entpackt zu groß ({total / 1048576:.0f} MB; höchstens "
+                                          f"{MAX_XLSX_UNCOMPRESSED / 1048576:.0f} MB)")
+    shared = sum(m.file_size for m in members if m.filename.lower().endswith("sharedstrings.xml"))
+    if shared > MAX_SHARED_STRINGS_BYTES:
+        raise ReadError("xlsx.too_many_strings", f"XLSX enthält zu viele Texte ({shared / 1048576:.0f} MB; "
+                                                 f"höchstens {MAX_SHARED_STRINGS_BYTES / 1048576:.0f} MB)")
+
+
+def _sheet_rows(sheet, result: Sheet) -> None:
+    sheet.reset_dimensions()  # never trust the declared dimension: read the rows actually present
+    for number, cells in enumerate(sheet.iter_rows(), start=1):
+        values = []
+        for index, cell in enumerate(cells):
+            if index >= MAX_COLUMNS:
+                if getattr(cell, "value", None) not in (None, ""):
+                    raise ReadError("file.too_many_columns", f"mehr als {MAX_COLUMNS} Spalten", row=number)
+                continue
+            value = getattr(cell, "value", None)
+            values.append(value)
+            if isinstance(value, (int, float)) and "%" in str(getattr(cell, "number_format", "") or ""):
+                result.percent.add((getattr(cell, "row", number) or number, index))
+        if any(v not in (None, "") for v in values):
+            if len(result.rows) >= MAX_XLSX_ROWS:
+                raise ReadError("file.too_many_rows", f"mehr als {MAX_XLSX_ROWS} Zeilen", limit=MAX_XLSX_ROWS)
+            row = getattr(cells[0], "row", None) if cells else None
+            result.rows.append((row or number, values))
+
+
+def _parse_xlsx(data: bytes, preferred: tuple[str, ...]) -> Sheet:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except ReadError:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds for a broken or foreign file
+        raise ReadError("xlsx.unreadable", f"XLSX nicht lesbar ({type(exc).__name__}): erwartet eine "
+                                           "Excel-Arbeitsmappe") from exc
+    try:
+        sheet = next((book[s] for s in preferred if s in book.sheetnames), None)
+        if sheet is None:
+            if not book.worksheets:
+                raise ReadError("xlsx.empty", "die Arbeitsmappe enthält kein Blatt")
+            sheet = book.worksheets[0]
+        if getattr(sheet, "sheet_state", "visible") != "visible":
+            raise ReadError("xlsx.hidden_sheet", f"das Blatt '{sheet.title}' ist ausgeblendet: bitte einblenden oder "
+                                                 "löschen (gelesen wird nur, was man sieht)", sheet=sheet.title)
+        result = Sheet(sheet.title)
+        _sheet_rows(sheet, result)
+        return result
+    finally:
+        book.close()
+
+
+LAST_CHILD_PEAK_BYTES: list[int] = [0]  # resident peak of the last parsing child (for the measurements)
+
+
+def _peak_bytes() -> int:
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            line = next(line for line in status if line.startswith("VmHWM:"))
+        return int(line.split()[1]) * 1024
+    except (OSError, StopIteration, ValueError):
+        return 0
+
+
+def _child(data: bytes, preferred: tuple[str, ...], memory: int, conn) -> None:
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    except (ImportError, ValueError, OSError):
+        pass
+    try:
+        answer = ("ok", _parse_xlsx(data, preferred))
+    except ReadError as exc:
+        answer = ("error", (exc.code, exc.message, exc.row, exc.column, exc.value, exc.params))
+    except MemoryError:
+        answer = ("error", ("xlsx.memory", "XLSX zu groß zum Lesen (Speichergrenze erreicht)", None, None, None, {}))
+    except Exception as exc:  # a file can break openpyxl in many ways: report, never crash the app
+        answer = ("error", ("xlsx.unreadable", f"XLSX nicht lesbar ({type(exc).__name__})", None, None, None, {}))
+    try:
+        conn.send((*answer, _peak_bytes()))
+    finally:
+        conn.close()
+
+
+def read_xlsx(data: bytes, preferred: tuple[str, ...] = (), *, seconds: float = PARSE_SECONDS,
+              memory: int = PARSE_MEMORY_BYTES) -> Sheet:
+    """The chosen sheet's non-empty rows, parsed in a child process that is stopped after `seconds` and may not
+    use more than `memory` bytes of address space."""
+    check_zip(data)
+    context = multiprocessing.get_context("spawn")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(data, tuple(preferred), memory, send), daemon=True)
+    process.start()
+    send.close()
+    try:
+        if not receive.poll(seconds):
+            raise ReadError("xlsx.timeout", f"XLSX nach {seconds:.0f} s nicht gelesen (zu groß oder zu komplex): "
+                                            "abgebrochen", seconds=seconds)
+        try:
+            status, payload, LAST_CHILD_PEAK_BYTES[0] = receive.recv()
+        except (EOFError, OSError) as exc:
+            raise ReadError("xlsx.memory", "XLSX zu groß zum Lesen (Lesevorgang abgebrochen)") from exc
+    finally:
+        receive.close()
+        if process.is_alive():
+            process.kill()
+        process.join(5)
+    if status == "ok":
+        return payload
+    code, message, row, column, value, params = payload
+    raise ReadError(code, message, row=row, column=column, value=value, **params)
