@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from kpi.model import Catalog, Kpi, MeasureState, Status
-from kpi.status import FORECAST_WINDOW, KpiStatus, Point, evaluate
+from kpi.status import KpiStatus, evaluate_many
 from kpi.store import Store
 
 STATUS_ORDER = [Status.OFF_TRACK, Status.AT_RISK, Status.ON_TRACK, Status.ACHIEVED, Status.NO_DATA]
@@ -73,20 +73,21 @@ def snapshot(store: Store, as_of: datetime | None = None, strategy_id: str | Non
 
 
 def evaluate_all(catalog: Catalog, values: pd.DataFrame, today: date) -> dict[str, KpiStatus]:
-    """Evaluate every KPI; `values` is sorted by (kpi_id, period) as the store returns it."""
-    grouped: dict[str, list[Point]] = {}
+    """Evaluate every KPI; `values` is sorted by (kpi_id, period) as the store returns it. The forecasts of all
+    KPIs are fitted in one numpy pass (kpi.status.evaluate_many)."""
+    where: dict[str, tuple[int, int]] = {}
+    periods = values["period"].to_numpy() if len(values) else np.array([], dtype=object)
+    numbers = values["value"].to_numpy(dtype=float) if len(values) else np.array([], dtype=float)
     if len(values):
-        # evaluate() looks at the newest point and the forecast window only: pass just those.
-        periods = values["period"].to_numpy()
-        numbers = values["value"].to_numpy(dtype=float)
         ids = values["kpi_id"].to_numpy()
         bounds = np.flatnonzero(ids[1:] != ids[:-1]) + 1
-        starts = np.concatenate(([0], bounds))
-        ends = np.concatenate((bounds, [len(ids)]))
-        for start, end in zip(starts, ends):
-            first = max(start, end - FORECAST_WINDOW)
-            grouped[ids[start]] = [Point(periods[i], float(numbers[i])) for i in range(first, end)]
-    return {k.id: evaluate(k, grouped.get(k.id, []), today) for k in catalog.kpis}
+        for start, end in zip(np.concatenate(([0], bounds)), np.concatenate((bounds, [len(ids)]))):
+            where[ids[start]] = (int(start), int(end))
+    spans = [where.get(k.id, (0, 0)) for k in catalog.kpis]
+    starts = np.array([s for s, _ in spans], dtype=int)
+    ends = np.array([e for _, e in spans], dtype=int)
+    statuses = evaluate_many(catalog.kpis, periods, numbers, starts, ends, today)
+    return {k.id: st for k, st in zip(catalog.kpis, statuses)}
 
 
 def measure_frame(store: Store, catalog: Catalog, as_of: datetime | None, today: date) -> pd.DataFrame:
