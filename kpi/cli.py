@@ -106,7 +106,7 @@ def cmd_status(args: argparse.Namespace, store: Store) -> int:
     shown = frame[["kpi_id", "status", "stale", "latest_period", "latest_value", "target", "forecast_value", "name"]]
     lines = []
     for r in shown.itertuples():
-        lines.append(f"{r.kpi_id:<8} {status_label(r.status, 'de'):<16} {'veraltet' if r.stale else '':<9} "
+        lines.append(f"{r.kpi_id:<8} {status_label(r.status, 'de'):<16} {'überfällig' if r.stale else '':<10} "
                      f"{r.latest_period.strftime('%d.%m.%Y') if r.latest_period else '–':<11} "
                      f"{fmt_number(r.latest_value):>10} → {fmt_number(r.target):>10}  "
                      f"Prognose {fmt_number(r.forecast_value):>10}  {r.name[:50]}")
@@ -114,7 +114,7 @@ def cmd_status(args: argparse.Namespace, store: Store) -> int:
     print("\n".join(lines))
     counts = frame["status"].value_counts()
     print("Summe: " + ", ".join(f"{status_label(s, 'de')} {n}" for s, n in counts.items())
-          + f", veraltet {int(frame['stale'].sum())}")
+          + f", überfällig {int(frame['stale'].sum())}")
     return 0
 
 

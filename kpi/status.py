@@ -590,16 +590,21 @@ def forecast_all(kpis: Sequence[Kpi], periods: np.ndarray, values: np.ndarray, s
     """`forecast` for every KPI at once: kpis[k]'s points are periods/values[starts[k]:ends[k]], sorted by period,
     one per period (as the store returns them). The Theil–Sen fits run as one numpy pass over all KPIs."""
     starts, ends = np.asarray(starts, dtype=int), np.asarray(ends, dtype=int)
-    days = np.array([p.toordinal() for p in periods], dtype=float)
     values = np.asarray(values, dtype=float)
     count = ends - starts
-    final = np.array([_final_target(k).period.toordinal() for k in kpis], dtype=float)
-    last = np.where(count > 0, days[np.maximum(ends - 1, 0)] if len(days) else 0.0, -np.inf)
     first = np.maximum(starts, ends - window)
-    group = np.repeat(np.arange(len(kpis)), count)
-    recent = days > (last - FORECAST_YEARS * DAYS_PER_YEAR)[group] if len(days) else np.zeros(0, bool)
+    # Only the rows in each KPI's window are looked at: their days, in a local array `days` of rows
+    # [first[k], ends[k]) for every KPI, at offset[k].
+    sizes = ends - first
+    offset = np.concatenate(([0], np.cumsum(sizes)))[:-1]
+    rows = np.repeat(first - offset, sizes) + np.arange(int(sizes.sum()))
+    days = np.array([periods[r].toordinal() for r in rows], dtype=float)
+    final = np.array([_final_target(k).period.toordinal() for k in kpis], dtype=float)
+    last = np.where(sizes > 0, days[np.maximum(offset + sizes - 1, 0)] if len(days) else 0.0, -np.inf)
+    group = np.repeat(np.arange(len(kpis)), sizes)
+    recent = days > (last - FORECAST_YEARS * DAYS_PER_YEAR)[group]
     cumulative = np.concatenate(([0], np.cumsum(recent)))
-    take = np.minimum(ends - first, np.maximum(cumulative[ends] - cumulative[first], MIN_FORECAST_POINTS))
+    take = np.minimum(sizes, np.maximum(cumulative[offset + sizes] - cumulative[offset], MIN_FORECAST_POINTS))
     ok = np.flatnonzero((count >= MIN_FORECAST_POINTS) & (last < final))
     out: list[Forecast | None] = [None] * len(kpis)
     if not len(ok):
@@ -607,8 +612,8 @@ def forecast_all(kpis: Sequence[Kpi], periods: np.ndarray, values: np.ndarray, s
     n = take[ok]
     width = int(n.max())
     valid = np.arange(width)[None, :] < n[:, None]
-    index = np.where(valid, (ends[ok] - n)[:, None] + np.arange(width)[None, :], 0)
-    d, v = np.where(valid, days[index], np.nan), np.where(valid, values[index], np.nan)
+    local = np.where(valid, (offset[ok] + sizes[ok] - n)[:, None] + np.arange(width)[None, :], 0)
+    d, v = np.where(valid, days[local], np.nan), np.where(valid, values[rows[local]], np.nan)
     linear = _fit_batch(d, v, n)
     trends, leaving = [], []
     for row, k in enumerate(ok):
