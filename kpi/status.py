@@ -490,7 +490,7 @@ def forecast(kpi: Kpi, points: Sequence[Point], window: int = FORECAST_WINDOW,
     """
     if window < MIN_FORECAST_POINTS:
         raise ValueError(f"window must be at least {MIN_FORECAST_POINTS}, got {window}")
-    if forecast_note(kpi, points):
+    if not points or forecast_note(kpi, points):
         return None
     recent = recent_points(points, window)
     trend, bounded = fit_trend(kpi, recent, horizon or _final_target(kpi).period)
