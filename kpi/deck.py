@@ -395,7 +395,7 @@ def _card(kpi: Kpi, snap: Snapshot, lang: str) -> KpiCard:
         forecast = t("deck.too_few", lang)
     return KpiCard(
         kpi_id=kpi.id, name=kpi.name, status=st.status.value, status_text=status_label(st.status.value, lang),
-        stale=st.stale, stale_text=i18n.stale_label(lang) if st.stale else "", actual=actual, plan=plan,
+        stale=st.stale, stale_text=i18n.stale_label(lang) if st.stale and st.latest_value is not None else "", actual=actual, plan=plan,
         target=t("deck.target", lang, year=target.period.year, value=fmt_value(target.value, kpi.unit, lang)),
         forecast=forecast, reach=reach, kpi=kpi, series=snap.series(kpi.id).reset_index(drop=True), evaluation=st,
     )

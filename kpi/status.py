@@ -285,9 +285,12 @@ def assess(kpi: Kpi, latest: Point | None) -> tuple[Status, float | None]:
 
 
 def classify(kpi: Kpi, progress: float | None, latest_value: float | None) -> Status:
-    """Status word from the progress thresholds (the part of `assess` for a value inside the plan's run time)."""
+    """Status word from the progress thresholds (the part of `assess` for a value inside the plan's run time):
+    achieved when the final target is met and the value is not behind plan (progress ≥ 1), else by the thresholds."""
     if latest_value is None or progress is None:
         return Status.NO_DATA
+    if meets(kpi, latest_value, _final_target(kpi).value) and progress >= 1.0 - _MEETS_REL_TOL:
+        return Status.ACHIEVED
     if progress >= kpi.thresholds.on_track:
         return Status.ON_TRACK
     if progress >= kpi.thresholds.at_risk:

@@ -260,7 +260,8 @@ def kpi_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     for r in frame.itertuples():
         actual = fmt_value(r.latest_value, r.unit, lang)
         rows.append({
-            "Status": status_label(r.status, lang) + (f" · {stale_label(lang)}" if r.stale else ""),
+            "Status": status_label(r.status, lang) + (f" · {stale_label(lang)}" if r.stale and r.status != "no_data"
+                                                      else ""),
             ("Kennzahl" if de else "KPI"): f"{r.kpi_id} · {r.name}",
             ("Ist (Stand)" if de else "Actual (period)"): actual if actual == "–" else
             f"{actual} ({fmt_period(r.latest_period, r.frequency, lang)})",

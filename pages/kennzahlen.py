@@ -97,7 +97,7 @@ with ui.guard(ctx):
 
     st.header(f"{kpi.id} · {kpi.name}")
     label = i18n.status_badge(status.status.value, lang)
-    if status.stale:
+    if status.stale and status.latest_value is not None:  # without data, the notice below names the due date
         label += f" · {i18n.stale_badge(lang)}"
     st.markdown(f"### {label}", unsafe_allow_html=True)
     st.caption(f"{detail.theme} › {detail.action_field} › {detail.goal}")
@@ -133,10 +133,8 @@ with ui.guard(ctx):
         st.caption(ctx.t("kd.outcome.text", day=fmt_date(target.period, lang),
                          word=i18n.status_label(status.status.value, lang, icon=False),
                          value=fmt_value(status.latest_value, unit, lang)))
-    elif fc is None and status.latest_value is not None:
-        st.caption(ctx.t("kd.reach.none", n=views.MIN_FORECAST_POINTS))
     elif fc is None:
-        pass
+        st.caption(ctx.t("kd.reach.none", n=views.MIN_FORECAST_POINTS))
     elif fc.reach_date:
         st.caption(ctx.t("kd.reach", day=fmt_date(fc.reach_date, lang)))
     else:

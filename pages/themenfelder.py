@@ -87,7 +87,7 @@ with ui.guard(ctx):
                         st.page_link("pages/kennzahlen.py", query_params={"kpi": row.kpi_id},
                                      label=f"**{row.kpi_id}** {row.name}")
                         label = status_label(row.status, ctx.lang)
-                        if row.stale:
+                        if row.stale and row.status != "no_data":
                             label += f" · {stale_label(ctx.lang)}"
                         if row.latest_value is None or row.status == "no_data":
                             st.markdown(f"{label} — {ctx.t('tf.no_data')}")
