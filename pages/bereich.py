@@ -3,7 +3,7 @@
 import streamlit as st
 
 from kpi import i18n, ui, views
-from kpi.i18n import fmt_date
+from kpi.i18n import fmt_date, fmt_percent
 
 i18n.register({
     "br.unit": ("Organisationseinheit", "Responsible unit"),
@@ -53,7 +53,9 @@ with ui.guard(ctx):
         st.success(ctx.t("br.nothing"))
     ui.link_list(ctx, "behind", behind, lambda row: ui.LinkItem(
         "pages/kennzahlen.py", {"kpi": row.kpi_id}, f"**{row.kpi_id}** {row.name}",
-        f"{i18n.status_badge(row.status, ctx.lang)} · " + i18n.fmt_progress(row.progress, row.direction, ctx.lang)))
+        f"{i18n.status_badge(row.status, ctx.lang)} · " + (
+            ctx.t("br.behind", p=fmt_percent(row.progress, ctx.lang)) if not row.progress < 0
+            else i18n.fmt_progress(row.progress, row.direction, ctx.lang))))
     ui.link_list(ctx, "stale", stale, lambda row: ui.LinkItem(
         "pages/kennzahlen.py", {"kpi": row.kpi_id}, f"**{row.kpi_id}** {row.name}",
         f"{i18n.stale_badge(ctx.lang)} · " + ctx.t("br.overdue", day=fmt_date(row.next_due, ctx.lang))))
