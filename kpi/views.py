@@ -137,7 +137,8 @@ def _status_rows(snap: Snapshot) -> pd.DataFrame:
             target=k.final_target.value, target_period=k.final_target.period,
             forecast_value=fc.value_at_target if fc else None, forecast_low=fc.low if fc else None,
             forecast_high=fc.high if fc else None, reach_date=fc.reach_date if fc else None,
-            on_time=fc.on_time if fc else None, next_due=st.next_due,
+            on_time=fc.on_time if fc else None, next_due=st.next_due, forecast_note=st.forecast_note,
+            forecast_bounded=fc.bounded if fc else None,
         ))
     return pd.DataFrame(rows)
 

@@ -279,3 +279,15 @@ def test_values_are_shown_as_people_write_them(value, unit, lang, text) -> None:
 ])
 def test_progress_in_words(progress, direction, lang, text) -> None:
     assert i18n.fmt_progress(progress, direction, lang) == text
+
+
+def test_status_json_names_missed_and_the_outcome_instead_of_a_forecast(seeded_store, capsys) -> None:
+    import json
+
+    from kpi.cli import main
+
+    assert main(["--db", seeded_store.url, "status", "--format", "json"]) == 0
+    rows = {r["kpi_id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert rows["EG-15"]["status"] == "missed" and rows["EG-15"]["forecast_note"] == "deadline_passed"
+    assert rows["EG-15"]["forecast_value"] is None
+    assert rows["SC-16"]["forecast_bounded"] is True and rows["SC-16"]["forecast_high"] < 100.0
