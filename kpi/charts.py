@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from kpi import i18n
 from kpi.i18n import fmt_date, fmt_number, status_color, status_label
 from kpi.model import Frequency, Kpi
-from kpi.status import KpiStatus
+from kpi.status import KpiStatus, band_days, planned_value_at, tolerance_band
 
 ACTUAL = "#0072B2"
 PLAN = "#555555"
@@ -125,17 +125,19 @@ def kpi_figure(kpi: Kpi, series: pd.DataFrame, status: KpiStatus, lang: str = "d
     """The full KPI chart: actual values, target path with milestones and baseline, tolerance bands
     for the status thresholds, and the forecast with its band and the expected date of reaching the target."""
     xs, plan = plan_path(kpi)
-    base = kpi.baseline_value
-    th = kpi.thresholds
-    edge_ok = [base + th.on_track * (p - base) for p in plan]
-    edge_risk = [base + th.at_risk * (p - base) for p in plan]
+    # The tolerance band is the status rule's own (kpi.status.tolerance_band), so the chart and the status agree for
+    # rising, falling and flat plans.
+    band_x = band_days(kpi, xs[0], xs[-1])
+    edge_ok, edge_risk = tolerance_band(kpi, band_x)
+    band_plan = [planned_value_at(kpi, d) for d in band_x]
     suffix = _unit_suffix(kpi)
     traces: list[dict] = [
-        dict(type="scatter", x=xs, y=edge_risk, mode="lines", line=dict(width=0), hoverinfo="skip", showlegend=False),
-        dict(type="scatter", x=xs, y=edge_ok, mode="lines", line=dict(width=0), fill="tonexty", fillcolor=BAND_RISK,
-             name=_l("tol_risk", lang), hoverinfo="skip"),
-        dict(type="scatter", x=xs, y=plan, mode="lines", line=dict(width=0), fill="tonexty", fillcolor=BAND_OK,
-             name=_l("tol_ok", lang), hoverinfo="skip"),
+        dict(type="scatter", x=band_x, y=edge_risk, mode="lines", line=dict(width=0), hoverinfo="skip",
+             showlegend=False),
+        dict(type="scatter", x=band_x, y=edge_ok, mode="lines", line=dict(width=0), fill="tonexty",
+             fillcolor=BAND_RISK, name=_l("tol_risk", lang), hoverinfo="skip"),
+        dict(type="scatter", x=band_x, y=band_plan, mode="lines", line=dict(width=0), fill="tonexty",
+             fillcolor=BAND_OK, name=_l("tol_ok", lang), hoverinfo="skip"),
         dict(type="scatter", x=xs, y=plan, mode="lines+markers", name=_l("plan", lang),
              line=dict(color=PLAN, dash="dash", width=2),
              marker=dict(symbol=["circle-open"] + ["diamond"] * (len(xs) - 1), size=[12] + [13] * (len(xs) - 1),
@@ -149,12 +151,16 @@ def kpi_figure(kpi: Kpi, series: pd.DataFrame, status: KpiStatus, lang: str = "d
     fc = status.forecast
     if fc is not None and status.latest_period is not None:
         start = status.latest_period
-        xf = [start, fc.target_period]
+        # The trend may bend (a bounded model for shares and other capped quantities): drawn through 24 steps, its
+        # band from the slope's interval at each step, all inside the valid range.
+        steps = max((fc.target_period - start).days, 1)
+        xf = [start + timedelta(days=round(steps * i / 24)) for i in range(25)]
+        bands = [fc.band_at(d) for d in xf]
         last = max(last, fc.target_period)
-        traces.append(dict(type="scatter", x=xf + xf[::-1], y=[fc.value_at(start), fc.high, fc.low, fc.value_at(start)],
+        traces.append(dict(type="scatter", x=xf + xf[::-1], y=[b[1] for b in bands] + [b[0] for b in bands][::-1],
                            fill="toself", fillcolor="rgba(204, 121, 167, 0.15)", line=dict(width=0),
                            name=_l("band", lang), hoverinfo="skip"))
-        traces.append(dict(type="scatter", x=xf, y=[fc.value_at(start), fc.value_at_target], mode="lines",
+        traces.append(dict(type="scatter", x=xf, y=[fc.value_at(d) for d in xf], mode="lines",
                            name=_l("forecast", lang), line=dict(color=FORECAST, dash="dot", width=3),
                            hovertemplate="%{x|%d.%m.%Y}: %{y:,.4~g}" + suffix
                            + "<extra>" + _l("forecast", lang) + "</extra>"))
@@ -226,7 +232,7 @@ def status_bar(counts: dict[str, int], lang: str = "de", height: int = 64) -> go
     """One stacked bar: how many KPIs per status, each segment labelled with icon, word and count."""
     total = sum(counts.values()) or 1
     traces = []
-    for status in ("achieved", "on_track", "at_risk", "off_track", "no_data"):
+    for status in i18n.STATUS_STYLE:
         n = counts.get(status, 0)
         if not n:
             continue
@@ -234,7 +240,7 @@ def status_bar(counts: dict[str, int], lang: str = "de", height: int = 64) -> go
         traces.append(dict(
             type="bar", x=[n], y=[""], orientation="h", name=status_label(status, lang),
             marker_color=status_color(status), text=[label if n / total > 0.06 else ""], textposition="inside",
-            insidetextanchor="middle", textfont=dict(size=17, color="white" if status != "at_risk" else "#1a1a1a"),
+            insidetextanchor="middle", textfont=dict(size=17, color="#1a1a1a" if status in ("at_risk", "not_assessable") else "white"),
             hovertemplate=f"{status_label(status, lang)}: {n}<extra></extra>"))
     # No legend: every segment carries icon and count, and the page prints the words beside it.
     return _figure(traces, lang, height, legend=False, barmode="stack", margin=dict(l=2, r=2, t=2, b=2), bargap=0.1,

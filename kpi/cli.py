@@ -107,7 +107,7 @@ def cmd_status(args: argparse.Namespace, store: Store) -> int:
     shown = frame[["kpi_id", "status", "stale", "latest_period", "latest_value", "target", "forecast_value", "name"]]
     lines = []
     for r in shown.itertuples():
-        lines.append(f"{r.kpi_id:<8} {status_label(r.status, 'de'):<16} {'veraltet' if r.stale else '':<9} "
+        lines.append(f"{r.kpi_id:<8} {status_label(r.status, 'de'):<16} {'überfällig' if r.stale else '':<10} "
                      f"{r.latest_period.strftime('%d.%m.%Y') if r.latest_period else '–':<11} "
                      f"{fmt_number(r.latest_value):>10} → {fmt_number(r.target):>10}  "
                      f"Prognose {fmt_number(r.forecast_value):>10}  {r.name[:50]}")
@@ -115,7 +115,24 @@ def cmd_status(args: argparse.Namespace, store: Store) -> int:
     print("\n".join(lines))
     counts = frame["status"].value_counts()
     print("Summe: " + ", ".join(f"{status_label(s, 'de')} {n}" for s, n in counts.items())
-          + f", veraltet {int(frame['stale'].sum())}")
+          + f", überfällig {int(frame['stale'].sum())}")
+    return 0
+
+
+def cmd_backtest(args: argparse.Namespace, store: Store) -> int:
+    from kpi.backtest import backtest_text, run_backtest
+    from kpi.status import Point
+
+    catalog = store.load_catalog()
+    if catalog is None:
+        print("Die Datenbank enthält noch keinen Strategiekatalog; zuerst `python -m kpi seed`.", file=sys.stderr)
+        return 1
+    values = store.current_values(None, [k.id for k in catalog.kpis])
+    series: dict[str, list] = {}
+    for kpi_id, period, value in zip(values["kpi_id"], values["period"], values["value"]):
+        series.setdefault(kpi_id, []).append(Point(period, float(value)))
+    result = run_backtest(catalog.kpis, series)
+    print(json.dumps(result, indent=1) if args.json else backtest_text(result))
     return 0
 
 
@@ -280,6 +297,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kpis", type=int, default=2000)
     p.add_argument("--no-pages", action="store_true", help="ohne Seiten- und Browser-Messungen")
     p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("backtest", help="Prognose gegen naive Verfahren prüfen (jüngste 1–3 Werte verborgen)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_backtest)
 
     p = sub.add_parser("user", help="Benutzer verwalten (lokale Anmeldung)")
     users = p.add_subparsers(dest="user_command", required=True)

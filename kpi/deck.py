@@ -22,7 +22,7 @@ from kpi import charts, i18n
 from kpi.i18n import fmt_date, fmt_number, fmt_percent, fmt_period, fmt_value, measure_state_label, status_label, t
 from kpi.model import Kpi, Status
 from kpi.status import KpiStatus
-from kpi.views import STATUS_ORDER, Snapshot, action_field_summaries, status_frame, theme_summaries
+from kpi.views import STATUS_ORDER, Snapshot, action_field_summaries, overdue, status_frame, theme_summaries
 
 COMMITTEE = ("Ausschuss für Digitalisierung und Zukunft", "Committee for Digitalisation and the Future")
 KPIS_PER_SLIDE = 4  # 2 × 2 cards: legible from the back of the room at 1280 × 720
@@ -50,11 +50,13 @@ i18n.register({
     "deck.stale_count": ("{n} veraltet", "{n} stale"),
     "deck.actual": ("Ist {period}: {value}", "Actual {period}: {value}"),
     "deck.no_value": ("noch kein Wert", "no value yet"),
-    "deck.plan": ("Plan: {value} ({progress} des Plans)", "Plan: {value} ({progress} of plan)"),
+    "deck.plan": ("Plan: {value} ({progress})", "Plan: {value} ({progress})"),
     "deck.target": ("Ziel {year}: {value}", "Target {year}: {value}"),
     "deck.forecast": ("Prognose {year}: {value} (Band {band})", "Forecast {year}: {value} (band {band})"),
     "deck.reach": ("Ziel laut Trend erreicht: {day}", "Trend reaches target: {day}"),
     "deck.reach_never": ("Ziel laut Trend nicht erreichbar", "Trend does not reach the target"),
+    "deck.outcome": ("Zieltermin {day} vorbei: {word}", "Target date {day} passed: {word}"),
+    "deck.too_few": ("Zu wenige Werte für eine Prognose", "Too few values for a forecast"),
     "deck.comments": ("Kommentare der Ressorts", "Comments from the departments"),
     "deck.no_comments": ("Keine Kommentare zu diesen Kennzahlen.", "No comments on these KPIs."),
     "deck.measures": ("Maßnahmen", "Measures"),
@@ -75,7 +77,7 @@ i18n.register({
     "deck.sec.stale": ("Überfällige Meldungen", "Overdue reports"),
     "deck.sec.late": ("Verspätete Maßnahmen", "Late measures"),
     "deck.continued": ("(Fortsetzung)", "(continued)"),
-    "deck.of_plan_values": ("{p} des Plans (Ist {actual}, Plan {plan})", "{p} of plan (actual {actual}, plan {plan})"),
+    "deck.of_plan_values": ("{p} (Ist {actual}, Plan {plan})", "{p} (actual {actual}, plan {plan})"),
     "deck.due_since": ("fällig seit {day}", "due since {day}"),
     "deck.first_due": ("erster Wert fällig seit {day}", "first value due since {day}"),
     "deck.illustrative": ("Illustratives Beispiel: Kennzahlen, Basis- und Zielwerte sind keine offiziellen Zahlen "
@@ -293,7 +295,7 @@ def shorten(text: str, limit: int) -> str:
 
 # Status badges: the Okabe–Ito colour with the text colour of the higher contrast (WCAG), icon and word inside.
 BADGE_TEXT = {"achieved": "#FFFFFF", "on_track": "#000000", "at_risk": "#000000", "off_track": "#000000",
-              "no_data": "#000000", "stale": "#000000"}
+              "missed": "#FFFFFF", "not_assessable": "#000000", "no_data": "#000000", "stale": "#000000"}
 STALE_COLOR = "#F0E442"
 
 
@@ -379,7 +381,7 @@ def _card(kpi: Kpi, snap: Snapshot, lang: str) -> KpiCard:
         actual = t("deck.actual", lang, period=fmt_period(st.latest_period, freq, lang),
                    value=fmt_value(st.latest_value, kpi.unit, lang))
         plan = t("deck.plan", lang, value=fmt_value(st.planned_value, kpi.unit, lang),
-                 progress=fmt_percent(st.progress, lang))
+                 progress=i18n.fmt_progress(st.progress, kpi.direction.value, lang))
     fc = st.forecast
     forecast = reach = ""
     if fc is not None:
@@ -387,9 +389,13 @@ def _card(kpi: Kpi, snap: Snapshot, lang: str) -> KpiCard:
                      value=fmt_value(fc.value_at_target, kpi.unit, lang), band=_band(fc.low, fc.high, lang))
         reach = t("deck.reach", lang, day=fmt_date(fc.reach_date, lang)) if fc.reach_date else \
             t("deck.reach_never", lang)
+    elif st.forecast_note == "deadline_passed":
+        forecast = t("deck.outcome", lang, day=fmt_date(target.period, lang), word=status_label(st.status.value, lang))
+    elif st.forecast_note == "too_few":
+        forecast = t("deck.too_few", lang)
     return KpiCard(
         kpi_id=kpi.id, name=kpi.name, status=st.status.value, status_text=status_label(st.status.value, lang),
-        stale=st.stale, stale_text=i18n.stale_label(lang) if st.stale else "", actual=actual, plan=plan,
+        stale=st.stale, stale_text=i18n.stale_label(lang) if st.stale and st.latest_value is not None else "", actual=actual, plan=plan,
         target=t("deck.target", lang, year=target.period.year, value=fmt_value(target.value, kpi.unit, lang)),
         forecast=forecast, reach=reach, kpi=kpi, series=snap.series(kpi.id).reset_index(drop=True), evaluation=st,
     )
@@ -464,17 +470,16 @@ def _decision_items(snap: Snapshot, frame: pd.DataFrame, lang: str) -> list[tupl
     kpis = {k.id: k for k in snap.kpis}
     items: list[tuple[str, DecisionItem]] = []
     if len(frame):
-        off = frame[frame["status"] == Status.OFF_TRACK.value].sort_values("progress")
+        off = frame[frame["status"].isin([Status.MISSED.value, Status.OFF_TRACK.value])].sort_values("progress")
         for r in off.itertuples():
             kpi = kpis[r.kpi_id]
-            detail = t("deck.of_plan_values", lang, p=fmt_percent(r.progress, lang),
+            detail = t("deck.of_plan_values", lang, p=i18n.fmt_progress(r.progress, kpi.direction.value, lang),
                        actual=fmt_value(r.latest_value, kpi.unit, lang), plan=fmt_value(r.planned_value, kpi.unit, lang))
-            items.append(("off_track", DecisionItem(i18n.STATUS_STYLE["off_track"]["icon"], r.kpi_id, r.name, detail)))
+            items.append(("off_track", DecisionItem(i18n.STATUS_STYLE[r.status]["icon"], r.kpi_id, r.name, detail)))
         # Stale KPIs, and KPIs whose first value is overdue: both are reports the committee is waiting for.
-        overdue = frame[frame["stale"] | ((frame["status"] == Status.NO_DATA.value)
-                                          & (frame["next_due"] < snap.today))].sort_values("next_due")
-        for r in overdue.itertuples():
-            key = "deck.due_since" if r.stale else "deck.first_due"
+        # (kpi.status.is_overdue counts a KPI without data whose first value is past due as overdue too.)
+        for r in overdue(frame).itertuples():
+            key = "deck.first_due" if r.latest_value is None or r.latest_value != r.latest_value else "deck.due_since"
             items.append(("stale", DecisionItem(i18n.STALE_STYLE["icon"], r.kpi_id, r.name,
                                                 t(key, lang, day=fmt_date(r.next_due, lang)))))
     late = snap.measures[snap.measures["late"]] if len(snap.measures) else snap.measures

@@ -18,6 +18,10 @@ STATUS_STYLE = {
     "on_track": {"color": "#009E73", "icon": "✔", "de": "im Plan", "en": "on track"},
     "at_risk": {"color": "#E69F00", "icon": "▲", "de": "gefährdet", "en": "at risk"},
     "off_track": {"color": "#D55E00", "icon": "✖", "de": "nicht im Plan", "en": "off track"},
+    # Final target date passed, target not met; a dark wine red, darker than "off track" (Tol's muted palette).
+    "missed": {"color": "#882255", "icon": "⊗", "de": "verfehlt", "en": "missed"},
+    # Values, but none after the baseline period: no planned step to judge against.
+    "not_assessable": {"color": "#56B4E9", "icon": "◌", "de": "nicht bewertbar", "en": "not assessable"},
     "no_data": {"color": "#999999", "icon": "○", "de": "keine Daten", "en": "no data"},
 }
 STALE_STYLE = {"icon": "◷", "color": "#999999", "de": "veraltet", "en": "stale"}
@@ -53,11 +57,55 @@ def fmt_number(value: float | int | None, lang: str = "de", decimals: int | None
     return format_decimal(value, format=pattern, locale=LOCALES[lang])
 
 
+# Units of things that come in whole numbers: shown without decimals (a plan of 4.087,5 applications is 4.088).
+WHOLE_UNITS = {"anzahl", "stück", "count", "arbeitsplätze", "anträge", "antragsverfahren", "personen", "nutzungen",
+               "besuche", "geräte", "endgeräte", "ladepunkte", "ladevorgänge", "fälle", "vorgänge", "dienste",
+               "leistungen", "schulen", "standorte", "gebäude", "haushalte", "nutzer", "nutzerinnen und nutzer",
+               "zugriffe", "downloads", "datensätze", "sensoren", "veranstaltungen", "teilnehmende", "stellen"}
+# German plural units and their singular, for a value of exactly 1 ("1 Minute", not "1 Minuten").
+SINGULAR_UNITS = {"Minuten": "Minute", "Stunden": "Stunde", "Tage": "Tag", "Wochen": "Woche", "Monate": "Monat",
+                  "Jahre": "Jahr", "Sekunden": "Sekunde", "Arbeitsplätze": "Arbeitsplatz", "Anträge": "Antrag",
+                  "Personen": "Person", "Nutzungen": "Nutzung", "Besuche": "Besuch", "Geräte": "Gerät",
+                  "Endgeräte": "Endgerät", "Ladepunkte": "Ladepunkt", "Ladevorgänge": "Ladevorgang", "Fälle": "Fall",
+                  "Vorgänge": "Vorgang", "Dienste": "Dienst", "Leistungen": "Leistung", "Schulen": "Schule",
+                  "Standorte": "Standort", "Gebäude": "Gebäude", "Haushalte": "Haushalt", "Sensoren": "Sensor",
+                  "Veranstaltungen": "Veranstaltung", "Stellen": "Stelle", "Datensätze": "Datensatz"}
+
+
+def is_whole_unit(unit: str) -> bool:
+    """Whether values of `unit` are counts of whole things (no decimals shown)."""
+    return (unit or "").strip().lower() in WHOLE_UNITS
+
+
 def fmt_value(value: float | None, unit: str, lang: str = "de") -> str:
+    """A value with its unit: counts without decimals, `1 Minute` but `2 Minuten`, `–` for nothing."""
     if _missing(value):
         return "–"
-    number = fmt_number(value, lang)
-    return f"{number} %" if unit == "%" else f"{number} {unit}" if unit and unit != "Anzahl" else number
+    number = fmt_number(value, lang, 0 if is_whole_unit(unit) else None)
+    if unit == "%":
+        return f"{number} %"
+    if not unit or unit == "Anzahl":
+        return number
+    return f"{number} {SINGULAR_UNITS.get(unit, unit) if number == '1' else unit}"
+
+
+PROGRESS_TEXTS = {
+    "of_plan": {"de": "{p} des Plans", "en": "{p} of plan"},
+    # A negative progress: the value moved away from the baseline against the plan's direction.
+    "against_higher": {"de": "entgegen dem Plan gesunken", "en": "fell, against the plan"},
+    "against_lower": {"de": "entgegen dem Plan gestiegen", "en": "rose, against the plan"},
+}
+
+
+def fmt_progress(progress: float | None, direction: str, lang: str = "de", of_plan: bool = True) -> str:
+    """Progress in words: `97 % des Plans` (or `97 %` without of_plan); a negative share of the plan means the
+    value moved the wrong way, which is said instead of `-153 % des Plans`."""
+    if _missing(progress):
+        return "–"
+    if progress < 0:
+        return PROGRESS_TEXTS["against_lower" if direction == "lower" else "against_higher"][lang]
+    percent = fmt_percent(progress, lang)
+    return PROGRESS_TEXTS["of_plan"][lang].format(p=percent) if of_plan else percent
 
 
 def fmt_percent(ratio: float | None, lang: str = "de") -> str:

@@ -34,6 +34,8 @@ class Status(str, Enum):
     ON_TRACK = "on_track"
     AT_RISK = "at_risk"
     OFF_TRACK = "off_track"
+    MISSED = "missed"  # the final target date has passed and the target was not met
+    NOT_ASSESSABLE = "not_assessable"  # values, but none after the baseline period: no planned step to judge
     NO_DATA = "no_data"
 
 

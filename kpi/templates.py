@@ -15,6 +15,7 @@ import pandas as pd
 from kpi.exports import neutralise_formulas
 from kpi.i18n import MEASURE_STATES, fmt_date, fmt_number, fmt_period
 from kpi.model import Frequency, add_periods, snap_to_period_end
+from kpi.status import period_due_date
 from kpi.views import Snapshot, status_frame
 
 MEASUREMENT_COLUMNS = ["Kennzahl", "Bezeichnung", "Einheit", "Zeitraum", "Wert", "Kommentar", "Qualität", "Fällig bis",
@@ -69,7 +70,7 @@ def due_frame(snap: Snapshot, *, include_not_due: bool = False) -> pd.DataFrame:
         for period in periods:
             rows.append(dict(kpi_id=r.kpi_id, name=r.name, unit=r.unit, frequency=r.frequency, period=period,
                              due=period + grace, latest_period=r.latest_period, latest_value=r.latest_value,
-                             overdue=period + grace < snap.today))
+                             overdue=snap.today > period_due_date(kpi, period)))
     frame = pd.DataFrame(rows, columns=["kpi_id", "name", "unit", "frequency", "period", "due", "latest_period",
                                         "latest_value", "overdue"])
     return frame.sort_values(["due", "kpi_id", "period"], kind="stable").reset_index(drop=True)

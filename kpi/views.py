@@ -11,10 +11,13 @@ import numpy as np
 import pandas as pd
 
 from kpi.model import Catalog, Kpi, MeasureState, Status
-from kpi.status import FORECAST_WINDOW, KpiStatus, Point, evaluate
+from kpi.status import MIN_FORECAST_POINTS, KpiStatus, evaluate_many
+
+__all__ = ["MIN_FORECAST_POINTS"]  # pages name the minimum for a forecast; they import views, not the status engine
 from kpi.store import Store
 
-STATUS_ORDER = [Status.OFF_TRACK, Status.AT_RISK, Status.ON_TRACK, Status.ACHIEVED, Status.NO_DATA]
+STATUS_ORDER = [Status.MISSED, Status.OFF_TRACK, Status.AT_RISK, Status.ON_TRACK, Status.ACHIEVED,
+                Status.NOT_ASSESSABLE, Status.NO_DATA]
 
 
 @dataclass(frozen=True)
@@ -73,20 +76,21 @@ def snapshot(store: Store, as_of: datetime | None = None, strategy_id: str | Non
 
 
 def evaluate_all(catalog: Catalog, values: pd.DataFrame, today: date) -> dict[str, KpiStatus]:
-    """Evaluate every KPI; `values` is sorted by (kpi_id, period) as the store returns it."""
-    grouped: dict[str, list[Point]] = {}
+    """Evaluate every KPI; `values` is sorted by (kpi_id, period) as the store returns it. The forecasts of all
+    KPIs are fitted in one numpy pass (kpi.status.evaluate_many)."""
+    where: dict[str, tuple[int, int]] = {}
+    periods = values["period"].to_numpy() if len(values) else np.array([], dtype=object)
+    numbers = values["value"].to_numpy(dtype=float) if len(values) else np.array([], dtype=float)
     if len(values):
-        # evaluate() looks at the newest point and the forecast window only: pass just those.
-        periods = values["period"].to_numpy()
-        numbers = values["value"].to_numpy(dtype=float)
         ids = values["kpi_id"].to_numpy()
         bounds = np.flatnonzero(ids[1:] != ids[:-1]) + 1
-        starts = np.concatenate(([0], bounds))
-        ends = np.concatenate((bounds, [len(ids)]))
-        for start, end in zip(starts, ends):
-            first = max(start, end - FORECAST_WINDOW)
-            grouped[ids[start]] = [Point(periods[i], float(numbers[i])) for i in range(first, end)]
-    return {k.id: evaluate(k, grouped.get(k.id, []), today) for k in catalog.kpis}
+        for start, end in zip(np.concatenate(([0], bounds)), np.concatenate((bounds, [len(ids)]))):
+            where[ids[start]] = (int(start), int(end))
+    spans = [where.get(k.id, (0, 0)) for k in catalog.kpis]
+    starts = np.array([s for s, _ in spans], dtype=int)
+    ends = np.array([e for _, e in spans], dtype=int)
+    statuses = evaluate_many(catalog.kpis, periods, numbers, starts, ends, today)
+    return {k.id: st for k, st in zip(catalog.kpis, statuses)}
 
 
 def measure_frame(store: Store, catalog: Catalog, as_of: datetime | None, today: date) -> pd.DataFrame:
@@ -133,7 +137,8 @@ def _status_rows(snap: Snapshot) -> pd.DataFrame:
             target=k.final_target.value, target_period=k.final_target.period,
             forecast_value=fc.value_at_target if fc else None, forecast_low=fc.low if fc else None,
             forecast_high=fc.high if fc else None, reach_date=fc.reach_date if fc else None,
-            on_time=fc.on_time if fc else None, next_due=st.next_due,
+            on_time=fc.on_time if fc else None, next_due=st.next_due, forecast_note=st.forecast_note,
+            forecast_bounded=fc.bounded if fc else None,
         ))
     return pd.DataFrame(rows)
 
@@ -145,7 +150,8 @@ class ThemeSummary:
     counts: dict[str, int]
     total: int
     with_data: int
-    share_on_track: float | None  # on track or achieved, of the KPIs with data
+    share_on_track: float | None  # on track or achieved and not overdue, of the KPIs with data
+    stale: int = 0  # overdue KPIs (kpi.status.is_overdue), with or without data
 
 
 def status_counts(frame: pd.DataFrame) -> dict[str, int]:
@@ -158,7 +164,7 @@ def status_mix_text(counts: dict[str, int], lang: str) -> str:
     from kpi.i18n import STATUS_STYLE
 
     parts = [f"{STATUS_STYLE[s]['icon']} {counts[s]} {STATUS_STYLE[s][lang]}"
-             for s in ("achieved", "on_track", "at_risk", "off_track", "no_data") if counts.get(s)]
+             for s in reversed([s.value for s in STATUS_ORDER]) if counts.get(s)]
     return " · ".join(parts) or "–"
 
 
@@ -169,9 +175,12 @@ def theme_summaries(snap: Snapshot, frame: pd.DataFrame | None = None) -> list[T
         part = frame[frame["theme_id"] == theme.id] if len(frame) else frame
         counts = status_counts(part)
         with_data = len(part) - counts["no_data"]
-        good = counts["on_track"] + counts["achieved"]
+        # An overdue KPI counts as overdue, not as on track: its last value says nothing about today.
+        good = int((part["status"].isin(["on_track", "achieved"]) & ~part["stale"].astype(bool)).sum()) \
+            if len(part) else 0
         out.append(ThemeSummary(theme.id, theme.name, counts, len(part), with_data,
-                                good / with_data if with_data else None))
+                                good / with_data if with_data else None,
+                                int(part["stale"].sum()) if len(part) else 0))
     return out
 
 
@@ -189,13 +198,14 @@ def action_field_summaries(snap: Snapshot, frame: pd.DataFrame | None = None) ->
 
 
 def biggest_deviations(frame: pd.DataFrame, limit: int = 8) -> pd.DataFrame:
-    """KPIs furthest behind plan (lowest progress first), among those neither achieved nor without data."""
-    behind = frame[frame["status"].isin(["off_track", "at_risk"])].copy()
+    """KPIs furthest behind plan (lowest progress first): missed, off track or at risk."""
+    behind = frame[frame["status"].isin(["missed", "off_track", "at_risk"])].copy()
     return behind.sort_values("progress").head(limit)
 
 
 def overdue(frame: pd.DataFrame) -> pd.DataFrame:
-    """KPIs whose next value is overdue (stale), oldest first."""
+    """KPIs whose next (or, without data, first) value is overdue by kpi.status.is_overdue, oldest first. The
+    cockpit, /bereich, /upload, the deck and `status` all list these."""
     return frame[frame["stale"]].sort_values("next_due")
 
 
@@ -242,19 +252,20 @@ def kpi_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """KPI rows formatted for a table: status with icon and word, German (or English) numbers and periods.
     Few, compact columns (id and name in one, each value with its period) so that the table fits a 1280 px
     screen: status, KPI, actual (period), planned, progress, target (year), forecast."""
-    from kpi.i18n import fmt_percent, fmt_period, fmt_value, stale_label, status_label
+    from kpi.i18n import fmt_period, fmt_progress, fmt_value, stale_label, status_label
 
     de = lang == "de"
     rows = []
     for r in frame.itertuples():
         actual = fmt_value(r.latest_value, r.unit, lang)
         rows.append({
-            "Status": status_label(r.status, lang) + (f" · {stale_label(lang)}" if r.stale else ""),
+            "Status": status_label(r.status, lang) + (f" · {stale_label(lang)}" if r.stale and r.status != "no_data"
+                                                      else ""),
             ("Kennzahl" if de else "KPI"): f"{r.kpi_id} · {r.name}",
             ("Ist (Stand)" if de else "Actual (period)"): actual if actual == "–" else
             f"{actual} ({fmt_period(r.latest_period, r.frequency, lang)})",
             ("Plan" if de else "Planned"): fmt_value(r.planned_value, r.unit, lang),
-            ("Fortschritt" if de else "Progress"): fmt_percent(r.progress, lang),
+            ("Fortschritt" if de else "Progress"): fmt_progress(r.progress, r.direction, lang, of_plan=False),
             ("Ziel" if de else "Target"): f"{fmt_value(r.target, r.unit, lang)} ({r.target_period.year})",
             ("Prognose" if de else "Forecast"): fmt_value(r.forecast_value, r.unit, lang),
         })

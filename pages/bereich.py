@@ -41,8 +41,8 @@ with ui.guard(ctx):
     frame = views.status_frame(snap)
     mine = frame[frame["responsible"] == unit_id]
     measures = snap.measures[snap.measures["responsible"] == unit_id] if len(snap.measures) else snap.measures
-    behind = mine[mine["status"].isin(["off_track", "at_risk"])].sort_values("progress")
-    stale = mine[mine["stale"]]
+    behind = views.biggest_deviations(mine, limit=len(mine))
+    stale = views.overdue(mine)
     late = measures[measures["late"]] if len(measures) else measures
     st.markdown(" · ".join(i18n.t_count(key, n, ctx.lang) for key, n in (
         ("br.sum.kpis", len(mine)), ("br.sum.behind", len(behind)), ("br.sum.stale", len(stale)),
@@ -53,7 +53,9 @@ with ui.guard(ctx):
         st.success(ctx.t("br.nothing"))
     ui.link_list(ctx, "behind", behind, lambda row: ui.LinkItem(
         "pages/kennzahlen.py", {"kpi": row.kpi_id}, f"**{row.kpi_id}** {row.name}",
-        f"{i18n.status_badge(row.status, ctx.lang)} · " + ctx.t("br.behind", p=fmt_percent(row.progress, ctx.lang))))
+        f"{i18n.status_badge(row.status, ctx.lang)} · " + (
+            ctx.t("br.behind", p=fmt_percent(row.progress, ctx.lang)) if not row.progress < 0
+            else i18n.fmt_progress(row.progress, row.direction, ctx.lang))))
     ui.link_list(ctx, "stale", stale, lambda row: ui.LinkItem(
         "pages/kennzahlen.py", {"kpi": row.kpi_id}, f"**{row.kpi_id}** {row.name}",
         f"{i18n.stale_badge(ctx.lang)} · " + ctx.t("br.overdue", day=fmt_date(row.next_due, ctx.lang))))

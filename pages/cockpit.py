@@ -9,8 +9,8 @@ i18n.register({
     "cockpit.leitbild": ("Leitbild", "Mission statement"),
     "cockpit.stand": ("Stand", "As of"),
     "cockpit.share": ("Anteil im Plan", "Share on track"),
-    "cockpit.share.help": ("Kennzahlen im Plan oder erreicht, bezogen auf alle mit Daten",
-                           "KPIs on track or achieved, of all KPIs with data"),
+    "cockpit.share.help": ("Kennzahlen im Plan oder erreicht und nicht überfällig, bezogen auf alle mit Daten",
+                           "KPIs on track or achieved and not overdue, of all KPIs with data"),
     "cockpit.kpis": ("{n} Kennzahlen, {d} mit Daten", "{n} KPIs, {d} with data"),
     "cockpit.kpis.one": ("{n} Kennzahl, {d} mit Daten", "{n} KPI, {d} with data"),
     "cockpit.fields": ("Handlungsfelder", "Action fields"),
@@ -75,7 +75,7 @@ with ui.guard(ctx):
         ui.link_list(ctx, "deviations", deviations, lambda row: ui.LinkItem(
             "pages/kennzahlen.py", {"kpi": row.kpi_id}, f"**{row.kpi_id}** {row.name}",
             f"{i18n.status_badge(row.status, ctx.lang)} · "
-            + ctx.t("cockpit.of_plan", p=fmt_percent(row.progress, ctx.lang))))
+            + i18n.fmt_progress(row.progress, row.direction, ctx.lang)))
     with middle:
         st.subheader(ctx.t("cockpit.overdue"))
         stale = views.overdue(frame)

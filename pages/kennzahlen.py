@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from kpi import charts, i18n, ui
+from kpi import charts, i18n, ui, views
 from kpi.i18n import fmt_date, fmt_datetime, fmt_percent, fmt_period, fmt_value
 from kpi.text import md_escape
 
@@ -18,7 +18,15 @@ i18n.register({
     "kd.reach": ("Ziel voraussichtlich erreicht am {day}", "Target expected to be reached on {day}"),
     "kd.reach.short": ("Ziel erreicht voraussichtlich", "Target expected"),
     "kd.reach.never": ("Beim aktuellen Trend wird das Ziel nicht erreicht.", "At the current trend the target is not reached."),
-    "kd.reach.none": ("Für eine Prognose sind mindestens zwei Messwerte nötig.", "A forecast needs at least two values."),
+    "kd.reach.none": ("Zu wenige Werte für eine Prognose (nötig sind mindestens {n}).",
+                      "Too few values for a forecast (at least {n} are needed)."),
+    "kd.outcome": ("Ergebnis {year}", "Outcome {year}"),
+    "kd.outcome.text": ("Der Zieltermin {day} ist vorbei: das Ziel wurde {word} (letzter Wert {value}).",
+                        "The target date {day} has passed: the target was {word} (latest value {value})."),
+    "kd.bounded": ("Die Prognose bleibt im gültigen Wertebereich ({low} bis {high}); die gerade Linie hätte ihn "
+                   "verlassen, darum flacht der Trend zum Rand hin ab.",
+                   "The forecast stays inside the valid range ({low} to {high}); a straight line would have left "
+                   "it, so the trend flattens towards the edge."),
     "kd.no_data": ("Für diese Kennzahl liegen noch keine Messwerte vor. Der erste Wert ist fällig am {day}.",
                    "There are no measurements for this KPI yet. The first value is due on {day}."),
     "kd.stale": ("Veraltet: der nächste Wert war fällig am {day}.", "Stale: the next value was due on {day}."),
@@ -90,7 +98,7 @@ with ui.guard(ctx):
 
     st.header(f"{kpi.id} · {kpi.name}")
     label = i18n.status_badge(status.status.value, lang)
-    if status.stale:
+    if status.stale and status.latest_value is not None:  # without data, the notice below names the due date
         label += f" · {i18n.stale_badge(lang)}"
     st.markdown(f"### {label}", unsafe_allow_html=True)
     st.caption(f"{detail.theme} › {detail.action_field} › {detail.goal}")
@@ -113,17 +121,28 @@ with ui.guard(ctx):
         first[0].metric(ctx.t("kd.latest") + f" ({fmt_period(status.latest_period, kpi.frequency.value, lang)})",
                         fmt_value(status.latest_value, unit, lang))
         first[1].metric(ctx.t("kd.plan"), fmt_value(status.planned_value, unit, lang))
-        first[2].metric(ctx.t("kd.progress"), fmt_percent(status.progress, lang))
+        first[2].metric(ctx.t("kd.progress"), i18n.fmt_progress(status.progress, kpi.direction.value, lang,
+                                                                of_plan=False))
         second[0].metric(ctx.t("kd.target", year=target.period.year), fmt_value(target.value, unit, lang))
-        second[1].metric(ctx.t("kd.forecast", year=target.period.year),
-                         fmt_value(fc.value_at_target if fc else None, unit, lang))
+        if status.forecast_note == "deadline_passed":
+            second[1].metric(ctx.t("kd.outcome", year=target.period.year), i18n.status_label(status.status.value, lang))
+        else:
+            second[1].metric(ctx.t("kd.forecast", year=target.period.year),
+                             fmt_value(fc.value_at_target if fc else None, unit, lang))
         second[2].metric(ctx.t("kd.reach.short"), fmt_date(fc.reach_date, lang) if fc and fc.reach_date else "–")
-    if fc is None:
-        st.caption(ctx.t("kd.reach.none"))
+    if status.forecast_note == "deadline_passed":
+        st.caption(ctx.t("kd.outcome.text", day=fmt_date(target.period, lang),
+                         word=i18n.status_label(status.status.value, lang, icon=False),
+                         value=fmt_value(status.latest_value, unit, lang)))
+    elif fc is None:
+        st.caption(ctx.t("kd.reach.none", n=views.MIN_FORECAST_POINTS))
     elif fc.reach_date:
         st.caption(ctx.t("kd.reach", day=fmt_date(fc.reach_date, lang)))
     else:
         st.caption(ctx.t("kd.reach.never"))
+    if fc is not None and fc.bounded:
+        st.caption(ctx.t("kd.bounded", low=fmt_value(kpi.range_min, unit, lang) if kpi.range_min is not None else "–∞",
+                         high=fmt_value(kpi.range_max, unit, lang) if kpi.range_max is not None else "∞"))
 
     # The definition as text that wraps, the tables below it over the full width: side by side they would not fit
     # a 1280 px screen.

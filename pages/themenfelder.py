@@ -3,7 +3,7 @@
 import streamlit as st
 
 from kpi import charts, i18n, ui, views
-from kpi.i18n import fmt_percent, fmt_value, stale_label, status_label
+from kpi.i18n import fmt_value, stale_label, status_label
 
 i18n.register({
     "tf.theme": ("Themenfeld", "Theme field"),
@@ -87,7 +87,7 @@ with ui.guard(ctx):
                         st.page_link("pages/kennzahlen.py", query_params={"kpi": row.kpi_id},
                                      label=f"**{row.kpi_id}** {row.name}")
                         label = status_label(row.status, ctx.lang)
-                        if row.stale:
+                        if row.stale and row.status != "no_data":
                             label += f" · {stale_label(ctx.lang)}"
                         if row.latest_value is None or row.status == "no_data":
                             st.markdown(f"{label} — {ctx.t('tf.no_data')}")
@@ -95,7 +95,7 @@ with ui.guard(ctx):
                             st.markdown(f"{label} — " + ctx.t(
                                 "tf.latest", value=fmt_value(row.latest_value, row.unit, ctx.lang),
                                 plan=fmt_value(row.planned_value, row.unit, ctx.lang))
-                                + f" ({fmt_percent(row.progress, ctx.lang)})")
+                                + f" ({i18n.fmt_progress(row.progress, row.direction, ctx.lang, of_plan=False)})")
                         figure = ui.chart(ctx, ("small", row.kpi_id), lambda kpi=kpi, kpi_id=row.kpi_id: (
                             charts.small_multiple(kpi, snap.series(kpi_id), snap.statuses[kpi_id], ctx.lang)))
                         st.plotly_chart(figure, config={"displayModeBar": False}, key=f"sm-{row.kpi_id}")

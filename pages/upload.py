@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from kpi import auth, i18n, templates, ui
+from kpi import auth, i18n, templates, ui, views
 from kpi.auth_ui import current_user, escape_md
 from kpi.i18n import fmt_number, fmt_period, fmt_value, measure_state_label
 from kpi.ingest import ImportResult, import_file, import_measures
@@ -194,7 +194,9 @@ with ui.guard(ctx):
         if due.empty:
             st.caption(ctx.t("up.due.none"))
         else:
-            st.caption(ctx.t("up.due", rows=len(due), kpis=due["kpi_id"].nunique(), overdue=int(due["overdue"].sum())))
+            # Overdue KPIs by the one rule (kpi.status.is_overdue), as the cockpit and the deck count them.
+            overdue = len(views.overdue(views.status_frame(snap)))
+            st.caption(ctx.t("up.due", rows=len(due), kpis=due["kpi_id"].nunique(), overdue=overdue))
         csv_bytes, xlsx_bytes = templates.measurement_template_files(snap, include_not_due=include)
         stem = f"messwerte-vorlage-{today}"
     else:

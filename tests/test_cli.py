@@ -218,7 +218,7 @@ def test_status_json_has_one_object_per_kpi_with_every_status(status_now, catalo
     for r in status_now:
         assert STATUS_KEYS <= set(r), STATUS_KEYS - set(r)
     assert {"on_track", "at_risk", "off_track", "achieved", "no_data"} <= {r["status"] for r in status_now}
-    assert sum(r["stale"] for r in status_now) == 1
+    assert sum(r["stale"] for r in status_now) == 2  # EG-05 (no value for two years), EG-06 (first value overdue)
     with_value = [r for r in status_now if r["status"] != "no_data"]
     assert all(isinstance(r["latest_value"], float) and r["latest_period"] for r in with_value)
 
@@ -229,7 +229,7 @@ def test_status_table_lists_every_kpi(cli_seeded, catalog):
     assert no_traceback(proc)
     starts = {line.split()[0] for line in proc.stdout.splitlines() if line.strip()}
     assert {k.id for k in catalog.kpis} <= starts
-    assert "Summe:" in proc.stdout and "veraltet 1" in proc.stdout
+    assert "Summe:" in proc.stdout and "überfällig 2" in proc.stdout
 
 
 def test_status_as_of_an_earlier_date_knows_less(cli_seeded, status_now):

@@ -100,7 +100,7 @@ def test_theme_counts_add_up(deck, seeded_store):
         total = sum(c.count for c in slide.counts)
         assert total == sum(1 for k in catalog.kpis if k.theme_id == slide.theme_id)
         assert slide.share.endswith("%")
-        assert all(c.label.split(" ", 1)[0] in "★✔▲✖○" for c in slide.counts)  # icon and word, never colour alone
+        assert all(c.label.split(" ", 1)[0] in "★✔▲✖⊗◌○" for c in slide.counts)  # icon and word, never colour alone
 
 
 def test_decisions_list_off_track_stale_and_late(deck, seeded_store):
@@ -109,7 +109,7 @@ def test_decisions_list_off_track_stale_and_late(deck, seeded_store):
     for slide in decisions:
         for section in slide.sections:
             items.setdefault(section.key, []).extend(i.ref for i in section.items)
-    assert sorted(items["off_track"]) == sorted(c.kpi_id for c in deck.cards if c.status == "off_track")
+    assert sorted(items["off_track"]) == sorted(c.kpi_id for c in deck.cards if c.status in ("off_track", "missed"))
     # Overdue: stale KPIs, and KPIs still without a value whose first one is due.
     overdue = [c.kpi_id for c in deck.cards if c.stale or (c.status == "no_data" and c.evaluation.next_due < D.date())]
     assert sorted(items.get("stale", [])) == sorted(overdue)

@@ -95,9 +95,9 @@ MID_2026 = date(2026, 6, 30)
         pytest.param(
             END_2021, 29.0, Status.AT_RISK, 0.9, id="higher-is-better-before-first-milestone"
         ),
-        # after the final target the plan stays at 60
+        # after the final target date a value short of it has missed the target
         pytest.param(
-            MID_2026, 55.0, Status.AT_RISK, 0.875, id="higher-is-better-after-final-target"
+            MID_2026, 55.0, Status.MISSED, 0.875, id="higher-is-better-after-final-target"
         ),
     ],
 )
@@ -125,8 +125,8 @@ def test_status_higher_is_better(
         pytest.param(
             END_2021, 82.0, Status.AT_RISK, 0.9, id="lower-is-better-before-first-milestone"
         ),
-        # after the final target the plan stays at 40, a step of 60 down
-        pytest.param(MID_2026, 46.0, Status.AT_RISK, 0.9, id="lower-is-better-after-final-target"),
+        # after the final target date a value short of it (40) has missed the target
+        pytest.param(MID_2026, 46.0, Status.MISSED, 0.9, id="lower-is-better-after-final-target"),
     ],
 )
 def test_status_lower_is_better(
@@ -162,7 +162,7 @@ def test_lower_is_better_progress_is_the_design_formula_mirrored() -> None:
 def test_no_data() -> None:
     result = evaluate(ONLINE_SHARE, [], date(2030, 1, 1))
     assert result.status is Status.NO_DATA
-    assert result.stale is False
+    assert result.stale is True  # the first value was due on 30.04.2022
     assert (result.latest_period, result.latest_value, result.planned_value) == (None, None, None)
     assert (result.progress, result.deviation, result.forecast) == (None, None, None)
     # first yearly period after the 2020 baseline, plus 120 days of grace
@@ -356,8 +356,9 @@ def test_stale_is_shown_on_top_of_the_status() -> None:
     assert result.status is Status.ON_TRACK
 
 
-def test_no_data_is_never_stale() -> None:
-    assert is_stale(ONLINE_SHARE, None, date(2099, 1, 1)) is False
+def test_no_data_is_overdue_once_the_first_value_is_due() -> None:
+    assert is_stale(ONLINE_SHARE, None, date(2022, 4, 30)) is False
+    assert is_stale(ONLINE_SHARE, None, date(2022, 5, 1)) is True
 
 
 # --- meets -------------------------------------------------------------------------------------
@@ -413,12 +414,11 @@ def test_forecast_of_exact_linear_data() -> None:
     assert result.value_at(date(2023, 1, 1)) == pytest.approx(result.value_at_target)
 
 
-def test_forecast_from_two_points() -> None:
+def test_no_forecast_from_fewer_than_four_points() -> None:
     kpi = forecast_kpi(HIGHER, 10.0, date(2023, 1, 1), 100.0)
-    result = forecast(kpi, series(10.0, 20.0))
-    assert result is not None
-    assert result.value_at_target == pytest.approx(119.6)
-    assert result.reach_date == date(2022, 6, 19)
+    assert forecast(kpi, series(10.0, 20.0)) is None
+    assert forecast(kpi, series(10.0, 20.0, 30.0)) is None
+    assert evaluate(kpi, series(10.0, 20.0, 30.0), TODAY).forecast_note == "too_few"
 
 
 @pytest.mark.parametrize(
@@ -455,7 +455,7 @@ def test_forecast_flat_series_never_reaches() -> None:
 
 def test_forecast_moving_away_from_target_never_reaches() -> None:
     kpi = forecast_kpi(LOWER, 100.0, date(2023, 1, 1), 50.0)
-    result = forecast(kpi, series(100.0, 110.0, 120.0))
+    result = forecast(kpi, series(100.0, 110.0, 120.0, 130.0))
     assert result is not None
     assert result.reach_date is None
     assert result.on_time is False
@@ -486,9 +486,9 @@ def test_forecast_ignores_an_outlier() -> None:
 
 def test_forecast_window_follows_the_recent_trend() -> None:
     kpi = forecast_kpi(HIGHER, 10.0, date(2023, 1, 1), 100.0)
-    points = series(10.0, 20.0, 30.0, 40.0, 40.0, 40.0)
+    points = series(10.0, 20.0, 30.0, 40.0, 40.0, 40.0, 40.0)
     whole = forecast(kpi, points)
-    recent = forecast(kpi, points, window=3)
+    recent = forecast(kpi, points, window=4)
     assert whole is not None and recent is not None
     assert whole.slope_per_year > 0
     assert recent.slope_per_year == 0.0
@@ -502,24 +502,26 @@ def test_forecast_band_brackets_noisy_data() -> None:
     assert result.low < result.value_at_target < result.high
 
 
-def test_forecast_band_is_ordered_when_the_target_date_lies_behind_the_data() -> None:
-    # the band pivots on the median of the data, so a target date before it swaps the slopes' order
-    kpi = forecast_kpi(HIGHER, 10.0, date(2020, 2, 1), 100.0)
+def test_forecast_band_is_ordered_on_a_day_before_the_data() -> None:
+    # the band pivots on the median of the data, so a day before it swaps the slopes' order
+    kpi = forecast_kpi(HIGHER, 10.0, date(2023, 1, 1), 100.0)
     result = forecast(kpi, series(10.0, 23.0, 29.0, 41.0, 48.0, 62.0, 66.0, 81.0))
     assert result is not None
-    assert result.low < result.value_at_target < result.high
+    low, high = result.band_at(date(2020, 2, 1))
+    assert low < result.value_at(date(2020, 2, 1)) < high
 
 
 def test_forecast_sorts_its_points() -> None:
     kpi = forecast_kpi(HIGHER, 10.0, date(2023, 1, 1), 100.0)
-    result = forecast(kpi, list(reversed(series(10.0, 20.0, 30.0, 60.0))), window=2)
+    result = forecast(kpi, list(reversed(series(0.0, 10.0, 20.0, 30.0, 60.0))), window=4)
     assert result is not None
-    assert result.slope_per_year == pytest.approx(0.3 * 365.25)  # the newest two, not the oldest
+    # the newest four (10, 20, 30, 60): median of the pairwise slopes per day (0.1 + 50/300) / 2, not the oldest
+    assert result.slope_per_year == pytest.approx((0.1 + 50 / 300) / 2 * 365.25)
 
 
 def test_forecast_window_below_two_is_a_bug() -> None:
     with pytest.raises(ValueError, match="window"):
-        forecast(ONLINE_SHARE, series(10.0, 20.0), window=1)
+        forecast(ONLINE_SHARE, series(10.0, 20.0, 30.0, 40.0), window=3)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

@@ -32,7 +32,7 @@ def test_my_area_shows_the_units_kpis_measures_and_what_needs_attention(demo_sto
     shown = assert_page_ok(at)
     assert at.selectbox(key="unit").value == "STAB-DIG"
     assert "Stabsstelle Digitalisierung" in [t.value for t in at.title]
-    assert re.fullmatch(r"7 Kennzahlen · 3 hinter Plan · 0 überfällig · \d+ Maßnahmen verspätet", summary(at))
+    assert re.fullmatch(r"7 Kennzahlen · 3 hinter Plan · 1 überfällig · \d+ Maßnahmen verspätet", summary(at))
     links = attention(at)
     assert any(re.fullmatch(r"\*\*EG-19\*\* Veröffentlichte Open-Data-Datensätze — ✖ nicht im Plan · liegt bei "
                             r"\d+ % des Plans", link) for link in links)
@@ -91,7 +91,7 @@ def test_a_department_user_starts_in_their_own_unit(demo_store):
 def test_my_area_in_english(demo_store):
     at = set_language(open_page("bereich"), "en")
     shown = assert_page_ok(at)
-    assert re.fullmatch(r"7 KPIs · 3 behind plan · 0 overdue · \d+ measures late", summary(at))
+    assert re.fullmatch(r"7 KPIs · 3 behind plan · 1 overdue · \d+ measures late", summary(at))
     assert "Needs attention" in shown and at.selectbox(key="unit").label == "Responsible unit"
     assert any("is at" in link and "of plan" in link for link in attention(at))
     assert "20,517" in table_texts(at)

@@ -96,7 +96,8 @@ def test_cockpit_links_lead_to_the_detail_pages_with_their_query(demo_store):
     assert targets["**EG-05** Durchschnittliche Wartezeit im Bürgerbüro"] == ("kennzahlen", "kpi=EG-05")
     assert targets["⚠ **M-01** Serviceportal für Online-Dienste"] == ("massnahmen", "massnahme=M-01")
     kpi_links = [(query, label) for page, query, label, _d in link_items(at) if page == "kennzahlen"]
-    assert len(kpi_links) == 9 and all(query == f"kpi={label[2:7]}" for query, label in kpi_links)
+    # deviations (missed, off track, at risk) and overdue KPIs (EG-05 stale, EG-06 first value overdue)
+    assert len(kpi_links) == 10 and all(query == f"kpi={label[2:7]}" for query, label in kpi_links)
 
 
 def test_cockpit_switches_to_english(demo_store):

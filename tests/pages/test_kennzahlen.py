@@ -178,7 +178,7 @@ def test_kpi_without_data_says_so_and_when_the_first_value_is_due(demo_store):
     figures = metrics(at)
     assert figures["Letzter Wert (–)"] == "–" and figures["Fortschritt"] == "–"
     assert figures["Zielwert 2030"] == "85 %"
-    assert "Für eine Prognose sind mindestens zwei Messwerte nötig." in shown
+    assert "Zu wenige Werte für eine Prognose (nötig sind mindestens 4)." in shown
     assert len(at.get("plotly_chart")) == 1  # target path and bands are drawn even without values
 
 
