@@ -175,6 +175,33 @@ def linked_stand(ctx: ui.Context) -> datetime | None:
     return min(moment, now())
 
 
+PRESENT_WORD = "praesentieren"
+
+
+def linked_mode() -> None:
+    """`?modus=praesentieren`: F5 during the show stays in the show."""
+    st.session_state["deck:present"] = st.query_params.get("modus") == PRESENT_WORD
+
+
+def linked_slide() -> None:
+    """`?folie=4`: F5 or a shared link opens that slide (1-based; clamped to the deck)."""
+    raw = str(st.query_params.get("folie", "")).strip()
+    if raw.isdigit() and len(raw) < 5:
+        st.session_state["deck:index"] = max(int(raw) - 1, 0)
+
+
+def keep_in_url(index: int, presenting: bool) -> None:
+    """Slide, mode and the deck's frozen Stand in the URL (`?folie=4&modus=praesentieren&stand=…`)."""
+    st.query_params["folie"] = str(index + 1)
+    if presenting:
+        st.query_params["modus"] = PRESENT_WORD
+    elif "modus" in st.query_params:
+        del st.query_params["modus"]
+    as_of = st.session_state.get("deck:as_of")
+    if as_of is not None and decks.is_end_of_day(as_of):
+        st.query_params["stand"] = as_of.date().isoformat()
+
+
 def go(index: int, total: int) -> None:
     st.session_state["deck:index"] = max(0, min(index, total - 1))
 
@@ -346,6 +373,8 @@ def draw_slide(deck: Deck, index: int, presenting: bool) -> None:
 
 
 ctx = ui.page("page.praesentation")
+if "deck:as_of" not in st.session_state:
+    linked_mode()
 presenting = bool(st.session_state.get("deck:present", False))
 if presenting:
     st.set_page_config(initial_sidebar_state="collapsed")
@@ -355,6 +384,7 @@ st.html(SLIDE_CSS + (PRESENT_CSS if presenting else ""))
 with ui.guard(ctx):
     if "deck:as_of" not in st.session_state:
         start_deck(ctx, linked_stand(ctx))
+        linked_slide()
     store = ui.get_store()
     frozen = st.session_state["deck:as_of"]
     deck = load_deck(store, store.url, ui.data_version(), frozen, ctx.lang)
@@ -362,6 +392,7 @@ with ui.guard(ctx):
         st.info(ctx.t("empty.store"))
         st.stop()
     index = max(0, min(int(st.session_state.get("deck:index", 0)), len(deck) - 1))
+    keep_in_url(index, presenting)
     if not presenting:
         st.title(ctx.t("page.praesentation"))
         toolbar(ctx, deck, index)
