@@ -46,7 +46,8 @@ class Progress:
 
 
 def prebuild_enabled(env: dict | None = None) -> bool:
-    """KPI_REPORT_PREBUILD=0 turns the background builds off (the test suite does, to spare the CPU)."""
+    """KPI_REPORT_PREBUILD=0 turns the background builds off (the test suite does, to spare the CPU): reports
+    are then made when asked for (and cached all the same)."""
     return str((os.environ if env is None else env).get("KPI_REPORT_PREBUILD", "1")).strip().lower() not in {
         "0", "false", "no", "nein", "off"}
 
@@ -108,6 +109,20 @@ def progress(store: Store, stand: date, lang: str) -> Progress | None:
     return found
 
 
+def _failure(store: Store, stand: date, lang: str) -> Path:
+    return cache_dir(store) / f".failed-{stand.isoformat()}_{lang}.json"
+
+
+def failed(store: Store, stand: date, lang: str, version: tuple | None = None) -> str | None:
+    """Why the last background build for this Stand, language and store state failed (None: it did not)."""
+    version = store.version() if version is None else version
+    try:
+        info = json.loads(_failure(store, stand, lang).read_text())
+    except (FileNotFoundError, ValueError):
+        return None
+    return str(info.get("error") or "?") if info.get("key") == cache_key(version, stand, lang, "") else None
+
+
 def _claim_marker(store: Store, stand: date, lang: str, pid: int) -> bool:
     marker = _marker(store, stand, lang)
     marker.parent.mkdir(parents=True, exist_ok=True)
@@ -153,7 +168,8 @@ def schedule(store: Store, stand: date, lang: str = DEFAULT_LANG, formats: tuple
     """Start a background process that builds the missing reports of a Stand; False when they are cached
     already or a build is running."""
     version = store.version()
-    if all(lookup(store, stand, lang, f, version) for f in formats) or progress(store, stand, lang):
+    if all(lookup(store, stand, lang, f, version) for f in formats) or progress(store, stand, lang) \
+            or failed(store, stand, lang, version):
         return False
     cache_dir(store).mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-m", "kpi.report_cache", "--db", store.url, "--stand", stand.isoformat(),
@@ -193,8 +209,10 @@ def main(argv: list[str] | None = None) -> int:
         files = build(store, stand, args.lang, formats)
         print(f"{len(files)} Bericht(e) in {clock.perf_counter() - started:.1f} s: " + ", ".join(map(str, files)))
         return 0
-    except Exception as exc:  # noqa: BLE001 - reported in the log; the page then builds on demand
+    except Exception as exc:  # noqa: BLE001 - remembered for this store state; the page then builds on demand
         print(f"Fehler: {exc}", file=sys.stderr)
+        _failure(store, stand, args.lang).write_text(json.dumps(
+            {"key": cache_key(store.version(), stand, args.lang, ""), "error": str(exc)[:500]}))
         return 1
     finally:
         _marker(store, stand, args.lang).unlink(missing_ok=True)

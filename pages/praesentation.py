@@ -12,6 +12,7 @@ from kpi.deck import ActionFieldSlide, DecisionSlide, Deck, KpiCard, ThemeSlide,
 from kpi.i18n import fmt_date
 from kpi.periods import PeriodError, parse_timestamp
 from kpi.store import now
+from kpi.web import downloads
 
 i18n.register({
     "deck.prev": ("Zurück", "Back"),
@@ -143,12 +144,6 @@ def load_deck(_store, url: str, version: tuple, as_of: datetime, lang: str) -> D
         return None
 
 
-def report_bytes(store, as_of: datetime, lang: str, fmt: str) -> bytes:
-    """Made when the download button is clicked (in a separate thread); the charts come from the image
-    cache after the first time, so a second download of the same deck takes seconds."""
-    return report.render(report.load_deck(store, as_of, lang), fmt).data
-
-
 def start_deck(ctx: ui.Context, as_of: datetime | None = None) -> None:
     """Freeze a Stand for the whole deck: the sidebar's (a past day as that day's end, today as this
     moment) or the one the link asked for. The link then names the Stand, so it can be shared."""
@@ -156,6 +151,7 @@ def start_deck(ctx: ui.Context, as_of: datetime | None = None) -> None:
     st.session_state["deck:as_of"] = as_of
     st.session_state["deck:stand"] = ctx.stand
     st.session_state["deck:index"] = 0
+    downloads.remember_state(ui.data_version())
     if decks.is_end_of_day(as_of):
         st.query_params["stand"] = as_of.date().isoformat()
     elif "stand" in st.query_params:
@@ -248,15 +244,9 @@ def toolbar(ctx: ui.Context, deck: Deck, index: int) -> None:
         st.selectbox(ctx.t("deck.goto"), range(len(deck)), index=index, format_func=titles.__getitem__,
                      key=f"deck-goto-{index}", label_visibility="collapsed", width=360,
                      on_change=lambda: go(st.session_state[f"deck-goto-{index}"], len(deck)))
-        as_of = st.session_state["deck:as_of"]
-        store = ui.get_store()
         available = report.chromium_available()
-        for fmt, label, icon in (("pdf", ctx.t("deck.pdf"), ":material/picture_as_pdf:"),
-                                 ("pptx", ctx.t("deck.pptx"), ":material/co_present:")):
-            st.download_button(
-                label, data=lambda fmt=fmt: report_bytes(store, as_of, ctx.lang, fmt),
-                file_name=report.file_name(as_of, fmt), mime=report.FORMATS[fmt], icon=icon, key=f"deck-dl-{fmt}",
-                on_click="ignore", disabled=not available, help=ctx.t("deck.download.help", stand=deck.stand))
+        downloads.download_buttons(ctx, ui.get_store(), st.session_state["deck:as_of"], deck.stand,
+                                   ui.data_version())
     if not available:
         st.caption(ctx.t("deck.no_browser"))
 

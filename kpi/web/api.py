@@ -151,6 +151,8 @@ class Api:
             path = report_cache.lookup(store, stand, lang, fmt)
             if path is not None:
                 return _file(path, fmt, stand)
+            if not report_cache.prebuild_enabled():  # no background builds here: made now, then cached
+                return _file(report_cache.build(store, stand, lang, (fmt,))[0], fmt, stand)
             report_cache.schedule(store, stand, lang)
             running = report_cache.progress(store, stand, lang)
             return JSONResponse({"status": "building", "stand": stand.isoformat(), "seconds": round(
