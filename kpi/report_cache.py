@@ -171,12 +171,20 @@ def schedule(store: Store, stand: date, lang: str = DEFAULT_LANG, formats: tuple
     if all(lookup(store, stand, lang, f, version) for f in formats) or progress(store, stand, lang) \
             or failed(store, stand, lang, version):
         return False
-    cache_dir(store).mkdir(parents=True, exist_ok=True)
+    # The marker is written here, not by the child (which needs a second to start): the page shows progress at
+    # once, and a second request does not start a second build.
+    if not _claim_marker(store, stand, lang, os.getpid()):
+        return False
     command = [sys.executable, "-m", "kpi.report_cache", "--db", store.url, "--stand", stand.isoformat(),
-               "--lang", lang, "--format", ",".join(formats)]
+               "--lang", lang, "--format", ",".join(formats), "--claimed"]
     env = {**os.environ, "KPI_REPORT_CACHE": str(cache_dir(store))}
-    subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                     stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        child = subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL, start_new_session=True)
+    except OSError:
+        _marker(store, stand, lang).unlink(missing_ok=True)
+        raise
+    _marker(store, stand, lang).write_text(json.dumps({"pid": child.pid, "started": clock.time()}))
     return True
 
 
@@ -197,11 +205,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stand", default=None, help="JJJJ-MM-TT (Standard: heute)")
     parser.add_argument("--lang", default=DEFAULT_LANG, choices=("de", "en"))
     parser.add_argument("--format", default=",".join(FORMATS))
+    parser.add_argument("--claimed", action="store_true", help=argparse.SUPPRESS)  # started by schedule()
     args = parser.parse_args(argv)
     store = Store(args.db)
     stand = date.fromisoformat(args.stand) if args.stand else date.today()
     formats = tuple(f for f in args.format.split(",") if f in FORMATS)
-    if not _claim_marker(store, stand, args.lang, os.getpid()):
+    if not args.claimed and not _claim_marker(store, stand, args.lang, os.getpid()):
         print("Ein anderer Prozess erstellt diese Berichte bereits.", file=sys.stderr)
         return 0
     try:

@@ -61,6 +61,9 @@ def download_buttons(ctx, store: Store, as_of: datetime, stand_text: str, token:
         if path is not None:
             data = path.read_bytes
             note = ctx.t("deck.cached")
+        elif stand is not None:  # made on the click, and kept in the cache for the next one
+            data = (lambda fmt=fmt: report_cache.build(store, stand, ctx.lang, (fmt,))[0].read_bytes())
+            note = ctx.t("deck.download.help", stand=stand_text)
         else:
             data = (lambda fmt=fmt: report.render(report.load_deck(store, as_of, ctx.lang), fmt).data)
             note = ctx.t("deck.download.help", stand=stand_text)
