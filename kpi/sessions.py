@@ -135,6 +135,7 @@ def create(store: Store, user: User, *, binding: str = "", hours: float | None =
                      moment + timedelta(hours=hours or session_hours()))
     with store.connect() as conn:
         _ensure(conn)
+        conn.execute(session_t.delete().where(session_t.c.expires_at < moment - timedelta(days=7)))  # forgotten
         conn.execute(session_t.insert(), [dict(
             id=new.id, claim_hash=digest(new.claim), binding=binding, user_name=row["name"], role=row["role"],
             unit=row["unit"], fingerprint=fingerprint(row["password_hash"]), created_at=moment,

@@ -30,7 +30,8 @@ from kpi.web import session
 
 log = logging.getLogger("digitalcockpit")
 JSON = "application/json"
-_CACHE_SIZE = 256
+_CACHE_SIZE = 256  # answers kept per process (each Stand asked for is one more) ...
+_CACHE_BYTES = 64 * 1024 * 1024  # ... and at most this many bytes of them
 
 
 class Api:
@@ -41,6 +42,7 @@ class Api:
         self._secrets = secrets
         self._cache: OrderedDict[tuple, tuple[bytes, str]] = OrderedDict()
         self._lock = threading.Lock()
+        self._bytes = 0
 
     # -- helpers ----------------------------------------------------------------------------
     def _public(self) -> bool:
@@ -57,9 +59,12 @@ class Api:
                 return hit
         made = make()
         with self._lock:
-            self._cache[key] = made
-            while len(self._cache) > _CACHE_SIZE:
-                self._cache.popitem(last=False)
+            if len(made[0]) <= _CACHE_BYTES // 4:  # a huge export is made again rather than crowding out the rest
+                self._cache[key] = made
+                self._bytes += len(made[0])
+            while self._cache and (len(self._cache) > _CACHE_SIZE or self._bytes > _CACHE_BYTES):
+                _, (body, _media) = self._cache.popitem(last=False)
+                self._bytes -= len(body)
         return made
 
     @staticmethod
