@@ -151,7 +151,7 @@ def start_deck(ctx: ui.Context, as_of: datetime | None = None) -> None:
     st.session_state["deck:as_of"] = as_of
     st.session_state["deck:stand"] = ctx.stand
     st.session_state["deck:index"] = 0
-    downloads.remember_state(ui.data_version())
+    downloads.remember_state(ui.get_store(), ui.data_version())
     if decks.is_end_of_day(as_of):
         st.query_params["stand"] = as_of.date().isoformat()
     elif "stand" in st.query_params:

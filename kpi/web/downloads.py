@@ -18,7 +18,7 @@ i18n.register({
     "deck.building.wait": ("Wird erstellt …", "Being prepared …"),
 })
 POLL_SECONDS = 2.0
-TOKEN_KEY = "deck:token"  # the store's change token when the deck was frozen
+VERSION_KEY = "deck:version"  # the store's version (data and catalog) when the deck was frozen
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -27,28 +27,29 @@ def _version(_store: Store, url: str, token: tuple) -> tuple:
     return _store.version()
 
 
-def remember_state(token: tuple) -> None:
-    """Called when the deck is frozen: a live deck may use today's cached report only while nothing changed."""
-    st.session_state[TOKEN_KEY] = token
+def remember_state(store: Store, token: tuple) -> None:
+    """Called when the deck is frozen: a live deck may use today's cached report only while the data and the
+    catalog are unchanged (a login also writes to the store, but changes neither)."""
+    st.session_state[VERSION_KEY] = _version(store, store.url, token)
 
 
-def cache_stand(as_of: datetime, token: tuple) -> date | None:
+def cache_stand(as_of: datetime, version: tuple) -> date | None:
     """The Stand whose cached report shows exactly this deck: a day's end, or today's moment while the store
     is unchanged since the deck was frozen; None for a moment within a past day."""
     from kpi.deck import is_end_of_day
 
     if is_end_of_day(as_of):
         return as_of.date()
-    if as_of.date() == date.today() and st.session_state.get(TOKEN_KEY) == token:
+    if as_of.date() == date.today() and st.session_state.get(VERSION_KEY) == version:
         return as_of.date()
     return None
 
 
 def download_buttons(ctx, store: Store, as_of: datetime, stand_text: str, token: tuple) -> None:
     """The two download buttons (inside the deck's toolbar)."""
-    stand = cache_stand(as_of, token)
+    version = _version(store, store.url, token)
+    stand = cache_stand(as_of, version)
     available = report.chromium_available()
-    version = _version(store, store.url, token) if stand else None
     ready = {fmt: report_cache.lookup(store, stand, ctx.lang, fmt, version) if stand else None
              for fmt in report_cache.FORMATS}
     running = None
