@@ -161,6 +161,19 @@ def url_state(language: str, stand: date, today: date) -> None:
         _set_param("stand", stand.isoformat())
 
 
+def linked_values(param: str, allowed: object) -> list[str]:
+    """`?feld=EG-HF1,EG-HF2`: the choices of a filter named in the URL (unknown ones left out), as its default."""
+    known = list(allowed)
+    raw = str(st.query_params.get(param, ""))
+    return [v for v in dict.fromkeys(raw.split(",")) if v in known]
+
+
+def keep_values(param: str, values: object) -> None:
+    """A filter's choices into the URL (left out when nothing is chosen)."""
+    chosen = [str(v) for v in (values if isinstance(values, (list, tuple)) else [values] if values else [])]
+    _set_param(param, ",".join(chosen) if chosen else None)
+
+
 def _keep_stand() -> None:
     _keep("stand")
     if st.session_state["keep:stand"] >= date.today():

@@ -58,3 +58,23 @@ def test_presentation_slide_number_beyond_the_deck_is_clamped(demo_store):
     assert not at.exception
     shown = re.findall(r"Folie (\d+) / (\d+)", "\n".join(str(m.value) for m in at.main.markdown))
     assert shown and shown[0][0] == shown[0][1] == param(at, "folie")  # the last slide, and the URL says so
+
+
+def test_filters_of_the_measures_page_come_from_the_link_and_go_back_into_it(demo_store):
+    at = open_page("massnahmen", feld="EG-HF1,XX-NOPE", status="verzoegert,in_umsetzung", verspaetet="1")
+    assert not at.exception
+    assert at.multiselect(key="ms-fields").value == ["EG-HF1"]  # an unknown id in a link is left out
+    assert at.multiselect(key="ms-states").value == ["verzoegert", "in_umsetzung"]
+    assert at.toggle(key="ms-late").value is True
+    assert param(at, "feld") == "EG-HF1"
+    at.multiselect(key="ms-states").set_value([]).run()
+    at.toggle(key="ms-late").set_value(False).run()
+    assert param(at, "status") is None and param(at, "verspaetet") is None and param(at, "feld") == "EG-HF1"
+
+
+def test_status_filter_of_the_theme_page_lives_in_the_url(demo_store):
+    at = open_page("themenfelder", thema="EG", status="off_track")
+    assert not at.exception
+    assert at.multiselect(key="status-filter").value == ["off_track"]
+    at.multiselect(key="status-filter").set_value(["off_track", "at_risk"]).run()
+    assert param(at, "status") == "off_track,at_risk"
