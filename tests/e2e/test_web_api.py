@@ -12,9 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from kpi import auth, sessions
+from kpi.store import Store
 from tests.e2e.conftest import start_server, stop_server
 
 pytestmark = pytest.mark.e2e
+PASSWORD = "Rathaus-2026!"
 
 
 def get(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
@@ -94,15 +97,18 @@ def test_claim_from_the_own_pages_with_a_wrong_code_sets_no_cookie(server):
 
 
 @pytest.fixture
-def private_server(tmp_path: Path, seeded_template: Path) -> Iterator[str]:
+def private_server(tmp_path: Path, seeded_template: Path) -> Iterator[tuple[str, Store]]:
     db = tmp_path / "kpi.duckdb"
     db.write_bytes(seeded_template.read_bytes())
+    store = Store(f"duckdb:///{db}")
+    auth.add_user(store, "it", "it_office", PASSWORD)
     proc, url = start_server(db, {"KPI_PUBLIC_VIEW": "0"})
-    yield url
+    yield url, store
     stop_server(proc)
 
 
 def test_without_public_view_the_api_needs_a_login_but_health_answers(private_server):
+    private_server, _ = private_server
     for path in ("/api/v1/kpis", "/api/v1/values.csv", "/api/v1/dcat.jsonld", "/api/v1/report.pdf"):
         status, headers, body = get(private_server + path)
         assert status == 401, path
@@ -112,3 +118,21 @@ def test_without_public_view_the_api_needs_a_login_but_health_answers(private_se
     assert get(private_server + "/api/v1/kpis", forged)[0] == 401
     status, _, body = get(private_server + "/healthz")
     assert status == 200 and json.loads(body)["status"] == "ok"
+
+
+def test_claim_behind_https_sets_a_secure_httponly_cookie_that_opens_the_api_until_logout(private_server):
+    private_server, store = private_server
+    new = sessions.create(store, auth.get_user(store, "it"))  # as the login form does (no XSRF cookie here)
+    own = {"Sec-Fetch-Site": "same-origin", "Referer": private_server + "/", "X-Forwarded-Proto": "https"}
+    status, headers, _ = get(private_server + f"/auth/claim?code={new.claim}", own)
+    assert status == 204
+    cookie = headers["set-cookie"]
+    assert cookie.startswith("dc_session=") and "HttpOnly" in cookie and "Secure" in cookie
+    assert "samesite=lax" in cookie.lower() and "Max-Age=28" in cookie  # 8 hours = 28800 s
+    value = cookie.split(";")[0]
+    assert get(private_server + f"/auth/claim?code={new.claim}", own)[0] == 403  # once only
+    status, _, body = get(private_server + "/api/v1/kpis", {"Cookie": value})
+    assert status == 200 and json.loads(body)["count"] > 0
+    status, headers, _ = get(private_server + "/auth/logout", {**own, "Cookie": value})
+    assert status == 204 and "dc_session=" in headers["set-cookie"] and "Max-Age=0" in headers["set-cookie"]
+    assert get(private_server + "/api/v1/kpis", {"Cookie": value})[0] == 401  # revoked on the server too
