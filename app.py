@@ -14,8 +14,8 @@ import streamlit as st
 from kpi.ui import navigation_pages
 from kpi.web import server
 
-app = st.App(__file__, **server.app_options())
-
-if __name__ == "__main__":  # a page run (an import by uvicorn only needs `app`)
+if __name__ == "__main__":  # a page run
     st.set_page_config(page_title="Digitalcockpit", page_icon=":material/monitoring:", layout="wide")
     st.navigation(navigation_pages(Path(__file__).parent / "pages"), position="hidden").run()
+else:  # imported by the ASGI server (`streamlit run` finds `app` in this file; `uvicorn app:app`)
+    app = st.App(__file__, **server.app_options())
