@@ -30,6 +30,7 @@ log = logging.getLogger("digitalcockpit")
 FORMATS = ("pdf", "pptx")
 DEFAULT_LANG = "de"
 KEEP_FILES = 48  # newest cached files kept; older ones are removed after a build
+MAX_BUILDS = 2  # at once: today's after a change beside one asked for (each takes a Chromium and a core)
 STALE_MARKER_SECONDS = 15 * 60
 
 
@@ -123,6 +124,20 @@ def failed(store: Store, stand: date, lang: str, version: tuple | None = None) -
     return str(info.get("error") or "?") if info.get("key") == cache_key(version, stand, lang, "") else None
 
 
+def running_builds(store: Store) -> int:
+    folder = cache_dir(store)
+    if not folder.is_dir():
+        return 0
+    count = 0
+    for marker in folder.glob(".building-*_*.json"):
+        stand, _, lang = marker.name.removeprefix(".building-").removesuffix(".json").rpartition("_")
+        try:
+            count += progress(store, date.fromisoformat(stand), lang) is not None
+        except ValueError:
+            continue
+    return count
+
+
 def _claim_marker(store: Store, stand: date, lang: str, pid: int) -> bool:
     marker = _marker(store, stand, lang)
     marker.parent.mkdir(parents=True, exist_ok=True)
@@ -170,6 +185,8 @@ def schedule(store: Store, stand: date, lang: str = DEFAULT_LANG, formats: tuple
     version = store.version()
     if all(lookup(store, stand, lang, f, version) for f in formats) or progress(store, stand, lang) \
             or failed(store, stand, lang, version):
+        return False
+    if running_builds(store) >= MAX_BUILDS:
         return False
     # The marker is written here, not by the child (which needs a second to start): the page shows progress at
     # once, and a second request does not start a second build.

@@ -95,3 +95,13 @@ def test_background_build_fills_the_cache_and_a_cached_download_is_immediate(cac
     with capsys.disabled():
         print(f"\nreport cache: PDF+PPTX built in the background in {uncached:.1f} s; cached PDF read in "
               f"{cached * 1000:.1f} ms")
+
+
+def test_at_most_two_builds_run_at_once(cache: Store):
+    folder = report_cache.cache_dir(cache)
+    folder.mkdir(parents=True)
+    for day in ("2024-12-31", "2023-12-31"):
+        (folder / f".building-{day}_de.json").write_text(json.dumps({"pid": os.getpid(), "started": time.time()}))
+    assert report_cache.running_builds(cache) == 2
+    assert report_cache.schedule(cache, STAND, "de") is False
+    assert report_cache.progress(cache, STAND, "de") is None  # nothing started

@@ -160,9 +160,12 @@ class Api:
                 return _file(report_cache.build(store, stand, lang, (fmt,))[0], fmt, stand)
             report_cache.schedule(store, stand, lang)
             running = report_cache.progress(store, stand, lang)
-            return JSONResponse({"status": "building", "stand": stand.isoformat(), "seconds": round(
-                running.seconds, 1) if running else 0.0, "message": "Der Bericht wird erstellt; bitte gleich erneut "
-                "abrufen."}, status_code=202, headers={"Retry-After": "10", "Cache-Control": "no-store"})
+            state = {"status": "building", "seconds": round(running.seconds, 1),
+                     "message": "Der Bericht wird erstellt; bitte gleich erneut abrufen."} if running else {
+                "status": "queued", "seconds": 0.0,
+                "message": "Es werden gerade andere Berichte erstellt; bitte gleich erneut abrufen."}
+            return JSONResponse({**state, "stand": stand.isoformat()}, status_code=202,
+                                headers={"Retry-After": "10", "Cache-Control": "no-store"})
         except ApiError as exc:
             return error(exc.status, exc.code, exc.message)
         except Exception:  # noqa: BLE001
