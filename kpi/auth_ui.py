@@ -19,6 +19,7 @@ from kpi.ingest import MAX_COMMENT_CHARS, record_measure_update
 from kpi.model import add_periods
 from kpi.store import Store, StoreLockedError
 from kpi.text import md_escape
+from kpi.web import session as web_session
 
 i18n.register({
     "login.title": ("Anmeldung", "Log in"),
@@ -140,6 +141,9 @@ def _revalidate(user: User) -> User | None:
     """A password user's role or unit may have changed, or the user been removed, since login."""
     if getattr(user, "source", "") != "password":
         return user
+    by_cookie = web_session.still_valid(_store())
+    if by_cookie is not False:
+        return by_cookie
     fresh = auth.get_user(_store(), user.name)
     return fresh if fresh and (fresh.role, fresh.unit) == (user.role, user.unit) else None
 
@@ -147,6 +151,11 @@ def _revalidate(user: User) -> User | None:
 def login_box(lang: str) -> User | None:
     """The sidebar's login/logout box (called inside `with st.sidebar`); returns the logged-in user."""
     user = current_user()
+    if user is None:
+        try:
+            user = web_session.restore(_store())
+        except StoreLockedError:
+            user = None
     if user is not None:
         try:
             still = _revalidate(user)
@@ -174,12 +183,14 @@ def login_box(lang: str) -> User | None:
 
 
 def _logged_in(user: User, lang: str) -> None:
+    web_session.draw_pending()
     with st.container(border=True):
         st.markdown(t("login.as", lang, name=escape_md(user.label), role=auth.role_label(user.role, lang)))
         if user.unit:
             st.caption(t("login.unit", lang, unit=escape_md(user.unit)))
         if st.button(t("login.logout", lang), key="logout", icon=":material/logout:"):
             st.session_state.pop("user", None)
+            web_session.logged_out(_store())
             for key in [k for k in st.session_state if str(k).startswith(("upload:", "protokoll:"))]:
                 del st.session_state[key]
             if user.source == "oidc":
@@ -188,6 +199,7 @@ def _logged_in(user: User, lang: str) -> None:
 
 
 def _login_form(lang: str) -> None:
+    web_session.draw_pending()
     flash = st.session_state.pop("flash:login", None)
     if flash:
         st.info(flash)
@@ -211,6 +223,7 @@ def _login_form(lang: str) -> None:
             return
         if result.ok:
             st.session_state["user"] = result.user
+            web_session.logged_in(_store(), result.user)
             st.session_state.pop("login-password", None)
             st.rerun()
         st.error(result.message, icon=":material/lock:")

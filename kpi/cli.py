@@ -139,15 +139,22 @@ def cmd_backtest(args: argparse.Namespace, store: Store) -> int:
 def cmd_bench(args: argparse.Namespace, store: Store) -> int:
     from kpi.bench import run_bench
 
-    results = run_bench(runs=args.runs, rows=args.rows, kpis=args.kpis, pages=not args.no_pages)
+    results = {} if args.api_only else run_bench(runs=args.runs, rows=args.rows, kpis=args.kpis,
+                                                  pages=not args.no_pages)
+    if args.api or args.api_only:
+        from kpi.api_bench import bench_api
+
+        results["api"] = bench_api(requests=args.api_requests, clients=args.api_clients)
     print(json.dumps(results, indent=1, default=_json_default) if args.json else _bench_text(results))
     return 0
 
 
 def _bench_text(results: dict) -> str:
+    from kpi.api_bench import api_report
     from kpi.bench import bench_report
 
-    return bench_report(results)
+    text = bench_report(results) if set(results) - {"api"} else ""
+    return text + (api_report(results["api"]) if "api" in results else "")
 
 
 def _read_password(args: argparse.Namespace) -> str:
@@ -296,6 +303,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rows", type=int, default=1_000_000)
     p.add_argument("--kpis", type=int, default=2000)
     p.add_argument("--no-pages", action="store_true", help="ohne Seiten- und Browser-Messungen")
+    p.add_argument("--api", action="store_true", help="auch die Open-Data-API unter Last messen")
+    p.add_argument("--api-only", action="store_true", help="nur die Open-Data-API messen")
+    p.add_argument("--api-requests", type=int, default=2000, help="Anfragen je Adresse (Standard 2000)")
+    p.add_argument("--api-clients", type=int, default=20, help="gleichzeitige Clients (Standard 20)")
     p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("backtest", help="Prognose gegen naive Verfahren prüfen (jüngste 1–3 Werte verborgen)")

@@ -134,6 +134,52 @@ def lang() -> str:
                           else "de"))
 
 
+def _linked_stand(today: date) -> date:
+    """`?stand=2025-12-31` (a shared link, or F5): the Stand a new session starts with; today if absent or bad."""
+    from kpi.periods import PeriodError, parse_timestamp
+
+    raw = st.query_params.get("stand")
+    try:
+        return min(parse_timestamp(raw).date(), today) if raw else today
+    except PeriodError:
+        return today
+
+
+def _set_param(key: str, value: str | None) -> None:
+    if value is None:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get(key) != value:
+        st.query_params[key] = value
+
+
+def url_state(language: str, stand: date, today: date) -> None:
+    """Language and Stand live in the URL (`?lang=en&stand=2025-12-31`; the defaults are left out), so that
+    F5 and a shared link show the same view. Written on every run: a page switch starts with a fresh URL."""
+    _set_param("lang", None if language == "de" else language)
+    if stand < today:  # today's Stand is the default; a link's unreadable one stays for the page to name
+        _set_param("stand", stand.isoformat())
+
+
+def linked_values(param: str, allowed: object) -> list[str]:
+    """`?feld=EG-HF1,EG-HF2`: the choices of a filter named in the URL (unknown ones left out), as its default."""
+    known = list(allowed)
+    raw = str(st.query_params.get(param, ""))
+    return [v for v in dict.fromkeys(raw.split(",")) if v in known]
+
+
+def keep_values(param: str, values: object) -> None:
+    """A filter's choices into the URL (left out when nothing is chosen)."""
+    chosen = [str(v) for v in (values if isinstance(values, (list, tuple)) else [values] if values else [])]
+    _set_param(param, ",".join(chosen) if chosen else None)
+
+
+def _keep_stand() -> None:
+    _keep("stand")
+    if st.session_state["keep:stand"] >= date.today():
+        _set_param("stand", None)
+
+
 def sidebar() -> Context:
     today = date.today()
     with st.sidebar:
@@ -143,14 +189,15 @@ def sidebar() -> Context:
         st.selectbox(t("sidebar.lang", language) + " / Language", i18n.LANGS, key="w:lang",
                      format_func=LANG_NAMES.get, on_change=_keep, args=("lang",))
         language = lang()
-        stand = _persisted("stand", today)
+        stand = _persisted("stand", _linked_stand(today))
         st.session_state["w:stand"] = min(stand, today)
         st.date_input(t("sidebar.stand", language), key="w:stand", max_value=today, format="DD.MM.YYYY",
-                      help=t("sidebar.stand.help", language), on_change=_keep, args=("stand",))
+                      help=t("sidebar.stand.help", language), on_change=_keep_stand)
         stand = _persisted("stand", today)
         if stand < today:
             st.info(t("sidebar.frozen", language, day=i18n.fmt_date(stand, language)), icon="🧊")
         user = _login_box(language)
+    url_state(language, stand, today)
     as_of = None if stand >= today else datetime.combine(stand, time.max)
     return Context(language, stand, as_of, user)
 

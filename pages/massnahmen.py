@@ -41,12 +41,19 @@ with ui.guard(ctx):
     states = list(i18n.MEASURE_STATES)
     c1, c2, c3, c4 = st.columns([3, 3, 3, 2], vertical_alignment="bottom")
     chosen_fields = c1.multiselect(ctx.t("ms.fields"), list(fields), format_func=fields.get,
-                                   placeholder=ctx.t("ms.all"), key="ms-fields")
+                                   default=ui.linked_values("feld", fields), placeholder=ctx.t("ms.all"),
+                                   key="ms-fields")
     chosen_units = c2.multiselect(ctx.t("ms.units"), list(units), format_func=units.get,
-                                  placeholder=ctx.t("ms.all"), key="ms-units")
+                                  default=ui.linked_values("einheit", units), placeholder=ctx.t("ms.all"),
+                                  key="ms-units")
     chosen_states = c3.multiselect(ctx.t("ms.states"), states, format_func=lambda s: measure_state_label(s, ctx.lang),
-                                   placeholder=ctx.t("ms.all"), key="ms-states")
-    late_only = c4.toggle(ctx.t("ms.late_only"), key="ms-late", wrap=True)
+                                   default=ui.linked_values("status", states), placeholder=ctx.t("ms.all"),
+                                   key="ms-states")
+    late_only = c4.toggle(ctx.t("ms.late_only"), value=st.query_params.get("verspaetet") == "1", key="ms-late",
+                          wrap=True)
+    for param, chosen in (("feld", chosen_fields), ("einheit", chosen_units), ("status", chosen_states),
+                          ("verspaetet", "1" if late_only else None)):
+        ui.keep_values(param, chosen)
     shown = measures
     if chosen_fields:
         shown = shown[shown["action_field_id"].isin(chosen_fields)]

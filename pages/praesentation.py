@@ -13,6 +13,7 @@ from kpi.i18n import fmt_date
 from kpi.periods import PeriodError, parse_timestamp
 from kpi.store import now
 from kpi.text import md_escape
+from kpi.web import downloads
 
 i18n.register({
     "deck.prev": ("Zurück", "Back"),
@@ -141,12 +142,6 @@ def load_deck(_store, url: str, version: tuple, as_of: datetime, lang: str) -> D
         return None
 
 
-def report_bytes(store, as_of: datetime, lang: str, fmt: str) -> bytes:
-    """Made when the download button is clicked (in a separate thread); the charts come from the image
-    cache after the first time, so a second download of the same deck takes seconds."""
-    return report.render(report.load_deck(store, as_of, lang), fmt).data
-
-
 def start_deck(ctx: ui.Context, as_of: datetime | None = None) -> None:
     """Freeze a Stand for the whole deck: the sidebar's (a past day as that day's end, today as this
     moment) or the one the link asked for. The link then names the Stand, so it can be shared."""
@@ -154,6 +149,7 @@ def start_deck(ctx: ui.Context, as_of: datetime | None = None) -> None:
     st.session_state["deck:as_of"] = as_of
     st.session_state["deck:stand"] = ctx.stand
     st.session_state["deck:index"] = 0
+    downloads.remember_state(ui.get_store(), ui.data_version())
     if decks.is_end_of_day(as_of):
         st.query_params["stand"] = as_of.date().isoformat()
     elif "stand" in st.query_params:
@@ -171,6 +167,33 @@ def linked_stand(ctx: ui.Context) -> datetime | None:
         st.warning(ctx.t("deck.bad_stand", value=md(raw[:40])), icon="⚠️")
         return None
     return min(moment, now())
+
+
+PRESENT_WORD = "praesentieren"
+
+
+def linked_mode() -> None:
+    """`?modus=praesentieren`: F5 during the show stays in the show."""
+    st.session_state["deck:present"] = st.query_params.get("modus") == PRESENT_WORD
+
+
+def linked_slide() -> None:
+    """`?folie=4`: F5 or a shared link opens that slide (1-based; clamped to the deck)."""
+    raw = str(st.query_params.get("folie", "")).strip()
+    if raw.isdigit() and len(raw) < 5:
+        st.session_state["deck:index"] = max(int(raw) - 1, 0)
+
+
+def keep_in_url(index: int, presenting: bool) -> None:
+    """Slide, mode and the deck's frozen Stand in the URL (`?folie=4&modus=praesentieren&stand=…`)."""
+    st.query_params["folie"] = str(index + 1)
+    if presenting:
+        st.query_params["modus"] = PRESENT_WORD
+    elif "modus" in st.query_params:
+        del st.query_params["modus"]
+    as_of = st.session_state.get("deck:as_of")
+    if as_of is not None and decks.is_end_of_day(as_of):
+        st.query_params["stand"] = as_of.date().isoformat()
 
 
 def go(index: int, total: int) -> None:
@@ -219,15 +242,9 @@ def toolbar(ctx: ui.Context, deck: Deck, index: int) -> None:
         st.selectbox(ctx.t("deck.goto"), range(len(deck)), index=index, format_func=titles.__getitem__,
                      key=f"deck-goto-{index}", label_visibility="collapsed", width=360,
                      on_change=lambda: go(st.session_state[f"deck-goto-{index}"], len(deck)))
-        as_of = st.session_state["deck:as_of"]
-        store = ui.get_store()
         available = report.chromium_available()
-        for fmt, label, icon in (("pdf", ctx.t("deck.pdf"), ":material/picture_as_pdf:"),
-                                 ("pptx", ctx.t("deck.pptx"), ":material/co_present:")):
-            st.download_button(
-                label, data=lambda fmt=fmt: report_bytes(store, as_of, ctx.lang, fmt),
-                file_name=report.file_name(as_of, fmt), mime=report.FORMATS[fmt], icon=icon, key=f"deck-dl-{fmt}",
-                on_click="ignore", disabled=not available, help=ctx.t("deck.download.help", stand=deck.stand))
+        downloads.download_buttons(ctx, ui.get_store(), st.session_state["deck:as_of"], deck.stand,
+                                   ui.data_version())
     if not available:
         st.caption(ctx.t("deck.no_browser"))
 
@@ -344,6 +361,8 @@ def draw_slide(deck: Deck, index: int, presenting: bool) -> None:
 
 
 ctx = ui.page("page.praesentation")
+if "deck:as_of" not in st.session_state:
+    linked_mode()
 presenting = bool(st.session_state.get("deck:present", False))
 if presenting:
     st.set_page_config(initial_sidebar_state="collapsed")
@@ -353,6 +372,7 @@ st.html(SLIDE_CSS + (PRESENT_CSS if presenting else ""))
 with ui.guard(ctx):
     if "deck:as_of" not in st.session_state:
         start_deck(ctx, linked_stand(ctx))
+        linked_slide()
     store = ui.get_store()
     frozen = st.session_state["deck:as_of"]
     deck = load_deck(store, store.url, ui.data_version(), frozen, ctx.lang)
@@ -360,6 +380,7 @@ with ui.guard(ctx):
         st.info(ctx.t("empty.store"))
         st.stop()
     index = max(0, min(int(st.session_state.get("deck:index", 0)), len(deck) - 1))
+    keep_in_url(index, presenting)
     if not presenting:
         st.title(ctx.t("page.praesentation"))
         toolbar(ctx, deck, index)

@@ -33,14 +33,16 @@ with ui.guard(ctx):
     st.query_params["thema"] = theme_id
     fields = [a for a in catalog.action_fields if a.theme_id == theme_id]
     field_names = {a.id: a.name for a in fields}
-    wanted_field = st.query_params.get("feld")
     left, right = st.columns([3, 2])
     chosen_fields = left.multiselect(ctx.t("tf.fields"), list(field_names), format_func=field_names.get,
-                                     default=[wanted_field] if wanted_field in field_names else [],
+                                     default=ui.linked_values("feld", field_names),
                                      placeholder=ctx.t("tf.all"), key=f"fields-{theme_id}")
     statuses = [s.value for s in views.STATUS_ORDER]
     chosen_status = right.multiselect(ctx.t("tf.status"), statuses, format_func=lambda s: status_label(s, ctx.lang),
+                                      default=ui.linked_values("status", statuses),
                                       placeholder=ctx.t("tf.all"), key="status-filter")
+    ui.keep_values("feld", chosen_fields)
+    ui.keep_values("status", chosen_status)
     st.title(themes[theme_id])
     shown = frame[frame["theme_id"] == theme_id]
     if chosen_fields:

@@ -1,0 +1,112 @@
+"""The login cookie in a real browser: a local login survives a reload and a new tab, the cookie is HttpOnly
+and SameSite=Lax, logout ends it, a password change on the command line ends it at once, and the cookie opens
+the API when the public view is off."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kpi import auth
+from kpi.store import Store
+from tests.e2e.conftest import assert_no_exception, start_server, stop_server, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "Rathaus-2026!"
+LOGGED_IN = "Angemeldet als"
+
+
+@pytest.fixture
+def private_server(tmp_path: Path, seeded_template: Path) -> Iterator[tuple[str, Store]]:
+    db = tmp_path / "kpi.duckdb"
+    db.write_bytes(seeded_template.read_bytes())
+    store = Store(f"duckdb:///{db}")
+    auth.add_user(store, "it", "it_office", PASSWORD)
+    proc, url = start_server(db, {"KPI_PUBLIC_VIEW": "0"})
+    yield url, store
+    stop_server(proc)
+
+
+def sidebar_text(page) -> str:
+    return page.locator("[data-testid='stSidebar']").inner_text()
+
+
+def log_in(page, name: str = "it", password: str = PASSWORD) -> None:
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.get_by_label("Benutzer").fill(name)
+    sidebar.get_by_label("Passwort").fill(password)
+    sidebar.get_by_role("button", name="Anmelden").click()
+    page.wait_for_function("() => document.querySelector('[data-testid=\"stSidebar\"]')"
+                           ".innerText.includes('Angemeldet als')", timeout=30000)
+
+
+def session_cookie(context) -> dict | None:
+    for _ in range(50):  # the claim image's answer sets it a moment after the login
+        found = [c for c in context.cookies() if c["name"] == "dc_session"]
+        if found:
+            return found[0]
+        context.pages[0].wait_for_timeout(200)
+    return None
+
+
+def test_login_survives_reload_and_new_tab_and_logout_ends_it(browser, private_server):
+    url, _ = private_server
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="de-DE")
+    try:
+        page = context.new_page()
+        page.goto(url + "/kennzahlen")
+        wait_for_app(page)
+        assert LOGGED_IN not in sidebar_text(page)
+        log_in(page)
+        cookie = session_cookie(context)
+        assert cookie is not None and cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+        assert PASSWORD not in cookie["value"]
+        assert not cookie["secure"]  # plain http on the loopback; Secure behind HTTPS
+        assert 7.9 * 3600 < cookie["expires"] - __import__("time").time() <= 8 * 3600 + 60
+
+        page.reload()
+        wait_for_app(page)
+        assert LOGGED_IN in sidebar_text(page)
+        assert "kennzahlen" in page.url
+        assert_no_exception(page)
+
+        tab = context.new_page()
+        tab.goto(url + "/")
+        wait_for_app(tab)
+        assert LOGGED_IN in sidebar_text(tab)
+
+        # the cookie opens the API although the public view is off
+        response = context.request.get(url + "/api/v1/kpis")
+        assert response.status == 200 and json.loads(response.body())["count"] > 0
+
+        tab.locator("[data-testid='stSidebar']").get_by_role("button", name="Abmelden").click()
+        tab.wait_for_function("() => !document.querySelector('[data-testid=\"stSidebar\"]')"
+                              ".innerText.includes('Angemeldet als')", timeout=30000)
+        page.reload()
+        wait_for_app(page)
+        assert LOGGED_IN not in sidebar_text(page)
+        assert context.request.get(url + "/api/v1/kpis").status == 401
+    finally:
+        context.close()
+
+
+def test_password_change_ends_the_cookie_login_at_once(browser, private_server):
+    url, store = private_server
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="de-DE")
+    try:
+        page = context.new_page()
+        page.goto(url + "/")
+        wait_for_app(page)
+        log_in(page)
+        assert session_cookie(context) is not None
+        auth.set_password(store, "it", "Ein-neues-Passwort-1")
+        page.reload()
+        wait_for_app(page)
+        assert LOGGED_IN not in sidebar_text(page)
+        assert "Benutzer" in sidebar_text(page)
+    finally:
+        context.close()
