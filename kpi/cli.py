@@ -9,13 +9,10 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
-import pandas as pd
-
 from kpi.catalog import DEFAULT_CATALOG, CatalogError
+from kpi.opendata import EXPORT_COLUMNS  # noqa: F401  (the export columns, read by tests and scripts)
 from kpi.periods import PeriodError, parse_timestamp
 from kpi.store import Store, StoreError, StoreLockedError, StoreMissingError
-
-EXPORT_COLUMNS = ["kpi_id", "period", "value", "comment", "source", "recorded_at", "quality"]
 
 
 def _json_default(value: object) -> object:
@@ -65,26 +62,15 @@ def cmd_import(args: argparse.Namespace, store: Store) -> int:
 
 
 def cmd_export(args: argparse.Namespace, store: Store) -> int:
-    from kpi.exports import neutralise_formulas
+    from kpi import opendata
 
-    frame = store.current_values(_as_of(args))[EXPORT_COLUMNS] if store.is_initialised() else \
-        pd.DataFrame(columns=EXPORT_COLUMNS)
-    if args.format == "csv":  # a spreadsheet opens CSV; JSON is read by programs and keeps the text as stored
-        frame = neutralise_formulas(frame)
-    out = open(args.out, "w", encoding="utf-8", newline="") if args.out else sys.stdout
-    try:
-        if args.format == "json":
-            # A missing comment or source arrives as NaN, which json.dump would write as bare `NaN` (not JSON).
-            records = [{k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
-                       for r in frame.to_dict(orient="records")]
-            json.dump(records, out, default=_json_default, ensure_ascii=False, indent=1)
-            out.write("\n")
-        else:
-            frame.assign(period=frame["period"].map(_json_default),
-                         recorded_at=frame["recorded_at"].map(_json_default)).to_csv(out, index=False)
-    finally:
-        if args.out:
-            out.close()
+    frame = opendata.export_frame(store, _as_of(args), neutralise=args.format == "csv")
+    text = opendata.export_json(frame) if args.format == "json" else opendata.export_csv(frame)
+    if args.out:
+        with open(args.out, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+    else:
+        sys.stdout.write(text)
     return 0
 
 

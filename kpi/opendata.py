@@ -24,7 +24,7 @@ from kpi.store import Store
 from kpi.views import Snapshot, snapshot, status_frame
 
 API = "/api/v1"
-EXPORT_COLUMNS = ["kpi_id", "period", "value", "comment", "source", "recorded_at"]  # as `python -m kpi export`
+EXPORT_COLUMNS = ["kpi_id", "period", "value", "comment", "source", "recorded_at", "quality"]  # `python -m kpi export`
 DEFAULT_LICENSE = "http://dcat-ap.de/def/licenses/dl-by-de/2.0"
 DEFAULT_LICENSE_TITLE = "Datenlizenz Deutschland – Namensnennung – Version 2.0"
 MEDIA_TYPES = {
@@ -161,10 +161,12 @@ def kpi_detail(store: Store, as_of: datetime | None, kpi_id: str) -> dict:
 
 # -- the values export (the same rows and format as `python -m kpi export`) ----------------------
 
-def export_frame(store: Store, as_of: datetime | None) -> pd.DataFrame:
+def export_frame(store: Store, as_of: datetime | None, *, neutralise: bool = True) -> pd.DataFrame:
+    """The rows of `python -m kpi export` and the API: current values as of `as_of`. CSV is opened by spreadsheets,
+    so its cells are formula-neutralised; JSON is read by programs and keeps the text as stored."""
     frame = store.current_values(as_of)[EXPORT_COLUMNS] if store.is_initialised() else \
         pd.DataFrame(columns=EXPORT_COLUMNS)
-    return neutralise_formulas(frame)
+    return neutralise_formulas(frame) if neutralise else frame
 
 
 def _iso(value: object) -> object:

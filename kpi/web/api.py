@@ -129,7 +129,7 @@ class Api:
 
     def values_json(self, request: Request) -> Response:
         return self._respond(request, lambda store, as_of: (
-            opendata.export_json(opendata.export_frame(store, as_of)).encode(), JSON))
+            opendata.export_json(opendata.export_frame(store, as_of, neutralise=False)).encode(), JSON))
 
     def dcat(self, request: Request) -> Response:
         base = self.base_url(request)
