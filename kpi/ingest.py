@@ -72,6 +72,7 @@ class ImportResult:
     preview: pd.DataFrame | None = None
     upload_id: int | None = None
     dry_run: bool = False
+    implausible: list[Problem] = field(default_factory=list)  # plausibility flags, also among the warnings
 
     @property
     def ok(self) -> bool:
@@ -400,6 +401,48 @@ def _warnings(con: duckdb.DuckDBPyConnection, name: str, today: date) -> list[Pr
     return [Problem(name, int(idx), column, value, message) for idx, column, value, message in rows]
 
 
+# Per new or changed value: the previous period's value (the file's own values first, then the store's) and the
+# KPI's median absolute period-to-period change over the 24 changes before it, for kpi.plausibility.
+_PLAUSIBILITY_SQL = """
+    WITH cur AS (
+      SELECT kpi_id, period, value FROM measurement WHERE kpi_id IN (SELECT DISTINCT kpi_id FROM diff)
+      QUALIFY row_number() OVER (PARTITION BY kpi_id, period ORDER BY recorded_at DESC, upload_id DESC) = 1),
+    merged AS (
+      SELECT c.kpi_id, c.period, c.value, NULL AS change FROM cur c ANTI JOIN diff d USING (kpi_id, period)
+      WHERE c.value IS NOT NULL
+      UNION ALL SELECT kpi_id, period, value, change FROM diff),
+    steps AS (
+      SELECT *, lag(period) OVER w AS prev_period, lag(value) OVER w AS prev_value,
+             abs(value - lag(value) OVER w) AS step
+      FROM merged WINDOW w AS (PARTITION BY kpi_id ORDER BY period)),
+    facts AS (
+      SELECT *, median(step) OVER h AS typical_change, count(step) OVER h AS changes
+      FROM steps WINDOW h AS (PARTITION BY kpi_id ORDER BY period ROWS BETWEEN 24 PRECEDING AND 1 PRECEDING))
+    SELECT f.kpi_id, f.period, f.value, f.prev_period, f.prev_value, f.typical_change, f.changes,
+           k.range_max - k.range_min AS span, k.unit, k.frequency,
+           (SELECT min(p.idx) FROM parsed p WHERE p.kpi_id = f.kpi_id AND p.period = f.period) AS idx
+    FROM facts f JOIN kpi k ON k.id = f.kpi_id WHERE f.change IN ('new', 'changed')
+"""
+
+
+def _plausibility(con: duckdb.DuckDBPyConnection, result: ImportResult) -> list[Problem]:
+    """Flags for implausible new values (kpi.plausibility); the preview gains the previous period's value."""
+    from kpi import plausibility
+    from kpi.i18n import fmt_value
+
+    facts = con.execute(_PLAUSIBILITY_SQL).df()
+    flags = plausibility.flag_frame(facts)
+    if result.preview is not None and len(result.preview):
+        previous = facts[["kpi_id", "period", "prev_period", "prev_value"]].merge(
+            flags[["kpi_id", "period", "message"]], how="left", on=["kpi_id", "period"])
+        previous["period"] = pd.to_datetime(previous["period"])
+        result.preview["period"] = pd.to_datetime(result.preview["period"])
+        result.preview = result.preview.merge(previous.rename(columns={"message": "flag"}), how="left",
+                                              on=["kpi_id", "period"])
+    return [Problem(result.file_name, int(r.idx), "Wert", fmt_value(r.value, r.unit or "", "de"), r.message)
+            for r in flags.sort_values("idx").itertuples()]
+
+
 def _relocate(problems: list[Problem], lines: list[int] | None) -> list[Problem]:
     """Map staging row numbers (row index + 2) to the file's real line numbers."""
     if lines is None:
@@ -423,15 +466,17 @@ def _read_upload(path: Path, name: str) -> bytes | ImportResult:
 
 
 def import_file(store: Store, path: str | Path, *, dry_run: bool = False, user: str | None = None,
-                file_name: str | None = None, today: date | None = None) -> ImportResult:
-    """Validate a measurement file and, unless dry_run or a problem is found, commit it as one upload."""
+                file_name: str | None = None, today: date | None = None,
+                confirm_implausible: bool = False) -> ImportResult:
+    """Validate a measurement file and, unless dry_run or a problem is found, commit it as one upload.
+    Implausible values (kpi.plausibility) are committed only with `confirm_implausible`."""
     path = Path(path)
     name = file_name or path.name
     data = _read_upload(path, name)
     if isinstance(data, ImportResult):
         return data
     return _run(store, name, data, lambda con: _stage_file(con, path, data, name), dry_run, user, today,
-                kind="measurements")
+                kind="measurements", confirm_implausible=confirm_implausible)
 
 
 def import_frame(store: Store, frame: pd.DataFrame, *, name: str, kind: str = "measurements",
@@ -464,7 +509,7 @@ def _stage_file(con: duckdb.DuckDBPyConnection, path: Path, data: bytes, name: s
 
 
 def _run(store: Store, name: str, data: bytes | None, stage, dry_run: bool, user: str | None,
-         today: date | None, *, kind: str, digest: str | None = None) -> ImportResult:
+         today: date | None, *, kind: str, digest: str | None = None, confirm_implausible: bool = True) -> ImportResult:
     result = ImportResult(name, digest or hashlib.sha256(data or b"").hexdigest(), dry_run=dry_run)
     today = today or date.today()
     info: dict = {}
@@ -506,7 +551,11 @@ def _run(store: Store, name: str, data: bytes | None, stage, dry_run: bool, user
                 """SELECT kpi_id, period, old_value, value AS new_value, comment, change FROM diff
                    ORDER BY CASE change WHEN 'changed' THEN 0 WHEN 'new' THEN 1 ELSE 2 END, kpi_id, period
                    LIMIT 5000""").df()
-            if dry_run:
+            result.implausible = _plausibility(con, result)
+            if "text" in info and result.implausible:
+                result.implausible = _relocate(result.implausible, _exact_lines(info["text"], info["delimiter"], set()))
+            result.warnings = sorted(result.warnings + result.implausible, key=lambda p: (p.row or 0))
+            if dry_run or (result.implausible and not confirm_implausible):
                 con.execute("ROLLBACK; BEGIN")
                 return result
             moment = now()
@@ -518,7 +567,8 @@ def _run(store: Store, name: str, data: bytes | None, stage, dry_run: bool, user
             ).fetchone()[0]
             con.execute(
                 """INSERT INTO measurement (kpi_id, period, value, comment, source, upload_id, recorded_at, recorded_by)
-                   SELECT kpi_id, period, value, coalesce(comment, old_comment), coalesce(source, old_source),
+                   SELECT kpi_id, period, value, coalesce(comment, old_comment),
+                          coalesce(source, old_source, (SELECT k.source FROM kpi k WHERE k.id = diff.kpi_id)),
                           ?, coalesce(recorded_at, ?), ?
                    FROM diff WHERE change <> 'unchanged'""",
                 [upload_id, moment, user],
