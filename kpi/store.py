@@ -175,6 +175,7 @@ measurement_t = sa.Table(
     sa.Column("value", sa.Double),  # NULL = value retracted
     sa.Column("comment", sa.String),
     sa.Column("source", sa.String),
+    sa.Column("quality", sa.String),  # final | provisional | estimated | break; NULL = final
     sa.Column("upload_id", sa.Integer, nullable=False),
     sa.Column("recorded_at", sa.DateTime, nullable=False),
     sa.Column("recorded_by", sa.String),
@@ -430,7 +431,7 @@ class Store:
             where.append("list_contains(?, kpi_id)")
             params.append(list(kpi_ids))
         return self.query(
-            f"""SELECT kpi_id, period, value, comment, source, recorded_at, recorded_by, upload_id FROM (
+            f"""SELECT kpi_id, period, value, comment, source, quality, recorded_at, recorded_by, upload_id FROM (
                   SELECT *, row_number() OVER (PARTITION BY kpi_id, period ORDER BY recorded_at DESC, upload_id DESC) AS rn
                   FROM measurement WHERE {' AND '.join(where)}) WHERE rn = 1 AND value IS NOT NULL
                 ORDER BY kpi_id, period""",
@@ -440,7 +441,7 @@ class Store:
     def revisions(self, kpi_id: str) -> pd.DataFrame:
         """Every revision of one KPI, newest first, with the upload it came from."""
         return self.query(
-            """SELECT m.period, m.value, m.comment, m.source, m.recorded_at, m.recorded_by, m.upload_id,
+            """SELECT m.period, m.value, m.comment, m.source, m.quality, m.recorded_at, m.recorded_by, m.upload_id,
                       u.kind, u.file_name, u.state AS upload_state
                FROM measurement m LEFT JOIN upload u ON u.id = m.upload_id
                WHERE m.kpi_id = ? ORDER BY m.period DESC, m.recorded_at DESC, m.upload_id DESC""",
