@@ -209,14 +209,17 @@ def kpi_figure(kpi: Kpi, series: pd.DataFrame, status: KpiStatus, lang: str = "d
         for period, q in zip(series["period"], quality):
             if q == "break":  # a break in the series: a dotted line with its word
                 shapes.append(_vline(period, color="#1a1a1a", width=1.5, dash="dot"))
-                annotations.append(dict(x=period, y=1, yref="paper", yanchor="bottom", xanchor="center",
+                annotations.append(dict(x=period, y=1, yref="paper", yanchor="top", xanchor="right",
                                         showarrow=False, text=_l("break", lang), font=dict(size=13, color="#1a1a1a"),
                                         bgcolor="rgba(255,255,255,0.85)"))
         latest = series.iloc[-1]
         traces.append(dict(
             type="scatter", x=[latest["period"]], y=[latest["value"]], mode="markers+text", showlegend=False,
             hoverinfo="skip",
-            marker=dict(size=18, color=status_color(status.status.value), line=dict(color="white", width=2)),
+            # A provisional or estimated newest value: a ring in the status colour, not a filled dot.
+            marker=dict(size=18, color=status_color(status.status.value), line=dict(color="white", width=2))
+            if quality[-1] not in HOLLOW else dict(size=18, color="white",
+                                                   line=dict(color=status_color(status.status.value), width=4)),
             # The word goes on the side away from the target path, so that the dashed line does not cross it.
             text=[status_label(status.status.value, lang)],
             textposition="bottom center" if (status.planned_value is not None

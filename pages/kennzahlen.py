@@ -111,7 +111,9 @@ with ui.guard(ctx):
     fc = status.forecast
     with figures_area:
         first, second = st.columns(3), st.columns(3)
-        first[0].metric(ctx.t("kd.latest") + f" ({fmt_period(status.latest_period, kpi.frequency.value, lang)})",
+        quality = detail.series["quality"].iloc[-1] if "quality" in detail.series and len(detail.series) else None
+        mark = f", {views.quality_label(quality, lang)}" if quality in ("provisional", "estimated") else ""
+        first[0].metric(ctx.t("kd.latest") + f" ({fmt_period(status.latest_period, kpi.frequency.value, lang)}{mark})",
                         fmt_value(status.latest_value, unit, lang))
         first[1].metric(ctx.t("kd.plan"), fmt_value(status.planned_value, unit, lang))
         first[2].metric(ctx.t("kd.progress"), fmt_percent(status.progress, lang))
@@ -176,7 +178,7 @@ with ui.guard(ctx):
         })
         # Shares of the width as at 1280 px (about 790 px of table): the comment gets the most. Plain HTML, not a
         # data grid: the page switch then waits for no grid script and canvas, and long comments wrap.
-        ui.text_table(table, {period: 80, value: 85, quality: 85, comment: 190, recorded: 135, by: 60, source: 155},
+        ui.text_table(table, {period: 90, value: 80, quality: 95, comment: 175, recorded: 120, by: 60, source: 160},
                       right=(value,))
         ui.show_all_switch(ctx, "values", len(revisions), VALUE_ROWS)
 
@@ -194,7 +196,7 @@ with ui.guard(ctx):
             kind: [ctx.t(f"kd.note.{k}") for k in notes["kind"]],
             by: notes["author"].fillna(""),
             on: [fmt_datetime(pd.Timestamp(t).to_pydatetime(), lang) if pd.notna(t) else "" for t in notes["recorded_at"]],
-        }), {period: 80, text: 400, kind: 90, by: 90, on: 130}, most=8)
+        }), {period: 90, text: 370, kind: 105, by: 110, on: 125}, most=8)
     try:
         from kpi import auth_ui
     except ImportError:
