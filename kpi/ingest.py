@@ -443,6 +443,16 @@ def _plausibility(con: duckdb.DuckDBPyConnection, result: ImportResult) -> list[
             for r in flags.sort_values("idx").itertuples()]
 
 
+def _apply_plausibility(con: duckdb.DuckDBPyConnection, result: ImportResult, info: dict, confirmed: bool) -> bool:
+    """Flag implausible values (kpi.plausibility) among the warnings and in the preview; True when the upload may
+    be committed: nothing was flagged, or the flags were confirmed."""
+    result.implausible = _plausibility(con, result)
+    if "text" in info and result.implausible:
+        result.implausible = _relocate(result.implausible, _exact_lines(info["text"], info["delimiter"], set()))
+    result.warnings = sorted(result.warnings + result.implausible, key=lambda p: (p.row or 0))
+    return confirmed or not result.implausible
+
+
 def _relocate(problems: list[Problem], lines: list[int] | None) -> list[Problem]:
     """Map staging row numbers (row index + 2) to the file's real line numbers."""
     if lines is None:
@@ -551,11 +561,7 @@ def _run(store: Store, name: str, data: bytes | None, stage, dry_run: bool, user
                 """SELECT kpi_id, period, old_value, value AS new_value, comment, change FROM diff
                    ORDER BY CASE change WHEN 'changed' THEN 0 WHEN 'new' THEN 1 ELSE 2 END, kpi_id, period
                    LIMIT 5000""").df()
-            result.implausible = _plausibility(con, result)
-            if "text" in info and result.implausible:
-                result.implausible = _relocate(result.implausible, _exact_lines(info["text"], info["delimiter"], set()))
-            result.warnings = sorted(result.warnings + result.implausible, key=lambda p: (p.row or 0))
-            if dry_run or (result.implausible and not confirm_implausible):
+            if not _apply_plausibility(con, result, info, confirm_implausible) or dry_run:
                 con.execute("ROLLBACK; BEGIN")
                 return result
             moment = now()
