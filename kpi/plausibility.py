@@ -83,16 +83,21 @@ def check(value: float, previous: float | None, *, typical_change: float | None 
     if previous is None or _missing(previous) or _missing(value):
         return None
     change = abs(value - previous)
+    if change <= step.min_relative * abs(previous):
+        return None
+    # A slip is flagged even inside the plausible step (8,31 after 82,6 is a tenth plus a little) and even when
+    # small on the KPI's valid range (1,2 minutes read as 0,0012).
+    slip = likely_slip(value, previous, unit)
+    if slip:
+        return Flag(value, previous, "factor", slip)
     if change <= _floor(previous, span, step):
         return None
     if previous != 0 and value != 0 and (value > 0) != (previous > 0):
         return Flag(value, previous, "sign")
     if previous != 0:
         ratio = value / previous
-        slip = likely_slip(value, previous, unit)
-        # A slip is flagged even inside the plausible step: 8,31 after 82,6 is a tenth plus a little.
-        if ratio > step.up or ratio < step.down or slip:
-            return Flag(value, previous, "factor", slip)
+        if ratio > step.up or ratio < step.down:
+            return Flag(value, previous, "factor")
     if typical_change and changes >= step.min_history and change > step.typical * typical_change:
         return Flag(value, previous, "typical", likely_slip(value, previous, unit))
     return None

@@ -22,6 +22,8 @@ from tests.conftest import write
     pytest.param(0.83, 82.0, {"unit": "%", "span": 100.0}, "factor", plausibility.SHARE_AS_FRACTION,
                  id="share-as-fraction"),
     pytest.param(950.0, 9.0, {}, "factor", "×100: Komma um zwei Stellen verrutscht?", id="times-100"),
+    pytest.param(0.12, 1.2, {"unit": "Minuten", "span": 240.0}, "factor", "÷10: Komma verrutscht?",
+                 id="slip-small-on-a-wide-range"),
     pytest.param(40.0, 10.0, {}, "factor", "", id="factor-four-no-slip"),
     pytest.param(0.0, 55.0, {"unit": "%", "span": 100.0}, "factor", "", id="drop-to-zero"),
     pytest.param(-5.0, 12.0, {}, "sign", "", id="sign-flip"),
