@@ -402,8 +402,10 @@ def _warnings(con: duckdb.DuckDBPyConnection, name: str, today: date) -> list[Pr
 
 
 # Per new or changed value: the previous period's value (the file's own values first, then the store's) and the
-# KPI's median absolute period-to-period change over the 24 changes before it, for kpi.plausibility.
+# KPI's median absolute period-to-period change over its whole series, for kpi.plausibility. Only the candidates
+# (beyond the cheap bounds of `_CANDIDATE`) leave the database, and the previous values of the preview's rows.
 _PLAUSIBILITY_SQL = """
+    CREATE OR REPLACE TEMP TABLE plausibility AS
     WITH cur AS (
       SELECT kpi_id, period, value FROM measurement WHERE kpi_id IN (SELECT DISTINCT kpi_id FROM diff)
       QUALIFY row_number() OVER (PARTITION BY kpi_id, period ORDER BY recorded_at DESC, upload_id DESC) = 1),
@@ -412,16 +414,20 @@ _PLAUSIBILITY_SQL = """
       WHERE c.value IS NOT NULL
       UNION ALL SELECT kpi_id, period, value, change FROM diff),
     steps AS (
-      SELECT *, lag(period) OVER w AS prev_period, lag(value) OVER w AS prev_value,
-             abs(value - lag(value) OVER w) AS step
+      SELECT *, lag(period) OVER w AS prev_period, lag(value) OVER w AS prev_value
       FROM merged WINDOW w AS (PARTITION BY kpi_id ORDER BY period)),
-    facts AS (
-      SELECT *, median(step) OVER h AS typical_change, count(step) OVER h AS changes
-      FROM steps WINDOW h AS (PARTITION BY kpi_id ORDER BY period ROWS BETWEEN 24 PRECEDING AND 1 PRECEDING))
-    SELECT f.kpi_id, f.period, f.value, f.prev_period, f.prev_value, f.typical_change, f.changes,
-           k.range_max - k.range_min AS span, k.unit, k.frequency,
+    typical AS (
+      SELECT kpi_id, median(abs(value - prev_value)) AS typical_change, count(prev_value) AS changes
+      FROM steps GROUP BY kpi_id)
+    SELECT s.kpi_id, s.period, s.value, s.prev_period, s.prev_value, t.typical_change, t.changes
+    FROM steps s JOIN typical t USING (kpi_id) WHERE s.change IN ('new', 'changed')
+"""
+_CANDIDATE = """
+    SELECT f.*, k.range_max - k.range_min AS span, k.unit, k.frequency,
            (SELECT min(p.idx) FROM parsed p WHERE p.kpi_id = f.kpi_id AND p.period = f.period) AS idx
-    FROM facts f JOIN kpi k ON k.id = f.kpi_id WHERE f.change IN ('new', 'changed')
+    FROM plausibility f JOIN kpi k ON k.id = f.kpi_id
+    WHERE f.prev_value IS NOT NULL AND (f.prev_value = 0 OR f.value / f.prev_value > ? OR f.value / f.prev_value < ?
+          OR abs(f.value - f.prev_value) > ? * f.typical_change)
 """
 
 
@@ -430,15 +436,21 @@ def _plausibility(con: duckdb.DuckDBPyConnection, result: ImportResult) -> list[
     from kpi import plausibility
     from kpi.i18n import fmt_value
 
-    facts = con.execute(_PLAUSIBILITY_SQL).df()
-    flags = plausibility.flag_frame(facts)
+    step = plausibility.DEFAULT_STEP
+    con.execute(_PLAUSIBILITY_SQL)
+    flags = plausibility.flag_frame(con.execute(_CANDIDATE, [step.up, plausibility.SLIP_LOW, step.typical]).df())
     if result.preview is not None and len(result.preview):
-        previous = facts[["kpi_id", "period", "prev_period", "prev_value"]].merge(
-            flags[["kpi_id", "period", "message"]], how="left", on=["kpi_id", "period"])
+        keys = result.preview[["kpi_id", "period"]]
+        con.register("preview_keys", keys)
+        previous = con.execute("""SELECT f.kpi_id, f.period, f.prev_period, f.prev_value FROM plausibility f
+                                  SEMI JOIN preview_keys k ON k.kpi_id = f.kpi_id AND k.period = f.period""").df()
+        con.unregister("preview_keys")
+        previous = previous.merge(flags[["kpi_id", "period", "message"]], how="left", on=["kpi_id", "period"])
         previous["period"] = pd.to_datetime(previous["period"])
         result.preview["period"] = pd.to_datetime(result.preview["period"])
         result.preview = result.preview.merge(previous.rename(columns={"message": "flag"}), how="left",
                                               on=["kpi_id", "period"])
+    con.execute("DROP TABLE IF EXISTS plausibility")
     return [Problem(result.file_name, int(r.idx), "Wert", fmt_value(r.value, r.unit or "", "de"), r.message)
             for r in flags.sort_values("idx").itertuples()]
 
