@@ -242,6 +242,7 @@ def small_multiple(kpi: Kpi, series: pd.DataFrame, status: KpiStatus, lang: str 
     traces: list[dict] = [dict(type="scatter", x=xs, y=plan, mode="lines", line=dict(color=PLAN, dash="dash", width=2),
                                hovertemplate="%{x|%Y}: %{y:,.4~g}<extra>" + _l("plan", lang) + "</extra>")]
     first, last = kpi.baseline_period, xs[-1]
+    shapes: list[dict] = []
     if len(series):
         traces.append(dict(type="scatter", x=list(series["period"]), y=list(series["value"]), mode="lines",
                            line=dict(color=ACTUAL, width=3),
@@ -258,7 +259,7 @@ def small_multiple(kpi: Kpi, series: pd.DataFrame, status: KpiStatus, lang: str 
                   if q == "break"]
     shown = [y for trace in traces for y in trace["y"]]
     return _figure(traces, lang, height, legend=False, font={**FONT, "size": 13}, tick_size=13,
-                   shapes=shapes if len(series) else None,
+                   shapes=shapes,
                    margin=dict(l=16 + 9 * tick_chars(shown, lang), r=12, t=6, b=34),
                    xaxis=dict(nticks=3, **year_ticks(kpi, first, last, most=3)), yaxis=dict(nticks=4))
 
