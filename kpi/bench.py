@@ -67,7 +67,7 @@ def build_stress_store(path: Path, kpis: int) -> Store:
             f"""INSERT INTO measurement (kpi_id, period, value, comment, source, upload_id, recorded_at, recorded_by)
                 SELECT 'ST-' || lpad(CAST(k AS VARCHAR), 4, '0'), last_day(make_date(2006 + m // 12, m % 12 + 1, 1)),
                        round(1000 + m * (CASE WHEN k % 4 = 0 THEN -2 ELSE 7 END) + (hash(k, m) % 50), 1),
-                       NULL, 'stress', NULL, 1, TIMESTAMP '2026-01-01', 'bench'
+                       NULL, 'stress', 1, TIMESTAMP '2026-01-01', 'bench'
                 FROM range({kpis}) t(k), range({STRESS_YEARS * 12}) s(m)""")
     return store
 
@@ -90,7 +90,7 @@ def write_german_csv(path: Path, rows: int, kpis: int) -> None:
 NATIVE_INGEST = """
     INSERT INTO measurement (kpi_id, period, value, comment, source, upload_id, recorded_at, recorded_by)
     SELECT Kennzahl, last_day(CAST(strptime('01/' || Zeitraum, '%d/%m/%Y') AS DATE)),
-           CAST(replace(replace(Wert, '.', ''), ',', '.') AS DOUBLE), NULL, NULL, NULL, 0, now(), 'native'
+           CAST(replace(replace(Wert, '.', ''), ',', '.') AS DOUBLE), NULL, NULL, 0, now(), 'native'
     FROM read_csv(?, delim = ';', header = true, all_varchar = true)
 """
 

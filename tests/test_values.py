@@ -69,9 +69,10 @@ def test_forecast_is_fitted_only_on_the_values_after_a_break(seeded_store):
     add_value(seeded_store, "EG-02", last["period"], last["value"] * 2, quality="break", comment="neue Zählweise")
     add_value(seeded_store, "EG-02", date(last["period"].year + 1, 12, 31), last["value"] * 2.1)
     add_value(seeded_store, "EG-02", date(last["period"].year + 2, 12, 31), last["value"] * 2.2)
+    add_value(seeded_store, "EG-02", date(last["period"].year + 3, 12, 31), last["value"] * 2.3)
     after = snapshot(seeded_store, as_of=None).statuses["EG-02"].forecast
     assert before is not None and after is not None
-    # Through the three points after the break the slope is 0.1 × last value per year.
+    # Through the four points after the break (a forecast needs four) the slope is 0.1 × last value per year.
     slope_per_year = (after.value_at(date(last["period"].year + 2, 12, 31))
                       - after.value_at(date(last["period"].year + 1, 12, 31)))
     assert abs(slope_per_year - 0.1 * last["value"]) < 0.02 * last["value"]
