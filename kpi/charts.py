@@ -33,7 +33,26 @@ LABELS = {
     "reach": ("Ziel voraussichtlich erreicht: {day}", "Target expected: {day}"),
     "today": ("heute", "today"),
     "comment": ("Kommentar", "Comment"),
+    "break": ("Bruch in der Reihe", "Break in the series"),
+    "provisional": ("vorläufig", "provisional"),
+    "estimated": ("geschätzt", "estimated"),
 }
+HOLLOW = ("provisional", "estimated")  # values drawn as hollow markers: not final yet
+
+
+def _qualities(series: pd.DataFrame) -> list[str]:
+    """Each value's quality mark (final where none is recorded)."""
+    if "quality" not in series:
+        return ["final"] * len(series)
+    return [q if isinstance(q, str) and q else "final" for q in series["quality"]]
+
+
+def _with_quality(text: str, quality: str, lang: str) -> str:
+    """The hover text of a value with its quality word in front, when it is not final."""
+    if quality not in LABELS:
+        return text
+    word = f"<i>{_l(quality, lang)}</i>"
+    return f"{word}<br>{text}" if text else word
 
 
 def _l(key: str, lang: str, **values: object) -> str:
@@ -177,20 +196,36 @@ def kpi_figure(kpi: Kpi, series: pd.DataFrame, status: KpiStatus, lang: str = "d
         # Plotly renders tags in hover text: comments are user text, so they are escaped.
         texts = [html.escape((comments or {}).get(p) or (c if isinstance(c, str) else ""))
                  for p, c in zip(series["period"], series["comment"])]
+        quality = _qualities(series)
+        texts = [_with_quality(text, q, lang) for text, q in zip(texts, quality)]
         # A marker per value up to five years of monthly data; beyond that the line alone (240 markers take the
-        # browser a quarter of a second to draw and show nothing the line does not).
+        # browser a quarter of a second to draw and show nothing the line does not), with markers only where a
+        # value is not final.
+        many = len(series) > 60
         traces.append(dict(
             type="scatter", x=list(series["period"]), y=list(series["value"]),
-            mode="lines+markers" if len(series) <= 60 else "lines",
-            name=_l("actual", lang), line=dict(color=ACTUAL, width=3), marker=dict(size=8, color=ACTUAL),
+            mode="lines+markers" if not many or any(q in HOLLOW for q in quality) else "lines",
+            name=_l("actual", lang), line=dict(color=ACTUAL, width=3),
+            marker=dict(size=[9 if q in HOLLOW or not many else 0 for q in quality], color=ACTUAL,
+                        symbol=["circle-open" if q in HOLLOW else "circle" for q in quality],
+                        line=dict(color=ACTUAL, width=2)),
             customdata=[[text] for text in texts],
             hovertemplate="%{x|%d.%m.%Y}: <b>%{y:,.4~g}" + suffix + "</b><br>%{customdata[0]}"
                           "<extra>" + _l("actual", lang) + "</extra>"))
+        for period, q in zip(series["period"], quality):
+            if q == "break":  # a break in the series: a dotted line with its word
+                shapes.append(_vline(period, color="#1a1a1a", width=1.5, dash="dot"))
+                annotations.append(dict(x=period, y=1, yref="paper", yanchor="top", xanchor="right",
+                                        showarrow=False, text=_l("break", lang), font=dict(size=13, color="#1a1a1a"),
+                                        bgcolor="rgba(255,255,255,0.85)"))
         latest = series.iloc[-1]
         traces.append(dict(
             type="scatter", x=[latest["period"]], y=[latest["value"]], mode="markers+text", showlegend=False,
             hoverinfo="skip",
-            marker=dict(size=18, color=status_color(status.status.value), line=dict(color="white", width=2)),
+            # A provisional or estimated newest value: a ring in the status colour, not a filled dot.
+            marker=dict(size=18, color=status_color(status.status.value), line=dict(color="white", width=2))
+            if quality[-1] not in HOLLOW else dict(size=18, color="white",
+                                                   line=dict(color=status_color(status.status.value), width=4)),
             # The word goes on the side away from the target path, so that the dashed line does not cross it.
             text=[status_label(status.status.value, lang)],
             textposition="bottom center" if (status.planned_value is not None
@@ -213,17 +248,24 @@ def small_multiple(kpi: Kpi, series: pd.DataFrame, status: KpiStatus, lang: str 
     traces: list[dict] = [dict(type="scatter", x=xs, y=plan, mode="lines", line=dict(color=PLAN, dash="dash", width=2),
                                hovertemplate="%{x|%Y}: %{y:,.4~g}<extra>" + _l("plan", lang) + "</extra>")]
     first, last = kpi.baseline_period, xs[-1]
+    shapes: list[dict] = []
     if len(series):
         traces.append(dict(type="scatter", x=list(series["period"]), y=list(series["value"]), mode="lines",
                            line=dict(color=ACTUAL, width=3),
                            hovertemplate="%{x|%d.%m.%Y}: %{y:,.4~g}<extra>" + _l("actual", lang) + "</extra>"))
         latest = series.iloc[-1]
+        quality = _qualities(series)
+        color = status_color(status.status.value)
+        final = quality[-1] not in HOLLOW  # a provisional or estimated newest value: a hollow marker
         traces.append(dict(type="scatter", x=[latest["period"]], y=[latest["value"]], mode="markers", hoverinfo="skip",
-                           marker=dict(size=13, color=status_color(status.status.value),
-                                       line=dict(color="white", width=2))))
+                           marker=dict(size=13, color=color if final else "white",
+                                       line=dict(color="white" if final else color, width=2 if final else 3))))
         first, last = min(first, series["period"].iloc[0]), max(last, latest["period"])
+        shapes = [_vline(p, color="#1a1a1a", width=1.5, dash="dot") for p, q in zip(series["period"], quality)
+                  if q == "break"]
     shown = [y for trace in traces for y in trace["y"]]
     return _figure(traces, lang, height, legend=False, font={**FONT, "size": 13}, tick_size=13,
+                   shapes=shapes,
                    margin=dict(l=16 + 9 * tick_chars(shown, lang), r=12, t=6, b=34),
                    xaxis=dict(nticks=3, **year_ticks(kpi, first, last, most=3)), yaxis=dict(nticks=4))
 

@@ -52,13 +52,19 @@ def _run_import(store: Store, importer, args: argparse.Namespace) -> int:
     if result.problems:
         print("Nichts wurde geschrieben.", file=sys.stderr)
         return 1
+    if result.implausible and not result.committed and not args.dry_run:
+        print(f"{len(result.implausible)} auffällige Werte (siehe HINWEIS oben): nichts wurde geschrieben. Nach "
+              "Prüfung mit --confirm-implausible erneut importieren.", file=sys.stderr)
+        return 1
     return 0
 
 
 def cmd_import(args: argparse.Namespace, store: Store) -> int:
+    from functools import partial
+
     from kpi.ingest import import_file
 
-    return _run_import(store, import_file, args)
+    return _run_import(store, partial(import_file, confirm_implausible=args.confirm_implausible), args)
 
 
 def cmd_export(args: argparse.Namespace, store: Store) -> int:
@@ -263,6 +269,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("import", help="Messwerte aus CSV/XLSX importieren")
     _import_arguments(p)
+    p.add_argument("--confirm-implausible", action="store_true",
+                   help="auffällige Werte (z. B. Komma verrutscht) geprüft: trotzdem übernehmen")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("export", help="aktuelle (oder Stand-)Werte ausgeben")

@@ -22,13 +22,24 @@ from kpi import charts, i18n
 from kpi.i18n import fmt_date, fmt_number, fmt_percent, fmt_period, fmt_value, measure_state_label, status_label, t
 from kpi.model import Kpi, Status
 from kpi.status import KpiStatus
-from kpi.views import STATUS_ORDER, Snapshot, action_field_summaries, overdue, status_frame, theme_summaries
+from kpi.views import (
+    STATUS_ORDER,
+    Snapshot,
+    action_field_summaries,
+    comment_notes,
+    overdue,
+    quality_label,
+    status_frame,
+    theme_summaries,
+)
 
 COMMITTEE = ("Ausschuss für Digitalisierung und Zukunft", "Committee for Digitalisation and the Future")
 KPIS_PER_SLIDE = 4  # 2 × 2 cards: legible from the back of the room at 1280 × 720
 DECISIONS_PER_SLIDE = 12
 # What the live slide shows of a comment; the PDF and the speaker notes carry the full text.
 SLIDE_COMMENT_CHARS = 160
+NOTES_PER_KPI = 2  # newest comments per KPI on its slide (value comments and discussion together)
+NOTES_PER_SLIDE = 5
 
 i18n.register({
     "deck.stand": ("Stand: {day}", "As of {day}"),
@@ -379,7 +390,7 @@ def _card(kpi: Kpi, snap: Snapshot, lang: str) -> KpiCard:
         actual, plan = t("deck.no_value", lang), ""
     else:
         actual = t("deck.actual", lang, period=fmt_period(st.latest_period, freq, lang),
-                   value=fmt_value(st.latest_value, kpi.unit, lang))
+                   value=fmt_value(st.latest_value, kpi.unit, lang)) + _quality_note(snap.series(kpi.id), lang)
         plan = t("deck.plan", lang, value=fmt_value(st.planned_value, kpi.unit, lang),
                  progress=i18n.fmt_progress(st.progress, kpi.direction.value, lang))
     fc = st.forecast
@@ -401,31 +412,38 @@ def _card(kpi: Kpi, snap: Snapshot, lang: str) -> KpiCard:
     )
 
 
+def _quality_note(series: pd.DataFrame, lang: str) -> str:
+    """" (vorläufig)" when the newest value is not final; "" otherwise."""
+    quality = series["quality"].iloc[-1] if "quality" in series and len(series) else None
+    return f" ({quality_label(quality, lang)})" if isinstance(quality, str) and quality not in ("", "final") else ""
+
+
 def _band(low: float, high: float, lang: str) -> str:
     return f"{fmt_number(low, lang)}–{fmt_number(high, lang)}"
 
 
-def _comment_notes(snap: Snapshot, comments: pd.DataFrame | None, lang: str) -> dict[str, CommentNote]:
-    """The newest comment per KPI: the department's comment on its newest period, else the note that
-    came with the newest value (e.g. "Aufrufsystem abgeschaltet")."""
-    freq = {k.id: k.frequency.value for k in snap.kpis}
-    notes: dict[str, CommentNote] = {}
-    if comments is not None and len(comments):
-        for row in comments.sort_values(["kpi_id", "period", "recorded_at"]).itertuples():
-            if row.kpi_id in freq and str(row.text or "").strip():
-                notes[row.kpi_id] = CommentNote(row.kpi_id, fmt_period(row.period, freq[row.kpi_id], lang),
-                                                str(row.text).strip(), str(row.author or ""))
+def _comment_notes(snap: Snapshot, comments: pd.DataFrame | None, lang: str) -> dict[str, list[CommentNote]]:
+    """Per KPI its newest comments, newest period first: the comments that came with the values and the
+    departments' discussion comments together (views.comment_notes), for the periods the slide's chart shows."""
+    by_kpi = dict(tuple(comments.groupby("kpi_id", sort=False))) if comments is not None and len(comments) else {}
+    notes: dict[str, list[CommentNote]] = {}
     for kpi in snap.kpis:
-        if kpi.id in notes:
-            continue
         series = snap.series(kpi.id)
-        if len(series):
-            last = series.iloc[-1]
-            text = last["comment"]
-            if isinstance(text, str) and text.strip():
-                notes[kpi.id] = CommentNote(kpi.id, fmt_period(last["period"], kpi.frequency.value, lang),
-                                            text.strip(), "")
+        since = min([kpi.baseline_period, *series["period"][:1]])
+        merged = comment_notes(series, by_kpi.get(kpi.id), since=since).head(NOTES_PER_KPI)
+        if len(merged):
+            notes[kpi.id] = [CommentNote(kpi.id, fmt_period(r.period, kpi.frequency.value, lang), r.text,
+                                         str(r.author or "") if r.kind == "discussion" else "")
+                             for r in merged.itertuples()]
     return notes
+
+
+def _slide_notes(notes: dict[str, list[CommentNote]], chunk: list[Kpi]) -> tuple[CommentNote, ...]:
+    """The comments a slide lists: each KPI's newest first, then the next ones, at most NOTES_PER_SLIDE, shown
+    grouped by KPI in the order of the cards."""
+    rank = [(i, pos, note) for pos, k in enumerate(chunk) for i, note in enumerate(notes.get(k.id, []))]
+    chosen = sorted(rank, key=lambda item: (item[0], item[1]))[:NOTES_PER_SLIDE]
+    return tuple(note for _, _, note in sorted(chosen, key=lambda item: (item[1], item[0])))
 
 
 def _measure_notes(snap: Snapshot, field_id: str, lang: str) -> tuple[MeasureNote, ...]:
@@ -442,7 +460,7 @@ def _measure_notes(snap: Snapshot, field_id: str, lang: str) -> tuple[MeasureNot
     return tuple(notes)
 
 
-def _action_field_slides(snap: Snapshot, notes: dict[str, CommentNote], lang: str) -> list[ActionFieldSlide]:
+def _action_field_slides(snap: Snapshot, notes: dict[str, list[CommentNote]], lang: str) -> list[ActionFieldSlide]:
     themes = {th.id: th.name for th in snap.catalog.themes}
     slides = []
     for af in snap.catalog.action_fields:
@@ -458,7 +476,7 @@ def _action_field_slides(snap: Snapshot, notes: dict[str, CommentNote], lang: st
                 description=af.description, cards=tuple(_card(k, snap, lang) for k in chunk),
                 empty_text=t("deck.no_kpis", lang),
                 comments_label=t("deck.comments", lang),
-                comments=tuple(notes[k.id] for k in chunk if k.id in notes), no_comments=t("deck.no_comments", lang),
+                comments=_slide_notes(notes, chunk), no_comments=t("deck.no_comments", lang),
                 measures_label=t("deck.measures", lang), late_label=t("deck.late_measures", lang),
                 measures=measures if part == 1 else (),
                 no_measures=t("deck.no_measures", lang) if not measures else t("deck.no_late", lang),

@@ -92,6 +92,7 @@ class ImportResult:
     upload_id: int | None = None
     dry_run: bool = False
     not_filled: int = 0  # template rows left without a value: skipped, not errors
+    implausible: list[Problem] = field(default_factory=list)  # plausibility flags, also among the warnings
 
     @property
     def ok(self) -> bool:
@@ -469,6 +470,70 @@ def _warnings(con: duckdb.DuckDBPyConnection, name: str, today: date) -> list[Pr
             for idx, column, value, message in rows]
 
 
+# Per new or changed value: the previous period's value (the file's own values first, then the store's) and the
+# KPI's median absolute period-to-period change over its whole series, for kpi.plausibility. Only the candidates
+# (beyond the cheap bounds of `_CANDIDATE`) leave the database, and the previous values of the preview's rows.
+_PLAUSIBILITY_SQL = f"""
+    CREATE OR REPLACE TEMP TABLE plausibility AS
+    WITH cur AS (
+      SELECT kpi_id, period, value
+      FROM ({latest_sql("measurement", where="kpi_id IN (SELECT DISTINCT kpi_id FROM diff)")})),
+    merged AS (
+      SELECT c.kpi_id, c.period, c.value, NULL AS change FROM cur c ANTI JOIN diff d USING (kpi_id, period)
+      WHERE c.value IS NOT NULL
+      UNION ALL SELECT kpi_id, period, value, change FROM diff),
+    steps AS (
+      SELECT *, lag(period) OVER w AS prev_period, lag(value) OVER w AS prev_value
+      FROM merged WINDOW w AS (PARTITION BY kpi_id ORDER BY period)),
+    typical AS (
+      SELECT kpi_id, median(abs(value - prev_value)) AS typical_change, count(prev_value) AS changes
+      FROM steps GROUP BY kpi_id)
+    SELECT s.kpi_id, s.period, s.value, s.prev_period, s.prev_value, t.typical_change, t.changes
+    FROM steps s JOIN typical t USING (kpi_id) WHERE s.change IN ('new', 'changed')
+"""
+_CANDIDATE = """
+    SELECT f.*, k.range_max - k.range_min AS span, k.unit, k.frequency,
+           (SELECT min(p.idx) FROM parsed p WHERE p.kpi_id = f.kpi_id AND p.period = f.period) AS idx
+    FROM plausibility f JOIN kpi k ON k.id = f.kpi_id
+    WHERE f.prev_value IS NOT NULL AND (f.prev_value = 0 OR f.value / f.prev_value > ? OR f.value / f.prev_value < ?
+          OR abs(f.value - f.prev_value) > ? * f.typical_change)
+"""
+
+
+def _plausibility(con: duckdb.DuckDBPyConnection, result: ImportResult) -> list[Problem]:
+    """Flags for implausible new values (kpi.plausibility); the preview gains the previous period's value."""
+    from kpi import plausibility
+    from kpi.i18n import fmt_value
+
+    step = plausibility.DEFAULT_STEP
+    con.execute(_PLAUSIBILITY_SQL)
+    flags = plausibility.flag_frame(con.execute(_CANDIDATE, [step.up, plausibility.SLIP_LOW, step.typical]).df())
+    if result.preview is not None and len(result.preview):
+        keys = result.preview[["kpi_id", "period"]]
+        con.register("preview_keys", keys)
+        previous = con.execute("""SELECT f.kpi_id, f.period, f.prev_period, f.prev_value FROM plausibility f
+                                  SEMI JOIN preview_keys k ON k.kpi_id = f.kpi_id AND k.period = f.period""").df()
+        con.unregister("preview_keys")
+        previous = previous.merge(flags[["kpi_id", "period", "message"]], how="left", on=["kpi_id", "period"])
+        previous["period"] = pd.to_datetime(previous["period"])
+        result.preview["period"] = pd.to_datetime(result.preview["period"])
+        result.preview = result.preview.merge(previous.rename(columns={"message": "flag"}), how="left",
+                                              on=["kpi_id", "period"])
+    con.execute("DROP TABLE IF EXISTS plausibility")
+    return [Problem(result.file_name, int(r.idx), "Wert", fmt_value(r.value, r.unit or "", "de"), r.message)
+            for r in flags.sort_values("idx").itertuples()]
+
+
+def _apply_plausibility(con: duckdb.DuckDBPyConnection, result: ImportResult, info: dict, confirmed: bool) -> bool:
+    """Flag implausible values (kpi.plausibility) among the warnings and in the preview; True when the upload may
+    be committed: nothing was flagged, or the flags were confirmed."""
+    result.implausible = _plausibility(con, result)
+    if "text" in info and result.implausible:
+        result.implausible = _relocate(result.implausible, _exact_lines(info["text"], info["delimiter"], set()))
+    result.warnings = sorted(result.warnings + result.implausible, key=lambda p: (p.row or 0))
+    return confirmed or not result.implausible
+
+
 def _relocate(problems: list[Problem], lines: list[int] | None) -> list[Problem]:
     """Map staging row numbers (row index + 2) to the file's real line numbers."""
     if lines is None:
@@ -488,15 +553,17 @@ def _read_upload(path: Path | None, name: str, data: bytes | None = None) -> byt
 
 
 def import_file(store: Store, path: str | Path | None = None, *, data: bytes | None = None, dry_run: bool = False,
-                user: str | None = None, file_name: str | None = None, today: date | None = None) -> ImportResult:
+                user: str | None = None, file_name: str | None = None, today: date | None = None,
+                confirm_implausible: bool = False) -> ImportResult:
     """Validate a measurement file (a path, or its bytes as uploaded) and, unless dry_run or a problem is found,
-    commit it as one upload."""
+    commit it as one upload. Implausible values (kpi.plausibility) are committed only with
+    `confirm_implausible`."""
     name = file_name or (Path(path).name if path is not None else "upload.csv")
     data = _read_upload(Path(path) if path is not None else None, name, data)
     if isinstance(data, ImportResult):
         return data
     return _run(store, name, data, lambda con: _stage_file(con, data, name), dry_run, user, today,
-                kind="measurements")
+                kind="measurements", confirm_implausible=confirm_implausible)
 
 
 def import_frame(store: Store, frame: pd.DataFrame, *, name: str, kind: str = "measurements",
@@ -539,7 +606,7 @@ def _fail(result: ImportResult, message: str, code: str) -> ImportResult:
 
 
 def _run(store: Store, name: str, data: bytes | None, stage, dry_run: bool, user: str | None,
-         today: date | None, *, kind: str, digest: str | None = None) -> ImportResult:
+         today: date | None, *, kind: str, digest: str | None = None, confirm_implausible: bool = True) -> ImportResult:
     result = ImportResult(name, digest or hashlib.sha256(data or b"").hexdigest(), dry_run=dry_run)
     today = today or date.today()
     info: dict = {}
@@ -553,7 +620,7 @@ def _run(store: Store, name: str, data: bytes | None, stage, dry_run: bool, user
                 return result
             except duckdb.Error as exc:
                 return _fail(result, f"Datei nicht lesbar: {str(exc).splitlines()[0]}", "file.unreadable")
-            if _check(con, result, info, today):
+            if _check(con, result, info, today, confirm_implausible):
                 _commit(con, result, kind, user)
             for table in ("staging", "parsed", "suspect", "incoming", "diff"):
                 con.execute(f"DROP TABLE IF EXISTS {table}")
@@ -566,7 +633,8 @@ def _run(store: Store, name: str, data: bytes | None, stage, dry_run: bool, user
     return result
 
 
-def _check(con: duckdb.DuckDBPyConnection, result: ImportResult, info: dict, today: date) -> bool:
+def _check(con: duckdb.DuckDBPyConnection, result: ImportResult, info: dict, today: date,
+           confirm_implausible: bool = True) -> bool:
     """Problems, diff, warnings and preview of the staged file; True when it may be committed."""
     name = result.file_name
     rejects = _csv_rejects(con, name) if "text" in info else []
@@ -599,7 +667,7 @@ def _check(con: duckdb.DuckDBPyConnection, result: ImportResult, info: dict, tod
         """SELECT kpi_id, period, old_value, value AS new_value, comment, quality, change FROM diff
            ORDER BY CASE change WHEN 'changed' THEN 0 WHEN 'new' THEN 1 ELSE 2 END, kpi_id, period
            LIMIT 5000""").df()
-    return not result.dry_run
+    return _apply_plausibility(con, result, info, confirm_implausible) and not result.dry_run
 
 
 def _commit(con: duckdb.DuckDBPyConnection, result: ImportResult, kind: str, user: str | None) -> None:
@@ -613,7 +681,8 @@ def _commit(con: duckdb.DuckDBPyConnection, result: ImportResult, kind: str, use
     con.execute(
         """INSERT INTO measurement (kpi_id, period, value, comment, source, quality, upload_id, recorded_at,
                                     recorded_by)
-           SELECT kpi_id, period, value, coalesce(comment, old_comment), coalesce(source, old_source), quality,
+           SELECT kpi_id, period, value, coalesce(comment, old_comment),
+                  coalesce(source, old_source, (SELECT k.source FROM kpi k WHERE k.id = diff.kpi_id)), quality,
                   ?, coalesce(recorded_at, ?), ?
            FROM diff WHERE change <> 'unchanged'""",
         [upload_id, moment, user],

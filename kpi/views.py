@@ -84,13 +84,28 @@ def evaluate_all(catalog: Catalog, values: pd.DataFrame, today: date) -> dict[st
     if len(values):
         ids = values["kpi_id"].to_numpy()
         bounds = np.flatnonzero(ids[1:] != ids[:-1]) + 1
+        breaks = _break_rows(values)
         for start, end in zip(np.concatenate(([0], bounds)), np.concatenate((bounds, [len(ids)]))):
-            where[ids[start]] = (int(start), int(end))
+            # The forecast is not fitted across a break in the series: only the values from the last break on.
+            where[ids[start]] = (max(int(start), _last_break(breaks, start, end)), int(end))
     spans = [where.get(k.id, (0, 0)) for k in catalog.kpis]
     starts = np.array([s for s, _ in spans], dtype=int)
     ends = np.array([e for _, e in spans], dtype=int)
     statuses = evaluate_many(catalog.kpis, periods, numbers, starts, ends, today)
     return {k.id: st for k, st in zip(catalog.kpis, statuses)}
+
+
+def _break_rows(values: pd.DataFrame) -> np.ndarray:
+    """Row numbers of the values marked as a break in the series (quality "break"), ascending."""
+    if "quality" not in values:
+        return np.array([], dtype=int)
+    return np.flatnonzero(values["quality"].to_numpy(dtype=object) == "break")
+
+
+def _last_break(breaks: np.ndarray, start: int, end: int) -> int:
+    """The row of the last break within [start, end), or start when the KPI's series has none."""
+    inside = breaks[(breaks >= start) & (breaks < end)]
+    return int(inside[-1]) if len(inside) else int(start)
 
 
 def measure_frame(store: Store, catalog: Catalog, as_of: datetime | None, today: date) -> pd.DataFrame:
@@ -227,6 +242,7 @@ class KpiDetail:
     action_field: str
     goal: str
     unit_name: str
+    notes: pd.DataFrame | None = None  # both kinds of comment, see comment_notes
 
 
 def kpi_detail(store: Store, snap: Snapshot, kpi_id: str) -> KpiDetail | None:
@@ -238,8 +254,9 @@ def kpi_detail(store: Store, snap: Snapshot, kpi_id: str) -> KpiDetail | None:
     measures = snap.measures[snap.measures["kpi_ids"].map(lambda ids: kpi_id in ids)] if len(snap.measures) else \
         snap.measures
     cat = snap.catalog
+    series = snap.series(kpi_id).reset_index(drop=True)
     return KpiDetail(
-        kpi=kpi, status=snap.statuses[kpi_id], series=snap.series(kpi_id).reset_index(drop=True),
+        kpi=kpi, status=snap.statuses[kpi_id], series=series, notes=comment_notes(series, comments),
         revisions=revisions, comments=comments, measures=measures,
         theme=next((t.name for t in cat.themes if t.id == kpi.theme_id), ""),
         action_field=next((a.name for a in cat.action_fields if a.id == kpi.action_field_id), ""),
@@ -292,3 +309,56 @@ def measure_table(measures: pd.DataFrame, catalog: Catalog, lang: str) -> pd.Dat
             ("Laufzeit" if de else "Duration"): f"{fmt_date(m.start, lang)} – {fmt_date(m.planned_end, lang)}",
         })
     return pd.DataFrame(rows)
+
+
+NOTE_COLUMNS = ["period", "text", "kind", "author", "recorded_at"]
+
+
+def comment_notes(series: pd.DataFrame, comments: pd.DataFrame | None, since: date | None = None) -> pd.DataFrame:
+    """Both kinds of comment on one KPI's values, one row each, newest period first: the comment that came with a
+    value (upload column `Kommentar`, kind "value") and the discussion comments (kpi_comment, kind "discussion").
+    `series`: the KPI's current values (period, comment, recorded_by, recorded_at); `comments`: its discussion
+    comments as store.comments returns them. `since`: only periods from that day on (the periods in view)."""
+    rows = []
+    if len(series) and "comment" in series:
+        has = series["comment"].map(lambda c: isinstance(c, str) and bool(c.strip()))
+        for r in series[has].itertuples():
+            rows.append(dict(period=r.period, text=r.comment.strip(), kind="value",
+                             author=getattr(r, "recorded_by", None) or "", recorded_at=getattr(r, "recorded_at", None)))
+    seen = {(row["period"], row["text"]) for row in rows}
+    for r in (comments.itertuples() if comments is not None and len(comments) else ()):
+        text = str(r.text or "").strip()
+        if text and (r.period, text) not in seen:
+            rows.append(dict(period=r.period, text=text, kind="discussion", author=r.author or "",
+                             recorded_at=r.recorded_at))
+    notes = pd.DataFrame(rows, columns=NOTE_COLUMNS)
+    if since is not None and len(notes):
+        notes = notes[notes["period"] >= since]
+    if not len(notes):
+        return notes
+    order = notes["kind"].map({"value": 0, "discussion": 1})
+    return (notes.assign(_order=order).sort_values(["period", "_order", "recorded_at"], ascending=[False, True, True])
+            .drop(columns="_order").reset_index(drop=True))
+
+
+def comments_by_period(notes: pd.DataFrame) -> dict[date, str]:
+    """The comments of each period in one text (value comment first), e.g. for a chart's hover."""
+    merged: dict[date, list[str]] = {}
+    for r in notes.sort_values("period", kind="stable").itertuples() if len(notes) else ():
+        merged.setdefault(r.period, []).append(r.text)
+    return {period: " · ".join(texts) for period, texts in merged.items()}
+
+
+# Quality of a value (measurement.quality; NULL is final): the word shown beside it.
+QUALITY_LABELS = {"final": ("endgültig", "final"), "provisional": ("vorläufig", "provisional"),
+                  "estimated": ("geschätzt", "estimated"), "break": ("Bruch in der Reihe", "break in the series")}
+
+
+def quality_label(quality: object, lang: str = "de") -> str:
+    key = quality if isinstance(quality, str) and quality in QUALITY_LABELS else "final"
+    return QUALITY_LABELS[key][0 if lang == "de" else 1]
+
+
+def value_source(source: object, kpi: Kpi) -> str:
+    """Where a value comes from: its own source, else the KPI's catalog source (never the upload's file name)."""
+    return source.strip() if isinstance(source, str) and source.strip() else kpi.source

@@ -34,6 +34,8 @@ i18n.register({
     "kd.values": ("Werte und Revisionen", "Values and revisions"),
     "kd.comments": ("Kommentare je Zeitraum", "Comments per period"),
     "kd.no_comments": ("Noch keine Kommentare.", "No comments yet."),
+    "kd.note.value": ("zum Wert", "with the value"),
+    "kd.note.discussion": ("Diskussion", "discussion"),
     "kd.measures": ("Zugehörige Maßnahmen", "Related measures"),
     "kd.late": (" (verspätet)", " (late)"),
     "kd.no_measures": ("Keine Maßnahme ist mit dieser Kennzahl verknüpft.", "No measure is linked to this KPI."),
@@ -110,7 +112,7 @@ with ui.guard(ctx):
     # The key figures stand above the chart, but are sent after it: the chart, the heaviest element to draw,
     # starts drawing in the browser while the figures follow (a page switch shows its chart sooner).
     figures_area = st.container()
-    comment_map = {r.period: r.text for r in detail.comments.itertuples()}
+    comment_map = views.comments_by_period(detail.notes)
     figure = ui.chart(ctx, ("kpi", kpi_id), lambda: charts.kpi_figure(kpi, detail.series, status, lang,
                                                                      comments=comment_map, today=snap.today))
     st.plotly_chart(figure, config={"displayModeBar": False, "locale": "de" if lang == "de" else "en"}, key="kpi-chart")
@@ -118,7 +120,9 @@ with ui.guard(ctx):
     fc = status.forecast
     with figures_area:
         first, second = st.columns(3), st.columns(3)
-        first[0].metric(ctx.t("kd.latest") + f" ({fmt_period(status.latest_period, kpi.frequency.value, lang)})",
+        quality = detail.series["quality"].iloc[-1] if "quality" in detail.series and len(detail.series) else None
+        mark = f", {views.quality_label(quality, lang)}" if quality in ("provisional", "estimated") else ""
+        first[0].metric(ctx.t("kd.latest") + f" ({fmt_period(status.latest_period, kpi.frequency.value, lang)}{mark})",
                         fmt_value(status.latest_value, unit, lang))
         first[1].metric(ctx.t("kd.plan"), fmt_value(status.planned_value, unit, lang))
         first[2].metric(ctx.t("kd.progress"), i18n.fmt_progress(status.progress, kpi.direction.value, lang,
@@ -174,9 +178,9 @@ with ui.guard(ctx):
     if revisions.empty:
         st.info(ctx.t("kd.no_data", day=fmt_date(status.next_due, lang)))
     else:
-        period, value, comment, recorded, by, source = (
-            ("Zeitraum", "Wert", "Kommentar", "Erfasst am", "von", "Quelle") if de
-            else ("Period", "Value", "Comment", "Recorded", "by", "Source"))
+        period, value, quality, comment, recorded, by, source = (
+            ("Zeitraum", "Wert", "Qualität", "Kommentar", "Erfasst am", "von", "Quelle") if de
+            else ("Period", "Value", "Quality", "Comment", "Recorded", "by", "Source"))
         # The newest two years of a monthly KPI, the rest behind a switch: twenty years are 240 rows and more,
         # which nobody reads on the page (the chart shows them) and which cost the page switch time to format,
         # sanitise and lay out.
@@ -184,29 +188,35 @@ with ui.guard(ctx):
         table = pd.DataFrame({
             period: [fmt_period(p, kpi.frequency.value, lang) for p in shown["period"]],
             value: [fmt_value(v, unit, lang) if pd.notna(v) else ctx.t("kd.retracted") for v in shown["value"]],
+            quality: [views.quality_label(q, lang) if pd.notna(v) else "" for q, v in
+                      zip(shown["quality"] if "quality" in shown else [None] * len(shown), shown["value"])],
             comment: shown["comment"].fillna(""),
             recorded: [fmt_datetime(t.to_pydatetime(), lang) for t in shown["recorded_at"]],
             by: shown["recorded_by"].fillna(""),
-            source: shown["file_name"].fillna(""),
+            # The value's own source (e.g. the Breitbandatlas), not the name of the upload that brought it.
+            source: [views.value_source(src, kpi) for src in shown["source"]],
         })
         # Shares of the width as at 1280 px (about 790 px of table): the comment gets the most. Plain HTML, not a
         # data grid: the page switch then waits for no grid script and canvas, and long comments wrap.
-        ui.text_table(table, {period: 90, value: 95, comment: 200, recorded: 150, by: 70, source: 165},
+        ui.text_table(table, {period: 90, value: 80, quality: 95, comment: 175, recorded: 120, by: 60, source: 160},
                       right=(value,))
         ui.show_all_switch(ctx, "values", len(revisions), VALUE_ROWS)
 
     st.subheader(ctx.t("kd.comments"))
-    comments = detail.comments
-    if comments.empty:
+    # The comments that came with the values and the discussion comments, together, newest period first.
+    notes = detail.notes
+    if notes is None or notes.empty:
         st.caption(ctx.t("kd.no_comments"))
     else:
-        period, text, by, on = ("Zeitraum", "Kommentar", "von", "am") if de else ("Period", "Comment", "by", "on")
+        period, text, kind, by, on = (("Zeitraum", "Kommentar", "Art", "von", "am") if de
+                                      else ("Period", "Comment", "Kind", "by", "on"))
         ui.text_table(pd.DataFrame({
-            period: [fmt_period(p, kpi.frequency.value, lang) for p in comments["period"]],
-            text: comments["text"],
-            by: comments["author"].fillna(""),
-            on: [fmt_datetime(t.to_pydatetime(), lang) for t in comments["recorded_at"]],
-        }), {period: 80, text: 450, by: 110, on: 130}, most=8)
+            period: [fmt_period(p, kpi.frequency.value, lang) for p in notes["period"]],
+            text: notes["text"],
+            kind: [ctx.t(f"kd.note.{k}") for k in notes["kind"]],
+            by: notes["author"].fillna(""),
+            on: [fmt_datetime(pd.Timestamp(t).to_pydatetime(), lang) if pd.notna(t) else "" for t in notes["recorded_at"]],
+        }), {period: 90, text: 370, kind: 105, by: 110, on: 125}, most=8)
     try:
         from kpi import auth_ui
     except ImportError:

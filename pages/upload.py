@@ -78,6 +78,21 @@ i18n.register({
                     "{n} notes – please check whether these values are right (you may still commit):"),
     "up.warnings.one": ("1 Hinweis – bitte prüfen, ob dieser Wert stimmt (übernehmen ist trotzdem möglich):",
                    "1 note – please check whether this value is right (you may still commit):"),
+    "up.implausible": ("{n} auffällige Werte – weit weg vom Wert der Vorperiode. Bitte in der Quelle prüfen; "
+                       "übernommen wird erst nach Bestätigung:",
+                       "{n} unusual values – far from the previous period's value. Please check them at the source; "
+                       "they are committed only once confirmed:"),
+    "up.implausible.one": ("1 auffälliger Wert – weit weg vom Wert der Vorperiode. Bitte in der Quelle prüfen; "
+                           "übernommen wird erst nach Bestätigung:",
+                           "1 unusual value – far from the previous period's value. Please check it at the source; "
+                           "it is committed only once confirmed:"),
+    "up.confirm": ("Auffällige Werte geprüft", "Unusual values checked"),
+    "up.confirm.help": ("Erst ankreuzen, wenn die markierten Werte in der Quelle nachgesehen wurden und stimmen.",
+                        "Tick only once the flagged values were looked up at the source and are right."),
+    "up.confirm.needed": ("„Übernehmen“ wird frei, sobald „Auffällige Werte geprüft“ angekreuzt ist.",
+                          "“Commit” is enabled once “Unusual values checked” is ticked."),
+    "up.prev": ("Vorperiode {period}: {value}", "previous period {period}: {value}"),
+    "up.flag": ("auffällig", "unusual"),
     "up.new": ("Neu", "New"),
     "up.changed": ("Geändert", "Changed"),
     "up.unchanged": ("Unverändert", "Unchanged"),
@@ -114,12 +129,14 @@ PROBLEM_COLUMNS = {name: st.column_config.TextColumn(width=width) for names, wid
 KINDS = {"measurements": auth.UPLOAD_MEASUREMENTS, "measures": auth.UPLOAD_MEASURES}
 
 
-def run_import(kind: str, data: bytes, name: str, *, dry_run: bool, user: str | None) -> ImportResult:
+def run_import(kind: str, data: bytes, name: str, *, dry_run: bool, user: str | None,
+               confirm_implausible: bool = False) -> ImportResult:
     """Hand the bytes to the core's one strict reader (no temporary file; the name tells CSV from XLSX)."""
     store = ui.get_store()
     if kind == "measures":
         return import_measures(store, data=data, dry_run=dry_run, user=user, file_name=name)
-    return import_file(store, data=data, dry_run=dry_run, user=user, file_name=name)
+    return import_file(store, data=data, dry_run=dry_run, user=user, file_name=name,
+                       confirm_implausible=confirm_implausible)
 
 
 def problem_table(problems, lang: str) -> pd.DataFrame:
@@ -144,16 +161,34 @@ def measurement_preview(preview: pd.DataFrame, lang: str, snap) -> pd.DataFrame:
         kpi = kpis.get(kpi_id)
         return fmt_value(v, kpi.unit if kpi else "", lang) if pd.notna(v) else "–"
 
+    def before(row) -> str:
+        """The value this period had, or for a new period the previous period's value (so a slip shows)."""
+        if pd.notna(row.old_value) or pd.isna(getattr(row, "prev_value", None)):
+            return value(row.kpi_id, row.old_value)
+        kpi = kpis.get(row.kpi_id)
+        period = fmt_period(pd.Timestamp(row.prev_period).date(), kpi.frequency.value, lang) if kpi else ""
+        return ctx.t("up.prev", value=value(row.kpi_id, row.prev_value), period=period)
+
+    flags = preview["flag"] if "flag" in preview else pd.Series("", index=preview.index)
     return pd.DataFrame({
         ("Änderung" if de else "Change"): [change_label(c) for c in preview["change"]],
         ("Kennzahl" if de else "KPI"): [f"{k} · {kpis[k].name}" if k in kpis else k for k in preview["kpi_id"]],
         ("Zeitraum" if de else "Period"): [fmt_period(pd.Timestamp(p).date(), kpis[k].frequency.value, lang)
                                            if k in kpis else str(p) for k, p in zip(preview["kpi_id"],
                                                                                      preview["period"])],
-        ("Bisher" if de else "Before"): [value(k, v) for k, v in zip(preview["kpi_id"], preview["old_value"])],
+        ("Bisher" if de else "Before"): [before(r) for r in preview.itertuples()],
         ("Neu" if de else "New"): [value(k, v) for k, v in zip(preview["kpi_id"], preview["new_value"])],
+        ("Prüfen" if de else "Check"): [flag_cause(f) for f in flags],
         ("Kommentar" if de else "Comment"): preview["comment"].fillna("").astype(str),
     })
+
+
+def flag_cause(flag: object) -> str:
+    """The short form of a plausibility flag for the preview: its likely cause, or that it is unusual."""
+    if not isinstance(flag, str) or not flag:
+        return ""
+    cause = flag.rsplit(" – ", 1)[1].removesuffix(" Bitte prüfen und bestätigen.") if " – " in flag else ""
+    return "⚠ " + (cause or ctx.t("up.flag"))
 
 
 def measure_preview(preview: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -259,10 +294,16 @@ with ui.guard(ctx):
     st.success(i18n.t_count("up.ok", result.rows, ctx.lang), icon=":material/check_circle:")
     if getattr(result, "not_filled", 0):
         st.info(ctx.t("up.not_filled", n=fmt_number(result.not_filled, ctx.lang)), icon=":material/lightbulb:")
-    if result.warnings:
-        st.warning(i18n.t_count("up.warnings", len(result.warnings), ctx.lang),
+    implausible = result.implausible
+    notes = [w for w in result.warnings if w not in implausible]
+    if implausible:
+        st.warning(i18n.t_count("up.implausible", len(implausible), ctx.lang), icon=":material/report:")
+        st.dataframe(problem_table(implausible, ctx.lang), hide_index=True, width="stretch", key="upload:implausible",
+                     column_config=PROBLEM_COLUMNS)
+    if notes:
+        st.warning(i18n.t_count("up.warnings", len(notes), ctx.lang),
                    icon=":material/warning:")
-        st.dataframe(problem_table(result.warnings, ctx.lang), hide_index=True, width="stretch", key="upload:warn",
+        st.dataframe(problem_table(notes, ctx.lang), hide_index=True, width="stretch", key="upload:warn",
                      column_config=PROBLEM_COLUMNS)
 
     st.subheader(ctx.t("up.step4"))
@@ -288,7 +329,12 @@ with ui.guard(ctx):
         st.stop()
     st.caption(ctx.t("up.commit.help", new=fmt_number(result.new, ctx.lang),
                      changed=fmt_number(result.changed, ctx.lang)))
-    if st.button(ctx.t("up.commit"), type="primary", icon=":material/task_alt:", key=f"upload:commit:{kind}"):
+    confirmed = not implausible or st.checkbox(ctx.t("up.confirm"), key=f"upload:confirm:{kind}:{checked['sha']}",
+                                               help=ctx.t("up.confirm.help"))
+    if not confirmed:
+        st.caption(ctx.t("up.confirm.needed"))
+    if st.button(ctx.t("up.commit"), type="primary", icon=":material/task_alt:", key=f"upload:commit:{kind}",
+                 disabled=not confirmed):
         actor = current_user()
         # Checked again at the moment of writing, on the server.
         if not auth.can(actor, KINDS[kind]):
@@ -298,7 +344,8 @@ with ui.guard(ctx):
             st.error(ctx.t("up.changed_file"))
             st.stop()
         try:
-            committed = run_import(kind, data, uploaded.name, dry_run=False, user=actor.name)
+            committed = run_import(kind, data, uploaded.name, dry_run=False, user=actor.name,
+                                   confirm_implausible=bool(implausible) and confirmed)
         except StoreLockedError:
             st.warning(ctx.t("up.busy"), icon=":material/hourglass_top:")
             st.stop()

@@ -45,7 +45,7 @@ def counts(store: Store) -> tuple[int, int, int]:
 
 
 def upload_csv(store: Store, tmp_path: Path, name: str, rows: str, user: str = "it"):
-    result = import_file(store, write(tmp_path, name, HEADER + rows), user=user)
+    result = import_file(store, write(tmp_path, name, HEADER + rows), user=user, confirm_implausible=True)
     assert result.committed, result.problems
     return result
 
@@ -314,7 +314,8 @@ def test_two_threads_uploading_at_once_both_land_or_one_is_refused(seeded_store,
     def upload(path: Path):
         barrier.wait()
         try:
-            outcomes[path.name] = import_file(Store(seeded_store.url, lock_timeout=20), path, user=path.stem)
+            outcomes[path.name] = import_file(Store(seeded_store.url, lock_timeout=20), path, user=path.stem,
+                                                 confirm_implausible=True)
         except StoreLockedError as exc:
             outcomes[path.name] = exc
 
@@ -346,7 +347,7 @@ start = float(sys.argv[3])
 import time
 time.sleep(max(0.0, start - time.time()))
 try:
-    result = import_file(Store(sys.argv[1], lock_timeout=30), sys.argv[2], user="proc")
+    result = import_file(Store(sys.argv[1], lock_timeout=30), sys.argv[2], user="proc", confirm_implausible=True)
 except StoreLockedError as exc:
     print("LOCKED", exc)
     sys.exit(3)

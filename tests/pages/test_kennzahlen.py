@@ -91,7 +91,7 @@ def test_values_are_a_text_table_sharing_the_width_with_numbers_right_aligned(de
     assert not at.dataframe  # no data grid: the page switch does not wait for one
     values = next(t for t in html_tables(at) if "Wert" in t["frame"].columns)
     columns = list(values["frame"].columns)
-    assert columns == ["Zeitraum", "Wert", "Kommentar", "Erfasst am", "von", "Quelle"]
+    assert columns == ["Zeitraum", "Wert", "Qualität", "Kommentar", "Erfasst am", "von", "Quelle"]
     assert abs(sum(values["widths"]) - 100) < 0.5  # shares of the full width: never sideways scrolling
     assert values["right"] == [c == "Wert" for c in columns]
     assert columns[values["widths"].index(max(values["widths"]))] == "Kommentar"  # the free text gets the room

@@ -89,7 +89,7 @@ def test_preview_shows_new_changed_and_unchanged_values_and_warnings(app_store):
     assert any("auffälliger Sprung" in m for m in warnings["Meldung"])
     assert any("Zukunft" in m for m in warnings["Meldung"])
     preview = frame_with(at, "Änderung")
-    assert list(preview.columns) == ["Änderung", "Kennzahl", "Zeitraum", "Bisher", "Neu", "Kommentar"]
+    assert list(preview.columns) == ["Änderung", "Kennzahl", "Zeitraum", "Bisher", "Neu", "Prüfen", "Kommentar"]
     changed = preview[preview["Änderung"] == "✎ geändert"].iloc[0]
     assert changed["Zeitraum"] == "2024" and changed["Neu"] == "99.999" and changed["Bisher"] != "–"
     assert len(preview) == 2  # unchanged rows hidden until asked for
