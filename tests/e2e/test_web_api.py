@@ -67,7 +67,7 @@ def test_errors_are_json_with_a_status_code_and_no_trace(server, path, status, c
 def test_values_and_catalog_in_their_media_types(server):
     status, headers, body = get(server + "/api/v1/values.csv?stand=2025-12-31")
     assert status == 200 and headers["content-type"].startswith("text/csv")
-    assert body.decode().splitlines()[0] == "kpi_id,period,value,comment,source,recorded_at"
+    assert body.decode().splitlines()[0] == "kpi_id,period,value,comment,source,recorded_at,quality"
     status, headers, body = get(server + "/api/v1/values.json")
     assert status == 200 and isinstance(json.loads(body), list)
     status, headers, body = get(server + "/api/v1/dcat.jsonld", {"X-Forwarded-Proto": "https",
