@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from kpi import auth
 from kpi.browser import LAUNCH_ARGS, find_chromium
 from kpi.serve import ROOT, free_port, start_server, stop_server, wait_for_app  # noqa: F401 - shared with tests
+from kpi.store import Store
 
 SCREENSHOTS = ROOT / "screenshots"
 
@@ -49,3 +51,18 @@ def server(e2e_db) -> Iterator[str]:
 def assert_no_exception(page) -> None:
     assert page.locator("[data-testid='stException']").count() == 0
     assert "Traceback" not in page.inner_text("body")
+
+
+PASSWORD = "Rathaus-2026!"
+
+
+@pytest.fixture
+def private_server(tmp_path: Path, seeded_template: Path) -> Iterator[tuple[str, Store]]:
+    """A server without the public view, with the IT-office user `it`."""
+    db = tmp_path / "kpi.duckdb"
+    db.write_bytes(seeded_template.read_bytes())
+    store = Store(f"duckdb:///{db}")
+    auth.add_user(store, "it", "it_office", PASSWORD)
+    proc, url = start_server(db, {"KPI_PUBLIC_VIEW": "0"})
+    yield url, store
+    stop_server(proc)

@@ -7,17 +7,12 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from kpi import auth, sessions
-from kpi.store import Store
-from tests.e2e.conftest import start_server, stop_server
 
 pytestmark = pytest.mark.e2e
-PASSWORD = "Rathaus-2026!"
 
 
 def get(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
@@ -94,17 +89,6 @@ def test_claim_from_the_own_pages_with_a_wrong_code_sets_no_cookie(server):
     own = {"Sec-Fetch-Site": "same-origin", "Referer": server + "/kennzahlen"}
     status, headers, _ = get(server + "/auth/claim?code=erraten", own)
     assert status == 403 and "set-cookie" not in headers
-
-
-@pytest.fixture
-def private_server(tmp_path: Path, seeded_template: Path) -> Iterator[tuple[str, Store]]:
-    db = tmp_path / "kpi.duckdb"
-    db.write_bytes(seeded_template.read_bytes())
-    store = Store(f"duckdb:///{db}")
-    auth.add_user(store, "it", "it_office", PASSWORD)
-    proc, url = start_server(db, {"KPI_PUBLIC_VIEW": "0"})
-    yield url, store
-    stop_server(proc)
 
 
 def test_without_public_view_the_api_needs_a_login_but_health_answers(private_server):

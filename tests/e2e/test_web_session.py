@@ -5,30 +5,16 @@ the API when the public view is off."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from kpi import auth
-from kpi.store import Store
-from tests.e2e.conftest import assert_no_exception, start_server, stop_server, wait_for_app
+from tests.e2e.conftest import PASSWORD, assert_no_exception, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "Rathaus-2026!"
+
 LOGGED_IN = "Angemeldet als"
-
-
-@pytest.fixture
-def private_server(tmp_path: Path, seeded_template: Path) -> Iterator[tuple[str, Store]]:
-    db = tmp_path / "kpi.duckdb"
-    db.write_bytes(seeded_template.read_bytes())
-    store = Store(f"duckdb:///{db}")
-    auth.add_user(store, "it", "it_office", PASSWORD)
-    proc, url = start_server(db, {"KPI_PUBLIC_VIEW": "0"})
-    yield url, store
-    stop_server(proc)
 
 
 def sidebar_text(page) -> str:
