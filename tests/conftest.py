@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -41,6 +41,13 @@ def production_hasher(monkeypatch) -> PasswordHasher:
 # No committee reports rendered in the background after every write (kpi.report_cache): Chromium per import
 # would take the test machine's CPU. Tests of the report cache turn it on for their own server.
 os.environ.setdefault("KPI_REPORT_PREBUILD", "0")
+
+
+@pytest.fixture
+def slow_backoff(monkeypatch) -> None:
+    """A back-off of ten minutes per step, for tests that try logins at the real time: on a loaded machine the
+    production two seconds can pass between two tries and let a try through that the test expects refused."""
+    monkeypatch.setattr(auth, "BACKOFF_BASE", timedelta(minutes=10))
 
 
 @pytest.fixture(scope="session")

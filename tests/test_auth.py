@@ -157,13 +157,13 @@ def test_a_successful_login_resets_the_failure_count(store):
     assert auth.authenticate(store, "it", PASSWORD, at=T0 + timedelta(minutes=7)).ok
 
 
-def test_unknown_names_are_rate_limited_too(store):
+def test_unknown_names_are_rate_limited_too(store, slow_backoff):
     for _ in range(5):
         auth.authenticate(store, "gibtsnicht", "x" * 10)
     assert "Zu viele" in auth.authenticate(store, "gibtsnicht", "x" * 10).message
 
 
-def test_the_lock_is_per_name(store):
+def test_the_lock_is_per_name(store, slow_backoff):
     auth.add_user(store, "it", "it_office", PASSWORD)
     auth.add_user(store, "admin", "admin", PASSWORD)
     for _ in range(5):

@@ -48,7 +48,7 @@ def test_login_form_logs_in_updates_the_menu_and_logs_out(app_store):
     assert "Upload" not in links(at)
 
 
-def test_wrong_password_is_refused_and_the_sixth_try_is_rate_limited(app_store):
+def test_wrong_password_is_refused_and_the_sixth_try_is_rate_limited(app_store, slow_backoff):
     auth.add_user(app_store, "it", "it_office", PASSWORD)
     at = open_as("cockpit")
     log_in(at, "it", "falsch-falsch")
