@@ -22,7 +22,7 @@ from kpi import charts, i18n
 from kpi.i18n import fmt_date, fmt_number, fmt_percent, fmt_period, fmt_value, measure_state_label, status_label, t
 from kpi.model import Kpi, Status
 from kpi.status import KpiStatus
-from kpi.views import STATUS_ORDER, Snapshot, action_field_summaries, status_frame, theme_summaries
+from kpi.views import STATUS_ORDER, Snapshot, action_field_summaries, demo_notice, status_frame, theme_summaries
 
 COMMITTEE = ("Ausschuss für Digitalisierung und Zukunft", "Committee for Digitalisation and the Future")
 KPIS_PER_SLIDE = 4  # 2 × 2 cards: legible from the back of the room at 1280 × 720
@@ -335,7 +335,7 @@ def _title_slide(snap: Snapshot, lang: str, committee: str | None) -> TitleSlide
         city=s.city, committee=committee or COMMITTEE[0 if lang == "de" else 1],
         adopted=t("deck.adopted", lang, day=fmt_date(s.adopted, lang)) if s.adopted else "",
         leitbild_label=t("deck.leitbild", lang), mission=s.mission, principles=tuple(s.principles),
-        note=t("deck.illustrative", lang) if s.illustrative else "",
+        note=" ".join(filter(None, [t("deck.illustrative", lang) if s.illustrative else "", demo_notice(snap, lang)])),
     )
 
 

@@ -497,35 +497,39 @@ class StatusChange:
     before: str | None  # status value; None: the KPI is new
     after: str | None  # None: the KPI is retired
 
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
     def text(self, lang: str = "de") -> str:
         from kpi.i18n import status_label
 
         word = {"de": ("neu", "entfällt"), "en": ("new", "retired")}[lang]
         a = status_label(self.before, lang, icon=False) if self.before else word[0]
         b = status_label(self.after, lang, icon=False) if self.after else word[1]
-        return f"{self.kpi_id}: {a} → {b}"
+        return f"{self.kpi_id}: {a} → {b}" if self.changed else f"{self.kpi_id}: {b}"
 
 
 def status_preview(store: Store, catalog: Catalog, valid_from: date, as_of: datetime | None = None) -> list[StatusChange]:
-    """The status each KPI would get if `catalog` were recorded now, valid from `valid_from`: only the KPIs
-    whose status changes (new and retired ones too)."""
+    """The status every KPI would get if `catalog` were recorded now, valid from `valid_from`, beside the one it
+    has (new and retired KPIs included); `changed` marks the ones that change."""
     from kpi.views import evaluate_all, reference_day, snapshot
 
     snap = snapshot(store, as_of)
-    if snap is None:
-        return []
     day = reference_day(as_of)
+    values = store.current_values(as_of, [k.id for k in catalog.kpis])
+    if snap is None:
+        after = evaluate_all(catalog, values, day)
+        return [StatusChange(k.id, None, after[k.id].status.value) for k in catalog.kpis]
     candidate = Revision(-1, catalog.strategy.id, valid_from, now(), None, "", "change", None, "candidate")
     with store.connect() as conn:
         revs = revisions(conn, catalog.strategy.id, as_of)
         new = build([*revs, dataclasses.replace(candidate, id=(max((r.id for r in revs), default=0) + 1))], day,
                     lambda r: catalog if r.sha256 == "candidate" else _parsed(conn, r))
-    values = store.current_values(as_of, [k.id for k in new.kpis])
     after = evaluate_all(catalog_for_status(new, values), values, day)
     out = []
-    for kpi_id in dict.fromkeys([*(k.id for k in snap.kpis), *(k.id for k in new.kpis)]):
+    for kpi_id in dict.fromkeys([*(k.id for k in new.kpis), *(k.id for k in snap.kpis)]):
         b = snap.statuses[kpi_id].status.value if kpi_id in snap.statuses else None
         a = after[kpi_id].status.value if kpi_id in after else None
-        if a != b:
-            out.append(StatusChange(kpi_id, b, a))
+        out.append(StatusChange(kpi_id, b, a))
     return out
