@@ -20,10 +20,11 @@ from kpi.model import Catalog, Frequency, Kpi, Measure
 # -- dict / YAML -------------------------------------------------------------------------------------------
 
 
-def period_text(day: date, frequency: Frequency) -> str:
-    """A period end written as in the catalog file: `2025`, `2025-H1`, `2025-Q3`, `2025-09`."""
+def period_text(day: date, frequency: Frequency, year_end_as_year: bool = False) -> str:
+    """A period end written as in the catalog file: `2025`, `2025-H1`, `2025-Q3`, `2025-09`. Targets are
+    milestones that mostly close a year: with `year_end_as_year` a 31 December is written as the year."""
     months = frequency.grid_months
-    if months == 12:
+    if months == 12 or (year_end_as_year and (day.month, day.day) == (12, 31)):
         return str(day.year)
     if months == 6:
         return f"{day.year}-H{(day.month - 1) // 6 + 1}"
@@ -43,7 +44,7 @@ def kpi_to_dict(k: Kpi) -> dict:
         id=k.id, name=k.name, definition=k.definition, unit=k.unit, direction=k.direction.value,
         frequency=k.frequency.value,
         baseline={"period": period_text(k.baseline_period, k.frequency), "value": _num(k.baseline_value)},
-        targets={period_text(t.period, k.frequency): _num(t.value) for t in k.targets},
+        targets={period_text(t.period, k.frequency, True): _num(t.value) for t in k.targets},
         range=[_num(k.range_min), _num(k.range_max)], responsible=k.responsible, source=k.source,
         thresholds={"on_track": k.thresholds.on_track, "at_risk": k.thresholds.at_risk},
     )

@@ -427,7 +427,7 @@ def _kpi_details(old: Kpi, new: Kpi) -> list[str]:
     old_t = {t.period: t.value for t in old.targets}
     new_t = {t.period: t.value for t in new.targets}
     for period in sorted(set(old_t) | set(new_t)):
-        label = f"Zielwert {period_text(period, new.frequency)}"
+        label = f"Zielwert {period_text(period, new.frequency, True)}"
         if period not in new_t:
             out.append(f"{label}: {_fmt(old_t[period])} → entfällt")
         elif period not in old_t:
