@@ -379,12 +379,13 @@ class _WorkbookReader:
             parent["goals"].append(goal)
             goals[goal["id"]] = goal
         for row, r in sheets["Kennzahlen"]:
+            kpi = self.kpi(row, r)  # read first: its own problems count even where its goal is unknown
             parent = goals.get(_cell_text(r.get("goal")))
             if parent is None:
                 self.problems.append(f"{self.where('Kennzahlen', row, 'goal')}: unbekanntes Ziel "
                                      f"'{_cell_text(r.get('goal'))}'")
                 continue
-            parent["kpis"].append(self.kpi(row, r))
+            parent["kpis"].append(kpi)
         measures = [self.measure(row, r) for row, r in sheets["Maßnahmen"]]
         return dict(strategy=strategy, units=units, themes=list(themes.values()), measures=measures)
 

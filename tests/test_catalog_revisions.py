@@ -235,8 +235,9 @@ def test_import_reports_every_problem_with_its_place(city, tmp_path):
 
 
 def test_xlsx_problems_name_sheet_row_and_column(tmp_path):
-    from openpyxl import load_workbook
     import io
+
+    from openpyxl import load_workbook
 
     wb = load_workbook(io.BytesIO(write_workbook(None)))
     wb["Kennzahlen"]["I2"] = "zwanzig"  # Basiswert
@@ -248,6 +249,8 @@ def test_xlsx_problems_name_sheet_row_and_column(tmp_path):
         read_workbook(out.getvalue())
     problems = info.value.problems
     assert "Ziele, Zeile 2, Spalte Handlungsfeld: unbekanntes Handlungsfeld 'XX-HF9'" in problems
+    assert "Kennzahlen, Zeile 2, Spalte Basiswert: 'zwanzig' ist keine Zahl" in problems
+    assert any(p.startswith("Kennzahlen, Zeile 2, Spalte Zielwerte: '2027 50'") for p in problems)
 
 
 def test_xlsx_made_by_libreoffice_reads_as_the_yaml(tmp_path):
