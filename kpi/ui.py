@@ -312,6 +312,7 @@ PAGES = {
     "praesentation": ("Präsentation", "Presentation", ":material/slideshow:", "committee", None),
     "upload": ("Upload", "Upload", ":material/upload_file:", "admin", {"it_office", "admin"}),
     "protokoll": ("Protokoll", "Audit log", ":material/history:", "admin", {"it_office", "admin"}),
+    "katalog": ("Katalog", "Catalog", ":material/edit_note:", "admin", {"admin"}),
 }
 SECTIONS = {"overview": ("Übersicht", "Overview"), "committee": ("Ausschuss", "Committee"),
             "admin": ("Verwaltung", "Administration")}
