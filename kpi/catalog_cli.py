@@ -85,7 +85,7 @@ def cmd_catalog_import(args: argparse.Namespace, store: Store) -> int:
         print("Probelauf: nichts geschrieben.")
         return 0
     result = record_catalog(store, catalog, valid_from=valid_from, decision=(args.decision or "").strip(),
-                            user=args.user, file_name=path.name, sha256=hashlib.sha256(path.read_bytes()).hexdigest())
+                            user=args.user, file_name=f"{path.name} · {(args.decision or '').strip()}", sha256=hashlib.sha256(path.read_bytes()).hexdigest())
     print(result.message)
     return 0
 

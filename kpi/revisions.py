@@ -335,6 +335,15 @@ def undo_catalog(store: Store, conn: sa.Connection, upload: dict, actor) -> obje
     rev = conn.execute(sa.select(catalog_revision_t).where(catalog_revision_t.c.upload_id == upload_id)).mappings().first()
     if rev is None:
         raise ValueError(f"Protokolleintrag #{upload_id} gehört zu keiner Katalog-Revision")
+    later = conn.execute(sa.text("SELECT min(id) FROM catalog_revision WHERE strategy_id = :s AND id > :r "
+                                 "AND kind <> 'undo' AND state = 'committed'"),
+                         {"s": rev["strategy_id"], "r": rev["id"]}).scalar()
+    if later is not None:
+        # Each revision holds the whole catalog: a later one carries this change on. Release the claim.
+        conn.execute(sa.text("UPDATE upload SET state = 'committed' WHERE id = :x"), {"x": upload_id})
+        return UndoResult(upload_id, False, f"Katalogänderung #{upload_id} kann nicht rückgängig gemacht werden: "
+                                            f"danach wurde Katalog-Revision #{later} gespeichert, die auf ihr aufbaut. "
+                                            "Zuerst die spätere Änderung rückgängig machen.")
     moment = now()
     undo_id = store.record_upload(
         conn, kind="undo", file_name=f"Rückgängig: Katalogänderung #{upload_id} ({upload['file_name'] or '–'})",

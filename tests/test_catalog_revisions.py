@@ -163,6 +163,13 @@ def test_catalog_change_is_logged_and_can_be_undone(seeded_store, capsys):
     moment = now()
     assert cli.main(["--db", seeded_store.url, "uploads"]) == 0
     assert "Katalog" in capsys.readouterr().out
+    later = record_catalog(seeded_store, _with_target(new, "EG-01", {date(2030, 12, 31): 80.0}),
+                           valid_from=date(2025, 1, 1), decision="Ratsbeschluss 2", user="t")
+    refused = undo_upload(seeded_store, result.upload_id, ADMIN)
+    assert not refused.ok and f"Katalog-Revision #{later.revision_id}" in refused.message
+    assert seeded_store.upload(result.upload_id)["state"] == "committed"
+    assert undo_upload(seeded_store, later.upload_id, ADMIN).ok
+    moment = now()
     undone = undo_upload(seeded_store, result.upload_id, ADMIN)
     assert undone.ok, undone.message
     assert seeded_store.load_catalog().kpi("EG-01").final_target.value == 100
