@@ -199,7 +199,8 @@ def _strategy_id(conn: sa.Connection, strategy_id: str | None) -> str | None:
     return sid
 
 
-def load_catalog(store: Store, strategy_id: str | None = None, as_of: datetime | None = None) -> Catalog | None:
+def load_catalog(store: Store, strategy_id: str | None = None, as_of: datetime | None = None,
+                 measure_states: bool = True) -> Catalog | None:
     """The catalog as recorded by `as_of` (None: now), in force on that day, with each measure's state as of
     then; None for an empty store. A store made before revisions existed gets its catalog as revision 1."""
     with store.connect() as conn:
@@ -217,8 +218,8 @@ def load_catalog(store: Store, strategy_id: str | None = None, as_of: datetime |
         if cached is None:
             return None
         _record_initial(store, cached, None, "Übernahme des bestehenden Katalogs", "system")
-        return load_catalog(store, sid, as_of)
-    return _with_measure_states(store, catalog, as_of)
+        return load_catalog(store, sid, as_of, measure_states)
+    return _with_measure_states(store, catalog, as_of) if measure_states else catalog
 
 
 def _with_measure_states(store: Store, catalog: Catalog, as_of: datetime | None) -> Catalog:

@@ -312,12 +312,14 @@ class Store:
                 return []
             return list(conn.execute(sa.select(strategy_t.c.id).order_by(strategy_t.c.loaded_at)).scalars())
 
-    def load_catalog(self, strategy_id: str | None = None, as_of: datetime | None = None) -> Catalog | None:
-        """The catalog as recorded by `as_of` (None: now), in force on that day (kpi.revisions); None for an
-        empty store."""
+    def load_catalog(self, strategy_id: str | None = None, as_of: datetime | None = None,
+                     measure_states: bool = True) -> Catalog | None:
+        """The catalog as recorded by `as_of` (None: now), in force on that day (kpi.revisions), with each
+        measure's state as of then (`measure_states=False`: as the catalog states it, one read less); None for
+        an empty store."""
         from kpi.revisions import load_catalog
 
-        return load_catalog(self, strategy_id, as_of)
+        return load_catalog(self, strategy_id, as_of, measure_states)
 
     def stored_catalog(self, strategy_id: str | None = None) -> Catalog | None:
         """The current-catalog tables as stored, with each measure's state as last recorded; None for an empty

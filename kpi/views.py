@@ -67,7 +67,7 @@ def snapshot(store: Store, as_of: datetime | None = None, strategy_id: str | Non
     from kpi.own_strategy import demo_upload_ids
     from kpi.revisions import catalog_for_status
 
-    catalog = store.load_catalog(strategy_id, as_of=as_of)
+    catalog = store.load_catalog(strategy_id, as_of=as_of, measure_states=False)  # measure_frame reads them
     if catalog is None:
         return None
     today = reference_day(as_of)
