@@ -323,3 +323,26 @@ def test_schema_doc_states_the_id_pattern_the_code_accepts():
     assert KPI_ID.pattern in doc
     for f in Frequency:
         assert f.value in doc or "every_N_years" in doc
+
+
+def test_the_report_says_so_on_its_title_slide_while_demo_values_are_current(seeded_store):
+    from kpi.report import load_deck
+
+    assert "Demo-Daten:" in load_deck(seeded_store, None).slides[0].note
+    remove_demo(seeded_store)
+    assert "Demo-Daten:" not in load_deck(seeded_store, None).slides[0].note
+
+
+def test_superseded_paths_are_drawn_dashed_with_their_decision(seeded_store):
+    from kpi import charts
+
+    changed = _with_target(seeded_store.load_catalog(), "EG-01", {date(2030, 12, 31): 85.0})
+    record_catalog(seeded_store, changed, valid_from=date(2024, 1, 1), decision="Ratsbeschluss V/2024/117", user="t")
+    snap = views.snapshot(seeded_store)
+    kpi = snap.catalog.kpi("EG-01")
+    figure = charts.kpi_figure(kpi, snap.series("EG-01"), snap.statuses["EG-01"])
+    earlier = [t for t in figure.data if t.name and t.name.startswith("Früherer Zielpfad")]
+    assert len(earlier) == 1 and "Strategiebeschluss" in earlier[0].name and earlier[0].line.dash == "dashdot"
+    assert list(earlier[0].y)[-1] == 100
+    unchanged = snap.catalog.kpi("EG-02")
+    assert not charts.superseded_paths(unchanged)
