@@ -583,13 +583,13 @@ def write_catalog_rows(conn: sa.Connection, catalog: Catalog) -> None:
         id=s.id, city=s.city, title=s.title, adopted=s.adopted, mission=s.mission,
         principles=json.dumps(list(s.principles), ensure_ascii=False), illustrative=s.illustrative,
         note=s.note, loaded_at=now())])
-    conn.execute(unit_t.insert(), [dict(id=u.id, strategy_id=s.id, name=u.name) for u in catalog.units])
-    conn.execute(theme_t.insert(), [
+    _insert_rows(conn, unit_t, [dict(id=u.id, strategy_id=s.id, name=u.name) for u in catalog.units])
+    _insert_rows(conn, theme_t, [
         dict(id=t.id, strategy_id=s.id, name=t.name, position=i) for i, t in enumerate(catalog.themes)])
-    conn.execute(action_field_t.insert(), [
+    _insert_rows(conn, action_field_t, [
         dict(id=a.id, theme_id=a.theme_id, name=a.name, description=a.description, position=i)
         for i, a in enumerate(catalog.action_fields)])
-    conn.execute(goal_t.insert(), [
+    _insert_rows(conn, goal_t, [
         dict(id=g.id, action_field_id=g.action_field_id, name=g.name, position=i)
         for i, g in enumerate(catalog.goals)])
     if catalog.kpis:
@@ -601,6 +601,11 @@ def write_catalog_rows(conn: sa.Connection, catalog: Catalog) -> None:
             id=m.id, strategy_id=s.id, title=m.title, action_field_id=m.action_field_id,
             responsible=m.responsible, start=m.start, planned_end=m.planned_end, description=m.description,
             kpi_ids=json.dumps(list(m.kpi_ids)), position=i) for i, m in enumerate(catalog.measures)])
+
+
+def _insert_rows(conn: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
+    if rows:  # an empty parameter list would insert one row of NULLs
+        conn.execute(table.insert(), rows)
 
 
 def _kpi_row(k: Kpi, strategy_id: str, position: int) -> dict:
