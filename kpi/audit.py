@@ -18,13 +18,15 @@ from kpi.auth import UNDO, User, can
 from kpi.i18n import fmt_datetime
 from kpi.store import Store
 
-UNDOABLE_KINDS = ("measurements", "measures")
+UNDOABLE_KINDS = ("measurements", "measures", "catalog")
 KIND_LABELS = {
     "measurements": {"de": "Messwerte", "en": "Measurements"},
     "measures": {"de": "Maßnahmen", "en": "Measures"},
     "undo": {"de": "Rückgängig", "en": "Undo"},
     "seed": {"de": "Katalog/Demo", "en": "Catalog/demo"},
     "comment": {"de": "Kommentar", "en": "Comment"},
+    "catalog": {"de": "Katalog", "en": "Catalog"},
+    "demo_remove": {"de": "Demo entfernt", "en": "Demo removed"},
 }
 STATE_LABELS = {"committed": {"de": "übernommen", "en": "committed"},
                 "undone": {"de": "rückgängig gemacht", "en": "undone"}}
@@ -114,6 +116,10 @@ def _undo(store: Store, conn: sa.Connection, upload_id: int, actor: User) -> Und
                            {"x": upload_id}).rowcount
     if claimed != 1:
         return UndoResult(upload_id, False, f"Upload #{upload_id} wurde soeben von jemand anderem rückgängig gemacht.")
+    if upload["kind"] == "catalog":
+        from kpi.revisions import undo_catalog
+
+        return undo_catalog(store, conn, dict(upload), actor)
     spec = _TABLES[upload["kind"]]
     keys = spec["keys"]
     plan = conn.execute(sa.text(_plan_sql(spec)), {"x": upload_id}).mappings().all()

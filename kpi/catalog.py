@@ -31,9 +31,11 @@ from kpi.model import (
 from kpi.periods import PeriodError, parse_period
 
 DEFAULT_CATALOG = Path(__file__).resolve().parent.parent / "data" / "strategy.yaml"
-KPI_ID = re.compile(r"^[A-Z]{2,5}-\d{2,4}$")
-_GRANULARITY = {Frequency.YEARLY: "ein Jahr", Frequency.QUARTERLY: "ein Quartal", Frequency.MONTHLY: "ein Monat"}
-_FREQUENCY = {Frequency.YEARLY: "jährlich", Frequency.QUARTERLY: "quartalsweise", Frequency.MONTHLY: "monatlich"}
+KPI_ID = re.compile(r"^[A-Z]{2,5}-\d{2,4}$")  # data/CATALOG_SCHEMA.md documents this pattern
+_GRANULARITY = {Frequency.YEARLY: "ein Jahr", Frequency.HALF_YEARLY: "ein Halbjahr", Frequency.QUARTERLY: "ein Quartal",
+                Frequency.MONTHLY: "ein Monat"}
+_FREQUENCY = {Frequency.YEARLY: "jährlich", Frequency.HALF_YEARLY: "halbjährlich", Frequency.QUARTERLY: "quartalsweise",
+              Frequency.MONTHLY: "monatlich"}
 
 
 class CatalogError(ValueError):
@@ -89,9 +91,9 @@ class _Reader:
             return None
         # A finer period than the KPI's (a quarter for a yearly KPI) ends off the KPI's period
         # grid, so that no measurement could ever fall on it; a coarser one ends on the grid.
-        if frequency and written and written.months < frequency.months:
+        if frequency and written and written.months < frequency.grid_months:
             self.problems.append(f"{path}: Zeitraum ist {_GRANULARITY[written]}, aber die Kennzahl wird "
-                                 f"{_FREQUENCY[frequency]} erhoben")
+                                 f"{_FREQUENCY.get(frequency, frequency.value)} erhoben")
             return None
         return end
 
@@ -215,7 +217,8 @@ def _parse_kpi(
     before = len(r.problems)
     kpi_id = r.req(k, "id", path)
     if kpi_id and not KPI_ID.match(kpi_id):
-        r.problems.append(f"{path}.id: '{kpi_id}' passt nicht zum Muster XX-00 (z. B. EG-03)")
+        r.problems.append(f"{path}.id: '{kpi_id}' passt nicht zum Muster: 2–5 Großbuchstaben, Bindestrich, 2–4 Ziffern "
+                          "(z. B. EG-03, MOB-101)")
     if not isinstance(k, dict):
         return None
     frequency = r.enum(k, "frequency", path, Frequency)

@@ -139,6 +139,22 @@ def year_ticks(kpi: Kpi, first: date, last: date, most: int = 12) -> dict:
     return dict(tickmode="array", tickvals=[date(y, 12, 31) for y in years], ticktext=[str(y) for y in years])
 
 
+def superseded_paths(kpi: Kpi, lang: str = "de") -> list[dict]:
+    """Earlier target paths of the KPI (catalog revisions), thin grey and dashed, named with their decision."""
+    out = []
+    for version in kpi.history[:-1]:
+        xs, ys = plan_path(version.kpi)
+        until = fmt_date(version.valid_until, lang) if version.valid_until else ""
+        name = (f"{'Früherer Zielpfad' if lang == 'de' else 'Earlier target path'}: {version.decision or '–'}"
+                + (f" ({'bis' if lang == 'de' else 'until'} {until})" if until else ""))
+        out.append(dict(type="scatter", x=xs, y=ys, mode="lines+markers", name=html.escape(name),
+                        line=dict(color="#8c8c8c", dash="dashdot", width=1.5),
+                        marker=dict(symbol="diamond-open", size=9, color="#8c8c8c"),
+                        hovertemplate="%{x|%d.%m.%Y}: %{y:,.4~g}" + _unit_suffix(kpi) + "<extra>"
+                                      + html.escape(version.decision or "") + "</extra>"))
+    return out
+
+
 def kpi_figure(kpi: Kpi, series: pd.DataFrame, status: KpiStatus, lang: str = "de",
                comments: dict[date, str] | None = None, height: int = 460, today: date | None = None) -> go.Figure:
     """The full KPI chart: actual values, target path with milestones and baseline, tolerance bands
@@ -163,6 +179,7 @@ def kpi_figure(kpi: Kpi, series: pd.DataFrame, status: KpiStatus, lang: str = "d
                          color=PLAN),
              hovertemplate="%{x|%d.%m.%Y}: %{y:,.4~g}" + suffix + "<extra>" + _l("plan", lang) + "</extra>"),
     ]
+    traces += superseded_paths(kpi, lang)
     shapes: list[dict] = []
     annotations: list[dict] = []
     first = min([kpi.baseline_period] + list(series["period"][:1]))

@@ -263,7 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", help="SQLAlchemy-URL der Datenbank (Standard: KPI_DB_URL oder data/kpi.duckdb)")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("seed", help="Strategiekatalog und Demo-Messwerte laden (idempotent)")
+    p = sub.add_parser("seed", help="Demo: Strategiekatalog und Demo-Messwerte laden (idempotent); eigene Strategie: init")
     p.add_argument("--catalog", default=str(DEFAULT_CATALOG))
     p.set_defaults(func=cmd_seed)
 
@@ -338,6 +338,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("upload_id", type=int)
     p.add_argument("--user", default="cli", help="wer rückgängig macht (für das Protokoll)")
     p.set_defaults(func=cmd_undo)
+
+    from kpi.catalog_cli import add_parsers
+
+    add_parsers(sub)  # init, demo remove, catalog template|import|export|log
     return parser
 
 

@@ -203,7 +203,7 @@ def demo_series(kpi: Kpi, today: date, seed: int = 2021) -> list[DemoRow]:
 
 def last_reported_period(frequency: Frequency, today: date) -> date:
     """End of the newest period whose value is usually reported by `today`."""
-    available_until = today - timedelta(days=REPORTING_LAG_DAYS[frequency])
+    available_until = today - timedelta(days=REPORTING_LAG_DAYS.get(frequency, 75))
     period = snap_to_period_end(available_until, frequency)
     if period > available_until:
         period = add_periods(period, frequency, -1)
@@ -261,7 +261,7 @@ def _scattered_path(
     """Values between the first and last period: trend plus scatter, seasonality and events."""
     base, last = kpi.baseline_value, periods[-1]
     span = max(abs(planned_value_at(kpi, last) - base), abs(end_value - base), 1e-9)
-    sigma = NOISE.get(kpi.id, NOISE_BY_FREQUENCY[kpi.frequency]) * span
+    sigma = NOISE.get(kpi.id, NOISE_BY_FREQUENCY.get(kpi.frequency, 0.025)) * span
     amplitude, peak = SEASONALITY.get(kpi.id, (0.0, 12))
     events = _events(kpi)
     path = []

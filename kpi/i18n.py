@@ -36,6 +36,8 @@ FREQUENCIES = {
     "yearly": {"de": "jährlich", "en": "yearly"},
     "quarterly": {"de": "quartalsweise", "en": "quarterly"},
     "monthly": {"de": "monatlich", "en": "monthly"},
+    "half_yearly": {"de": "halbjährlich", "en": "half-yearly"},
+    **{f"every_{n}_years": {"de": f"alle {n} Jahre", "en": f"every {n} years"} for n in (2, 3, 4, 5, 6, 10)},
 }
 DIRECTIONS = {"higher": {"de": "höher ist besser", "en": "higher is better"},
               "lower": {"de": "niedriger ist besser", "en": "lower is better"}}
@@ -134,8 +136,10 @@ def fmt_period(value: date | None, frequency: str, lang: str = "de") -> str:
     """A period end shown as the period people name: `2025`, `Q3 2025`, `09/2025`."""
     if value is None:
         return "–"
-    if frequency == "yearly":
+    if frequency == "yearly" or frequency.startswith("every_"):
         return str(value.year)
+    if frequency == "half_yearly":
+        return f"H{(value.month - 1) // 6 + 1} {value.year}"
     if frequency == "quarterly":
         return f"Q{(value.month - 1) // 3 + 1} {value.year}"
     return f"{value.month:02d}/{value.year}"

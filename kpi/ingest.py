@@ -284,6 +284,9 @@ _PERIOD_SQL = r"""
       WHEN regexp_full_match(p, '(?i)q[1-4]\s*[/ ]\s*\d{4}|[1-4]\.\s*quartal\s+\d{4}')
         THEN struct_pack(d := last_day(make_date(CAST(regexp_extract(p, '(\d{4})', 1) AS INT),
              3 * CAST(regexp_extract(p, '([1-4])', 1) AS INT), 1)), g := 'quarterly')
+      WHEN regexp_full_match(p, '(?i)\d{4}\s*-?\s*h[12]|h[12]\s*[/ ]\s*\d{4}|[12]\.\s*halbjahr\s+\d{4}')
+        THEN struct_pack(d := last_day(make_date(CAST(regexp_extract(p, '(\d{4})', 1) AS INT),
+             6 * CAST(regexp_extract(p, '(?i)(?:h|^)([12])(?:\.|\s|/|$)', 1) AS INT), 1)), g := 'half_yearly')
       WHEN regexp_full_match(p, '\d{4}-(0?[1-9]|1[0-2])')
         THEN struct_pack(d := last_day(make_date(CAST(regexp_extract(p, '^(\d{4})', 1) AS INT),
              CAST(regexp_extract(p, '-(\d{1,2})$', 1) AS INT), 1)), g := 'monthly')
@@ -296,8 +299,9 @@ _PERIOD_SQL = r"""
         THEN struct_pack(d := try_cast(p AS DATE), g := 'date')
     END"""
 
-_FREQ_LABEL = {"yearly": "jährlich", "quarterly": "quartalsweise", "monthly": "monatlich"}
-_GRAN_LABEL = {"yearly": "ein Jahr", "quarterly": "ein Quartal", "monthly": "ein Monat"}
+_FREQ_LABEL = {"yearly": "jährlich", "half_yearly": "halbjährlich", "quarterly": "quartalsweise", "monthly": "monatlich",
+               **{f"every_{n}_years": f"alle {n} Jahre" for n in (2, 3, 4, 5, 6, 10)}}
+_GRAN_LABEL = {"yearly": "ein Jahr", "half_yearly": "ein Halbjahr", "quarterly": "ein Quartal", "monthly": "ein Monat"}
 
 
 def _validate(con: duckdb.DuckDBPyConnection, number_style: str, today: date) -> None:
@@ -334,7 +338,8 @@ def _validate(con: duckdb.DuckDBPyConnection, number_style: str, today: date) ->
                h.upper AS upper_bound,
                s.period_raw, s.value_raw, pr.per.g AS granularity,
                CASE WHEN pr.per.g = 'date' THEN
-                 CASE k.frequency WHEN 'yearly' THEN make_date(year(pr.per.d), 12, 31)
+                 CASE regexp_replace(k.frequency, '^every_.*', 'yearly') WHEN 'yearly' THEN make_date(year(pr.per.d), 12, 31)
+                   WHEN 'half_yearly' THEN last_day(make_date(year(pr.per.d), 6 * ((month(pr.per.d) + 5) // 6), 1))
                    WHEN 'quarterly' THEN last_day(make_date(year(pr.per.d), 3 * quarter(pr.per.d), 1))
                    ELSE last_day(pr.per.d) END
                ELSE pr.per.d END AS period,
@@ -377,7 +382,8 @@ _PROBLEMS_SQL = f"""
            'Zeitraum ist ' || CASE granularity {' '.join(f"WHEN '{g}' THEN '{label}'" for g, label in _GRAN_LABEL.items())} END
            || ', aber ' || kpi_id || ' wird ' || CASE frequency {' '.join(f"WHEN '{f}' THEN '{label}'" for f, label in _FREQ_LABEL.items())} END
            || ' erhoben', 'period.frequency', kpi_id, kpi_name
-      FROM parsed WHERE kpi_id IS NOT NULL AND granularity NOT IN ('date') AND granularity <> frequency
+      FROM parsed WHERE kpi_id IS NOT NULL AND granularity NOT IN ('date')
+        AND granularity <> regexp_replace(frequency, '^every_.*', 'yearly')
     UNION ALL
     SELECT idx, 'Wert', value_raw,
            CASE WHEN coalesce(trim(value_raw), '') = '' THEN 'Wert fehlt'

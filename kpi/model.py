@@ -18,15 +18,39 @@ class Frequency(str, Enum):
     YEARLY = "yearly"
     QUARTERLY = "quarterly"
     MONTHLY = "monthly"
+    HALF_YEARLY = "half_yearly"
+    # Surveys repeated every N years (a modal-split survey every 5 years): their periods are years, the next
+    # value is due N years after the last one.
+    EVERY_2_YEARS = "every_2_years"
+    EVERY_3_YEARS = "every_3_years"
+    EVERY_4_YEARS = "every_4_years"
+    EVERY_5_YEARS = "every_5_years"
+    EVERY_6_YEARS = "every_6_years"
+    EVERY_10_YEARS = "every_10_years"
 
     @property
     def months(self) -> int:
-        return {"yearly": 12, "quarterly": 3, "monthly": 1}[self.value]
+        """Months from one value to the next (the staleness rule steps by this)."""
+        if self.value.startswith("every_"):
+            return 12 * int(self.value.split("_")[1])
+        return {"yearly": 12, "half_yearly": 6, "quarterly": 3, "monthly": 1}[self.value]
+
+    @property
+    def grid_months(self) -> int:
+        """Length of one period in months: a multi-year survey still reports a calendar year."""
+        return min(self.months, 12)
+
+    @property
+    def period_kind(self) -> Frequency:
+        """The frequency whose periods this one reports (yearly for every N years)."""
+        return Frequency.YEARLY if self.months > 12 else self
 
     @property
     def default_grace_days(self) -> int:
         """How long after a period is due its value may still arrive before the KPI counts as stale."""
-        return {"yearly": 120, "quarterly": 60, "monthly": 30}[self.value]
+        if self.months > 12:
+            return 180
+        return {"yearly": 120, "half_yearly": 90, "quarterly": 60, "monthly": 30}[self.value]
 
 
 class Status(str, Enum):
@@ -82,6 +106,9 @@ class Kpi:
     thresholds: Thresholds = field(default_factory=Thresholds)
     grace_days: int | None = None
     real_data: bool = False
+    # Every version of this KPI's plan (targets, baseline, thresholds) in force over time, oldest first, the
+    # current one last; empty while the plan never changed (kpi.revisions fills it).
+    history: tuple[KpiVersion, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def final_target(self) -> Target:
@@ -90,6 +117,17 @@ class Kpi:
     @property
     def effective_grace_days(self) -> int:
         return self.grace_days if self.grace_days is not None else self.frequency.default_grace_days
+
+
+@dataclass(frozen=True)
+class KpiVersion:
+    """One version of a KPI's plan from a catalog revision: in force for periods ending from `valid_from` on."""
+
+    valid_from: date
+    decision: str
+    revision: int
+    kpi: Kpi
+    valid_until: date | None = None  # the day before the next version took over; None for the current one
 
 
 @dataclass(frozen=True)
@@ -170,7 +208,7 @@ def period_end(year: int, month: int) -> date:
 
 def snap_to_period_end(day: date, frequency: Frequency) -> date:
     """End date of the period (of the given frequency) that contains `day`."""
-    months = frequency.months
+    months = frequency.grid_months
     last_month = ((day.month - 1) // months + 1) * months
     return period_end(day.year, last_month)
 

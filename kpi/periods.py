@@ -1,4 +1,4 @@
-"""Reading the period notations people write (`2024`, `2024-Q3`, `Q3/2024`, `09/2024`, `31.12.2024`, …).
+"""Reading the period notations people write (`2024`, `2024-H1`, `H2/2024`, `2024-Q3`, `Q3/2024`, `09/2024`, `31.12.2024`, …).
 
 The same forms are recognised in SQL by `kpi.ingest` for bulk files; this module serves
 the catalog, the command line and single values typed in the UI.
@@ -16,6 +16,11 @@ _QUARTER = (
     re.compile(r"^(?P<y>\d{4})\s*-?\s*Q(?P<q>[1-4])$", re.IGNORECASE),
     re.compile(r"^Q(?P<q>[1-4])\s*[/ ]\s*(?P<y>\d{4})$", re.IGNORECASE),
     re.compile(r"^(?P<q>[1-4])\.\s*Quartal\s+(?P<y>\d{4})$", re.IGNORECASE),
+)
+_HALF = (
+    re.compile(r"^(?P<y>\d{4})\s*-?\s*H(?P<h>[12])$", re.IGNORECASE),
+    re.compile(r"^H(?P<h>[12])\s*[/ ]\s*(?P<y>\d{4})$", re.IGNORECASE),
+    re.compile(r"^(?P<h>[12])\.\s*Halbjahr\s+(?P<y>\d{4})$", re.IGNORECASE),
 )
 _MONTH = (
     re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})$"),
@@ -42,6 +47,9 @@ def parse_period(text: str | int | date, frequency: Frequency | None = None) -> 
     for pattern in _QUARTER:
         if m := pattern.match(raw):
             return period_end(int(m["y"]), int(m["q"]) * 3), Frequency.QUARTERLY
+    for pattern in _HALF:
+        if m := pattern.match(raw):
+            return period_end(int(m["y"]), int(m["h"]) * 6), Frequency.HALF_YEARLY
     for pattern in _MONTH:
         if (m := pattern.match(raw)) and 1 <= int(m["m"]) <= 12:
             return period_end(int(m["y"]), int(m["m"])), Frequency.MONTHLY
@@ -55,7 +63,7 @@ def parse_period(text: str | int | date, frequency: Frequency | None = None) -> 
         raise PeriodError(f"'{raw}' ist kein gültiges Datum") from exc
     if day is None:
         raise PeriodError(
-            f"Zeitraum '{raw}' nicht lesbar (erwartet z. B. 2024, 2024-Q3, Q3/2024, 2024-09, 09/2024 oder 31.12.2024)"
+            f"Zeitraum '{raw}' nicht lesbar (erwartet z. B. 2024, 2024-H1, 2024-Q3, Q3/2024, 2024-09, 09/2024 oder 31.12.2024)"
         )
     return (snap_to_period_end(day, frequency) if frequency else day), None
 

@@ -47,7 +47,7 @@ def demo_frame(catalog: Catalog, today: date) -> pd.DataFrame:
     moment = now()
     rows = []
     for r in demo_measurements(catalog, today):
-        recorded = datetime.combine(r.period + REPORTING_LAG[kpis[r.kpi_id].frequency], datetime.min.time())
+        recorded = datetime.combine(r.period + REPORTING_LAG.get(kpis[r.kpi_id].frequency, timedelta(days=75)), datetime.min.time())
         rows.append(dict(kpi_id=r.kpi_id, period=r.period, value=r.value, comment=r.comment, source=r.source,
                          recorded_at=min(recorded.replace(hour=9), moment)))
     return pd.DataFrame(rows, columns=["kpi_id", "period", "value", "comment", "source", "recorded_at"])

@@ -333,7 +333,7 @@ class Store:
         try:
             if self.is_duckdb and not self.read_only and self.url not in _MIGRATED:
                 with conn.begin():
-                    _migrate(conn)
+                    migrate(conn)
                 _MIGRATED.add(self.url)
             with conn.begin():
                 yield conn
@@ -395,50 +395,18 @@ class Store:
         with self.writing() as conn:
             metadata.create_all(conn)
             if self.is_duckdb:
-                _migrate(conn)
+                migrate(conn)
 
     def is_initialised(self) -> bool:
         with self.connect() as conn:
             return sa.inspect(conn).has_table("kpi")
 
-    def save_catalog(self, catalog: Catalog) -> None:
-        """Write the catalog (the plan, not the data): replaces the strategy's catalog rows."""
-        s = catalog.strategy
-        with self.writing() as conn:
-            metadata.create_all(conn)
-            if self.is_duckdb:
-                _migrate(conn)
-            old_kpis = sa.select(kpi_t.c.id).where(kpi_t.c.strategy_id == s.id)
-            conn.execute(target_t.delete().where(target_t.c.kpi_id.in_(old_kpis)))
-            old_afs = sa.select(action_field_t.c.id).join(theme_t, theme_t.c.id == action_field_t.c.theme_id)
-            conn.execute(goal_t.delete().where(goal_t.c.action_field_id.in_(old_afs.where(theme_t.c.strategy_id == s.id))))
-            conn.execute(action_field_t.delete().where(
-                action_field_t.c.theme_id.in_(sa.select(theme_t.c.id).where(theme_t.c.strategy_id == s.id))))
-            for table in (kpi_t, measure_t, theme_t, unit_t):
-                conn.execute(table.delete().where(table.c.strategy_id == s.id))
-            conn.execute(strategy_t.delete().where(strategy_t.c.id == s.id))
-            conn.execute(strategy_t.insert(), [dict(
-                id=s.id, city=s.city, title=s.title, adopted=s.adopted, mission=s.mission,
-                principles=json.dumps(list(s.principles), ensure_ascii=False), illustrative=s.illustrative,
-                note=s.note, loaded_at=now())])
-            conn.execute(unit_t.insert(), [dict(id=u.id, strategy_id=s.id, name=u.name) for u in catalog.units])
-            conn.execute(theme_t.insert(), [
-                dict(id=t.id, strategy_id=s.id, name=t.name, position=i) for i, t in enumerate(catalog.themes)])
-            conn.execute(action_field_t.insert(), [
-                dict(id=a.id, theme_id=a.theme_id, name=a.name, description=a.description, position=i)
-                for i, a in enumerate(catalog.action_fields)])
-            conn.execute(goal_t.insert(), [
-                dict(id=g.id, action_field_id=g.action_field_id, name=g.name, position=i)
-                for i, g in enumerate(catalog.goals)])
-            if catalog.kpis:
-                conn.execute(kpi_t.insert(), [_kpi_row(k, s.id, i) for i, k in enumerate(catalog.kpis)])
-                conn.execute(target_t.insert(), [
-                    dict(kpi_id=k.id, period=t.period, value=t.value) for k in catalog.kpis for t in k.targets])
-            if catalog.measures:
-                conn.execute(measure_t.insert(), [dict(
-                    id=m.id, strategy_id=s.id, title=m.title, action_field_id=m.action_field_id,
-                    responsible=m.responsible, start=m.start, planned_end=m.planned_end, description=m.description,
-                    kpi_ids=json.dumps(list(m.kpi_ids)), position=i) for i, m in enumerate(catalog.measures)])
+    def save_catalog(self, catalog: Catalog, **revision: Any) -> None:
+        """Record the catalog (the plan, not the data) as a catalog revision (kpi.revisions): the first one of a
+        strategy, or a change valid from `valid_from` (default today) when it differs from the one in force."""
+        from kpi.revisions import record_catalog
+
+        record_catalog(self, catalog, **revision)
 
     def strategy_ids(self) -> list[str]:
         with self.connect() as conn:
@@ -446,8 +414,18 @@ class Store:
                 return []
             return list(conn.execute(sa.select(strategy_t.c.id).order_by(strategy_t.c.loaded_at)).scalars())
 
-    def load_catalog(self, strategy_id: str | None = None) -> Catalog | None:
-        """The catalog as stored, with each measure's state as last recorded; None for an empty store."""
+    def load_catalog(self, strategy_id: str | None = None, as_of: datetime | None = None,
+                     measure_states: bool = True) -> Catalog | None:
+        """The catalog as recorded by `as_of` (None: now), in force on that day (kpi.revisions), with each
+        measure's state as of then (`measure_states=False`: as the catalog states it, one read less); None for
+        an empty store."""
+        from kpi.revisions import load_catalog
+
+        return load_catalog(self, strategy_id, as_of, measure_states)
+
+    def stored_catalog(self, strategy_id: str | None = None) -> Catalog | None:
+        """The current-catalog tables as stored, with each measure's state as last recorded; None for an empty
+        store (a store made before catalog revisions holds its catalog only here)."""
         with self.connect() as conn:
             if not sa.inspect(conn).has_table("strategy"):
                 return None
@@ -700,6 +678,48 @@ class Store:
                WHERE upload_id = ? ORDER BY measure_id""", [upload_id])
 
 
+def write_catalog_rows(conn: sa.Connection, catalog: Catalog) -> None:
+    """Replace the strategy's rows of the current-catalog tables (the cache of the catalog in force now)."""
+    s = catalog.strategy
+    metadata.create_all(conn)
+    old_kpis = sa.select(kpi_t.c.id).where(kpi_t.c.strategy_id == s.id)
+    conn.execute(target_t.delete().where(target_t.c.kpi_id.in_(old_kpis)))
+    old_afs = sa.select(action_field_t.c.id).join(theme_t, theme_t.c.id == action_field_t.c.theme_id)
+    conn.execute(goal_t.delete().where(goal_t.c.action_field_id.in_(old_afs.where(theme_t.c.strategy_id == s.id))))
+    conn.execute(action_field_t.delete().where(
+        action_field_t.c.theme_id.in_(sa.select(theme_t.c.id).where(theme_t.c.strategy_id == s.id))))
+    for table in (kpi_t, measure_t, theme_t, unit_t):
+        conn.execute(table.delete().where(table.c.strategy_id == s.id))
+    conn.execute(strategy_t.delete().where(strategy_t.c.id == s.id))
+    conn.execute(strategy_t.insert(), [dict(
+        id=s.id, city=s.city, title=s.title, adopted=s.adopted, mission=s.mission,
+        principles=json.dumps(list(s.principles), ensure_ascii=False), illustrative=s.illustrative,
+        note=s.note, loaded_at=now())])
+    _insert_rows(conn, unit_t, [dict(id=u.id, strategy_id=s.id, name=u.name) for u in catalog.units])
+    _insert_rows(conn, theme_t, [
+        dict(id=t.id, strategy_id=s.id, name=t.name, position=i) for i, t in enumerate(catalog.themes)])
+    _insert_rows(conn, action_field_t, [
+        dict(id=a.id, theme_id=a.theme_id, name=a.name, description=a.description, position=i)
+        for i, a in enumerate(catalog.action_fields)])
+    _insert_rows(conn, goal_t, [
+        dict(id=g.id, action_field_id=g.action_field_id, name=g.name, position=i)
+        for i, g in enumerate(catalog.goals)])
+    if catalog.kpis:
+        conn.execute(kpi_t.insert(), [_kpi_row(k, s.id, i) for i, k in enumerate(catalog.kpis)])
+        conn.execute(target_t.insert(), [
+            dict(kpi_id=k.id, period=t.period, value=t.value) for k in catalog.kpis for t in k.targets])
+    if catalog.measures:
+        conn.execute(measure_t.insert(), [dict(
+            id=m.id, strategy_id=s.id, title=m.title, action_field_id=m.action_field_id,
+            responsible=m.responsible, start=m.start, planned_end=m.planned_end, description=m.description,
+            kpi_ids=json.dumps(list(m.kpi_ids)), position=i) for i, m in enumerate(catalog.measures)])
+
+
+def _insert_rows(conn: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
+    if rows:  # an empty parameter list would insert one row of NULLs
+        conn.execute(table.insert(), rows)
+
+
 def _kpi_row(k: Kpi, strategy_id: str, position: int) -> dict:
     return dict(
         id=k.id, strategy_id=strategy_id, goal_id=k.goal_id, action_field_id=k.action_field_id, theme_id=k.theme_id,
@@ -723,7 +743,7 @@ def _kpi_from_row(r: Any, targets: tuple[Target, ...]) -> Kpi:
 
 
 
-def _migrate(conn: sa.Connection) -> None:
+def migrate(conn: sa.Connection) -> None:
     """Bring a store written by an older version up to date, idempotently: the revision key `rev` (backfilled
     in the old order, recorded_at then upload, as negative numbers so that every new revision sorts after
     them) and the measurement's `quality` column."""

@@ -227,7 +227,20 @@ def page(title_key: str, *, roles: set[str] | None = None) -> Context:
         if role not in roles:
             st.warning(ctx.t("denied.login" if ctx.user is None else "denied"), icon="🔒")
             st.stop()
+    _demo_line(ctx)
     return ctx
+
+
+def _demo_line(ctx: Context) -> None:
+    """One line on every page while illustrative demo values are current (kpi.views.demo_notice)."""
+    from kpi.views import demo_notice
+
+    try:
+        snap = current_snapshot(ctx)
+    except Exception:  # noqa: BLE001 - the page itself reports an unreadable store inside its guard
+        return
+    if snap is not None and (line := demo_notice(snap, ctx.lang)):
+        st.caption("⚠️ " + line)
 
 
 # Streamlit leaves 6rem above the first line, on a 1280x720 projector a seventh of the screen. st.page_link keeps
@@ -346,6 +359,7 @@ PAGES = {
     "praesentation": ("Präsentation", "Presentation", ":material/slideshow:", "committee", None),
     "upload": ("Upload", "Upload", ":material/upload_file:", "admin", {"it_office", "admin"}),
     "protokoll": ("Protokoll", "Audit log", ":material/history:", "admin", {"it_office", "admin"}),
+    "katalog": ("Katalog", "Catalog", ":material/edit_note:", "admin", {"admin"}),
 }
 SECTIONS = {"overview": ("Übersicht", "Overview"), "committee": ("Ausschuss", "Committee"),
             "admin": ("Verwaltung", "Administration")}

@@ -30,6 +30,7 @@ class Snapshot:
     values: pd.DataFrame  # current revision per (kpi_id, period)
     statuses: dict[str, KpiStatus]
     measures: pd.DataFrame  # measure catalog with its current state
+    demo_uploads: frozenset[int] = frozenset()  # uploads of illustrative demo values (kpi.own_strategy)
 
     @property
     def kpis(self) -> tuple[Kpi, ...]:
@@ -66,13 +67,32 @@ def reference_day(as_of: datetime | None) -> date:
 
 def snapshot(store: Store, as_of: datetime | None = None, strategy_id: str | None = None) -> Snapshot | None:
     """The state of the strategy as of a moment (None: now); None if the store holds no strategy."""
-    catalog = store.load_catalog(strategy_id)
+    from kpi.own_strategy import demo_upload_ids
+    from kpi.revisions import catalog_for_status
+
+    catalog = store.load_catalog(strategy_id, as_of=as_of, measure_states=False)  # measure_frame reads them
     if catalog is None:
         return None
     today = reference_day(as_of)
     values = store.current_values(as_of, [k.id for k in catalog.kpis])
-    statuses = evaluate_all(catalog, values, today)
-    return Snapshot(catalog, as_of, today, values, statuses, measure_frame(store, catalog, as_of, today))
+    # Each KPI's status is judged against the target path in force for its latest period (catalog revisions).
+    statuses = evaluate_all(catalog_for_status(catalog, values), values, today)
+    return Snapshot(catalog, as_of, today, values, statuses, measure_frame(store, catalog, as_of, today),
+                    demo_upload_ids(store))
+
+
+def demo_notice(snap: Snapshot, lang: str = "de") -> str | None:
+    """The one line every page and report shows while illustrative demo values are current; None otherwise."""
+    if not snap.demo_uploads or snap.values.empty:
+        return None
+    demo = int(snap.values["upload_id"].isin(list(snap.demo_uploads)).sum())
+    if not demo:
+        return None
+    if lang == "de":
+        return (f"Demo-Daten: {demo} von {len(snap.values)} aktuellen Werten sind illustrative Demo-Werte, keine "
+                "Messungen (entfernen: python -m kpi demo remove).")
+    return (f"Demo data: {demo} of {len(snap.values)} current values are illustrative demo values, not measurements "
+            "(remove: python -m kpi demo remove).")
 
 
 def evaluate_all(catalog: Catalog, values: pd.DataFrame, today: date) -> dict[str, KpiStatus]:

@@ -44,6 +44,8 @@ i18n.register({
     "kd.thresholds": ("im Plan ab {ok} des Plans, gefährdet ab {risk}, darunter nicht im Plan",
                       "on track from {ok} of plan, at risk from {risk}, below that off track"),
     "kd.retracted": ("zurückgezogen", "retracted"),
+    "kd.target_revisions": ("Zielpfad-Revisionen", "Target path revisions"),
+    "kd.valid_from": ("gültig ab {day}", "valid from {day}"),
 })
 
 
@@ -172,6 +174,11 @@ with ui.guard(ctx):
     }))
     if kpi.real_data:
         st.caption("✔ " + ctx.t("kd.real"))
+    if kpi.history:
+        st.markdown(facts_markdown({ctx.t("kd.target_revisions"): "; ".join(
+            f"{ctx.t('kd.valid_from', day=fmt_date(v.valid_from, lang))} ({v.decision or '–'}): " + ", ".join(
+                f"{fmt_period(t.period, kpi.frequency.value, lang)}: {fmt_value(t.value, unit, lang)}"
+                for t in v.kpi.targets) for v in reversed(kpi.history))}))
 
     st.subheader(ctx.t("kd.values"))
     revisions = detail.revisions

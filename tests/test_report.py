@@ -193,6 +193,27 @@ def test_report_as_of_a_date_survives_later_corrections(seeded_store, tmp_path, 
     assert "Nachmeldung aus der OZG-Statistik" not in before_text
 
 
+def test_report_as_of_a_date_survives_a_later_target_change(seeded_store):
+    import dataclasses
+    from datetime import date
+
+    from kpi.model import Target
+    from kpi.revisions import record_catalog
+
+    before = report.build_report(seeded_store, AS_OF, "pdf")
+    catalog = seeded_store.load_catalog()
+    kpis = tuple(dataclasses.replace(k, targets=(Target(date(2025, 12, 31), 50.0), Target(date(2030, 12, 31), 85.0)))
+                 if k.id == "EG-01" else k for k in catalog.kpis)
+    # The council lowers the target, valid for periods from 2024 on, recorded today (after D).
+    result = record_catalog(seeded_store, dataclasses.replace(catalog, kpis=kpis), valid_from=date(2024, 1, 1),
+                            decision="Ratsbeschluss V/2026/117", user="test")
+    assert result.revision_id
+    after = report.build_report(seeded_store, AS_OF, "pdf")
+    assert after.data == before.data  # the same file, byte for byte
+    now_text = " ".join(" ".join(pdf_pages(report.build_report(seeded_store, None, "pdf").data)).split())
+    assert "Ziel 2030: " + fmt_value(85.0, "%") in now_text or fmt_value(85.0, "%") in now_text
+
+
 def test_file_name_carries_the_as_of_date():
     assert report.file_name(AS_OF, "pdf") == "digitalcockpit_stand_2025-12-31.pdf"
     assert report.file_name(parse_timestamp("2026-03-04T09:05"), "pptx") == "digitalcockpit_stand_2026-03-04_0905.pptx"

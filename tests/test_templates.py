@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 
 import openpyxl
-import sqlalchemy as sa
 
 from kpi import templates
 from kpi.ingest import import_file, import_measures
@@ -80,8 +79,14 @@ def test_the_measure_template_reimports_without_changes(seeded_store, tmp_path):
 
 
 def test_kpi_names_that_look_like_formulas_are_neutralised(seeded_store):
-    with seeded_store.connect() as conn:
-        conn.execute(sa.text("UPDATE kpi SET name = '=HYPERLINK(\"http://x\";\"klick\")' WHERE id = 'EG-06'"))
+    import dataclasses
+
+    from kpi.revisions import record_catalog
+
+    catalog = seeded_store.load_catalog()  # the name comes in as a catalog change, the way a city would make it
+    kpis = tuple(dataclasses.replace(k, name='=HYPERLINK("http://x";"klick")') if k.id == "EG-06" else k
+                 for k in catalog.kpis)
+    record_catalog(seeded_store, dataclasses.replace(catalog, kpis=kpis), decision="test", user="test")
     snap = snapshot(seeded_store)
     csv_bytes, xlsx_bytes = templates.measurement_template_files(snap, include_not_due=True)
     assert ';"\'=HYPERLINK(' in csv_bytes.decode("utf-8-sig")  # quoted because of the ; inside

@@ -1,0 +1,229 @@
+"""Strategy catalog (admin only): the hierarchy; edit a KPI's targets, baseline, thresholds and texts; add a KPI,
+goal or action field; retire a KPI. Every change needs a decision reference and a valid-from date, shows the
+status changes it causes before it is saved, and is stored as a catalog revision (kpi.revisions)."""
+
+from datetime import date
+
+import streamlit as st
+
+from kpi import i18n, ui
+from kpi.auth_ui import escape_md
+from kpi.catalog import CatalogError
+from kpi.catalog_edit import (
+    parse_targets,
+    with_kpi_changes,
+    with_new_action_field,
+    with_new_goal,
+    with_new_kpi,
+    without_kpi,
+)
+from kpi.catalog_io import kpi_to_dict
+from kpi.i18n import fmt_date
+from kpi.model import Direction, Frequency
+from kpi.revisions import diff_catalogs, record_catalog, revision_log, status_preview
+
+i18n.register({
+    "kat.intro": ("Änderungen am Strategiekatalog werden als Revision mit Beschluss und Gültigkeitsdatum gespeichert; "
+                  "frühere Stände bleiben erhalten und sind im Protokoll rückgängig zu machen.",
+                  "Catalog changes are stored as revisions with a decision and a valid-from date; earlier states "
+                  "are kept and can be undone in the audit log."),
+    "kat.frozen": ("Bearbeiten nur im aktuellen Stand (Seitenleiste: heute).", "Editing only in the current view."),
+    "kat.hierarchy": ("Hierarchie", "Hierarchy"),
+    "kat.edit": ("Kennzahl bearbeiten", "Edit KPI"),
+    "kat.add": ("Neu anlegen", "Add"),
+    "kat.retire": ("Kennzahl zurückziehen", "Retire KPI"),
+    "kat.log": ("Revisionen", "Revisions"),
+    "kat.kpi": ("Kennzahl", "KPI"),
+    "kat.name": ("Name", "Name"),
+    "kat.definition": ("Definition", "Definition"),
+    "kat.baseline": ("Basiswert", "Baseline value"),
+    "kat.targets": ("Zielwerte (Zeitraum: Wert; …)", "Targets (period: value; …)"),
+    "kat.on_track": ("Schwelle „im Plan“ (Anteil des Plans)", "Threshold on track (share of plan)"),
+    "kat.at_risk": ("Schwelle „gefährdet“", "Threshold at risk"),
+    "kat.decision": ("Beschluss (Pflicht), z. B. Ratsbeschluss V/2024/117", "Decision (required)"),
+    "kat.valid_from": ("Gültig ab", "Valid from"),
+    "kat.check": ("Änderung prüfen", "Check change"),
+    "kat.save": ("Revision speichern", "Save revision"),
+    "kat.discard": ("Verwerfen", "Discard"),
+    "kat.no_decision": ("Bitte den Beschluss angeben (z. B. Ratsbeschluss V/2024/117).",
+                        "Please name the decision."),
+    "kat.no_change": ("Keine Änderung gegenüber dem geltenden Katalog.", "No change to the catalog in force."),
+    "kat.review": ("Prüfung: {decision}, gültig ab {day}", "Review: {decision}, valid from {day}"),
+    "kat.status_changes": ("Statusänderungen", "Status changes"),
+    "kat.no_status_changes": ("Keine Kennzahl ändert dadurch ihren Status.", "No KPI changes its status."),
+    "kat.level": ("Was", "What"),
+    "kat.parent": ("Gehört zu", "Belongs to"),
+    "kat.id": ("ID", "ID"),
+    "kat.unit": ("Einheit", "Unit"),
+    "kat.direction": ("Richtung", "Direction"),
+    "kat.frequency": ("Erhebung", "Frequency"),
+    "kat.baseline_period": ("Basis-Zeitraum", "Baseline period"),
+    "kat.responsible": ("Verantwortlich", "Responsible"),
+})
+PENDING = "katalog:pending"
+FLASH = "katalog:flash"
+
+
+def hierarchy(catalog, lang: str) -> None:
+    for theme in catalog.themes:
+        with st.expander(f"{theme.id} · {theme.name}"):
+            lines = []
+            for af in (a for a in catalog.action_fields if a.theme_id == theme.id):
+                lines.append(f"- **{escape_md(af.id)} · {escape_md(af.name)}**")
+                for goal in (g for g in catalog.goals if g.action_field_id == af.id):
+                    lines.append(f"    - {escape_md(goal.id)} · {escape_md(goal.name)}")
+                    lines += [f"        - {escape_md(k.id)} · {escape_md(k.name)} ({escape_md(k.unit)})"
+                              for k in catalog.kpis if k.goal_id == goal.id]
+            st.markdown("\n".join(lines) or "–")
+
+
+def decision_inputs(ctx, key: str) -> tuple[str, date]:
+    left, right = st.columns([3, 1])
+    decision = left.text_input(ctx.t("kat.decision"), key=f"{key}:decision")
+    valid_from = right.date_input(ctx.t("kat.valid_from"), value=date.today(), format="DD.MM.YYYY",
+                                  key=f"{key}:valid_from")
+    return decision.strip(), valid_from
+
+
+def propose(ctx, build, decision: str, valid_from: date) -> None:
+    """Build the changed catalog; keep it for review, or name what is wrong."""
+    if not decision:
+        st.error(ctx.t("kat.no_decision"))
+        return
+    try:
+        candidate = build()
+    except (CatalogError, ValueError) as exc:
+        problems = getattr(exc, "problems", [str(exc)])
+        st.error("\n".join(f"- {escape_md(p)}" for p in problems))
+        return
+    st.session_state[PENDING] = dict(catalog=candidate, decision=decision, valid_from=valid_from)
+    st.rerun()  # the review stands above the forms
+
+
+def review(ctx, store, current) -> None:
+    """The pending change: diff, the status changes it causes, then save or discard."""
+    pending = st.session_state.get(PENDING)
+    if not pending:
+        return
+    candidate = pending["catalog"]
+    diff = diff_catalogs(current, candidate)
+    st.subheader(ctx.t("kat.review", decision=pending["decision"], day=fmt_date(pending["valid_from"], ctx.lang)))
+    if diff.empty:
+        st.info(ctx.t("kat.no_change"))
+        st.session_state.pop(PENDING, None)
+        return
+    st.markdown("\n".join(f"- {escape_md(line)}" for line in diff.lines()))
+    changes = [c for c in status_preview(store, candidate, pending["valid_from"]) if c.changed]
+    st.markdown(f"**{ctx.t('kat.status_changes')}**")
+    st.markdown("\n".join(f"- {escape_md(c.text(ctx.lang))}" for c in changes) or ctx.t("kat.no_status_changes"))
+    save, discard = st.columns([1, 4])
+    if save.button(ctx.t("kat.save"), type="primary", key="katalog:save"):
+        user = getattr(ctx.user, "name", None)
+        result = record_catalog(store, candidate, valid_from=pending["valid_from"], decision=pending["decision"],
+                                user=user)
+        st.session_state.pop(PENDING, None)
+        st.session_state[FLASH] = result.message
+        st.rerun()
+    if discard.button(ctx.t("kat.discard"), key="katalog:discard"):
+        st.session_state.pop(PENDING, None)
+        st.rerun()
+
+
+def edit_form(ctx, catalog) -> None:
+    ids = [k.id for k in catalog.kpis]
+    kpi_id = st.selectbox(ctx.t("kat.kpi"), ids, format_func=lambda i: f"{i} · {catalog.kpi(i).name}",
+                          key="katalog:edit:kpi")
+    current = kpi_to_dict(catalog.kpi(kpi_id))
+    with st.form(f"katalog:edit:{kpi_id}"):
+        name = st.text_input(ctx.t("kat.name"), current["name"])
+        definition = st.text_area(ctx.t("kat.definition"), current["definition"])
+        cols = st.columns(4)
+        baseline = cols[0].number_input(ctx.t("kat.baseline"), value=float(current["baseline"]["value"]))
+        targets = cols[1].text_input(ctx.t("kat.targets"),
+                                     "; ".join(f"{p}: {v}" for p, v in current["targets"].items()))
+        on_track = cols[2].number_input(ctx.t("kat.on_track"), value=current["thresholds"]["on_track"], step=0.05)
+        at_risk = cols[3].number_input(ctx.t("kat.at_risk"), value=current["thresholds"]["at_risk"], step=0.05)
+        decision, valid_from = decision_inputs(ctx, f"katalog:edit:{kpi_id}")
+        if st.form_submit_button(ctx.t("kat.check")):
+            propose(ctx, lambda: with_kpi_changes(catalog, kpi_id, dict(
+                name=name, definition=definition, baseline=dict(current["baseline"], value=baseline),
+                targets=parse_targets(targets), thresholds=dict(on_track=on_track, at_risk=at_risk))),
+                decision, valid_from)
+
+
+def add_form(ctx, catalog) -> None:
+    levels = {"kpi": ctx.t("kat.kpi"), "goal": "Ziel", "action_field": "Handlungsfeld"}
+    level = st.radio(ctx.t("kat.level"), list(levels), format_func=levels.get, horizontal=True, key="katalog:add:lvl")
+    parents = {"kpi": [g.id for g in catalog.goals], "goal": [a.id for a in catalog.action_fields],
+               "action_field": [t.id for t in catalog.themes]}[level]
+    with st.form(f"katalog:add:{level}"):
+        parent = st.selectbox(ctx.t("kat.parent"), parents)
+        ident = st.text_input(ctx.t("kat.id"))
+        name = st.text_input(ctx.t("kat.name"))
+        extra = kpi_fields(ctx, catalog) if level == "kpi" else {}
+        decision, valid_from = decision_inputs(ctx, f"katalog:add:{level}")
+        if st.form_submit_button(ctx.t("kat.check")):
+            if level == "kpi":
+                build = lambda: with_new_kpi(catalog, parent, dict(extra, id=ident.strip(), name=name,  # noqa: E731
+                                                                   targets=parse_targets(extra["targets"])))
+            elif level == "goal":
+                build = lambda: with_new_goal(catalog, parent, ident.strip(), name)  # noqa: E731
+            else:
+                build = lambda: with_new_action_field(catalog, parent, ident.strip(), name)  # noqa: E731
+            propose(ctx, build, decision, valid_from)
+
+
+def kpi_fields(ctx, catalog) -> dict:
+    cols = st.columns(4)
+    unit = cols[0].text_input(ctx.t("kat.unit"), "%")
+    direction = cols[1].selectbox(ctx.t("kat.direction"), [d.value for d in Direction])
+    frequency = cols[2].selectbox(ctx.t("kat.frequency"), [f.value for f in Frequency])
+    responsible = cols[3].selectbox(ctx.t("kat.responsible"), [u.id for u in catalog.units])
+    cols = st.columns(3)
+    period = cols[0].text_input(ctx.t("kat.baseline_period"), str(date.today().year - 1))
+    value = cols[1].number_input(ctx.t("kat.baseline"), value=0.0)
+    targets = cols[2].text_input(ctx.t("kat.targets"), f"{date.today().year + 4}: 100")
+    definition = st.text_area(ctx.t("kat.definition"), "")
+    return dict(unit=unit, direction=direction, frequency=frequency, responsible=responsible, definition=definition,
+                baseline=dict(period=period, value=value), targets=targets, range=[None, None])
+
+
+def retire_form(ctx, catalog) -> None:
+    with st.form("katalog:retire"):
+        kpi_id = st.selectbox(ctx.t("kat.kpi"), [k.id for k in catalog.kpis],
+                              format_func=lambda i: f"{i} · {catalog.kpi(i).name}")
+        decision, valid_from = decision_inputs(ctx, "katalog:retire")
+        if st.form_submit_button(ctx.t("kat.check")):
+            propose(ctx, lambda: without_kpi(catalog, kpi_id), decision, valid_from)
+
+
+def log_table(ctx, store) -> None:
+    frame = revision_log(store)
+    st.dataframe(frame[["id", "valid_from", "recorded_at", "recorded_by", "decision", "kind", "state"]],
+                 hide_index=True)
+
+
+ctx = ui.page("page.katalog", roles={"admin"})
+with ui.guard(ctx):
+    store = ui.get_store()
+    st.title(ctx.t("page.katalog"))
+    st.caption(ctx.t("kat.intro"))
+    snap = ui.require_snapshot(ctx)
+    catalog = snap.catalog
+    if flash := st.session_state.pop(FLASH, None):
+        st.success(escape_md(flash), icon=":material/task_alt:")
+    st.subheader(ctx.t("kat.hierarchy"))
+    hierarchy(catalog, ctx.lang)
+    if ctx.as_of is not None:
+        st.info(ctx.t("kat.frozen"), icon="🧊")
+        st.stop()
+    review(ctx, store, catalog)
+    tabs = st.tabs([ctx.t("kat.edit"), ctx.t("kat.add"), ctx.t("kat.retire"), ctx.t("kat.log")])
+    with tabs[0]:
+        edit_form(ctx, catalog)
+    with tabs[1]:
+        add_form(ctx, catalog)
+    with tabs[2]:
+        retire_form(ctx, catalog)
+    with tabs[3]:
+        log_table(ctx, store)

@@ -1,0 +1,62 @@
+"""/katalog with AppTest: admin only (the role check is ui.page's, which runs also for a typed URL); editing a
+KPI's targets shows the diff and the status changes before it is saved as a revision; /kennzahlen then lists
+the target revisions and draws the superseded path; the demo notice line."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from kpi.own_strategy import remove_demo
+from tests.pages.roles import ADMIN, DEPT_BB, IT, VIEWER, messages, open_as, serve
+
+
+@pytest.fixture
+def app_store(seeded_store, monkeypatch):
+    return serve(seeded_store, monkeypatch)
+
+
+@pytest.mark.parametrize("user", [None, VIEWER, DEPT_BB, IT], ids=["anonymous", "viewer", "department", "it_office"])
+def test_katalog_is_refused_to_everyone_but_admin(app_store, user):
+    at = open_as("katalog", user)
+    assert not [b for b in at.button if b.label == "Änderung prüfen"] and not at.expander
+    assert "Berechtigung" in messages(at) or "Anmeldung" in messages(at)
+
+
+def _field(at, label_start: str):
+    return next(w for w in at.text_input if w.label.startswith(label_start))
+
+
+def test_editing_targets_shows_status_changes_then_saves_a_revision(app_store):
+    at = open_as("katalog", ADMIN)
+    assert "E-Government" in " ".join(e.label for e in at.expander)
+    _field(at, "Zielwerte").set_value("2022: 1; 2030: 5")
+    next(d for d in at.date_input if d.label == "Gültig ab").set_value(date(2022, 1, 1))
+    next(b for b in at.button if b.label == "Änderung prüfen").click().run()  # without a decision: refused
+    assert "Bitte den Beschluss angeben" in messages(at)
+    _field(at, "Beschluss").set_value("Ratsbeschluss V/2026/1")
+    next(b for b in at.button if b.label == "Änderung prüfen").click().run()
+    shown = messages(at).replace("\\", "")
+    assert "Zielwert 2030: 100 → 5" in shown
+    assert "EG-01: nicht im Plan → erreicht" in shown
+    next(b for b in at.button if b.label == "Revision speichern").click().run()
+    assert "Revision #2 gespeichert" in messages(at).replace("\\", "")
+    assert app_store.load_catalog().kpi("EG-01").final_target.value == 5
+    assert app_store.uploads().iloc[0]["kind"] == "catalog"
+
+    kd = open_as("kennzahlen", None, {"kpi": "EG-01"})
+    text = messages(kd).replace("\\", "")
+    assert "Zielpfad-Revisionen" in text and "Ratsbeschluss V/2026/1" in text
+    names = [t.get("name", "") for t in json.loads(kd.get("plotly_chart")[0].proto.spec)["data"]]
+    assert any(n.startswith("Früherer Zielpfad: Strategiebeschluss (bis 31.12.2021)") for n in names), names
+
+
+def test_every_page_says_so_in_one_line_while_demo_values_are_current(app_store):
+    at = open_as("cockpit")
+    assert sum("Demo-Daten:" in str(c.value) for c in at.caption) == 1
+    remove_demo(app_store)
+    st_cache_cleared = serve(app_store, pytest.MonkeyPatch())
+    at = open_as("cockpit")
+    assert st_cache_cleared and not any("Demo-Daten:" in str(c.value) for c in at.caption)
