@@ -1,14 +1,17 @@
-"""Digitalcockpit entry point: declares the navigation only.
+"""Digitalcockpit entry point: draws the shared sidebar once and runs the page chosen in Streamlit's menu.
 
-Each page draws the shared sidebar and checks its role itself (kpi.ui.page), because a typed
-URL on a fresh server can run a page file without this script (streamlit PR 10276).
+The menu holds the pages the user's role may see (kpi.web.ui.navigation); the pages only draw.
 """
 
 from pathlib import Path
 
 import streamlit as st
 
-from kpi.ui import navigation_pages
+from kpi.web import ui
 
 st.set_page_config(page_title="Digitalcockpit", page_icon=":material/monitoring:", layout="wide")
-st.navigation(navigation_pages(Path(__file__).parent / "pages"), position="hidden").run()
+st.html(ui.PAGE_CSS)
+ctx = ui.sidebar()
+page = st.navigation(ui.navigation(ctx, Path(__file__).parent / "app_pages"))
+st.set_page_config(page_title=f"{page.title} · Digitalcockpit")
+page.run()

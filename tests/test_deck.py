@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from kpi.deck import (
+from kpi.report.deck import (
     KPIS_PER_SLIDE,
     ActionFieldSlide,
     DecisionSlide,

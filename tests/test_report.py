@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from kpi import report
 from kpi.cli import main
-from kpi.deck import ActionFieldSlide, ThemeSlide
+from kpi.report.deck import ActionFieldSlide, ThemeSlide
 from kpi.i18n import fmt_value
 from kpi.ingest import import_file
 from kpi.periods import parse_timestamp

@@ -60,7 +60,7 @@ def open_page(name: str, user: object | None = None, **query: str) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     if user is not None:
         at.session_state["user"] = user
-    at.switch_page(f"pages/{name}.py")
+    at.switch_page(f"app_pages/{name}.py")
     for key, value in query.items():
         at.query_params[key] = value
     return at.run()

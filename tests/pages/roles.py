@@ -37,7 +37,7 @@ def open_as(page: str, user: User | None = None, query: dict | None = None, time
     at.run()
     if query:
         at.query_params.update(query)
-    at.switch_page(f"pages/{page}.py").run()
+    at.switch_page(f"app_pages/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 

@@ -111,7 +111,7 @@ def test_cockpit_switches_to_english(demo_store):
     assert any(re.fullmatch(r"in progress · \d+ days past planned end", detail) for *_rest, detail in link_items(at))
     assert "Größte Abweichungen" not in shown and "im Plan" not in shown
     # The choice holds for the next page the visitor opens in the same session.
-    at.switch_page("pages/kennzahlen.py").run()
+    at.switch_page("app_pages/kennzahlen.py").run()
     assert "Latest value" in texts(at)
 
 

@@ -115,7 +115,7 @@ def test_a_long_history_shows_two_years_and_a_switch_for_all(tmp_path, monkeypat
 def test_user_text_in_a_table_cell_is_escaped(demo_store):
     import pandas as pd
 
-    from kpi.ui import text_table_html
+    from kpi.web.ui import text_table_html
 
     markup = text_table_html(pd.DataFrame({"Kommentar": ["<img src=x onerror=alert(1)> & mehr"]}), {})
     assert "<img" not in markup and "&lt;img src=x onerror=alert(1)&gt; &amp; mehr" in markup

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from kpi import i18n, ui, views
+from kpi import i18n, views
 from kpi.i18n import fmt_date, fmt_percent
+from kpi.web import ui
 
 i18n.register({
     "br.unit": ("Organisationseinheit", "Responsible unit"),
@@ -27,7 +28,7 @@ i18n.register({
 
 
 
-ctx = ui.page("page.bereich")
+ctx = ui.context()
 with ui.guard(ctx):
     snap = ui.require_snapshot(ctx)
     catalog = snap.catalog
@@ -52,13 +53,13 @@ with ui.guard(ctx):
     if behind.empty and stale.empty and late.empty:
         st.success(ctx.t("br.nothing"))
     ui.link_list(ctx, "behind", behind, lambda row: ui.LinkItem(
-        "pages/kennzahlen.py", {"kpi": row.kpi_id}, f"**{row.kpi_id}** {row.name}",
+        "app_pages/kennzahlen.py", {"kpi": row.kpi_id}, f"**{row.kpi_id}** {row.name}",
         f"{i18n.status_badge(row.status, ctx.lang)} · " + ctx.t("br.behind", p=fmt_percent(row.progress, ctx.lang))))
     ui.link_list(ctx, "stale", stale, lambda row: ui.LinkItem(
-        "pages/kennzahlen.py", {"kpi": row.kpi_id}, f"**{row.kpi_id}** {row.name}",
+        "app_pages/kennzahlen.py", {"kpi": row.kpi_id}, f"**{row.kpi_id}** {row.name}",
         f"{i18n.stale_badge(ctx.lang)} · " + ctx.t("br.overdue", day=fmt_date(row.next_due, ctx.lang))))
     ui.link_list(ctx, "late", late, lambda row: ui.LinkItem(
-        "pages/massnahmen.py", {"massnahme": row.id}, f"⚠ **{row.id}** {row.title}",
+        "app_pages/massnahmen.py", {"massnahme": row.id}, f"⚠ **{row.id}** {row.title}",
         f"{i18n.measure_state_label(row.state, ctx.lang)} · "
         + ctx.t("br.late", day=fmt_date(row.planned_end, ctx.lang))))
 

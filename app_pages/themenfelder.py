@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from kpi import charts, i18n, ui, views
+from kpi import charts, i18n, views
 from kpi.i18n import fmt_percent, fmt_value, stale_label, status_label
+from kpi.web import ui
 
 i18n.register({
     "tf.theme": ("Themenfeld", "Theme field"),
@@ -21,7 +22,7 @@ i18n.register({
 })
 PAGE_SIZE = 30  # KPI charts per page: ten rows of three, a few seconds to draw even on a slow machine
 
-ctx = ui.page("page.themenfelder")
+ctx = ui.context()
 with ui.guard(ctx):
     snap = ui.require_snapshot(ctx)
     catalog = snap.catalog
@@ -84,7 +85,7 @@ with ui.guard(ctx):
                 for column, row in zip(st.columns(per_row), rows[start:start + per_row]):
                     kpi = catalog.kpi(row.kpi_id)
                     with column.container(border=True):
-                        st.page_link("pages/kennzahlen.py", query_params={"kpi": row.kpi_id},
+                        st.page_link("app_pages/kennzahlen.py", query_params={"kpi": row.kpi_id},
                                      label=f"**{row.kpi_id}** {row.name}")
                         label = status_label(row.status, ctx.lang)
                         if row.stale:

@@ -1,17 +1,19 @@
 """Präsentation: the committee deck live on the projector, frozen at one as-of moment, with the same
-deck as PDF and PowerPoint for the minutes (kpi.deck builds it, kpi.report writes the files)."""
+deck as PDF and PowerPoint for the minutes (kpi.report.deck builds it, kpi.report writes the files)."""
 
 from datetime import datetime
 from html import escape
 
 import streamlit as st
 
-from kpi import deck as decks
-from kpi import i18n, report, ui
-from kpi.deck import ActionFieldSlide, DecisionSlide, Deck, KpiCard, ThemeSlide, TitleSlide
+from kpi import i18n, report
 from kpi.i18n import fmt_date
 from kpi.periods import PeriodError, parse_timestamp
+from kpi.report import deck as decks
+from kpi.report.deck import ActionFieldSlide, DecisionSlide, Deck, KpiCard, ThemeSlide, TitleSlide
 from kpi.store import now
+from kpi.web import ui
+from kpi.web.markdown import escape_md
 
 i18n.register({
     "deck.prev": ("Zurück", "Back"),
@@ -116,11 +118,8 @@ CHART_CONFIG = {"displayModeBar": False, "staticPlot": True}
 
 
 def md(text: str) -> str:
-    """User and catalog text as literal Markdown (no formatting, links or Streamlit directives)."""
-    out = " ".join(str(text).split())
-    for ch in "\\`*_{}[]<>()#+-.!|~:$":
-        out = out.replace(ch, "\\" + ch)
-    return out
+    """User and catalog text as literal Markdown (no formatting, links or Streamlit directives), on one line."""
+    return escape_md(text, one_line=True)
 
 
 def stretchable(fig):
@@ -135,12 +134,14 @@ def badge(status: str, label: str) -> str:
     return f'<span class="dc-badge" style="background:{background};color:{foreground}">{escape(label)}</span>'
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def load_deck(_store, url: str, version: tuple, as_of: datetime, lang: str) -> Deck | None:
-    try:
-        return report.load_deck(_store, as_of, lang)
-    except report.ReportError:
-        return None
+def load_deck(store, as_of: datetime, lang: str) -> Deck | None:
+    """The deck as of `as_of`, built once per store state (kpi.web.cache)."""
+    def build() -> Deck | None:
+        try:
+            return report.load_deck(store, as_of, lang)
+        except report.ReportError:
+            return None
+    return ui.derived(("deck", as_of, lang), build)
 
 
 def report_bytes(store, as_of: datetime, lang: str, fmt: str) -> bytes:
@@ -345,7 +346,7 @@ def draw_slide(deck: Deck, index: int, presenting: bool) -> None:
             decision_slide(deck, slide)
 
 
-ctx = ui.page("page.praesentation")
+ctx = ui.context()
 presenting = bool(st.session_state.get("deck:present", False))
 if presenting:
     st.set_page_config(initial_sidebar_state="collapsed")
@@ -357,7 +358,7 @@ with ui.guard(ctx):
         start_deck(ctx, linked_stand(ctx))
     store = ui.get_store()
     frozen = st.session_state["deck:as_of"]
-    deck = load_deck(store, store.url, ui.data_version(), frozen, ctx.lang)
+    deck = load_deck(store, frozen, ctx.lang)
     if deck is None:
         st.info(ctx.t("empty.store"))
         st.stop()

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from kpi import charts, i18n, ui, views
+from kpi import charts, i18n, views
 from kpi.i18n import fmt_date, fmt_percent
+from kpi.web import ui
 
 i18n.register({
     "cockpit.leitbild": ("Leitbild", "Mission statement"),
@@ -29,7 +30,7 @@ i18n.register({
     "cockpit.late_measures.one": ("{n} verspätete Maßnahme", "{n} late measure"),
 })
 
-ctx = ui.page("page.cockpit")
+ctx = ui.context()
 with ui.guard(ctx):
     snap = ui.require_snapshot(ctx)
     frame = views.status_frame(snap)
@@ -51,7 +52,7 @@ with ui.guard(ctx):
                 charts.status_bar(counts, ctx.lang)))
             st.plotly_chart(bar, config={"displayModeBar": False}, key=f"bar-{summary.theme_id}")
             st.markdown(views.status_mix_text(summary.counts, ctx.lang))
-            st.page_link("pages/themenfelder.py", label=f"{summary.name} →", query_params={"thema": summary.theme_id})
+            st.page_link("app_pages/themenfelder.py", label=f"{summary.name} →", query_params={"thema": summary.theme_id})
 
     st.header(ctx.t("cockpit.fields"))
     fields = views.action_field_summaries(snap, frame)
@@ -60,7 +61,7 @@ with ui.guard(ctx):
         for column, row in zip(st.columns(per_row), fields.iloc[start:start + per_row].itertuples()):
             with column.container(border=True):
                 mix = views.status_mix_text({s: getattr(row, s) for s in i18n.STATUS_STYLE}, ctx.lang)
-                st.page_link("pages/themenfelder.py", label=f"**{row.name}**",
+                st.page_link("app_pages/themenfelder.py", label=f"**{row.name}**",
                              query_params={"thema": row.theme_id, "feld": row.id})
                 st.markdown(mix or "–")
                 if row.late_measures:
@@ -73,7 +74,7 @@ with ui.guard(ctx):
         if deviations.empty:
             st.success(ctx.t("cockpit.none.deviations"))
         ui.link_list(ctx, "deviations", deviations, lambda row: ui.LinkItem(
-            "pages/kennzahlen.py", {"kpi": row.kpi_id}, f"**{row.kpi_id}** {row.name}",
+            "app_pages/kennzahlen.py", {"kpi": row.kpi_id}, f"**{row.kpi_id}** {row.name}",
             f"{i18n.status_badge(row.status, ctx.lang)} · "
             + ctx.t("cockpit.of_plan", p=fmt_percent(row.progress, ctx.lang))))
     with middle:
@@ -82,7 +83,7 @@ with ui.guard(ctx):
         if stale.empty:
             st.success(ctx.t("cockpit.none.overdue"))
         ui.link_list(ctx, "overdue", stale, lambda row: ui.LinkItem(
-            "pages/kennzahlen.py", {"kpi": row.kpi_id}, f"**{row.kpi_id}** {row.name}",
+            "app_pages/kennzahlen.py", {"kpi": row.kpi_id}, f"**{row.kpi_id}** {row.name}",
             f"{i18n.stale_badge(ctx.lang)} · " + ctx.t("cockpit.due_since", day=fmt_date(row.next_due, ctx.lang))))
     with right:
         st.subheader(ctx.t("cockpit.late"))
@@ -92,6 +93,6 @@ with ui.guard(ctx):
         elif late.empty:
             st.success(ctx.t("cockpit.none.late"))
         ui.link_list(ctx, "late", late, lambda row: ui.LinkItem(
-            "pages/massnahmen.py", {"massnahme": row.id}, f"⚠ **{row.id}** {row.title}",
+            "app_pages/massnahmen.py", {"massnahme": row.id}, f"⚠ **{row.id}** {row.title}",
             f"{i18n.measure_state_label(row.state, ctx.lang)} · "
             + i18n.t_count("cockpit.days_late", row.days_late, ctx.lang)))

@@ -5,9 +5,11 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from kpi import audit, auth, i18n, templates, ui
-from kpi.auth_ui import current_user, escape_md
+from kpi import audit, auth, i18n, templates
 from kpi.i18n import fmt_datetime, fmt_period, fmt_value, measure_state_label
+from kpi.web import ui
+from kpi.web.auth_ui import current_user
+from kpi.web.markdown import escape_md
 
 i18n.register({
     "pr.intro": ("Jeder Upload mit Zeitpunkt, Person, Datei, Prüfsumme (SHA-256) und Ergebnis. „Rückgängig machen“ "
@@ -89,7 +91,7 @@ def skipped_row(item: dict, lang: str) -> dict:
     return out
 
 
-ctx = ui.page("page.protokoll", roles={"it_office", "admin"})
+ctx = ui.context()
 with ui.guard(ctx):
     store = ui.get_store()
     st.title(ctx.t("page.protokoll"))

@@ -3,8 +3,9 @@ late ones stand out."""
 
 import streamlit as st
 
-from kpi import charts, i18n, ui, views
+from kpi import charts, i18n, views
 from kpi.i18n import fmt_date, fmt_datetime, fmt_number, measure_state_label
+from kpi.web import ui
 
 i18n.register({
     "ms.fields": ("Handlungsfeld", "Action field"),
@@ -27,7 +28,7 @@ i18n.register({
     "ms.kpis": ("Zugehörige Kennzahlen", "Related KPIs"),
 })
 
-ctx = ui.page("page.massnahmen")
+ctx = ui.context()
 with ui.guard(ctx):
     snap = ui.require_snapshot(ctx)
     measures = snap.measures
@@ -112,8 +113,8 @@ with ui.guard(ctx):
         if len(row["kpi_ids"]):
             st.markdown(f"**{ctx.t('ms.kpis')}**")
             for kpi_id in row["kpi_ids"]:
-                st.page_link("pages/kennzahlen.py", query_params={"kpi": kpi_id},
+                st.page_link("app_pages/kennzahlen.py", query_params={"kpi": kpi_id},
                              label=f"**{kpi_id}** {kpi_names.get(kpi_id, '')}")
-        from kpi import auth_ui
+        from kpi.web import auth_ui
 
         auth_ui.measure_form(ctx, chosen, ui.get_store())

@@ -166,7 +166,7 @@ def run_bench(runs: int = 3, rows: int = 1_000_000, kpis: int = 2000, pages: boo
         results["ingest"] = bench_ingest(work, base, csv_path, runs)
         results["status"] = bench_status(store, runs)
         if pages:
-            from kpi.bench_pages import bench_pages
+            from kpi.bench.pages import bench_pages
 
             results["pages"] = bench_pages(store, runs)
     results["machine"]["load_avg_after"] = os.getloadavg()

@@ -3,8 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from kpi import charts, i18n, ui
+from kpi import charts, i18n
 from kpi.i18n import fmt_date, fmt_datetime, fmt_percent, fmt_period, fmt_value
+from kpi.web import ui
+from kpi.web.markdown import escape_md
 
 i18n.register({
     "kd.choose": ("Kennzahl", "KPI"),
@@ -37,11 +39,7 @@ i18n.register({
 
 
 def literal(text: object) -> str:
-    """Catalog text as literal Markdown: no emphasis, links, math or HTML from a definition or a source."""
-    out = " ".join(str(text).split())
-    for ch in "\\`*_[]<>$~|#":
-        out = out.replace(ch, "\\" + ch)
-    return out.replace(" %", "\u00a0%")  # "80 %" stays on one line
+    return escape_md(text, one_line=True).replace(" %", "\u00a0%")  # "80 %" stays on one line
 
 
 VALUE_ROWS = 24  # rows of values and revisions before "… und N weitere"
@@ -75,7 +73,7 @@ def facts_markdown(facts: dict[str, str]) -> str:
     return "  \n".join(f"**{label}:** {literal(value)}" for label, value in facts.items())
 
 
-ctx = ui.page("page.kennzahlen")
+ctx = ui.context()
 with ui.guard(ctx):
     snap = ui.require_snapshot(ctx)
     if not snap.kpis:
@@ -188,7 +186,7 @@ with ui.guard(ctx):
             on: [fmt_datetime(t.to_pydatetime(), lang) for t in comments["recorded_at"]],
         }), {period: 80, text: 450, by: 110, on: 130}, most=8)
     try:
-        from kpi import auth_ui
+        from kpi.web import auth_ui
     except ImportError:
         auth_ui = None
     if auth_ui is not None and hasattr(auth_ui, "comment_form"):
@@ -202,7 +200,7 @@ with ui.guard(ctx):
         # data grid to draw, and the link leads to the measure's history on /massnahmen.
         units = {u.id: u.name for u in snap.catalog.units}
         ui.link_list(ctx, "measures", detail.measures, lambda m: ui.LinkItem(
-            "pages/massnahmen.py", {"massnahme": m.id}, f"{'⚠ ' if m.late else ''}**{m.id}** {m.title}",
+            "app_pages/massnahmen.py", {"massnahme": m.id}, f"{'⚠ ' if m.late else ''}**{m.id}** {m.title}",
             " · ".join([i18n.measure_state_label(m.state, lang) + (ctx.t("kd.late") if m.late else ""),
                         fmt_percent(m.progress / 100, lang), units.get(m.responsible, m.responsible),
                         f"{fmt_date(m.start, lang)} – {fmt_date(m.planned_end, lang)}"])), limit=20)

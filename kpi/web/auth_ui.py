@@ -8,7 +8,6 @@ asks kpi.auth.can() again on the server when it is carried out, not only when th
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 import streamlit as st
@@ -19,6 +18,7 @@ from kpi.i18n import fmt_period, measure_state_label, t
 from kpi.ingest import MAX_COMMENT_CHARS, record_measure_update
 from kpi.model import add_periods
 from kpi.store import Store, StoreLockedError
+from kpi.web.markdown import escape_md
 
 i18n.register({
     "login.title": ("Anmeldung", "Log in"),
@@ -67,15 +67,6 @@ i18n.register({
     "measure.unchanged": ("Keine Änderung: Status und Fortschritt sind schon so erfasst.",
                           "No change: state and progress are already recorded like this."),
 })
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def escape_md(text: object) -> str:
-    """User text for st.markdown/st.caption/st.info: markdown, links, images, colour and icon directives and
-    HTML tags are shown as typed, never interpreted."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text if text is not None else "")).replace("\n", "  \n")
-
 
 # -- configuration ---------------------------------------------------------------------------
 
@@ -134,7 +125,7 @@ def current_user() -> User | None:
 
 
 def _store() -> Store:
-    from kpi.ui import get_store
+    from kpi.web.ui import get_store
 
     return get_store()
 

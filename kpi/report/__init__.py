@@ -1,6 +1,6 @@
 """The committee deck as files for the minutes: PDF (fpdf2) and PowerPoint (python-pptx).
 
-Both draw the same `kpi.deck` slides as the presentation page, one page or slide per deck slide,
+Both draw the same `kpi.report.deck` slides as the presentation page, one page or slide per deck slide,
 with the charts as PNG images rendered in one batch by Kaleido in a headless Chromium. A report
 as of D only reads revisions recorded up to D, so it comes out the same after later corrections.
 """
@@ -29,10 +29,11 @@ import plotly.graph_objects as go
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 
-from kpi import deck as decks
 from kpi import i18n
 from kpi.browser import find_chromium
-from kpi.deck import (
+from kpi.i18n import t
+from kpi.report import deck as decks
+from kpi.report.deck import (
     ActionFieldSlide,
     DecisionSlide,
     Deck,
@@ -44,7 +45,6 @@ from kpi.deck import (
     build_deck,
     shorten,
 )
-from kpi.i18n import t
 from kpi.store import Store
 from kpi.views import snapshot
 

@@ -10,11 +10,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from kpi import auth, i18n, templates, ui
-from kpi.auth_ui import current_user, escape_md
+from kpi import auth, i18n, templates
 from kpi.i18n import fmt_number, fmt_period, fmt_value, measure_state_label
 from kpi.ingest import ImportResult, import_file, import_measures
 from kpi.store import StoreLockedError
+from kpi.web import ui
+from kpi.web.auth_ui import current_user
+from kpi.web.markdown import escape_md
 
 MAX_UPLOAD_MB = 20  # as .streamlit/config.toml server.maxUploadSize
 PREVIEW_LIMIT = 5000  # rows kpi.ingest puts into a measurement preview
@@ -177,7 +179,7 @@ def measure_preview(preview: pd.DataFrame, lang: str) -> pd.DataFrame:
     })
 
 
-ctx = ui.page("page.upload", roles={"it_office", "admin"})
+ctx = ui.context()
 with ui.guard(ctx):
     store = ui.get_store()
     st.title(ctx.t("page.upload"))
@@ -222,8 +224,8 @@ with ui.guard(ctx):
     if done:
         st.success(done, icon=":material/task_alt:")
         links = st.columns([1, 1, 3])
-        links[0].page_link("pages/protokoll.py", label=ctx.t("up.to_protocol"), icon=":material/history:")
-        links[1].page_link("pages/cockpit.py", label=ctx.t("up.to_cockpit"), icon=":material/dashboard:")
+        links[0].page_link("app_pages/protokoll.py", label=ctx.t("up.to_protocol"), icon=":material/history:")
+        links[1].page_link("app_pages/cockpit.py", label=ctx.t("up.to_cockpit"), icon=":material/dashboard:")
     nonce = st.session_state.setdefault(f"upload:nonce:{kind}", 0)
     uploaded = st.file_uploader(ctx.t("up.file", mb=MAX_UPLOAD_MB), type=["csv", "xlsx"],
                                 key=f"upload:file:{kind}:{nonce}", help=ctx.t("up.file.help"))

@@ -1,0 +1,1 @@
+"""Streamlit-facing code of Digitalcockpit."""
