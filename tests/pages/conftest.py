@@ -55,7 +55,7 @@ def empty_store(tmp_path: Path, monkeypatch) -> Store:
 
 
 def open_page(name: str, user: object | None = None, **query: str) -> AppTest:
-    """Run pages/<name>.py as a visitor reaches it: through app.py's navigation, with a query string, logged in
+    """Run app_pages/<name>.py as a visitor reaches it: through app.py's navigation, with a query string, logged in
     as `user` (None: anonymous)."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     if user is not None:
