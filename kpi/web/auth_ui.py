@@ -18,6 +18,7 @@ from kpi.i18n import fmt_period, measure_state_label, t
 from kpi.ingest import MAX_COMMENT_CHARS, record_measure_update
 from kpi.model import add_periods
 from kpi.store import Store, StoreLockedError
+from kpi.web.cache import get_store
 from kpi.web.markdown import escape_md
 
 i18n.register({
@@ -125,8 +126,6 @@ def current_user() -> User | None:
 
 
 def _store() -> Store:
-    from kpi.web.ui import get_store
-
     return get_store()
 
 
