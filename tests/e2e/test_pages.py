@@ -134,7 +134,8 @@ def test_cockpit_list_entries_wrap_and_lead_to_their_detail(server, page_factory
 
 
 def test_a_typed_deep_link_as_first_request_to_a_fresh_server(e2e_db, tmp_path, page_factory):
-    """On a fresh server the page file may run without app.py: it must still draw the sidebar and the KPI."""
+    """The first request to a fresh server is a typed deep link: app.py draws the sidebar with the menu, and the
+    page shows the KPI the link names."""
     db = tmp_path / "fresh.duckdb"
     shutil.copy(e2e_db, db)
     proc, url = start_server(db)
