@@ -17,10 +17,10 @@ from pypdf import PdfReader
 
 from kpi import report
 from kpi.cli import main
-from kpi.report.deck import ActionFieldSlide, ThemeSlide
 from kpi.i18n import fmt_value
 from kpi.ingest import import_file
 from kpi.periods import parse_timestamp
+from kpi.report.deck import ActionFieldSlide, ThemeSlide
 from kpi.store import Store
 from tests.conftest import write
 
@@ -228,8 +228,11 @@ def test_browser_path_pointing_nowhere_is_named(monkeypatch, tmp_path):
         report.browser_path()
 
 
-def test_pdf_font_is_found_and_can_be_chosen(monkeypatch):
+def test_pdf_font_is_the_shipped_one_and_can_be_chosen(monkeypatch):
+    monkeypatch.delenv("KPI_PDF_FONT", raising=False)
     regular, bold = report.find_font()
-    assert Path(regular).exists() and Path(bold).exists() and regular.endswith(".ttf")
+    fonts = Path(report.__file__).parent / "fonts"
+    assert (Path(regular), Path(bold)) == (fonts / "DejaVuSans.ttf", fonts / "DejaVuSans-Bold.ttf")
+    assert (fonts / "LICENSE").read_text(encoding="utf-8").count("Bitstream") > 0
     monkeypatch.setenv("KPI_PDF_FONT", bold)
     assert report.find_font()[0] == bold
