@@ -49,7 +49,8 @@ DEFAULT_LOCK_TIMEOUT = 20.0
 
 def lock_timeout_seconds() -> float:
     """KPI_LOCK_TIMEOUT (seconds to wait for a locked store); a value that is not a number is named on stderr
-    and the default is used, rather than every command failing at start-up."""
+    (once, when a store is first opened, never at import) and the default is used, rather than every command
+    failing at start-up."""
     raw = os.environ.get("KPI_LOCK_TIMEOUT", "").strip().replace(",", ".")
     if not raw:
         return DEFAULT_LOCK_TIMEOUT
@@ -58,13 +59,16 @@ def lock_timeout_seconds() -> float:
     except ValueError:
         value = -1.0
     if not 0 <= value < 86400:
+        if raw in _WARNED:
+            return DEFAULT_LOCK_TIMEOUT
+        _WARNED.add(raw)
         print(f"Hinweis: KPI_LOCK_TIMEOUT={raw!r} ist keine Sekundenzahl zwischen 0 und 86400; "
               f"es gelten {DEFAULT_LOCK_TIMEOUT:.0f} s.", file=sys.stderr)
         return DEFAULT_LOCK_TIMEOUT
     return value
 
 
-LOCK_TIMEOUT_SECONDS = lock_timeout_seconds()
+_WARNED: set[str] = set()  # KPI_LOCK_TIMEOUT values already named on stderr
 
 metadata = sa.MetaData()
 upload_seq = sa.Sequence("upload_id_seq", metadata=metadata)
@@ -232,9 +236,10 @@ def now() -> datetime:
 
 
 class Store:
-    def __init__(self, url: str | None = None, lock_timeout: float = LOCK_TIMEOUT_SECONDS):
+    def __init__(self, url: str | None = None, lock_timeout: float | None = None):
         self.url = url or database_url()
-        self.lock_timeout = lock_timeout
+        self.lock_timeout = lock_timeout_seconds() if lock_timeout is None else lock_timeout
+        self._ensured: set[str] = set()  # tables this object has made sure of (see _ensure)
         parsed = sa.engine.make_url(self.url)
         self.is_duckdb = parsed.get_backend_name() == "duckdb"
         if self.is_duckdb and parsed.database and parsed.database != ":memory:":
@@ -500,8 +505,18 @@ class Store:
 
     # -- users and login attempts (kpi.auth) -----------------------------------------------
     def _ensure(self, conn: sa.Connection, *tables: sa.Table) -> None:
-        """Stores created before a table existed get it on first use (create_all skips existing ones)."""
-        metadata.create_all(conn, tables=list(tables), checkfirst=True)
+        """Stores created before a table existed get it on first use (create_all skips existing ones): once per
+        Store object and table, not on every login."""
+        missing = [table for table in tables if table.name not in self._ensured]
+        if missing:
+            metadata.create_all(conn, tables=missing, checkfirst=True)
+            self._ensured.update(table.name for table in missing)
+
+    def _has(self, conn: sa.Connection, table: sa.Table) -> bool:
+        """Whether the store has the table; looked up until it is there, then known for this Store object."""
+        if table.name not in self._ensured and sa.inspect(conn).has_table(table.name):
+            self._ensured.add(table.name)
+        return table.name in self._ensured
 
     def users(self) -> list[dict]:
         with self.connect() as conn:
@@ -513,7 +528,7 @@ class Store:
 
     def user_row(self, name: str) -> dict | None:
         with self.connect() as conn:
-            if not sa.inspect(conn).has_table("app_user"):
+            if not self._has(conn, user_t):
                 return None
             row = conn.execute(sa.select(user_t).where(user_t.c.name == name)).mappings().first()
             return dict(row) if row else None
