@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from kpi import audit, auth, i18n, templates
+from kpi import audit, i18n, templates
 from kpi.i18n import fmt_datetime, fmt_period, fmt_value, measure_state_label
 from kpi.web import ui
 from kpi.web.auth_ui import current_user
@@ -176,7 +176,8 @@ with ui.guard(ctx):
     else:
         st.caption(ctx.t("pr.no_rows"))
 
-    if row["kind"] in audit.UNDOABLE_KINDS and row["state"] == "committed" and auth.can(ctx.user, auth.UNDO):
+    undo = audit.undo_state(row, ctx.user)
+    if undo is audit.UndoState.POSSIBLE:
         with st.container(border=True):
             st.markdown(f"**{ctx.t('pr.undo.title')}**")
             st.caption(i18n.t_count("pr.undo.explain", len(rows), ctx.lang))
@@ -191,6 +192,6 @@ with ui.guard(ctx):
                     st.query_params["upload"] = str(result.undo_id)
                     st.session_state.pop("protokoll:upload", None)
                 st.rerun()
-    elif row["kind"] not in audit.UNDOABLE_KINDS and row["kind"] != "undo":
+    elif undo is audit.UndoState.NOT_UNDOABLE:
         st.caption(ctx.t("pr.not_undoable"))
 

@@ -7,8 +7,10 @@ the undone upload wrote; rows changed again later are skipped and reported, neve
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
+from enum import Enum
 
 import pandas as pd
 import sqlalchemy as sa
@@ -38,6 +40,26 @@ class UndoResult:
     restored: int = 0  # previous value written again as a new revision
     retracted: int = 0  # there was no previous value: a retraction revision (value NULL) written
     skipped: list[dict] = field(default_factory=list)  # changed again later: left as it is
+
+
+class UndoState(str, Enum):
+    """Whether an upload can be undone from the audit log, and if not, why."""
+    POSSIBLE = "possible"
+    NOT_ALLOWED = "not_allowed"  # the user may not undo (kpi.auth.UNDO)
+    UNDONE = "undone"  # undone already
+    IS_UNDO = "is_undo"  # an undo itself: upload the file again instead
+    NOT_UNDOABLE = "not_undoable"  # a kind that is not undone here (catalog/demo, comments)
+
+
+def undo_state(upload: Mapping, user: User | None) -> UndoState:
+    """The decision for one row of the audit log (a mapping with `kind` and `state`), for `user`."""
+    if upload["kind"] == "undo":
+        return UndoState.IS_UNDO
+    if upload["kind"] not in UNDOABLE_KINDS:
+        return UndoState.NOT_UNDOABLE
+    if upload["state"] != "committed":
+        return UndoState.UNDONE
+    return UndoState.POSSIBLE if can(user, UNDO) else UndoState.NOT_ALLOWED
 
 
 # Per target table: key columns, the columns restored, and what a retraction writes.
