@@ -191,66 +191,91 @@ def _times(value: float | None) -> str:
     return "–" if value is None else _num(value, 2) + "×"
 
 
-def bench_report(results: dict) -> str:
-    """The figures as a table: median seconds, ratio to the reference, goal and whether it is met."""
-    rows: list[tuple[str, ...] | str] = []
+class _Rows(list):
+    """The report's lines: a tuple per measurement, a string per section heading."""
 
-    def row(label: str, seconds: float | None, ratio: float | None = None, reference: str = "",
+    def row(self, label: str, seconds: float | None, ratio: float | None = None, reference: str = "",
             goal: float | None = None, met: bool | None = None) -> None:
-        rows.append((label, _num(seconds), _times(ratio), reference, f"≤ {_times(goal)}" if goal else "–",
+        self.append((label, _num(seconds), _times(ratio), reference, f"≤ {_times(goal)}" if goal else "–",
                      "–" if met is None else ("ja" if met else "NEIN")))
 
+
+def bench_report(results: dict) -> str:
+    """The figures as a table: median seconds, ratio to the reference, goal and whether it is met."""
     machine = results.get("machine", {})
     stress = results.get("stress_store", {})
-    ingest, status = results.get("ingest", {}), results.get("status", {})
+    ingest = results.get("ingest", {})
     head = [f"Digitalcockpit bench — {machine.get('cpus')} CPUs, Python {machine.get('python')}, "
             f"DuckDB {machine.get('duckdb')}, Last vorher/nachher "
             f"{_num((machine.get('load_avg') or [None])[0], 2)}/{_num((machine.get('load_avg_after') or [None])[0], 2)}",
             f"Stress-Store: {_num(stress.get('kpis'), 0)} Kennzahlen, {_num(stress.get('measurements'), 0)} Messwerte; "
             f"Mediane über {ingest.get('runs', '?')} Läufe"]
+    rows = _Rows()
+    _core_rows(rows, ingest, results.get("status", {}))
+    pages = results.get("pages") or {}
+    problems = _server_rows(rows, pages.get("server_render") or {})
+    problems += _browser_rows(rows, pages.get("browser") or {})
+    out = _table(head, rows)
+    if pages.get("seconds_total") is not None:
+        out.append(f"\nSeitenmessungen dauerten {_num(pages['seconds_total'], 0)} s.")
+    if problems:
+        out.append("\nProbleme (die Zahl daneben misst eine Seite, die nicht fehlerfrei lief):")
+        out += [f"  - {' '.join(p.split())[:300]}" for p in problems]
+    return "\n".join(out)
+
+
+def _core_rows(rows: _Rows, ingest: dict, status: dict) -> None:
     rows.append("Import und Status")
     if ingest:
-        row(f"Import CSV ({_num(ingest.get('rows'), 0)} Zeilen)", ingest.get("seconds"), ingest.get("ratio_vs_duckdb"),
-            "DuckDB direkt")
+        rows.row(f"Import CSV ({_num(ingest.get('rows'), 0)} Zeilen)", ingest.get("seconds"),
+                 ingest.get("ratio_vs_duckdb"), "DuckDB direkt")
     if status:
-        row(f"Status aller Kennzahlen ({_num(status.get('kpis'), 0)})", status.get("seconds"),
-            status.get("ratio_vs_sql"), "nacktes SQL")
-    pages = results.get("pages") or {}
+        rows.row(f"Status aller Kennzahlen ({_num(status.get('kpis'), 0)})", status.get("seconds"),
+                 status.get("ratio_vs_sql"), "nacktes SQL")
+
+
+def _server_rows(rows: _Rows, server_render: dict) -> list[str]:
     problems: list[str] = []
-    for store, table in (pages.get("server_render") or {}).items():
+    for store, table in server_render.items():
         rows.append(f"Seiten serverseitig (AppTest über app.py), {STORE_TITLES.get(store, store)}")
         base = table.get("trivial", {})
-        row("Trivial-Seite (1 Diagramm), erster Lauf", base.get("cold_seconds"))
-        row("Trivial-Seite (1 Diagramm), warm", base.get("warm_seconds"))
+        rows.row("Trivial-Seite (1 Diagramm), erster Lauf", base.get("cold_seconds"))
+        rows.row("Trivial-Seite (1 Diagramm), warm", base.get("warm_seconds"))
         for page, figures in table.items():
             if page == "trivial":
                 continue
             title = PAGE_TITLES.get(page, page)
-            row(f"{title}, erster Lauf (kalter Cache)", figures.get("cold_seconds"), figures.get("cold_ratio"),
-                "Trivial, erster Lauf")
-            row(f"{title}, warm", figures.get("warm_seconds"), figures.get("warm_ratio"), "Trivial, warm")
+            rows.row(f"{title}, erster Lauf (kalter Cache)", figures.get("cold_seconds"), figures.get("cold_ratio"),
+                     "Trivial, erster Lauf")
+            rows.row(f"{title}, warm", figures.get("warm_seconds"), figures.get("warm_ratio"), "Trivial, warm")
             problems += [f"{STORE_TITLES.get(store, store)}, {title}: {p}" for p in figures.get("problems", [])]
-    browser = pages.get("browser") or {}
+    return problems
+
+
+def _browser_rows(rows: _Rows, browser: dict) -> list[str]:
     if browser.get("skipped"):
         rows.append(f"Browser: übersprungen ({browser['skipped']})")
-    elif browser:
-        first, switch = browser.get("first_chart", {}), browser.get("switch", {})
-        rows.append(f"Browser (Chromium {browser.get('viewport')}): frisch geladen bis zum ersten Diagramm")
-        row("Trivial-Seite (1 Diagramm)", first.get("trivial", {}).get("seconds"))
-        for key, label in (("cockpit_demo", "Cockpit, Demo-Store"), ("cockpit_stress", "Cockpit, Stress-Store")):
-            f = first.get(key, {})
-            row(label, f.get("seconds"), f.get("ratio"), "Trivial-Seite", f.get("goal"), f.get("met"))
-        target = PAGE_TITLES.get(switch.get("target"), switch.get("target"))
-        rows.append(f"Browser: Seitenwechsel über das Menü bis zum Diagramm der Zielseite ({target})")
-        row("Trivial A → B (st.navigation, je 1 Diagramm)", switch.get("trivial", {}).get("seconds"))
-        for key, label in (("cockpit_demo", f"Cockpit → {target}, Demo-Store"),
-                           ("cockpit_stress", f"Cockpit → {target}, Stress-Store")):
-            f = switch.get(key, {})
-            row(label, f.get("seconds"), f.get("ratio"), "Trivial A → B", f.get("goal"), f.get("met"))
-        for section in (first, switch):
-            for key, f in section.items():
-                if isinstance(f, dict):
-                    problems += [f"Browser {key}: {p}" for p in f.get("problems", [])]
+        return []
+    if not browser:
+        return []
+    first, switch = browser.get("first_chart", {}), browser.get("switch", {})
+    rows.append(f"Browser (Chromium {browser.get('viewport')}): frisch geladen bis zum ersten Diagramm")
+    rows.row("Trivial-Seite (1 Diagramm)", first.get("trivial", {}).get("seconds"))
+    for key, label in (("cockpit_demo", "Cockpit, Demo-Store"), ("cockpit_stress", "Cockpit, Stress-Store")):
+        f = first.get(key, {})
+        rows.row(label, f.get("seconds"), f.get("ratio"), "Trivial-Seite", f.get("goal"), f.get("met"))
+    target = PAGE_TITLES.get(switch.get("target"), switch.get("target"))
+    rows.append(f"Browser: Seitenwechsel über das Menü bis zum Diagramm der Zielseite ({target})")
+    rows.row("Trivial A → B (st.navigation, je 1 Diagramm)", switch.get("trivial", {}).get("seconds"))
+    for key, label in (("cockpit_demo", f"Cockpit → {target}, Demo-Store"),
+                       ("cockpit_stress", f"Cockpit → {target}, Stress-Store")):
+        f = switch.get(key, {})
+        rows.row(label, f.get("seconds"), f.get("ratio"), "Trivial A → B", f.get("goal"), f.get("met"))
+    return [f"Browser {key}: {p}" for section in (first, switch) for key, f in section.items()
+            if isinstance(f, dict) for p in f.get("problems", [])]
+
+
+def _table(head: list[str], rows: _Rows) -> list[str]:
     header = ("Messung", "Median s", "Verhältnis", "Bezug", "Ziel", "erfüllt")
     table_rows = [r for r in rows if isinstance(r, tuple)]
     widths = [max(len(str(r[i])) for r in [header, *table_rows]) for i in range(len(header))]
@@ -261,9 +286,4 @@ def bench_report(results: dict) -> str:
     out = [*head, "", line(header), "  ".join("-" * w for w in widths)]
     for r in rows:
         out.append(line(r) if isinstance(r, tuple) else (f"\n{r}" if len(out) > len(head) + 3 else r))
-    if pages.get("seconds_total") is not None:
-        out.append(f"\nSeitenmessungen dauerten {_num(pages['seconds_total'], 0)} s.")
-    if problems:
-        out.append("\nProbleme (die Zahl daneben misst eine Seite, die nicht fehlerfrei lief):")
-        out += [f"  - {' '.join(p.split())[:300]}" for p in problems]
-    return "\n".join(out)
+    return out
