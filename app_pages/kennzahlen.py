@@ -5,8 +5,8 @@ import streamlit as st
 
 from kpi import charts, i18n
 from kpi.i18n import fmt_date, fmt_datetime, fmt_percent, fmt_period, fmt_value
+from kpi.text import md_escape
 from kpi.web import ui
-from kpi.web.markdown import escape_md
 
 i18n.register({
     "kd.choose": ("Kennzahl", "KPI"),
@@ -39,7 +39,8 @@ i18n.register({
 
 
 def literal(text: object) -> str:
-    return escape_md(text, one_line=True).replace(" %", "\u00a0%")  # "80 %" stays on one line
+    """Catalog text as literal Markdown (kpi.text.md_escape): no emphasis, links, math or HTML."""
+    return md_escape(" ".join(str(text).split())).replace(" \\%", "\u00a0\\%")  # "80 %" stays on one line
 
 
 VALUE_ROWS = 24  # rows of values and revisions before "… und N weitere"

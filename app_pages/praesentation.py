@@ -12,8 +12,8 @@ from kpi.periods import PeriodError, parse_timestamp
 from kpi.report import deck as decks
 from kpi.report.deck import ActionFieldSlide, DecisionSlide, Deck, KpiCard, ThemeSlide, TitleSlide
 from kpi.store import now
+from kpi.text import md_escape
 from kpi.web import ui
-from kpi.web.markdown import escape_md
 
 i18n.register({
     "deck.prev": ("Zurück", "Back"),
@@ -118,8 +118,8 @@ CHART_CONFIG = {"displayModeBar": False, "staticPlot": True}
 
 
 def md(text: str) -> str:
-    """User and catalog text as literal Markdown (no formatting, links or Streamlit directives), on one line."""
-    return escape_md(text, one_line=True)
+    """User and catalog text as literal Markdown (no formatting, links or Streamlit directives)."""
+    return md_escape(" ".join(str(text).split()))
 
 
 def stretchable(fig):

@@ -8,8 +8,7 @@ import streamlit as st
 from kpi import audit, i18n, templates
 from kpi.i18n import fmt_datetime, fmt_period, fmt_value, measure_state_label
 from kpi.web import ui
-from kpi.web.auth_ui import current_user
-from kpi.web.markdown import escape_md
+from kpi.web.auth_ui import current_user, escape_md
 
 i18n.register({
     "pr.intro": ("Jeder Upload mit Zeitpunkt, Person, Datei, Prüfsumme (SHA-256) und Ergebnis. „Rückgängig machen“ "

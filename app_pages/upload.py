@@ -15,8 +15,7 @@ from kpi.i18n import fmt_number, fmt_period, fmt_value, measure_state_label
 from kpi.ingest import ImportResult, import_file, import_measures
 from kpi.store import StoreLockedError
 from kpi.web import ui
-from kpi.web.auth_ui import current_user
-from kpi.web.markdown import escape_md
+from kpi.web.auth_ui import current_user, escape_md
 
 MAX_UPLOAD_MB = 20  # as .streamlit/config.toml server.maxUploadSize
 PREVIEW_LIMIT = 5000  # rows kpi.ingest puts into a measurement preview

@@ -18,8 +18,8 @@ from kpi.i18n import fmt_period, measure_state_label, t
 from kpi.ingest import MAX_COMMENT_CHARS, record_measure_update
 from kpi.model import add_periods
 from kpi.store import Store, StoreLockedError
+from kpi.text import md_escape
 from kpi.web.cache import get_store
-from kpi.web.markdown import escape_md
 
 i18n.register({
     "login.title": ("Anmeldung", "Log in"),
@@ -68,6 +68,12 @@ i18n.register({
     "measure.unchanged": ("Keine Änderung: Status und Fortschritt sind schon so erfasst.",
                           "No change: state and progress are already recorded like this."),
 })
+
+def escape_md(text: object) -> str:
+    """User text for st.markdown/st.caption/st.info: markdown, links, images, colour and icon directives and
+    HTML tags are shown as typed, never interpreted (kpi.text.md_escape, the one escaper)."""
+    return md_escape(text)
+
 
 # -- configuration ---------------------------------------------------------------------------
 

@@ -32,7 +32,6 @@ from kpi.web.cache import (  # noqa: F401 - the pages read through ui
     get_store,
 )
 from kpi.web.context import Context
-from kpi.web.markdown import escape_md  # noqa: F401 - the pages' escaper
 
 log = logging.getLogger("digitalcockpit")
 

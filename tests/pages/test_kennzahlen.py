@@ -63,7 +63,7 @@ def test_definition_and_revisions_use_german_formats(demo_store):
 
 
 def unescaped(markdown: str) -> str:
-    """Markdown source as it reads: without the backslashes of kpi.web.markdown.escape_md."""
+    """Markdown source as it reads: without the backslashes of kpi.text.md_escape."""
     return re.sub(r"\\(.)", r"\1", markdown)
 
 

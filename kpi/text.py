@@ -1,0 +1,24 @@
+"""Text from outside (a URL, a file name, a user's comment) made safe to show in Markdown.
+
+`md_escape` is the one escaper: Streamlit renders st.markdown/st.caption/st.info/st.warning text as
+GitHub-flavoured Markdown with its own directives, so a typed `?kpi=[Bitte anmelden](http://x)` would
+become a working link, `![t](http://host/…)` would load an image, `:red[…]` would colour, `<b>` would
+be HTML, and a bare `http://…` or `www.…` would be auto-linked. After escaping, every character is shown
+as typed and nothing is interpreted.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Every ASCII punctuation character Markdown, GFM or Streamlit's directives can give a meaning to; a backslash
+# before ASCII punctuation is always a literal in CommonMark.
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:@&=/%\"'])")
+
+
+def md_escape(text: object) -> str:
+    """`text` for Markdown, shown literally: no links, images, auto-links, colours, icons, HTML or emphasis.
+    Line breaks stay line breaks; control characters are dropped."""
+    raw = "" if text is None else str(text)
+    raw = "".join(ch for ch in raw if ch in "\n\t" or ch.isprintable())
+    return _SPECIAL.sub(r"\\\1", raw).replace("\n", "  \n")
