@@ -40,7 +40,8 @@ i18n.register({
 
 def literal(text: object) -> str:
     """Catalog text as literal Markdown (kpi.text.md_escape): no emphasis, links, math or HTML."""
-    return md_escape(" ".join(str(text).split())).replace(" \\%", "\u00a0\\%")  # "80 %" stays on one line
+    out = md_escape(" ".join(str(text).split()))  # md_escape drops a no-break space: put it in afterwards
+    return out.replace(" %", "\u00a0%").replace(" \\%", "\u00a0\\%")  # "80 %" stays on one line
 
 
 VALUE_ROWS = 24  # rows of values and revisions before "… und N weitere"

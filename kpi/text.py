@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 
-# Every ASCII punctuation character Markdown, GFM or Streamlit's directives can give a meaning to; a backslash
-# before ASCII punctuation is always a literal in CommonMark.
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:@&=/%\"'])")
+# Every ASCII punctuation character Markdown, GFM or Streamlit's directives can give a meaning to (a backslash
+# before ASCII punctuation is always a literal in CommonMark); `-` is left alone: ids like EG-01 stay readable
+# in the page source, and a list or rule needs `-` at the start of a line, which `_LINE_START` covers.
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+.!|<>~$:@&/=])")
+_LINE_START = re.compile(r"^(\s*)-", re.MULTILINE)
 
 
 def md_escape(text: object) -> str:
@@ -21,4 +23,4 @@ def md_escape(text: object) -> str:
     Line breaks stay line breaks; control characters are dropped."""
     raw = "" if text is None else str(text)
     raw = "".join(ch for ch in raw if ch in "\n\t" or ch.isprintable())
-    return _SPECIAL.sub(r"\\\1", raw).replace("\n", "  \n")
+    return _LINE_START.sub(r"\1\\-", _SPECIAL.sub(r"\\\1", raw)).replace("\n", "  \n")
