@@ -138,7 +138,7 @@ _components: dict = {}
 
 
 def render_once(script: Path, page: str | None = None) -> tuple[float | None, list[str]]:
-    """One server-side run of `script` (switched to pages/<page>.py); seconds and what went wrong on the page
+    """One server-side run of `script` (switched to app_pages/<page>.py); seconds and what went wrong on the page
     (exceptions, error boxes, a timeout)."""
     from streamlit.testing.v1 import AppTest
 
