@@ -1,7 +1,6 @@
-"""Digitalcockpit entry point: declares the navigation only.
+"""Digitalcockpit entry point: draws the shared sidebar once and runs the page chosen in Streamlit's menu.
 
-Each page draws the shared sidebar and checks its role itself (kpi.ui.page), because a typed URL on a fresh
-server can run a page file without this script (streamlit PR 10276).
+The menu holds the pages the user's role may see (kpi.web.ui.navigation); the pages only draw.
 
 `app` is the st.App around this script with the open-data API, /healthz and the login cookie's routes
 (kpi.web.server): `streamlit run app.py` serves it, and so does `uvicorn app:app`.
@@ -11,11 +10,16 @@ from pathlib import Path
 
 import streamlit as st
 
-from kpi.ui import navigation_pages
-from kpi.web import server
+from kpi.web import server, ui
 
-if __name__ == "__main__":  # a page run
+if __name__ == "__main__":  # a script run of a session
     st.set_page_config(page_title="Digitalcockpit", page_icon=":material/monitoring:", layout="wide")
-    st.navigation(navigation_pages(Path(__file__).parent / "pages"), position="hidden").run()
+    st.html(ui.PAGE_CSS)
+    ctx = ui.sidebar()
+    page = st.navigation(ui.navigation(ctx, Path(__file__).parent / "app_pages"))
+    st.set_page_config(page_title=f"{page.title} · Digitalcockpit")
+    ui.demo_line(ctx)
+    with ui.guard(ctx):  # the error boundary of every page: a sentence, never a stack trace
+        page.run()
 else:  # imported by the ASGI server (`streamlit run` finds `app` in this file; `uvicorn app:app`)
     app = st.App(__file__, **server.app_options())

@@ -9,13 +9,16 @@ restored is the newest earlier revision that did not come from an undone upload.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 
 import pandas as pd
 import sqlalchemy as sa
 
 from kpi.auth import UNDO, User, can
 from kpi.i18n import fmt_datetime
+from kpi.revisions import undo_catalog
 from kpi.store import Store
 
 UNDOABLE_KINDS = ("measurements", "measures", "catalog")
@@ -41,6 +44,26 @@ class UndoResult:
     restored: int = 0  # previous value written again as a new revision
     retracted: int = 0  # there was no previous value: a retraction revision (value NULL) written
     skipped: list[dict] = field(default_factory=list)  # changed again later: left as it is
+
+
+class UndoState(str, Enum):
+    """Whether an upload can be undone from the audit log, and if not, why."""
+    POSSIBLE = "possible"
+    NOT_ALLOWED = "not_allowed"  # the user may not undo (kpi.auth.UNDO)
+    UNDONE = "undone"  # undone already
+    IS_UNDO = "is_undo"  # an undo itself: upload the file again instead
+    NOT_UNDOABLE = "not_undoable"  # a kind that is not undone here (catalog/demo, comments)
+
+
+def undo_state(upload: Mapping, user: User | None) -> UndoState:
+    """The decision for one row of the audit log (a mapping with `kind` and `state`), for `user`."""
+    if upload["kind"] == "undo":
+        return UndoState.IS_UNDO
+    if upload["kind"] not in UNDOABLE_KINDS:
+        return UndoState.NOT_UNDOABLE
+    if upload["state"] != "committed":
+        return UndoState.UNDONE
+    return UndoState.POSSIBLE if can(user, UNDO) else UndoState.NOT_ALLOWED
 
 
 # Per target table: key columns, the columns restored, and what a retraction writes.
@@ -117,9 +140,8 @@ def _undo(store: Store, conn: sa.Connection, upload_id: int, actor: User) -> Und
     if claimed != 1:
         return UndoResult(upload_id, False, f"Upload #{upload_id} wurde soeben von jemand anderem rückgängig gemacht.")
     if upload["kind"] == "catalog":
-        from kpi.revisions import undo_catalog
-
-        return undo_catalog(store, conn, dict(upload), actor)
+        done = undo_catalog(store, conn, dict(upload), actor)
+        return UndoResult(upload_id, done.ok, done.message, done.undo_id, restored=int(done.ok))
     spec = _TABLES[upload["kind"]]
     keys = spec["keys"]
     plan = conn.execute(sa.text(_plan_sql(spec)), {"x": upload_id}).mappings().all()

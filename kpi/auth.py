@@ -20,6 +20,7 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from kpi.revisions import current_catalog
 from kpi.store import Store, now
 
 
@@ -49,7 +50,9 @@ UPLOAD_MEASURES = "upload_measures"
 UNDO = "undo"
 VIEW_AUDIT = "view_audit"
 MANAGE_USERS = "manage_users"
-ACTIONS = (READ, COMMENT, UPDATE_MEASURE, UPLOAD_MEASUREMENTS, UPLOAD_MEASURES, UNDO, VIEW_AUDIT, MANAGE_USERS)
+EDIT_CATALOG = "edit_catalog"  # record a catalog revision (targets, KPIs, measures)
+ACTIONS = (READ, COMMENT, UPDATE_MEASURE, UPLOAD_MEASUREMENTS, UPLOAD_MEASURES, UNDO, VIEW_AUDIT, MANAGE_USERS,
+           EDIT_CATALOG)
 UNIT_SCOPED = {COMMENT, UPDATE_MEASURE}
 
 # role -> actions it may do anywhere; department's unit-scoped rights are checked against its unit.
@@ -149,7 +152,7 @@ def normalise_name(name: str) -> str:
 
 
 def _known_units(store: Store) -> set[str] | None:
-    catalog = store.load_catalog()
+    catalog = current_catalog(store)
     return {u.id for u in catalog.units} if catalog else None
 
 

@@ -7,6 +7,7 @@ all at once, so that whoever edits the file can fix it in one go.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -138,8 +139,6 @@ def parse_catalog(data: Any, source: str = "<catalog>") -> Catalog:
     if not units:
         r.problems.append("units: keine Organisationseinheiten angegeben")
 
-    themes, action_fields, goals, kpis = [], [], [], []
-    declared_kpi_ids: set[str] = set()  # also those of KPIs with problems, already reported where they are
     seen: dict[str, str] = {}
 
     def unique(kind: str, ident: str | None, path: str) -> None:
@@ -148,6 +147,29 @@ def parse_catalog(data: Any, source: str = "<catalog>") -> Catalog:
         elif ident:
             seen[ident] = path
 
+    themes, action_fields, goals, kpis, declared_kpi_ids = _parse_themes(r, data, unit_ids, unique)
+    if not themes:
+        r.problems.append("themes: keine Themenfelder angegeben")
+
+    kpi_ids = {k.id for k in kpis} | declared_kpi_ids
+    af_ids = {a.id for a in action_fields}
+    measures = []
+    for mi, m in enumerate(data.get("measures") or []):
+        measure = _parse_measure(r, m, f"measures[{mi}]", kpi_ids, af_ids, unit_ids)
+        unique("measure", measure.id, f"measures[{mi}]")
+        measures.append(measure)
+
+    if r.problems:
+        raise CatalogError(source, r.problems)
+    return Catalog(strategy, tuple(units), tuple(themes), tuple(action_fields), tuple(goals), tuple(kpis), tuple(measures))
+
+
+def _parse_themes(r: _Reader, data: dict, unit_ids: set[str], unique: Callable[[str, str | None, str], None]
+                  ) -> tuple[list[Theme], list[ActionField], list[Goal], list[Kpi], set[str]]:
+    """Theme fields → action fields → goals → KPIs, and the ids of every KPI declared (also those with
+    problems, already reported where they are)."""
+    themes, action_fields, goals, kpis = [], [], [], []
+    declared_kpi_ids: set[str] = set()
     for ti, t in enumerate(data.get("themes") or []):
         tp = f"themes[{ti}]"
         theme = Theme(id=r.req(t, "id", tp) or "", name=r.req(t, "name", tp) or "")
@@ -173,14 +195,10 @@ def parse_catalog(data: Any, source: str = "<catalog>") -> Catalog:
                     if kpi:
                         unique("kpi", kpi.id, f"{gp}.kpis[{ki}]")
                         kpis.append(kpi)
-    if not themes:
-        r.problems.append("themes: keine Themenfelder angegeben")
+    return themes, action_fields, goals, kpis, declared_kpi_ids
 
-    kpi_ids = {k.id for k in kpis} | declared_kpi_ids
-    af_ids = {a.id for a in action_fields}
-    measures = []
-    for mi, m in enumerate(data.get("measures") or []):
-        mp = f"measures[{mi}]"
+
+def _parse_measure(r: _Reader, m: Any, mp: str, kpi_ids: set[str], af_ids: set[str], unit_ids: set[str]) -> Measure:
         linked = tuple(str(x) for x in (m or {}).get("kpis") or [])
         for x in linked:
             if x not in kpi_ids:
@@ -203,12 +221,30 @@ def parse_catalog(data: Any, source: str = "<catalog>") -> Catalog:
             state=r.enum(m, "state", mp, MeasureState, "geplant") or MeasureState.PLANNED,
             progress=progress or 0.0, kpi_ids=linked, description=str((m or {}).get("description") or ""),
         )
-        unique("measure", measure.id, mp)
-        measures.append(measure)
+        return measure
 
-    if r.problems:
-        raise CatalogError(source, r.problems)
-    return Catalog(strategy, tuple(units), tuple(themes), tuple(action_fields), tuple(goals), tuple(kpis), tuple(measures))
+
+def _parse_range(r: _Reader, k: dict, path: str) -> tuple[float | None, float | None]:
+    rng = k.get("range") or [None, None]
+    if not isinstance(rng, list) or len(rng) != 2:
+        r.problems.append(f"{path}.range: erwartet [min, max]")
+        rng = [None, None]
+    lo = None if rng[0] is None else r.number(rng[0], f"{path}.range[0]")
+    hi = None if rng[1] is None else r.number(rng[1], f"{path}.range[1]")
+    if lo is not None and hi is not None and lo > hi:
+        r.problems.append(f"{path}.range: min {lo} > max {hi}")
+    return lo, hi
+
+
+def _parse_status_rules(r: _Reader, k: dict, path: str) -> tuple[Thresholds, int | None]:
+    th = k.get("thresholds") or {}
+    thresholds = Thresholds(float(th.get("on_track", 0.95)), float(th.get("at_risk", 0.80)))
+    if not 0 < thresholds.at_risk <= thresholds.on_track <= 1.5:
+        r.problems.append(f"{path}.thresholds: erwartet 0 < at_risk ≤ on_track")
+    grace = k.get("grace_days")
+    if grace is not None and (not isinstance(grace, int) or grace < 0):
+        r.problems.append(f"{path}.grace_days: erwartet eine ganze Zahl ≥ 0")
+    return thresholds, grace
 
 
 def _parse_kpi(
@@ -239,27 +275,14 @@ def _parse_kpi(
     targets.sort(key=lambda t: t.period)
     if b_period and targets and targets[0].period <= b_period:
         r.problems.append(f"{path}.targets: Zielwerte müssen nach dem Basiszeitraum liegen")
-    rng = k.get("range") or [None, None]
-    if not isinstance(rng, list) or len(rng) != 2:
-        r.problems.append(f"{path}.range: erwartet [min, max]")
-        rng = [None, None]
-    lo = None if rng[0] is None else r.number(rng[0], f"{path}.range[0]")
-    hi = None if rng[1] is None else r.number(rng[1], f"{path}.range[1]")
-    if lo is not None and hi is not None and lo > hi:
-        r.problems.append(f"{path}.range: min {lo} > max {hi}")
+    lo, hi = _parse_range(r, k, path)
     for label, value in [("baseline", b_value)] + [(f"targets.{t.period.year}", t.value) for t in targets]:
         if value is not None and ((lo is not None and value < lo) or (hi is not None and value > hi)):
             r.problems.append(f"{path}.{label}: {value} liegt außerhalb des gültigen Bereichs [{lo}, {hi}]")
     responsible = r.req(k, "responsible", path)
     if responsible and responsible not in unit_ids:
         r.problems.append(f"{path}.responsible: unbekannte Organisationseinheit '{responsible}'")
-    th = k.get("thresholds") or {}
-    thresholds = Thresholds(float(th.get("on_track", 0.95)), float(th.get("at_risk", 0.80)))
-    if not 0 < thresholds.at_risk <= thresholds.on_track <= 1.5:
-        r.problems.append(f"{path}.thresholds: erwartet 0 < at_risk ≤ on_track")
-    grace = k.get("grace_days")
-    if grace is not None and (not isinstance(grace, int) or grace < 0):
-        r.problems.append(f"{path}.grace_days: erwartet eine ganze Zahl ≥ 0")
+    thresholds, grace = _parse_status_rules(r, k, path)
     name, unit = r.req(k, "name", path), r.req(k, "unit", path)
     if len(r.problems) > before:
         return None

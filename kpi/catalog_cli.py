@@ -8,6 +8,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from kpi.revisions import current_catalog
 from kpi.store import Store
 
 
@@ -64,11 +65,12 @@ def _print_import(diff, preview, valid_from: date) -> None:
 
 def cmd_catalog_import(args: argparse.Namespace, store: Store) -> int:
     from kpi.catalog_io import read_catalog_file
-    from kpi.revisions import diff_catalogs, record_catalog, status_preview
+    from kpi.revisions import diff_catalogs, record_catalog
+    from kpi.views import status_preview
 
     path = Path(args.file)
     catalog = read_catalog_file(path)  # CatalogError lists every problem; main() prints it
-    existing = store.load_catalog() if store.is_initialised() else None
+    existing = current_catalog(store) if store.is_initialised() else None
     if existing is not None and existing.strategy.id != catalog.strategy.id:
         print(f"Fehler: die Datenbank enthält die Strategie '{existing.strategy.id}', die Datei "
               f"'{catalog.strategy.id}'. Nichts geschrieben.", file=sys.stderr)
@@ -95,7 +97,7 @@ def cmd_catalog_export(args: argparse.Namespace, store: Store) -> int:
     from kpi.periods import parse_timestamp
 
     as_of = parse_timestamp(args.as_of) if args.as_of else None
-    catalog = store.load_catalog(as_of=as_of) if store.is_initialised() else None
+    catalog = current_catalog(store, as_of=as_of) if store.is_initialised() else None
     if catalog is None:
         print("Die Datenbank enthält noch keinen Strategiekatalog.", file=sys.stderr)
         return 1

@@ -12,6 +12,7 @@ from pathlib import Path
 from kpi.catalog import DEFAULT_CATALOG, CatalogError
 from kpi.opendata import EXPORT_COLUMNS  # noqa: F401  (the export columns, read by tests and scripts)
 from kpi.periods import PeriodError, parse_timestamp
+from kpi.revisions import current_catalog
 from kpi.store import Store, StoreError, StoreLockedError, StoreMissingError
 
 
@@ -115,7 +116,7 @@ def cmd_backtest(args: argparse.Namespace, store: Store) -> int:
     from kpi.backtest import backtest_text, run_backtest
     from kpi.status import Point
 
-    catalog = store.load_catalog()
+    catalog = current_catalog(store)
     if catalog is None:
         print("Die Datenbank enthält noch keinen Strategiekatalog; zuerst `python -m kpi seed`.", file=sys.stderr)
         return 1

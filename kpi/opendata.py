@@ -20,6 +20,7 @@ from datetime import date, datetime, time
 import pandas as pd
 
 from kpi.exports import neutralise_formulas
+from kpi.revisions import current_catalog
 from kpi.store import Store
 from kpi.views import Snapshot, snapshot, status_frame
 
@@ -218,7 +219,7 @@ def _distribution(base: str, path: str, fmt: str, title: str, conf: Settings, pu
 def dcat_catalog(store: Store, base_url: str, conf: Settings | None = None) -> dict:
     """A DCAT-AP.de catalog (JSON-LD) of the datasets this service publishes, for GovData and city portals."""
     conf = conf or Settings()
-    catalog = store.load_catalog()
+    catalog = current_catalog(store)
     if catalog is None:
         raise ApiError(404, "no_strategy", "Der Speicher enthält noch keine Strategie.")
     base = base_url.rstrip("/")

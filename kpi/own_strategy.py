@@ -12,6 +12,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from kpi.revisions import current_catalog
 from kpi.store import Store, measure_update_t, measurement_t
 
 DEMO_USERS = ("seed", "demo")
@@ -84,7 +85,7 @@ def init_store(store: Store, path: str | Path, user: str = "cli") -> InitResult:
     from kpi.revisions import diff_catalogs, record_catalog
 
     catalog = read_catalog_file(path)
-    existing = store.load_catalog()
+    existing = current_catalog(store)
     if existing is None:
         result = record_catalog(store, catalog, decision="Strategiebeschluss", user=user)
         return InitResult(True, f"Datenbank eingerichtet: '{catalog.strategy.title}' mit {len(catalog.themes)} "

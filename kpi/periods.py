@@ -7,7 +7,7 @@ the catalog, the command line and single values typed in the UI.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from kpi.model import Frequency, period_end, snap_to_period_end
 
@@ -42,30 +42,39 @@ def parse_period(text: str | int | date, frequency: Frequency | None = None) -> 
     if isinstance(text, date):
         return (snap_to_period_end(text, frequency) if frequency else text), None
     raw = str(text).strip()
+    if (written := _written_period(raw)) is not None:
+        return written
+    day = _written_day(raw)
+    return (snap_to_period_end(day, frequency) if frequency else day), None
+
+
+def _written_period(raw: str) -> tuple[date, Frequency] | None:
+    """A period written as a year, half-year, quarter or month, with its granularity; None for anything else."""
     if m := _YEAR.match(raw):
         return date(int(m.group(1)), 12, 31), Frequency.YEARLY
-    for pattern in _QUARTER:
-        if m := pattern.match(raw):
-            return period_end(int(m["y"]), int(m["q"]) * 3), Frequency.QUARTERLY
-    for pattern in _HALF:
-        if m := pattern.match(raw):
-            return period_end(int(m["y"]), int(m["h"]) * 6), Frequency.HALF_YEARLY
+    for patterns, group, months, granularity in ((_QUARTER, "q", 3, Frequency.QUARTERLY),
+                                                 (_HALF, "h", 6, Frequency.HALF_YEARLY)):
+        for pattern in patterns:
+            if m := pattern.match(raw):
+                return period_end(int(m["y"]), int(m[group]) * months), granularity
     for pattern in _MONTH:
         if (m := pattern.match(raw)) and 1 <= int(m["m"]) <= 12:
             return period_end(int(m["y"]), int(m["m"])), Frequency.MONTHLY
-    day = None
+    return None
+
+
+def _written_day(raw: str) -> date:
+    """A German (31.12.2024) or ISO (2024-12-31) date."""
     try:
         if m := _GERMAN_DATE.match(raw):
-            day = date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-        elif m := _ISO_DATE.match(raw):
-            day = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        if m := _ISO_DATE.match(raw):
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError as exc:
         raise PeriodError(f"'{raw}' ist kein gültiges Datum") from exc
-    if day is None:
-        raise PeriodError(
-            f"Zeitraum '{raw}' nicht lesbar (erwartet z. B. 2024, 2024-H1, 2024-Q3, Q3/2024, 2024-09, 09/2024 oder 31.12.2024)"
-        )
-    return (snap_to_period_end(day, frequency) if frequency else day), None
+    raise PeriodError(
+        f"Zeitraum '{raw}' nicht lesbar (erwartet z. B. 2024, 2024-H1, 2024-Q3, Q3/2024, 2024-09, 09/2024 oder 31.12.2024)"
+    )
 
 
 def parse_timestamp(text: str) -> datetime:
@@ -80,6 +89,6 @@ def parse_timestamp(text: str) -> datetime:
     if len(raw) == 10:
         moment = moment.replace(hour=23, minute=59, second=59, microsecond=999999)
     if moment.tzinfo is not None:
-        # Revisions are recorded in naive local wall time: convert the instant, don't drop the offset.
-        moment = moment.astimezone()
+        # Revisions are recorded in naive UTC (kpi.store.now): convert the instant, don't drop the offset.
+        moment = moment.astimezone(UTC)
     return moment.replace(tzinfo=None)

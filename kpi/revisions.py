@@ -199,7 +199,7 @@ def _strategy_id(conn: sa.Connection, strategy_id: str | None) -> str | None:
     return sid
 
 
-def load_catalog(store: Store, strategy_id: str | None = None, as_of: datetime | None = None,
+def current_catalog(store: Store, strategy_id: str | None = None, as_of: datetime | None = None,
                  measure_states: bool = True) -> Catalog | None:
     """The catalog as recorded by `as_of` (None: now), in force on that day, with each measure's state as of
     then; None for an empty store. A store made before revisions existed gets its catalog as revision 1."""
@@ -218,7 +218,7 @@ def load_catalog(store: Store, strategy_id: str | None = None, as_of: datetime |
         if cached is None:
             return None
         _record_initial(store, cached, None, "Übernahme des bestehenden Katalogs", "system")
-        return load_catalog(store, sid, as_of, measure_states)
+        return current_catalog(store, sid, as_of, measure_states)
     return _with_measure_states(store, catalog, as_of) if measure_states else catalog
 
 
@@ -328,11 +328,17 @@ def _refresh_cache(conn: sa.Connection, strategy_id: str) -> None:
     write_catalog_rows(conn, build(revs, now().date(), lambda r: _parsed(conn, r)))
 
 
-def undo_catalog(store: Store, conn: sa.Connection, upload: dict, actor) -> object:
+@dataclass(frozen=True)
+class CatalogUndo:
+    """What undoing a catalog change did (kpi.audit turns it into its UndoResult)."""
+    ok: bool
+    message: str
+    undo_id: int | None = None
+
+
+def undo_catalog(store: Store, conn: sa.Connection, upload: dict, actor) -> CatalogUndo:
     """Take back the catalog revision an audit-log entry wrote (called by kpi.audit's undo, in its transaction,
     after it claimed the entry)."""
-    from kpi.audit import UndoResult
-
     upload_id = upload["id"]
     ensure(conn)
     rev = conn.execute(sa.select(catalog_revision_t).where(catalog_revision_t.c.upload_id == upload_id)).mappings().first()
@@ -344,7 +350,7 @@ def undo_catalog(store: Store, conn: sa.Connection, upload: dict, actor) -> obje
     if later is not None:
         # Each revision holds the whole catalog: a later one carries this change on. Release the claim.
         conn.execute(sa.text("UPDATE upload SET state = 'committed' WHERE id = :x"), {"x": upload_id})
-        return UndoResult(upload_id, False, f"Katalogänderung #{upload_id} kann nicht rückgängig gemacht werden: "
+        return CatalogUndo(False, f"Katalogänderung #{upload_id} kann nicht rückgängig gemacht werden: "
                                             f"danach wurde Katalog-Revision #{later} gespeichert, die auf ihr aufbaut. "
                                             "Zuerst die spätere Änderung rückgängig machen.")
     moment = store.moment(conn)
@@ -358,9 +364,8 @@ def undo_catalog(store: Store, conn: sa.Connection, upload: dict, actor) -> obje
         upload_id=undo_id, sha256=None, catalog=None)])
     conn.execute(catalog_revision_t.update().where(catalog_revision_t.c.id == rev["id"]).values(state="undone"))
     _refresh_cache(conn, rev["strategy_id"])
-    return UndoResult(upload_id, True, f"Katalogänderung #{upload_id} rückgängig gemacht (als #{undo_id}): es gilt "
-                                       f"wieder der vorherige Katalog; Revision #{rev['id']} bleibt im Protokoll.",
-                      undo_id, restored=1)
+    return CatalogUndo(True, f"Katalogänderung #{upload_id} rückgängig gemacht (als #{undo_id}): es gilt wieder "
+                             f"der vorherige Katalog; Revision #{rev['id']} bleibt im Protokoll.", undo_id)
 
 
 # -- differences ----------------------------------------------------------------------------------------------
@@ -501,47 +506,14 @@ def diff_catalogs(old: Catalog | None, new: Catalog) -> CatalogDiff:
     return CatalogDiff(changes, unchanged)
 
 
-# -- status preview -------------------------------------------------------------------------------------------
+# -- a candidate catalog ---------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class StatusChange:
-    kpi_id: str
-    before: str | None  # status value; None: the KPI is new
-    after: str | None  # None: the KPI is retired
-
-    @property
-    def changed(self) -> bool:
-        return self.before != self.after
-
-    def text(self, lang: str = "de") -> str:
-        from kpi.i18n import status_label
-
-        word = {"de": ("neu", "entfällt"), "en": ("new", "retired")}[lang]
-        a = status_label(self.before, lang, icon=False) if self.before else word[0]
-        b = status_label(self.after, lang, icon=False) if self.after else word[1]
-        return f"{self.kpi_id}: {a} → {b}" if self.changed else f"{self.kpi_id}: {b}"
-
-
-def status_preview(store: Store, catalog: Catalog, valid_from: date, as_of: datetime | None = None) -> list[StatusChange]:
-    """The status every KPI would get if `catalog` were recorded now, valid from `valid_from`, beside the one it
-    has (new and retired KPIs included); `changed` marks the ones that change."""
-    from kpi.views import evaluate_all, reference_day, snapshot
-
-    snap = snapshot(store, as_of)
-    day = reference_day(as_of)
-    values = store.current_values(as_of, [k.id for k in catalog.kpis])
-    if snap is None:
-        after = evaluate_all(catalog, values, day)
-        return [StatusChange(k.id, None, after[k.id].status.value) for k in catalog.kpis]
+def with_candidate(store: Store, catalog: Catalog, valid_from: date, day: date,
+                   as_of: datetime | None = None) -> Catalog:
+    """The catalog that would be in force on `day` if `catalog` were recorded now, valid from `valid_from`
+    (for the status preview of a change before it is saved: kpi.views.status_preview)."""
     candidate = Revision(-1, catalog.strategy.id, valid_from, now(), None, "", "change", None, "candidate")
     with store.connect() as conn:
         revs = revisions(conn, catalog.strategy.id, as_of)
-        new = build([*revs, dataclasses.replace(candidate, id=(max((r.id for r in revs), default=0) + 1))], day,
-                    lambda r: catalog if r.sha256 == "candidate" else _parsed(conn, r))
-    after = evaluate_all(catalog_for_status(new, values), values, day)
-    out = []
-    for kpi_id in dict.fromkeys([*(k.id for k in new.kpis), *(k.id for k in snap.kpis)]):
-        b = snap.statuses[kpi_id].status.value if kpi_id in snap.statuses else None
-        a = after[kpi_id].status.value if kpi_id in after else None
-        out.append(StatusChange(kpi_id, b, a))
-    return out
+        return build([*revs, dataclasses.replace(candidate, id=(max((r.id for r in revs), default=0) + 1))], day,
+                     lambda r: catalog if r.sha256 == "candidate" else _parsed(conn, r))

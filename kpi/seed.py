@@ -11,6 +11,7 @@ from kpi.catalog import DEFAULT_CATALOG, load_catalog
 from kpi.demo import demo_measurements
 from kpi.ingest import import_frame
 from kpi.model import Catalog, Frequency
+from kpi.revisions import record_catalog
 from kpi.store import Store, measure_update_t, now
 
 # When a period's value typically reaches the IT office: the demo history is recorded with this
@@ -23,7 +24,7 @@ def seed(store: Store, catalog_path: Path = DEFAULT_CATALOG, today: date | None 
     """Write the catalog; add demo measurements and initial measure states only to an empty store,
     so that a second run (or a run after real imports) changes no data."""
     catalog = load_catalog(catalog_path)
-    store.save_catalog(catalog)
+    record_catalog(store, catalog)
     lines = [f"Katalog '{catalog.strategy.title}': {len(catalog.kpis)} Kennzahlen, "
              f"{len(catalog.measures)} Maßnahmen geladen."]
     if store.measurement_count() == 0:

@@ -50,7 +50,8 @@ DEFAULT_LOCK_TIMEOUT = 20.0
 
 def lock_timeout_seconds() -> float:
     """KPI_LOCK_TIMEOUT (seconds to wait for a locked store); a value that is not a number is named on stderr
-    and the default is used, rather than every command failing at start-up."""
+    (once, when a store is first opened, never at import) and the default is used, rather than every command
+    failing at start-up."""
     raw = os.environ.get("KPI_LOCK_TIMEOUT", "").strip().replace(",", ".")
     if not raw:
         return DEFAULT_LOCK_TIMEOUT
@@ -59,13 +60,16 @@ def lock_timeout_seconds() -> float:
     except ValueError:
         value = -1.0
     if not 0 <= value < 86400:
+        if raw in _WARNED:
+            return DEFAULT_LOCK_TIMEOUT
+        _WARNED.add(raw)
         print(f"Hinweis: KPI_LOCK_TIMEOUT={raw!r} ist keine Sekundenzahl zwischen 0 und 86400; "
               f"es gelten {DEFAULT_LOCK_TIMEOUT:.0f} s.", file=sys.stderr)
         return DEFAULT_LOCK_TIMEOUT
     return value
 
 
-LOCK_TIMEOUT_SECONDS = lock_timeout_seconds()
+_WARNED: set[str] = set()  # KPI_LOCK_TIMEOUT values already named on stderr
 
 metadata = sa.MetaData()
 upload_seq = sa.Sequence("upload_id_seq", metadata=metadata)
@@ -284,13 +288,13 @@ _MIGRATED: set[str] = set()
 
 
 class Store:
-    def __init__(self, url: str | None = None, lock_timeout: float = LOCK_TIMEOUT_SECONDS, *,
-                 read_only: bool = False):
+    def __init__(self, url: str | None = None, lock_timeout: float | None = None, *, read_only: bool = False):
         """`read_only`: open the file read-only (read commands) and refuse a file that does not exist, instead of
         creating an empty store under a mistyped name."""
         self.url = url or database_url()
-        self.lock_timeout = lock_timeout
+        self.lock_timeout = lock_timeout_seconds() if lock_timeout is None else lock_timeout
         self.read_only = read_only
+        self._ensured: set[str] = set()  # tables this object has made sure of (see _ensure)
         try:
             parsed = sa.engine.make_url(self.url)
         except sa.exc.ArgumentError as exc:
@@ -401,27 +405,11 @@ class Store:
         with self.connect() as conn:
             return sa.inspect(conn).has_table("kpi")
 
-    def save_catalog(self, catalog: Catalog, **revision: Any) -> None:
-        """Record the catalog (the plan, not the data) as a catalog revision (kpi.revisions): the first one of a
-        strategy, or a change valid from `valid_from` (default today) when it differs from the one in force."""
-        from kpi.revisions import record_catalog
-
-        record_catalog(self, catalog, **revision)
-
     def strategy_ids(self) -> list[str]:
         with self.connect() as conn:
             if not sa.inspect(conn).has_table("strategy"):
                 return []
             return list(conn.execute(sa.select(strategy_t.c.id).order_by(strategy_t.c.loaded_at)).scalars())
-
-    def load_catalog(self, strategy_id: str | None = None, as_of: datetime | None = None,
-                     measure_states: bool = True) -> Catalog | None:
-        """The catalog as recorded by `as_of` (None: now), in force on that day (kpi.revisions), with each
-        measure's state as of then (`measure_states=False`: as the catalog states it, one read less); None for
-        an empty store."""
-        from kpi.revisions import load_catalog
-
-        return load_catalog(self, strategy_id, as_of, measure_states)
 
     def stored_catalog(self, strategy_id: str | None = None) -> Catalog | None:
         """The current-catalog tables as stored, with each measure's state as last recorded; None for an empty
@@ -579,8 +567,18 @@ class Store:
 
     # -- users and login attempts (kpi.auth) -----------------------------------------------
     def _ensure(self, conn: sa.Connection, *tables: sa.Table) -> None:
-        """Stores created before a table existed get it on first use (create_all skips existing ones)."""
-        metadata.create_all(conn, tables=list(tables), checkfirst=True)
+        """Stores created before a table existed get it on first use (create_all skips existing ones): once per
+        Store object and table, not on every login."""
+        missing = [table for table in tables if table.name not in self._ensured]
+        if missing:
+            metadata.create_all(conn, tables=missing, checkfirst=True)
+            self._ensured.update(table.name for table in missing)
+
+    def _has(self, conn: sa.Connection, table: sa.Table) -> bool:
+        """Whether the store has the table; looked up until it is there, then known for this Store object."""
+        if table.name not in self._ensured and sa.inspect(conn).has_table(table.name):
+            self._ensured.add(table.name)
+        return table.name in self._ensured
 
     def users(self) -> list[dict]:
         with self.connect() as conn:
@@ -592,7 +590,7 @@ class Store:
 
     def user_row(self, name: str) -> dict | None:
         with self.connect() as conn:
-            if not sa.inspect(conn).has_table("app_user"):
+            if not self._has(conn, user_t):
                 return None
             row = conn.execute(sa.select(user_t).where(user_t.c.name == name)).mappings().first()
             return dict(row) if row else None
@@ -622,7 +620,7 @@ class Store:
         """Failed attempts for a name from a client since a moment and after its last successful login there,
         oldest first."""
         with self.connect() as conn:
-            if not sa.inspect(conn).has_table("login_attempt"):
+            if not self._has(conn, login_attempt_t):
                 return []
             t = login_attempt_t.c
             same = sa.and_(t.name == name, sa.func.coalesce(t.client, "") == client)

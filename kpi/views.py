@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from kpi.model import Catalog, Kpi, MeasureState, Status
+from kpi.revisions import current_catalog
 from kpi.status import MIN_FORECAST_POINTS, KpiStatus, evaluate_many
 
 __all__ = ["MIN_FORECAST_POINTS"]  # pages name the minimum for a forecast; they import views, not the status engine
@@ -70,7 +71,7 @@ def snapshot(store: Store, as_of: datetime | None = None, strategy_id: str | Non
     from kpi.own_strategy import demo_upload_ids
     from kpi.revisions import catalog_for_status
 
-    catalog = store.load_catalog(strategy_id, as_of=as_of, measure_states=False)  # measure_frame reads them
+    catalog = current_catalog(store, strategy_id, as_of=as_of, measure_states=False)  # measure_frame reads them
     if catalog is None:
         return None
     today = reference_day(as_of)
@@ -382,3 +383,45 @@ def quality_label(quality: object, lang: str = "de") -> str:
 def value_source(source: object, kpi: Kpi) -> str:
     """Where a value comes from: its own source, else the KPI's catalog source (never the upload's file name)."""
     return source.strip() if isinstance(source, str) and source.strip() else kpi.source
+
+
+# -- status preview of a catalog change --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StatusChange:
+    kpi_id: str
+    before: str | None  # status value; None: the KPI is new
+    after: str | None  # None: the KPI is retired
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+    def text(self, lang: str = "de") -> str:
+        from kpi.i18n import status_label
+
+        word = {"de": ("neu", "entfällt"), "en": ("new", "retired")}[lang]
+        a = status_label(self.before, lang, icon=False) if self.before else word[0]
+        b = status_label(self.after, lang, icon=False) if self.after else word[1]
+        return f"{self.kpi_id}: {a} → {b}" if self.changed else f"{self.kpi_id}: {b}"
+
+
+def status_preview(store: Store, catalog: Catalog, valid_from: date, as_of: datetime | None = None) -> list[StatusChange]:
+    """The status every KPI would get if `catalog` were recorded now, valid from `valid_from`, beside the one it
+    has (new and retired KPIs included); `changed` marks the ones that change."""
+    from kpi.revisions import catalog_for_status, with_candidate
+
+    snap = snapshot(store, as_of)
+    day = reference_day(as_of)
+    values = store.current_values(as_of, [k.id for k in catalog.kpis])
+    if snap is None:
+        after = evaluate_all(catalog, values, day)
+        return [StatusChange(k.id, None, after[k.id].status.value) for k in catalog.kpis]
+    new = with_candidate(store, catalog, valid_from, day, as_of)
+    after = evaluate_all(catalog_for_status(new, values), values, day)
+    out = []
+    for kpi_id in dict.fromkeys([*(k.id for k in new.kpis), *(k.id for k in snap.kpis)]):
+        b = snap.statuses[kpi_id].status.value if kpi_id in snap.statuses else None
+        a = after[kpi_id].status.value if kpi_id in after else None
+        out.append(StatusChange(kpi_id, b, a))
+    return out

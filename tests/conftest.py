@@ -11,6 +11,7 @@ from argon2 import PasswordHasher
 
 from kpi import auth
 from kpi.catalog import load_catalog
+from kpi.revisions import record_catalog
 from kpi.seed import seed
 from kpi.store import Store
 
@@ -59,7 +60,7 @@ def catalog():
 def store(tmp_path: Path, catalog) -> Store:
     """A store holding the seed catalog but no measurements."""
     s = Store(f"duckdb:///{tmp_path / 'kpi.duckdb'}", lock_timeout=2)
-    s.save_catalog(catalog)
+    record_catalog(s, catalog)
     return s
 
 

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from kpi import audit
 from kpi.auth import User
 from kpi.ingest import import_file, import_measures, record_measure_update
+from kpi.revisions import current_catalog
 from kpi.store import Store, StoreLockedError
 from tests.conftest import write
 
@@ -270,8 +271,8 @@ def test_measure_xlsx_with_percent_formatted_progress_and_warnings(seeded_store,
 
 
 def test_a_department_may_only_update_its_own_measures(seeded_store, tmp_path):
-    own = next(m for m in seeded_store.load_catalog().measures if m.responsible == "BB")
-    other = next(m for m in seeded_store.load_catalog().measures if m.responsible != "BB")
+    own = next(m for m in current_catalog(seeded_store).measures if m.responsible == "BB")
+    other = next(m for m in current_catalog(seeded_store).measures if m.responsible != "BB")
     path = write(tmp_path, "m.csv", MEASURE_HEADER + f"{own.id};in Umsetzung;50;\r\n{other.id};geplant;0;\r\n")
     result = import_measures(seeded_store, path, user="bb", restrict_unit="BB")
     assert not result.ok
@@ -381,3 +382,17 @@ def test_two_processes_uploading_at_once_both_land_or_one_is_refused(seeded_stor
         landed.append(int(upload_id))
     assert landed, outputs
     assert_consistent(seeded_store, landed, before)
+
+
+def test_undo_state_says_whether_and_why_not_an_upload_can_be_undone(seeded_store, tmp_path):
+    upload = upload_csv(seeded_store, tmp_path, "korrektur.csv", "EG-02;2024;99.999;\r\n")
+    state = audit.UndoState
+    assert audit.undo_state(seeded_store.upload(upload.upload_id), IT) is state.POSSIBLE
+    assert audit.undo_state(seeded_store.upload(upload.upload_id), User("leser", "viewer")) is state.NOT_ALLOWED
+    assert audit.undo_state(seeded_store.upload(upload.upload_id), None) is state.NOT_ALLOWED
+    undo = audit.undo_upload(seeded_store, upload.upload_id, ADMIN)
+    rows = audit.protocol_frame(seeded_store).set_index("id")
+    assert audit.undo_state(rows.loc[upload.upload_id], ADMIN) is state.UNDONE
+    assert audit.undo_state(rows.loc[undo.undo_id], ADMIN) is state.IS_UNDO
+    seed = rows[rows["kind"] == "seed"]
+    assert len(seed) and audit.undo_state(seed.iloc[0], ADMIN) is state.NOT_UNDOABLE

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 import sys
 from datetime import datetime, timedelta
@@ -269,3 +271,30 @@ def test_oidc_claims_map_to_roles(claims, expected):
 
 def test_oidc_without_match_and_without_default_role_gets_no_access():
     assert auth.user_from_claims({"email": "extern@example.org"}, ROLES_MAP, default_role="") is None
+
+
+def test_a_login_does_not_create_or_look_up_the_schema_again(store):
+    """The login tables are made sure of once per Store object, not on every login call."""
+    from sqlalchemy import event
+
+    auth.add_user(store, "it", "it_office", "Rathaus-2026!")
+    login = Store(store.url)
+    assert auth.authenticate(login, "it", "Rathaus-2026!").ok
+    statements: list[str] = []
+    event.listen(login.engine, "before_cursor_execute", lambda *args: statements.append(str(args[2])))
+    assert auth.authenticate(login, "it", "Rathaus-2026!").ok
+    assert not auth.authenticate(login, "it", "falsch").ok
+    schema_work = re.compile(r"\bCREATE\s+(TABLE|SEQUENCE|INDEX)\b|information_schema|duckdb_tables", re.I)
+    assert statements and not [s for s in statements if schema_work.search(s)]
+
+
+def test_importing_the_store_prints_nothing_even_with_a_malformed_lock_timeout(tmp_path):
+    env = {**os.environ, "KPI_LOCK_TIMEOUT": "zwanzig"}
+    done = subprocess.run([sys.executable, "-c", "import kpi.store, kpi.cli, kpi.report, kpi.bench"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert (done.stdout, done.stderr) == ("", "")
+    opened = subprocess.run([sys.executable, "-c", "from kpi.store import Store\nStore(); Store()"], cwd=ROOT,
+                            env={**env, "KPI_DB_URL": f"duckdb:///{tmp_path / 'x.duckdb'}"},
+                            capture_output=True, text=True, timeout=120)
+    assert opened.stderr.count("KPI_LOCK_TIMEOUT='zwanzig'") == 1  # named once, when first used

@@ -8,6 +8,7 @@ from datetime import date
 import pandas as pd
 
 from kpi import ingest, views
+from kpi.revisions import record_catalog
 from kpi.store import Store
 from tests.conftest import TODAY, write
 
@@ -32,7 +33,7 @@ def test_change_token_is_stable_while_reading_and_moves_with_every_write(seeded_
 def test_change_token_of_a_missing_file_changes_once_the_store_exists(tmp_path, catalog):
     store = Store(f"duckdb:///{tmp_path / 'new.duckdb'}", lock_timeout=2)
     before = store.change_token()
-    store.save_catalog(catalog)
+    record_catalog(store, catalog)
     assert store.change_token() != before
 
 

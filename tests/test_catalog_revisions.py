@@ -24,8 +24,9 @@ from kpi.ingest import import_file
 from kpi.model import Frequency, Target
 from kpi.own_strategy import remove_demo
 from kpi.periods import parse_period
-from kpi.revisions import diff_catalogs, kpi_in_force, record_catalog, status_preview, superseded
+from kpi.revisions import current_catalog, diff_catalogs, kpi_in_force, record_catalog, superseded
 from kpi.store import Store, now
+from kpi.views import status_preview
 from tests.conftest import write
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -49,7 +50,7 @@ def _with_target(catalog, kpi_id: str, targets: dict[date, float]):
 # -- init and demo --------------------------------------------------------------------------------------------
 
 def test_init_writes_the_strategy_only_and_a_second_run_checks_it(city, capsys):
-    catalog = city.load_catalog()
+    catalog = current_catalog(city)
     assert catalog.strategy.id == "musterstadt-2024" and [k.id for k in catalog.kpis] == \
         ["VERW-01", "VERW-02", "MOB-101", "MOB-102"]
     assert city.measurement_count() == 0
@@ -68,7 +69,7 @@ def test_init_against_a_changed_file_refuses_and_names_the_change(city, tmp_path
     assert cli.main(["--db", city.url, "init", "--catalog", str(changed)]) == 1
     err = capsys.readouterr().err
     assert "Zielwert 2030: 80 → 90" in err and "catalog import" in err
-    assert city.load_catalog().kpi("VERW-01").final_target.value == 80
+    assert current_catalog(city).kpi("VERW-01").final_target.value == 80
 
 
 def test_demo_remove_retracts_demo_values_and_keeps_them_as_of_before(seeded_store, tmp_path):
@@ -104,7 +105,7 @@ def test_a_later_target_change_leaves_the_past_as_recorded(seeded_store):
     before = views.snapshot(seeded_store, past)
     old_kpi = before.catalog.kpi("EG-01")
     old = before.statuses["EG-01"]
-    changed = _with_target(seeded_store.load_catalog(), "EG-01",
+    changed = _with_target(current_catalog(seeded_store), "EG-01",
                            {date(2025, 12, 31): 60.0, date(2030, 12, 31): 85.0})
     result = record_catalog(seeded_store, changed, valid_from=date(2024, 1, 1), decision="Ratsbeschluss V/2024/117",
                             user="rat")
@@ -120,7 +121,7 @@ def test_a_later_target_change_leaves_the_past_as_recorded(seeded_store):
 
 
 def test_status_of_a_period_uses_the_target_path_in_force_for_it(seeded_store):
-    catalog = seeded_store.load_catalog()
+    catalog = current_catalog(seeded_store)
     latest = views.snapshot(seeded_store).statuses["EG-01"].latest_period
     new = _with_target(catalog, "EG-01", {latest: 1.0, date(2030, 12, 31): 5.0})
     # valid only after the latest period: its status keeps the old path
@@ -135,7 +136,7 @@ def test_status_of_a_period_uses_the_target_path_in_force_for_it(seeded_store):
 
 
 def test_status_preview_names_the_changes_an_edit_causes(seeded_store):
-    catalog = seeded_store.load_catalog()
+    catalog = current_catalog(seeded_store)
     new = _with_target(catalog, "EG-01", {date(2022, 12, 31): 1.0, date(2030, 12, 31): 5.0})
     preview = status_preview(seeded_store, new, date(2022, 1, 1))
     changed = [p.text() for p in preview if p.changed]
@@ -145,7 +146,7 @@ def test_status_preview_names_the_changes_an_edit_causes(seeded_store):
 
 def test_a_retired_kpi_leaves_the_cockpit_and_keeps_its_history(seeded_store):
     moment = now()
-    catalog = seeded_store.load_catalog()
+    catalog = current_catalog(seeded_store)
     retired = dataclasses.replace(catalog, kpis=tuple(k for k in catalog.kpis if k.id != "EG-03"))
     result = record_catalog(seeded_store, retired, valid_from=date.today(), decision="Ratsbeschluss 9", user="t")
     assert [c.text() for c in result.diff.changes] == ["Kennzahl EG-03: entfällt"]
@@ -157,7 +158,7 @@ def test_a_retired_kpi_leaves_the_cockpit_and_keeps_its_history(seeded_store):
 
 
 def test_catalog_change_is_logged_and_can_be_undone(seeded_store, capsys):
-    catalog = seeded_store.load_catalog()
+    catalog = current_catalog(seeded_store)
     new = _with_target(catalog, "EG-01", {date(2030, 12, 31): 85.0})
     result = record_catalog(seeded_store, new, valid_from=date(2024, 1, 1), decision="Ratsbeschluss 1", user="t")
     moment = now()
@@ -172,8 +173,8 @@ def test_catalog_change_is_logged_and_can_be_undone(seeded_store, capsys):
     moment = now()
     undone = undo_upload(seeded_store, result.upload_id, ADMIN)
     assert undone.ok, undone.message
-    assert seeded_store.load_catalog().kpi("EG-01").final_target.value == 100
-    assert seeded_store.load_catalog(as_of=moment).kpi("EG-01").final_target.value == 85  # as of before the undo
+    assert current_catalog(seeded_store).kpi("EG-01").final_target.value == 100
+    assert current_catalog(seeded_store, as_of=moment).kpi("EG-01").final_target.value == 85  # as of before the undo
     assert not undo_upload(seeded_store, result.upload_id, ADMIN).ok  # not twice
     # the measurement import checks against the catalog in force again
     assert seeded_store.query("SELECT value FROM kpi_target WHERE kpi_id = 'EG-01' ORDER BY period")["value"].tolist() \
@@ -183,7 +184,7 @@ def test_catalog_change_is_logged_and_can_be_undone(seeded_store, capsys):
 def test_a_store_of_the_previous_version_gets_its_catalog_as_revision_one(store, catalog):
     # the `store` fixture writes the catalog tables only, like the version before revisions
     store.query("DROP TABLE IF EXISTS catalog_revision")
-    loaded = store.load_catalog()
+    loaded = current_catalog(store)
     assert (loaded.strategy, loaded.themes, loaded.goals, loaded.kpis) == \
         (catalog.strategy, catalog.themes, catalog.goals, catalog.kpis)
     log = store.query("SELECT id, kind, valid_from FROM catalog_revision")
@@ -196,7 +197,7 @@ def test_export_then_import_changes_nothing(city, tmp_path, capsys):
     for fmt in ("yaml", "xlsx"):
         out = tmp_path / f"katalog.{fmt}"
         assert cli.main(["--db", city.url, "catalog", "export", "--format", fmt, "--out", str(out)]) == 0
-        assert read_catalog_file(out) == city.load_catalog()
+        assert read_catalog_file(out) == current_catalog(city)
         capsys.readouterr()
         assert cli.main(["--db", city.url, "catalog", "import", str(out), "--valid-from", "2026-01-01",
                          "--decision", "x"]) == 0
@@ -280,7 +281,7 @@ def test_template_has_german_headers_an_example_and_validation_lists(tmp_path, c
 
 def test_export_as_of_writes_the_catalog_as_recorded_then(seeded_store, tmp_path):
     moment = now()
-    changed = _with_target(seeded_store.load_catalog(), "EG-01", {date(2030, 12, 31): 85.0})
+    changed = _with_target(current_catalog(seeded_store), "EG-01", {date(2030, 12, 31): 85.0})
     record_catalog(seeded_store, changed, valid_from=date(2024, 1, 1), decision="R", user="t")
     out = tmp_path / "damals.yaml"
     assert cli.main(["--db", seeded_store.url, "catalog", "export", "--as-of", moment.isoformat(),
@@ -336,7 +337,7 @@ def test_the_report_says_so_on_its_title_slide_while_demo_values_are_current(see
 def test_superseded_paths_are_drawn_dashed_with_their_decision(seeded_store):
     from kpi import charts
 
-    changed = _with_target(seeded_store.load_catalog(), "EG-01", {date(2030, 12, 31): 85.0})
+    changed = _with_target(current_catalog(seeded_store), "EG-01", {date(2030, 12, 31): 85.0})
     record_catalog(seeded_store, changed, valid_from=date(2024, 1, 1), decision="Ratsbeschluss V/2024/117", user="t")
     snap = views.snapshot(seeded_store)
     kpi = snap.catalog.kpi("EG-01")

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from kpi.deck import (
+from kpi.report.deck import (
     KPIS_PER_SLIDE,
     ActionFieldSlide,
     DecisionSlide,
@@ -17,6 +17,7 @@ from kpi.deck import (
     shorten,
     stand_text,
 )
+from kpi.revisions import current_catalog
 from kpi.views import snapshot
 
 D = datetime(2025, 12, 31, 23, 59, 59, 999999)
@@ -62,7 +63,7 @@ def deck(seeded_store):
 
 
 def test_deck_order_title_themes_fields_decisions(deck, seeded_store):
-    catalog = seeded_store.load_catalog()
+    catalog = current_catalog(seeded_store)
     kinds = [type(s) for s in deck.slides]
     assert kinds[0] is TitleSlide
     assert kinds[1:1 + len(catalog.themes)] == [ThemeSlide] * len(catalog.themes)
@@ -74,7 +75,7 @@ def test_deck_order_title_themes_fields_decisions(deck, seeded_store):
 
 
 def test_every_kpi_on_exactly_one_slide_and_no_slide_overfull(deck, seeded_store):
-    catalog = seeded_store.load_catalog()
+    catalog = current_catalog(seeded_store)
     shown = [card.kpi_id for card in deck.cards]
     assert sorted(shown) == sorted(k.id for k in catalog.kpis)
     fields = [s for s in deck.slides if isinstance(s, ActionFieldSlide)]
@@ -87,7 +88,7 @@ def test_every_kpi_on_exactly_one_slide_and_no_slide_overfull(deck, seeded_store
 
 
 def test_title_slide_carries_leitbild_and_principles(deck, seeded_store):
-    strategy = seeded_store.load_catalog().strategy
+    strategy = current_catalog(seeded_store).strategy
     title = deck.slides[0]
     assert title.mission == strategy.mission
     assert title.principles == strategy.principles
@@ -95,7 +96,7 @@ def test_title_slide_carries_leitbild_and_principles(deck, seeded_store):
 
 
 def test_theme_counts_add_up(deck, seeded_store):
-    catalog = seeded_store.load_catalog()
+    catalog = current_catalog(seeded_store)
     for slide in deck.theme_slides:
         total = sum(c.count for c in slide.counts)
         assert total == sum(1 for k in catalog.kpis if k.theme_id == slide.theme_id)

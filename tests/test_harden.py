@@ -24,6 +24,7 @@ from kpi import auth, cli, ingest
 from kpi.audit import undo_upload
 from kpi.auth import User
 from kpi.ingest import import_measures
+from kpi.revisions import record_catalog
 from kpi.store import Store
 from tests.conftest import write
 from tests.fixtures import bombs
@@ -101,7 +102,7 @@ def test_old_stores_get_the_revision_key_in_the_old_order(tmp_path, catalog):
                    ('EG-02', DATE '2024-12-31', 1, NULL, NULL, 1, TIMESTAMP '2025-01-01', 'x')""")
     con.close()
     store = Store(f"duckdb:///{path}")
-    store.save_catalog(catalog)
+    record_catalog(store, catalog)
     assert value_of(store, "EG-02", date(2024, 12, 31)) == 2
     result = import_file(store, write(tmp_path, "c.csv", "Kennzahl;Zeitraum;Wert;Qualität\nEG-02;2024;3;vorläufig\n"))
     assert result.committed, result.problems

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from kpi.revisions import current_catalog
 from tests.conftest import write
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,7 +82,7 @@ def test_import_gives_up_on_a_long_lock_with_exit_code_3(store, tmp_path):
 
 def test_store_releases_the_file_after_each_operation(seeded_store):
     assert len(seeded_store.current_values()) > 0
-    seeded_store.load_catalog()
+    current_catalog(seeded_store)
     probe = subprocess.run(
         [sys.executable, "-c", "import sys, duckdb; duckdb.connect(sys.argv[1]).close(); print('opened')",
          seeded_store.path], capture_output=True, text=True, timeout=60)

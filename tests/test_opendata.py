@@ -13,6 +13,7 @@ import pytest
 from kpi import opendata
 from kpi.cli import main as cli_main
 from kpi.opendata import ApiError
+from kpi.revisions import current_catalog
 from kpi.store import Store
 
 BASE = "https://cockpit.stadt.example"
@@ -36,7 +37,7 @@ def test_bad_stand_is_a_400_with_a_sentence(raw):
 
 def test_kpi_list_has_every_kpi_with_its_status_and_link(seeded_store: Store):
     payload = opendata.kpi_list(seeded_store, None)
-    catalog = seeded_store.load_catalog()
+    catalog = current_catalog(seeded_store)
     assert payload["count"] == len(catalog.kpis) == len(payload["kpis"])
     first = payload["kpis"][0]
     assert first["kpi_id"] == catalog.kpis[0].id
@@ -46,7 +47,7 @@ def test_kpi_list_has_every_kpi_with_its_status_and_link(seeded_store: Store):
 
 
 def test_kpi_detail_as_of_leaves_out_later_revisions_and_names_nobody(seeded_store: Store):
-    kpi_id = seeded_store.load_catalog().kpis[0].id
+    kpi_id = current_catalog(seeded_store).kpis[0].id
     seeded_store.query("UPDATE measurement SET recorded_by = 'sachbearbeiterin.x' WHERE kpi_id = ?", [kpi_id])
     live = opendata.kpi_detail(seeded_store, None, kpi_id)
     assert live["id"] == kpi_id and live["targets"] and live["baseline"]["period"]
@@ -128,7 +129,7 @@ def test_openapi_names_every_endpoint():
 def test_health_counts_a_readable_store_and_fails_for_a_missing_one(seeded_store: Store, tmp_path):
     status, payload = opendata.store_health(seeded_store)
     assert status == 200 and payload["status"] == "ok" and payload["read_only"] is True
-    assert payload["kpis"] == len(seeded_store.load_catalog().kpis)
+    assert payload["kpis"] == len(current_catalog(seeded_store).kpis)
     assert payload["measurements"] == seeded_store.measurement_count()
     (tmp_path / "gone").mkdir()
     status, payload = opendata.store_health(Store(f"duckdb:///{tmp_path / 'gone' / 'missing.duckdb'}", lock_timeout=1))

@@ -84,14 +84,12 @@ def test_parse_timestamp_reads_dates_as_end_of_day_and_keeps_times(text, expecte
     assert parse_timestamp(text) == expected
 
 
-def test_parse_timestamp_with_offset_means_that_instant_in_local_wall_time():
-    # Revisions are recorded in naive local wall time (kpi.store.now): an as-of moment with an
-    # explicit offset has to be converted to it, not have its offset dropped. The offset is chosen
-    # three hours away from the machine's own, so that dropping it cannot pass by accident.
-    local_offset = datetime(2025, 6, 30, 12, 0).astimezone().utcoffset()
-    moment = datetime(2025, 6, 30, 12, 0, tzinfo=timezone(local_offset + timedelta(hours=3)))
+def test_parse_timestamp_with_offset_means_that_instant_in_utc():
+    # Revisions are recorded in naive UTC (kpi.store.now): an as-of moment with an explicit offset has to be
+    # converted to UTC, neither have its offset dropped nor be converted to the machine's local time.
+    moment = datetime(2025, 6, 30, 12, 0, tzinfo=timezone(timedelta(hours=3)))
     parsed = parse_timestamp(moment.isoformat())
-    assert parsed == moment.astimezone().replace(tzinfo=None) == datetime(2025, 6, 30, 9, 0)
+    assert parsed == datetime(2025, 6, 30, 9, 0)
     assert parsed.tzinfo is None
 
 

@@ -9,6 +9,7 @@ import pytest
 from kpi import plausibility
 from kpi.ingest import import_file
 from kpi.model import add_periods
+from kpi.revisions import current_catalog
 from tests.conftest import write
 
 
@@ -64,7 +65,7 @@ def _latest(store, kpi_id):
 
 def _next_period(store, kpi_id) -> tuple[str, float]:
     """The period after the KPI's newest value (as a date, which every frequency accepts) and that value."""
-    kpi = next(k for k in store.load_catalog().kpis if k.id == kpi_id)
+    kpi = next(k for k in current_catalog(store).kpis if k.id == kpi_id)
     last = _latest(store, kpi_id)
     return add_periods(last["period"], kpi.frequency, 1).strftime("%d.%m.%Y"), float(last["value"])
 

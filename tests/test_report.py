@@ -17,10 +17,11 @@ from pypdf import PdfReader
 
 from kpi import report
 from kpi.cli import main
-from kpi.deck import ActionFieldSlide, ThemeSlide
 from kpi.i18n import fmt_value
 from kpi.ingest import import_file
 from kpi.periods import parse_timestamp
+from kpi.report.deck import ActionFieldSlide, ThemeSlide
+from kpi.revisions import current_catalog
 from kpi.store import Store
 from tests.conftest import write
 
@@ -92,7 +93,7 @@ def test_pdf_has_one_page_per_deck_slide_each_with_the_stand(pdf, deck):
 @pytest.mark.report
 def test_pdf_names_themes_fields_and_kpis(pdf, report_store):
     text = "\n".join(pdf_pages(pdf.data))
-    catalog = report_store.load_catalog()
+    catalog = current_catalog(report_store)
     assert "Stand: 31.12.2025" in text
     assert "Leitbild: Iserlohn digital" in text
     for theme in catalog.themes:
@@ -138,7 +139,7 @@ def test_pptx_has_one_slide_per_deck_slide_with_stand_and_number(pptx, deck):
 def test_pptx_carries_the_same_content_as_the_deck(pptx, deck, report_store):
     prs = Presentation(io.BytesIO(pptx.data))
     text = "\n".join(slide_texts(s) for s in prs.slides)
-    for theme in report_store.load_catalog().themes:
+    for theme in current_catalog(report_store).themes:
         assert theme.name in text
     assert "Digitale Verwaltungsleistungen" in text
     assert "EG-01" in text
@@ -201,7 +202,7 @@ def test_report_as_of_a_date_survives_a_later_target_change(seeded_store):
     from kpi.revisions import record_catalog
 
     before = report.build_report(seeded_store, AS_OF, "pdf")
-    catalog = seeded_store.load_catalog()
+    catalog = current_catalog(seeded_store)
     kpis = tuple(dataclasses.replace(k, targets=(Target(date(2025, 12, 31), 50.0), Target(date(2030, 12, 31), 85.0)))
                  if k.id == "EG-01" else k for k in catalog.kpis)
     # The council lowers the target, valid for periods from 2024 on, recorded today (after D).
@@ -284,8 +285,11 @@ def test_browser_path_pointing_nowhere_is_named(monkeypatch, tmp_path):
         report.browser_path()
 
 
-def test_pdf_font_is_found_and_can_be_chosen(monkeypatch):
+def test_pdf_font_is_the_shipped_one_and_can_be_chosen(monkeypatch):
+    monkeypatch.delenv("KPI_PDF_FONT", raising=False)
     regular, bold = report.find_font()
-    assert Path(regular).exists() and Path(bold).exists() and regular.endswith(".ttf")
+    fonts = Path(report.__file__).parent / "fonts"
+    assert (Path(regular), Path(bold)) == (fonts / "DejaVuSans.ttf", fonts / "DejaVuSans-Bold.ttf")
+    assert (fonts / "LICENSE").read_text(encoding="utf-8").count("Bitstream") > 0
     monkeypatch.setenv("KPI_PDF_FONT", bold)
     assert report.find_font()[0] == bold

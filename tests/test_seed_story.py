@@ -9,6 +9,7 @@ from datetime import datetime, time
 import pytest
 
 from kpi.demo import DEMO_SOURCE, GIGABIT_SOURCE, STORIES, demo_measurements
+from kpi.revisions import current_catalog
 from kpi.views import snapshot, status_frame
 from tests.conftest import TODAY
 
@@ -100,7 +101,7 @@ def test_seeded_store_holds_every_demo_row_and_only_commented_corrections_on_top
 
 
 def test_demo_data_is_labelled_illustrative(seeded_store, catalog):
-    stored_catalog = seeded_store.load_catalog()
+    stored_catalog = current_catalog(seeded_store)
     assert stored_catalog.strategy.illustrative
     assert "illustrativ" in stored_catalog.strategy.note
     real = {k.id for k in catalog.kpis if k.real_data}

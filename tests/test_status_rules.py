@@ -9,8 +9,9 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import pytest
 
-from kpi import deck, i18n, templates, views
+from kpi import i18n, templates, views
 from kpi.model import Direction, Frequency, Kpi, Status, Target
+from kpi.report import deck
 from kpi.status import (
     MIN_FORECAST_POINTS,
     Point,

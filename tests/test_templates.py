@@ -8,6 +8,7 @@ import openpyxl
 
 from kpi import templates
 from kpi.ingest import import_file, import_measures
+from kpi.revisions import current_catalog
 from kpi.views import snapshot
 from tests.conftest import TODAY
 
@@ -83,7 +84,7 @@ def test_kpi_names_that_look_like_formulas_are_neutralised(seeded_store):
 
     from kpi.revisions import record_catalog
 
-    catalog = seeded_store.load_catalog()  # the name comes in as a catalog change, the way a city would make it
+    catalog = current_catalog(seeded_store)  # the name comes in as a catalog change, the way a city would make it
     kpis = tuple(dataclasses.replace(k, name='=HYPERLINK("http://x";"klick")') if k.id == "EG-06" else k
                  for k in catalog.kpis)
     record_catalog(seeded_store, dataclasses.replace(catalog, kpis=kpis), decision="test", user="test")

@@ -8,7 +8,8 @@ from datetime import date, datetime
 import pandas as pd
 
 from kpi import charts
-from kpi.deck import ActionFieldSlide, build_deck
+from kpi.report.deck import ActionFieldSlide, build_deck
+from kpi.revisions import current_catalog
 from kpi.store import Store, measurement_t, now
 from kpi.views import comment_notes, comments_by_period, kpi_detail, snapshot
 
@@ -53,7 +54,7 @@ def test_a_value_without_source_gets_the_kpis_catalog_source(seeded_store, tmp_p
     from kpi.ingest import import_file
     from tests.conftest import write
 
-    kpi = next(k for k in seeded_store.load_catalog().kpis if k.id == "EG-02")
+    kpi = next(k for k in current_catalog(seeded_store).kpis if k.id == "EG-02")
     latest = seeded_store.current_values(kpi_ids=["EG-02"]).iloc[-1]
     path = write(tmp_path, "ohne-quelle.csv", f"Kennzahl;Zeitraum;Wert\nEG-02;2030;{latest['value']:.0f}\n")
     assert import_file(seeded_store, path).committed

@@ -36,7 +36,7 @@ def remember_state(store: Store, token: tuple) -> None:
 def cache_stand(as_of: datetime, version: tuple) -> date | None:
     """The Stand whose cached report shows exactly this deck: a day's end, or today's moment while the store
     is unchanged since the deck was frozen; None for a moment within a past day."""
-    from kpi.deck import is_end_of_day
+    from kpi.report.deck import is_end_of_day
 
     if is_end_of_day(as_of):
         return as_of.date()

@@ -171,7 +171,7 @@ def request_user(request: Request, store: Store) -> User | None:
     return found[0] if found else None
 
 
-# -- the sidebar's login box (kpi.auth_ui) ----------------------------------------------------------
+# -- the sidebar's login box (kpi.web.auth_ui) ----------------------------------------------------------
 
 SESSION_KEY = "session:id"  # st.session_state: the id of this tab's session record
 PENDING_KEY = "session:image"  # an image to draw once: the claim after a login, the logout after a logout

@@ -15,7 +15,7 @@ from tests.e2e.conftest import SCREENSHOTS, assert_no_exception
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]  # one worker: one server, one Chromium
 
 CHART = ".js-plotly-plot .main-svg"
-FAILED = "konnte nicht geladen werden"  # kpi.ui.guard's sentence for a page bug
+FAILED = "konnte nicht geladen werden"  # kpi.web.ui.guard's sentence for a page bug
 
 # path -> (screenshot name, texts that must appear, whether the page draws a chart)
 PAGES = {
@@ -134,7 +134,8 @@ def test_cockpit_list_entries_wrap_and_lead_to_their_detail(server, page_factory
 
 
 def test_a_typed_deep_link_as_first_request_to_a_fresh_server(e2e_db, tmp_path, page_factory):
-    """On a fresh server the page file may run without app.py: it must still draw the sidebar and the KPI."""
+    """The first request to a fresh server is a typed deep link: app.py draws the sidebar with the menu, and the
+    page shows the KPI the link names."""
     db = tmp_path / "fresh.duckdb"
     shutil.copy(e2e_db, db)
     proc, url = start_server(db)

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from kpi import auth
 from kpi.store import Store
@@ -115,6 +116,14 @@ def test_a_viewer_typing_the_upload_url_on_a_fresh_server_gets_no_file_uploader(
         assert page.locator("[data-testid='stFileUploader']").count() == 0
         assert page.locator("input[type='file']").count() == 0
         assert_no_exception(page)
+        # A refusal in place of the page, not Streamlit's "page not found" and the cockpit.
+        assert page.url.split("?")[0].endswith("/upload")
+        assert "Page not found" not in page.inner_text("body")
+        assert page.locator("[data-testid='stMain']").get_by_text("Leitbild").count() == 0
+        menu = page.locator("[data-testid='stSidebarNav']")
+        expect(menu.get_by_role("link", name="Cockpit").first).to_be_visible(timeout=30000)
+        assert menu.get_by_role("link", name="Upload").count() == 0
+        assert menu.get_by_role("link", name="Protokoll").count() == 0
         page.goto(f"{url}/protokoll")
         wait_for_app(page)
         page.get_by_text("Für diese Seite ist eine Anmeldung nötig").wait_for(timeout=30000)

@@ -22,7 +22,7 @@ from kpi.i18n import fmt_date
 from kpi.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
-FAILED = ("konnte nicht geladen werden", "could not be loaded")  # kpi.ui.guard's sentence for a page bug
+FAILED = ("konnte nicht geladen werden", "could not be loaded")  # kpi.web.ui.guard's sentence for a page bug
 
 
 @pytest.fixture(autouse=True)
@@ -55,12 +55,12 @@ def empty_store(tmp_path: Path, monkeypatch) -> Store:
 
 
 def open_page(name: str, user: object | None = None, **query: str) -> AppTest:
-    """Run pages/<name>.py as a visitor reaches it: through app.py's navigation, with a query string, logged in
+    """Run app_pages/<name>.py as a visitor reaches it: through app.py's navigation, with a query string, logged in
     as `user` (None: anonymous)."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     if user is not None:
         at.session_state["user"] = user
-    at.switch_page(f"pages/{name}.py")
+    at.switch_page(f"app_pages/{name}.py")
     for key, value in query.items():
         at.query_params[key] = value
     return at.run()

@@ -1,5 +1,5 @@
 """Helpers for the page tests of login-protected pages (upload, protokoll, comments): a logged-in user is
-simulated by putting a kpi.auth.User into st.session_state["user"] before the run, as kpi.auth_ui does."""
+simulated by putting a kpi.auth.User into st.session_state["user"] before the run, as kpi.web.auth_ui does."""
 
 from __future__ import annotations
 
@@ -30,16 +30,23 @@ def serve(store: Store, monkeypatch) -> Store:
 
 
 def open_as(page: str, user: User | None = None, query: dict | None = None, timeout: float = 60) -> AppTest:
-    """Open pages/<page>.py through app.py as `user` (None: anonymous)."""
+    """Open app_pages/<page>.py through app.py as `user` (None: anonymous), as its typed URL does: the first run
+    asks for the page by its URL path (a page the role may not see is registered without its file)."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
     if user is not None:
         at.session_state["user"] = user
-    at.run()
     if query:
         at.query_params.update(query)
-    at.switch_page(f"pages/{page}.py").run()
+    at.switch_page(f"app_pages/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def menu(at: AppTest) -> list[str]:
+    """The page titles of Streamlit's menu after the last run, as app.py registered them with st.navigation: the
+    pages with a page file (a page the role may not see is registered hidden, with a refusal instead of its file).
+    AppTest has no public view of the menu, so this reads its page registry."""
+    return [str(info["page_name"]) for info in at._registered_pages.values() if info.get("script_path")]
 
 
 def messages(at: AppTest) -> str:

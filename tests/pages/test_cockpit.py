@@ -9,6 +9,7 @@ from pathlib import Path
 from kpi import i18n
 from kpi.bench import stress_catalog
 from kpi.i18n import stale_label, status_color
+from kpi.revisions import record_catalog
 from kpi.store import Store
 from tests.pages.conftest import assert_page_ok, link_items, open_page, set_language, set_stand, texts, today_de
 
@@ -112,7 +113,7 @@ def test_cockpit_switches_to_english(demo_store):
     assert any(re.fullmatch(r"in progress · \d+ days past planned end", detail) for *_rest, detail in link_items(at))
     assert "Größte Abweichungen" not in shown and "im Plan" not in shown
     # The choice holds for the next page the visitor opens in the same session.
-    at.switch_page("pages/kennzahlen.py").run()
+    at.switch_page("app_pages/kennzahlen.py").run()
     assert "Latest value" in texts(at)
 
 
@@ -138,7 +139,7 @@ def test_cockpit_on_an_empty_store_explains_how_to_load_a_strategy(empty_store):
 
 def test_cockpit_of_a_strategy_without_measures_says_so(tmp_path: Path, monkeypatch):
     store = Store(f"duckdb:///{tmp_path / 'plain.duckdb'}")
-    store.save_catalog(stress_catalog(20))
+    record_catalog(store, stress_catalog(20))
     monkeypatch.setenv("KPI_DB_URL", store.url)
     shown = assert_page_ok(open_page("cockpit"))
     assert "Diese Strategie hat noch keine Maßnahmen." in shown

@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 
 from kpi.own_strategy import remove_demo
+from kpi.revisions import current_catalog
 from tests.pages.roles import ADMIN, DEPT_BB, IT, VIEWER, messages, open_as, serve
 
 
@@ -43,7 +44,7 @@ def test_editing_targets_shows_status_changes_then_saves_a_revision(app_store):
     assert "EG-01: nicht im Plan → erreicht" in shown
     next(b for b in at.button if b.label == "Revision speichern").click().run()
     assert "Revision #2 gespeichert" in messages(at).replace("\\", "")
-    assert app_store.load_catalog().kpi("EG-01").final_target.value == 5
+    assert current_catalog(app_store).kpi("EG-01").final_target.value == 5
     assert app_store.uploads().iloc[0]["kind"] == "catalog"
 
     kd = open_as("kennzahlen", None, {"kpi": "EG-01"})

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from kpi import auth
-from tests.pages.roles import ADMIN, DEPT_BB, IT, ROOT, VIEWER, frame_with, messages, open_as, serve
+from tests.pages.roles import ADMIN, DEPT_BB, IT, ROOT, VIEWER, frame_with, menu, messages, open_as, serve
 
 PASSWORD = "Rathaus-2026!"
 PAYLOAD = "<script>alert(1)</script><b>x</b>"
@@ -17,10 +17,6 @@ PAYLOAD = "<script>alert(1)</script><b>x</b>"
 @pytest.fixture
 def app_store(seeded_store, monkeypatch):
     return serve(seeded_store, monkeypatch)
-
-
-def links(at: AppTest) -> list[str]:
-    return [p.proto.label for p in at.get("page_link")]
 
 
 def log_in(at: AppTest, name: str, password: str) -> AppTest:
@@ -37,15 +33,15 @@ def test_login_form_logs_in_updates_the_menu_and_logs_out(app_store):
     auth.add_user(app_store, "it", "it_office", PASSWORD)
     at = open_as("cockpit")
     assert {t.label for t in at.text_input} >= {"Benutzer", "Passwort"}
-    assert "Upload" not in links(at)
+    assert "Upload" not in menu(at)
     log_in(at, "it", PASSWORD)
     assert at.session_state["user"] == auth.User("it", "it_office", None, source="password")
     assert "Angemeldet als **it**" in messages(at)
-    assert "Upload" in links(at) and "Protokoll" in links(at)
+    assert "Upload" in menu(at) and "Protokoll" in menu(at)
     assert "login-password" not in at.session_state  # the password is not kept in the session
     next(b for b in at.button if b.label == "Abmelden").click().run()
     assert "user" not in at.session_state
-    assert "Upload" not in links(at)
+    assert "Upload" not in menu(at)
 
 
 def test_wrong_password_is_refused_and_the_sixth_try_is_rate_limited(app_store, slow_backoff):
@@ -98,7 +94,7 @@ def test_oidc_login_maps_claims_to_a_role(app_store):
     assert not at.exception
     user = at.session_state["user"]
     assert (user.name, user.role, user.source) == ("m.muster@iserlohn.de", "it_office", "oidc")
-    assert "Upload" in links(at)
+    assert "Upload" in menu(at)
 
 
 # -- comments on /kennzahlen -----------------------------------------------------------------

@@ -36,7 +36,7 @@ def fresh_app_state(monkeypatch):
 def open_page(monkeypatch, url: str, **query: str) -> AppTest:
     monkeypatch.setenv("KPI_DB_URL", url)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.switch_page("pages/praesentation.py")
+    at.switch_page("app_pages/praesentation.py")
     at.query_params.update(query)
     at.run()
     assert not at.exception, [e.value for e in at.exception]

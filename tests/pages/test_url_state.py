@@ -21,7 +21,7 @@ def test_link_with_language_and_stand_sets_the_sidebar_and_stays_in_the_url(demo
     assert at.session_state["keep:lang"] == "en"
     assert at.date_input(key="w:stand").value == date(2025, 12, 31)
     assert param(at, "lang") == "en" and param(at, "stand") == "2025-12-31"
-    at.switch_page("pages/cockpit.py").run()  # a page switch starts with a fresh URL
+    at.switch_page("app_pages/cockpit.py").run()  # a page switch starts with a fresh URL
     assert not at.exception
     assert param(at, "lang") == "en" and param(at, "stand") == "2025-12-31"
 

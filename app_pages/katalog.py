@@ -6,8 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from kpi import i18n, ui
-from kpi.auth_ui import escape_md
+from kpi import auth, i18n
 from kpi.catalog import CatalogError
 from kpi.catalog_edit import (
     parse_targets,
@@ -20,7 +19,10 @@ from kpi.catalog_edit import (
 from kpi.catalog_io import kpi_to_dict
 from kpi.i18n import fmt_date
 from kpi.model import Direction, Frequency
-from kpi.revisions import diff_catalogs, record_catalog, revision_log, status_preview
+from kpi.revisions import diff_catalogs, record_catalog, revision_log
+from kpi.views import status_preview
+from kpi.web import ui
+from kpi.web.auth_ui import escape_md
 
 i18n.register({
     "kat.intro": ("Änderungen am Strategiekatalog werden als Revision mit Beschluss und Gültigkeitsdatum gespeichert; "
@@ -118,6 +120,9 @@ def review(ctx, store, current) -> None:
     st.markdown("\n".join(f"- {escape_md(c.text(ctx.lang))}" for c in changes) or ctx.t("kat.no_status_changes"))
     save, discard = st.columns([1, 4])
     if save.button(ctx.t("kat.save"), type="primary", key="katalog:save"):
+        if not auth.can(ctx.user, auth.EDIT_CATALOG):  # the role may have changed since the page was drawn
+            st.error(ctx.t("denied"))
+            return
         user = getattr(ctx.user, "name", None)
         result = record_catalog(store, candidate, valid_from=pending["valid_from"], decision=pending["decision"],
                                 user=user)
@@ -203,27 +208,26 @@ def log_table(ctx, store) -> None:
                  hide_index=True)
 
 
-ctx = ui.page("page.katalog", roles={"admin"})
-with ui.guard(ctx):
-    store = ui.get_store()
-    st.title(ctx.t("page.katalog"))
-    st.caption(ctx.t("kat.intro"))
-    snap = ui.require_snapshot(ctx)
-    catalog = snap.catalog
-    if flash := st.session_state.pop(FLASH, None):
-        st.success(escape_md(flash), icon=":material/task_alt:")
-    st.subheader(ctx.t("kat.hierarchy"))
-    hierarchy(catalog, ctx.lang)
-    if ctx.as_of is not None:
-        st.info(ctx.t("kat.frozen"), icon="🧊")
-        st.stop()
-    review(ctx, store, catalog)
-    tabs = st.tabs([ctx.t("kat.edit"), ctx.t("kat.add"), ctx.t("kat.retire"), ctx.t("kat.log")])
-    with tabs[0]:
-        edit_form(ctx, catalog)
-    with tabs[1]:
-        add_form(ctx, catalog)
-    with tabs[2]:
-        retire_form(ctx, catalog)
-    with tabs[3]:
-        log_table(ctx, store)
+ctx = ui.context()
+store = ui.get_store()
+st.title(ctx.t("page.katalog"))
+st.caption(ctx.t("kat.intro"))
+snap = ui.require_snapshot(ctx)
+catalog = snap.catalog
+if flash := st.session_state.pop(FLASH, None):
+    st.success(escape_md(flash), icon=":material/task_alt:")
+st.subheader(ctx.t("kat.hierarchy"))
+hierarchy(catalog, ctx.lang)
+if ctx.as_of is not None:
+    st.info(ctx.t("kat.frozen"), icon="🧊")
+    st.stop()
+review(ctx, store, catalog)
+tabs = st.tabs([ctx.t("kat.edit"), ctx.t("kat.add"), ctx.t("kat.retire"), ctx.t("kat.log")])
+with tabs[0]:
+    edit_form(ctx, catalog)
+with tabs[1]:
+    add_form(ctx, catalog)
+with tabs[2]:
+    retire_form(ctx, catalog)
+with tabs[3]:
+    log_table(ctx, store)

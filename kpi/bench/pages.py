@@ -40,15 +40,12 @@ st.set_page_config(page_title="Trivial", layout="wide")
 st.title("{title}")
 st.plotly_chart(go.Figure(go.Scatter(x=list(range(10)), y=[v * v for v in range(10)], mode="lines")))
 """
-# Like app.py: st.navigation declares the pages, and each page draws its menu with st.page_link in the sidebar.
+# Like app.py: st.navigation declares the pages and draws Streamlit's own menu in the sidebar.
 TRIVIAL_NAVIGATION = """import streamlit as st
 
 st.set_page_config(page_title="Trivial", layout="wide")
 st.navigation([st.Page("page_a.py", title="A", url_path="a", default=True),
-               st.Page("page_b.py", title="B", url_path="b")], position="hidden").run()
-"""
-TRIVIAL_MENU = """st.sidebar.page_link("page_a.py", label="A")
-st.sidebar.page_link("page_b.py", label="B")
+               st.Page("page_b.py", title="B", url_path="b")]).run()
 """
 
 # The switch is done when the URL names the new page, the first heading is no longer the old page's, and a chart
@@ -92,8 +89,8 @@ def write_trivial_apps(folder: Path) -> None:
     font size), so that the only difference to our pages is what the page draws."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "trivial.py").write_text(TRIVIAL_CHART.format(title="Trivial"), encoding="utf-8")
-    (folder / "page_a.py").write_text(TRIVIAL_CHART.format(title="Seite A") + TRIVIAL_MENU, encoding="utf-8")
-    (folder / "page_b.py").write_text(TRIVIAL_CHART.format(title="Seite B") + TRIVIAL_MENU, encoding="utf-8")
+    (folder / "page_a.py").write_text(TRIVIAL_CHART.format(title="Seite A"), encoding="utf-8")
+    (folder / "page_b.py").write_text(TRIVIAL_CHART.format(title="Seite B"), encoding="utf-8")
     (folder / "navigation.py").write_text(TRIVIAL_NAVIGATION, encoding="utf-8")
     config = ROOT / ".streamlit" / "config.toml"
     if config.exists():
@@ -146,7 +143,7 @@ _components: dict = {}
 
 
 def render_once(script: Path, page: str | None = None) -> tuple[float | None, list[str]]:
-    """One server-side run of `script` (switched to pages/<page>.py); seconds and what went wrong on the page
+    """One server-side run of `script` (switched to app_pages/<page>.py); seconds and what went wrong on the page
     (exceptions, error boxes, a timeout)."""
     from streamlit.testing.v1 import AppTest
 
@@ -156,7 +153,7 @@ def render_once(script: Path, page: str | None = None) -> tuple[float | None, li
     if _components.get("manager") is not None and hasattr(at, "_bidi_component_manager"):
         at._bidi_component_manager = _components["manager"]
     if page:
-        at.switch_page(f"pages/{page}.py")
+        at.switch_page(f"app_pages/{page}.py")
     start = time.perf_counter()
     try:
         at.run()
@@ -197,7 +194,7 @@ def bench_render(stores: dict[str, str], trivial: Path, runs: int) -> dict:
                 base = render_series(trivial, None, runs)
                 rows = {"trivial": base}
                 for page in PAGES:
-                    if not (ROOT / "pages" / f"{page}.py").exists():
+                    if not (ROOT / "app_pages" / f"{page}.py").exists():
                         continue
                     row = render_series(ROOT / "app.py", page, runs)
                     row["cold_ratio"] = _ratio(row["cold_seconds"], base["cold_seconds"])

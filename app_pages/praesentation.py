@@ -1,19 +1,19 @@
 """Präsentation: the committee deck live on the projector, frozen at one as-of moment, with the same
-deck as PDF and PowerPoint for the minutes (kpi.deck builds it, kpi.report writes the files)."""
+deck as PDF and PowerPoint for the minutes (kpi.report.deck builds it, kpi.report writes the files)."""
 
 from datetime import datetime
 from html import escape
 
 import streamlit as st
 
-from kpi import deck as decks
-from kpi import i18n, report, ui
-from kpi.deck import ActionFieldSlide, DecisionSlide, Deck, KpiCard, ThemeSlide, TitleSlide
+from kpi import i18n, report
 from kpi.i18n import fmt_date
 from kpi.periods import PeriodError, parse_timestamp
+from kpi.report import deck as decks
+from kpi.report.deck import ActionFieldSlide, DecisionSlide, Deck, KpiCard, ThemeSlide, TitleSlide
 from kpi.store import now
 from kpi.text import md_escape
-from kpi.web import downloads
+from kpi.web import downloads, ui
 
 i18n.register({
     "deck.prev": ("Zurück", "Back"),
@@ -134,12 +134,14 @@ def badge(status: str, label: str) -> str:
     return f'<span class="dc-badge" style="background:{background};color:{foreground}">{escape(label)}</span>'
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def load_deck(_store, url: str, version: tuple, as_of: datetime, lang: str) -> Deck | None:
-    try:
-        return report.load_deck(_store, as_of, lang)
-    except report.ReportError:
-        return None
+def load_deck(store, as_of: datetime, lang: str) -> Deck | None:
+    """The deck as of `as_of`, built once per store state (kpi.web.cache)."""
+    def build() -> Deck | None:
+        try:
+            return report.load_deck(store, as_of, lang)
+        except report.ReportError:
+            return None
+    return ui.derived(("deck", as_of, lang), build)
 
 
 def start_deck(ctx: ui.Context, as_of: datetime | None = None) -> None:
@@ -360,7 +362,7 @@ def draw_slide(deck: Deck, index: int, presenting: bool) -> None:
             decision_slide(deck, slide)
 
 
-ctx = ui.page("page.praesentation")
+ctx = ui.context()
 if "deck:as_of" not in st.session_state:
     linked_mode()
 presenting = bool(st.session_state.get("deck:present", False))
@@ -369,24 +371,23 @@ if presenting:
 elif st.session_state.pop("deck:sidebar_back", False):
     st.set_page_config(initial_sidebar_state="expanded")  # the presenter's tools come back with the show's end
 st.html(SLIDE_CSS + (PRESENT_CSS if presenting else ""))
-with ui.guard(ctx):
-    if "deck:as_of" not in st.session_state:
-        start_deck(ctx, linked_stand(ctx))
-        linked_slide()
-    store = ui.get_store()
-    frozen = st.session_state["deck:as_of"]
-    deck = load_deck(store, store.url, ui.data_version(), frozen, ctx.lang)
-    if deck is None:
-        st.info(ctx.t("empty.store"))
-        st.stop()
-    index = max(0, min(int(st.session_state.get("deck:index", 0)), len(deck) - 1))
-    keep_in_url(index, presenting)
-    if not presenting:
-        st.title(ctx.t("page.praesentation"))
-        toolbar(ctx, deck, index)
-        if st.session_state["deck:stand"] != ctx.stand:
-            st.info(ctx.t("deck.frozen_note", stand=deck.stand, day=fmt_date(ctx.stand, ctx.lang)), icon="🧊")
-        nav_buttons(ctx, deck, index, presenting)
-    draw_slide(deck, index, presenting)
-    if presenting:
-        nav_buttons(ctx, deck, index, presenting)
+if "deck:as_of" not in st.session_state:
+    start_deck(ctx, linked_stand(ctx))
+    linked_slide()
+store = ui.get_store()
+frozen = st.session_state["deck:as_of"]
+deck = load_deck(store, frozen, ctx.lang)
+if deck is None:
+    st.info(ctx.t("empty.store"))
+    st.stop()
+index = max(0, min(int(st.session_state.get("deck:index", 0)), len(deck) - 1))
+keep_in_url(index, presenting)
+if not presenting:
+    st.title(ctx.t("page.praesentation"))
+    toolbar(ctx, deck, index)
+    if st.session_state["deck:stand"] != ctx.stand:
+        st.info(ctx.t("deck.frozen_note", stand=deck.stand, day=fmt_date(ctx.stand, ctx.lang)), icon="🧊")
+    nav_buttons(ctx, deck, index, presenting)
+draw_slide(deck, index, presenting)
+if presenting:
+    nav_buttons(ctx, deck, index, presenting)

@@ -1,8 +1,8 @@
-"""The Streamlit adapter (the one module of kpi/ that imports Streamlit): page setup, the shared
-sidebar (language, as-of date "Stand", login), cached reads and the error boundary.
+"""The Streamlit adapter for the pages: the shared sidebar (language, as-of date "Stand", login), the
+navigation filtered by role, the page's context, link lists and tables, and the error boundary.
 
-Every page calls `page()` at its top, so a page run directly (a typed URL on a fresh server runs
-the page file without app.py, streamlit PR 10276) still draws the sidebar and checks the role.
+app.py draws the sidebar once and runs the page chosen in `navigation()`; a page only draws, starting with
+`ctx = ui.context()`. Cached reads live in kpi.web.cache (re-exported here for the pages).
 """
 
 from __future__ import annotations
@@ -13,14 +13,25 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from kpi import i18n
 from kpi.i18n import t
-from kpi.store import ROOT, Store, StoreLockedError
-from kpi.views import KpiDetail, Snapshot, kpi_detail, snapshot
+from kpi.store import StoreLockedError
+from kpi.views import Snapshot
+from kpi.web import auth_ui
+from kpi.web.cache import (  # noqa: F401 - the pages read through ui
+    chart,
+    current_kpi_detail,
+    current_snapshot,
+    data_version,
+    derived,
+    get_store,
+)
+from kpi.web.context import Context
 
 log = logging.getLogger("digitalcockpit")
 
@@ -44,71 +55,6 @@ i18n.register({
 })
 
 LANG_NAMES = {"de": "Deutsch", "en": "English"}
-
-
-@dataclass(frozen=True)
-class Context:
-    lang: str
-    stand: date  # the as-of day chosen in the sidebar
-    as_of: datetime | None  # None = live (today)
-    user: object | None  # kpi.auth.User when logged in
-
-    def t(self, key: str, **values: object) -> str:
-        return t(key, self.lang, **values)
-
-
-@st.cache_resource
-def get_store() -> Store:
-    """One Store object per server: it holds an engine with NullPool, never an open DuckDB file."""
-    return Store()
-
-
-def data_version() -> tuple:
-    """The cache key for everything read from the store: changes with every write (an import, an undo, a
-    comment, a catalog load), so a cached result is never older than the store."""
-    return get_store().change_token()
-
-
-# A resource cache, not cache_data: one snapshot object shared by every session without pickling it on each
-# page run (37 MB and 0.3 s per run on the 2,000-KPI stress store). Snapshots are read-only; pandas'
-# copy-on-write keeps a page's derived frames from changing the shared ones.
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _cached_snapshot(url: str, version: tuple, as_of: datetime | None, day: date) -> Snapshot | None:
-    return snapshot(Store(url), as_of)
-
-
-def _key(ctx: Context) -> tuple:
-    """What every cached read depends on: the store, its state, the as-of moment, and the day (a live view
-    evaluates "late" and "overdue" against today, so it changes at midnight)."""
-    return get_store().url, data_version(), ctx.as_of, date.today()
-
-
-def current_snapshot(ctx: Context) -> Snapshot | None:
-    """The snapshot for the sidebar's as-of date; cached until the store changes (an import is visible at once)."""
-    return _cached_snapshot(*_key(ctx))
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def _cached_detail(url: str, version: tuple, as_of: datetime | None, day: date, kpi_id: str) -> KpiDetail | None:
-    snap = _cached_snapshot(url, version, as_of, day)
-    return None if snap is None else kpi_detail(Store(url), snap, kpi_id)
-
-
-def current_kpi_detail(ctx: Context, kpi_id: str) -> KpiDetail | None:
-    """One KPI with its revisions and comments (two store reads), cached like the snapshot."""
-    return _cached_detail(*_key(ctx), kpi_id)
-
-
-@st.cache_resource(max_entries=512, show_spinner=False)
-def _cached_chart(key: tuple, _build: Callable[[], object]) -> object:
-    return _build()
-
-
-def chart(ctx: Context, key: tuple, build: Callable[[], object]) -> object:
-    """A Plotly figure built once per store state, as-of moment and language (`key` names the chart and
-    whatever else it depends on); st.plotly_chart only serialises it (about 2 ms instead of 10-30 ms).
-    The figure is shared: pages must not change it."""
-    return _cached_chart((*_key(ctx), ctx.lang, *key), build)
 
 
 def require_snapshot(ctx: Context) -> Snapshot:
@@ -183,7 +129,6 @@ def _keep_stand() -> None:
 def sidebar() -> Context:
     today = date.today()
     with st.sidebar:
-        _menu(lang())
         language = lang()
         st.session_state["w:lang"] = language
         st.selectbox(t("sidebar.lang", language) + " / Language", i18n.LANGS, key="w:lang",
@@ -196,42 +141,20 @@ def sidebar() -> Context:
         stand = _persisted("stand", today)
         if stand < today:
             st.info(t("sidebar.frozen", language, day=i18n.fmt_date(stand, language)), icon="🧊")
-        user = _login_box(language)
+        auth_ui.login_box(language)  # local users, or OIDC when `[auth]` is configured
     url_state(language, stand, today)
+    return context()
+
+
+def context() -> Context:
+    """The context of this page run: language, as-of day and user as the sidebar (drawn by app.py) set them."""
+    today = date.today()
+    stand = min(_persisted("stand", today), today)
     as_of = None if stand >= today else datetime.combine(stand, time.max)
-    return Context(language, stand, as_of, user)
+    return Context(lang(), stand, as_of, auth_ui.current_user())
 
 
-def _login_box(language: str) -> object | None:
-    """The login/logout box (kpi.auth_ui): local users, or OIDC when `[auth]` is configured."""
-    from kpi import auth_ui
-
-    return auth_ui.login_box(language)
-
-
-def page(title_key: str, *, roles: set[str] | None = None) -> Context:
-    """Set up a page: config, sidebar, role check (stops the page with a message if not allowed)."""
-    st.set_page_config(page_title=f"{t(title_key, lang())} · Digitalcockpit", page_icon=":material/monitoring:",
-                       layout="wide")
-    st.html(PAGE_CSS)
-    ctx = sidebar()
-    from kpi import auth_ui
-
-    if ctx.user is None and not auth_ui.public_view():
-        # No public view: anonymous visitors get the login (in the sidebar) and nothing else.
-        st.title(t("app.title", ctx.lang))
-        st.info(ctx.t("login.required"), icon="🔒")
-        st.stop()
-    if roles is not None:
-        role = getattr(ctx.user, "role", None)
-        if role not in roles:
-            st.warning(ctx.t("denied.login" if ctx.user is None else "denied"), icon="🔒")
-            st.stop()
-    _demo_line(ctx)
-    return ctx
-
-
-def _demo_line(ctx: Context) -> None:
+def demo_line(ctx: Context) -> None:
     """One line on every page while illustrative demo values are current (kpi.views.demo_notice)."""
     from kpi.views import demo_notice
 
@@ -366,37 +289,40 @@ SECTIONS = {"overview": ("Übersicht", "Overview"), "committee": ("Ausschuss", "
 i18n.register({f"page.{path or 'cockpit'}": (de, en) for path, (de, en, *_rest) in PAGES.items()})
 
 
-def current_role() -> str | None:
-    user = st.session_state.get("user")
-    return getattr(user, "role", None)
+def login_required(user: object | None) -> bool:
+    """Without the public view, anonymous visitors get the login (in the sidebar) and nothing else."""
+    return user is None and not auth_ui.public_view()
 
 
-def _menu(language: str) -> None:
-    """The page menu, drawn by every page itself: app.py's st.navigation is hidden, because a page run
-    directly (fresh server, typed URL) has no navigation and would otherwise show another menu."""
-    role = current_role()
-    current = None
-    for path, (de, en, icon, section, roles) in PAGES.items():
-        file = f"pages/{path or 'cockpit'}.py"
-        if (roles is not None and role not in roles) or not (ROOT / file).exists():
-            continue
-        if section != current:
-            st.caption(SECTIONS[section][0 if language == "de" else 1])
-            current = section
-        st.page_link(file, label=de if language == "de" else en, icon=icon)
-    st.divider()
+def _login_page(ctx: Context) -> Callable[[], None]:
+    def login() -> None:
+        st.title(t("app.title", ctx.lang))
+        st.info(ctx.t("login.required"), icon="🔒")
+    return login
 
 
-def navigation_pages(folder) -> dict[str, list]:
-    """Every page for st.navigation (hidden): the visible menu is kpi.ui._menu, filtered by role, and each
-    page checks its role itself, so a typed URL of a hidden page reaches the page and is refused there."""
-    language = lang()
+def _refusal_page(ctx: Context) -> Callable[[], None]:
+    def refused() -> None:
+        st.warning(ctx.t("denied.login" if ctx.user is None else "denied"), icon="🔒")
+    return refused
+
+
+def navigation(ctx: Context, folder: Path) -> dict[str, list]:
+    """The pages for st.navigation (Streamlit's own menu in the sidebar), by section, titled in the user's
+    language: the pages the user's role may see. Every other page is registered hidden, with a refusal in
+    place of the page file, so that its typed URL (also the first request to a fresh server) is refused rather
+    than answered with the cockpit. Anonymous visitors without the public view see only the login request."""
+    role = getattr(ctx.user, "role", None)
+    gate = _login_page(ctx) if login_required(ctx.user) else None
     sections: dict[str, list] = {}
-    for path, (de, en, icon, section, _roles) in PAGES.items():
+    for path, (de, en, icon, section, roles) in PAGES.items():
         file = folder / f"{path or 'cockpit'}.py"
         if not file.exists():
             continue
-        title = de if language == "de" else en
-        sections.setdefault(SECTIONS[section][0 if language == "de" else 1], []).append(
-            st.Page(str(file), title=title, icon=icon, url_path=path or "cockpit", default=not path))
+        allowed = roles is None or role in roles
+        target = gate or (str(file) if allowed else _refusal_page(ctx))
+        visible = gate is None and allowed
+        sections.setdefault(SECTIONS[section][0 if ctx.lang == "de" else 1], []).append(st.Page(
+            target, title=de if ctx.lang == "de" else en, icon=icon, url_path=path or "cockpit", default=not path,
+            visibility="visible" if visible or not path else "hidden"))
     return sections

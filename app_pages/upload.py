@@ -8,11 +8,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from kpi import auth, i18n, templates, ui, views
-from kpi.auth_ui import current_user, escape_md
+from kpi import auth, i18n, templates, views
 from kpi.i18n import fmt_number, fmt_period, fmt_value, measure_state_label
 from kpi.ingest import ImportResult, import_file, import_measures
 from kpi.store import StoreLockedError
+from kpi.web import ui
+from kpi.web.auth_ui import current_user, escape_md
 
 MAX_UPLOAD_MB = 20  # as .streamlit/config.toml server.maxUploadSize
 PREVIEW_LIMIT = 5000  # rows kpi.ingest puts into a measurement preview
@@ -206,157 +207,156 @@ def measure_preview(preview: pd.DataFrame, lang: str) -> pd.DataFrame:
     })
 
 
-ctx = ui.page("page.upload", roles={"it_office", "admin"})
-with ui.guard(ctx):
-    store = ui.get_store()
-    st.title(ctx.t("page.upload"))
-    st.caption(ctx.t("up.intro"))
-    kind = st.radio(ctx.t("up.kind"), list(KINDS), format_func=lambda k: ctx.t(f"up.kind.{k}"), horizontal=True,
-                    key="upload:kind")
-    if not auth.can(ctx.user, KINDS[kind]):
-        st.warning(ctx.t("denied"), icon=":material/lock:")
-        st.stop()
-    snap = ui.current_snapshot(ctx)
-    if snap is None:
-        st.info(ctx.t("empty.store"))
-        st.stop()
-    today = date.today().isoformat()
+ctx = ui.context()
+store = ui.get_store()
+st.title(ctx.t("page.upload"))
+st.caption(ctx.t("up.intro"))
+kind = st.radio(ctx.t("up.kind"), list(KINDS), format_func=lambda k: ctx.t(f"up.kind.{k}"), horizontal=True,
+                key="upload:kind")
+if not auth.can(ctx.user, KINDS[kind]):
+    st.warning(ctx.t("denied"), icon=":material/lock:")
+    st.stop()
+snap = ui.current_snapshot(ctx)
+if snap is None:
+    st.info(ctx.t("empty.store"))
+    st.stop()
+today = date.today().isoformat()
 
-    st.subheader(ctx.t("up.step1"))
-    if kind == "measurements":
-        include = st.checkbox(ctx.t("up.include"), key="upload:include")
-        due = templates.due_frame(snap, include_not_due=include)
-        if due.empty:
-            st.caption(ctx.t("up.due.none"))
-        else:
-            # Overdue KPIs by the one rule (kpi.status.is_overdue), as the cockpit and the deck count them.
-            overdue = len(views.overdue(views.status_frame(snap)))
-            st.caption(ctx.t("up.due", rows=len(due), kpis=due["kpi_id"].nunique(), overdue=overdue))
-        csv_bytes, xlsx_bytes = templates.measurement_template_files(snap, include_not_due=include)
-        stem = f"messwerte-vorlage-{today}"
+st.subheader(ctx.t("up.step1"))
+if kind == "measurements":
+    include = st.checkbox(ctx.t("up.include"), key="upload:include")
+    due = templates.due_frame(snap, include_not_due=include)
+    if due.empty:
+        st.caption(ctx.t("up.due.none"))
     else:
-        st.caption(ctx.t("up.measures.count", n=len(snap.measures)))
-        csv_bytes, xlsx_bytes = templates.measure_template_files(snap)
-        stem = f"massnahmen-vorlage-{today}"
-    with st.container(horizontal=True):
-        st.download_button(ctx.t("up.xlsx"), xlsx_bytes, file_name=f"{stem}.xlsx", icon=":material/table_view:",
-                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="upload:xlsx")
-        st.download_button(ctx.t("up.csv"), csv_bytes, file_name=f"{stem}.csv", mime="text/csv",
-                           icon=":material/description:", key="upload:csv")
-    if kind == "measurements" and not due.empty:
-        with st.expander(ctx.t("up.show_due")):
-            st.dataframe(templates.measurement_template(snap, include_not_due=include)
-                         .drop(columns=["Wert", "Kommentar"]), hide_index=True, width="stretch")
+        # Overdue KPIs by the one rule (kpi.status.is_overdue), as the cockpit and the deck count them.
+        overdue = len(views.overdue(views.status_frame(snap)))
+        st.caption(ctx.t("up.due", rows=len(due), kpis=due["kpi_id"].nunique(), overdue=overdue))
+    csv_bytes, xlsx_bytes = templates.measurement_template_files(snap, include_not_due=include)
+    stem = f"messwerte-vorlage-{today}"
+else:
+    st.caption(ctx.t("up.measures.count", n=len(snap.measures)))
+    csv_bytes, xlsx_bytes = templates.measure_template_files(snap)
+    stem = f"massnahmen-vorlage-{today}"
+with st.container(horizontal=True):
+    st.download_button(ctx.t("up.xlsx"), xlsx_bytes, file_name=f"{stem}.xlsx", icon=":material/table_view:",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="upload:xlsx")
+    st.download_button(ctx.t("up.csv"), csv_bytes, file_name=f"{stem}.csv", mime="text/csv",
+                       icon=":material/description:", key="upload:csv")
+if kind == "measurements" and not due.empty:
+    with st.expander(ctx.t("up.show_due")):
+        st.dataframe(templates.measurement_template(snap, include_not_due=include)
+                     .drop(columns=["Wert", "Kommentar"]), hide_index=True, width="stretch")
 
-    st.subheader(ctx.t("up.step2"))
-    done = st.session_state.pop(f"upload:done:{kind}", None)
-    if done:
-        st.success(done, icon=":material/task_alt:")
-        links = st.columns([1, 1, 3])
-        links[0].page_link("pages/protokoll.py", label=ctx.t("up.to_protocol"), icon=":material/history:")
-        links[1].page_link("pages/cockpit.py", label=ctx.t("up.to_cockpit"), icon=":material/dashboard:")
-    nonce = st.session_state.setdefault(f"upload:nonce:{kind}", 0)
-    uploaded = st.file_uploader(ctx.t("up.file", mb=MAX_UPLOAD_MB), type=["csv", "xlsx"],
-                                key=f"upload:file:{kind}:{nonce}", help=ctx.t("up.file.help"))
-    if uploaded is None:
-        if not done:
-            st.caption(ctx.t("up.waiting"))
-        st.stop()
-    data = uploaded.getvalue()
-    if len(data) > MAX_UPLOAD_MB * 1024 * 1024:
-        st.error(ctx.t("up.too_big", mb=fmt_number(len(data) / 1048576, ctx.lang, 1), max=MAX_UPLOAD_MB))
-        st.stop()
-    sha = hashlib.sha256(data).hexdigest()
-    version = store.version()
-    key = f"upload:preview:{kind}"
-    checked = st.session_state.get(key)
-    # Checked once per file and store state: widgets on this page rerun it without validating again.
-    if not checked or (checked["sha"], checked["name"], checked["version"]) != (sha, uploaded.name, version):
-        with st.spinner(ctx.t("up.checking")):
-            result = run_import(kind, data, uploaded.name, dry_run=True, user=ctx.user.name)
-        checked = dict(sha=sha, name=uploaded.name, version=version, result=result)
-        st.session_state[key] = checked
-    result = checked["result"]
+st.subheader(ctx.t("up.step2"))
+done = st.session_state.pop(f"upload:done:{kind}", None)
+if done:
+    st.success(done, icon=":material/task_alt:")
+    links = st.columns([1, 1, 3])
+    links[0].page_link("app_pages/protokoll.py", label=ctx.t("up.to_protocol"), icon=":material/history:")
+    links[1].page_link("app_pages/cockpit.py", label=ctx.t("up.to_cockpit"), icon=":material/dashboard:")
+nonce = st.session_state.setdefault(f"upload:nonce:{kind}", 0)
+uploaded = st.file_uploader(ctx.t("up.file", mb=MAX_UPLOAD_MB), type=["csv", "xlsx"],
+                            key=f"upload:file:{kind}:{nonce}", help=ctx.t("up.file.help"))
+if uploaded is None:
+    if not done:
+        st.caption(ctx.t("up.waiting"))
+    st.stop()
+data = uploaded.getvalue()
+if len(data) > MAX_UPLOAD_MB * 1024 * 1024:
+    st.error(ctx.t("up.too_big", mb=fmt_number(len(data) / 1048576, ctx.lang, 1), max=MAX_UPLOAD_MB))
+    st.stop()
+sha = hashlib.sha256(data).hexdigest()
+version = store.version()
+key = f"upload:preview:{kind}"
+checked = st.session_state.get(key)
+# Checked once per file and store state: widgets on this page rerun it without validating again.
+if not checked or (checked["sha"], checked["name"], checked["version"]) != (sha, uploaded.name, version):
+    with st.spinner(ctx.t("up.checking")):
+        result = run_import(kind, data, uploaded.name, dry_run=True, user=ctx.user.name)
+    checked = dict(sha=sha, name=uploaded.name, version=version, result=result)
+    st.session_state[key] = checked
+result = checked["result"]
 
-    st.subheader(ctx.t("up.step3"))
-    if result.problems:
-        st.error(i18n.t_count("up.errors", result.problem_count, ctx.lang), icon=":material/block:")
-        problems = problem_table(result.problems, ctx.lang)
-        st.dataframe(problems, hide_index=True, width="stretch", key="upload:problems", column_config=PROBLEM_COLUMNS)
-        if result.problem_count > len(result.problems):
-            st.caption(ctx.t("up.more_errors", n=fmt_number(result.problem_count - len(result.problems), ctx.lang),
-                             shown=fmt_number(len(result.problems), ctx.lang)))
-        if any(p.code == "value.missing" for p in result.problems):
-            st.info(ctx.t("up.hint.empty"), icon=":material/lightbulb:")
-        st.download_button(ctx.t("up.errors.csv"), templates.german_csv(problems),
-                           file_name=f"fehler-{Path(uploaded.name).stem}.csv", mime="text/csv", key="upload:errcsv")
-        st.stop()
-    st.success(i18n.t_count("up.ok", result.rows, ctx.lang), icon=":material/check_circle:")
-    if getattr(result, "not_filled", 0):
-        st.info(ctx.t("up.not_filled", n=fmt_number(result.not_filled, ctx.lang)), icon=":material/lightbulb:")
-    implausible = result.implausible
-    notes = [w for w in result.warnings if w not in implausible]
-    if implausible:
-        st.warning(i18n.t_count("up.implausible", len(implausible), ctx.lang), icon=":material/report:")
-        st.dataframe(problem_table(implausible, ctx.lang), hide_index=True, width="stretch", key="upload:implausible",
-                     column_config=PROBLEM_COLUMNS)
-    if notes:
-        st.warning(i18n.t_count("up.warnings", len(notes), ctx.lang),
-                   icon=":material/warning:")
-        st.dataframe(problem_table(notes, ctx.lang), hide_index=True, width="stretch", key="upload:warn",
-                     column_config=PROBLEM_COLUMNS)
+st.subheader(ctx.t("up.step3"))
+if result.problems:
+    st.error(i18n.t_count("up.errors", result.problem_count, ctx.lang), icon=":material/block:")
+    problems = problem_table(result.problems, ctx.lang)
+    st.dataframe(problems, hide_index=True, width="stretch", key="upload:problems", column_config=PROBLEM_COLUMNS)
+    if result.problem_count > len(result.problems):
+        st.caption(ctx.t("up.more_errors", n=fmt_number(result.problem_count - len(result.problems), ctx.lang),
+                         shown=fmt_number(len(result.problems), ctx.lang)))
+    if any(p.code == "value.missing" for p in result.problems):
+        st.info(ctx.t("up.hint.empty"), icon=":material/lightbulb:")
+    st.download_button(ctx.t("up.errors.csv"), templates.german_csv(problems),
+                       file_name=f"fehler-{Path(uploaded.name).stem}.csv", mime="text/csv", key="upload:errcsv")
+    st.stop()
+st.success(i18n.t_count("up.ok", result.rows, ctx.lang), icon=":material/check_circle:")
+if getattr(result, "not_filled", 0):
+    st.info(ctx.t("up.not_filled", n=fmt_number(result.not_filled, ctx.lang)), icon=":material/lightbulb:")
+implausible = result.implausible
+notes = [w for w in result.warnings if w not in implausible]
+if implausible:
+    st.warning(i18n.t_count("up.implausible", len(implausible), ctx.lang), icon=":material/report:")
+    st.dataframe(problem_table(implausible, ctx.lang), hide_index=True, width="stretch", key="upload:implausible",
+                 column_config=PROBLEM_COLUMNS)
+if notes:
+    st.warning(i18n.t_count("up.warnings", len(notes), ctx.lang),
+               icon=":material/warning:")
+    st.dataframe(problem_table(notes, ctx.lang), hide_index=True, width="stretch", key="upload:warn",
+                 column_config=PROBLEM_COLUMNS)
 
-    st.subheader(ctx.t("up.step4"))
-    counts = st.columns(3)
-    counts[0].metric(ctx.t("up.new"), fmt_number(result.new, ctx.lang))
-    counts[1].metric(ctx.t("up.changed"), fmt_number(result.changed, ctx.lang))
-    counts[2].metric(ctx.t("up.unchanged"), fmt_number(result.unchanged, ctx.lang))
-    preview = result.preview if result.preview is not None else pd.DataFrame(columns=["change"])
-    show_unchanged = st.toggle(ctx.t("up.show_unchanged"), key=f"upload:unchanged:{kind}")
-    if not show_unchanged:
-        preview = preview[preview["change"] != "unchanged"]
-    if len(preview):
-        table = measurement_preview(preview, ctx.lang, snap) if kind == "measurements" else \
-            measure_preview(preview, ctx.lang)
-        st.dataframe(table, hide_index=True, width="stretch", height=min(560, 40 + 35 * len(table)),
-                     key="upload:preview")
-    if kind == "measurements" and result.preview is not None and len(result.preview) >= PREVIEW_LIMIT:
-        st.caption(ctx.t("up.preview.cut", n=fmt_number(PREVIEW_LIMIT, ctx.lang)))
+st.subheader(ctx.t("up.step4"))
+counts = st.columns(3)
+counts[0].metric(ctx.t("up.new"), fmt_number(result.new, ctx.lang))
+counts[1].metric(ctx.t("up.changed"), fmt_number(result.changed, ctx.lang))
+counts[2].metric(ctx.t("up.unchanged"), fmt_number(result.unchanged, ctx.lang))
+preview = result.preview if result.preview is not None else pd.DataFrame(columns=["change"])
+show_unchanged = st.toggle(ctx.t("up.show_unchanged"), key=f"upload:unchanged:{kind}")
+if not show_unchanged:
+    preview = preview[preview["change"] != "unchanged"]
+if len(preview):
+    table = measurement_preview(preview, ctx.lang, snap) if kind == "measurements" else \
+        measure_preview(preview, ctx.lang)
+    st.dataframe(table, hide_index=True, width="stretch", height=min(560, 40 + 35 * len(table)),
+                 key="upload:preview")
+if kind == "measurements" and result.preview is not None and len(result.preview) >= PREVIEW_LIMIT:
+    st.caption(ctx.t("up.preview.cut", n=fmt_number(PREVIEW_LIMIT, ctx.lang)))
 
-    st.subheader(ctx.t("up.step5"))
-    if not result.new and not result.changed:
-        st.info(ctx.t("up.nothing"), icon=":material/info:")
+st.subheader(ctx.t("up.step5"))
+if not result.new and not result.changed:
+    st.info(ctx.t("up.nothing"), icon=":material/info:")
+    st.stop()
+st.caption(ctx.t("up.commit.help", new=fmt_number(result.new, ctx.lang),
+                 changed=fmt_number(result.changed, ctx.lang)))
+confirmed = not implausible or st.checkbox(ctx.t("up.confirm"), key=f"upload:confirm:{kind}:{checked['sha']}",
+                                           help=ctx.t("up.confirm.help"))
+if not confirmed:
+    st.caption(ctx.t("up.confirm.needed"))
+if st.button(ctx.t("up.commit"), type="primary", icon=":material/task_alt:", key=f"upload:commit:{kind}",
+             disabled=not confirmed):
+    actor = current_user()
+    # Checked again at the moment of writing, on the server.
+    if not auth.can(actor, KINDS[kind]):
+        st.error(ctx.t("denied"), icon=":material/lock:")
         st.stop()
-    st.caption(ctx.t("up.commit.help", new=fmt_number(result.new, ctx.lang),
-                     changed=fmt_number(result.changed, ctx.lang)))
-    confirmed = not implausible or st.checkbox(ctx.t("up.confirm"), key=f"upload:confirm:{kind}:{checked['sha']}",
-                                               help=ctx.t("up.confirm.help"))
-    if not confirmed:
-        st.caption(ctx.t("up.confirm.needed"))
-    if st.button(ctx.t("up.commit"), type="primary", icon=":material/task_alt:", key=f"upload:commit:{kind}",
-                 disabled=not confirmed):
-        actor = current_user()
-        # Checked again at the moment of writing, on the server.
-        if not auth.can(actor, KINDS[kind]):
-            st.error(ctx.t("denied"), icon=":material/lock:")
-            st.stop()
-        if hashlib.sha256(data).hexdigest() != checked["sha"]:
-            st.error(ctx.t("up.changed_file"))
-            st.stop()
-        try:
-            committed = run_import(kind, data, uploaded.name, dry_run=False, user=actor.name,
-                                   confirm_implausible=bool(implausible) and confirmed)
-        except StoreLockedError:
-            st.warning(ctx.t("up.busy"), icon=":material/hourglass_top:")
-            st.stop()
-        if committed.sha256 != checked["sha"] or committed.problems or not committed.committed:
-            st.error(ctx.t("up.failed"), icon=":material/block:")
-            st.dataframe(problem_table(committed.problems, ctx.lang), hide_index=True, width="stretch")
-            st.session_state.pop(key, None)
-            st.stop()
-        st.session_state[f"upload:done:{kind}"] = ctx.t(
-            "up.done", id=committed.upload_id, file=escape_md(committed.file_name), new=committed.new,
-            changed=committed.changed, unchanged=committed.unchanged)
-        st.session_state[f"upload:nonce:{kind}"] = nonce + 1
+    if hashlib.sha256(data).hexdigest() != checked["sha"]:
+        st.error(ctx.t("up.changed_file"))
+        st.stop()
+    try:
+        committed = run_import(kind, data, uploaded.name, dry_run=False, user=actor.name,
+                               confirm_implausible=bool(implausible) and confirmed)
+    except StoreLockedError:
+        st.warning(ctx.t("up.busy"), icon=":material/hourglass_top:")
+        st.stop()
+    if committed.sha256 != checked["sha"] or committed.problems or not committed.committed:
+        st.error(ctx.t("up.failed"), icon=":material/block:")
+        st.dataframe(problem_table(committed.problems, ctx.lang), hide_index=True, width="stretch")
         st.session_state.pop(key, None)
-        st.rerun()
+        st.stop()
+    st.session_state[f"upload:done:{kind}"] = ctx.t(
+        "up.done", id=committed.upload_id, file=escape_md(committed.file_name), new=committed.new,
+        changed=committed.changed, unchanged=committed.unchanged)
+    st.session_state[f"upload:nonce:{kind}"] = nonce + 1
+    st.session_state.pop(key, None)
+    st.rerun()

@@ -1,20 +1,16 @@
 """The committee deck as files for the minutes: PDF (fpdf2) and PowerPoint (python-pptx).
 
-Both draw the same `kpi.deck` slides as the presentation page, one page or slide per deck slide,
+Both draw the same `kpi.report.deck` slides as the presentation page, one page or slide per deck slide,
 with the charts as PNG images rendered in one batch by Kaleido in a headless Chromium. A report
 as of D only reads revisions recorded up to D, so it comes out the same after later corrections.
 """
 
 from __future__ import annotations
 
-import glob
 import hashlib
 import io
 import logging
 import os
-import shutil
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -29,10 +25,11 @@ import plotly.graph_objects as go
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 
-from kpi import deck as decks
 from kpi import i18n
 from kpi.browser import find_chromium
-from kpi.deck import (
+from kpi.i18n import t
+from kpi.report import deck as decks
+from kpi.report.deck import (
     ActionFieldSlide,
     DecisionSlide,
     Deck,
@@ -44,7 +41,6 @@ from kpi.deck import (
     build_deck,
     shorten,
 )
-from kpi.i18n import t
 from kpi.store import Store
 from kpi.views import snapshot
 
@@ -66,10 +62,10 @@ i18n.register({
                            "BROWSER_PATH points to {path}, which is no browser."),
     "report.render_failed": ("Die Diagramme konnten nicht gezeichnet werden ({reason}).",
                              "The charts could not be drawn ({reason})."),
-    "report.no_font": ("Keine Unicode-Schrift für das PDF gefunden (DejaVu Sans oder Liberation Sans). "
-                       "Abhilfe: Paket fonts-dejavu-core installieren oder KPI_PDF_FONT=/pfad/zur/schrift.ttf setzen.",
-                       "No Unicode font for the PDF found (DejaVu Sans or Liberation Sans). "
-                       "Fix: install fonts-dejavu-core or set KPI_PDF_FONT=/path/to/font.ttf."),
+    "report.no_font": ("Die Schrift für das PDF fehlt (kpi/report/fonts/DejaVuSans.ttf). Abhilfe: die Installation "
+                       "wiederherstellen oder KPI_PDF_FONT=/pfad/zur/schrift.ttf setzen.",
+                       "The PDF's font is missing (kpi/report/fonts/DejaVuSans.ttf). Fix: restore the installation "
+                       "or set KPI_PDF_FONT=/path/to/font.ttf."),
     "report.empty": ("Die Datenbank enthält noch keinen Strategiekatalog; zuerst `python -m kpi seed`.",
                      "The database holds no strategy yet; run `python -m kpi seed` first."),
     "report.chart_alt": ("Diagramm {id}: Ist-Werte, Zielpfad und Prognose", "Chart {id}: actual, target path, forecast"),
@@ -217,14 +213,9 @@ def render_images(jobs: list[ImageJob], lang: str = "de") -> tuple[list[bytes], 
 
 # -- fonts for the PDF -----------------------------------------------------------------------------
 
-FONT_CANDIDATES = [
-    ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
-    ("/usr/share/fonts/dejavu/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf"),
-    ("/usr/share/fonts/TTF/DejaVuSans.ttf", "/usr/share/fonts/TTF/DejaVuSans-Bold.ttf"),
-    ("/Library/Fonts/DejaVuSans.ttf", "/Library/Fonts/DejaVuSans-Bold.ttf"),
-    ("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
-     "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf"),
-]
+# DejaVu Sans 2.37 from Debian's fonts-dejavu-core (licence beside it): German letters and the status symbols.
+FONTS = Path(__file__).resolve().parent / "fonts"
+SHIPPED_FONT = (FONTS / "DejaVuSans.ttf", FONTS / "DejaVuSans-Bold.ttf")
 
 
 def _bold_next_to(regular: str) -> str:
@@ -236,33 +227,15 @@ def _bold_next_to(regular: str) -> str:
 
 
 def find_font() -> tuple[str, str]:
-    """(regular, bold) TTF files with German letters and the status symbols.
-
-    Order: $KPI_PDF_FONT, the system's DejaVu Sans (fonts-dejavu-core), fontconfig's match, a
-    DejaVu Sans shipped with an installed Python package (e.g. matplotlib), Liberation Sans.
-    """
+    """(regular, bold) TTF files with German letters and the status symbols: $KPI_PDF_FONT (its bold sibling
+    if there is one) or the DejaVu Sans shipped in kpi/report/fonts/."""
     explicit = os.environ.get("KPI_PDF_FONT")
     if explicit and os.path.exists(explicit):
         return explicit, _bold_next_to(explicit)
-    for regular, bold in FONT_CANDIDATES[:4]:
-        if os.path.exists(regular):
-            return regular, bold if os.path.exists(bold) else regular
-    if shutil.which("fc-match"):
-        try:
-            found = subprocess.run(["fc-match", "-f", "%{file}", "DejaVu Sans:style=Book"], capture_output=True,
-                                   text=True, timeout=5).stdout.strip()
-        except (OSError, subprocess.SubprocessError):
-            found = ""
-        if found.endswith(".ttf") and "DejaVuSans" in found and os.path.exists(found):
-            return found, _bold_next_to(found)
-    for folder in dict.fromkeys(p for p in sys.path if p and os.path.isdir(p)):
-        hits = glob.glob(os.path.join(folder, "*", "**", "DejaVuSans.ttf"), recursive=True)
-        if hits:
-            return hits[0], _bold_next_to(hits[0])
-    regular, bold = FONT_CANDIDATES[-1]
-    if os.path.exists(regular):
-        return regular, bold if os.path.exists(bold) else regular
-    raise ReportError(t("report.no_font"))
+    regular, bold = SHIPPED_FONT
+    if not regular.exists():
+        raise ReportError(t("report.no_font"))
+    return str(regular), str(bold if bold.exists() else regular)
 
 
 # -- colours and layout shared by PDF and PowerPoint --------------------------------------------------

@@ -30,6 +30,7 @@ from kpi.model import (
     Theme,
     Unit,
 )
+from kpi.revisions import record_catalog
 from kpi.store import Store, latest_sql
 
 STRESS_YEARS = 20
@@ -57,7 +58,7 @@ def stress_catalog(kpis: int) -> Catalog:
 
 def build_stress_store(path: Path, kpis: int) -> Store:
     store = Store(f"duckdb:///{path}")
-    store.save_catalog(stress_catalog(kpis))
+    record_catalog(store, stress_catalog(kpis))
     with store.duck() as con:
         con.execute(
             """INSERT INTO upload (id, kind, file_name, created_at, n_new, n_changed, n_unchanged, state)
@@ -173,7 +174,7 @@ def run_bench(runs: int = 3, rows: int = 1_000_000, kpis: int = 2000, pages: boo
         results["ingest"] = bench_ingest(work, base, csv_path, runs)
         results["status"] = bench_status(store, runs)
         if pages:
-            from kpi.bench_pages import bench_pages
+            from kpi.bench.pages import bench_pages
 
             results["pages"] = bench_pages(store, runs)
     results["machine"]["load_avg_after"] = os.getloadavg()
@@ -203,74 +204,99 @@ def _runs(figures: dict, samples: str = "samples") -> int | None:
     return len(figures[samples]) if samples in figures else figures.get("runs")
 
 
-def bench_report(results: dict) -> str:
-    """The figures as a table: median seconds, the number of runs and the load average beside them, the ratio to
-    the reference, the goal and whether it is met."""
-    rows: list[tuple[str, ...] | str] = []
+class _Rows(list):
+    """The report's lines: a tuple per measurement, a string per section heading."""
 
-    def row(label: str, seconds: float | None, ratio: float | None = None, reference: str = "",
+    def row(self, label: str, seconds: float | None, ratio: float | None = None, reference: str = "",
             goal: float | None = None, met: bool | None = None, figures: dict | None = None,
             samples: str = "samples") -> None:
         figures = figures or {}
         runs = _runs(figures, samples)
-        rows.append((label, _num(seconds), "–" if runs is None else str(runs), _num(figures.get("load_avg"), 2),
+        self.append((label, _num(seconds), "–" if runs is None else str(runs), _num(figures.get("load_avg"), 2),
                      _times(ratio), reference, f"≤ {_times(goal)}" if goal else "–",
                      "–" if met is None else ("ja" if met else "NEIN")))
 
+
+def bench_report(results: dict) -> str:
+    """The figures as a table: median seconds, the number of runs and the load average beside them, the ratio to
+    the reference, the goal and whether it is met."""
     machine = results.get("machine", {})
     stress = results.get("stress_store", {})
-    ingest, status = results.get("ingest", {}), results.get("status", {})
+    ingest = results.get("ingest", {})
     head = [f"Digitalcockpit bench — {machine.get('cpus')} CPUs, Python {machine.get('python')}, "
             f"DuckDB {machine.get('duckdb')}, Last vorher/nachher "
             f"{_num((machine.get('load_avg') or [None])[0], 2)}/{_num((machine.get('load_avg_after') or [None])[0], 2)}",
             f"Stress-Store: {_num(stress.get('kpis'), 0)} Kennzahlen, {_num(stress.get('measurements'), 0)} Messwerte; "
             f"Mediane über {ingest.get('runs', '?')} Läufe; Last = Load Average (1 min) neben jedem Median, "
             f"bei {machine.get('cpus')} CPUs ist alles darüber Warten auf die CPU"]
+    rows = _Rows()
+    _core_rows(rows, ingest, results.get("status", {}))
+    pages = results.get("pages") or {}
+    problems = _server_rows(rows, pages.get("server_render") or {})
+    problems += _browser_rows(rows, pages.get("browser") or {})
+    out = _table(head, rows)
+    if pages.get("seconds_total") is not None:
+        out.append(f"\nSeitenmessungen dauerten {_num(pages['seconds_total'], 0)} s.")
+    if problems:
+        out.append("\nProbleme (die Zahl daneben misst eine Seite, die nicht fehlerfrei lief):")
+        out += [f"  - {' '.join(p.split())[:300]}" for p in problems]
+    return "\n".join(out)
+
+
+def _core_rows(rows: _Rows, ingest: dict, status: dict) -> None:
     rows.append("Import und Status")
     if ingest:
-        row(f"Import CSV ({_num(ingest.get('rows'), 0)} Zeilen)", ingest.get("seconds"), ingest.get("ratio_vs_duckdb"),
-            "DuckDB direkt", figures=ingest)
+        rows.row(f"Import CSV ({_num(ingest.get('rows'), 0)} Zeilen)", ingest.get("seconds"),
+                 ingest.get("ratio_vs_duckdb"), "DuckDB direkt", figures=ingest)
     if status:
-        row(f"Status aller Kennzahlen ({_num(status.get('kpis'), 0)})", status.get("seconds"),
-            status.get("ratio_vs_sql"), "nacktes SQL", figures=status)
-    pages = results.get("pages") or {}
+        rows.row(f"Status aller Kennzahlen ({_num(status.get('kpis'), 0)})", status.get("seconds"),
+                 status.get("ratio_vs_sql"), "nacktes SQL", figures=status)
+
+
+def _server_rows(rows: _Rows, server_render: dict) -> list[str]:
     problems: list[str] = []
-    for store, table in (pages.get("server_render") or {}).items():
+    for store, table in server_render.items():
         rows.append(f"Seiten serverseitig (AppTest über app.py), {STORE_TITLES.get(store, store)}")
         base = table.get("trivial", {})
-        row("Trivial-Seite (1 Diagramm), erster Lauf", base.get("cold_seconds"))
-        row("Trivial-Seite (1 Diagramm), warm", base.get("warm_seconds"), figures=base, samples="warm_samples")
+        rows.row("Trivial-Seite (1 Diagramm), erster Lauf", base.get("cold_seconds"))
+        rows.row("Trivial-Seite (1 Diagramm), warm", base.get("warm_seconds"), figures=base, samples="warm_samples")
         for page, figures in table.items():
             if page == "trivial":
                 continue
             title = PAGE_TITLES.get(page, page)
-            row(f"{title}, erster Lauf (kalter Cache)", figures.get("cold_seconds"), figures.get("cold_ratio"),
-                "Trivial, erster Lauf")
-            row(f"{title}, warm", figures.get("warm_seconds"), figures.get("warm_ratio"), "Trivial, warm",
-                figures=figures, samples="warm_samples")
+            rows.row(f"{title}, erster Lauf (kalter Cache)", figures.get("cold_seconds"), figures.get("cold_ratio"),
+                     "Trivial, erster Lauf")
+            rows.row(f"{title}, warm", figures.get("warm_seconds"), figures.get("warm_ratio"), "Trivial, warm",
+                     figures=figures, samples="warm_samples")
             problems += [f"{STORE_TITLES.get(store, store)}, {title}: {p}" for p in figures.get("problems", [])]
-    browser = pages.get("browser") or {}
+    return problems
+
+
+def _browser_rows(rows: _Rows, browser: dict) -> list[str]:
     if browser.get("skipped"):
         rows.append(f"Browser: übersprungen ({browser['skipped']})")
-    elif browser:
-        first, switch = browser.get("first_chart", {}), browser.get("switch", {})
-        rows.append(f"Browser (Chromium {browser.get('viewport')}): frisch geladen bis zum ersten Diagramm")
-        row("Trivial-Seite (1 Diagramm)", first.get("trivial", {}).get("seconds"), figures=first.get("trivial"))
-        for key, label in (("cockpit_demo", "Cockpit, Demo-Store"), ("cockpit_stress", "Cockpit, Stress-Store")):
-            f = first.get(key, {})
-            row(label, f.get("seconds"), f.get("ratio"), "Trivial-Seite", f.get("goal"), f.get("met"), figures=f)
-        target = PAGE_TITLES.get(switch.get("target"), switch.get("target"))
-        rows.append(f"Browser: Seitenwechsel über das Menü bis zum Diagramm der Zielseite ({target})")
-        row("Trivial A → B (st.navigation, je 1 Diagramm)", switch.get("trivial", {}).get("seconds"),
-            figures=switch.get("trivial"))
-        for key, label in (("cockpit_demo", f"Cockpit → {target}, Demo-Store"),
-                           ("cockpit_stress", f"Cockpit → {target}, Stress-Store")):
-            f = switch.get(key, {})
-            row(label, f.get("seconds"), f.get("ratio"), "Trivial A → B", f.get("goal"), f.get("met"), figures=f)
-        for section in (first, switch):
-            for key, f in section.items():
-                if isinstance(f, dict):
-                    problems += [f"Browser {key}: {p}" for p in f.get("problems", [])]
+        return []
+    if not browser:
+        return []
+    first, switch = browser.get("first_chart", {}), browser.get("switch", {})
+    rows.append(f"Browser (Chromium {browser.get('viewport')}): frisch geladen bis zum ersten Diagramm")
+    rows.row("Trivial-Seite (1 Diagramm)", first.get("trivial", {}).get("seconds"), figures=first.get("trivial"))
+    for key, label in (("cockpit_demo", "Cockpit, Demo-Store"), ("cockpit_stress", "Cockpit, Stress-Store")):
+        f = first.get(key, {})
+        rows.row(label, f.get("seconds"), f.get("ratio"), "Trivial-Seite", f.get("goal"), f.get("met"), figures=f)
+    target = PAGE_TITLES.get(switch.get("target"), switch.get("target"))
+    rows.append(f"Browser: Seitenwechsel über das Menü bis zum Diagramm der Zielseite ({target})")
+    rows.row("Trivial A → B (st.navigation, je 1 Diagramm)", switch.get("trivial", {}).get("seconds"),
+             figures=switch.get("trivial"))
+    for key, label in (("cockpit_demo", f"Cockpit → {target}, Demo-Store"),
+                       ("cockpit_stress", f"Cockpit → {target}, Stress-Store")):
+        f = switch.get(key, {})
+        rows.row(label, f.get("seconds"), f.get("ratio"), "Trivial A → B", f.get("goal"), f.get("met"), figures=f)
+    return [f"Browser {key}: {p}" for section in (first, switch) for key, f in section.items()
+            if isinstance(f, dict) for p in f.get("problems", [])]
+
+
+def _table(head: list[str], rows: _Rows) -> list[str]:
     header = ("Messung", "Median s", "Läufe", "Last", "Verhältnis", "Bezug", "Ziel", "erfüllt")
     table_rows = [r for r in rows if isinstance(r, tuple)]
     widths = [max(len(str(r[i])) for r in [header, *table_rows]) for i in range(len(header))]
@@ -281,9 +307,4 @@ def bench_report(results: dict) -> str:
     out = [*head, "", line(header), "  ".join("-" * w for w in widths)]
     for r in rows:
         out.append(line(r) if isinstance(r, tuple) else (f"\n{r}" if len(out) > len(head) + 3 else r))
-    if pages.get("seconds_total") is not None:
-        out.append(f"\nSeitenmessungen dauerten {_num(pages['seconds_total'], 0)} s.")
-    if problems:
-        out.append("\nProbleme (die Zahl daneben misst eine Seite, die nicht fehlerfrei lief):")
-        out += [f"  - {' '.join(p.split())[:300]}" for p in problems]
-    return "\n".join(out)
+    return out

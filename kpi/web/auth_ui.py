@@ -17,9 +17,11 @@ from kpi.auth import User
 from kpi.i18n import fmt_period, measure_state_label, t
 from kpi.ingest import MAX_COMMENT_CHARS, record_measure_update
 from kpi.model import add_periods
+from kpi.revisions import current_catalog
 from kpi.store import Store, StoreLockedError
 from kpi.text import md_escape
 from kpi.web import session as web_session
+from kpi.web.cache import get_store
 
 i18n.register({
     "login.title": ("Anmeldung", "Log in"),
@@ -132,8 +134,6 @@ def current_user() -> User | None:
 
 
 def _store() -> Store:
-    from kpi.ui import get_store
-
     return get_store()
 
 
@@ -286,7 +286,7 @@ def comment_form(ctx, detail, store: Store) -> None:
 def measure_form(ctx, measure_id: str, store: Store) -> None:
     """Report one measure's state, progress and comment: department users of the responsible unit, the IT
     office and admins. Written like an upload (audit log, undo)."""
-    snap_measures = store.load_catalog()
+    snap_measures = current_catalog(store)
     measure = next((m for m in (snap_measures.measures if snap_measures else ()) if m.id == measure_id), None)
     user = ctx.user
     if measure is None or not auth.can(user, auth.UPDATE_MEASURE, measure.responsible) or ctx.as_of is not None:

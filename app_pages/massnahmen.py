@@ -1,0 +1,124 @@
+"""Measures: timeline and table with state, progress and responsible unit; one measure's history and KPIs;
+late ones stand out."""
+
+import streamlit as st
+
+from kpi import charts, i18n, views
+from kpi.i18n import fmt_date, fmt_datetime, fmt_number, measure_state_label
+from kpi.web import ui
+
+i18n.register({
+    "ms.fields": ("Handlungsfeld", "Action field"),
+    "ms.units": ("Verantwortlich", "Responsible unit"),
+    "ms.states": ("Status", "State"),
+    "ms.late_only": ("nur verspätete", "late only"),
+    "ms.all": ("alle", "all"),
+    "ms.none": ("Diese Strategie hat noch keine Maßnahmen.", "This strategy has no measures yet."),
+    "ms.filtered": ("Keine Maßnahme passt zu diesem Filter.", "No measure matches this filter."),
+    "ms.summary": ("{n} Maßnahmen, davon {late} verspätet", "{n} measures, {late} of them late"),
+    "ms.summary.one": ("{n} Maßnahme, davon {late} verspätet", "{n} measure, {late} of it late"),
+    "ms.timeline": ("Zeitplan", "Timeline"),
+    "ms.timeline.legend": ("⚠ und dunkler Rand: verspätet (Plan-Ende überschritten) · gepunktete Linie: heute",
+                           "⚠ and dark outline: late (planned end passed) · dotted line: today"),
+    "ms.table": ("Übersicht", "Overview"),
+    "ms.history": ("Verlauf einer Maßnahme", "History of a measure"),
+    "ms.history.choose": ("Maßnahme auswählen …", "Choose a measure …"),
+    "ms.no_history": ("Noch keine Stände erfasst.", "No updates recorded yet."),
+    "ms.duration": ("Laufzeit: {start} – {end}", "Duration: {start} – {end}"),
+    "ms.kpis": ("Zugehörige Kennzahlen", "Related KPIs"),
+})
+
+ctx = ui.context()
+snap = ui.require_snapshot(ctx)
+measures = snap.measures
+st.title(ctx.t("page.massnahmen"))
+if measures.empty:
+    st.info(ctx.t("ms.none"))
+    st.stop()
+catalog = snap.catalog
+fields = {a.id: a.name for a in catalog.action_fields}
+units = {u.id: u.name for u in catalog.units if u.id in set(measures["responsible"])}
+states = list(i18n.MEASURE_STATES)
+c1, c2, c3, c4 = st.columns([3, 3, 3, 2], vertical_alignment="bottom")
+chosen_fields = c1.multiselect(ctx.t("ms.fields"), list(fields), format_func=fields.get,
+                               default=ui.linked_values("feld", fields), placeholder=ctx.t("ms.all"),
+                               key="ms-fields")
+chosen_units = c2.multiselect(ctx.t("ms.units"), list(units), format_func=units.get,
+                              default=ui.linked_values("einheit", units), placeholder=ctx.t("ms.all"),
+                              key="ms-units")
+chosen_states = c3.multiselect(ctx.t("ms.states"), states, format_func=lambda s: measure_state_label(s, ctx.lang),
+                               default=ui.linked_values("status", states), placeholder=ctx.t("ms.all"),
+                               key="ms-states")
+late_only = c4.toggle(ctx.t("ms.late_only"), value=st.query_params.get("verspaetet") == "1", key="ms-late",
+                      wrap=True)
+for param, chosen in (("feld", chosen_fields), ("einheit", chosen_units), ("status", chosen_states),
+                      ("verspaetet", "1" if late_only else None)):
+    ui.keep_values(param, chosen)
+shown = measures
+if chosen_fields:
+    shown = shown[shown["action_field_id"].isin(chosen_fields)]
+if chosen_units:
+    shown = shown[shown["responsible"].isin(chosen_units)]
+if chosen_states:
+    shown = shown[shown["state"].isin(chosen_states)]
+if late_only:
+    shown = shown[shown["late"]]
+if shown.empty:
+    st.info(ctx.t("ms.filtered"))
+    st.stop()
+st.markdown(i18n.t_count("ms.summary", len(shown), ctx.lang, late=fmt_number(int(shown["late"].sum()), ctx.lang)))
+st.subheader(ctx.t("ms.timeline"))
+st.plotly_chart(charts.measures_timeline(shown, ctx.lang, today=snap.today), config={"displayModeBar": False},
+                key="timeline")
+st.caption(ctx.t("ms.timeline.legend"))
+st.subheader(ctx.t("ms.table"))
+# Widths for a 1280 px screen (about 790 px of table; wider screens share the rest out), long text wraps.
+# The action field is left out here: it is the first filter above, and its width goes to the titles. Eight rows
+# at a time (the table scrolls), so that it fits a 720 px screen and the history below stays within reach.
+table = views.measure_table(shown, catalog, ctx.lang)
+measure, state, progress, _field, unit, duration = table.columns
+ui.table(table, column_order=[measure, state, progress, unit, duration], column_config={
+                 measure: st.column_config.TextColumn(width=290),
+                 state: st.column_config.TextColumn(width=110),
+                 progress: st.column_config.ProgressColumn(width=95, min_value=0, max_value=100, format="%d %%"),
+                 unit: st.column_config.TextColumn(width=165),
+                 duration: st.column_config.TextColumn(width=100)})
+
+titles = shown.set_index("id")["title"]
+wanted = st.query_params.get("massnahme")
+ids = list(shown["id"])
+chosen = st.selectbox(ctx.t("ms.history"), ids, index=ids.index(wanted) if wanted in ids else None,
+                      format_func=lambda mid: f"{mid} · {titles[mid]}", placeholder=ctx.t("ms.history.choose"),
+                      key="ms-history")
+if chosen:
+    st.query_params["massnahme"] = chosen
+    row = shown.set_index("id").loc[chosen]
+    st.caption(ctx.t("ms.duration", start=fmt_date(row["start"], ctx.lang),
+                     end=fmt_date(row["planned_end"], ctx.lang)))
+    history = ui.get_store().measure_history(chosen, snap.as_of)
+    if history.empty:
+        st.caption(ctx.t("ms.no_history"))
+    else:
+        de = ctx.lang == "de"
+        recorded, state, progress, comment, by = (("Erfasst am", "Status", "Fortschritt", "Kommentar", "von") if de
+                                                  else ("Recorded", "State", "Progress", "Comment", "by"))
+        ui.table({
+            recorded: [fmt_datetime(t.to_pydatetime(), ctx.lang) for t in history["recorded_at"]],
+            state: [measure_state_label(s, ctx.lang) for s in history["state"]],
+            progress: [f"{fmt_number(p, ctx.lang, 0)} %" for p in history["progress"]],
+            comment: history["comment"].fillna(""),
+            by: history["recorded_by"].fillna(""),
+        }, column_config={recorded: st.column_config.TextColumn(width=140),
+                           state: st.column_config.TextColumn(width=120),
+                           progress: st.column_config.TextColumn(width=95, alignment="right"),
+                           comment: st.column_config.TextColumn(width=320),
+                           by: st.column_config.TextColumn(width=100)})
+    kpi_names = {k.id: k.name for k in catalog.kpis}
+    if len(row["kpi_ids"]):
+        st.markdown(f"**{ctx.t('ms.kpis')}**")
+        for kpi_id in row["kpi_ids"]:
+            st.page_link("app_pages/kennzahlen.py", query_params={"kpi": kpi_id},
+                         label=f"**{kpi_id}** {kpi_names.get(kpi_id, '')}")
+    from kpi.web import auth_ui
+
+    auth_ui.measure_form(ctx, chosen, ui.get_store())
