@@ -18,7 +18,8 @@ if __name__ == "__main__":  # a script run of a session
     ctx = ui.sidebar()
     page = st.navigation(ui.navigation(ctx, Path(__file__).parent / "app_pages"))
     st.set_page_config(page_title=f"{page.title} · Digitalcockpit")
-    ui.demo_line(ctx)
+    if page.url_path != "praesentation":  # the deck says it on its title slide; a slide must fit the screen
+        ui.demo_line(ctx)
     with ui.guard(ctx):  # the error boundary of every page: a sentence, never a stack trace
         page.run()
 else:  # imported by the ASGI server (`streamlit run` finds `app` in this file; `uvicorn app:app`)
