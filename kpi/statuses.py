@@ -18,16 +18,16 @@ from kpi.status import FORECAST_WINDOW, KpiStatus
 from kpi.store import Store, latest_sql
 from kpi.views import evaluate_all, reference_day
 
-# Per KPI, newest first: the rows from its last break in the series on (a break starts the series anew, as in
-# kpi.views.evaluate_all), at most FORECAST_WINDOW of them, returned oldest first as the status engine expects.
-# `{where}` narrows the KPIs, `{as_of}` is the as-of placeholder or nothing.
+# Per KPI: its newest FORECAST_WINDOW values (one top-n aggregate, no sort of the whole table), from the last break
+# in its series on (a break starts the series anew, as in kpi.views.evaluate_all), oldest first as the status
+# engine expects them. `{latest}` is the one "current / as of" rule.
 _STATUS_VALUES_SQL = """
     SELECT kpi_id, period, value FROM (
-      SELECT kpi_id, period, value, row_number() OVER newest AS back,
-             max(CASE WHEN quality = 'break' THEN period END) OVER (PARTITION BY kpi_id) AS break_period
-      FROM ({latest}) WHERE value IS NOT NULL
-      WINDOW newest AS (PARTITION BY kpi_id ORDER BY period DESC))
-    WHERE back <= {window} AND (break_period IS NULL OR period >= break_period)
+      SELECT kpi_id, break_period, unnest(recent, recursive := true) FROM (
+        SELECT kpi_id, max(struct_pack(period := period, value := value), {window}) AS recent,
+               max(period) FILTER (WHERE quality = 'break') AS break_period
+        FROM ({latest}) WHERE value IS NOT NULL GROUP BY kpi_id))
+    WHERE break_period IS NULL OR period >= break_period
     ORDER BY kpi_id, period
 """
 
@@ -37,7 +37,7 @@ def status_values(store: Store, as_of: datetime | None = None, kpi_ids: list[str
     by KPI and period. The same rows the status engine picks out of `Store.current_values`."""
     where, params = "TRUE", []
     if kpi_ids is not None:
-        where = "list_contains(?, kpi_id)"
+        where = "kpi_id IN (SELECT unnest(?))"
         params.append(list(kpi_ids))
     if as_of is not None:
         params.append(as_of)
