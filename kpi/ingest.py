@@ -509,9 +509,9 @@ def _warnings(con: duckdb.DuckDBPyConnection, name: str, today: date) -> list[Pr
 _PLAUSIBILITY_SQL = """
     CREATE OR REPLACE TEMP TABLE plausibility AS
     WITH merged AS (
-      SELECT c.kpi_id, c.period, c.value, NULL AS change FROM cur c ANTI JOIN diff d USING (kpi_id, period)
+      SELECT c.kpi_id, c.period, c.value, FALSE AS uploaded FROM cur c ANTI JOIN diff d USING (kpi_id, period)
       WHERE c.value IS NOT NULL
-      UNION ALL SELECT kpi_id, period, value, change FROM diff),
+      UNION ALL SELECT kpi_id, period, value, change IN ('new', 'changed') FROM diff),
     steps AS (
       SELECT *, lag(period) OVER w AS prev_period, lag(value) OVER w AS prev_value
       FROM merged WINDOW w AS (PARTITION BY kpi_id ORDER BY period)),
@@ -519,7 +519,7 @@ _PLAUSIBILITY_SQL = """
       SELECT kpi_id, median(abs(value - prev_value)) AS typical_change, count(prev_value) AS changes
       FROM steps GROUP BY kpi_id)
     SELECT s.kpi_id, s.period, s.value, s.prev_period, s.prev_value, t.typical_change, t.changes
-    FROM steps s JOIN typical t USING (kpi_id) WHERE s.change IN ('new', 'changed')
+    FROM steps s JOIN typical t USING (kpi_id) WHERE s.uploaded
       AND (s.prev_value IS NOT NULL AND (s.prev_value = 0 OR s.value / s.prev_value > ? OR s.value / s.prev_value < ?
                                          OR abs(s.value - s.prev_value) > ? * t.typical_change)
            OR (s.kpi_id, s.period) IN (SELECT kpi_id, CAST(period AS DATE) FROM preview_keys))
