@@ -105,3 +105,15 @@ def test_the_pages_snapshot_stands_beside_the_status_with_its_own_ratio():
     text = bench_report({**RESULTS, "status": status})
     assert row(text, "Snapshot der Seiten (Status, alle Werte, Maßnahmen)")[:4] == ["9,000", "3", "0,87", "11,70×"]
     assert "Snapshot der Seiten" not in bench_report(RESULTS)
+
+
+def test_cpu_seconds_stand_beside_the_wall_clock_figures_with_their_own_ratio():
+    ingest = {**RESULTS["ingest"], "cpu": {"seconds": 4.5, "reference_seconds": 1.5, "ratio": 3.0,
+                                           "samples": [4.5, 4.4, 4.6], "load_avg": 2.31}}
+    status = {**RESULTS["status"], "cpu": {"seconds": 0.5, "reference_seconds": 0.2, "ratio": 2.5,
+                                           "samples": [0.5, 0.5, 0.6], "load_avg": 0.87}}
+    lines = bench_report({**RESULTS, "ingest": ingest, "status": status}).splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("Import CSV"))
+    assert lines[at + 1].split()[-8:] == ["4,500", "3", "2,31", "3,00×", "DuckDB", "direkt", "–", "–"]
+    at = next(i for i, line in enumerate(lines) if line.startswith("Status aller Kennzahlen"))
+    assert lines[at + 1].split()[-8:] == ["0,500", "3", "0,87", "2,50×", "nacktes", "SQL", "–", "–"]
