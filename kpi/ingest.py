@@ -314,7 +314,8 @@ def _validate(con: duckdb.DuckDBPyConnection, number_style: str, today: date) ->
     recorded = "recorded_at" if _has_column(con, "recorded_at") else "NULL::TIMESTAMP"
     quality = "quality" if _has_column(con, "quality") else "NULL"
     words = " ".join(f"WHEN '{word}' THEN '{code}'" for word, code in QUALITY_WORDS.items())
-    # Periods are parsed once per distinct text (a file has a few hundred, not a million).
+    # Periods are parsed once per distinct text (a file has a few hundred, not a million). Speed: `s` is read once
+    # (the distinct periods and KPIs come from the staging table), so DuckDB does not materialise it.
     con.execute(
         f"""CREATE TEMP TABLE parsed AS
         WITH s AS (
@@ -327,8 +328,9 @@ def _validate(con: duckdb.DuckDBPyConnection, number_style: str, today: date) ->
                  nullif(lower(trim({quality})), '') AS quality_raw,
                  {recorded} AS recorded_at
           FROM staging),
-        periods AS (SELECT p, {_PERIOD_SQL} AS per FROM (SELECT DISTINCT p FROM s)),
-        kpis AS (SELECT kpi_raw, k.* FROM (SELECT DISTINCT kpi_raw FROM s) d LEFT JOIN kpi k ON k.id = upper(d.kpi_raw)),
+        periods AS (SELECT p, {_PERIOD_SQL} AS per FROM (SELECT DISTINCT trim(coalesce(period, '')) AS p FROM staging)),
+        kpis AS (SELECT kpi_raw, k.* FROM (SELECT DISTINCT trim(coalesce(kpi_id, '')) AS kpi_raw FROM staging) d
+                 LEFT JOIN kpi k ON k.id = upper(d.kpi_raw)),
         horizon AS (SELECT make_date(year(greatest(max(period), ?::DATE)) + {HORIZON_YEARS}, 12, 31) AS upper
                     FROM kpi_target)
         SELECT s.idx, s.kpi_raw, k.id AS kpi_id, k.name AS kpi_name, k.frequency, k.range_min, k.range_max, k.unit,
@@ -427,10 +429,32 @@ _INCOMING_SQL = """
                              OR count(comment) NOT IN (0, count(*))) AS conflict
     FROM parsed WHERE kpi_id IS NOT NULL AND period IS NOT NULL GROUP BY kpi_id, period
 """
+# Speed: most files name each (KPI, period) once; then `incoming` is the parsed rows as they are, and the grouping
+# above (the costliest step of a large import) is skipped. The check is one pass over the keys only.
+_REPEATS_SQL = """
+    SELECT count(*) > count(DISTINCT (kpi_id, period)) FROM parsed WHERE kpi_id IS NOT NULL AND period IS NOT NULL
+"""
+_INCOMING_ONCE_SQL = """
+    CREATE TEMP TABLE incoming AS
+    SELECT kpi_id, period, value, comment, source, quality, recorded_at, FALSE AS conflict
+    FROM parsed WHERE kpi_id IS NOT NULL AND period IS NOT NULL
+"""
 
-_DIFF_SQL = f"""
+
+def _incoming(con: duckdb.DuckDBPyConnection) -> None:
+    """The table `incoming`: one row per (KPI, period) of the file, with conflicting repeats marked."""
+    repeats = con.execute(_REPEATS_SQL).fetchone()[0]
+    con.execute(_INCOMING_SQL if repeats else _INCOMING_ONCE_SQL)
+
+
+# The current values of the file's KPIs, read once for the diff and the plausibility check.
+_CURRENT_SQL = f"""
+    CREATE OR REPLACE TEMP TABLE cur AS
+    SELECT kpi_id, period, value, comment, source, quality
+    FROM ({latest_sql("measurement", where="kpi_id IN (SELECT DISTINCT kpi_id FROM incoming)")})
+"""
+_DIFF_SQL = """
     CREATE TEMP TABLE diff AS
-    WITH cur AS ({latest_sql("measurement", where="kpi_id IN (SELECT DISTINCT kpi_id FROM incoming)")})
     SELECT i.*, c.value AS old_value, c.comment AS old_comment, c.source AS old_source,
       CASE WHEN c.value IS NULL THEN 'new'
            WHEN c.value <> i.value OR (i.comment IS NOT NULL AND i.comment IS DISTINCT FROM c.comment)
@@ -443,8 +467,11 @@ _DIFF_SQL = f"""
 
 # Speed: the rows any check could flag are found in ONE pass over the parsed rows (the OR of every check's
 # condition); the checks with their messages then run over those few rows only, not once each over a million.
-_SUSPECT_SQL = "CREATE TEMP TABLE suspect AS SELECT * FROM parsed WHERE " + " OR ".join(
-    f"coalesce(({condition}), FALSE)" for condition in re.findall(r"FROM parsed WHERE (.+)$", _PROBLEMS_SQL, re.M))
+# Each check's whole condition (over all its lines) is its own filter: DuckDB skips the blocks of rows its
+# statistics rule out, where one OR of them all would be evaluated on every row.
+_SUSPECT_SQL = "CREATE TEMP TABLE suspect AS SELECT * FROM parsed WHERE idx IN (" + " UNION ".join(
+    f"SELECT idx FROM parsed WHERE {found.group(1)}" for check in _PROBLEMS_SQL.split("UNION ALL")
+    if (found := re.search(r"FROM parsed WHERE (.+)", check, re.S))) + ")"
 _SUSPECT_PROBLEMS_SQL = _PROBLEMS_SQL.replace("FROM parsed WHERE", "FROM suspect WHERE")
 
 
@@ -479,15 +506,12 @@ def _warnings(con: duckdb.DuckDBPyConnection, name: str, today: date) -> list[Pr
 # Per new or changed value: the previous period's value (the file's own values first, then the store's) and the
 # KPI's median absolute period-to-period change over its whole series, for kpi.plausibility. Only the candidates
 # (beyond the cheap bounds of `_CANDIDATE`) leave the database, and the previous values of the preview's rows.
-_PLAUSIBILITY_SQL = f"""
+_PLAUSIBILITY_SQL = """
     CREATE OR REPLACE TEMP TABLE plausibility AS
-    WITH cur AS (
-      SELECT kpi_id, period, value
-      FROM ({latest_sql("measurement", where="kpi_id IN (SELECT DISTINCT kpi_id FROM diff)")})),
-    merged AS (
-      SELECT c.kpi_id, c.period, c.value, NULL AS change FROM cur c ANTI JOIN diff d USING (kpi_id, period)
+    WITH merged AS (
+      SELECT c.kpi_id, c.period, c.value, FALSE AS uploaded FROM cur c ANTI JOIN diff d USING (kpi_id, period)
       WHERE c.value IS NOT NULL
-      UNION ALL SELECT kpi_id, period, value, change FROM diff),
+      UNION ALL SELECT kpi_id, period, value, change IN ('new', 'changed') FROM diff),
     steps AS (
       SELECT *, lag(period) OVER w AS prev_period, lag(value) OVER w AS prev_value
       FROM merged WINDOW w AS (PARTITION BY kpi_id ORDER BY period)),
@@ -495,7 +519,10 @@ _PLAUSIBILITY_SQL = f"""
       SELECT kpi_id, median(abs(value - prev_value)) AS typical_change, count(prev_value) AS changes
       FROM steps GROUP BY kpi_id)
     SELECT s.kpi_id, s.period, s.value, s.prev_period, s.prev_value, t.typical_change, t.changes
-    FROM steps s JOIN typical t USING (kpi_id) WHERE s.change IN ('new', 'changed')
+    FROM steps s JOIN typical t USING (kpi_id) WHERE s.uploaded
+      AND (s.prev_value IS NOT NULL AND (s.prev_value = 0 OR s.value / s.prev_value > ? OR s.value / s.prev_value < ?
+                                         OR abs(s.value - s.prev_value) > ? * t.typical_change)
+           OR (s.kpi_id, s.period) IN (SELECT kpi_id, CAST(period AS DATE) FROM preview_keys))
 """
 _CANDIDATE = """
     SELECT f.*, k.range_max - k.range_min AS span, k.unit, k.frequency,
@@ -512,19 +539,22 @@ def _plausibility(con: duckdb.DuckDBPyConnection, result: ImportResult) -> list[
     from kpi.i18n import fmt_value
 
     step = plausibility.DEFAULT_STEP
-    con.execute(_PLAUSIBILITY_SQL)
-    flags = plausibility.flag_frame(con.execute(_CANDIDATE, [step.up, plausibility.SLIP_LOW, step.typical]).df())
+    bounds = [step.up, plausibility.SLIP_LOW, step.typical]
+    # Speed: only the candidates and the preview's rows are kept (not one row per new or changed value).
+    keys = result.preview[["kpi_id", "period"]] if result.preview is not None else \
+        pd.DataFrame({"kpi_id": pd.Series(dtype=object), "period": pd.Series(dtype="datetime64[us]")})
+    con.register("preview_keys", keys)
+    con.execute(_PLAUSIBILITY_SQL, bounds)
+    flags = plausibility.flag_frame(con.execute(_CANDIDATE, bounds).df())
     if result.preview is not None and len(result.preview):
-        keys = result.preview[["kpi_id", "period"]]
-        con.register("preview_keys", keys)
         previous = con.execute("""SELECT f.kpi_id, f.period, f.prev_period, f.prev_value FROM plausibility f
                                   SEMI JOIN preview_keys k ON k.kpi_id = f.kpi_id AND k.period = f.period""").df()
-        con.unregister("preview_keys")
         previous = previous.merge(flags[["kpi_id", "period", "message"]], how="left", on=["kpi_id", "period"])
         previous["period"] = pd.to_datetime(previous["period"])
         result.preview["period"] = pd.to_datetime(result.preview["period"])
         result.preview = result.preview.merge(previous.rename(columns={"message": "flag"}), how="left",
                                               on=["kpi_id", "period"])
+    con.unregister("preview_keys")
     con.execute("DROP TABLE IF EXISTS plausibility")
     return [Problem(result.file_name, int(r.idx), "Wert", fmt_value(r.value, r.unit or "", "de"), r.message)
             for r in flags.sort_values("idx").itertuples()]
@@ -628,7 +658,7 @@ def _run(store: Store, name: str, data: bytes | None, stage, dry_run: bool, user
                 return _fail(result, f"Datei nicht lesbar: {str(exc).splitlines()[0]}", "file.unreadable")
             if _check(con, result, info, today, confirm_implausible):
                 _commit(con, result, kind, user)
-            for table in ("staging", "parsed", "suspect", "incoming", "diff"):
+            for table in ("staging", "parsed", "suspect", "incoming", "cur", "diff"):
                 con.execute(f"DROP TABLE IF EXISTS {table}")
     except (duckdb.Error, sa.exc.SQLAlchemyError, OSError) as exc:
         # A database fault is not the file's fault, but the user still needs to know nothing was written.
@@ -654,7 +684,7 @@ def _check(con: duckdb.DuckDBPyConnection, result: ImportResult, info: dict, tod
                    else "die Datei enthält keine Datenzeilen")
         _fail(result, message, "file.no_values" if result.not_filled else "file.no_rows")
         return False
-    con.execute(_INCOMING_SQL)
+    _incoming(con)
     problems, total = _problems(con, name, MAX_PROBLEMS)
     lines = None
     if (problems or rejects) and "text" in info:
@@ -663,6 +693,7 @@ def _check(con: duckdb.DuckDBPyConnection, result: ImportResult, info: dict, tod
     result.problem_count = total + len(rejects)
     if result.problems:
         return False
+    con.execute(_CURRENT_SQL)
     con.execute(_DIFF_SQL)
     counts = dict(con.execute("SELECT change, count(*) FROM diff GROUP BY change").fetchall())
     result.new, result.changed, result.unchanged = (counts.get(k, 0) for k in ("new", "changed", "unchanged"))

@@ -125,6 +125,8 @@ def _break_rows(values: pd.DataFrame) -> np.ndarray:
 
 def _last_break(breaks: np.ndarray, start: int, end: int) -> int:
     """The row of the last break within [start, end), or start when the KPI's series has none."""
+    if not len(breaks):
+        return int(start)
     inside = breaks[(breaks >= start) & (breaks < end)]
     return int(inside[-1]) if len(inside) else int(start)
 

@@ -46,7 +46,9 @@ def test_report_is_a_table_with_german_numbers_goals_and_verdicts():
     text = bench_report(RESULTS)
     assert text.splitlines()[0].startswith("Digitalcockpit bench — 2 CPUs")
     assert "Messung" in text and "Median s" in text and "Verhältnis" in text and "erfüllt" in text
-    assert row(text, "Import CSV (1.000.000 Zeilen)") == ["8,135", "3", "2,31", "3,72×", "DuckDB", "direkt", "–", "–"]
+    assert row(text, "Import CSV (1.000.000 Zeilen)") == ["8,135", "3", "2,31", "3,72×", "DuckDB", "direkt", "≤", "3,00×",
+                                                            "NEIN"]
+    assert row(text, "Status aller Kennzahlen (2.000)")[-3:] == ["≤", "2,00×", "NEIN"]
     assert row(text, "Cockpit, warm") == ["1,000", "3", "1,50", "2,08×", "Trivial,", "warm", "–", "–"]
     assert row(text, "Cockpit, Demo-Store")[-3:] == ["≤", "1,50×", "ja"]
     assert row(text, "Cockpit, Stress-Store")[-3:] == ["≤", "2,00×", "NEIN"]
@@ -95,3 +97,23 @@ def test_bench_takes_medians_of_several_runs_with_the_load_average_beside_them()
 
 def _german(value: float) -> str:
     return f"{value:,.2f}".translate(str.maketrans(",.", ".,"))
+
+
+def test_the_pages_snapshot_stands_beside_the_status_with_its_own_ratio():
+    status = {**RESULTS["status"], "snapshot": {"seconds": 9.0, "ratio_vs_sql": 11.7, "samples": [9.0, 9.1, 8.9],
+                                                "load_avg": 0.87}}
+    text = bench_report({**RESULTS, "status": status})
+    assert row(text, "Snapshot der Seiten (Status, alle Werte, Maßnahmen)")[:4] == ["9,000", "3", "0,87", "11,70×"]
+    assert "Snapshot der Seiten" not in bench_report(RESULTS)
+
+
+def test_cpu_seconds_stand_beside_the_wall_clock_figures_with_their_own_ratio():
+    ingest = {**RESULTS["ingest"], "cpu": {"seconds": 4.5, "reference_seconds": 1.5, "ratio": 3.0,
+                                           "samples": [4.5, 4.4, 4.6], "load_avg": 2.31}}
+    status = {**RESULTS["status"], "cpu": {"seconds": 0.5, "reference_seconds": 0.2, "ratio": 2.5,
+                                           "samples": [0.5, 0.5, 0.6], "load_avg": 0.87}}
+    lines = bench_report({**RESULTS, "ingest": ingest, "status": status}).splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("Import CSV"))
+    assert lines[at + 1].split()[-8:] == ["4,500", "3", "2,31", "3,00×", "DuckDB", "direkt", "–", "–"]
+    at = next(i for i, line in enumerate(lines) if line.startswith("Status aller Kennzahlen"))
+    assert lines[at + 1].split()[-8:] == ["0,500", "3", "0,87", "2,50×", "nacktes", "SQL", "–", "–"]
