@@ -525,11 +525,11 @@ class StatusChange:
 def status_preview(store: Store, catalog: Catalog, valid_from: date, as_of: datetime | None = None) -> list[StatusChange]:
     """The status every KPI would get if `catalog` were recorded now, valid from `valid_from`, beside the one it
     has (new and retired KPIs included); `changed` marks the ones that change."""
-    from kpi.views import evaluate_all, reference_day, snapshot
+    from kpi.views import evaluate_all, reference_day, sane_values, snapshot
 
     snap = snapshot(store, as_of)
     day = reference_day(as_of)
-    values = store.current_values(as_of, [k.id for k in catalog.kpis])
+    values, _ = sane_values(store, catalog, store.current_values(as_of, [k.id for k in catalog.kpis]), day)
     if snap is None:
         after = evaluate_all(catalog, values, day)
         return [StatusChange(k.id, None, after[k.id].status.value) for k in catalog.kpis]

@@ -233,7 +233,8 @@ def page(title_key: str, *, roles: set[str] | None = None) -> Context:
 
 def _demo_line(ctx: Context) -> None:
     """One line on every page while illustrative demo values are current (kpi.views.demo_notice)."""
-    from kpi.views import demo_notice
+    from kpi.text import md_escape
+    from kpi.views import demo_notice, out_of_window_notice
 
     try:
         snap = current_snapshot(ctx)
@@ -241,6 +242,8 @@ def _demo_line(ctx: Context) -> None:
         return
     if snap is not None and (line := demo_notice(snap, ctx.lang)):
         st.caption("⚠️ " + line)
+    if snap is not None and (line := out_of_window_notice(snap, ctx.lang)):
+        st.warning(md_escape(line), icon="⚠️")
 
 
 # Streamlit leaves 6rem above the first line, on a 1280x720 projector a seventh of the screen. st.page_link keeps
