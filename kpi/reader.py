@@ -22,6 +22,7 @@ import os
 import re
 import stat
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,7 +73,10 @@ def read_path(path: Path, limit: int | None = None) -> bytes:
         if not stat.S_ISREG(info.st_mode):
             raise ReadError("file.not_regular", "keine normale Datei (Gerät, Pipe oder Ordner): erwartet CSV oder XLSX")
         with open(path, "rb") as handle:
-            data = handle.read(limit + 1)
+            # No buffer of `limit` bytes for a small file; a file that grows while it is read still stops at limit + 1.
+            data = handle.read(min(info.st_size, limit) + 1)
+            if len(data) > info.st_size:
+                data += handle.read(limit + 1 - len(data))
     except OSError as exc:
         raise ReadError("file.unreadable", f"Datei nicht lesbar: {exc.strerror}") from exc
     check_size(data, limit)
@@ -110,12 +114,18 @@ def _line_of(data: bytes, offset: int) -> int:
 def decode(data: bytes) -> str:
     """The text of a CSV file: strict UTF-8 (BOM allowed), else Windows-1252 when no UTF-8 sequence occurs.
     NUL bytes anywhere, a mixed encoding and control characters are refused with the line they are in."""
+    return decode_as(data)[0]
+
+
+def decode_as(data: bytes) -> tuple[str, str]:
+    """`decode`, and the encoding it found ("utf-8-sig" or "cp1252")."""
     nul = data.find(b"\x00")
     if nul >= 0:
         raise ReadError("file.binary", "keine Textdatei (NUL-Byte, Binärdaten): erwartet CSV oder XLSX",
                         row=_line_of(data, nul))
+    encoding = "utf-8-sig"
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode(encoding)
     except UnicodeDecodeError as exc:
         sequence = _UTF8_SEQUENCE.search(data)
         if sequence:
@@ -124,7 +134,7 @@ def decode(data: bytes) -> str:
                             f"{_line_of(data, exc.start)} nicht; bitte einheitlich als UTF-8 speichern",
                             row=_line_of(data, exc.start)) from exc
         try:
-            text = data.decode("cp1252")
+            text, encoding = data.decode("cp1252"), "cp1252"
         except UnicodeDecodeError as exc2:
             raise ReadError("file.encoding", "unbekannte Zeichenkodierung: bitte als UTF-8 speichern",
                             row=_line_of(data, exc2.start)) from exc2
@@ -132,7 +142,7 @@ def decode(data: bytes) -> str:
     if control:
         raise ReadError("file.control_char", f"Steuerzeichen U+{ord(control.group()):04X} in der Datei",
                         row=text.count("\n", 0, control.start()) + 1, value=f"U+{ord(control.group()):04X}")
-    return text
+    return text, encoding
 
 
 def has_control(text: str) -> bool:
@@ -202,12 +212,12 @@ def plain_table(data: bytes, delimiter: str, chunk: int = 1 << 22) -> bool:
     return True
 
 
-def scan_csv(text: str, delimiter: str, *, keep: bool = True) -> list[tuple[int, list[str]]]:
+def scan_csv(lines: Iterable[str], delimiter: str, *, keep: bool = True) -> list[tuple[int, list[str]]]:
     """Every non-empty record with the line it starts on (none kept if not `keep`: only checked); broken quoting,
     a field longer than MAX_LINE_CHARS, more than MAX_COLUMNS columns or MAX_ROWS rows are errors with their line."""
     previous = csv.field_size_limit()
     csv.field_size_limit(MAX_LINE_CHARS)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     records, start = [], 1
     try:
         for count, record in enumerate(reader, start=1):
@@ -229,7 +239,7 @@ def scan_csv(text: str, delimiter: str, *, keep: bool = True) -> list[tuple[int,
 
 def csv_records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
     """Every non-empty record with the line it starts on; broken quoting is an error with its line."""
-    return scan_csv(text, delimiter)
+    return scan_csv(io.StringIO(text, newline=""), delimiter)
 
 
 @dataclass
@@ -246,11 +256,13 @@ def _parse_csv(data: bytes, keep_records: bool) -> CsvFile:
     if data.count(b"\n") > MAX_ROWS * 2:  # far more lines than rows allowed: refused before decoding
         raise ReadError("file.too_many_rows", f"mehr als {MAX_ROWS} Zeilen", limit=MAX_ROWS)
     check_lines(data)
-    text = decode(data)
+    text, encoding = decode_as(data)
     first, delimiter = sniff(text)
     records = None
     if keep_records or not plain_table(data, delimiter):
-        records = scan_csv(text, delimiter, keep=keep_records)
+        # Lines decoded piece by piece from the bytes: a StringIO of the text would hold four bytes a character.
+        lines = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+        records = scan_csv(lines, delimiter, keep=keep_records)
     return CsvFile(text, first, delimiter, records if keep_records else None)
 
 
@@ -374,13 +386,15 @@ def _child(kind: str, data: bytes, options: tuple, memory: int) -> tuple:
 
 def child_main() -> None:
     """The parsing child's entry (`python -c "from kpi.reader import child_main; child_main()"`): the request
-    (kind, bytes, options, memory limit) pickled on stdin, the answer pickled on stdout. A plain subprocess, not
+    (kind, options, memory limit) pickled on stdin, followed by the file's bytes as they are (no copy in the
+    parent); the answer pickled on stdout. A plain subprocess, not
     multiprocessing: a spawned child would first re-import the parent's main script (the Streamlit CLI: seconds
     and 60 MB per upload)."""
     import pickle
     import sys
 
-    kind, data, options, memory = pickle.loads(sys.stdin.buffer.read())
+    kind, options, memory = pickle.load(sys.stdin.buffer)
+    data = sys.stdin.buffer.read()
     sys.stdout.buffer.write(pickle.dumps(_child(kind, data, options, memory), protocol=pickle.HIGHEST_PROTOCOL))
     sys.stdout.flush()
 
@@ -401,14 +415,14 @@ def _in_child(kind: str, data: bytes, options: tuple, seconds: float, memory: in
     import sys
 
     label = kind.upper()
-    request = pickle.dumps((kind, data, options, memory), protocol=pickle.HIGHEST_PROTOCOL)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(_ROOT), os.environ.get("PYTHONPATH")])),
            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}  # no thread pools reserving address space
     process = subprocess.Popen([sys.executable, "-c", "from kpi.reader import child_main; child_main()"],
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
                                cwd=_ROOT)
     try:
-        out, _err = process.communicate(request, timeout=seconds)
+        process.stdin.write(pickle.dumps((kind, options, memory)))  # small: fits the pipe, never blocks
+        out, _err = process.communicate(data, timeout=seconds)
     except subprocess.TimeoutExpired as exc:
         raise ReadError(f"{kind}.timeout", f"{label} nach {seconds:.0f} s nicht gelesen (zu groß oder zu "
                                            "komplex): abgebrochen", seconds=seconds) from exc
