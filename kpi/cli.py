@@ -363,8 +363,12 @@ def main(argv: list[str] | None = None) -> int:
     import duckdb
     import sqlalchemy as sa
 
+    from kpi.store import database_url
+    from kpi.store_checks import check_store_url
+
     args = build_parser().parse_args(argv)
     try:
+        check_store_url(args.db or database_url(), read_only=args.command in READ_COMMANDS)
         store = Store(args.db, read_only=args.command in READ_COMMANDS)
         return args.func(args, store)
     except StoreLockedError as exc:
