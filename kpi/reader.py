@@ -35,6 +35,7 @@ MAX_ROWS = 1_100_000  # CSV; a little over Excel's 1,048,576
 MAX_XLSX_ROWS = 200_000
 MAX_COLUMNS = 64
 MAX_LINE_CHARS = 64 * 1024
+SMALL_FILE_BYTES = 1024 * 1024  # a CSV file up to this size gets the csv module's check only
 PARSE_SECONDS = 20.0
 PARSE_MEMORY_BYTES = 1024 * 1024 * 1024  # address space of the parsing child (virtual, not resident)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x1b]")
@@ -230,6 +231,10 @@ def scan_csv(lines: Iterable[str], delimiter: str, *, keep: bool = True) -> list
                 records.append((start, record))
             start = reader.line_num + 1
     except csv.Error as exc:
+        if "field limit" in str(exc):
+            raise ReadError("file.field_too_long", f"ein Feld ab Zeile {start} ist länger als {MAX_LINE_CHARS} "
+                                                   "Zeichen (nicht geschlossenes Anführungszeichen?)", row=start,
+                            limit=MAX_LINE_CHARS) from exc
         raise ReadError("file.quoting", f"CSV nicht lesbar ab Zeile {start}: {exc} (nicht geschlossenes "
                                         "Anführungszeichen?)", row=start) from exc
     finally:
@@ -255,11 +260,15 @@ class CsvFile:
 def _parse_csv(data: bytes, keep_records: bool) -> CsvFile:
     if data.count(b"\n") > MAX_ROWS * 2:  # far more lines than rows allowed: refused before decoding
         raise ReadError("file.too_many_rows", f"mehr als {MAX_ROWS} Zeilen", limit=MAX_ROWS)
-    check_lines(data)
+    # A small file cannot build much, whatever its shape: checked by the csv module alone (and numpy, which takes a
+    # tenth of a second to import, is not needed).
+    small = len(data) <= SMALL_FILE_BYTES
+    if not small:
+        check_lines(data)
     text, encoding = decode_as(data)
     first, delimiter = sniff(text)
     records = None
-    if keep_records or not plain_table(data, delimiter):
+    if keep_records or small or not plain_table(data, delimiter):
         # Lines decoded piece by piece from the bytes: a StringIO of the text would hold four bytes a character.
         lines = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
         records = scan_csv(lines, delimiter, keep=keep_records)
@@ -364,6 +373,8 @@ _PARSERS = {"xlsx": _parse_xlsx, "csv": _parse_csv}
 
 def _child(kind: str, data: bytes, options: tuple, memory: int) -> tuple:
     """In the child: parse under the address-space limit; ("ok", result, peak) or ("error", details, peak)."""
+    if kind == "csv" and len(data) > SMALL_FILE_BYTES:
+        import numpy  # noqa: F401 - imported before the limit: its thread pools reserve address space, not the file
     try:
         import resource
 
