@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.pages.conftest import FAILED
-from tests.pages.roles import ADMIN, IT, messages, open_as, serve
+from tests.pages.roles import ADMIN, IT, frame_with, messages, open_as, serve
 from tests.stored_typos import write_typo_upload
 
 PAGES = [("cockpit", None, None), ("themenfelder", None, None), ("kennzahlen", None, {"kpi": "EG-02"}),
@@ -38,6 +38,10 @@ def test_the_upload_is_undone_on_protokoll_and_the_warning_goes(typo_store):
     store, upload_id = typo_store
     at = open_as("protokoll", IT)
     at.selectbox(key="protokoll:upload").set_value(upload_id).run()
+    assert not any(f in messages(at) for f in FAILED)
+    rows = frame_with(at, "Quelle")  # the upload's rows, with the impossible periods as they are stored
+    assert len(rows) == 2
+    assert {b.label for b in at.download_button} >= {"CSV-Export", "Excel-Export"}
     at.checkbox(key=f"protokoll:confirm:{upload_id}").check().run()
     next(b for b in at.button if b.label == "Rückgängig machen").click().run()
     assert not at.exception
