@@ -97,7 +97,7 @@ def is_xlsx(data: bytes, name: str) -> bool:
 
 def check_kind(data: bytes, name: str) -> str:
     """"xlsx" or "csv"; anything else (an empty file, another suffix) is refused."""
-    if not data.strip():
+    if not data or data.isspace():  # not data.strip(): that would copy a 100 MB file to look at it
         raise ReadError("file.empty", "die Datei ist leer")
     if is_xlsx(data, name):
         return "xlsx"
