@@ -82,13 +82,15 @@ def cmd_export(args: argparse.Namespace, store: Store) -> int:
 
 
 def cmd_status(args: argparse.Namespace, store: Store) -> int:
-    from kpi.views import snapshot, status_frame
+    from kpi.views import out_of_window_notice, snapshot, status_frame
 
     snap = snapshot(store, _as_of(args))
     if snap is None:
         print("Die Datenbank enthält noch keinen Strategiekatalog; zuerst `python -m kpi seed`.", file=sys.stderr)
         return 1
     frame = status_frame(snap)
+    if line := out_of_window_notice(snap):
+        print(f"Warnung: {line}", file=sys.stderr)
     if args.format == "json":
         records = [{k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
                    for r in frame.to_dict(orient="records")]
@@ -120,7 +122,10 @@ def cmd_backtest(args: argparse.Namespace, store: Store) -> int:
     if catalog is None:
         print("Die Datenbank enthält noch keinen Strategiekatalog; zuerst `python -m kpi seed`.", file=sys.stderr)
         return 1
-    values = store.current_values(None, [k.id for k in catalog.kpis])
+    from kpi.views import reference_day, sane_values
+
+    values, _ = sane_values(store, catalog, store.current_values(None, [k.id for k in catalog.kpis]),
+                            reference_day(None))
     series: dict[str, list] = {}
     for kpi_id, period, value in zip(values["kpi_id"], values["period"], values["value"]):
         series.setdefault(kpi_id, []).append(Point(period, float(value)))
@@ -359,8 +364,12 @@ def main(argv: list[str] | None = None) -> int:
     import duckdb
     import sqlalchemy as sa
 
+    from kpi.store import database_url
+    from kpi.store_checks import check_store_url
+
     args = build_parser().parse_args(argv)
     try:
+        check_store_url(args.db or database_url(), read_only=args.command in READ_COMMANDS)
         store = Store(args.db, read_only=args.command in READ_COMMANDS)
         return args.func(args, store)
     except StoreLockedError as exc:

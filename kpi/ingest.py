@@ -23,11 +23,12 @@ import pandas as pd
 import sqlalchemy as sa
 
 from kpi import reader
+from kpi.comment_rules import MAX_COMMENT_CHARS  # the one limit, also for typed comments
 from kpi.store import Store, latest_sql
 
 MAX_FILE_BYTES = reader.max_file_bytes()
 MAX_PROBLEMS = 1000
-MAX_COMMENT_CHARS = 2000
+
 MAX_VALUE = 1e15  # larger magnitudes are typos or overflow (1e308, inf), never a KPI value
 PERIOD_MARGIN_YEARS = 50  # periods before the KPI's baseline year minus this are refused
 HORIZON_YEARS = 2  # ... and after the strategy's last target or today, whichever is later, plus this
@@ -153,24 +154,17 @@ def _canonical_columns(header: list[str], name: str, aliases: dict[str, set[str]
     return columns
 
 
-def _decode(data: bytes, name: str) -> str:
+def _read_csv(data: bytes, name: str, records: bool = False) -> reader.CsvFile:
+    """Decoded and checked in a child process with time and memory limits (kpi.reader.read_csv)."""
     try:
-        return reader.decode(data)
-    except reader.ReadError as exc:
-        raise _read_problem(name, exc) from exc
-
-
-def _sniff_header(text: str, name: str) -> tuple[str, str]:
-    """The first non-empty line and the delimiter it uses (; , or tab)."""
-    try:
-        return reader.sniff(text)
+        return reader.read_csv(data, records=records)
     except reader.ReadError as exc:
         raise _read_problem(name, exc) from exc
 
 
 def _stage_csv(con: duckdb.DuckDBPyConnection, data: bytes, name: str) -> tuple[str, dict]:
-    text = _decode(data, name)
-    first, delimiter = _sniff_header(text, name)
+    checked = _read_csv(data, name)
+    text, first, delimiter = checked.text, checked.first, checked.delimiter
     header = next(csv.reader([first], delimiter=delimiter))
     columns = _canonical_columns(header, name)
     # DuckDB reads only validated text, transcoded to UTF-8, under a name the project chose (never the user's
@@ -776,12 +770,8 @@ def _measure_columns(header: list[str], name: str) -> list[str]:
 
 
 def _read_measure_csv(data: bytes, name: str) -> list[tuple[int, dict]]:
-    text = _decode(data, name)
-    _first, delimiter = _sniff_header(text, name)
-    try:
-        records = reader.csv_records(text, delimiter)
-    except reader.ReadError as exc:
-        raise _read_problem(name, exc) from exc
+    checked = _read_csv(data, name, records=True)
+    records, delimiter = checked.records, checked.delimiter
     columns = _measure_columns(records[0][1], name)
     needed = len([c for c in columns if not c.startswith("extra_")])
     rows, problems = [], []

@@ -556,6 +556,9 @@ class Store:
 
     # -- small writes ----------------------------------------------------------------------
     def add_comment(self, kpi_id: str, period: date, text: str, author: str) -> None:
+        from kpi.comment_rules import check_comment
+
+        text = check_comment(text)  # a refused comment raises before anything is written
         with self.writing() as conn:
             conn.execute(comment_t.insert(), [dict(kpi_id=kpi_id, period=period, text=text, author=author,
                                                    recorded_at=self.moment(conn))])

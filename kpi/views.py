@@ -10,7 +10,9 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from kpi import period_window
 from kpi.model import Catalog, Kpi, MeasureState, Status
+from kpi.period_window import OutOfWindow
 from kpi.revisions import current_catalog
 from kpi.status import MIN_FORECAST_POINTS, KpiStatus, evaluate_many
 
@@ -32,6 +34,7 @@ class Snapshot:
     statuses: dict[str, KpiStatus]
     measures: pd.DataFrame  # measure catalog with its current state
     demo_uploads: frozenset[int] = frozenset()  # uploads of illustrative demo values (kpi.own_strategy)
+    out_of_window: tuple[OutOfWindow, ...] = ()  # stored values with an impossible period, left out (kpi.period_window)
 
     @property
     def kpis(self) -> tuple[Kpi, ...]:
@@ -75,11 +78,30 @@ def snapshot(store: Store, as_of: datetime | None = None, strategy_id: str | Non
     if catalog is None:
         return None
     today = reference_day(as_of)
-    values = store.current_values(as_of, [k.id for k in catalog.kpis])
+    values, excluded = sane_values(store, catalog, store.current_values(as_of, [k.id for k in catalog.kpis]), today)
     # Each KPI's status is judged against the target path in force for its latest period (catalog revisions).
     statuses = evaluate_all(catalog_for_status(catalog, values), values, today)
     return Snapshot(catalog, as_of, today, values, statuses, measure_frame(store, catalog, as_of, today),
-                    demo_upload_ids(store))
+                    demo_upload_ids(store), excluded)
+
+
+def sane_values(store: Store, catalog: Catalog, values: pd.DataFrame, today: date
+                ) -> tuple[pd.DataFrame, tuple[OutOfWindow, ...]]:
+    """`values` without the stored rows whose period is impossible (kpi.period_window), and those rows named with
+    their upload's file name, for the one warning that pages, the command line and the deck show."""
+    kept, excluded = period_window.split(catalog, values, today)
+    if excluded.empty:
+        return values, ()
+    names = {}
+    for upload_id in set(excluded["upload_id"].dropna().astype(int)):
+        row = store.upload(upload_id)
+        names[upload_id] = row.get("file_name") if row else None
+    return kept.reset_index(drop=True), tuple(period_window.rows(excluded, names))
+
+
+def out_of_window_notice(snap: Snapshot, lang: str = "de") -> str | None:
+    """The one warning about stored values with an impossible period (plain text); None when there are none."""
+    return period_window.notice(list(snap.out_of_window), lang)
 
 
 def demo_notice(snap: Snapshot, lang: str = "de") -> str | None:
@@ -415,7 +437,7 @@ def status_preview(store: Store, catalog: Catalog, valid_from: date, as_of: date
 
     snap = snapshot(store, as_of)
     day = reference_day(as_of)
-    values = store.current_values(as_of, [k.id for k in catalog.kpis])
+    values, _ = sane_values(store, catalog, store.current_values(as_of, [k.id for k in catalog.kpis]), day)
     if snap is None:
         after = evaluate_all(catalog, values, day)
         return [StatusChange(k.id, None, after[k.id].status.value) for k in catalog.kpis]

@@ -28,6 +28,7 @@ from kpi.views import (
     action_field_summaries,
     comment_notes,
     demo_notice,
+    out_of_window_notice,
     overdue,
     quality_label,
     status_frame,
@@ -349,7 +350,8 @@ def _title_slide(snap: Snapshot, lang: str, committee: str | None) -> TitleSlide
         city=s.city, committee=committee or COMMITTEE[0 if lang == "de" else 1],
         adopted=t("deck.adopted", lang, day=fmt_date(s.adopted, lang)) if s.adopted else "",
         leitbild_label=t("deck.leitbild", lang), mission=s.mission, principles=tuple(s.principles),
-        note=" ".join(filter(None, [t("deck.illustrative", lang) if s.illustrative else "", demo_notice(snap, lang)])),
+        note=" ".join(filter(None, [t("deck.illustrative", lang) if s.illustrative else "", demo_notice(snap, lang),
+                                  out_of_window_notice(snap, lang)])),
     )
 
 

@@ -14,6 +14,7 @@ import streamlit as st
 
 from kpi import auth, i18n
 from kpi.auth import User
+from kpi.comment_rules import CommentError, check_comment
 from kpi.i18n import fmt_period, measure_state_label, t
 from kpi.ingest import MAX_COMMENT_CHARS, record_measure_update
 from kpi.model import add_periods
@@ -271,7 +272,11 @@ def comment_form(ctx, detail, store: Store) -> None:
     if not auth.can(current_user(), auth.COMMENT, kpi.responsible) or period not in options:
         st.error(ctx.t("denied"))
         return
-    text = (text or "").strip()[:MAX_COMMENT_CHARS]
+    try:
+        text = check_comment(text, lang)
+    except CommentError as exc:
+        st.error(escape_md(exc.message))
+        return
     if not text and period not in existing:
         st.warning(t("comment.empty", lang))
         return

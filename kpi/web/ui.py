@@ -156,7 +156,8 @@ def context() -> Context:
 
 def demo_line(ctx: Context) -> None:
     """One line on every page while illustrative demo values are current (kpi.views.demo_notice)."""
-    from kpi.views import demo_notice
+    from kpi.text import md_escape
+    from kpi.views import demo_notice, out_of_window_notice
 
     try:
         snap = current_snapshot(ctx)
@@ -164,6 +165,8 @@ def demo_line(ctx: Context) -> None:
         return
     if snap is not None and (line := demo_notice(snap, ctx.lang)):
         st.caption("⚠️ " + line)
+    if snap is not None and (line := out_of_window_notice(snap, ctx.lang)):
+        st.warning(md_escape(line), icon="⚠️")
 
 
 # Streamlit leaves 6rem above the first line, on a 1280x720 projector a seventh of the screen. st.page_link keeps
