@@ -67,8 +67,8 @@ http {{
 class Cluster:
     """N servers on one store and nginx in front; `url` is the one address."""
 
-    url: str
-    folder: Path
+    url: str = ""
+    folder: Path | None = None  # nginx's files (config, logs, buffers)
     servers: list = field(default_factory=list)  # (process, url)
     nginx: subprocess.Popen | None = None
 
@@ -77,34 +77,34 @@ class Cluster:
         return [url for _, url in self.servers]
 
     def access_log(self) -> list[dict]:
-        """The proxy's requests so far: method, path, status, upstream ("127.0.0.1:port"), route cookie."""
-        path = self.folder / "access.log"
-        rows = []
-        for line in path.read_text().splitlines() if path.exists() else ():
-            parts = line.split(" ")
-            if len(parts) >= 5:
-                rows.append({"method": parts[0], "path": parts[1], "status": parts[2], "upstream": parts[3],
-                             "route": parts[4]})
-        return rows
+        return access_log(self.folder)
 
     def stop(self) -> None:
-        if self.nginx is not None and self.nginx.poll() is None:
-            self.nginx.send_signal(signal.SIGTERM)
-            try:
-                self.nginx.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.nginx.kill()
-                self.nginx.wait(timeout=10)
+        if self.nginx is not None:
+            _stop(self.nginx)
         for proc, _ in self.servers:
             stop_server(proc)
         self.servers = []
-        shutil.rmtree(self.folder, ignore_errors=True)
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
     def __enter__(self) -> Cluster:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def access_log(folder: Path) -> list[dict]:
+    """The proxy's requests so far: method, path, status, upstream ("127.0.0.1:port"), route (cookie or new)."""
+    path = folder / "access.log"
+    rows = []
+    for line in path.read_text().splitlines() if path.exists() else ():
+        parts = line.split(" ")
+        if len(parts) >= 5:
+            rows.append({"method": parts[0], "path": parts[1], "status": parts[2], "upstream": parts[3],
+                         "route": parts[4]})
+    return rows
 
 
 def _wait_for(url: str, proc: subprocess.Popen, timeout: float) -> None:
@@ -119,10 +119,11 @@ def _wait_for(url: str, proc: subprocess.Popen, timeout: float) -> None:
     raise RuntimeError(f"nginx did not answer {url}")
 
 
-def start_cluster(db_path: Path | str | None, servers: int = 2, port: int | None = None,
-                  extra_env: dict[str, str] | None = None, timeout: float = 90) -> Cluster:
-    """Start `servers` Streamlit servers over the DuckDB file `db_path` (None: KPI_DB_URL as set, e.g. a
-    PostgreSQL URL) and nginx in front on `port` (a free one if None). Raises RuntimeError when nginx is missing."""
+def start_proxy(upstreams: list[str], port: int | None = None, timeout: float = 60,
+                health: str = "/livez") -> tuple[subprocess.Popen, str, Path]:
+    """nginx with deploy/nginx/digitalcockpit.conf in front of `upstreams` ("127.0.0.1:8501"), on `port` (a free
+    one if None), from a new temporary folder; returns the process, its URL and the folder. Raises RuntimeError
+    when nginx is missing or does not start."""
     nginx = find_nginx()
     if nginx is None:
         raise RuntimeError("nginx fehlt: `apt-get install nginx` (als root) oder KPI_NGINX=/pfad/zu/nginx")
@@ -132,24 +133,45 @@ def start_cluster(db_path: Path | str | None, servers: int = 2, port: int | None
     for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (folder / name).mkdir()
         (folder / name).chmod(0o777)
-    cluster = Cluster(url="", folder=folder)
+    port = port or free_port()
+    conf = folder / "nginx.conf"
+    conf.write_text(main_config(site_config(upstreams, port), folder))
+    with open(folder / "nginx.out", "wb") as log:
+        proc = subprocess.Popen([nginx, "-p", str(folder), "-c", str(conf), "-g", "daemon off;"],
+                                stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(url + health, proc, timeout)
+    except RuntimeError:
+        _stop(proc)
+        errors = (folder / "nginx.out").read_text(errors="replace")
+        shutil.rmtree(folder, ignore_errors=True)
+        raise RuntimeError(f"nginx did not start: {errors[-1500:]}") from None
+    return proc, url, folder
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def start_cluster(db_path: Path | str | None, servers: int = 2, port: int | None = None,
+                  extra_env: dict[str, str] | None = None, timeout: float = 90) -> Cluster:
+    """Start `servers` Streamlit servers over the DuckDB file `db_path` (None: KPI_DB_URL as set, e.g. a
+    PostgreSQL URL) and nginx in front on `port` (a free one if None). Raises RuntimeError when nginx is missing."""
+    if find_nginx() is None:
+        raise RuntimeError("nginx fehlt: `apt-get install nginx` (als root) oder KPI_NGINX=/pfad/zu/nginx")
+    cluster = Cluster()
     try:
         for _ in range(servers):
             cluster.servers.append(start_server(db_path, extra_env, timeout=timeout))
-        port = port or free_port()
         upstreams = [url.removeprefix("http://") for url in cluster.server_urls]
-        conf = folder / "nginx.conf"
-        conf.write_text(main_config(site_config(upstreams, port), folder))
-        log = open(folder / "nginx.out", "wb")  # noqa: SIM115 - the process writes to it until it ends
-        cluster.nginx = subprocess.Popen([nginx, "-p", str(folder), "-c", str(conf), "-g", "daemon off;"],
-                                         stdout=log, stderr=subprocess.STDOUT)
-        log.close()
-        cluster.url = f"http://127.0.0.1:{port}"
-        try:
-            _wait_for(cluster.url + "/livez", cluster.nginx, timeout)
-        except RuntimeError:
-            errors = (folder / "nginx.out").read_text(errors="replace")
-            raise RuntimeError(f"nginx did not start: {errors[-1500:]}") from None
+        cluster.nginx, cluster.url, cluster.folder = start_proxy(upstreams, port, timeout)
         return cluster
     except BaseException:
         cluster.stop()
