@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from kpi.serve import ROOT
 
-PAGES = ("/", "/themenfelder", "/kennzahlen?kpi=EG-03", "/massnahmen", "/bereich")
+PAGES = ("/", "/themenfelder", "/kennzahlen?kpi=EG-03", "/massnahmen")  # each draws charts for everyone
 API = ("/api/v1/kpis", "/api/v1/kpis/EG-03", "/api/v1/values.csv")
 CHART = ".js-plotly-plot .main-svg"
 PAGE_TIMEOUT_MS = 90_000
@@ -40,8 +40,19 @@ def percentile(samples: list[float], share: float) -> float | None:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) one process has used so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_mb(pids: list[int]) -> float:
-    """Resident memory of these processes and all their descendants (from /proc), in MB."""
+    """Memory of these processes and all their descendants (from /proc), in MB: the proportional set size
+    (shared pages divided among their users, so that Chromium's processes are not counted many times over),
+    else the resident set."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -57,13 +68,19 @@ def rss_mb(pids: list[int]) -> float:
             continue
         seen.add(pid)
         todo.extend(children.get(pid, ()))
+        total += _memory_kb(pid)
+    return total / 1024
+
+
+def _memory_kb(pid: int) -> int:
+    for name, field in (("smaps_rollup", "Pss:"), ("status", "VmRSS:")):
         try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
+            for line in Path(f"/proc/{pid}/{name}").read_text().splitlines():
+                if line.startswith(field):
+                    return int(line.split()[1])
         except OSError:
             continue
-    return total / 1024
+    return 0
 
 
 def playwright_pids() -> list[int]:
@@ -184,6 +201,7 @@ def run_scenario(template: Path, servers: int, sessions: int, clients: int, seco
     # and PowerPoint build (a minute of Chromium) on every change, which is not what a city's day looks like.
     with start_cluster(db, servers=servers, extra_env={"KPI_REPORT_PREBUILD": "0"}) as cluster:
         load_before = os.getloadavg()[0]
+        cpu_before = [cpu_seconds(proc.pid) for proc, _ in cluster.servers]
         deadline = time.monotonic() + seconds
         lock = threading.Lock()
         threads = [threading.Thread(target=api_client, args=(cluster.url, deadline, result, lock, i,
@@ -198,7 +216,8 @@ def run_scenario(template: Path, servers: int, sessions: int, clients: int, seco
         for thread in threads:
             thread.join()
         elapsed = time.monotonic() - started
-        result["server_mb"] = [round(rss_mb([proc.pid]), 1) for proc, _ in cluster.servers]
+        result["server_mb"] = [round(rss_mb([proc.pid])) for proc, _ in cluster.servers]
+        result["server_cpu_s"] = round(sum(cpu_seconds(proc.pid) for proc, _ in cluster.servers) - sum(cpu_before), 1)
         result["load_before"], result["load_after"] = round(load_before, 2), round(os.getloadavg()[0], 2)
     for path in folder.iterdir():
         path.unlink()
@@ -212,7 +231,7 @@ def summarise(result: dict, elapsed: float) -> dict:
     ms = (lambda v: None if v is None else round(v * 1000, 1))
     result.update({
         "pages": len(pages), "page_p50_ms": ms(percentile(pages, 0.5)), "page_p95_ms": ms(percentile(pages, 0.95)),
-        "pages_per_s": round(len(pages) / elapsed, 2),
+        "pages_per_s": round(len(pages) / elapsed, 2), "elapsed_s": round(elapsed),
         "api_requests": len(api), "api_p50_ms": ms(percentile(api, 0.5)), "api_p95_ms": ms(percentile(api, 0.95)),
         "api_per_s": round(len(api) / elapsed, 1),
         "imports": len(imports), "import_median_s": round(statistics.median(imports), 2) if imports else None,
@@ -234,10 +253,10 @@ def demo_template(folder: Path) -> Path:
 
 ROW = ("| {servers} | {sessions} | {api_clients} | {pages} | {page_p50_ms} | {page_p95_ms} | {page_error_count} | "
        "{api_requests} | {api_p50_ms} | {api_p95_ms} | {api_per_s} | {api_error_count} | {imports} | "
-       "{server_mb} | {chromium_mb} | {load_before} → {load_after} |")
+       "{server_cpu_s} / {elapsed_s} | {server_mb} | {chromium_mb} | {load_before} → {load_after} |")
 HEADER = ("| servers | browser sessions | API clients | page loads | page p50 ms | page p95 ms | page errors | "
-          "API requests | API p50 ms | API p95 ms | API req/s | API errors | imports | server RSS MB | "
-          "Chromium RSS MB | load avg (1 min) |\n" + "|" + " ---: |" * 16)
+          "API requests | API p50 ms | API p95 ms | API req/s | API errors | imports | server CPU s / wall s | "
+          "server MB | Chromium MB | load avg (1 min) |\n" + "|" + " ---: |" * 17)
 
 
 def run(args, store) -> int:
