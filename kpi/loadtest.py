@@ -11,6 +11,7 @@ import asyncio
 import http.client
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -169,7 +170,7 @@ def api_client(url: str, deadline: float, result: dict, lock: threading.Lock, nu
         result["api_errors"].extend(errors)
 
 
-def importer(db: Path, every: float, deadline: float, result: dict, folder: Path) -> None:
+def importer(db_url: str, every: float, deadline: float, result: dict, folder: Path) -> None:
     """The IT office: `python -m kpi import` every `every` seconds, alternating two versions of a file."""
     turn = 0
     while time.monotonic() + every < deadline:
@@ -178,7 +179,7 @@ def importer(db: Path, every: float, deadline: float, result: dict, folder: Path
         file.write_bytes(IMPORTS[turn % 2].encode("cp1252"))
         turn += 1
         started = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "kpi", "--db", f"duckdb:///{db}", "import", str(file),
+        done = subprocess.run([sys.executable, "-m", "kpi", "--db", db_url, "import", str(file),
                                "--user", "it", "--confirm-implausible"], cwd=ROOT, capture_output=True, text=True,
                               timeout=300)
         result["import_s"].append(time.perf_counter() - started)
@@ -186,20 +187,25 @@ def importer(db: Path, every: float, deadline: float, result: dict, folder: Path
             result["import_errors"].append(done.stderr.strip()[:200])
 
 
-def run_scenario(template: Path, servers: int, sessions: int, clients: int, seconds: float,
+def run_scenario(source: Path | str, servers: int, sessions: int, clients: int, seconds: float,
                  import_every: float, api_interval: float = 0.5) -> dict:
-    """One run: a fresh copy of the store, `servers` servers behind nginx, the load for `seconds`."""
+    """One run: a fresh copy of the DuckDB file `source` (or the database at the URL `source`, e.g. a
+    PostgreSQL test database), `servers` servers behind nginx, the load for `seconds`."""
     from kpi.cluster import start_cluster
 
     folder = Path(tempfile.mkdtemp(prefix="dc-load-"))
-    db = folder / "kpi.duckdb"
-    db.write_bytes(template.read_bytes())
+    if isinstance(source, Path):
+        db, env = folder / "kpi.duckdb", {}
+        db.write_bytes(source.read_bytes())
+        db_url = f"duckdb:///{db}"
+    else:
+        db, env, db_url = None, {"KPI_DB_URL": source}, source
     result: dict = {"servers": servers, "sessions": sessions, "api_clients": clients, "seconds": seconds,
                     "page_s": [], "page_errors": [], "api_s": [], "api_errors": [], "import_s": [],
                     "import_errors": []}
     # Without the background report builds: with an import every few seconds each server would start a PDF
     # and PowerPoint build (a minute of Chromium) on every change, which is not what a city's day looks like.
-    with start_cluster(db, servers=servers, extra_env={"KPI_REPORT_PREBUILD": "0"}) as cluster:
+    with start_cluster(db, servers=servers, extra_env={**env, "KPI_REPORT_PREBUILD": "0"}) as cluster:
         load_before = os.getloadavg()[0]
         cpu_before = [cpu_seconds(proc.pid) for proc, _ in cluster.servers]
         deadline = time.monotonic() + seconds
@@ -207,7 +213,7 @@ def run_scenario(template: Path, servers: int, sessions: int, clients: int, seco
         threads = [threading.Thread(target=api_client, args=(cluster.url, deadline, result, lock, i,
                                                                    api_interval))
                    for i in range(clients)]
-        threads.append(threading.Thread(target=importer, args=(db, import_every, deadline, result, folder)))
+        threads.append(threading.Thread(target=importer, args=(db_url, import_every, deadline, result, folder)))
         for thread in threads:
             thread.start()
         started = time.monotonic()
@@ -219,9 +225,7 @@ def run_scenario(template: Path, servers: int, sessions: int, clients: int, seco
         result["server_mb"] = [round(rss_mb([proc.pid])) for proc, _ in cluster.servers]
         result["server_cpu_s"] = round(sum(cpu_seconds(proc.pid) for proc, _ in cluster.servers) - sum(cpu_before), 1)
         result["load_before"], result["load_after"] = round(load_before, 2), round(os.getloadavg()[0], 2)
-    for path in folder.iterdir():
-        path.unlink()
-    folder.rmdir()
+    shutil.rmtree(folder, ignore_errors=True)
     return summarise(result, elapsed)
 
 
@@ -261,7 +265,8 @@ HEADER = ("| servers | browser sessions | API clients | page loads | page p50 ms
 
 def run(args, store) -> int:
     with tempfile.TemporaryDirectory(prefix="dc-loadtest-") as tmp:
-        template = demo_template(Path(tmp))
+        # --on-store: the database of --db / KPI_DB_URL itself (a seeded test database: the imports write to it)
+        template = store.url if args.on_store else demo_template(Path(tmp))
         rows = []
         for servers in args.servers:
             for sessions in args.sessions:
@@ -296,5 +301,8 @@ def add_parsers(sub) -> None:
                    help="Sekunden zwischen den Anfragen eines API-Clients (Standard 0.5; 0 = so schnell wie möglich)")
     p.add_argument("--seconds", type=float, default=60, help="Dauer je Lauf in Sekunden (Standard 60)")
     p.add_argument("--import-every", type=float, default=10, help="Import alle N Sekunden (Standard 10)")
+    p.add_argument("--on-store", action="store_true",
+                   help="statt einer frischen Kopie der Demo die Datenbank von --db/KPI_DB_URL belasten (z. B. eine "
+                        "PostgreSQL-Testdatenbank mit der Demo; die Importe schreiben hinein)")
     p.add_argument("--json", action="store_true", help="Ergebnisse als JSON")
     p.set_defaults(func=run)
