@@ -9,6 +9,7 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
@@ -182,15 +183,18 @@ def run(args, store) -> int:
     """`python -m kpi cluster`: start the servers and the proxy, print the address, run until Ctrl-C."""
     db = store.path if store.path and store.path != ":memory:" else None
     extra = None if db else {"KPI_DB_URL": store.url}  # e.g. PostgreSQL: every server on the same database
-    with start_cluster(db, servers=args.servers, port=args.port, extra_env=extra) as cluster:
-        print(f"Digitalcockpit: {cluster.url} (nginx) vor {len(cluster.servers)} Servern: "
-              f"{', '.join(cluster.server_urls)}. Beenden mit Strg+C.", flush=True)
-        try:
+    try:
+        with start_cluster(db, servers=args.servers, port=args.port, extra_env=extra) as cluster:
+            print(f"Digitalcockpit: {cluster.url} (nginx) vor {len(cluster.servers)} Servern: "
+                  f"{', '.join(cluster.server_urls)}. Beenden mit Strg+C.", flush=True)
             while cluster.nginx.poll() is None and all(proc.poll() is None for proc, _ in cluster.servers):
                 time.sleep(1)
-        except KeyboardInterrupt:
-            pass
-    return 0
+    except KeyboardInterrupt:  # Ctrl+C, also while the servers start: start_cluster has stopped them
+        return 0
+    except RuntimeError as exc:
+        print(f"Fehler: {exc}", file=sys.stderr)
+        return 1
+    return 1  # a server or nginx ended by itself
 
 
 def add_parsers(sub) -> None:
