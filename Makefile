@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT := $(or $(STREAMLIT_SERVER_PORT),8501)
 
-.PHONY: run test test-fast seed bench screenshots lint format-check chromium
+.PHONY: run test test-fast seed bench screenshots lint format-check chromium nginx
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ seed: $(VENV)/.installed
 chromium: $(VENV)/.dev-installed
 	@$(PY) -m kpi.browser --ensure
 
+# nginx for the proxy tests (several servers behind one address): Debian's package when run as root, else they skip.
+nginx:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { test "$$(id -u)" = 0 && command -v apt-get >/dev/null \
+		&& apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; } || true
+
 lint: $(VENV)/.dev-installed
 	$(PY) -m ruff check .
 
@@ -39,7 +44,7 @@ format-check: $(VENV)/.dev-installed
 # builds, the crash test's big store, a browser file's server) are made once.
 PYTEST_PARALLEL := -n 2 --dist loadfile
 
-test: $(VENV)/.dev-installed chromium lint
+test: $(VENV)/.dev-installed chromium nginx lint
 	$(PY) -m pytest -q $(PYTEST_PARALLEL)
 
 # No browser, no report build, no extra processes (markers e2e, report, processes): the quick check while working.

@@ -348,6 +348,10 @@ def build_parser() -> argparse.ArgumentParser:
     from kpi.catalog_cli import add_parsers
 
     add_parsers(sub)  # init, demo remove, catalog template|import|export|log
+    from kpi import cluster, loadtest
+
+    cluster.add_parsers(sub)
+    loadtest.add_parsers(sub)
     return parser
 
 

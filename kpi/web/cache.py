@@ -22,8 +22,11 @@ def get_store() -> Store:
 
 def data_version() -> tuple:
     """The cache key for everything read from the store: changes with every write (an import, an undo, a
-    comment, a catalog load), so a cached result is never older than the store."""
-    return get_store().change_token()
+    comment, a catalog load), so a cached result is never older than the store. Asked once per page run
+    (kpi.web.freshness), so every cached read of one run sees one state of the store."""
+    from kpi.web.freshness import run_token
+
+    return run_token(get_store())
 
 
 # A resource cache, not cache_data: one snapshot object shared by every session without pickling it on each
