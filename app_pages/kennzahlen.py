@@ -59,6 +59,9 @@ def literal(text: object) -> str:
 VALUE_ROWS = 24  # rows of values and revisions before "… und N weitere"
 
 
+FIELD_KEY, KPI_KEY, LINKED_KPI = "w:kd-field", "w:kd-kpi", "kd:linked"
+
+
 def choose_kpi(ctx: ui.Context, snap) -> str:
     """Action field, then KPI: two short lists side by side instead of one with every KPI of the strategy (a
     select box of 2,000 entries costs a page switch a tenth of a second, and nobody scrolls through it). The
@@ -73,13 +76,21 @@ def choose_kpi(ctx: ui.Context, snap) -> str:
     if wanted and kpi is None:
         st.warning(ctx.t("kd.unknown", id=md_escape(wanted[:80])))
     ids = list(fields)
+    if kpi is not None and (st.session_state.get(LINKED_KPI) != kpi.id or KPI_KEY not in st.session_state):
+        # A link, F5 or the first run names a KPI: it sets both lists. Afterwards the lists are the user's: the
+        # URL then only follows them (the widgets keep their keys, so no click is lost when the URL changes).
+        st.session_state[FIELD_KEY], st.session_state[KPI_KEY] = kpi.action_field_id, kpi.id
+    if st.session_state.get(FIELD_KEY) not in fields:
+        st.session_state[FIELD_KEY] = ids[0]
     left, right = st.columns([2, 3])
-    field = left.selectbox(ctx.t("kd.field"), ids, format_func=fields.get,
-                           index=ids.index(kpi.action_field_id) if kpi else 0)
+    field = left.selectbox(ctx.t("kd.field"), ids, format_func=fields.get, key=FIELD_KEY,
+                           on_change=lambda: st.session_state.update({KPI_KEY: by_field[st.session_state[FIELD_KEY]][0].id}))
     names = {k.id: f"{k.id} · {k.name}" for k in by_field[field]}
-    ids = list(names)
-    return right.selectbox(ctx.t("kd.choose"), ids, format_func=names.get,
-                           index=ids.index(kpi.id) if kpi and kpi.id in names else 0)
+    if st.session_state.get(KPI_KEY) not in names:
+        st.session_state[KPI_KEY] = next(iter(names))
+    chosen = right.selectbox(ctx.t("kd.choose"), list(names), format_func=names.get, key=KPI_KEY)
+    st.session_state[LINKED_KPI] = chosen
+    return chosen
 
 
 def facts_markdown(facts: dict[str, str]) -> str:

@@ -161,6 +161,19 @@ def test_choosing_another_kpi_updates_page_and_url(demo_store):
     assert "SC-13" in str(at.query_params["kpi"])
 
 
+def test_going_back_to_the_linked_kpi_is_not_lost(demo_store):
+    """Open a link to EG-03, pick EG-02, then EG-03 again: each click shows its KPI (the URL follows the lists,
+    a list's choice is never reset by the URL it wrote itself)."""
+    at = open_page("kennzahlen", kpi="EG-03")
+    chooser(at, "Kennzahl").set_value("EG-02").run()
+    assert "EG-02 · " + "" in " ".join(headings(at)) and chooser(at, "Kennzahl").value == "EG-02"
+    chooser(at, "Kennzahl").set_value("EG-03").run()
+    assert any(h.startswith("EG-03 · ") for h in headings(at)), headings(at)
+    assert chooser(at, "Kennzahl").value == "EG-03"
+    chooser(at, "Handlungsfeld").set_value("SC-HF3").run()
+    assert chooser(at, "Kennzahl").value.startswith("SC-") and chooser(at, "Handlungsfeld").value == "SC-HF3"
+
+
 def test_lowercase_deep_link_is_accepted(demo_store):
     at = open_page("kennzahlen", kpi="eg-03")
     assert_page_ok(at)
