@@ -700,9 +700,9 @@ def _mirror_current(conn: sa.Connection, con: duckdb.DuckDBPyConnection) -> None
     from kpi.store import measurement_t
 
     kpi_ids = [r[0] for r in con.execute("SELECT DISTINCT kpi_id FROM parsed WHERE kpi_id IS NOT NULL").fetchall()]
+    columns = ", ".join(c.name for c in measurement_t.columns)
     pgstore.mirror(conn, con, measurement_t,
-                   f"SELECT * FROM ({latest_sql('measurement', where='kpi_id = ANY(?)')}) AS latest", [kpi_ids])
-    con.execute("ALTER TABLE measurement DROP COLUMN IF EXISTS latest_rank")
+                   f"SELECT {columns} FROM ({latest_sql('measurement', where='kpi_id = ANY(?)')}) AS latest", [kpi_ids])
 
 
 _COMMIT_COLUMNS = ("kpi_id", "period", "value", "comment", "source", "quality", "upload_id", "recorded_at",
