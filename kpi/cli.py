@@ -252,6 +252,13 @@ def cmd_report(args: argparse.Namespace, store: Store) -> int:
     return 0
 
 
+def cmd_migrate(args: argparse.Namespace, store: Store) -> int:
+    from kpi.migration import migrate_store
+
+    source = Store(args.source) if args.source else store
+    return 0 if migrate_store(source, Store(args.to)).ok else 5
+
+
 def _import_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file")
     p.add_argument("--dry-run", action="store_true", help="nur prüfen und zählen, nichts schreiben")
@@ -338,6 +345,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("upload_id", type=int)
     p.add_argument("--user", default="cli", help="wer rückgängig macht (für das Protokoll)")
     p.set_defaults(func=cmd_undo)
+
+    p = sub.add_parser("migrate", help="DuckDB-Datenbank nach PostgreSQL übernehmen (alle Revisionen, Protokoll)")
+    p.add_argument("--to", required=True, help="Ziel, z. B. postgresql+psycopg://kpi@db.example/kpi (leer)")
+    p.add_argument("--from", dest="source", help="Quelle (Standard: --db bzw. KPI_DB_URL bzw. data/kpi.duckdb)")
+    p.set_defaults(func=cmd_migrate)
 
     from kpi.catalog_cli import add_parsers
 
