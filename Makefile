@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT := $(or $(STREAMLIT_SERVER_PORT),8501)
 
-.PHONY: run test test-fast seed bench screenshots lint format-check chromium
+.PHONY: run test test-fast seed bench screenshots lint format-check chromium postgres
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ seed: $(VENV)/.installed
 chromium: $(VENV)/.dev-installed
 	@$(PY) -m kpi.browser --ensure
 
+# PostgreSQL for the tests on the second backend: Debian's package when missing (as root); the tests start a
+# throwaway server in a temporary folder and stop it at the end (tests/pg.py), or skip with the reason.
+postgres: $(VENV)/.dev-installed
+	@$(PY) -m kpi.pgcluster --ensure
+
 lint: $(VENV)/.dev-installed
 	$(PY) -m ruff check .
 
@@ -39,11 +44,11 @@ format-check: $(VENV)/.dev-installed
 # builds, the crash test's big store, a browser file's server) are made once.
 PYTEST_PARALLEL := -n 2 --dist loadfile
 
-test: $(VENV)/.dev-installed chromium lint
+test: $(VENV)/.dev-installed chromium postgres lint
 	$(PY) -m pytest -q $(PYTEST_PARALLEL)
 
 # No browser, no report build, no extra processes (markers e2e, report, processes): the quick check while working.
-test-fast: $(VENV)/.dev-installed lint
+test-fast: $(VENV)/.dev-installed postgres lint
 	$(PY) -m pytest -q $(PYTEST_PARALLEL) -m "not e2e and not report and not processes"
 
 bench: $(VENV)/.dev-installed chromium

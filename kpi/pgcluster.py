@@ -117,3 +117,21 @@ class PgCluster:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def ensure_installed() -> str:
+    """`make test` on a fresh Debian machine: install Debian's PostgreSQL when missing and running as root (as the
+    Chromium step does); returns what was found or why PostgreSQL tests will be skipped."""
+    if find_bin_dir() is None and shutil.which("apt-get") and os.geteuid() == 0:
+        subprocess.run(["apt-get", "update", "-qq"], check=False)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "postgresql"], check=False,
+                       env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    reason = PgCluster.available()
+    return f"PostgreSQL: {find_bin_dir()}" if reason is None else f"PostgreSQL-Tests werden übersprungen: {reason}"
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] == ["--ensure"]:
+        print(ensure_installed())
