@@ -131,6 +131,12 @@ def cmd_backtest(args: argparse.Namespace, store: Store) -> int:
 def cmd_bench(args: argparse.Namespace, store: Store) -> int:
     from kpi.bench import run_bench
 
+    if args.pg:
+        from kpi.bench_pg import backends_report, bench_backends
+
+        results = bench_backends(runs=args.runs, rows=args.rows, kpis=min(args.kpis, 500))
+        print(json.dumps(results, indent=1, default=_json_default) if args.json else backends_report(results))
+        return 0
     results = {} if args.api_only else run_bench(runs=args.runs, rows=args.rows, kpis=args.kpis,
                                                   pages=not args.no_pages)
     if args.api or args.api_only:
@@ -306,6 +312,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-pages", action="store_true", help="ohne Seiten- und Browser-Messungen")
     p.add_argument("--api", action="store_true", help="auch die Open-Data-API unter Last messen")
     p.add_argument("--api-only", action="store_true", help="nur die Open-Data-API messen")
+    p.add_argument("--pg", action="store_true", help="nur Import und Status: DuckDB- gegen PostgreSQL-Store")
     p.add_argument("--api-requests", type=int, default=2000, help="Anfragen je Adresse (Standard 2000)")
     p.add_argument("--api-clients", type=int, default=20, help="gleichzeitige Clients (Standard 20)")
     p.set_defaults(func=cmd_bench)
