@@ -205,3 +205,33 @@ def test_migrate_reports_a_difference(history, pg_database, monkeypatch):
     result = migrate_store(history, pg_database(), lines.append)
     assert not result.ok
     assert any("ABWEICHEND" in line for line in lines) and "nicht verwenden" in lines[-1]
+
+
+def test_the_command_line_runs_on_postgresql(pg_database, tmp_path: Path):
+    import json
+
+    from tests.cli_inprocess import run_cli
+
+    db = pg_database().url
+    assert run_cli("init", "--catalog", str(Path(__file__).parent / "fixtures" / "musterstadt.yaml"), db=db).returncode == 0
+    assert run_cli("uploads", "--format", "json", db=db).stdout.strip() == "[]"  # a catalog, no values
+    db = pg_database().url
+    seeded = run_cli("seed", db=db)
+    assert seeded.returncode == 0, seeded.stderr
+    path = tmp_path / "w.csv"
+    path.write_bytes(_csv("EG-02", 2025, 17900))
+    imported = run_cli("import", str(path), "--user", "it", db=db)
+    assert imported.returncode == 0, imported.stderr
+    uploads = json.loads(run_cli("uploads", "--format", "json", db=db).stdout)
+    newest = uploads[0]
+    assert newest["kind"] == "measurements" and newest["n_new"] + newest["n_changed"] == 1
+    status = json.loads(run_cli("status", "--format", "json", db=db).stdout)
+    assert {r["kpi_id"] for r in status} >= {"EG-02", "EG-03"}
+    now_csv = run_cli("export", db=db).stdout
+    before = run_cli("export", "--as-of", str(newest["created_at"]).replace(" ", "T")[:19], db=db).stdout
+    assert "17900" in now_csv and "17900" not in before
+    assert run_cli("undo", str(newest["id"]), db=db).returncode == 0
+    assert "17900" not in run_cli("export", db=db).stdout
+    assert run_cli("user", "add", "anna", "--role", "viewer", "--password-stdin", db=db,
+                   stdin="Rathaus-2026!\n").returncode == 0
+    assert "anna" in run_cli("user", "list", db=db).stdout
