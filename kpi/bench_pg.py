@@ -92,7 +92,9 @@ def bench_backends(runs: int = 3, rows: int = 100_000, kpis: int = 500) -> dict:
         duck = build_stress_store(base, kpis)
         results["measurements"] = duck.measurement_count()
         template = cluster.create_database("stress")
-        copy_store(duck, Store(template))
+        target = Store(template)
+        copy_store(duck, target)
+        target.engine.dispose()  # a template must have no open connections
         csv_path = work / "messwerte.csv"
         write_german_csv(csv_path, rows, kpis)
         timings: dict[str, dict[str, list[float]]] = {b: {"import": [], "import_bare": [], "status": [],

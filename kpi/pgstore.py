@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ from contextlib import contextmanager
 import duckdb
 import pandas as pd
 import sqlalchemy as sa
+from sqlalchemy.pool import NullPool
 
 WRITER_LOCK_KEY = 16_2026_0001  # any constant: the one advisory lock all writers of a store take
 VERSION_DDL = "CREATE TABLE IF NOT EXISTS store_version (id INTEGER PRIMARY KEY, n BIGINT NOT NULL)"
@@ -31,6 +33,21 @@ _INTEGER = {20: "Int64", 21: "Int16", 23: "Int32"}
 _FLOAT = {700, 701, 1700}
 _TIMESTAMP = {1114, 1184}
 _BOOL = 16
+
+
+DEFAULT_POOL = 5
+
+
+def engine_options() -> dict:
+    """Connections are kept open in a pool (KPI_DB_POOL per process, default 5, 0 = a new connection each time):
+    opening one costs 2-50 ms (more under load, more with TLS and password checks), and a page run asks the
+    store several times. A connection that went away (server restart, failover) is replaced on checkout."""
+    raw = os.environ.get("KPI_DB_POOL", "").strip()
+    size = int(raw) if raw.isdigit() else DEFAULT_POOL
+    if size == 0:
+        return {"poolclass": NullPool}
+    return {"pool_size": size, "max_overflow": 2 * size, "pool_pre_ping": True, "pool_recycle": 1800,
+            "pool_timeout": 60}
 
 
 class WriterBusyError(RuntimeError):

@@ -314,7 +314,12 @@ class Store:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         self.path = parsed.database if self.is_duckdb else None
         connect_args = {"read_only": True} if read_only and self.is_duckdb else {}
-        self.engine = sa.create_engine(self.url, poolclass=NullPool, connect_args=connect_args)
+        if self.is_duckdb:
+            self.engine = sa.create_engine(self.url, poolclass=NullPool, connect_args=connect_args)
+        else:  # a server database: a small pool of open connections (kpi.pgstore)
+            from kpi import pgstore
+
+            self.engine = sa.create_engine(self.url, **pgstore.engine_options())
 
     def __repr__(self) -> str:
         return f"Store({self.engine.url.render_as_string(hide_password=True)})"

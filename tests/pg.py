@@ -49,7 +49,9 @@ def pg_cluster() -> Iterator[PgCluster]:
 def _template(cluster: PgCluster, name: str, fill) -> str:
     cluster.drop_database(name)
     url = cluster.create_database(name)
-    fill(Store(url, lock_timeout=10))
+    store = Store(url, lock_timeout=10)
+    fill(store)
+    store.engine.dispose()  # a template must have no open connections when a database is made from it
     return name
 
 
