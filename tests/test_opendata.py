@@ -15,6 +15,8 @@ from kpi.cli import main as cli_main
 from kpi.opendata import ApiError
 from kpi.store import Store
 
+pytestmark = pytest.mark.both_backends  # DuckDB and PostgreSQL (tests/pg.py)
+
 BASE = "https://cockpit.stadt.example"
 
 
