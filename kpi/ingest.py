@@ -700,9 +700,7 @@ def _mirror_current(conn: sa.Connection, con: duckdb.DuckDBPyConnection) -> None
     from kpi.store import measurement_t
 
     kpi_ids = [r[0] for r in con.execute("SELECT DISTINCT kpi_id FROM parsed WHERE kpi_id IS NOT NULL").fetchall()]
-    columns = ", ".join(c.name for c in measurement_t.columns)
-    pgstore.mirror(conn, con, measurement_t,
-                   f"SELECT {columns} FROM ({latest_sql('measurement', where='kpi_id = ANY(?)')}) AS latest", [kpi_ids])
+    pgstore.mirror(conn, con, measurement_t, latest_sql("measurement", where="kpi_id = ANY(?)"), [kpi_ids])
 
 
 _COMMIT_COLUMNS = ("kpi_id", "period", "value", "comment", "source", "quality", "upload_id", "recorded_at",
@@ -743,12 +741,15 @@ def _commit_copy(con: duckdb.DuckDBPyConnection, conn: sa.Connection, result: Im
     upload_id = int(conn.execute(upload_t.insert().returning(upload_t.c.id), [dict(
         kind=kind, file_name=result.file_name, sha256=result.sha256, username=user, created_at=moment,
         n_new=result.new, n_changed=result.changed, n_unchanged=result.unchanged, state="committed")]).scalar_one())
-    rows = con.execute(
-        """SELECT kpi_id, period, value, coalesce(comment, old_comment),
-                  coalesce(source, old_source, (SELECT k.source FROM kpi k WHERE k.id = diff.kpi_id)), quality,
-                  ?, coalesce(recorded_at, ?), ?
-           FROM diff WHERE change <> 'unchanged'""", [upload_id, moment, user]).fetchall()
-    pgstore.copy_rows(conn, "measurement", _COMMIT_COLUMNS, rows)
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE outgoing AS
+           SELECT kpi_id, period, value, coalesce(comment, old_comment) AS comment,
+                  coalesce(source, old_source, (SELECT k.source FROM kpi k WHERE k.id = diff.kpi_id)) AS source,
+                  quality, CAST(? AS INTEGER) AS upload_id, coalesce(recorded_at, CAST(? AS TIMESTAMP)) AS recorded_at,
+                  CAST(? AS VARCHAR) AS recorded_by
+           FROM diff WHERE change <> 'unchanged'""", [upload_id, moment, user])
+    pgstore.copy_from_duck(con, "outgoing", conn, "measurement", _COMMIT_COLUMNS)
+    con.execute("DROP TABLE outgoing")
     result.upload_id = upload_id
 
 

@@ -18,7 +18,6 @@ import sqlalchemy as sa
 from kpi.store import Store, StoreError, metadata
 
 MAX_CHECKS = 12
-BATCH = 50_000
 # Sequence -> the (table, column) pairs it numbers.
 SEQUENCES = {"upload_id_seq": [("upload", "id")],
              "revision_seq": [("measurement", "rev"), ("measure_update", "rev"), ("kpi_comment", "rev")],
@@ -93,12 +92,8 @@ def _copy_table(source: Store, conn: sa.Connection, table: sa.Table, columns: li
     from kpi import pgstore
 
     names = [c.name for c in table.columns if c.name in columns]
-    copied = 0
     with source.duck() as con:
-        cursor = con.execute(f"SELECT {', '.join(names)} FROM {table.name}")
-        while rows := cursor.fetchmany(BATCH):
-            copied += pgstore.copy_rows(conn, table.name, names, rows)
-    return copied
+        return pgstore.copy_from_duck(con, table.name, conn, table.name, names)
 
 
 def copy_store(source: Store, target: Store) -> Migration:

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -119,20 +121,24 @@ def _duck_type(column: sa.Column) -> str:
     return column.type.compile(dialect=Dialect())
 
 
-def mirror(conn: sa.Connection, con: duckdb.DuckDBPyConnection, table: sa.Table, select: str | None = None,
-           params: list | None = None) -> int:
-    """Copy rows of a store table (all, or those `select` picks with the table's columns) into a table of the
-    same name and column types in the DuckDB `con`; returns the number of rows."""
+def mirror(conn: sa.Connection, con: duckdb.DuckDBPyConnection, table: sa.Table, source: str | None = None,
+           params: list | None = None) -> None:
+    """Copy rows of a store table (all, or those of `source`, a query with the table's columns) into a table of
+    the same name and column types in the DuckDB `con`: PostgreSQL's COPY TO as CSV, read by DuckDB's CSV reader
+    (NULL is an empty field, an empty text a quoted one)."""
+    names = [c.name for c in table.columns]
     columns = ", ".join(f'"{c.name}" {_duck_type(c)}' for c in table.columns)
     con.execute(f"CREATE OR REPLACE TEMP TABLE {table.name} ({columns})")
-    with conn.connection.driver_connection.cursor() as cursor:
-        cursor.execute(pyformat(select or f"SELECT * FROM {table.name}"), _params(params))
-        rows = frame(cursor)
-    if len(rows):
-        con.register("mirror_rows", rows)
-        con.execute(f"INSERT INTO {table.name} BY NAME SELECT * FROM mirror_rows")
-        con.unregister("mirror_rows")
-    return len(rows)
+    select = f"SELECT {', '.join(names)} FROM ({source or f'SELECT * FROM {table.name}'}) AS src"
+    with tempfile.TemporaryDirectory(prefix="kpi-mirror-") as folder:
+        path = Path(folder) / "rows.csv"
+        with conn.connection.driver_connection.cursor() as cursor, path.open("wb") as out:
+            with cursor.copy(f"COPY ({pyformat(select)}) TO STDOUT (FORMAT csv)", _params(params)) as copy:
+                for block in copy:
+                    out.write(block)
+        if path.stat().st_size:
+            con.execute(f"COPY {table.name} FROM '{path}' (FORMAT csv, HEADER false, DELIMITER ',', QUOTE '\"', "
+                        "ESCAPE '\"', ALLOW_QUOTED_NULLS false)")
 
 
 @contextmanager
@@ -150,7 +156,7 @@ def staging(conn: sa.Connection) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def copy_rows(conn: sa.Connection, table: str, columns: Iterable[str], rows: Iterable[tuple]) -> int:
-    """Bulk-load rows with COPY inside the connection's transaction; returns how many."""
+    """Bulk-load rows (Python values) with COPY inside the connection's transaction; returns how many."""
     n = 0
     names = ", ".join(columns)
     with conn.connection.driver_connection.cursor() as cursor:
@@ -159,3 +165,18 @@ def copy_rows(conn: sa.Connection, table: str, columns: Iterable[str], rows: Ite
                 copy.write_row(row)
                 n += 1
     return n
+
+
+def copy_from_duck(con: duckdb.DuckDBPyConnection, relation: str, conn: sa.Connection, table: str,
+                   columns: Iterable[str]) -> int:
+    """Bulk-load the rows of a DuckDB table or view (in `columns` order) with ONE COPY inside the store's
+    transaction: DuckDB writes them as CSV, PostgreSQL reads that CSV; returns how many."""
+    names = ", ".join(columns)
+    with tempfile.TemporaryDirectory(prefix="kpi-copy-") as folder:
+        path = Path(folder) / "rows.csv"
+        con.execute(f"COPY (SELECT {names} FROM {relation}) TO '{path}' (FORMAT csv, HEADER false)")
+        with conn.connection.driver_connection.cursor() as cursor:
+            with cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT csv)") as copy, path.open("rb") as rows:
+                while block := rows.read(1 << 20):
+                    copy.write(block)
+            return cursor.rowcount

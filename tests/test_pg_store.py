@@ -117,12 +117,12 @@ def test_a_writer_waiting_longer_than_the_bound_is_refused_with_a_message_and_wr
 def test_an_import_failing_during_copy_writes_nothing(two_servers, monkeypatch):
     a, _ = two_servers
 
-    def copy_then_fail(conn, table, columns, rows):
-        pgstore_copy(conn, table, columns, rows)  # the rows reach the server ...
+    def copy_then_fail(con, relation, conn, table, columns):
+        assert pgstore_copy(con, relation, conn, table, columns) == 1  # the rows reach the server ...
         conn.execute(sa.text("SELECT 1/0"))  # ... then the transaction fails
 
-    pgstore_copy = pgstore.copy_rows
-    monkeypatch.setattr(pgstore, "copy_rows", copy_then_fail)
+    pgstore_copy = pgstore.copy_from_duck
+    monkeypatch.setattr(pgstore, "copy_from_duck", copy_then_fail)
     result = import_file(a, data=_csv("EG-02", 2024, 100), file_name="a.csv")
     assert not result.ok and result.problems[0].code == "store.error"
     assert "nichts übernommen" in result.problems[0].message
