@@ -1,4 +1,5 @@
-"""What the store does differently on PostgreSQL (kpi.store calls these; nothing else should).
+"""What the store does differently on PostgreSQL: the one place of PostgreSQL-specific code (kpi.store, the import
+and the migration call it).
 
 - Writers on several servers are serialised in PostgreSQL itself: every write transaction first takes one
   transaction-level advisory lock (bounded by the store's lock timeout), so two imports through two servers
@@ -8,7 +9,8 @@
   the frame DuckDB would give: DATE columns as `date`, timestamps as datetime64, nullable integers.
 - Bulk import: the file is parsed and validated in an in-memory DuckDB that holds copies of the catalog tables
   and of the current values of the KPIs in the file, read inside the write transaction (under the lock);
-  the validated rows are loaded with COPY in that same transaction.
+  the validated rows are loaded with COPY (CSV written by DuckDB) in that same transaction.
+- A small pool of open connections per process (KPI_DB_POOL).
 """
 
 from __future__ import annotations
@@ -153,18 +155,6 @@ def staging(conn: sa.Connection) -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
     finally:
         con.close()
-
-
-def copy_rows(conn: sa.Connection, table: str, columns: Iterable[str], rows: Iterable[tuple]) -> int:
-    """Bulk-load rows (Python values) with COPY inside the connection's transaction; returns how many."""
-    n = 0
-    names = ", ".join(columns)
-    with conn.connection.driver_connection.cursor() as cursor:
-        with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-                n += 1
-    return n
 
 
 def copy_from_duck(con: duckdb.DuckDBPyConnection, relation: str, conn: sa.Connection, table: str,
