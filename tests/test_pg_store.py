@@ -235,3 +235,16 @@ def test_the_command_line_runs_on_postgresql(pg_database, tmp_path: Path):
     assert run_cli("user", "add", "anna", "--role", "viewer", "--password-stdin", db=db,
                    stdin="Rathaus-2026!\n").returncode == 0
     assert "anna" in run_cli("user", "list", db=db).stdout
+
+
+def test_bench_pg_measures_import_and_status_on_both_stores(pg_cluster):
+    from kpi.bench_pg import backends_report, bench_backends
+
+    results = bench_backends(runs=1, rows=240, kpis=4)
+    for backend in ("duckdb", "pg"):
+        for key in ("import", "status"):
+            figures = results[backend][key]
+            assert figures["seconds"] > 0 and figures["bare_seconds"] > 0 and len(figures["samples"]) == 1
+    assert results["measurements"] == 4 * 240
+    text = backends_report(results)
+    assert "PostgreSQL" in text and "Import (s)" in text and "Status (s)" in text
