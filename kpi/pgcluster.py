@@ -42,7 +42,10 @@ class PgCluster:
 
     def __init__(self, root: Path | None = None):
         self.bin = find_bin_dir()
-        self.root = Path(root or tempfile.mkdtemp(prefix="kpi-pg-"))
+        # As root, in /tmp: the postgres user must reach the folder (TMPDIR may be under /root), and a Unix
+        # socket's path is limited to about 100 characters.
+        shared = "/tmp" if os.geteuid() == 0 and os.path.isdir("/tmp") else None
+        self.root = Path(root or tempfile.mkdtemp(prefix="kpi-pg-", dir=shared))
         self.data = self.root / "data"
         self.socket = self.root
         self.started = False
