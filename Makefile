@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT := $(or $(STREAMLIT_SERVER_PORT),8501)
 
-.PHONY: run test test-fast seed bench screenshots lint format-check chromium nginx
+.PHONY: run test test-fast seed bench screenshots lint format-check chromium nginx postgres
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ chromium: $(VENV)/.dev-installed
 nginx:
 	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { test "$$(id -u)" = 0 && command -v apt-get >/dev/null \
 		&& apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; } || true
+# PostgreSQL for the tests on the second backend: Debian's package when missing (as root); the tests start a
+# throwaway server in a temporary folder and stop it at the end (tests/pg.py), or skip with the reason.
+postgres: $(VENV)/.dev-installed
+	@$(PY) -m kpi.pgcluster --ensure
 
 lint: $(VENV)/.dev-installed
 	$(PY) -m ruff check .
@@ -44,11 +48,11 @@ format-check: $(VENV)/.dev-installed
 # builds, the crash test's big store, a browser file's server) are made once.
 PYTEST_PARALLEL := -n 2 --dist loadfile
 
-test: $(VENV)/.dev-installed chromium nginx lint
+test: $(VENV)/.dev-installed chromium nginx postgres lint
 	$(PY) -m pytest -q $(PYTEST_PARALLEL)
 
 # No browser, no report build, no extra processes (markers e2e, report, processes): the quick check while working.
-test-fast: $(VENV)/.dev-installed lint
+test-fast: $(VENV)/.dev-installed postgres lint
 	$(PY) -m pytest -q $(PYTEST_PARALLEL) -m "not e2e and not report and not processes"
 
 bench: $(VENV)/.dev-installed chromium

@@ -137,6 +137,12 @@ def cmd_backtest(args: argparse.Namespace, store: Store) -> int:
 def cmd_bench(args: argparse.Namespace, store: Store) -> int:
     from kpi.bench import run_bench
 
+    if args.pg:
+        from kpi.bench_pg import backends_report, bench_backends
+
+        results = bench_backends(runs=args.runs, rows=args.rows, kpis=min(args.kpis, 500))
+        print(json.dumps(results, indent=1, default=_json_default) if args.json else backends_report(results))
+        return 0
     results = {} if args.api_only else run_bench(runs=args.runs, rows=args.rows, kpis=args.kpis,
                                                   pages=not args.no_pages)
     if args.api or args.api_only:
@@ -258,6 +264,13 @@ def cmd_report(args: argparse.Namespace, store: Store) -> int:
     return 0
 
 
+def cmd_migrate(args: argparse.Namespace, store: Store) -> int:
+    from kpi.migration import migrate_store
+
+    source = Store(args.source) if args.source else store
+    return 0 if migrate_store(source, Store(args.to)).ok else 5
+
+
 def _import_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file")
     p.add_argument("--dry-run", action="store_true", help="nur prüfen und zählen, nichts schreiben")
@@ -305,6 +318,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-pages", action="store_true", help="ohne Seiten- und Browser-Messungen")
     p.add_argument("--api", action="store_true", help="auch die Open-Data-API unter Last messen")
     p.add_argument("--api-only", action="store_true", help="nur die Open-Data-API messen")
+    p.add_argument("--pg", action="store_true", help="nur Import und Status: DuckDB- gegen PostgreSQL-Store")
     p.add_argument("--api-requests", type=int, default=2000, help="Anfragen je Adresse (Standard 2000)")
     p.add_argument("--api-clients", type=int, default=20, help="gleichzeitige Clients (Standard 20)")
     p.set_defaults(func=cmd_bench)
@@ -344,6 +358,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("upload_id", type=int)
     p.add_argument("--user", default="cli", help="wer rückgängig macht (für das Protokoll)")
     p.set_defaults(func=cmd_undo)
+
+    p = sub.add_parser("migrate", help="DuckDB-Datenbank nach PostgreSQL übernehmen (alle Revisionen, Protokoll)")
+    p.add_argument("--to", required=True, help="Ziel, z. B. postgresql+psycopg://kpi@db.example/kpi (leer)")
+    p.add_argument("--from", dest="source", help="Quelle (Standard: --db bzw. KPI_DB_URL bzw. data/kpi.duckdb)")
+    p.set_defaults(func=cmd_migrate)
 
     from kpi.catalog_cli import add_parsers
 

@@ -14,6 +14,8 @@ import io
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -24,7 +26,7 @@ import sqlalchemy as sa
 
 from kpi import reader
 from kpi.comment_rules import MAX_COMMENT_CHARS  # the one limit, also for typed comments
-from kpi.store import Store, latest_sql
+from kpi.store import DRIVER_ERRORS, Store, latest_sql
 
 MAX_FILE_BYTES = reader.max_file_bytes()
 MAX_PROBLEMS = 1000
@@ -641,7 +643,7 @@ def _run(store: Store, name: str, data: bytes | None, stage, dry_run: bool, user
     today = today or date.today()
     info: dict = {}
     try:
-        with store.duck_writing() as con:
+        with _writing(store) as (con, conn):
             try:
                 number_style, info = stage(con)
                 _validate(con, number_style, today)
@@ -650,11 +652,13 @@ def _run(store: Store, name: str, data: bytes | None, stage, dry_run: bool, user
                 return result
             except duckdb.Error as exc:
                 return _fail(result, f"Datei nicht lesbar: {str(exc).splitlines()[0]}", "file.unreadable")
+            if conn is not None:
+                _mirror_current(conn, con)
             if _check(con, result, info, today, confirm_implausible):
-                _commit(con, result, kind, user)
+                _commit(con, result, kind, user, conn)
             for table in ("staging", "parsed", "suspect", "incoming", "cur", "diff"):
                 con.execute(f"DROP TABLE IF EXISTS {table}")
-    except (duckdb.Error, sa.exc.SQLAlchemyError, OSError) as exc:
+    except (duckdb.Error, sa.exc.SQLAlchemyError, OSError, *DRIVER_ERRORS) as exc:
         # A database fault is not the file's fault, but the user still needs to know nothing was written.
         return _fail(result, f"Datenbankfehler, nichts übernommen: {str(exc).splitlines()[0]}", "store.error")
     finally:
@@ -701,7 +705,38 @@ def _check(con: duckdb.DuckDBPyConnection, result: ImportResult, info: dict, tod
     return _apply_plausibility(con, result, info, confirm_implausible) and not result.dry_run
 
 
-def _commit(con: duckdb.DuckDBPyConnection, result: ImportResult, kind: str, user: str | None) -> None:
+@contextmanager
+def _writing(store: Store) -> Iterator[tuple[duckdb.DuckDBPyConnection, sa.Connection | None]]:
+    """The DuckDB connection the file is checked in, and the store's write transaction when the store is not
+    that DuckDB (PostgreSQL: an in-memory DuckDB with copies of the catalog tables, kpi.pgstore)."""
+    if store.is_duckdb:
+        with store.duck_writing() as con:
+            yield con, None
+        return
+    from kpi import pgstore
+
+    with store.writing() as conn, pgstore.staging(conn) as con:
+        yield con, conn
+
+
+def _mirror_current(conn: sa.Connection, con: duckdb.DuckDBPyConnection) -> None:
+    """Copy the current revisions of the file's KPIs from the store (read under its write lock) into `con`."""
+    from kpi import pgstore
+    from kpi.store import measurement_t
+
+    kpi_ids = [r[0] for r in con.execute("SELECT DISTINCT kpi_id FROM parsed WHERE kpi_id IS NOT NULL").fetchall()]
+    pgstore.mirror(conn, con, measurement_t, latest_sql("measurement", where="kpi_id = ANY(?)"), [kpi_ids])
+
+
+_COMMIT_COLUMNS = ("kpi_id", "period", "value", "comment", "source", "quality", "upload_id", "recorded_at",
+                   "recorded_by")
+
+
+def _commit(con: duckdb.DuckDBPyConnection, result: ImportResult, kind: str, user: str | None,
+            conn: sa.Connection | None = None) -> None:
+    if conn is not None:
+        _commit_copy(con, conn, result, kind, user)
+        return
     moment = Store.moment(con)
     upload_id = con.execute(
         """INSERT INTO upload (id, kind, file_name, sha256, username, created_at, n_new, n_changed,
@@ -718,6 +753,28 @@ def _commit(con: duckdb.DuckDBPyConnection, result: ImportResult, kind: str, use
            FROM diff WHERE change <> 'unchanged'""",
         [upload_id, moment, user],
     )
+    result.upload_id = upload_id
+
+
+def _commit_copy(con: duckdb.DuckDBPyConnection, conn: sa.Connection, result: ImportResult, kind: str,
+                 user: str | None) -> None:
+    """The same rows as `_commit`, written to the store's transaction `conn` with one COPY."""
+    from kpi import pgstore
+    from kpi.store import upload_t
+
+    moment = Store.moment(conn)
+    upload_id = int(conn.execute(upload_t.insert().returning(upload_t.c.id), [dict(
+        kind=kind, file_name=result.file_name, sha256=result.sha256, username=user, created_at=moment,
+        n_new=result.new, n_changed=result.changed, n_unchanged=result.unchanged, state="committed")]).scalar_one())
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE outgoing AS
+           SELECT kpi_id, period, value, coalesce(comment, old_comment) AS comment,
+                  coalesce(source, old_source, (SELECT k.source FROM kpi k WHERE k.id = diff.kpi_id)) AS source,
+                  quality, CAST(? AS INTEGER) AS upload_id, coalesce(recorded_at, CAST(? AS TIMESTAMP)) AS recorded_at,
+                  CAST(? AS VARCHAR) AS recorded_by
+           FROM diff WHERE change <> 'unchanged'""", [upload_id, moment, user])
+    pgstore.copy_from_duck(con, "outgoing", conn, "measurement", _COMMIT_COLUMNS)
+    con.execute("DROP TABLE outgoing")
     result.upload_id = upload_id
 
 
@@ -918,7 +975,7 @@ def _import_measure_records(store: Store, result: ImportResult, records: list[tu
                             user: str | None, restrict_unit: str | None) -> ImportResult:
     try:
         return _measure_records(store, result, records, user=user, restrict_unit=restrict_unit)
-    except (duckdb.Error, sa.exc.SQLAlchemyError, OSError) as exc:
+    except (duckdb.Error, sa.exc.SQLAlchemyError, OSError, *DRIVER_ERRORS) as exc:
         # Not the file's fault; the transaction was rolled back, and the user is told so.
         return _fail(result, f"Datenbankfehler, nichts übernommen: {str(exc).splitlines()[0]}", "store.error")
 
@@ -936,7 +993,7 @@ def _measure_records(store: Store, result: ImportResult, records: list[tuple[int
         catalog = {r["id"]: r for r in conn.execute(
             sa.select(measure_t.c.id, measure_t.c.title, measure_t.c.responsible)).mappings()}
         current = {r["measure_id"]: r for r in conn.execute(sa.text(
-            f"SELECT measure_id, state, progress, comment FROM ({latest_sql('measure_update')})")).mappings()}
+            f"SELECT measure_id, state, progress, comment FROM ({latest_sql('measure_update')}) AS latest")).mappings()}
         problems: list[Problem] = []
         by_measure: dict[str, list[tuple]] = {}
         for line, record in records:

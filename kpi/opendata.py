@@ -317,6 +317,8 @@ def store_health(store: Store) -> tuple[int, dict]:
                     counts = _counts(tuple(conn.execute(sa.text(HEALTH_SQL)).one()))
         else:
             with store.connect() as conn:
+                if not store.is_duckdb:  # PostgreSQL: the probe reads in a read-only transaction
+                    conn.execute(sa.text("SET TRANSACTION READ ONLY"))
                 counts = _counts(tuple(conn.execute(sa.text(HEALTH_SQL)).one()))
     except StoreLockedError:
         return 200, {"status": "busy", **base, "message": "Ein Import schreibt gerade."}
@@ -324,7 +326,7 @@ def store_health(store: Store) -> tuple[int, dict]:
         if _is_lock_error(exc):
             return 200, {"status": "busy", **base, "message": "Ein Import schreibt gerade."}
         return 503, {"status": "error", **base, "message": f"Speicher nicht lesbar ({type(exc).__name__})."}
-    return 200, {"status": "ok", **base, "read_only": store.is_duckdb, **counts,
+    return 200, {"status": "ok", **base, "read_only": True, **counts,
                  "ms": round((time_module.perf_counter() - started) * 1000, 1)}
 
 

@@ -84,7 +84,7 @@ def seed_measure_states(store: Store, catalog: Catalog) -> str:
     missing = [m for m in catalog.measures if m.id not in known]
     if not missing:
         return "Maßnahmen-Stände vorhanden: nichts geschrieben."
-    with store.connect() as conn:
+    with store.writing() as conn:  # serialised with every writer, and counted in the change token
         upload_id = store.record_upload(conn, kind="seed", file_name="Strategiekatalog (Maßnahmen)",
                                         username="seed", n_new=len(missing), n_changed=0, n_unchanged=0)
         moment = now()

@@ -30,6 +30,15 @@ _STATUS_VALUES_SQL = """
     WHERE break_period IS NULL OR period >= break_period
     ORDER BY kpi_id, period
 """
+# The same rows in SQL that PostgreSQL runs too (a window instead of DuckDB's top-n aggregate).
+_STATUS_VALUES_PORTABLE_SQL = """
+    SELECT kpi_id, period, value FROM (
+      SELECT kpi_id, period, value, row_number() OVER (PARTITION BY kpi_id ORDER BY period DESC) AS n,
+             max(CASE WHEN quality = 'break' THEN period END) OVER (PARTITION BY kpi_id) AS break_period
+      FROM ({latest}) AS latest WHERE value IS NOT NULL) AS recent
+    WHERE n <= {window} AND (break_period IS NULL OR period >= break_period)
+    ORDER BY kpi_id, period
+"""
 
 
 def status_values(store: Store, as_of: datetime | None = None, kpi_ids: list[str] | None = None) -> pd.DataFrame:
@@ -37,12 +46,13 @@ def status_values(store: Store, as_of: datetime | None = None, kpi_ids: list[str
     by KPI and period. The same rows the status engine picks out of `Store.current_values`."""
     where, params = "TRUE", []
     if kpi_ids is not None:
-        where = "kpi_id IN (SELECT unnest(?))"
+        where = "kpi_id IN (SELECT unnest(?))" if store.is_duckdb else "kpi_id = ANY(?)"
         params.append(list(kpi_ids))
     if as_of is not None:
         params.append(as_of)
     latest = latest_sql("measurement", as_of="?" if as_of is not None else None, where=where)
-    return store.query(_STATUS_VALUES_SQL.format(latest=latest, window=FORECAST_WINDOW), params)
+    sql = _STATUS_VALUES_SQL if store.is_duckdb else _STATUS_VALUES_PORTABLE_SQL
+    return store.query(sql.format(latest=latest, window=FORECAST_WINDOW), params)
 
 
 def statuses(store: Store, as_of: datetime | None = None,

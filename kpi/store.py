@@ -230,6 +230,14 @@ login_attempt_t = sa.Table(
 )
 
 
+try:  # the PostgreSQL driver's own errors (COPY runs on it directly), where it is installed
+    import psycopg
+
+    DRIVER_ERRORS: tuple[type[BaseException], ...] = (psycopg.Error,)
+except ImportError:  # pragma: no cover - a DuckDB-only installation
+    DRIVER_ERRORS = ()
+
+
 class StoreLockedError(RuntimeError):
     """The database file stayed locked by another process for longer than the bounded wait."""
 
@@ -261,8 +269,9 @@ def latest_sql(table: str, *, as_of: str | None = None, where: str = "TRUE") -> 
     come before the as-of one."""
     keys = ", ".join(REVISION_KEYS[table])
     cut = f" AND recorded_at <= {as_of}" if as_of else ""
-    return (f"SELECT * FROM {table} WHERE ({where}){cut} "
-            f"QUALIFY row_number() OVER (PARTITION BY {keys} ORDER BY rev DESC) = 1")
+    # Plain SQL that DuckDB and PostgreSQL both run (no QUALIFY); the extra column `latest_rank` is always 1.
+    return (f"SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY {keys} ORDER BY rev DESC) AS latest_rank "
+            f"FROM {table} WHERE ({where}){cut}) AS ranked WHERE latest_rank = 1")
 
 
 _WRITE_LOCKS: dict[str, threading.RLock] = {}
@@ -309,7 +318,12 @@ class Store:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         self.path = parsed.database if self.is_duckdb else None
         connect_args = {"read_only": True} if read_only and self.is_duckdb else {}
-        self.engine = sa.create_engine(self.url, poolclass=NullPool, connect_args=connect_args)
+        if self.is_duckdb:
+            self.engine = sa.create_engine(self.url, poolclass=NullPool, connect_args=connect_args)
+        else:  # a server database: a small pool of open connections (kpi.pgstore)
+            from kpi import pgstore
+
+            self.engine = sa.create_engine(self.url, **pgstore.engine_options())
 
     def __repr__(self) -> str:
         return f"Store({self.engine.url.render_as_string(hide_password=True)})"
@@ -350,7 +364,20 @@ class Store:
         if self.read_only:
             raise StoreError("Die Datenbank ist nur zum Lesen geöffnet; nichts geschrieben.")
         with write_lock(self.url), self.connect() as conn:
+            if not self.is_duckdb:
+                self._serialise(conn)
             yield conn
+
+    def _serialise(self, conn: sa.Connection) -> None:
+        """PostgreSQL: writers on every server wait for each other (kpi.pgstore)."""
+        from kpi import pgstore
+
+        try:
+            pgstore.serialise(conn, self.lock_timeout)
+        except pgstore.WriterBusyError as exc:
+            raise StoreLockedError(
+                f"Die Datenbank {self} wird seit {self.lock_timeout:.0f} s von einem anderen Schreibvorgang belegt "
+                "(z. B. ein laufender Import). Bitte in einer Minute erneut versuchen; nichts geschrieben.") from exc
 
     @contextmanager
     def duck_writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -367,7 +394,12 @@ class Store:
         sql = ("SELECT greatest((SELECT max(recorded_at) FROM measurement), (SELECT max(recorded_at) FROM "
                "measure_update), (SELECT max(recorded_at) FROM kpi_comment), (SELECT max(created_at) FROM upload))")
         try:
-            newest = (conn.execute(sa.text(sql)) if isinstance(conn, sa.Connection) else conn.execute(sql)).fetchone()[0]
+            if isinstance(conn, sa.Connection) and conn.dialect.name != "duckdb":
+                with conn.begin_nested():  # a failed statement must not abort PostgreSQL's transaction
+                    newest = conn.execute(sa.text(sql)).fetchone()[0]
+            else:
+                newest = (conn.execute(sa.text(sql)) if isinstance(conn, sa.Connection)
+                          else conn.execute(sql)).fetchone()[0]
         except (sa.exc.DBAPIError, duckdb.Error):
             newest = None  # a store without those tables yet
         moment = now()
@@ -384,6 +416,12 @@ class Store:
             yield conn.connection.driver_connection
 
     def query(self, sql: str, params: list | dict | None = None) -> pd.DataFrame:
+        """`sql` with `?` placeholders; a frame back, DATE columns as `date` (both backends)."""
+        if not self.is_duckdb:
+            from kpi import pgstore
+
+            with self.connect() as conn:
+                return pgstore.query(conn, sql, params)
         with self.duck() as con:
             cursor = con.execute(sql, params or [])
             dates = [d[0] for d in cursor.description if str(d[1]) == "DATE"]
@@ -439,7 +477,7 @@ class Store:
                 targets.setdefault(t["kpi_id"], []).append(Target(t["period"], t["value"]))
             measures = rows(sa.select(measure_t).where(measure_t.c.strategy_id == sid).order_by(measure_t.c.position))
             states = {r["measure_id"]: r for r in conn.execute(sa.text(
-                f"SELECT measure_id, state, progress FROM ({latest_sql('measure_update')})")).mappings()}
+                f"SELECT measure_id, state, progress FROM ({latest_sql('measure_update')}) AS latest")).mappings()}
         return Catalog(
             strategy=Strategy(
                 id=sid, city=s["city"], title=s["title"], adopted=s["adopted"], mission=s["mission"] or "",
@@ -476,6 +514,11 @@ class Store:
         the file's write-ahead log or rewrites the file itself (a checkpoint), so the two files' size, change
         time and inode name the state. A stat costs microseconds; opening the file to ask `version()` costs
         30-50 ms on every page run. A spurious change (a checkpoint) only costs one recomputation."""
+        if not self.is_duckdb:
+            from kpi import pgstore
+
+            with self.connect() as conn:
+                return pgstore.change_token(conn)
         if not self.path or self.path == ":memory:":
             return ("version", *self.version())
         token: list = []
@@ -492,14 +535,14 @@ class Store:
         """Newest revision per (KPI, period) recorded up to `as_of` (all if None); retracted values left out."""
         where, params = "TRUE", []
         if kpi_ids is not None:
-            where = "list_contains(?, kpi_id)"
+            where = "list_contains(?, kpi_id)" if self.is_duckdb else "kpi_id = ANY(?)"
             params.append(list(kpi_ids))
         if as_of is not None:
             params.append(as_of)
         latest = latest_sql("measurement", as_of="?" if as_of is not None else None, where=where)
         return self.query(
             f"""SELECT kpi_id, period, value, comment, source, quality, recorded_at, recorded_by, upload_id
-                FROM ({latest}) WHERE value IS NOT NULL ORDER BY kpi_id, period""",
+                FROM ({latest}) AS latest WHERE value IS NOT NULL ORDER BY kpi_id, period""",
             params,
         )
 
@@ -530,7 +573,7 @@ class Store:
 
     def measure_states(self, as_of: datetime | None = None) -> pd.DataFrame:
         latest = latest_sql("measure_update", as_of="?" if as_of else None)
-        return self.query(f"SELECT measure_id, state, progress, comment, recorded_at FROM ({latest})",
+        return self.query(f"SELECT measure_id, state, progress, comment, recorded_at FROM ({latest}) AS latest",
                           [as_of] if as_of else [])
 
     def comments(self, as_of: datetime | None = None, kpi_id: str | None = None) -> pd.DataFrame:
@@ -543,7 +586,7 @@ class Store:
             params.append(as_of)
         latest = latest_sql("kpi_comment", as_of="?" if as_of is not None else None, where=where)
         return self.query(
-            f"""SELECT kpi_id, period, text, author, recorded_at FROM ({latest})
+            f"""SELECT kpi_id, period, text, author, recorded_at FROM ({latest}) AS latest
                 WHERE coalesce(text, '') <> '' ORDER BY kpi_id, period""",
             params,
         )

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from kpi.store import StoreError, StoreMissingError
 
 FILE_BACKENDS = {"duckdb", "sqlite"}
+SUPPORTED_BACKENDS = {"duckdb", "postgresql"}  # the two stores that are built and tested (README)
 
 
 def check_store_url(url: str, *, read_only: bool) -> None:
@@ -26,6 +27,10 @@ def check_store_url(url: str, *, read_only: bool) -> None:
     except sa.exc.NoSuchModuleError as exc:
         raise StoreError(f"KPI_DB_URL/--db nennt die unbekannte Datenbankart '{parsed.drivername}' (erwartet "
                          "duckdb:///pfad/kpi.duckdb oder postgresql://…); nichts geschrieben.") from exc
+    if parsed.get_backend_name() not in SUPPORTED_BACKENDS:
+        raise StoreError(f"KPI_DB_URL/--db nennt die Datenbankart '{parsed.get_backend_name()}', die Digitalcockpit "
+                         "nicht unterstützt (duckdb:///pfad/kpi.duckdb oder postgresql+psycopg://…); nichts "
+                         "geschrieben.")
     database = parsed.database
     if parsed.get_backend_name() not in FILE_BACKENDS or not database or database == ":memory:":
         return

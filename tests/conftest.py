@@ -14,6 +14,7 @@ from kpi.catalog import load_catalog
 from kpi.revisions import record_catalog
 from kpi.seed import seed
 from kpi.store import Store
+from tests.pg import parametrize_backend, pg_catalog_template, pg_cluster, pg_database, pg_seeded_template  # noqa: F401
 
 TODAY = date(2026, 11, 25)
 PRODUCTION_HASHER = auth._hasher  # argon2 at the production cost (about 1 s per hash on a busy 2-core machine)
@@ -56,9 +57,21 @@ def catalog():
     return load_catalog()
 
 
+def pytest_generate_tests(metafunc) -> None:
+    parametrize_backend(metafunc)  # tests/pg.py: DuckDB and PostgreSQL for `both_backends` modules
+
+
 @pytest.fixture
-def store(tmp_path: Path, catalog) -> Store:
+def backend() -> str:
+    """The store's engine: DuckDB unless a `both_backends` module runs the test on PostgreSQL too."""
+    return "duckdb"
+
+
+@pytest.fixture
+def store(tmp_path: Path, catalog, backend: str, request) -> Store:
     """A store holding the seed catalog but no measurements."""
+    if backend == "pg":
+        return request.getfixturevalue("pg_database")(request.getfixturevalue("pg_catalog_template"))
     s = Store(f"duckdb:///{tmp_path / 'kpi.duckdb'}", lock_timeout=2)
     record_catalog(s, catalog)
     return s
@@ -72,8 +85,11 @@ def seeded_template(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def seeded_store(tmp_path: Path, seeded_template: Path) -> Store:
+def seeded_store(tmp_path: Path, backend: str, request) -> Store:
     """The demo store (catalog + illustrative measurements), copied fresh for each test."""
+    if backend == "pg":
+        return request.getfixturevalue("pg_database")(request.getfixturevalue("pg_seeded_template"))
+    seeded_template = request.getfixturevalue("seeded_template")
     target = tmp_path / "kpi.duckdb"
     target.write_bytes(seeded_template.read_bytes())
     return Store(f"duckdb:///{target}", lock_timeout=2)

@@ -20,6 +20,8 @@ from kpi.revisions import current_catalog
 from kpi.store import Store, StoreLockedError
 from tests.conftest import write
 
+pytestmark = pytest.mark.both_backends  # DuckDB and PostgreSQL (tests/pg.py)
+
 ROOT = Path(__file__).resolve().parents[1]
 IT = User("it", "it_office")
 ADMIN = User("admin", "admin")

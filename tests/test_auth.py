@@ -16,6 +16,8 @@ from kpi.auth import User, can
 from kpi.store import Store, now
 from tests.cli_inprocess import CliResult, run_cli
 
+pytestmark = pytest.mark.both_backends  # DuckDB and PostgreSQL (tests/pg.py)
+
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "Rathaus-2026!"
 T0 = datetime(2026, 11, 25, 9, 0)

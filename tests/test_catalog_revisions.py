@@ -29,6 +29,8 @@ from kpi.store import Store, now
 from kpi.views import status_preview
 from tests.conftest import write
 
+pytestmark = pytest.mark.both_backends  # DuckDB and PostgreSQL (tests/pg.py)
+
 FIXTURES = Path(__file__).parent / "fixtures"
 MUSTER = FIXTURES / "musterstadt.yaml"
 ADMIN = User("admin", "admin", source="test")
@@ -144,7 +146,7 @@ def test_status_preview_names_the_changes_an_edit_causes(seeded_store):
     assert len(preview) == len(catalog.kpis)
 
 
-def test_a_retired_kpi_leaves_the_cockpit_and_keeps_its_history(seeded_store):
+def test_a_retired_kpi_leaves_the_cockpit_and_keeps_its_history(seeded_store, tmp_path):
     moment = now()
     catalog = current_catalog(seeded_store)
     retired = dataclasses.replace(catalog, kpis=tuple(k for k in catalog.kpis if k.id != "EG-03"))
@@ -153,7 +155,7 @@ def test_a_retired_kpi_leaves_the_cockpit_and_keeps_its_history(seeded_store):
     assert "EG-03" not in [k.id for k in views.snapshot(seeded_store).kpis]
     assert "EG-03" in [k.id for k in views.snapshot(seeded_store, moment).kpis]
     assert len(seeded_store.revisions("EG-03"))  # values stay
-    bad = write(Path(seeded_store.path).parent, "eg03.csv", "Kennzahl;Zeitraum;Wert\nEG-03;2026;50\n")
+    bad = write(tmp_path, "eg03.csv", "Kennzahl;Zeitraum;Wert\nEG-03;2026;50\n")
     assert not import_file(seeded_store, bad, user="t").ok
 
 

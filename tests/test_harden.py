@@ -29,6 +29,8 @@ from kpi.store import Store
 from tests.conftest import write
 from tests.fixtures import bombs
 
+pytestmark = pytest.mark.both_backends  # DuckDB and PostgreSQL (tests/pg.py); duckdb_only: about the file
+
 ROOT = Path(__file__).resolve().parents[1]
 ADMIN = User("admin", "admin")
 PASSWORD = "Richtig-Passwort-1"
@@ -284,6 +286,7 @@ def test_10_text_from_a_url_is_shown_literally(text):
 
 # -- 11. faults give one sentence and an exit code; read commands never write ---------------------------
 
+@pytest.mark.duckdb_only  # the DuckDB file: broken, missing, not written by a read
 def test_11_faults_are_sentences_and_read_commands_do_not_write(store, tmp_path, capsys):
     broken = tmp_path / "broken.duckdb"
     broken.write_bytes(b"not a database" * 100)

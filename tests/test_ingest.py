@@ -10,6 +10,8 @@ import pytest
 from kpi.ingest import import_file
 from tests.conftest import write
 
+pytestmark = pytest.mark.both_backends  # DuckDB and PostgreSQL (tests/pg.py)
+
 
 def measurement_rows(store) -> int:
     return store.measurement_count()

@@ -16,6 +16,8 @@ from kpi.opendata import ApiError
 from kpi.revisions import current_catalog
 from kpi.store import Store
 
+pytestmark = pytest.mark.both_backends  # DuckDB and PostgreSQL (tests/pg.py)
+
 BASE = "https://cockpit.stadt.example"
 
 

@@ -10,6 +10,8 @@ import pytest
 from kpi import auth, sessions
 from kpi.store import Store
 
+pytestmark = pytest.mark.both_backends  # DuckDB and PostgreSQL (tests/pg.py)
+
 PASSWORD = "Rathaus-2026!"
 T0 = datetime(2026, 11, 25, 9, 0)
 

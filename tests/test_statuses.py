@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import pytest
+
 from kpi.bench import build_stress_store
 from kpi.status import FORECAST_WINDOW
 from kpi.statuses import status_values, statuses
 from kpi.store import now
 from kpi.views import snapshot
 from tests.test_values import add_value
+
+pytestmark = pytest.mark.both_backends  # DuckDB and PostgreSQL (tests/pg.py)
 
 
 def test_statuses_equal_the_snapshots_on_the_demo_store(seeded_store):

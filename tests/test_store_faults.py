@@ -44,10 +44,14 @@ def test_a_folder_where_the_store_should_be_is_named(tmp_path, capsys, command, 
     assert list((tmp_path / "kpi.duckdb").iterdir()) == []
 
 
-def test_a_read_command_on_a_missing_sqlite_file_creates_nothing(tmp_path, capsys):
+@pytest.mark.parametrize("command", [["status"], ["import", "werte.csv"]], ids=["read", "write"])
+def test_a_database_kind_we_do_not_support_is_refused_and_nothing_is_created(tmp_path, capsys, command, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "werte.csv", "Kennzahl;Zeitraum;Wert\nEG-02;2024;1\n")
     missing = tmp_path / "tippfehler.db"
-    assert cli.main(["--db", f"sqlite:///{missing}", "status"]) == 1
-    assert "gibt es nicht" in capsys.readouterr().err
+    assert cli.main(["--db", f"sqlite:///{missing}", *command]) == 4
+    err = one_sentence(capsys)
+    assert "Datenbankart 'sqlite'" in err and "nicht unterstützt" in err and "nichts geschrieben" in err
     assert not missing.exists()
 
 

@@ -6,12 +6,15 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pandas as pd
+import pytest
 
 from kpi import charts
 from kpi.report.deck import ActionFieldSlide, build_deck
 from kpi.revisions import current_catalog
 from kpi.store import Store, measurement_t, now
 from kpi.views import comment_notes, comments_by_period, kpi_detail, snapshot
+
+pytestmark = pytest.mark.both_backends  # DuckDB and PostgreSQL (tests/pg.py)
 
 
 def add_value(store: Store, kpi_id: str, period: date, value: float, *, quality: str | None = None,

@@ -6,12 +6,16 @@ import re
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from kpi import i18n
 from kpi.bench import stress_catalog
 from kpi.i18n import stale_label, status_color
 from kpi.revisions import record_catalog
 from kpi.store import Store
 from tests.pages.conftest import assert_page_ok, link_items, open_page, set_language, set_stand, texts, today_de
+
+pytestmark = pytest.mark.both_backends  # DuckDB and PostgreSQL (tests/pg.py)
 
 
 def link_labels(at) -> list[str]:

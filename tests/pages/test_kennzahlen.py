@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pytest
+
 from kpi.auth import User
 from kpi.bench import build_stress_store
 from kpi.i18n import stale_label, status_color
@@ -19,6 +21,8 @@ from tests.pages.conftest import (
     table_texts,
     texts,
 )
+
+pytestmark = pytest.mark.both_backends  # DuckDB and PostgreSQL (tests/pg.py)
 
 
 def headings(at) -> list[str]:

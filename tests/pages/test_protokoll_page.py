@@ -11,6 +11,8 @@ from kpi.ingest import import_file
 from tests.conftest import write
 from tests.pages.roles import ADMIN, DEPT_BB, IT, VIEWER, frame_with, messages, open_as, serve
 
+pytestmark = pytest.mark.both_backends  # DuckDB and PostgreSQL (tests/pg.py)
+
 HEADER = "Kennzahl;Zeitraum;Wert;Kommentar\r\n"
 
 

@@ -10,6 +10,8 @@ from kpi.auth import User
 from kpi.views import snapshot
 from tests.pages.roles import ADMIN, DEPT_BB, IT, VIEWER, frame_with, menu, messages, open_as, serve
 
+pytestmark = pytest.mark.both_backends  # DuckDB and PostgreSQL (tests/pg.py)
+
 HEADER = "Kennzahl;Zeitraum;Wert;Kommentar\r\n"
 
 
