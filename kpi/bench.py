@@ -234,6 +234,27 @@ def _runs(figures: dict, samples: str = "samples") -> int | None:
     return len(figures[samples]) if samples in figures else figures.get("runs")
 
 
+def _import_and_status_rows(row, ingest: dict, status: dict) -> None:
+    """The rows of import and status: wall clock against the goal, then CPU seconds and the pages' snapshot."""
+    if ingest:
+        row(f"Import CSV ({_num(ingest.get('rows'), 0)} Zeilen)", ingest.get("seconds"), ingest.get("ratio_vs_duckdb"),
+            "DuckDB direkt", INGEST_GOAL, _met(ingest.get("ratio_vs_duckdb"), INGEST_GOAL), figures=ingest)
+        if ingest.get("cpu"):
+            row("  dasselbe als CPU-Zeit (alle Threads)", ingest["cpu"]["seconds"], ingest["cpu"]["ratio"],
+                "DuckDB direkt", figures=ingest["cpu"])
+    if status:
+        row(f"Status aller Kennzahlen ({_num(status.get('kpis'), 0)})", status.get("seconds"),
+            status.get("ratio_vs_sql"), "nacktes SQL", STATUS_GOAL, _met(status.get("ratio_vs_sql"), STATUS_GOAL),
+            figures=status)
+        if status.get("cpu"):
+            row("  dasselbe als CPU-Zeit (alle Threads)", status["cpu"]["seconds"], status["cpu"]["ratio"],
+                "nacktes SQL", figures=status["cpu"])
+        snap = status.get("snapshot") or {}
+        if snap:
+            row("Snapshot der Seiten (Status, alle Werte, Maßnahmen)", snap.get("seconds"), snap.get("ratio_vs_sql"),
+                "nacktes SQL", figures=snap)
+
+
 def bench_report(results: dict) -> str:
     """The figures as a table: median seconds, the number of runs and the load average beside them, the ratio to
     the reference, the goal and whether it is met."""
@@ -258,23 +279,7 @@ def bench_report(results: dict) -> str:
             f"Mediane über {ingest.get('runs', '?')} Läufe; Last = Load Average (1 min) neben jedem Median, "
             f"bei {machine.get('cpus')} CPUs ist alles darüber Warten auf die CPU"]
     rows.append("Import und Status")
-    if ingest:
-        row(f"Import CSV ({_num(ingest.get('rows'), 0)} Zeilen)", ingest.get("seconds"), ingest.get("ratio_vs_duckdb"),
-            "DuckDB direkt", INGEST_GOAL, _met(ingest.get("ratio_vs_duckdb"), INGEST_GOAL), figures=ingest)
-        if ingest.get("cpu"):
-            row("  dasselbe als CPU-Zeit (alle Threads)", ingest["cpu"]["seconds"], ingest["cpu"]["ratio"],
-                "DuckDB direkt", figures=ingest["cpu"])
-    if status:
-        row(f"Status aller Kennzahlen ({_num(status.get('kpis'), 0)})", status.get("seconds"),
-            status.get("ratio_vs_sql"), "nacktes SQL", STATUS_GOAL, _met(status.get("ratio_vs_sql"), STATUS_GOAL),
-            figures=status)
-        if status.get("cpu"):
-            row("  dasselbe als CPU-Zeit (alle Threads)", status["cpu"]["seconds"], status["cpu"]["ratio"],
-                "nacktes SQL", figures=status["cpu"])
-        snap = status.get("snapshot") or {}
-        if snap:
-            row("Snapshot der Seiten (Status, alle Werte, Maßnahmen)", snap.get("seconds"), snap.get("ratio_vs_sql"),
-                "nacktes SQL", figures=snap)
+    _import_and_status_rows(row, ingest, status)
     pages = results.get("pages") or {}
     problems: list[str] = []
     for store, table in (pages.get("server_render") or {}).items():
