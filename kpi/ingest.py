@@ -317,8 +317,9 @@ def _validate(con: duckdb.DuckDBPyConnection, number_style: str, today: date) ->
         WITH s AS (
           SELECT {line} AS idx, trim(coalesce(kpi_id, '')) AS kpi_raw, period AS period_raw, value AS value_raw,
                  trim(coalesce(period, '')) AS p,
-                 rtrim(rtrim(replace(replace(trim(coalesce(value, '')), chr(160), ' '), chr(8239), ' '), '%'))
-                   AS v,
+                 CASE WHEN regexp_full_match(value, '[-+0-9.,]+') THEN value  -- speed: nothing to clean
+                      ELSE rtrim(rtrim(replace(replace(trim(coalesce(value, '')), chr(160), ' '), chr(8239), ' '), '%'))
+                 END AS v,
                  {value_num} AS value_num,
                  nullif(trim({comment}), '') AS comment, nullif(trim({source}), '') AS source,
                  nullif(lower(trim({quality})), '') AS quality_raw,

@@ -588,14 +588,6 @@ def _batch_model_values(kpis: list[Kpi], values: np.ndarray, valid: np.ndarray) 
     return out, scales
 
 
-_ORDINAL_1970 = date(1970, 1, 1).toordinal()
-
-
-def _ordinals(periods: np.ndarray) -> np.ndarray:
-    """`date.toordinal()` of each period, as floats, in one numpy conversion."""
-    return periods.astype("datetime64[D]").astype(np.int64).astype(float) + _ORDINAL_1970
-
-
 def forecast_all(kpis: Sequence[Kpi], periods: np.ndarray, values: np.ndarray, starts: np.ndarray,
                  ends: np.ndarray, window: int = FORECAST_WINDOW) -> list[Forecast | None]:
     """`forecast` for every KPI at once: kpis[k]'s points are periods/values[starts[k]:ends[k]], sorted by period,
@@ -609,7 +601,7 @@ def forecast_all(kpis: Sequence[Kpi], periods: np.ndarray, values: np.ndarray, s
     sizes = ends - first
     offset = np.concatenate(([0], np.cumsum(sizes)))[:-1]
     rows = np.repeat(first - offset, sizes) + np.arange(int(sizes.sum()))
-    days = _ordinals(np.asarray(periods, dtype=object)[rows])
+    days = np.array([p.toordinal() for p in periods[rows].tolist()], dtype=float)
     final = np.array([_final_target(k).period.toordinal() for k in kpis], dtype=float)
     last = np.where(sizes > 0, days[np.maximum(offset + sizes - 1, 0)] if len(days) else 0.0, -np.inf)
     group = np.repeat(np.arange(len(kpis)), sizes)

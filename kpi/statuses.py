@@ -18,13 +18,14 @@ from kpi.status import FORECAST_WINDOW, KpiStatus
 from kpi.store import Store, latest_sql
 from kpi.views import evaluate_all, reference_day
 
-# Per KPI: its newest FORECAST_WINDOW values (one top-n aggregate, no sort of the whole table), from the last break
-# in its series on (a break starts the series anew, as in kpi.views.evaluate_all), oldest first as the status
-# engine expects them. `{latest}` is the one "current / as of" rule.
+# Per KPI: its newest FORECAST_WINDOW periods and their values (top-n aggregates, no sort of the whole table; a
+# KPI's periods are distinct, so both lists are in the same order), from the last break in its series on (a break
+# starts the series anew, as in kpi.views.evaluate_all), oldest first as the status engine expects them.
+# `{latest}` is the one "current / as of" rule.
 _STATUS_VALUES_SQL = """
     SELECT kpi_id, period, value FROM (
-      SELECT kpi_id, break_period, unnest(recent, recursive := true) FROM (
-        SELECT kpi_id, max(struct_pack(period := period, value := value), {window}) AS recent,
+      SELECT kpi_id, break_period, unnest(periods) AS period, unnest(recent) AS value FROM (
+        SELECT kpi_id, max(period, {window}) AS periods, arg_max(value, period, {window}) AS recent,
                max(period) FILTER (WHERE quality = 'break') AS break_period
         FROM ({latest}) WHERE value IS NOT NULL GROUP BY kpi_id))
     WHERE break_period IS NULL OR period >= break_period
