@@ -371,14 +371,17 @@ def _peak_bytes() -> int:
 _PARSERS = {"xlsx": _parse_xlsx, "csv": _parse_csv}
 
 
-def _child(kind: str, data: bytes, options: tuple, memory: int) -> tuple:
-    """In the child: parse under the address-space limit; ("ok", result, peak) or ("error", details, peak)."""
+def _child(kind: str, data: bytes, options: tuple, memory: int, seconds: float = PARSE_SECONDS) -> tuple:
+    """In the child: parse under the address-space and CPU-time limits; ("ok", result, peak) or ("error", details,
+    peak). The CPU limit ends the child even if the parent that would stop it is gone."""
     if kind == "csv" and len(data) > SMALL_FILE_BYTES:
         import numpy  # noqa: F401 - imported before the limit: its thread pools reserve address space, not the file
     try:
         import resource
 
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        cpu = int(seconds) + 2
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
     except (ImportError, ValueError, OSError):
         pass
     label = kind.upper()
@@ -397,16 +400,17 @@ def _child(kind: str, data: bytes, options: tuple, memory: int) -> tuple:
 
 def child_main() -> None:
     """The parsing child's entry (`python -c "from kpi.reader import child_main; child_main()"`): the request
-    (kind, options, memory limit) pickled on stdin, followed by the file's bytes as they are (no copy in the
+    (kind, options, memory and time limits) pickled on stdin, followed by the file's bytes as they are (no copy in the
     parent); the answer pickled on stdout. A plain subprocess, not
     multiprocessing: a spawned child would first re-import the parent's main script (the Streamlit CLI: seconds
     and 60 MB per upload)."""
     import pickle
     import sys
 
-    kind, options, memory = pickle.load(sys.stdin.buffer)
+    kind, options, memory, seconds = pickle.load(sys.stdin.buffer)
     data = sys.stdin.buffer.read()
-    sys.stdout.buffer.write(pickle.dumps(_child(kind, data, options, memory), protocol=pickle.HIGHEST_PROTOCOL))
+    answer = _child(kind, data, options, memory, seconds)
+    sys.stdout.buffer.write(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
     sys.stdout.flush()
 
 
@@ -431,9 +435,12 @@ def _in_child(kind: str, data: bytes, options: tuple, seconds: float, memory: in
     process = subprocess.Popen([sys.executable, "-c", "from kpi.reader import child_main; child_main()"],
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
                                cwd=_ROOT)
+    out = b""
     try:
-        process.stdin.write(pickle.dumps((kind, options, memory)))  # small: fits the pipe, never blocks
+        process.stdin.write(pickle.dumps((kind, options, memory, seconds)))  # small: fits the pipe, never blocks
         out, _err = process.communicate(data, timeout=seconds)
+    except BrokenPipeError:  # the child died before it read the request: reported below
+        pass
     except subprocess.TimeoutExpired as exc:
         raise ReadError(f"{kind}.timeout", f"{label} nach {seconds:.0f} s nicht gelesen (zu groß oder zu "
                                            "komplex): abgebrochen", seconds=seconds) from exc

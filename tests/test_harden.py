@@ -253,12 +253,12 @@ def test_9_a_declared_huge_dimension_is_not_trusted(store, tmp_path):
     assert b"XFD1048576" in zipfile.ZipFile(io.BytesIO(bomb)).read("xl/worksheets/sheet1.xml")
     path = tmp_path / "bomb.xlsx"
     path.write_bytes(bomb)
-    start = time.monotonic()
     proc = subprocess.run([sys.executable, "-m", "kpi", "import", str(path), "--dry-run"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=60,
+                          capture_output=True, text=True, timeout=300,
                           env={**os.environ, "KPI_DB_URL": store.url})
+    # Read, not stopped: the parsing child would have been stopped at its time limit (xlsx.timeout, exit 1). No
+    # wall-time bound here: on a loaded machine the interpreter's start alone can take many seconds.
     assert proc.returncode == 0, proc.stderr
-    assert time.monotonic() - start < 30
 
 
 def test_9_a_shared_strings_bomb_is_refused_unread(store):
