@@ -5,7 +5,7 @@ import streamlit as st
 
 from kpi import charts, i18n, views
 from kpi.i18n import fmt_date, fmt_datetime, fmt_number, measure_state_label
-from kpi.web import ui
+from kpi.web import a11y, ui
 
 i18n.register({
     "ms.fields": ("Handlungsfeld", "Action field"),
@@ -69,7 +69,7 @@ if shown.empty:
 st.markdown(i18n.t_count("ms.summary", len(shown), ctx.lang, late=fmt_number(int(shown["late"].sum()), ctx.lang)))
 st.subheader(ctx.t("ms.timeline"))
 st.plotly_chart(charts.measures_timeline(shown, ctx.lang, today=snap.today), config={"displayModeBar": False},
-                key="timeline")
+                key="timeline", alt=a11y.chart_alt(ctx.lang, "timeline", n=len(shown)))
 st.caption(ctx.t("ms.timeline.legend"))
 st.subheader(ctx.t("ms.table"))
 # Widths for a 1280 px screen (about 790 px of table; wider screens share the rest out), long text wraps.

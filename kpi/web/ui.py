@@ -283,9 +283,11 @@ PAGES = {
     "upload": ("Upload", "Upload", ":material/upload_file:", "admin", {"it_office", "admin"}),
     "protokoll": ("Protokoll", "Audit log", ":material/history:", "admin", {"it_office", "admin"}),
     "katalog": ("Katalog", "Catalog", ":material/edit_note:", "admin", {"admin"}),
+    "barrierefreiheit": ("Barrierefreiheit", "Accessibility", ":material/accessibility:", "about", None),
 }
+PUBLIC_ALWAYS = "barrierefreiheit"  # BITV 2.0: the accessibility statement is reachable from every page
 SECTIONS = {"overview": ("Übersicht", "Overview"), "committee": ("Ausschuss", "Committee"),
-            "admin": ("Verwaltung", "Administration")}
+            "admin": ("Verwaltung", "Administration"), "about": ("Über", "About")}
 i18n.register({f"page.{path or 'cockpit'}": (de, en) for path, (de, en, *_rest) in PAGES.items()})
 
 
@@ -320,8 +322,9 @@ def navigation(ctx: Context, folder: Path) -> dict[str, list]:
         if not file.exists():
             continue
         allowed = roles is None or role in roles
-        target = gate or (str(file) if allowed else _refusal_page(ctx))
-        visible = gate is None and allowed
+        page_gate = None if path == PUBLIC_ALWAYS else gate  # the accessibility statement, also before login
+        target = page_gate or (str(file) if allowed else _refusal_page(ctx))
+        visible = page_gate is None and allowed
         sections.setdefault(SECTIONS[section][0 if ctx.lang == "de" else 1], []).append(st.Page(
             target, title=de if ctx.lang == "de" else en, icon=icon, url_path=path or "cockpit", default=not path,
             visibility="visible" if visible or not path else "hidden"))
