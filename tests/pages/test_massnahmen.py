@@ -57,9 +57,12 @@ def test_timeline_shows_whole_titles_wrapped_onto_lines(demo_store):
     assert len(labels) == 34
     longest = next(label for label in labels if label.startswith("M-20"))
     whole = "M-20 Digitallotsen: Schülerinnen und Schüler schulen Seniorinnen und Senioren"
-    assert longest.replace("<br>", " ") == whole
+    assert longest.replace("<br>", " ").startswith(whole + " · ")  # the state follows as a word (issue 15)
     assert all(len(line) <= 40 for label in labels for line in label.split("<br>"))
-    assert "⚠ M-01 Serviceportal für Online-Dienste" in labels
+    flat = [label.replace("<br>", " ") for label in labels]
+    assert any(label.startswith("⚠ M-01 Serviceportal für Online-Dienste · ") for label in flat)
+    assert all(label.rsplit(" · ", 1)[1] in {"geplant", "in Umsetzung", "abgeschlossen", "pausiert", "verzögert"}
+               for label in flat)
     assert layout["height"] >= 34 * 42  # two-line labels get rows high enough not to overlap
 
 
