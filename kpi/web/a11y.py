@@ -43,6 +43,7 @@ FOCUS = "#0b57d0"  # 6.6:1 on white, 5.9:1 on the sidebar's grey
 
 CSS = f"""<style>
 [data-testid="stCaptionContainer"] {{ opacity: 1 !important; color: #4f4f4f; }}
+button kbd {{ opacity: 1 !important; }}
 a:focus-visible, button:focus-visible, input:focus-visible, textarea:focus-visible, summary:focus-visible,
 [role="button"]:focus-visible, [role="tab"]:focus-visible, [role="switch"]:focus-visible,
 [role="checkbox"]:focus-visible, [role="radio"]:focus-visible, [role="combobox"]:focus-visible,

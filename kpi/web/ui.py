@@ -181,6 +181,7 @@ PAGE_CSS = """<style>
 .kpi-table th, .kpi-table td { padding: 0.35rem 0.6rem; border-bottom: 1px solid #eeeeee;
     overflow-wrap: break-word; vertical-align: top; }
 .kpi-table .r { text-align: right; font-variant-numeric: tabular-nums; }
+.kpi-table caption { position: absolute; left: -9999px; }
 </style>"""
 
 i18n.register({
@@ -226,7 +227,7 @@ def show_all_switch(ctx: Context, key: str, total: int, limit: int) -> None:
 
 
 def text_table_html(frame: pd.DataFrame, widths: dict[str, int], *, right: tuple[str, ...] = (),
-                    most: int = 12) -> str:
+                    most: int = 12, caption: str = "") -> str:
     """`frame` as an HTML table: full width, the columns sharing it in the ratio of `widths` (their px at 1280),
     long text wrapping inside its cell, numbers in the `right` columns right-aligned, the header staying in view
     while the rows scroll beyond about `most` lines. Every name and cell is escaped (comments are user text)."""
@@ -236,14 +237,18 @@ def text_table_html(frame: pd.DataFrame, widths: dict[str, int], *, right: tuple
     head = "".join(f'<th scope="col"{cls[c]}>{html.escape(str(c))}</th>' for c in frame.columns)
     body = "".join("<tr>" + "".join(f"<td{cls[c]}>{html.escape(str(v))}</td>" for c, v in zip(frame.columns, row))
                    + "</tr>" for row in frame.itertuples(index=False))
-    return (f'<div class="kpi-table" style="max-height:{44 + 37 * most}px"><table><colgroup>{cols}</colgroup>'
-            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
+    # A scrolling box is reachable by keyboard (tabindex) and named by the table's caption (screen readers).
+    label = f'<caption class="kpi-caption">{html.escape(caption)}</caption>' if caption else ""
+    return (f'<div class="kpi-table" style="max-height:{44 + 37 * most}px" tabindex="0" role="region"'
+            f' aria-label="{html.escape(caption or ", ".join(map(str, frame.columns)))}">'
+            f"<table>{label}<colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
 
 
-def text_table(frame: pd.DataFrame, widths: dict[str, int], *, right: tuple[str, ...] = (), most: int = 12) -> None:
+def text_table(frame: pd.DataFrame, widths: dict[str, int], *, right: tuple[str, ...] = (), most: int = 12,
+               caption: str = "") -> None:
     """A small read-only table of text (see `text_table_html`). For the detail page's values and comments:
     a data grid (half a megabyte of script and a canvas) made the page switch wait a tenth of a second."""
-    st.html(text_table_html(frame, widths, right=right, most=most))
+    st.html(text_table_html(frame, widths, right=right, most=most, caption=caption))
 
 
 WRAP_ROW = 70  # px per table row: above 4 rem Streamlit wraps long cell text onto up to three lines
