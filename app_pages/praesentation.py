@@ -112,6 +112,11 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [da
                    background: rgba(255, 255, 255, .94); border: 1px solid #c8c8c8; border-radius: .5rem;
                    padding: .15rem .4rem; }
 [data-testid="stMain"] [data-stale="true"] { visibility: hidden; }
+/* A narrow or zoomed screen (320 px, 200 % zoom on 1280 x 720): the navigation below the slide, not over it. */
+@media (max-width: 760px), (max-height: 480px) {
+  .st-key-deck-nav { position: static !important; flex-wrap: wrap; }
+  .st-key-slide { --u: 9px; }
+}
 </style>"""
 
 CHART_CONFIG = {"displayModeBar": False, "staticPlot": True}

@@ -61,11 +61,18 @@ SCRIPT = """<script>
 (() => {
   const state = window.__kpiA11y = window.__kpiA11y || {};
   state.lang = %(lang)s;
+  state.words = %(words)s;
   const fix = () => {
     const root = document.documentElement;
     if (root.lang !== state.lang) root.lang = state.lang;
     document.querySelectorAll('[data-testid=stSidebarNavItems], [data-testid=stSidebarNavItems] li')
       .forEach(e => { if (e.getAttribute('role') !== 'none') e.setAttribute('role', 'none'); });
+    document.querySelectorAll('[aria-label]').forEach(e => {
+      const label = e.getAttribute('aria-label');
+      const word = state.words[label] || Object.entries(state.words).filter(([k]) => k.endsWith(' ') &&
+        label.startsWith(k)).map(([k, v]) => v + label.slice(k.length))[0];
+      if (word && word !== label) e.setAttribute('aria-label', word);
+    });
     document.querySelectorAll('button:not([aria-label])').forEach(b => {
       const text = (b.innerText || '').trim();
       const icon = b.querySelector('[data-testid=stIconMaterial]');
@@ -84,11 +91,24 @@ SCRIPT = """<script>
 </script>"""
 
 
+# Streamlit's own English names of its controls, as a screen reader announces them, in German (a key ending in a
+# space is a prefix: "Help for Stand" -> "Hilfe zu Stand").
+GERMAN_WORDS = {
+    "Sidebar": "Seitenleiste", "Collapse sidebar": "Seitenleiste einklappen",
+    "Expand sidebar": "Seitenleiste ausklappen", "App pages": "Seiten", "Open": "Öffnen",
+    "Choose date": "Datum wählen", "Show password": "Passwort anzeigen", "Hide password": "Passwort verbergen",
+    "Link to heading": "Link zu dieser Überschrift", "Help for ": "Hilfe zu ", "day, ": "Tag, ", "month, ": "Monat, ",
+    "year, ": "Jahr, ", "Shortcut ": "Tastenkürzel ", "Clear all": "Alle entfernen", "Close": "Schließen",
+}
+
+
 def head(lang: str) -> None:
     """The page's accessibility CSS and script; app.py calls it on every run, before the page draws."""
     st.html(CSS)
+    words = GERMAN_WORDS if lang == "de" else {german: english for english, german in GERMAN_WORDS.items()}
     with st.sidebar:
-        st.html(SCRIPT % {"lang": json.dumps(lang)}, unsafe_allow_javascript=True)
+        st.html(SCRIPT % {"lang": json.dumps(lang), "words": json.dumps(words, ensure_ascii=False)},
+                unsafe_allow_javascript=True)
 
 
 def chart_alt(lang: str, key: str, **values: object) -> str:

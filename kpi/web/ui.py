@@ -131,7 +131,7 @@ def sidebar() -> Context:
     with st.sidebar:
         language = lang()
         st.session_state["w:lang"] = language
-        st.selectbox(t("sidebar.lang", language) + " / Language", i18n.LANGS, key="w:lang",
+        st.selectbox(t("sidebar.lang", language) + (" / Language" if language == "de" else ""), i18n.LANGS, key="w:lang",
                      format_func=LANG_NAMES.get, on_change=_keep, args=("lang",))
         language = lang()
         stand = _persisted("stand", _linked_stand(today))

@@ -34,7 +34,7 @@ BEYOND_AXE = """() => ({
     charts: [...document.querySelectorAll('[data-testid=stMain] .stPlotlyChart')]
         .map(c => c.getAttribute('aria-label')),
     single_keys: [...document.querySelectorAll('kbd[aria-label]')].map(k => k.getAttribute('aria-label'))
-        .filter(l => /^Shortcut [A-Za-z0-9]$/.test(l)),
+        .filter(l => /^(Shortcut|Tastenkürzel) [A-Za-z0-9]$/.test(l)),
 })"""
 # The keyboard focus on the first link of the main area: outline style, width and colour.
 FOCUS = """() => { const a = document.activeElement; const s = getComputedStyle(a);
