@@ -67,12 +67,14 @@ SCRIPT = """<script>
     if (root.lang !== state.lang) root.lang = state.lang;
     document.querySelectorAll('[data-testid=stSidebarNavItems], [data-testid=stSidebarNavItems] li')
       .forEach(e => { if (e.getAttribute('role') !== 'none') e.setAttribute('role', 'none'); });
-    document.querySelectorAll('[aria-label]').forEach(e => {
-      const label = e.getAttribute('aria-label');
-      const word = state.words[label] || Object.entries(state.words).filter(([k]) => k.endsWith(' ') &&
-        label.startsWith(k)).map(([k, v]) => v + label.slice(k.length))[0];
-      if (word && word !== label) e.setAttribute('aria-label', word);
-    });
+    for (const name of ['aria-label', 'placeholder']) {
+      document.querySelectorAll('[' + name + ']').forEach(e => {
+        const label = e.getAttribute(name);
+        const word = state.words[label] || Object.entries(state.words).filter(([k]) => k.endsWith(' ') &&
+          label.startsWith(k)).map(([k, v]) => v + label.slice(k.length))[0];
+        if (word && word !== label) e.setAttribute(name, word);
+      });
+    }
     document.querySelectorAll('button:not([aria-label])').forEach(b => {
       const text = (b.innerText || '').trim();
       const icon = b.querySelector('[data-testid=stIconMaterial]');
@@ -99,6 +101,8 @@ GERMAN_WORDS = {
     "Choose date": "Datum wählen", "Show password": "Passwort anzeigen", "Hide password": "Passwort verbergen",
     "Link to heading": "Link zu dieser Überschrift", "Help for ": "Hilfe zu ", "day, ": "Tag, ", "month, ": "Monat, ",
     "year, ": "Jahr, ", "Shortcut ": "Tastenkürzel ", "Clear all": "Alle entfernen", "Close": "Schließen",
+    "Download as CSV": "Als CSV herunterladen", "Fullscreen": "Vollbild", "Search": "Suchen",
+    "Show/hide columns": "Spalten ein- oder ausblenden", "Choose an option": "Bitte wählen",
 }
 
 
