@@ -10,12 +10,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from kpi.web import server, ui
+from kpi.web import a11y, server, ui
 
 if __name__ == "__main__":  # a script run of a session
     st.set_page_config(page_title="Digitalcockpit", page_icon=":material/monitoring:", layout="wide")
     st.html(ui.PAGE_CSS)
     ctx = ui.sidebar()
+    a11y.head(ctx.lang)  # captions, focus outline, <html lang>, menu markup (kpi.web.a11y)
     page = st.navigation(ui.navigation(ctx, Path(__file__).parent / "app_pages"))
     st.set_page_config(page_title=f"{page.title} · Digitalcockpit")
     if page.url_path != "praesentation":  # the deck says it on its title slide; a slide must fit the screen

@@ -4,7 +4,7 @@ import streamlit as st
 
 from kpi import charts, i18n, views
 from kpi.i18n import fmt_date, fmt_percent
-from kpi.web import ui
+from kpi.web import a11y, ui
 
 i18n.register({
     "cockpit.leitbild": ("Leitbild", "Mission statement"),
@@ -34,7 +34,7 @@ ctx = ui.context()
 snap = ui.require_snapshot(ctx)
 frame = views.status_frame(snap)
 strategy = snap.catalog.strategy
-st.header(strategy.title)
+st.title(strategy.title)
 st.markdown(f"**{ctx.t('cockpit.leitbild')}: {strategy.mission}** — "
             f"{ctx.t('cockpit.stand')}: {fmt_date(ctx.stand, ctx.lang)}")
 if strategy.illustrative:
@@ -49,7 +49,8 @@ for column, summary in zip(st.columns(len(snap.catalog.themes)), views.theme_sum
                       help=ctx.t("cockpit.share.help"))
         bar = ui.chart(ctx, ("bar", summary.theme_id), lambda counts=summary.counts: (
             charts.status_bar(counts, ctx.lang)))
-        st.plotly_chart(bar, config={"displayModeBar": False}, key=f"bar-{summary.theme_id}")
+        st.plotly_chart(bar, config={"displayModeBar": False}, key=f"bar-{summary.theme_id}",
+                        alt=a11y.chart_alt(ctx.lang, "status_bar", name=summary.name))
         st.markdown(views.status_mix_text(summary.counts, ctx.lang))
         st.page_link("app_pages/themenfelder.py", label=f"{summary.name} →", query_params={"thema": summary.theme_id})
 

@@ -6,7 +6,7 @@ import streamlit as st
 from kpi import charts, i18n, views
 from kpi.i18n import fmt_date, fmt_datetime, fmt_percent, fmt_period, fmt_value
 from kpi.text import md_escape
-from kpi.web import ui
+from kpi.web import a11y, ui
 
 i18n.register({
     "kd.choose": ("Kennzahl", "KPI"),
@@ -109,7 +109,7 @@ detail = ui.current_kpi_detail(ctx, kpi_id)
 kpi, status = detail.kpi, detail.status
 unit, lang = kpi.unit, ctx.lang
 
-st.header(f"{kpi.id} · {kpi.name}")
+st.title(f"{kpi.id} · {kpi.name}")
 label = i18n.status_badge(status.status.value, lang)
 if status.stale and status.latest_value is not None:  # without data, the notice below names the due date
     label += f" · {i18n.stale_badge(lang)}"
@@ -126,7 +126,8 @@ figures_area = st.container()
 comment_map = views.comments_by_period(detail.notes)
 figure = ui.chart(ctx, ("kpi", kpi_id), lambda: charts.kpi_figure(kpi, detail.series, status, lang,
                                                                  comments=comment_map, today=snap.today))
-st.plotly_chart(figure, config={"displayModeBar": False, "locale": "de" if lang == "de" else "en"}, key="kpi-chart")
+st.plotly_chart(figure, config={"displayModeBar": False, "locale": "de" if lang == "de" else "en"}, key="kpi-chart",
+                alt=a11y.chart_alt(lang, "kpi", kpi=f"{kpi.id} {kpi.name}"))
 target = kpi.final_target
 fc = status.forecast
 with figures_area:

@@ -1,11 +1,12 @@
 """Measures: timeline and table with state, progress and responsible unit; one measure's history and KPIs;
 late ones stand out."""
 
+import pandas as pd
 import streamlit as st
 
 from kpi import charts, i18n, views
 from kpi.i18n import fmt_date, fmt_datetime, fmt_number, measure_state_label
-from kpi.web import ui
+from kpi.web import a11y, ui
 
 i18n.register({
     "ms.fields": ("Handlungsfeld", "Action field"),
@@ -21,6 +22,7 @@ i18n.register({
     "ms.timeline.legend": ("⚠ und dunkler Rand: verspätet (Plan-Ende überschritten) · gepunktete Linie: heute",
                            "⚠ and dark outline: late (planned end passed) · dotted line: today"),
     "ms.table": ("Übersicht", "Overview"),
+    "ms.history.caption": ("Verlauf von {id}", "History of {id}"),
     "ms.history": ("Verlauf einer Maßnahme", "History of a measure"),
     "ms.history.choose": ("Maßnahme auswählen …", "Choose a measure …"),
     "ms.no_history": ("Noch keine Stände erfasst.", "No updates recorded yet."),
@@ -69,7 +71,7 @@ if shown.empty:
 st.markdown(i18n.t_count("ms.summary", len(shown), ctx.lang, late=fmt_number(int(shown["late"].sum()), ctx.lang)))
 st.subheader(ctx.t("ms.timeline"))
 st.plotly_chart(charts.measures_timeline(shown, ctx.lang, today=snap.today), config={"displayModeBar": False},
-                key="timeline")
+                key="timeline", alt=a11y.chart_alt(ctx.lang, "timeline", n=len(shown)))
 st.caption(ctx.t("ms.timeline.legend"))
 st.subheader(ctx.t("ms.table"))
 # Widths for a 1280 px screen (about 790 px of table; wider screens share the rest out), long text wraps.
@@ -77,12 +79,11 @@ st.subheader(ctx.t("ms.table"))
 # at a time (the table scrolls), so that it fits a 720 px screen and the history below stays within reach.
 table = views.measure_table(shown, catalog, ctx.lang)
 measure, state, progress, _field, unit, duration = table.columns
-ui.table(table, column_order=[measure, state, progress, unit, duration], column_config={
-                 measure: st.column_config.TextColumn(width=290),
-                 state: st.column_config.TextColumn(width=110),
-                 progress: st.column_config.ProgressColumn(width=95, min_value=0, max_value=100, format="%d %%"),
-                 unit: st.column_config.TextColumn(width=165),
-                 duration: st.column_config.TextColumn(width=100)})
+# A read-only table as a real HTML table (every row for a screen reader, issue 15), not a canvas grid.
+table[progress] = [f"{fmt_number(p, ctx.lang, 0)} %" for p in table[progress]]
+ui.text_table(table[[measure, state, progress, unit, duration]],
+              {measure: 290, state: 110, progress: 95, unit: 165, duration: 100}, right=(progress,), most=8,
+              caption=ctx.t("ms.table"))
 
 titles = shown.set_index("id")["title"]
 wanted = st.query_params.get("massnahme")
@@ -102,17 +103,14 @@ if chosen:
         de = ctx.lang == "de"
         recorded, state, progress, comment, by = (("Erfasst am", "Status", "Fortschritt", "Kommentar", "von") if de
                                                   else ("Recorded", "State", "Progress", "Comment", "by"))
-        ui.table({
+        ui.text_table(pd.DataFrame({
             recorded: [fmt_datetime(t.to_pydatetime(), ctx.lang) for t in history["recorded_at"]],
             state: [measure_state_label(s, ctx.lang) for s in history["state"]],
             progress: [f"{fmt_number(p, ctx.lang, 0)} %" for p in history["progress"]],
             comment: history["comment"].fillna(""),
             by: history["recorded_by"].fillna(""),
-        }, column_config={recorded: st.column_config.TextColumn(width=140),
-                           state: st.column_config.TextColumn(width=120),
-                           progress: st.column_config.TextColumn(width=95, alignment="right"),
-                           comment: st.column_config.TextColumn(width=320),
-                           by: st.column_config.TextColumn(width=100)})
+        }), {recorded: 140, state: 120, progress: 95, comment: 320, by: 100}, right=(progress,),
+            caption=ctx.t("ms.history.caption", id=chosen))
     kpi_names = {k.id: k.name for k in catalog.kpis}
     if len(row["kpi_ids"]):
         st.markdown(f"**{ctx.t('ms.kpis')}**")

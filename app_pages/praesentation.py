@@ -13,7 +13,7 @@ from kpi.report import deck as decks
 from kpi.report.deck import ActionFieldSlide, DecisionSlide, Deck, KpiCard, ThemeSlide, TitleSlide
 from kpi.store import now
 from kpi.text import md_escape
-from kpi.web import downloads, ui
+from kpi.web import a11y, downloads, ui
 
 i18n.register({
     "deck.prev": ("Zurück", "Back"),
@@ -22,9 +22,10 @@ i18n.register({
     "deck.last": ("Letzte Folie", "Last slide"),
     "deck.present": ("Präsentieren", "Present"),
     "deck.present.help": ("Vollbild-Folien ohne Seitenleiste; Pfeiltasten ← → oder Presenter blättern, "
-                          "Pos1/Ende springen, Esc beendet.",
+                          "Pos1/Ende springen, Esc beendet. Tastenkürzel: Strg+Umschalt+P.",
                           "Full-screen slides without sidebar; arrow keys ← → or a presenter remote turn the "
-                          "slides, Home/End jump, Esc ends."),
+                          "slides, Home/End jump, Esc ends. Shortcut: Ctrl+Shift+P."),
+    "deck.announce": ("Folie {n} von {total}: {title}", "Slide {n} of {total}: {title}"),
     "deck.end": ("Beenden", "End"),
     "deck.restart": ("Neu starten", "Restart"),
     "deck.restart.help": ("Startet den Foliensatz mit dem Stand aus der Seitenleiste neu.",
@@ -109,9 +110,13 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [da
 .st-key-title-slide li { font-size: calc(var(--u) * 1.9) !important; }
 .st-key-deck-nav { position: fixed; right: .8rem; bottom: .5rem; z-index: 1000; width: auto !important;
                    background: rgba(255, 255, 255, .94); border: 1px solid #c8c8c8; border-radius: .5rem;
-                   padding: .15rem .4rem; opacity: .55; }
-.st-key-deck-nav:hover, .st-key-deck-nav:focus-within { opacity: 1; }
+                   padding: .15rem .4rem; }
 [data-testid="stMain"] [data-stale="true"] { visibility: hidden; }
+/* A narrow or zoomed screen (320 px, 200 % zoom on 1280 x 720): the navigation below the slide, not over it. */
+@media (max-width: 760px), (max-height: 480px) {
+  .st-key-deck-nav { position: static !important; flex-wrap: wrap; }
+  .st-key-slide { --u: 9px; }
+}
 </style>"""
 
 CHART_CONFIG = {"displayModeBar": False, "staticPlot": True}
@@ -211,7 +216,7 @@ def set_presenting(on: bool) -> None:
 def nav_buttons(ctx: ui.Context, deck: Deck, index: int, presenting: bool) -> None:
     last = len(deck) - 1
     with st.container(horizontal=True, vertical_alignment="center", key="deck-nav", gap="small"):
-        st.button("", key="deck-first", icon=":material/first_page:", help=ctx.t("deck.first"), on_click=go,
+        st.button(ctx.t("deck.first"), key="deck-first", icon=":material/first_page:", on_click=go,
                   args=(0, len(deck)), disabled=index == 0, shortcut="Home")
         st.button(ctx.t("deck.prev"), key="deck-prev", icon=":material/arrow_back:", on_click=go,
                   args=(index - 1, len(deck)), disabled=index == 0, shortcut="Left")
@@ -219,7 +224,7 @@ def nav_buttons(ctx: ui.Context, deck: Deck, index: int, presenting: bool) -> No
         st.button(ctx.t("deck.next"), key="deck-next", icon=":material/arrow_forward:", icon_position="right",
                   on_click=go, args=(index + 1, len(deck)), disabled=index == last, shortcut="Right",
                   type="primary")
-        st.button("", key="deck-last", icon=":material/last_page:", help=ctx.t("deck.last"), on_click=go,
+        st.button(ctx.t("deck.last"), key="deck-last", icon=":material/last_page:", on_click=go,
                   args=(last, len(deck)), disabled=index == last, shortcut="End")
         # Presenter remotes send PageUp / PageDown: invisible twins of the buttons above.
         st.button("PageUp", key="deck-prev-pg", on_click=go, args=(index - 1, len(deck)), disabled=index == 0,
@@ -237,7 +242,7 @@ def nav_buttons(ctx: ui.Context, deck: Deck, index: int, presenting: bool) -> No
 def toolbar(ctx: ui.Context, deck: Deck, index: int) -> None:
     with st.container(horizontal=True, vertical_alignment="center", key="deck-tools", gap="small"):
         st.button(ctx.t("deck.present"), key="deck-present", icon=":material/slideshow:", type="primary",
-                  help=ctx.t("deck.present.help"), on_click=set_presenting, args=(True,), shortcut="P")
+                  help=ctx.t("deck.present.help"), on_click=set_presenting, args=(True,), shortcut="Ctrl+Shift+P")
         st.button(ctx.t("deck.restart"), key="deck-restart", icon=":material/restart_alt:",
                   help=ctx.t("deck.restart.help"), on_click=start_deck, args=(ctx,))
         titles = [f"{i + 1}. {s.title}" for i, s in enumerate(deck.slides)]
@@ -257,7 +262,7 @@ def slide_head(deck: Deck, slide, index: int) -> None:
     with left:
         st.markdown(f'<div class="kicker"><p>{escape(slide.kicker)}</p></div>', unsafe_allow_html=True)
         if not isinstance(slide, TitleSlide):
-            st.markdown(f"# {md(slide.title)}")
+            st.markdown(f"{title_mark} {md(slide.title)}")
     with right:
         # The title slide prints its Stand large in the body.
         stand = "" if isinstance(slide, TitleSlide) else f'<div class="stand"><p>{escape(deck.stand)}</p></div>'
@@ -267,7 +272,7 @@ def slide_head(deck: Deck, slide, index: int) -> None:
 
 def title_slide(deck: Deck, s: TitleSlide) -> None:
     with st.container(key="title-slide", gap="small"):
-        st.markdown(f"# {md(s.title)}")
+        st.markdown(f"{title_mark} {md(s.title)}")
         st.markdown(f"## {md(s.committee)}")
         st.markdown(f'<div class="big"><p>{escape(deck.stand)}</p></div>', unsafe_allow_html=True)
         if s.adopted:
@@ -291,7 +296,7 @@ def theme_slide(deck: Deck, s: ThemeSlide, index: int) -> None:
                             unsafe_allow_html=True)
     with st.container(height=110, border=False, key=f"barbox-{index}"):
         st.plotly_chart(stretchable(decks.theme_chart(s, deck.lang)), config=CHART_CONFIG, height="stretch",
-                        key=f"bar-{index}")
+                        key=f"bar-{index}", alt=a11y.chart_alt(deck.lang, "deck_bar"))
     rows = "\n".join(f"| **{md(r.name)}** | {md(r.kpi_count)} | {md(r.mix)} | "
                      f"{md(' · '.join(filter(None, (r.late, r.stale))))} |" for r in s.fields)
     head = "| " + " | ".join(md(h) for h in i18n.t("deck.fields_head", deck.lang).split("|")) + " |"
@@ -309,7 +314,8 @@ def kpi_card(deck: Deck, card: KpiCard, index: int, chart_height: int) -> None:
         # A fixed-height box the chart stretches into: presenting mode resizes the box with the screen.
         with st.container(height=chart_height, border=False, key=f"chartbox-{index}-{card.kpi_id}"):
             st.plotly_chart(stretchable(decks.small_chart(card, deck.lang)), config=CHART_CONFIG,
-                            height="stretch", key=f"chart-{index}-{card.kpi_id}")
+                            height="stretch", key=f"chart-{index}-{card.kpi_id}",
+                            alt=a11y.chart_alt(deck.lang, "small", kpi=f"{card.kpi_id} {card.name}"))
 
 
 def field_slide(deck: Deck, s: ActionFieldSlide, index: int) -> None:
@@ -366,6 +372,7 @@ ctx = ui.context()
 if "deck:as_of" not in st.session_state:
     linked_mode()
 presenting = bool(st.session_state.get("deck:present", False))
+title_mark = "#" if presenting else "##"  # one h1 per page: the page's title, or the slide's while presenting
 if presenting:
     st.set_page_config(initial_sidebar_state="collapsed")
 elif st.session_state.pop("deck:sidebar_back", False):
@@ -389,5 +396,6 @@ if not presenting:
         st.info(ctx.t("deck.frozen_note", stand=deck.stand, day=fmt_date(ctx.stand, ctx.lang)), icon="🧊")
     nav_buttons(ctx, deck, index, presenting)
 draw_slide(deck, index, presenting)
+a11y.announce(ctx.t("deck.announce", n=index + 1, total=len(deck), title=deck.slides[index].title))
 if presenting:
     nav_buttons(ctx, deck, index, presenting)

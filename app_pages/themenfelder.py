@@ -4,7 +4,7 @@ import streamlit as st
 
 from kpi import charts, i18n, views
 from kpi.i18n import fmt_value, stale_label, status_label
-from kpi.web import ui
+from kpi.web import a11y, ui
 
 i18n.register({
     "tf.theme": ("Themenfeld", "Theme field"),
@@ -100,4 +100,5 @@ for field in fields:
                             + f" ({i18n.fmt_progress(row.progress, row.direction, ctx.lang, of_plan=False)})")
                     figure = ui.chart(ctx, ("small", row.kpi_id), lambda kpi=kpi, kpi_id=row.kpi_id: (
                         charts.small_multiple(kpi, snap.series(kpi_id), snap.statuses[kpi_id], ctx.lang)))
-                    st.plotly_chart(figure, config={"displayModeBar": False}, key=f"sm-{row.kpi_id}")
+                    st.plotly_chart(figure, config={"displayModeBar": False}, key=f"sm-{row.kpi_id}",
+                                    alt=a11y.chart_alt(ctx.lang, "small", kpi=f"{row.kpi_id} {row.name}"))

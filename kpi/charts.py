@@ -18,7 +18,7 @@ ACTUAL = "#0072B2"
 PLAN = "#555555"
 FORECAST = "#CC79A7"
 BAND_OK = "rgba(0, 158, 115, 0.13)"
-BAND_RISK = "rgba(230, 159, 0, 0.16)"
+BAND_RISK = "rgba(194, 129, 0, 0.16)"
 FONT = dict(family="Source Sans Pro, DejaVu Sans, Arial, sans-serif", size=16, color="#1a1a1a")
 
 LABELS = {
@@ -167,9 +167,11 @@ def kpi_figure(kpi: Kpi, series: pd.DataFrame, status: KpiStatus, lang: str = "d
     band_plan = [planned_value_at(kpi, d) for d in band_x]
     suffix = _unit_suffix(kpi)
     traces: list[dict] = [
-        dict(type="scatter", x=band_x, y=edge_risk, mode="lines", line=dict(width=0), hoverinfo="skip",
-             showlegend=False),
-        dict(type="scatter", x=band_x, y=edge_ok, mode="lines", line=dict(width=0), fill="tonexty",
+        # The bands' edges as dotted lines in the status colours (>= 3:1 on white; the tints alone are 1.1:1).
+        dict(type="scatter", x=band_x, y=edge_risk, mode="lines", line=dict(width=1.5, dash="dot",
+             color=status_color("at_risk")), hoverinfo="skip", showlegend=False),
+        dict(type="scatter", x=band_x, y=edge_ok, mode="lines", line=dict(width=1.5, dash="dot",
+             color=status_color("on_track")), fill="tonexty",
              fillcolor=BAND_RISK, name=_l("tol_risk", lang), hoverinfo="skip"),
         dict(type="scatter", x=band_x, y=band_plan, mode="lines", line=dict(width=0), fill="tonexty",
              fillcolor=BAND_OK, name=_l("tol_ok", lang), hoverinfo="skip"),
@@ -249,7 +251,7 @@ def kpi_figure(kpi: Kpi, series: pd.DataFrame, status: KpiStatus, lang: str = "d
                                              and latest["value"] < status.planned_value) else "top center",
             textfont=dict(size=15, color="#1a1a1a")))
     if today and first <= today <= last + timedelta(days=400):
-        shapes.append(_vline(today, color="#999999", width=1))
+        shapes.append(_vline(today, color="#767676", width=1))
     pad = timedelta(days=max((last - first).days // 40, 20))
     shown = [y for trace in traces for y in trace["y"]]
     return _figure(traces, lang, height, shapes=shapes, annotations=annotations,
@@ -299,7 +301,7 @@ def status_bar(counts: dict[str, int], lang: str = "de", height: int = 64) -> go
         traces.append(dict(
             type="bar", x=[n], y=[""], orientation="h", name=status_label(status, lang),
             marker_color=status_color(status), text=[label if n / total > 0.06 else ""], textposition="inside",
-            insidetextanchor="middle", textfont=dict(size=17, color="#1a1a1a" if status in ("at_risk", "not_assessable") else "white"),
+            insidetextanchor="middle", textfont=dict(size=17, color=i18n.status_text_color(status)),
             hovertemplate=f"{status_label(status, lang)}: {n}<extra></extra>"))
     # No legend: every segment carries icon and count, and the page prints the words beside it.
     return _figure(traces, lang, height, legend=False, barmode="stack", margin=dict(l=2, r=2, t=2, b=2), bargap=0.1,
@@ -310,14 +312,17 @@ def measures_timeline(measures: pd.DataFrame, lang: str = "de", today: date | No
     """Gantt-style bars from start to planned end, coloured by state; late measures marked with ⚠."""
     import textwrap
 
-    colors = {"geplant": "#999999", "in_umsetzung": "#0072B2", "abgeschlossen": "#009E73", "pausiert": "#F0E442",
+    # Colours >= 3:1 on white; the state is also a pattern and a word after the title (never by colour alone).
+    colors = {"geplant": "#858585", "in_umsetzung": "#0072B2", "abgeschlossen": "#009E73", "pausiert": "#9C8F00",
               "verzoegert": "#D55E00"}
+    patterns = {"geplant": ".", "pausiert": "/", "verzoegert": "x"}
     frame = measures.sort_values(["planned_end"], ascending=False)
     # Whole titles, wrapped onto lines of about 40 characters (no title is cut off): the labels then take no more
     # room beside the bars than one cut line did, and each row grows with the lines of its label.
     labels = ["<br>".join(html.escape(line) for line in
-                          textwrap.wrap(("⚠ " if late else "") + f"{mid} {title}", 40, break_long_words=False))
-              for mid, title, late in zip(frame["id"], frame["title"], frame["late"])]
+                          textwrap.wrap(("⚠ " if late else "") + f"{mid} {title} · {i18n.measure_state_label(state, lang)}",
+                                        40, break_long_words=False))
+              for mid, title, late, state in zip(frame["id"], frame["title"], frame["late"], frame["state"])]
     lines = max((label.count("<br>") + 1 for label in labels), default=1)
     traces = []
     for state, color in colors.items():
@@ -330,7 +335,8 @@ def measures_timeline(measures: pd.DataFrame, lang: str = "de", today: date | No
         traces.append(dict(
             type="bar", base=list(starts), x=list((ends - starts).dt.total_seconds() * 1000),
             y=[lbl for lbl, p in zip(labels, part) if p], orientation="h", name=i18n.measure_state_label(state, lang),
-            marker=dict(color=color, line=dict(color=["#1a1a1a" if late else color for late in sub["late"]], width=2)),
+            marker=dict(color=color, line=dict(color=["#1a1a1a" if late else color for late in sub["late"]], width=2),
+                        pattern=dict(shape=patterns.get(state, ""), fgcolor="white", fillmode="overlay")),
             customdata=list(zip(sub["progress"].map(lambda v: fmt_number(v, lang, 0)),
                                 [fmt_date(d, lang) for d in sub["planned_end"]])),
             hovertemplate="%{y}<br>" + ("Fortschritt" if lang == "de" else "Progress") + ": %{customdata[0]} %"

@@ -12,19 +12,22 @@ from babel.numbers import format_decimal
 LANGS = ("de", "en")
 LOCALES = {"de": "de_DE", "en": "en_GB"}
 
-# Okabe–Ito, colour-blind safe; status is never shown by colour alone (icon + word go with it).
+# Okabe–Ito, colour-blind safe; status is never shown by colour alone (icon + word go with it). As graphics every
+# colour stands out from white by at least 3:1 (WCAG 1.4.11): Okabe–Ito's orange, sky blue and grey are taken a
+# few tones darker (#E69F00 -> #C28100, #56B4E9 -> #3E8FC4, #999999 -> #858585), keeping their hue. Text on a
+# status colour is black, or white on the dark blue and wine red (`text`, >= 4.5:1 on every fill).
 STATUS_STYLE = {
     "achieved": {"color": "#0072B2", "icon": "★", "de": "erreicht", "en": "achieved"},
     "on_track": {"color": "#009E73", "icon": "✔", "de": "im Plan", "en": "on track"},
-    "at_risk": {"color": "#E69F00", "icon": "▲", "de": "gefährdet", "en": "at risk"},
+    "at_risk": {"color": "#C28100", "icon": "▲", "de": "gefährdet", "en": "at risk"},
     "off_track": {"color": "#D55E00", "icon": "✖", "de": "nicht im Plan", "en": "off track"},
     # Final target date passed, target not met; a dark wine red, darker than "off track" (Tol's muted palette).
     "missed": {"color": "#882255", "icon": "⊗", "de": "verfehlt", "en": "missed"},
     # Values, but none after the baseline period: no planned step to judge against.
-    "not_assessable": {"color": "#56B4E9", "icon": "◌", "de": "nicht bewertbar", "en": "not assessable"},
-    "no_data": {"color": "#999999", "icon": "○", "de": "keine Daten", "en": "no data"},
+    "not_assessable": {"color": "#3E8FC4", "icon": "◌", "de": "nicht bewertbar", "en": "not assessable"},
+    "no_data": {"color": "#858585", "icon": "○", "de": "keine Daten", "en": "no data"},
 }
-STALE_STYLE = {"icon": "◷", "color": "#999999", "de": "veraltet", "en": "stale"}
+STALE_STYLE = {"icon": "◷", "color": "#858585", "de": "veraltet", "en": "stale"}
 MEASURE_STATES = {
     "geplant": {"de": "geplant", "en": "planned"},
     "in_umsetzung": {"de": "in Umsetzung", "en": "in progress"},
@@ -152,6 +155,11 @@ def status_label(status: str, lang: str = "de", icon: bool = True) -> str:
 
 def status_color(status: str) -> str:
     return STATUS_STYLE[status]["color"]
+
+
+def status_text_color(status: str) -> str:
+    """Text on a status colour: white on the dark blue and wine red, black on the others (>= 4.5:1 each)."""
+    return "#FFFFFF" if status in ("achieved", "missed") else "#000000"
 
 
 def stale_label(lang: str = "de") -> str:

@@ -131,7 +131,7 @@ def sidebar() -> Context:
     with st.sidebar:
         language = lang()
         st.session_state["w:lang"] = language
-        st.selectbox(t("sidebar.lang", language) + " / Language", i18n.LANGS, key="w:lang",
+        st.selectbox(t("sidebar.lang", language) + (" / Language" if language == "de" else ""), i18n.LANGS, key="w:lang",
                      format_func=LANG_NAMES.get, on_change=_keep, args=("lang",))
         language = lang()
         stand = _persisted("stand", _linked_stand(today))
@@ -184,6 +184,7 @@ PAGE_CSS = """<style>
 .kpi-table th, .kpi-table td { padding: 0.35rem 0.6rem; border-bottom: 1px solid #eeeeee;
     overflow-wrap: break-word; vertical-align: top; }
 .kpi-table .r { text-align: right; font-variant-numeric: tabular-nums; }
+.kpi-table caption { position: absolute; left: -9999px; }
 </style>"""
 
 i18n.register({
@@ -229,7 +230,7 @@ def show_all_switch(ctx: Context, key: str, total: int, limit: int) -> None:
 
 
 def text_table_html(frame: pd.DataFrame, widths: dict[str, int], *, right: tuple[str, ...] = (),
-                    most: int = 12) -> str:
+                    most: int = 12, caption: str = "") -> str:
     """`frame` as an HTML table: full width, the columns sharing it in the ratio of `widths` (their px at 1280),
     long text wrapping inside its cell, numbers in the `right` columns right-aligned, the header staying in view
     while the rows scroll beyond about `most` lines. Every name and cell is escaped (comments are user text)."""
@@ -239,14 +240,18 @@ def text_table_html(frame: pd.DataFrame, widths: dict[str, int], *, right: tuple
     head = "".join(f'<th scope="col"{cls[c]}>{html.escape(str(c))}</th>' for c in frame.columns)
     body = "".join("<tr>" + "".join(f"<td{cls[c]}>{html.escape(str(v))}</td>" for c, v in zip(frame.columns, row))
                    + "</tr>" for row in frame.itertuples(index=False))
-    return (f'<div class="kpi-table" style="max-height:{44 + 37 * most}px"><table><colgroup>{cols}</colgroup>'
-            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
+    # A scrolling box is reachable by keyboard (tabindex) and named by the table's caption (screen readers).
+    label = f'<caption class="kpi-caption">{html.escape(caption)}</caption>' if caption else ""
+    return (f'<div class="kpi-table" style="max-height:{44 + 37 * most}px" tabindex="0" role="region"'
+            f' aria-label="{html.escape(caption or ", ".join(map(str, frame.columns)))}">'
+            f"<table>{label}<colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
 
 
-def text_table(frame: pd.DataFrame, widths: dict[str, int], *, right: tuple[str, ...] = (), most: int = 12) -> None:
+def text_table(frame: pd.DataFrame, widths: dict[str, int], *, right: tuple[str, ...] = (), most: int = 12,
+               caption: str = "") -> None:
     """A small read-only table of text (see `text_table_html`). For the detail page's values and comments:
     a data grid (half a megabyte of script and a canvas) made the page switch wait a tenth of a second."""
-    st.html(text_table_html(frame, widths, right=right, most=most))
+    st.html(text_table_html(frame, widths, right=right, most=most, caption=caption))
 
 
 WRAP_ROW = 70  # px per table row: above 4 rem Streamlit wraps long cell text onto up to three lines
@@ -286,9 +291,11 @@ PAGES = {
     "upload": ("Upload", "Upload", ":material/upload_file:", "admin", {"it_office", "admin"}),
     "protokoll": ("Protokoll", "Audit log", ":material/history:", "admin", {"it_office", "admin"}),
     "katalog": ("Katalog", "Catalog", ":material/edit_note:", "admin", {"admin"}),
+    "barrierefreiheit": ("Barrierefreiheit", "Accessibility", ":material/accessibility:", "about", None),
 }
+PUBLIC_ALWAYS = "barrierefreiheit"  # BITV 2.0: the accessibility statement is reachable from every page
 SECTIONS = {"overview": ("Übersicht", "Overview"), "committee": ("Ausschuss", "Committee"),
-            "admin": ("Verwaltung", "Administration")}
+            "admin": ("Verwaltung", "Administration"), "about": ("Über", "About")}
 i18n.register({f"page.{path or 'cockpit'}": (de, en) for path, (de, en, *_rest) in PAGES.items()})
 
 
@@ -323,8 +330,9 @@ def navigation(ctx: Context, folder: Path) -> dict[str, list]:
         if not file.exists():
             continue
         allowed = roles is None or role in roles
-        target = gate or (str(file) if allowed else _refusal_page(ctx))
-        visible = gate is None and allowed
+        page_gate = None if path == PUBLIC_ALWAYS else gate  # the accessibility statement, also before login
+        target = page_gate or (str(file) if allowed else _refusal_page(ctx))
+        visible = page_gate is None and allowed
         sections.setdefault(SECTIONS[section][0 if ctx.lang == "de" else 1], []).append(st.Page(
             target, title=de if ctx.lang == "de" else en, icon=icon, url_path=path or "cockpit", default=not path,
             visibility="visible" if visible or not path else "hidden"))

@@ -7,8 +7,8 @@ import re
 from datetime import date
 
 from tests.pages.conftest import (
-    assert_fits_1280,
     assert_page_ok,
+    html_tables,
     open_page,
     set_language,
     set_stand,
@@ -18,7 +18,8 @@ from tests.pages.conftest import (
 
 
 def measure_table(at):
-    return next(d.value for d in at.dataframe if "Maßnahme" in d.value.columns or "Measure" in d.value.columns)
+    """The measures as the page's HTML table (read-only tables are real tables for screen readers, issue 15)."""
+    return next(t["frame"] for t in html_tables(at) if {"Maßnahme", "Measure"} & set(t["frame"].columns))
 
 
 def summary(at) -> str:
@@ -40,14 +41,16 @@ def test_measures_page_shows_timeline_and_table_with_late_ones_marked(demo_store
     assert "Zeitplan" in shown and "Übersicht" in shown
 
 
-def test_measures_table_fits_1280_and_titles_wrap_instead_of_being_cut(demo_store):
+def test_measures_table_is_a_real_table_with_every_row_a_caption_and_the_widest_column_for_titles(demo_store):
     at = open_page("massnahmen")
-    frame = next(d for d in at.dataframe if "Maßnahme" in d.value.columns)
-    columns = assert_fits_1280(frame)
-    assert list(columns) == ["Maßnahme", "Status", "Fortschritt", "Verantwortlich", "Laufzeit"]
-    assert max(columns, key=lambda c: columns[c]["width"]) == "Maßnahme"
-    assert columns["Fortschritt"]["type_config"]["type"] == "progress"
-    assert frame.proto.row_height > 68  # above 4 rem Streamlit wraps long cell text
+    table = next(t for t in html_tables(at) if "Maßnahme" in t["frame"].columns)
+    assert list(table["frame"].columns) == ["Maßnahme", "Status", "Fortschritt", "Verantwortlich", "Laufzeit"]
+    assert len(table["frame"]) == 34  # every row in the markup, not only the drawn ones of a canvas grid
+    assert max(zip(table["widths"], table["frame"].columns))[1] == "Maßnahme"
+    assert table["right"] == [False, False, True, False, False]
+    assert all(re.fullmatch(r"\d+ %", v) for v in table["frame"]["Fortschritt"])
+    body = next(str(e.proto.body) for e in at.get("html") if "Maßnahme" in str(e.proto.body))
+    assert "<caption" in body and 'role="region"' in body and 'tabindex="0"' in body
 
 
 def test_timeline_shows_whole_titles_wrapped_onto_lines(demo_store):
@@ -57,9 +60,12 @@ def test_timeline_shows_whole_titles_wrapped_onto_lines(demo_store):
     assert len(labels) == 34
     longest = next(label for label in labels if label.startswith("M-20"))
     whole = "M-20 Digitallotsen: Schülerinnen und Schüler schulen Seniorinnen und Senioren"
-    assert longest.replace("<br>", " ") == whole
+    assert longest.replace("<br>", " ").startswith(whole + " · ")  # the state follows as a word (issue 15)
     assert all(len(line) <= 40 for label in labels for line in label.split("<br>"))
-    assert "⚠ M-01 Serviceportal für Online-Dienste" in labels
+    flat = [label.replace("<br>", " ") for label in labels]
+    assert any(label.startswith("⚠ M-01 Serviceportal für Online-Dienste · ") for label in flat)
+    assert all(label.rsplit(" · ", 1)[1] in {"geplant", "in Umsetzung", "abgeschlossen", "pausiert", "verzögert"}
+               for label in flat)
     assert layout["height"] >= 34 * 42  # two-line labels get rows high enough not to overlap
 
 
@@ -72,7 +78,7 @@ def test_summary_counts_one_measure_in_the_singular(demo_store):
     assert summary(at) == "1 measure, 1 of it late"
 
 
-def test_filters_narrow_the_measures(demo_store):
+def test_filters_narrow_the_measures(demo_store, catalog):
     at = open_page("massnahmen")
     at.multiselect(key="ms-states").set_value(["abgeschlossen"]).run()
     assert_page_ok(at)
@@ -85,7 +91,9 @@ def test_filters_narrow_the_measures(demo_store):
     assert len(late) and all("verspätet" in s or "verzögert" in s for s in late["Status"])
     assert re.fullmatch(rf"{len(late)} Maßnahmen, davon {len(late)} verspätet", summary(at))
     at.multiselect(key="ms-fields").set_value(["EG-HF1"]).run()
-    assert set(measure_table(at)["Handlungsfeld"]) == {"Digitale Verwaltungsleistungen"}
+    in_field = {m.id for m in catalog.measures if m.action_field_id == "EG-HF1"}
+    shown = {title.removeprefix("⚠ ").split(" ")[0] for title in measure_table(at)["Maßnahme"]}
+    assert shown and shown <= in_field
     at.toggle(key="ms-late").set_value(False).run()
     at.multiselect(key="ms-fields").set_value([]).run()
     at.multiselect(key="ms-units").set_value(["BB"]).run()

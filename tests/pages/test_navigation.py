@@ -51,7 +51,8 @@ def public(monkeypatch):
 
 @pytest.mark.parametrize("user", [None, VIEWER, DEPT_BB], ids=["anonymous", "viewer", "department"])
 def test_readers_see_the_overview_and_the_committee_but_no_administration(public, user):
-    assert visible(pages_for(user)) == {"Übersicht": EVERYONE[:5], "Ausschuss": ["Präsentation"]}
+    assert visible(pages_for(user)) == {"Übersicht": EVERYONE[:5], "Ausschuss": ["Präsentation"],
+                                        "Über": ["Barrierefreiheit"]}
     hidden = [path for pages in pages_for(user).values() for _title, path, shown in pages if shown == "hidden"]
     assert sorted(hidden) == ["katalog", "protokoll", "upload"]
 
@@ -63,13 +64,15 @@ def test_readers_see_the_overview_and_the_committee_but_no_administration(public
 def test_it_office_gets_upload_and_audit_log_and_admin_also_the_catalog(public, user, admin_pages, admin_pages_en):
     assert visible(pages_for(user))["Verwaltung"] == admin_pages
     assert visible(pages_for(user, "en")) == {"Overview": ["Cockpit", "Theme fields", "KPIs", "Measures", "My area"],
-                                              "Committee": ["Presentation"], "Administration": admin_pages_en}
+                                              "Committee": ["Presentation"], "Administration": admin_pages_en,
+                                              "About": ["Accessibility"]}
 
 
 def test_without_public_view_anonymous_visitors_get_no_menu(monkeypatch):
     monkeypatch.setenv("KPI_PUBLIC_VIEW", "0")
     sections = pages_for(None)
-    assert [title for titles in visible(sections).values() for title in titles] == ["Cockpit"]  # one page: no menu
+    # The cockpit (the login request) and the accessibility statement, which BITV 2.0 wants reachable for everyone.
+    assert [title for titles in visible(sections).values() for title in titles] == ["Cockpit", "Barrierefreiheit"]
     assert {path for pages in sections.values() for _title, path, _shown in pages} >= {"upload", "kennzahlen"}
 
 

@@ -1,0 +1,126 @@
+"""Accessibility of the Streamlit pages (issue 15, BITV 2.0 / WCAG 2.1 AA), where Streamlit 1.67 alone falls short.
+
+- CSS: captions at full opacity (Streamlit dims them to 60 %, 3.4:1), a visible focus outline (>= 3:1) on
+  every link, button and field.
+- A small script, run once per page run (`st.html(..., unsafe_allow_javascript=True)`): `<html lang>` follows
+  the UI language (Streamlit's page says "en"), the sectioned page menu becomes valid list markup (Streamlit
+  puts `<header>` and `<div>` between `<ul>` and `<li>`), icon-only buttons get their label as `aria-label`, and a
+  polite live region announces what `announce()` says (slide changes).
+- Chart names for `st.plotly_chart(alt=...)`.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+
+import streamlit as st
+
+from kpi import i18n
+
+i18n.register({
+    "a11y.chart": ("Diagramm: {what}. {where}", "Chart: {what}. {where}"),
+    "alt.status_bar": ("Kennzahlen von {name} nach Status", "KPIs of {name} by status"),
+    "alt.status_bar.where": ("Die Zahlen je Status stehen im Text unter dem Diagramm.",
+                             "The figures per status are in the text below the chart."),
+    "alt.small": ("Verlauf von {kpi}: Ist-Werte und Plan", "Trend of {kpi}: actual values and plan"),
+    "alt.small.where": ("Die Werte stehen auf der Seite der Kennzahl in der Tabelle „Werte und Revisionen“.",
+                        "The values are in the table “Values and revisions” on the KPI's page."),
+    "alt.kpi": ("Verlauf von {kpi}: Ist-Werte, Plan, Toleranzband und Prognose",
+                "Trend of {kpi}: actual values, plan, tolerance band and forecast"),
+    "alt.kpi.where": ("Die Werte stehen weiter unten in der Tabelle „Werte und Revisionen“.",
+                      "The values are further down in the table “Values and revisions”."),
+    "alt.timeline": ("Zeitplan von {n} Maßnahmen: je ein Balken von Beginn bis geplantem Ende, Farbe und Muster "
+                     "nach Status", "Timeline of {n} measures: one bar from start to planned end each, colour and "
+                     "pattern by state"),
+    "alt.timeline.where": ("Dieselben Maßnahmen mit Status, Fortschritt und Dauer stehen in der Tabelle darunter.",
+                           "The same measures with state, progress and duration are in the table below."),
+    "alt.deck_bar": ("Kennzahlen nach Status", "KPIs by status"),
+    "alt.deck_bar.where": ("Die Zahlen stehen in den Kacheln darüber.", "The figures are in the tiles above."),
+})
+
+FOCUS = "#0b57d0"  # 6.6:1 on white, 5.9:1 on the sidebar's grey
+
+CSS = f"""<style>
+[data-testid="stCaptionContainer"] {{ opacity: 1 !important; color: #4f4f4f; }}
+button kbd {{ opacity: 1 !important; }}
+a:focus-visible, button:focus-visible, input:focus-visible, textarea:focus-visible, summary:focus-visible,
+[role="button"]:focus-visible, [role="tab"]:focus-visible, [role="switch"]:focus-visible,
+[role="checkbox"]:focus-visible, [role="radio"]:focus-visible, [role="combobox"]:focus-visible,
+[tabindex]:focus-visible, [data-testid="stPageLink-NavLink"]:focus-visible,
+[data-testid="stSidebarNavLink"]:focus-visible {{
+    outline: 3px solid {FOCUS} !important; outline-offset: 2px !important; }}
+[data-baseweb="select"]:focus-within, [data-baseweb="input"]:focus-within {{
+    outline: 3px solid {FOCUS}; outline-offset: 1px; }}
+.kpi-live {{ position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
+    white-space: nowrap; }}
+</style>"""
+
+# Applied now and after every change of the page (Streamlit redraws its elements on every run).
+SCRIPT = """<script>
+(() => {
+  const state = window.__kpiA11y = window.__kpiA11y || {};
+  state.lang = %(lang)s;
+  state.words = %(words)s;
+  const fix = () => {
+    const root = document.documentElement;
+    if (root.lang !== state.lang) root.lang = state.lang;
+    document.querySelectorAll('[data-testid=stSidebarNavItems], [data-testid=stSidebarNavItems] li')
+      .forEach(e => { if (e.getAttribute('role') !== 'none') e.setAttribute('role', 'none'); });
+    for (const name of ['aria-label', 'placeholder']) {
+      document.querySelectorAll('[' + name + ']').forEach(e => {
+        const label = e.getAttribute(name);
+        const word = state.words[label] || Object.entries(state.words).filter(([k]) => k.endsWith(' ') &&
+          label.startsWith(k)).map(([k, v]) => v + label.slice(k.length))[0];
+        if (word && word !== label) e.setAttribute(name, word);
+      });
+    }
+    document.querySelectorAll('button:not([aria-label])').forEach(b => {
+      const text = (b.innerText || '').trim();
+      const icon = b.querySelector('[data-testid=stIconMaterial]');
+      if (icon && text === icon.innerText.trim()) {
+        const label = b.getAttribute('title') || b.closest('[title]')?.getAttribute('title');
+        if (label) b.setAttribute('aria-label', label);
+      }
+    });
+  };
+  fix();
+  if (!state.observer) {
+    state.observer = new MutationObserver(fix);
+    state.observer.observe(document.body, {childList: true, subtree: true});
+  }
+})();
+</script>"""
+
+
+# Streamlit's own English names of its controls, as a screen reader announces them, in German (a key ending in a
+# space is a prefix: "Help for Stand" -> "Hilfe zu Stand").
+GERMAN_WORDS = {
+    "Sidebar": "Seitenleiste", "Collapse sidebar": "Seitenleiste einklappen",
+    "Expand sidebar": "Seitenleiste ausklappen", "App pages": "Seiten", "Open": "Öffnen",
+    "Choose date": "Datum wählen", "Show password": "Passwort anzeigen", "Hide password": "Passwort verbergen",
+    "Link to heading": "Link zu dieser Überschrift", "Help for ": "Hilfe zu ", "day, ": "Tag, ", "month, ": "Monat, ",
+    "year, ": "Jahr, ", "Shortcut ": "Tastenkürzel ", "Clear all": "Alle entfernen", "Close": "Schließen",
+    "Download as CSV": "Als CSV herunterladen", "Fullscreen": "Vollbild", "Search": "Suchen",
+    "Show/hide columns": "Spalten ein- oder ausblenden", "Choose an option": "Bitte wählen",
+}
+
+
+def head(lang: str) -> None:
+    """The page's accessibility CSS and script; app.py calls it on every run, before the page draws."""
+    st.html(CSS)
+    words = GERMAN_WORDS if lang == "de" else {german: english for english, german in GERMAN_WORDS.items()}
+    with st.sidebar:
+        st.html(SCRIPT % {"lang": json.dumps(lang), "words": json.dumps(words, ensure_ascii=False)},
+                unsafe_allow_javascript=True)
+
+
+def chart_alt(lang: str, key: str, **values: object) -> str:
+    """The accessible name of a chart: what it shows (`alt.<key>`) and where the same figures stand as text or
+    table (`alt.<key>.where`)."""
+    return i18n.t("a11y.chart", lang, what=i18n.t(f"alt.{key}", lang, **values), where=i18n.t(f"alt.{key}.where", lang))
+
+
+def announce(text: str) -> None:
+    """A polite live region: a screen reader reads `text` when it changes (e.g. "Folie 3 von 12: Titel")."""
+    st.html(f'<div class="kpi-live" role="status" aria-live="polite" aria-atomic="true">{html.escape(text)}</div>')
