@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from kpi.catalog import CatalogError, parse_catalog
+from kpi.catalog import CatalogError, load_catalog, parse_catalog
 from kpi.model import Catalog, Frequency, Kpi, Measure
 
 # -- dict / YAML -------------------------------------------------------------------------------------------
@@ -106,13 +106,7 @@ def read_catalog_file(path: str | Path) -> Catalog:
     path = Path(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return parse_catalog(read_workbook(path.read_bytes(), str(path)), source=str(path))
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CatalogError(str(path), [f"Datei nicht lesbar: {exc}"]) from exc
-    except yaml.YAMLError as exc:
-        raise CatalogError(str(path), [f"kein gültiges YAML: {exc}"]) from exc
-    return parse_catalog(data, source=str(path))
+    return load_catalog(path)
 
 
 # -- Excel ------------------------------------------------------------------------------------------------
@@ -361,33 +355,29 @@ class _WorkbookReader:
             field = dict(id=_cell_text(r.get("id")), name=_cell_text(r.get("name")), goals=[])
             if _cell_text(r.get("description")):
                 field["description"] = _cell_text(r.get("description"))
-            parent = themes.get(_cell_text(r.get("theme")))
-            if parent is None:
-                self.problems.append(f"{self.where('Handlungsfelder', row, 'theme')}: unbekanntes Themenfeld "
-                                     f"'{_cell_text(r.get('theme'))}'")
-                continue
-            parent["action_fields"].append(field)
-            fields[field["id"]] = field
+            if self.attach(field, themes, "action_fields", ("Handlungsfelder", row, r, "theme", "Themenfeld")):
+                fields[field["id"]] = field
         goals = {}
         for row, r in sheets["Ziele"]:
             goal = dict(id=_cell_text(r.get("id")), name=_cell_text(r.get("name")), kpis=[])
-            parent = fields.get(_cell_text(r.get("action_field")))
-            if parent is None:
-                self.problems.append(f"{self.where('Ziele', row, 'action_field')}: unbekanntes Handlungsfeld "
-                                     f"'{_cell_text(r.get('action_field'))}'")
-                continue
-            parent["goals"].append(goal)
-            goals[goal["id"]] = goal
+            if self.attach(goal, fields, "goals", ("Ziele", row, r, "action_field", "Handlungsfeld")):
+                goals[goal["id"]] = goal
         for row, r in sheets["Kennzahlen"]:
             kpi = self.kpi(row, r)  # read first: its own problems count even where its goal is unknown
-            parent = goals.get(_cell_text(r.get("goal")))
-            if parent is None:
-                self.problems.append(f"{self.where('Kennzahlen', row, 'goal')}: unbekanntes Ziel "
-                                     f"'{_cell_text(r.get('goal'))}'")
-                continue
-            parent["kpis"].append(kpi)
+            self.attach(kpi, goals, "kpis", ("Kennzahlen", row, r, "goal", "Ziel"))
         measures = [self.measure(row, r) for row, r in sheets["Maßnahmen"]]
         return dict(strategy=strategy, units=units, themes=list(themes.values()), measures=measures)
+
+    def attach(self, child: dict, parents: dict, into: str, where: tuple) -> bool:
+        """Put `child` under the parent its row names (`where`: sheet, row, cells, column, what the parent is);
+        an unknown parent is a problem naming sheet, row and column."""
+        sheet, row, r, column, what = where
+        parent = parents.get(_cell_text(r.get(column)))
+        if parent is None:
+            self.problems.append(f"{self.where(sheet, row, column)}: unbekanntes {what} '{_cell_text(r.get(column))}'")
+            return False
+        parent[into].append(child)
+        return True
 
     def strategy(self, rows: list[tuple[int, dict]]) -> dict:
         labels = {label.lower(): key for label, key in STRATEGY_FIELDS}

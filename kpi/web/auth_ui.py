@@ -81,12 +81,7 @@ def escape_md(text: object) -> str:
 # -- configuration ---------------------------------------------------------------------------
 
 def _secrets() -> Mapping:
-    try:
-        if not st.secrets.load_if_toml_exists():
-            return {}
-        return st.secrets.to_dict()
-    except Exception:  # noqa: BLE001 - a broken secrets file must not take the dashboard down
-        return {}
+    return web_session.read_secrets()
 
 
 def _settings() -> Mapping:

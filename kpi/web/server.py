@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import cache
 
@@ -23,6 +23,7 @@ from kpi import report_cache
 from kpi.store import Store
 from kpi.web import session
 from kpi.web.api import Api
+from kpi.web.session import read_secrets
 
 log = logging.getLogger("digitalcockpit")
 WATCH_SECONDS = 2.0
@@ -34,16 +35,6 @@ def get_store() -> Store:
     return Store()
 
 
-def read_secrets() -> Mapping:
-    """.streamlit/secrets.toml as a mapping ({} when there is none or it is broken)."""
-    import streamlit as st
-
-    try:
-        if not st.secrets.load_if_toml_exists():
-            return {}
-        return st.secrets.to_dict()
-    except Exception:  # noqa: BLE001 - a broken secrets file must not take the service down
-        return {}
 
 
 def routes() -> list[Route]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Mapping
 from datetime import datetime
 from html import escape
 from urllib.parse import quote, urlsplit
@@ -233,3 +234,15 @@ def draw_pending() -> None:
     image = st.session_state.pop(PENDING_KEY, None)
     if image:
         st.html(image)
+
+
+def read_secrets() -> Mapping:
+    """.streamlit/secrets.toml as a mapping ({} when there is none or it is broken)."""
+    import streamlit as st
+
+    try:
+        if not st.secrets.load_if_toml_exists():
+            return {}
+        return st.secrets.to_dict()
+    except Exception:  # noqa: BLE001 - a broken secrets file must not take the dashboard or the service down
+        return {}
