@@ -19,8 +19,8 @@ if __name__ == "__main__":  # a script run of a session
     a11y.head(ctx.lang)  # captions, focus outline, <html lang>, menu markup (kpi.web.a11y)
     page = st.navigation(ui.navigation(ctx, Path(__file__).parent / "app_pages"))
     st.set_page_config(page_title=f"{page.title} · Digitalcockpit")
-    if page.url_path != "praesentation":  # the deck says it on its title slide; a slide must fit the screen
-        ui.demo_line(ctx)
+    # While presenting, the deck says "demo data" on its title slide: a slide must fit the projector's screen.
+    ui.demo_line(ctx, demo=not (page.url_path == "praesentation" and st.session_state.get("deck:present")))
     with ui.guard(ctx):  # the error boundary of every page: a sentence, never a stack trace
         page.run()
 else:  # imported by the ASGI server (`streamlit run` finds `app` in this file; `uvicorn app:app`)

@@ -26,7 +26,7 @@ import sqlalchemy as sa
 
 from kpi import reader
 from kpi.comment_rules import MAX_COMMENT_CHARS  # the one limit, also for typed comments
-from kpi.store import DRIVER_ERRORS, Store, latest_sql
+from kpi.store import DRIVER_ERRORS, Store, kpi_t, latest_sql, target_t
 
 MAX_FILE_BYTES = reader.max_file_bytes()
 MAX_PROBLEMS = 1000
@@ -716,7 +716,7 @@ def _writing(store: Store) -> Iterator[tuple[duckdb.DuckDBPyConnection, sa.Conne
         return
     from kpi import pgstore
 
-    with store.writing() as conn, pgstore.staging(conn) as con:
+    with store.writing() as conn, pgstore.staging(conn, (kpi_t, target_t)) as con:
         yield con, conn
 
 

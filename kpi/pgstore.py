@@ -97,8 +97,9 @@ def query(conn: sa.Connection, sql: str, params: list | dict | None) -> pd.DataF
         return frame(cursor)
 
 
-def serialise(conn: sa.Connection, timeout: float) -> None:
-    """Take the store's writer lock (waits at most `timeout` seconds) and bump the change token."""
+def serialise(conn: sa.Connection, timeout: float, *, create_version: bool = True) -> None:
+    """Take the store's writer lock (waits at most `timeout` seconds) and bump the change token (its table made
+    sure of first unless the caller knows it exists)."""
     conn.execute(sa.text(f"SET LOCAL lock_timeout = '{int(max(timeout, 0.001) * 1000)}ms'"))
     try:
         with conn.begin_nested():
@@ -106,7 +107,8 @@ def serialise(conn: sa.Connection, timeout: float) -> None:
     except sa.exc.OperationalError as exc:
         raise WriterBusyError(str(exc).splitlines()[0]) from exc
     conn.execute(sa.text("SET LOCAL lock_timeout = 0"))
-    conn.execute(sa.text(VERSION_DDL))
+    if create_version:
+        conn.execute(sa.text(VERSION_DDL))
     conn.execute(sa.text(BUMP_SQL))
 
 
@@ -144,14 +146,12 @@ def mirror(conn: sa.Connection, con: duckdb.DuckDBPyConnection, table: sa.Table,
 
 
 @contextmanager
-def staging(conn: sa.Connection) -> Iterator[duckdb.DuckDBPyConnection]:
+def staging(conn: sa.Connection, tables: tuple[sa.Table, ...]) -> Iterator[duckdb.DuckDBPyConnection]:
     """An in-memory DuckDB holding the catalog tables a measurement file is checked against."""
-    from kpi.store import kpi_t, target_t
-
     con = duckdb.connect()
     try:
-        mirror(conn, con, kpi_t)
-        mirror(conn, con, target_t)
+        for table in tables:
+            mirror(conn, con, table)
         yield con
     finally:
         con.close()

@@ -373,7 +373,8 @@ class Store:
         from kpi import pgstore
 
         try:
-            pgstore.serialise(conn, self.lock_timeout)
+            pgstore.serialise(conn, self.lock_timeout, create_version="store_version" not in self._ensured)
+            self._ensured.add("store_version")  # once per Store object, not on every write
         except pgstore.WriterBusyError as exc:
             raise StoreLockedError(
                 f"Die Datenbank {self} wird seit {self.lock_timeout:.0f} s von einem anderen Schreibvorgang belegt "

@@ -154,8 +154,9 @@ def context() -> Context:
     return Context(lang(), stand, as_of, auth_ui.current_user())
 
 
-def demo_line(ctx: Context) -> None:
-    """One line on every page while illustrative demo values are current (kpi.views.demo_notice)."""
+def demo_line(ctx: Context, demo: bool = True) -> None:
+    """One line on every page while illustrative demo values are current (kpi.views.demo_notice; `demo=False`
+    leaves it out), and a warning while stored values have impossible periods (kpi.views.out_of_window_notice)."""
     from kpi.text import md_escape
     from kpi.views import demo_notice, out_of_window_notice
 
@@ -163,7 +164,7 @@ def demo_line(ctx: Context) -> None:
         snap = current_snapshot(ctx)
     except Exception:  # noqa: BLE001 - the page itself reports an unreadable store inside its guard
         return
-    if snap is not None and (line := demo_notice(snap, ctx.lang)):
+    if demo and snap is not None and (line := demo_notice(snap, ctx.lang)):
         st.caption("⚠️ " + line)
     if snap is not None and (line := out_of_window_notice(snap, ctx.lang)):
         st.warning(md_escape(line), icon="⚠️")
