@@ -138,7 +138,7 @@ def cmd_bench(args: argparse.Namespace, store: Store) -> int:
     from kpi.bench import run_bench
 
     if args.pg:
-        from kpi.bench_pg import backends_report, bench_backends
+        from kpi.bench.pg import backends_report, bench_backends
 
         results = bench_backends(runs=args.runs, rows=args.rows, kpis=min(args.kpis, 500))
         print(json.dumps(results, indent=1, default=_json_default) if args.json else backends_report(results))
@@ -146,7 +146,7 @@ def cmd_bench(args: argparse.Namespace, store: Store) -> int:
     results = {} if args.api_only else run_bench(runs=args.runs, rows=args.rows, kpis=args.kpis,
                                                   pages=not args.no_pages)
     if args.api or args.api_only:
-        from kpi.api_bench import bench_api
+        from kpi.bench.api import bench_api
 
         results["api"] = bench_api(requests=args.api_requests, clients=args.api_clients)
     print(json.dumps(results, indent=1, default=_json_default) if args.json else _bench_text(results))
@@ -154,8 +154,8 @@ def cmd_bench(args: argparse.Namespace, store: Store) -> int:
 
 
 def _bench_text(results: dict) -> str:
-    from kpi.api_bench import api_report
     from kpi.bench import bench_report
+    from kpi.bench.api import api_report
 
     text = bench_report(results) if set(results) - {"api"} else ""
     return text + (api_report(results["api"]) if "api" in results else "")
@@ -367,7 +367,8 @@ def build_parser() -> argparse.ArgumentParser:
     from kpi.catalog_cli import add_parsers
 
     add_parsers(sub)  # init, demo remove, catalog template|import|export|log
-    from kpi import cluster, loadtest
+    from kpi import cluster
+    from kpi.bench import load as loadtest
 
     cluster.add_parsers(sub)
     loadtest.add_parsers(sub)

@@ -238,7 +238,7 @@ def test_the_command_line_runs_on_postgresql(pg_database, tmp_path: Path):
 
 
 def test_bench_pg_measures_import_and_status_on_both_stores(pg_cluster):
-    from kpi.bench_pg import backends_report, bench_backends
+    from kpi.bench.pg import backends_report, bench_backends
 
     results = bench_backends(runs=1, rows=240, kpis=4)
     for backend in ("duckdb", "pg"):

@@ -43,7 +43,7 @@ def test_app_options_name_the_routes_the_readme_promises():
 
 
 def test_api_bench_report_names_every_route_with_its_ratio_to_the_trivial_one():
-    from kpi.api_bench import api_report
+    from kpi.bench.api import api_report
 
     row = {"requests": 2000, "p50_ms": 2.0, "p95_ms": 5.0, "per_second": 900.0, "ratio_p50": 1.0, "errors": 0}
     text = api_report({"requests": 2000, "clients": 20, "rounds": 4, "routes": {
