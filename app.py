@@ -14,9 +14,9 @@ from kpi.web import a11y, server, ui
 
 if __name__ == "__main__":  # a script run of a session
     st.set_page_config(page_title="Digitalcockpit", page_icon=":material/monitoring:", layout="wide")
-    st.html(ui.PAGE_CSS)
+    st.html(ui.PAGE_CSS + a11y.CSS)  # one element: each st.html is a block with a gap above the page
     ctx = ui.sidebar()
-    a11y.head(ctx.lang)  # captions, focus outline, <html lang>, menu markup (kpi.web.a11y)
+    a11y.head(ctx.lang)  # <html lang>, menu markup, control names in German (kpi.web.a11y)
     page = st.navigation(ui.navigation(ctx, Path(__file__).parent / "app_pages"))
     st.set_page_config(page_title=f"{page.title} · Digitalcockpit")
     # While presenting, the deck says "demo data" on its title slide: a slide must fit the projector's screen.

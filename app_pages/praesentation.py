@@ -111,6 +111,7 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [da
 .st-key-deck-nav { position: fixed; right: .8rem; bottom: .5rem; z-index: 1000; width: auto !important;
                    background: rgba(255, 255, 255, .94); border: 1px solid #c8c8c8; border-radius: .5rem;
                    padding: .15rem .4rem; }
+.st-key-deck-nav kbd { display: none; }  /* narrower over the slide; the keys are in the button's help */
 [data-testid="stMain"] [data-stale="true"] { visibility: hidden; }
 /* A narrow or zoomed screen (320 px, 200 % zoom on 1280 x 720): the navigation below the slide, not over it. */
 @media (max-width: 760px), (max-height: 480px) {

@@ -107,8 +107,8 @@ GERMAN_WORDS = {
 
 
 def head(lang: str) -> None:
-    """The page's accessibility CSS and script; app.py calls it on every run, before the page draws."""
-    st.html(CSS)
+    """The page's accessibility script, in the sidebar; app.py calls it on every run, before the page draws (and
+    draws `CSS` together with the page CSS)."""
     words = GERMAN_WORDS if lang == "de" else {german: english for english, german in GERMAN_WORDS.items()}
     with st.sidebar:
         st.html(SCRIPT % {"lang": json.dumps(lang), "words": json.dumps(words, ensure_ascii=False)},
