@@ -40,7 +40,7 @@ postgres: $(VENV)/.dev-installed
 lint: $(VENV)/.dev-installed
 	$(PY) -m ruff check .
 
-# Not yet part of `test`: the code base is formatted once at the merge, then `test` depends on it.
+# `ruff format` is the one code style: `make test` fails on code that is not formatted.
 format-check: $(VENV)/.dev-installed
 	$(PY) -m ruff format --check .
 
@@ -48,11 +48,11 @@ format-check: $(VENV)/.dev-installed
 # builds, the crash test's big store, a browser file's server) are made once.
 PYTEST_PARALLEL := -n 2 --dist loadfile
 
-test: $(VENV)/.dev-installed chromium nginx postgres lint
+test: $(VENV)/.dev-installed chromium nginx postgres lint format-check
 	$(PY) -m pytest -q $(PYTEST_PARALLEL)
 
 # No browser, no report build, no extra processes (markers e2e, report, processes): the quick check while working.
-test-fast: $(VENV)/.dev-installed postgres lint
+test-fast: $(VENV)/.dev-installed postgres lint format-check
 	$(PY) -m pytest -q $(PYTEST_PARALLEL) -m "not e2e and not report and not processes"
 
 bench: $(VENV)/.dev-installed chromium

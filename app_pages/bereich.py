@@ -6,26 +6,29 @@ from kpi import i18n, views
 from kpi.i18n import fmt_date, fmt_percent
 from kpi.web import ui
 
-i18n.register({
-    "br.unit": ("Organisationseinheit", "Responsible unit"),
-    "br.attention": ("Braucht Aufmerksamkeit", "Needs attention"),
-    "br.nothing": ("Nichts Dringendes: alle Kennzahlen im Plan und aktuell, keine Maßnahme verspätet.",
-                   "Nothing urgent: all KPIs on track and current, no measure late."),
-    "br.kpis": ("Kennzahlen ({n})", "KPIs ({n})"),
-    "br.measures": ("Maßnahmen ({n})", "Measures ({n})"),
-    "br.no_kpis": ("Diese Einheit verantwortet keine Kennzahl.", "This unit owns no KPI."),
-    "br.no_measures": ("Diese Einheit verantwortet keine Maßnahme.", "This unit owns no measure."),
-    "br.behind": ("liegt bei {p} des Plans", "is at {p} of plan"),
-    "br.overdue": ("Aktualisierung fällig seit {day}", "update due since {day}"),
-    "br.late": ("Plan-Ende {day} überschritten", "planned end {day} passed"),
-    "br.sum.kpis": ("{n} Kennzahlen", "{n} KPIs"),
-    "br.sum.kpis.one": ("{n} Kennzahl", "{n} KPI"),
-    "br.sum.behind": ("{n} hinter Plan", "{n} behind plan"),
-    "br.sum.stale": ("{n} überfällig", "{n} overdue"),
-    "br.sum.late": ("{n} Maßnahmen verspätet", "{n} measures late"),
-    "br.sum.late.one": ("{n} Maßnahme verspätet", "{n} measure late"),
-})
-
+i18n.register(
+    {
+        "br.unit": ("Organisationseinheit", "Responsible unit"),
+        "br.attention": ("Braucht Aufmerksamkeit", "Needs attention"),
+        "br.nothing": (
+            "Nichts Dringendes: alle Kennzahlen im Plan und aktuell, keine Maßnahme verspätet.",
+            "Nothing urgent: all KPIs on track and current, no measure late.",
+        ),
+        "br.kpis": ("Kennzahlen ({n})", "KPIs ({n})"),
+        "br.measures": ("Maßnahmen ({n})", "Measures ({n})"),
+        "br.no_kpis": ("Diese Einheit verantwortet keine Kennzahl.", "This unit owns no KPI."),
+        "br.no_measures": ("Diese Einheit verantwortet keine Maßnahme.", "This unit owns no measure."),
+        "br.behind": ("liegt bei {p} des Plans", "is at {p} of plan"),
+        "br.overdue": ("Aktualisierung fällig seit {day}", "update due since {day}"),
+        "br.late": ("Plan-Ende {day} überschritten", "planned end {day} passed"),
+        "br.sum.kpis": ("{n} Kennzahlen", "{n} KPIs"),
+        "br.sum.kpis.one": ("{n} Kennzahl", "{n} KPI"),
+        "br.sum.behind": ("{n} hinter Plan", "{n} behind plan"),
+        "br.sum.stale": ("{n} überfällig", "{n} overdue"),
+        "br.sum.late": ("{n} Maßnahmen verspätet", "{n} measures late"),
+        "br.sum.late.one": ("{n} Maßnahme verspätet", "{n} measure late"),
+    }
+)
 
 
 ctx = ui.context()
@@ -34,8 +37,13 @@ catalog = snap.catalog
 units = {u.id: u.name for u in catalog.units}
 own = getattr(ctx.user, "unit", None)
 wanted = st.query_params.get("einheit") or own
-unit_id = st.selectbox(ctx.t("br.unit"), list(units), format_func=units.get,
-                       index=list(units).index(wanted) if wanted in units else 0, key="unit")
+unit_id = st.selectbox(
+    ctx.t("br.unit"),
+    list(units),
+    format_func=units.get,
+    index=list(units).index(wanted) if wanted in units else 0,
+    key="unit",
+)
 st.query_params["einheit"] = unit_id
 st.title(units[unit_id])
 frame = views.status_frame(snap)
@@ -44,25 +52,60 @@ measures = snap.measures[snap.measures["responsible"] == unit_id] if len(snap.me
 behind = views.biggest_deviations(mine, limit=len(mine))
 stale = views.overdue(mine)
 late = measures[measures["late"]] if len(measures) else measures
-st.markdown(" · ".join(i18n.t_count(key, n, ctx.lang) for key, n in (
-    ("br.sum.kpis", len(mine)), ("br.sum.behind", len(behind)), ("br.sum.stale", len(stale)),
-    ("br.sum.late", len(late)))))
+st.markdown(
+    " · ".join(
+        i18n.t_count(key, n, ctx.lang)
+        for key, n in (
+            ("br.sum.kpis", len(mine)),
+            ("br.sum.behind", len(behind)),
+            ("br.sum.stale", len(stale)),
+            ("br.sum.late", len(late)),
+        )
+    )
+)
 
 st.subheader(ctx.t("br.attention"))
 if behind.empty and stale.empty and late.empty:
     st.success(ctx.t("br.nothing"))
-ui.link_list(ctx, "behind", behind, lambda row: ui.LinkItem(
-    "app_pages/kennzahlen.py", {"kpi": row.kpi_id}, f"**{row.kpi_id}** {row.name}",
-    f"{i18n.status_badge(row.status, ctx.lang)} · " + (
-        ctx.t("br.behind", p=fmt_percent(row.progress, ctx.lang)) if not row.progress < 0
-        else i18n.fmt_progress(row.progress, row.direction, ctx.lang))))
-ui.link_list(ctx, "stale", stale, lambda row: ui.LinkItem(
-    "app_pages/kennzahlen.py", {"kpi": row.kpi_id}, f"**{row.kpi_id}** {row.name}",
-    f"{i18n.stale_badge(ctx.lang)} · " + ctx.t("br.overdue", day=fmt_date(row.next_due, ctx.lang))))
-ui.link_list(ctx, "late", late, lambda row: ui.LinkItem(
-    "app_pages/massnahmen.py", {"massnahme": row.id}, f"⚠ **{row.id}** {row.title}",
-    f"{i18n.measure_state_label(row.state, ctx.lang)} · "
-    + ctx.t("br.late", day=fmt_date(row.planned_end, ctx.lang))))
+ui.link_list(
+    ctx,
+    "behind",
+    behind,
+    lambda row: ui.LinkItem(
+        "app_pages/kennzahlen.py",
+        {"kpi": row.kpi_id},
+        f"**{row.kpi_id}** {row.name}",
+        f"{i18n.status_badge(row.status, ctx.lang)} · "
+        + (
+            ctx.t("br.behind", p=fmt_percent(row.progress, ctx.lang))
+            if not row.progress < 0
+            else i18n.fmt_progress(row.progress, row.direction, ctx.lang)
+        ),
+    ),
+)
+ui.link_list(
+    ctx,
+    "stale",
+    stale,
+    lambda row: ui.LinkItem(
+        "app_pages/kennzahlen.py",
+        {"kpi": row.kpi_id},
+        f"**{row.kpi_id}** {row.name}",
+        f"{i18n.stale_badge(ctx.lang)} · " + ctx.t("br.overdue", day=fmt_date(row.next_due, ctx.lang)),
+    ),
+)
+ui.link_list(
+    ctx,
+    "late",
+    late,
+    lambda row: ui.LinkItem(
+        "app_pages/massnahmen.py",
+        {"massnahme": row.id},
+        f"⚠ **{row.id}** {row.title}",
+        f"{i18n.measure_state_label(row.state, ctx.lang)} · "
+        + ctx.t("br.late", day=fmt_date(row.planned_end, ctx.lang)),
+    ),
+)
 
 st.subheader(ctx.t("br.kpis", n=len(mine)))
 if mine.empty:
@@ -73,14 +116,19 @@ else:
     status, kpi, actual, planned, progress, target, forecast = table.columns
     right = {"alignment": "right"}
     tints = [f"background-color: {i18n.tint(i18n.status_color(s))}" for s in mine["status"]]
-    ui.table(table.style.apply(lambda _column: tints, subset=[status]), most=12, column_config={
-                     status: st.column_config.TextColumn(width=115),
-                     kpi: st.column_config.TextColumn(width=215),
-                     actual: st.column_config.TextColumn(width=100, **right),
-                     planned: st.column_config.TextColumn(width=80, **right),
-                     progress: st.column_config.TextColumn(width=85, **right),
-                     target: st.column_config.TextColumn(width=100, **right),
-                     forecast: st.column_config.TextColumn(width=80, **right)})
+    ui.table(
+        table.style.apply(lambda _column: tints, subset=[status]),
+        most=12,
+        column_config={
+            status: st.column_config.TextColumn(width=115),
+            kpi: st.column_config.TextColumn(width=215),
+            actual: st.column_config.TextColumn(width=100, **right),
+            planned: st.column_config.TextColumn(width=80, **right),
+            progress: st.column_config.TextColumn(width=85, **right),
+            target: st.column_config.TextColumn(width=100, **right),
+            forecast: st.column_config.TextColumn(width=80, **right),
+        },
+    )
 st.subheader(ctx.t("br.measures", n=len(measures)))
 if measures.empty:
     st.caption(ctx.t("br.no_measures"))
@@ -88,10 +136,15 @@ else:
     # The unit is the page's own: no column for it, its width goes to the measure's title.
     table = views.measure_table(measures, catalog, ctx.lang)
     measure, state, progress, field, _unit, duration = table.columns
-    ui.table(table, most=12, column_order=[measure, state, progress, field, duration], column_config={
-                     measure: st.column_config.TextColumn(width=300),
-                     state: st.column_config.TextColumn(width=110),
-                     progress: st.column_config.ProgressColumn(width=95, min_value=0, max_value=100,
-                                                               format="%d %%"),
-                     field: st.column_config.TextColumn(width=170),
-                     duration: st.column_config.TextColumn(width=100)})
+    ui.table(
+        table,
+        most=12,
+        column_order=[measure, state, progress, field, duration],
+        column_config={
+            measure: st.column_config.TextColumn(width=300),
+            state: st.column_config.TextColumn(width=110),
+            progress: st.column_config.ProgressColumn(width=95, min_value=0, max_value=100, format="%d %%"),
+            field: st.column_config.TextColumn(width=170),
+            duration: st.column_config.TextColumn(width=100),
+        },
+    )

@@ -6,37 +6,42 @@ from kpi import charts, i18n, views
 from kpi.i18n import fmt_date, fmt_percent
 from kpi.web import a11y, ui
 
-i18n.register({
-    "cockpit.leitbild": ("Leitbild", "Mission statement"),
-    "cockpit.stand": ("Stand", "As of"),
-    "cockpit.share": ("Anteil im Plan", "Share on track"),
-    "cockpit.share.help": ("Kennzahlen im Plan oder erreicht und nicht überfällig, bezogen auf alle mit Daten",
-                           "KPIs on track or achieved and not overdue, of all KPIs with data"),
-    "cockpit.kpis": ("{n} Kennzahlen, {d} mit Daten", "{n} KPIs, {d} with data"),
-    "cockpit.kpis.one": ("{n} Kennzahl, {d} mit Daten", "{n} KPI, {d} with data"),
-    "cockpit.fields": ("Handlungsfelder", "Action fields"),
-    "cockpit.deviations": ("Größte Abweichungen vom Plan", "Biggest deviations from plan"),
-    "cockpit.overdue": ("Überfällige Aktualisierungen", "Overdue updates"),
-    "cockpit.late": ("Verspätete Maßnahmen", "Late measures"),
-    "cockpit.none.deviations": ("Keine Kennzahl liegt hinter dem Plan.", "No KPI is behind plan."),
-    "cockpit.none.overdue": ("Alle Kennzahlen sind aktuell.", "All KPIs are up to date."),
-    "cockpit.none.late": ("Keine Maßnahme ist verspätet.", "No measure is late."),
-    "cockpit.none.measures": ("Diese Strategie hat noch keine Maßnahmen.", "This strategy has no measures yet."),
-    "cockpit.of_plan": ("{p} des Plans", "{p} of plan"),
-    "cockpit.due_since": ("fällig seit {day}", "due since {day}"),
-    "cockpit.days_late": ("{n} Tage über Plan-Ende", "{n} days past planned end"),
-    "cockpit.days_late.one": ("{n} Tag über Plan-Ende", "{n} day past planned end"),
-    "cockpit.late_measures": ("{n} verspätete Maßnahmen", "{n} late measures"),
-    "cockpit.late_measures.one": ("{n} verspätete Maßnahme", "{n} late measure"),
-})
+i18n.register(
+    {
+        "cockpit.leitbild": ("Leitbild", "Mission statement"),
+        "cockpit.stand": ("Stand", "As of"),
+        "cockpit.share": ("Anteil im Plan", "Share on track"),
+        "cockpit.share.help": (
+            "Kennzahlen im Plan oder erreicht und nicht überfällig, bezogen auf alle mit Daten",
+            "KPIs on track or achieved and not overdue, of all KPIs with data",
+        ),
+        "cockpit.kpis": ("{n} Kennzahlen, {d} mit Daten", "{n} KPIs, {d} with data"),
+        "cockpit.kpis.one": ("{n} Kennzahl, {d} mit Daten", "{n} KPI, {d} with data"),
+        "cockpit.fields": ("Handlungsfelder", "Action fields"),
+        "cockpit.deviations": ("Größte Abweichungen vom Plan", "Biggest deviations from plan"),
+        "cockpit.overdue": ("Überfällige Aktualisierungen", "Overdue updates"),
+        "cockpit.late": ("Verspätete Maßnahmen", "Late measures"),
+        "cockpit.none.deviations": ("Keine Kennzahl liegt hinter dem Plan.", "No KPI is behind plan."),
+        "cockpit.none.overdue": ("Alle Kennzahlen sind aktuell.", "All KPIs are up to date."),
+        "cockpit.none.late": ("Keine Maßnahme ist verspätet.", "No measure is late."),
+        "cockpit.none.measures": ("Diese Strategie hat noch keine Maßnahmen.", "This strategy has no measures yet."),
+        "cockpit.of_plan": ("{p} des Plans", "{p} of plan"),
+        "cockpit.due_since": ("fällig seit {day}", "due since {day}"),
+        "cockpit.days_late": ("{n} Tage über Plan-Ende", "{n} days past planned end"),
+        "cockpit.days_late.one": ("{n} Tag über Plan-Ende", "{n} day past planned end"),
+        "cockpit.late_measures": ("{n} verspätete Maßnahmen", "{n} late measures"),
+        "cockpit.late_measures.one": ("{n} verspätete Maßnahme", "{n} late measure"),
+    }
+)
 
 ctx = ui.context()
 snap = ui.require_snapshot(ctx)
 frame = views.status_frame(snap)
 strategy = snap.catalog.strategy
 st.title(strategy.title)
-st.markdown(f"**{ctx.t('cockpit.leitbild')}: {strategy.mission}** — "
-            f"{ctx.t('cockpit.stand')}: {fmt_date(ctx.stand, ctx.lang)}")
+st.markdown(
+    f"**{ctx.t('cockpit.leitbild')}: {strategy.mission}** — {ctx.t('cockpit.stand')}: {fmt_date(ctx.stand, ctx.lang)}"
+)
 if strategy.illustrative:
     st.caption("ℹ️ " + ctx.t("illustrative"))
 
@@ -45,12 +50,18 @@ for column, summary in zip(st.columns(len(snap.catalog.themes)), views.theme_sum
         head, metric = st.columns([3, 2])
         head.subheader(summary.name)
         head.caption(i18n.t_count("cockpit.kpis", summary.total, ctx.lang, d=summary.with_data))
-        metric.metric(ctx.t("cockpit.share"), fmt_percent(summary.share_on_track, ctx.lang),
-                      help=ctx.t("cockpit.share.help"))
-        bar = ui.chart(ctx, ("bar", summary.theme_id), lambda counts=summary.counts: (
-            charts.status_bar(counts, ctx.lang)))
-        st.plotly_chart(bar, config={"displayModeBar": False}, key=f"bar-{summary.theme_id}",
-                        alt=a11y.chart_alt(ctx.lang, "status_bar", name=summary.name))
+        metric.metric(
+            ctx.t("cockpit.share"), fmt_percent(summary.share_on_track, ctx.lang), help=ctx.t("cockpit.share.help")
+        )
+        bar = ui.chart(
+            ctx, ("bar", summary.theme_id), lambda counts=summary.counts: charts.status_bar(counts, ctx.lang)
+        )
+        st.plotly_chart(
+            bar,
+            config={"displayModeBar": False},
+            key=f"bar-{summary.theme_id}",
+            alt=a11y.chart_alt(ctx.lang, "status_bar", name=summary.name),
+        )
         st.markdown(views.status_mix_text(summary.counts, ctx.lang))
         st.page_link("app_pages/themenfelder.py", label=f"{summary.name} →", query_params={"thema": summary.theme_id})
 
@@ -58,11 +69,14 @@ st.header(ctx.t("cockpit.fields"))
 fields = views.action_field_summaries(snap, frame)
 per_row = 3
 for start in range(0, len(fields), per_row):
-    for column, row in zip(st.columns(per_row), fields.iloc[start:start + per_row].itertuples()):
+    for column, row in zip(st.columns(per_row), fields.iloc[start : start + per_row].itertuples()):
         with column.container(border=True):
             mix = views.status_mix_text({s: getattr(row, s) for s in i18n.STATUS_STYLE}, ctx.lang)
-            st.page_link("app_pages/themenfelder.py", label=f"**{row.name}**",
-                         query_params={"thema": row.theme_id, "feld": row.id})
+            st.page_link(
+                "app_pages/themenfelder.py",
+                label=f"**{row.name}**",
+                query_params={"thema": row.theme_id, "feld": row.id},
+            )
             st.markdown(mix or "–")
             if row.late_measures:
                 st.caption("⚠ " + i18n.t_count("cockpit.late_measures", row.late_measures, ctx.lang))
@@ -73,18 +87,33 @@ with left:
     deviations = views.biggest_deviations(frame, limit=len(frame))
     if deviations.empty:
         st.success(ctx.t("cockpit.none.deviations"))
-    ui.link_list(ctx, "deviations", deviations, lambda row: ui.LinkItem(
-        "app_pages/kennzahlen.py", {"kpi": row.kpi_id}, f"**{row.kpi_id}** {row.name}",
-        f"{i18n.status_badge(row.status, ctx.lang)} · "
-        + i18n.fmt_progress(row.progress, row.direction, ctx.lang)))
+    ui.link_list(
+        ctx,
+        "deviations",
+        deviations,
+        lambda row: ui.LinkItem(
+            "app_pages/kennzahlen.py",
+            {"kpi": row.kpi_id},
+            f"**{row.kpi_id}** {row.name}",
+            f"{i18n.status_badge(row.status, ctx.lang)} · " + i18n.fmt_progress(row.progress, row.direction, ctx.lang),
+        ),
+    )
 with middle:
     st.subheader(ctx.t("cockpit.overdue"))
     stale = views.overdue(frame)
     if stale.empty:
         st.success(ctx.t("cockpit.none.overdue"))
-    ui.link_list(ctx, "overdue", stale, lambda row: ui.LinkItem(
-        "app_pages/kennzahlen.py", {"kpi": row.kpi_id}, f"**{row.kpi_id}** {row.name}",
-        f"{i18n.stale_badge(ctx.lang)} · " + ctx.t("cockpit.due_since", day=fmt_date(row.next_due, ctx.lang))))
+    ui.link_list(
+        ctx,
+        "overdue",
+        stale,
+        lambda row: ui.LinkItem(
+            "app_pages/kennzahlen.py",
+            {"kpi": row.kpi_id},
+            f"**{row.kpi_id}** {row.name}",
+            f"{i18n.stale_badge(ctx.lang)} · " + ctx.t("cockpit.due_since", day=fmt_date(row.next_due, ctx.lang)),
+        ),
+    )
 with right:
     st.subheader(ctx.t("cockpit.late"))
     late = views.late_measures(snap)
@@ -92,7 +121,15 @@ with right:
         st.info(ctx.t("cockpit.none.measures"))
     elif late.empty:
         st.success(ctx.t("cockpit.none.late"))
-    ui.link_list(ctx, "late", late, lambda row: ui.LinkItem(
-        "app_pages/massnahmen.py", {"massnahme": row.id}, f"⚠ **{row.id}** {row.title}",
-        f"{i18n.measure_state_label(row.state, ctx.lang)} · "
-        + i18n.t_count("cockpit.days_late", row.days_late, ctx.lang)))
+    ui.link_list(
+        ctx,
+        "late",
+        late,
+        lambda row: ui.LinkItem(
+            "app_pages/massnahmen.py",
+            {"massnahme": row.id},
+            f"⚠ **{row.id}** {row.title}",
+            f"{i18n.measure_state_label(row.state, ctx.lang)} · "
+            + i18n.t_count("cockpit.days_late", row.days_late, ctx.lang),
+        ),
+    )

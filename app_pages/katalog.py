@@ -24,44 +24,50 @@ from kpi.views import status_preview
 from kpi.web import ui
 from kpi.web.auth_ui import escape_md
 
-i18n.register({
-    "kat.intro": ("Änderungen am Strategiekatalog werden als Revision mit Beschluss und Gültigkeitsdatum gespeichert; "
-                  "frühere Stände bleiben erhalten und sind im Protokoll rückgängig zu machen.",
-                  "Catalog changes are stored as revisions with a decision and a valid-from date; earlier states "
-                  "are kept and can be undone in the audit log."),
-    "kat.frozen": ("Bearbeiten nur im aktuellen Stand (Seitenleiste: heute).", "Editing only in the current view."),
-    "kat.hierarchy": ("Hierarchie", "Hierarchy"),
-    "kat.edit": ("Kennzahl bearbeiten", "Edit KPI"),
-    "kat.add": ("Neu anlegen", "Add"),
-    "kat.retire": ("Kennzahl zurückziehen", "Retire KPI"),
-    "kat.log": ("Revisionen", "Revisions"),
-    "kat.kpi": ("Kennzahl", "KPI"),
-    "kat.name": ("Name", "Name"),
-    "kat.definition": ("Definition", "Definition"),
-    "kat.baseline": ("Basiswert", "Baseline value"),
-    "kat.targets": ("Zielwerte (Zeitraum: Wert; …)", "Targets (period: value; …)"),
-    "kat.on_track": ("Schwelle „im Plan“ (Anteil des Plans)", "Threshold on track (share of plan)"),
-    "kat.at_risk": ("Schwelle „gefährdet“", "Threshold at risk"),
-    "kat.decision": ("Beschluss (Pflicht), z. B. Ratsbeschluss V/2024/117", "Decision (required)"),
-    "kat.valid_from": ("Gültig ab", "Valid from"),
-    "kat.check": ("Änderung prüfen", "Check change"),
-    "kat.save": ("Revision speichern", "Save revision"),
-    "kat.discard": ("Verwerfen", "Discard"),
-    "kat.no_decision": ("Bitte den Beschluss angeben (z. B. Ratsbeschluss V/2024/117).",
-                        "Please name the decision."),
-    "kat.no_change": ("Keine Änderung gegenüber dem geltenden Katalog.", "No change to the catalog in force."),
-    "kat.review": ("Prüfung: {decision}, gültig ab {day}", "Review: {decision}, valid from {day}"),
-    "kat.status_changes": ("Statusänderungen", "Status changes"),
-    "kat.no_status_changes": ("Keine Kennzahl ändert dadurch ihren Status.", "No KPI changes its status."),
-    "kat.level": ("Was", "What"),
-    "kat.parent": ("Gehört zu", "Belongs to"),
-    "kat.id": ("ID", "ID"),
-    "kat.unit": ("Einheit", "Unit"),
-    "kat.direction": ("Richtung", "Direction"),
-    "kat.frequency": ("Erhebung", "Frequency"),
-    "kat.baseline_period": ("Basis-Zeitraum", "Baseline period"),
-    "kat.responsible": ("Verantwortlich", "Responsible"),
-})
+i18n.register(
+    {
+        "kat.intro": (
+            "Änderungen am Strategiekatalog werden als Revision mit Beschluss und Gültigkeitsdatum gespeichert; "
+            "frühere Stände bleiben erhalten und sind im Protokoll rückgängig zu machen.",
+            "Catalog changes are stored as revisions with a decision and a valid-from date; earlier states "
+            "are kept and can be undone in the audit log.",
+        ),
+        "kat.frozen": ("Bearbeiten nur im aktuellen Stand (Seitenleiste: heute).", "Editing only in the current view."),
+        "kat.hierarchy": ("Hierarchie", "Hierarchy"),
+        "kat.edit": ("Kennzahl bearbeiten", "Edit KPI"),
+        "kat.add": ("Neu anlegen", "Add"),
+        "kat.retire": ("Kennzahl zurückziehen", "Retire KPI"),
+        "kat.log": ("Revisionen", "Revisions"),
+        "kat.kpi": ("Kennzahl", "KPI"),
+        "kat.name": ("Name", "Name"),
+        "kat.definition": ("Definition", "Definition"),
+        "kat.baseline": ("Basiswert", "Baseline value"),
+        "kat.targets": ("Zielwerte (Zeitraum: Wert; …)", "Targets (period: value; …)"),
+        "kat.on_track": ("Schwelle „im Plan“ (Anteil des Plans)", "Threshold on track (share of plan)"),
+        "kat.at_risk": ("Schwelle „gefährdet“", "Threshold at risk"),
+        "kat.decision": ("Beschluss (Pflicht), z. B. Ratsbeschluss V/2024/117", "Decision (required)"),
+        "kat.valid_from": ("Gültig ab", "Valid from"),
+        "kat.check": ("Änderung prüfen", "Check change"),
+        "kat.save": ("Revision speichern", "Save revision"),
+        "kat.discard": ("Verwerfen", "Discard"),
+        "kat.no_decision": (
+            "Bitte den Beschluss angeben (z. B. Ratsbeschluss V/2024/117).",
+            "Please name the decision.",
+        ),
+        "kat.no_change": ("Keine Änderung gegenüber dem geltenden Katalog.", "No change to the catalog in force."),
+        "kat.review": ("Prüfung: {decision}, gültig ab {day}", "Review: {decision}, valid from {day}"),
+        "kat.status_changes": ("Statusänderungen", "Status changes"),
+        "kat.no_status_changes": ("Keine Kennzahl ändert dadurch ihren Status.", "No KPI changes its status."),
+        "kat.level": ("Was", "What"),
+        "kat.parent": ("Gehört zu", "Belongs to"),
+        "kat.id": ("ID", "ID"),
+        "kat.unit": ("Einheit", "Unit"),
+        "kat.direction": ("Richtung", "Direction"),
+        "kat.frequency": ("Erhebung", "Frequency"),
+        "kat.baseline_period": ("Basis-Zeitraum", "Baseline period"),
+        "kat.responsible": ("Verantwortlich", "Responsible"),
+    }
+)
 PENDING = "katalog:pending"
 FLASH = "katalog:flash"
 
@@ -74,16 +80,20 @@ def hierarchy(catalog, lang: str) -> None:
                 lines.append(f"- **{escape_md(af.id)} · {escape_md(af.name)}**")
                 for goal in (g for g in catalog.goals if g.action_field_id == af.id):
                     lines.append(f"    - {escape_md(goal.id)} · {escape_md(goal.name)}")
-                    lines += [f"        - {escape_md(k.id)} · {escape_md(k.name)} ({escape_md(k.unit)})"
-                              for k in catalog.kpis if k.goal_id == goal.id]
+                    lines += [
+                        f"        - {escape_md(k.id)} · {escape_md(k.name)} ({escape_md(k.unit)})"
+                        for k in catalog.kpis
+                        if k.goal_id == goal.id
+                    ]
             st.markdown("\n".join(lines) or "–")
 
 
 def decision_inputs(ctx, key: str) -> tuple[str, date]:
     left, right = st.columns([3, 1])
     decision = left.text_input(ctx.t("kat.decision"), key=f"{key}:decision")
-    valid_from = right.date_input(ctx.t("kat.valid_from"), value=date.today(), format="DD.MM.YYYY",
-                                  key=f"{key}:valid_from")
+    valid_from = right.date_input(
+        ctx.t("kat.valid_from"), value=date.today(), format="DD.MM.YYYY", key=f"{key}:valid_from"
+    )
     return decision.strip(), valid_from
 
 
@@ -124,8 +134,9 @@ def review(ctx, store, current) -> None:
             st.error(ctx.t("denied"))
             return
         user = getattr(ctx.user, "name", None)
-        result = record_catalog(store, candidate, valid_from=pending["valid_from"], decision=pending["decision"],
-                                user=user)
+        result = record_catalog(
+            store, candidate, valid_from=pending["valid_from"], decision=pending["decision"], user=user
+        )
         st.session_state.pop(PENDING, None)
         st.session_state[FLASH] = result.message
         st.rerun()
@@ -136,31 +147,48 @@ def review(ctx, store, current) -> None:
 
 def edit_form(ctx, catalog) -> None:
     ids = [k.id for k in catalog.kpis]
-    kpi_id = st.selectbox(ctx.t("kat.kpi"), ids, format_func=lambda i: f"{i} · {catalog.kpi(i).name}",
-                          key="katalog:edit:kpi")
+    kpi_id = st.selectbox(
+        ctx.t("kat.kpi"), ids, format_func=lambda i: f"{i} · {catalog.kpi(i).name}", key="katalog:edit:kpi"
+    )
     current = kpi_to_dict(catalog.kpi(kpi_id))
     with st.form(f"katalog:edit:{kpi_id}"):
         name = st.text_input(ctx.t("kat.name"), current["name"])
         definition = st.text_area(ctx.t("kat.definition"), current["definition"])
         cols = st.columns(4)
         baseline = cols[0].number_input(ctx.t("kat.baseline"), value=float(current["baseline"]["value"]))
-        targets = cols[1].text_input(ctx.t("kat.targets"),
-                                     "; ".join(f"{p}: {v}" for p, v in current["targets"].items()))
+        targets = cols[1].text_input(
+            ctx.t("kat.targets"), "; ".join(f"{p}: {v}" for p, v in current["targets"].items())
+        )
         on_track = cols[2].number_input(ctx.t("kat.on_track"), value=current["thresholds"]["on_track"], step=0.05)
         at_risk = cols[3].number_input(ctx.t("kat.at_risk"), value=current["thresholds"]["at_risk"], step=0.05)
         decision, valid_from = decision_inputs(ctx, f"katalog:edit:{kpi_id}")
         if st.form_submit_button(ctx.t("kat.check")):
-            propose(ctx, lambda: with_kpi_changes(catalog, kpi_id, dict(
-                name=name, definition=definition, baseline=dict(current["baseline"], value=baseline),
-                targets=parse_targets(targets), thresholds=dict(on_track=on_track, at_risk=at_risk))),
-                decision, valid_from)
+            propose(
+                ctx,
+                lambda: with_kpi_changes(
+                    catalog,
+                    kpi_id,
+                    dict(
+                        name=name,
+                        definition=definition,
+                        baseline=dict(current["baseline"], value=baseline),
+                        targets=parse_targets(targets),
+                        thresholds=dict(on_track=on_track, at_risk=at_risk),
+                    ),
+                ),
+                decision,
+                valid_from,
+            )
 
 
 def add_form(ctx, catalog) -> None:
     levels = {"kpi": ctx.t("kat.kpi"), "goal": "Ziel", "action_field": "Handlungsfeld"}
     level = st.radio(ctx.t("kat.level"), list(levels), format_func=levels.get, horizontal=True, key="katalog:add:lvl")
-    parents = {"kpi": [g.id for g in catalog.goals], "goal": [a.id for a in catalog.action_fields],
-               "action_field": [t.id for t in catalog.themes]}[level]
+    parents = {
+        "kpi": [g.id for g in catalog.goals],
+        "goal": [a.id for a in catalog.action_fields],
+        "action_field": [t.id for t in catalog.themes],
+    }[level]
     with st.form(f"katalog:add:{level}"):
         parent = st.selectbox(ctx.t("kat.parent"), parents)
         ident = st.text_input(ctx.t("kat.id"))
@@ -169,8 +197,16 @@ def add_form(ctx, catalog) -> None:
         decision, valid_from = decision_inputs(ctx, f"katalog:add:{level}")
         if st.form_submit_button(ctx.t("kat.check")):
             if level == "kpi":
-                build = lambda: with_new_kpi(catalog, parent, dict(extra, id=ident.strip(), name=name,  # noqa: E731
-                                                                   targets=parse_targets(extra["targets"])))
+                build = lambda: with_new_kpi(
+                    catalog,
+                    parent,
+                    dict(
+                        extra,
+                        id=ident.strip(),
+                        name=name,  # noqa: E731
+                        targets=parse_targets(extra["targets"]),
+                    ),
+                )
             elif level == "goal":
                 build = lambda: with_new_goal(catalog, parent, ident.strip(), name)  # noqa: E731
             else:
@@ -189,14 +225,23 @@ def kpi_fields(ctx, catalog) -> dict:
     value = cols[1].number_input(ctx.t("kat.baseline"), value=0.0)
     targets = cols[2].text_input(ctx.t("kat.targets"), f"{date.today().year + 4}: 100")
     definition = st.text_area(ctx.t("kat.definition"), "")
-    return dict(unit=unit, direction=direction, frequency=frequency, responsible=responsible, definition=definition,
-                baseline=dict(period=period, value=value), targets=targets, range=[None, None])
+    return dict(
+        unit=unit,
+        direction=direction,
+        frequency=frequency,
+        responsible=responsible,
+        definition=definition,
+        baseline=dict(period=period, value=value),
+        targets=targets,
+        range=[None, None],
+    )
 
 
 def retire_form(ctx, catalog) -> None:
     with st.form("katalog:retire"):
-        kpi_id = st.selectbox(ctx.t("kat.kpi"), [k.id for k in catalog.kpis],
-                              format_func=lambda i: f"{i} · {catalog.kpi(i).name}")
+        kpi_id = st.selectbox(
+            ctx.t("kat.kpi"), [k.id for k in catalog.kpis], format_func=lambda i: f"{i} · {catalog.kpi(i).name}"
+        )
         decision, valid_from = decision_inputs(ctx, "katalog:retire")
         if st.form_submit_button(ctx.t("kat.check")):
             propose(ctx, lambda: without_kpi(catalog, kpi_id), decision, valid_from)
@@ -204,8 +249,9 @@ def retire_form(ctx, catalog) -> None:
 
 def log_table(ctx, store) -> None:
     frame = revision_log(store)
-    st.dataframe(frame[["id", "valid_from", "recorded_at", "recorded_by", "decision", "kind", "state"]],
-                 hide_index=True)
+    st.dataframe(
+        frame[["id", "valid_from", "recorded_at", "recorded_by", "decision", "kind", "state"]], hide_index=True
+    )
 
 
 ctx = ui.context()

@@ -8,46 +8,64 @@ from kpi.i18n import fmt_date, fmt_datetime, fmt_percent, fmt_period, fmt_value
 from kpi.text import md_escape
 from kpi.web import a11y, ui
 
-i18n.register({
-    "kd.choose": ("Kennzahl", "KPI"),
-    "kd.field": ("Handlungsfeld", "Action field"),
-    "kd.latest": ("Letzter Wert", "Latest value"),
-    "kd.plan": ("Plan zu diesem Zeitpunkt", "Planned at that time"),
-    "kd.progress": ("Fortschritt", "Progress"),
-    "kd.target": ("Zielwert {year}", "Target {year}"),
-    "kd.forecast": ("Prognose {year}", "Forecast {year}"),
-    "kd.reach": ("Ziel voraussichtlich erreicht am {day}", "Target expected to be reached on {day}"),
-    "kd.reach.short": ("Ziel erreicht voraussichtlich", "Target expected"),
-    "kd.reach.never": ("Beim aktuellen Trend wird das Ziel nicht erreicht.", "At the current trend the target is not reached."),
-    "kd.reach.none": ("Zu wenige Werte für eine Prognose (nötig sind mindestens {n}).",
-                      "Too few values for a forecast (at least {n} are needed)."),
-    "kd.outcome": ("Ergebnis {year}", "Outcome {year}"),
-    "kd.outcome.text": ("Der Zieltermin {day} ist vorbei: das Ziel wurde {word} (letzter Wert {value}).",
-                        "The target date {day} has passed: the target was {word} (latest value {value})."),
-    "kd.bounded": ("Die Prognose bleibt im gültigen Wertebereich ({low} bis {high}); die gerade Linie hätte ihn "
-                   "verlassen, darum flacht der Trend zum Rand hin ab.",
-                   "The forecast stays inside the valid range ({low} to {high}); a straight line would have left "
-                   "it, so the trend flattens towards the edge."),
-    "kd.no_data": ("Für diese Kennzahl liegen noch keine Messwerte vor. Der erste Wert ist fällig am {day}.",
-                   "There are no measurements for this KPI yet. The first value is due on {day}."),
-    "kd.stale": ("Veraltet: der nächste Wert war fällig am {day}.", "Stale: the next value was due on {day}."),
-    "kd.definition": ("Steckbrief", "Definition"),
-    "kd.values": ("Werte und Revisionen", "Values and revisions"),
-    "kd.comments": ("Kommentare je Zeitraum", "Comments per period"),
-    "kd.no_comments": ("Noch keine Kommentare.", "No comments yet."),
-    "kd.note.value": ("zum Wert", "with the value"),
-    "kd.note.discussion": ("Diskussion", "discussion"),
-    "kd.measures": ("Zugehörige Maßnahmen", "Related measures"),
-    "kd.late": (" (verspätet)", " (late)"),
-    "kd.no_measures": ("Keine Maßnahme ist mit dieser Kennzahl verknüpft.", "No measure is linked to this KPI."),
-    "kd.real": ("Reale öffentliche Daten (Quelle siehe Steckbrief)", "Real public data (source in the definition)"),
-    "kd.unknown": ("Die Kennzahl '{id}' gibt es im Strategiekatalog nicht.", "There is no KPI '{id}' in the catalog."),
-    "kd.thresholds": ("im Plan ab {ok} des Plans, gefährdet ab {risk}, darunter nicht im Plan",
-                      "on track from {ok} of plan, at risk from {risk}, below that off track"),
-    "kd.retracted": ("zurückgezogen", "retracted"),
-    "kd.target_revisions": ("Zielpfad-Revisionen", "Target path revisions"),
-    "kd.valid_from": ("gültig ab {day}", "valid from {day}"),
-})
+i18n.register(
+    {
+        "kd.choose": ("Kennzahl", "KPI"),
+        "kd.field": ("Handlungsfeld", "Action field"),
+        "kd.latest": ("Letzter Wert", "Latest value"),
+        "kd.plan": ("Plan zu diesem Zeitpunkt", "Planned at that time"),
+        "kd.progress": ("Fortschritt", "Progress"),
+        "kd.target": ("Zielwert {year}", "Target {year}"),
+        "kd.forecast": ("Prognose {year}", "Forecast {year}"),
+        "kd.reach": ("Ziel voraussichtlich erreicht am {day}", "Target expected to be reached on {day}"),
+        "kd.reach.short": ("Ziel erreicht voraussichtlich", "Target expected"),
+        "kd.reach.never": (
+            "Beim aktuellen Trend wird das Ziel nicht erreicht.",
+            "At the current trend the target is not reached.",
+        ),
+        "kd.reach.none": (
+            "Zu wenige Werte für eine Prognose (nötig sind mindestens {n}).",
+            "Too few values for a forecast (at least {n} are needed).",
+        ),
+        "kd.outcome": ("Ergebnis {year}", "Outcome {year}"),
+        "kd.outcome.text": (
+            "Der Zieltermin {day} ist vorbei: das Ziel wurde {word} (letzter Wert {value}).",
+            "The target date {day} has passed: the target was {word} (latest value {value}).",
+        ),
+        "kd.bounded": (
+            "Die Prognose bleibt im gültigen Wertebereich ({low} bis {high}); die gerade Linie hätte ihn "
+            "verlassen, darum flacht der Trend zum Rand hin ab.",
+            "The forecast stays inside the valid range ({low} to {high}); a straight line would have left "
+            "it, so the trend flattens towards the edge.",
+        ),
+        "kd.no_data": (
+            "Für diese Kennzahl liegen noch keine Messwerte vor. Der erste Wert ist fällig am {day}.",
+            "There are no measurements for this KPI yet. The first value is due on {day}.",
+        ),
+        "kd.stale": ("Veraltet: der nächste Wert war fällig am {day}.", "Stale: the next value was due on {day}."),
+        "kd.definition": ("Steckbrief", "Definition"),
+        "kd.values": ("Werte und Revisionen", "Values and revisions"),
+        "kd.comments": ("Kommentare je Zeitraum", "Comments per period"),
+        "kd.no_comments": ("Noch keine Kommentare.", "No comments yet."),
+        "kd.note.value": ("zum Wert", "with the value"),
+        "kd.note.discussion": ("Diskussion", "discussion"),
+        "kd.measures": ("Zugehörige Maßnahmen", "Related measures"),
+        "kd.late": (" (verspätet)", " (late)"),
+        "kd.no_measures": ("Keine Maßnahme ist mit dieser Kennzahl verknüpft.", "No measure is linked to this KPI."),
+        "kd.real": ("Reale öffentliche Daten (Quelle siehe Steckbrief)", "Real public data (source in the definition)"),
+        "kd.unknown": (
+            "Die Kennzahl '{id}' gibt es im Strategiekatalog nicht.",
+            "There is no KPI '{id}' in the catalog.",
+        ),
+        "kd.thresholds": (
+            "im Plan ab {ok} des Plans, gefährdet ab {risk}, darunter nicht im Plan",
+            "on track from {ok} of plan, at risk from {risk}, below that off track",
+        ),
+        "kd.retracted": ("zurückgezogen", "retracted"),
+        "kd.target_revisions": ("Zielpfad-Revisionen", "Target path revisions"),
+        "kd.valid_from": ("gültig ab {day}", "valid from {day}"),
+    }
+)
 
 
 def literal(text: object) -> str:
@@ -83,8 +101,13 @@ def choose_kpi(ctx: ui.Context, snap) -> str:
     if st.session_state.get(FIELD_KEY) not in fields:
         st.session_state[FIELD_KEY] = ids[0]
     left, right = st.columns([2, 3])
-    field = left.selectbox(ctx.t("kd.field"), ids, format_func=fields.get, key=FIELD_KEY,
-                           on_change=lambda: st.session_state.update({KPI_KEY: by_field[st.session_state[FIELD_KEY]][0].id}))
+    field = left.selectbox(
+        ctx.t("kd.field"),
+        ids,
+        format_func=fields.get,
+        key=FIELD_KEY,
+        on_change=lambda: st.session_state.update({KPI_KEY: by_field[st.session_state[FIELD_KEY]][0].id}),
+    )
     names = {k.id: f"{k.id} · {k.name}" for k in by_field[field]}
     if st.session_state.get(KPI_KEY) not in names:
         st.session_state[KPI_KEY] = next(iter(names))
@@ -124,32 +147,46 @@ elif status.stale:
 # starts drawing in the browser while the figures follow (a page switch shows its chart sooner).
 figures_area = st.container()
 comment_map = views.comments_by_period(detail.notes)
-figure = ui.chart(ctx, ("kpi", kpi_id), lambda: charts.kpi_figure(kpi, detail.series, status, lang,
-                                                                 comments=comment_map, today=snap.today))
-st.plotly_chart(figure, config={"displayModeBar": False, "locale": "de" if lang == "de" else "en"}, key="kpi-chart",
-                alt=a11y.chart_alt(lang, "kpi", kpi=f"{kpi.id} {kpi.name}"))
+figure = ui.chart(
+    ctx,
+    ("kpi", kpi_id),
+    lambda: charts.kpi_figure(kpi, detail.series, status, lang, comments=comment_map, today=snap.today),
+)
+st.plotly_chart(
+    figure,
+    config={"displayModeBar": False, "locale": "de" if lang == "de" else "en"},
+    key="kpi-chart",
+    alt=a11y.chart_alt(lang, "kpi", kpi=f"{kpi.id} {kpi.name}"),
+)
 target = kpi.final_target
 fc = status.forecast
 with figures_area:
     first, second = st.columns(3), st.columns(3)
     quality = detail.series["quality"].iloc[-1] if "quality" in detail.series and len(detail.series) else None
     mark = f", {views.quality_label(quality, lang)}" if quality in ("provisional", "estimated") else ""
-    first[0].metric(ctx.t("kd.latest") + f" ({fmt_period(status.latest_period, kpi.frequency.value, lang)}{mark})",
-                    fmt_value(status.latest_value, unit, lang))
+    first[0].metric(
+        ctx.t("kd.latest") + f" ({fmt_period(status.latest_period, kpi.frequency.value, lang)}{mark})",
+        fmt_value(status.latest_value, unit, lang),
+    )
     first[1].metric(ctx.t("kd.plan"), fmt_value(status.planned_value, unit, lang))
-    first[2].metric(ctx.t("kd.progress"), i18n.fmt_progress(status.progress, kpi.direction.value, lang,
-                                                            of_plan=False))
+    first[2].metric(ctx.t("kd.progress"), i18n.fmt_progress(status.progress, kpi.direction.value, lang, of_plan=False))
     second[0].metric(ctx.t("kd.target", year=target.period.year), fmt_value(target.value, unit, lang))
     if status.forecast_note == "deadline_passed":
         second[1].metric(ctx.t("kd.outcome", year=target.period.year), i18n.status_label(status.status.value, lang))
     else:
-        second[1].metric(ctx.t("kd.forecast", year=target.period.year),
-                         fmt_value(fc.value_at_target if fc else None, unit, lang))
+        second[1].metric(
+            ctx.t("kd.forecast", year=target.period.year), fmt_value(fc.value_at_target if fc else None, unit, lang)
+        )
     second[2].metric(ctx.t("kd.reach.short"), fmt_date(fc.reach_date, lang) if fc and fc.reach_date else "–")
 if status.forecast_note == "deadline_passed":
-    st.caption(ctx.t("kd.outcome.text", day=fmt_date(target.period, lang),
-                     word=i18n.status_label(status.status.value, lang, icon=False),
-                     value=fmt_value(status.latest_value, unit, lang)))
+    st.caption(
+        ctx.t(
+            "kd.outcome.text",
+            day=fmt_date(target.period, lang),
+            word=i18n.status_label(status.status.value, lang, icon=False),
+            value=fmt_value(status.latest_value, unit, lang),
+        )
+    )
 elif fc is None:
     st.caption(ctx.t("kd.reach.none", n=views.MIN_FORECAST_POINTS))
 elif fc.reach_date:
@@ -157,8 +194,13 @@ elif fc.reach_date:
 else:
     st.caption(ctx.t("kd.reach.never"))
 if fc is not None and fc.bounded:
-    st.caption(ctx.t("kd.bounded", low=fmt_value(kpi.range_min, unit, lang) if kpi.range_min is not None else "–∞",
-                     high=fmt_value(kpi.range_max, unit, lang) if kpi.range_max is not None else "∞"))
+    st.caption(
+        ctx.t(
+            "kd.bounded",
+            low=fmt_value(kpi.range_min, unit, lang) if kpi.range_min is not None else "–∞",
+            high=fmt_value(kpi.range_max, unit, lang) if kpi.range_max is not None else "∞",
+        )
+    )
 
 # The definition as text that wraps, the tables below it over the full width: side by side they would not fit
 # a 1280 px screen.
@@ -166,29 +208,51 @@ de = lang == "de"
 st.subheader(ctx.t("kd.definition"))
 st.markdown(facts_markdown({"Definition": kpi.definition}))
 facts, more = st.columns(2)
-facts.markdown(facts_markdown({
-    ("Einheit" if de else "Unit"): unit,
-    ("Richtung" if de else "Direction"): i18n.DIRECTIONS[kpi.direction.value][lang],
-    ("Erhebung" if de else "Frequency"): i18n.FREQUENCIES[kpi.frequency.value][lang],
-    ("Basis" if de else "Baseline"): f"{fmt_value(kpi.baseline_value, unit, lang)} "
-                                     f"({fmt_period(kpi.baseline_period, kpi.frequency.value, lang)})",
-    ("Meilensteine" if de else "Milestones"): ", ".join(
-        f"{fmt_period(t.period, kpi.frequency.value, lang)}: {fmt_value(t.value, unit, lang)}"
-        for t in kpi.targets),
-}))
-more.markdown(facts_markdown({
-    ("Verantwortlich" if de else "Owner"): detail.unit_name,
-    ("Datenquelle" if de else "Data source"): kpi.source,
-    ("Schwellen" if de else "Thresholds"): ctx.t("kd.thresholds", ok=fmt_percent(kpi.thresholds.on_track, lang),
-                                                 risk=fmt_percent(kpi.thresholds.at_risk, lang)),
-}))
+facts.markdown(
+    facts_markdown(
+        {
+            ("Einheit" if de else "Unit"): unit,
+            ("Richtung" if de else "Direction"): i18n.DIRECTIONS[kpi.direction.value][lang],
+            ("Erhebung" if de else "Frequency"): i18n.FREQUENCIES[kpi.frequency.value][lang],
+            ("Basis" if de else "Baseline"): f"{fmt_value(kpi.baseline_value, unit, lang)} "
+            f"({fmt_period(kpi.baseline_period, kpi.frequency.value, lang)})",
+            ("Meilensteine" if de else "Milestones"): ", ".join(
+                f"{fmt_period(t.period, kpi.frequency.value, lang)}: {fmt_value(t.value, unit, lang)}"
+                for t in kpi.targets
+            ),
+        }
+    )
+)
+more.markdown(
+    facts_markdown(
+        {
+            ("Verantwortlich" if de else "Owner"): detail.unit_name,
+            ("Datenquelle" if de else "Data source"): kpi.source,
+            ("Schwellen" if de else "Thresholds"): ctx.t(
+                "kd.thresholds",
+                ok=fmt_percent(kpi.thresholds.on_track, lang),
+                risk=fmt_percent(kpi.thresholds.at_risk, lang),
+            ),
+        }
+    )
+)
 if kpi.real_data:
     st.caption("✔ " + ctx.t("kd.real"))
 if kpi.history:
-    st.markdown(facts_markdown({ctx.t("kd.target_revisions"): "; ".join(
-        f"{ctx.t('kd.valid_from', day=fmt_date(v.valid_from, lang))} ({v.decision or '–'}): " + ", ".join(
-            f"{fmt_period(t.period, kpi.frequency.value, lang)}: {fmt_value(t.value, unit, lang)}"
-            for t in v.kpi.targets) for v in reversed(kpi.history))}))
+    st.markdown(
+        facts_markdown(
+            {
+                ctx.t("kd.target_revisions"): "; ".join(
+                    f"{ctx.t('kd.valid_from', day=fmt_date(v.valid_from, lang))} ({v.decision or '–'}): "
+                    + ", ".join(
+                        f"{fmt_period(t.period, kpi.frequency.value, lang)}: {fmt_value(t.value, unit, lang)}"
+                        for t in v.kpi.targets
+                    )
+                    for v in reversed(kpi.history)
+                )
+            }
+        )
+    )
 
 st.subheader(ctx.t("kd.values"))
 revisions = detail.revisions
@@ -196,27 +260,34 @@ if revisions.empty:
     st.info(ctx.t("kd.no_data", day=fmt_date(status.next_due, lang)))
 else:
     period, value, quality, comment, recorded, by, source = (
-        ("Zeitraum", "Wert", "Qualität", "Kommentar", "Erfasst am", "von", "Quelle") if de
-        else ("Period", "Value", "Quality", "Comment", "Recorded", "by", "Source"))
+        ("Zeitraum", "Wert", "Qualität", "Kommentar", "Erfasst am", "von", "Quelle")
+        if de
+        else ("Period", "Value", "Quality", "Comment", "Recorded", "by", "Source")
+    )
     # The newest two years of a monthly KPI, the rest behind a switch: twenty years are 240 rows and more,
     # which nobody reads on the page (the chart shows them) and which cost the page switch time to format,
     # sanitise and lay out.
     shown = ui.capped("values", revisions, VALUE_ROWS)
-    table = pd.DataFrame({
-        period: [fmt_period(p, kpi.frequency.value, lang) for p in shown["period"]],
-        value: [fmt_value(v, unit, lang) if pd.notna(v) else ctx.t("kd.retracted") for v in shown["value"]],
-        quality: [views.quality_label(q, lang) if pd.notna(v) else "" for q, v in
-                  zip(shown["quality"] if "quality" in shown else [None] * len(shown), shown["value"])],
-        comment: shown["comment"].fillna(""),
-        recorded: [fmt_datetime(t.to_pydatetime(), lang) for t in shown["recorded_at"]],
-        by: shown["recorded_by"].fillna(""),
-        # The value's own source (e.g. the Breitbandatlas), not the name of the upload that brought it.
-        source: [views.value_source(src, kpi) for src in shown["source"]],
-    })
+    table = pd.DataFrame(
+        {
+            period: [fmt_period(p, kpi.frequency.value, lang) for p in shown["period"]],
+            value: [fmt_value(v, unit, lang) if pd.notna(v) else ctx.t("kd.retracted") for v in shown["value"]],
+            quality: [
+                views.quality_label(q, lang) if pd.notna(v) else ""
+                for q, v in zip(shown["quality"] if "quality" in shown else [None] * len(shown), shown["value"])
+            ],
+            comment: shown["comment"].fillna(""),
+            recorded: [fmt_datetime(t.to_pydatetime(), lang) for t in shown["recorded_at"]],
+            by: shown["recorded_by"].fillna(""),
+            # The value's own source (e.g. the Breitbandatlas), not the name of the upload that brought it.
+            source: [views.value_source(src, kpi) for src in shown["source"]],
+        }
+    )
     # Shares of the width as at 1280 px (about 790 px of table): the comment gets the most. Plain HTML, not a
     # data grid: the page switch then waits for no grid script and canvas, and long comments wrap.
-    ui.text_table(table, {period: 90, value: 80, quality: 95, comment: 175, recorded: 120, by: 60, source: 160},
-                  right=(value,))
+    ui.text_table(
+        table, {period: 90, value: 80, quality: 95, comment: 175, recorded: 120, by: 60, source: 160}, right=(value,)
+    )
     ui.show_all_switch(ctx, "values", len(revisions), VALUE_ROWS)
 
 st.subheader(ctx.t("kd.comments"))
@@ -225,15 +296,25 @@ notes = detail.notes
 if notes is None or notes.empty:
     st.caption(ctx.t("kd.no_comments"))
 else:
-    period, text, kind, by, on = (("Zeitraum", "Kommentar", "Art", "von", "am") if de
-                                  else ("Period", "Comment", "Kind", "by", "on"))
-    ui.text_table(pd.DataFrame({
-        period: [fmt_period(p, kpi.frequency.value, lang) for p in notes["period"]],
-        text: notes["text"],
-        kind: [ctx.t(f"kd.note.{k}") for k in notes["kind"]],
-        by: notes["author"].fillna(""),
-        on: [fmt_datetime(pd.Timestamp(t).to_pydatetime(), lang) if pd.notna(t) else "" for t in notes["recorded_at"]],
-    }), {period: 90, text: 370, kind: 105, by: 110, on: 125}, most=8)
+    period, text, kind, by, on = (
+        ("Zeitraum", "Kommentar", "Art", "von", "am") if de else ("Period", "Comment", "Kind", "by", "on")
+    )
+    ui.text_table(
+        pd.DataFrame(
+            {
+                period: [fmt_period(p, kpi.frequency.value, lang) for p in notes["period"]],
+                text: notes["text"],
+                kind: [ctx.t(f"kd.note.{k}") for k in notes["kind"]],
+                by: notes["author"].fillna(""),
+                on: [
+                    fmt_datetime(pd.Timestamp(t).to_pydatetime(), lang) if pd.notna(t) else ""
+                    for t in notes["recorded_at"]
+                ],
+            }
+        ),
+        {period: 90, text: 370, kind: 105, by: 110, on: 125},
+        most=8,
+    )
 try:
     from kpi.web import auth_ui
 except ImportError:
@@ -248,8 +329,22 @@ else:
     # One linked entry per measure (usually one to three): a table here would cost the page switch a
     # data grid to draw, and the link leads to the measure's history on /massnahmen.
     units = {u.id: u.name for u in snap.catalog.units}
-    ui.link_list(ctx, "measures", detail.measures, lambda m: ui.LinkItem(
-        "app_pages/massnahmen.py", {"massnahme": m.id}, f"{'⚠ ' if m.late else ''}**{m.id}** {m.title}",
-        " · ".join([i18n.measure_state_label(m.state, lang) + (ctx.t("kd.late") if m.late else ""),
-                    fmt_percent(m.progress / 100, lang), units.get(m.responsible, m.responsible),
-                    f"{fmt_date(m.start, lang)} – {fmt_date(m.planned_end, lang)}"])), limit=20)
+    ui.link_list(
+        ctx,
+        "measures",
+        detail.measures,
+        lambda m: ui.LinkItem(
+            "app_pages/massnahmen.py",
+            {"massnahme": m.id},
+            f"{'⚠ ' if m.late else ''}**{m.id}** {m.title}",
+            " · ".join(
+                [
+                    i18n.measure_state_label(m.state, lang) + (ctx.t("kd.late") if m.late else ""),
+                    fmt_percent(m.progress / 100, lang),
+                    units.get(m.responsible, m.responsible),
+                    f"{fmt_date(m.start, lang)} – {fmt_date(m.planned_end, lang)}",
+                ]
+            ),
+        ),
+        limit=20,
+    )

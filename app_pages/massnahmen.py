@@ -8,27 +8,31 @@ from kpi import charts, i18n, views
 from kpi.i18n import fmt_date, fmt_datetime, fmt_number, measure_state_label
 from kpi.web import a11y, ui
 
-i18n.register({
-    "ms.fields": ("Handlungsfeld", "Action field"),
-    "ms.units": ("Verantwortlich", "Responsible unit"),
-    "ms.states": ("Status", "State"),
-    "ms.late_only": ("nur verspätete", "late only"),
-    "ms.all": ("alle", "all"),
-    "ms.none": ("Diese Strategie hat noch keine Maßnahmen.", "This strategy has no measures yet."),
-    "ms.filtered": ("Keine Maßnahme passt zu diesem Filter.", "No measure matches this filter."),
-    "ms.summary": ("{n} Maßnahmen, davon {late} verspätet", "{n} measures, {late} of them late"),
-    "ms.summary.one": ("{n} Maßnahme, davon {late} verspätet", "{n} measure, {late} of it late"),
-    "ms.timeline": ("Zeitplan", "Timeline"),
-    "ms.timeline.legend": ("⚠ und dunkler Rand: verspätet (Plan-Ende überschritten) · gepunktete Linie: heute",
-                           "⚠ and dark outline: late (planned end passed) · dotted line: today"),
-    "ms.table": ("Übersicht", "Overview"),
-    "ms.history.caption": ("Verlauf von {id}", "History of {id}"),
-    "ms.history": ("Verlauf einer Maßnahme", "History of a measure"),
-    "ms.history.choose": ("Maßnahme auswählen …", "Choose a measure …"),
-    "ms.no_history": ("Noch keine Stände erfasst.", "No updates recorded yet."),
-    "ms.duration": ("Laufzeit: {start} – {end}", "Duration: {start} – {end}"),
-    "ms.kpis": ("Zugehörige Kennzahlen", "Related KPIs"),
-})
+i18n.register(
+    {
+        "ms.fields": ("Handlungsfeld", "Action field"),
+        "ms.units": ("Verantwortlich", "Responsible unit"),
+        "ms.states": ("Status", "State"),
+        "ms.late_only": ("nur verspätete", "late only"),
+        "ms.all": ("alle", "all"),
+        "ms.none": ("Diese Strategie hat noch keine Maßnahmen.", "This strategy has no measures yet."),
+        "ms.filtered": ("Keine Maßnahme passt zu diesem Filter.", "No measure matches this filter."),
+        "ms.summary": ("{n} Maßnahmen, davon {late} verspätet", "{n} measures, {late} of them late"),
+        "ms.summary.one": ("{n} Maßnahme, davon {late} verspätet", "{n} measure, {late} of it late"),
+        "ms.timeline": ("Zeitplan", "Timeline"),
+        "ms.timeline.legend": (
+            "⚠ und dunkler Rand: verspätet (Plan-Ende überschritten) · gepunktete Linie: heute",
+            "⚠ and dark outline: late (planned end passed) · dotted line: today",
+        ),
+        "ms.table": ("Übersicht", "Overview"),
+        "ms.history.caption": ("Verlauf von {id}", "History of {id}"),
+        "ms.history": ("Verlauf einer Maßnahme", "History of a measure"),
+        "ms.history.choose": ("Maßnahme auswählen …", "Choose a measure …"),
+        "ms.no_history": ("Noch keine Stände erfasst.", "No updates recorded yet."),
+        "ms.duration": ("Laufzeit: {start} – {end}", "Duration: {start} – {end}"),
+        "ms.kpis": ("Zugehörige Kennzahlen", "Related KPIs"),
+    }
+)
 
 ctx = ui.context()
 snap = ui.require_snapshot(ctx)
@@ -42,19 +46,37 @@ fields = {a.id: a.name for a in catalog.action_fields}
 units = {u.id: u.name for u in catalog.units if u.id in set(measures["responsible"])}
 states = list(i18n.MEASURE_STATES)
 c1, c2, c3, c4 = st.columns([3, 3, 3, 2], vertical_alignment="bottom")
-chosen_fields = c1.multiselect(ctx.t("ms.fields"), list(fields), format_func=fields.get,
-                               default=ui.linked_values("feld", fields), placeholder=ctx.t("ms.all"),
-                               key="ms-fields")
-chosen_units = c2.multiselect(ctx.t("ms.units"), list(units), format_func=units.get,
-                              default=ui.linked_values("einheit", units), placeholder=ctx.t("ms.all"),
-                              key="ms-units")
-chosen_states = c3.multiselect(ctx.t("ms.states"), states, format_func=lambda s: measure_state_label(s, ctx.lang),
-                               default=ui.linked_values("status", states), placeholder=ctx.t("ms.all"),
-                               key="ms-states")
-late_only = c4.toggle(ctx.t("ms.late_only"), value=st.query_params.get("verspaetet") == "1", key="ms-late",
-                      wrap=True)
-for param, chosen in (("feld", chosen_fields), ("einheit", chosen_units), ("status", chosen_states),
-                      ("verspaetet", "1" if late_only else None)):
+chosen_fields = c1.multiselect(
+    ctx.t("ms.fields"),
+    list(fields),
+    format_func=fields.get,
+    default=ui.linked_values("feld", fields),
+    placeholder=ctx.t("ms.all"),
+    key="ms-fields",
+)
+chosen_units = c2.multiselect(
+    ctx.t("ms.units"),
+    list(units),
+    format_func=units.get,
+    default=ui.linked_values("einheit", units),
+    placeholder=ctx.t("ms.all"),
+    key="ms-units",
+)
+chosen_states = c3.multiselect(
+    ctx.t("ms.states"),
+    states,
+    format_func=lambda s: measure_state_label(s, ctx.lang),
+    default=ui.linked_values("status", states),
+    placeholder=ctx.t("ms.all"),
+    key="ms-states",
+)
+late_only = c4.toggle(ctx.t("ms.late_only"), value=st.query_params.get("verspaetet") == "1", key="ms-late", wrap=True)
+for param, chosen in (
+    ("feld", chosen_fields),
+    ("einheit", chosen_units),
+    ("status", chosen_states),
+    ("verspaetet", "1" if late_only else None),
+):
     ui.keep_values(param, chosen)
 shown = measures
 if chosen_fields:
@@ -70,8 +92,12 @@ if shown.empty:
     st.stop()
 st.markdown(i18n.t_count("ms.summary", len(shown), ctx.lang, late=fmt_number(int(shown["late"].sum()), ctx.lang)))
 st.subheader(ctx.t("ms.timeline"))
-st.plotly_chart(charts.measures_timeline(shown, ctx.lang, today=snap.today), config={"displayModeBar": False},
-                key="timeline", alt=a11y.chart_alt(ctx.lang, "timeline", n=len(shown)))
+st.plotly_chart(
+    charts.measures_timeline(shown, ctx.lang, today=snap.today),
+    config={"displayModeBar": False},
+    key="timeline",
+    alt=a11y.chart_alt(ctx.lang, "timeline", n=len(shown)),
+)
 st.caption(ctx.t("ms.timeline.legend"))
 st.subheader(ctx.t("ms.table"))
 # Widths for a 1280 px screen (about 790 px of table; wider screens share the rest out), long text wraps.
@@ -81,42 +107,62 @@ table = views.measure_table(shown, catalog, ctx.lang)
 measure, state, progress, _field, unit, duration = table.columns
 # A read-only table as a real HTML table (every row for a screen reader, issue 15), not a canvas grid.
 table[progress] = [f"{fmt_number(p, ctx.lang, 0)} %" for p in table[progress]]
-ui.text_table(table[[measure, state, progress, unit, duration]],
-              {measure: 290, state: 110, progress: 95, unit: 165, duration: 100}, right=(progress,), most=8,
-              caption=ctx.t("ms.table"))
+ui.text_table(
+    table[[measure, state, progress, unit, duration]],
+    {measure: 290, state: 110, progress: 95, unit: 165, duration: 100},
+    right=(progress,),
+    most=8,
+    caption=ctx.t("ms.table"),
+)
 
 titles = shown.set_index("id")["title"]
 wanted = st.query_params.get("massnahme")
 ids = list(shown["id"])
-chosen = st.selectbox(ctx.t("ms.history"), ids, index=ids.index(wanted) if wanted in ids else None,
-                      format_func=lambda mid: f"{mid} · {titles[mid]}", placeholder=ctx.t("ms.history.choose"),
-                      key="ms-history")
+chosen = st.selectbox(
+    ctx.t("ms.history"),
+    ids,
+    index=ids.index(wanted) if wanted in ids else None,
+    format_func=lambda mid: f"{mid} · {titles[mid]}",
+    placeholder=ctx.t("ms.history.choose"),
+    key="ms-history",
+)
 if chosen:
     st.query_params["massnahme"] = chosen
     row = shown.set_index("id").loc[chosen]
-    st.caption(ctx.t("ms.duration", start=fmt_date(row["start"], ctx.lang),
-                     end=fmt_date(row["planned_end"], ctx.lang)))
+    st.caption(ctx.t("ms.duration", start=fmt_date(row["start"], ctx.lang), end=fmt_date(row["planned_end"], ctx.lang)))
     history = ui.get_store().measure_history(chosen, snap.as_of)
     if history.empty:
         st.caption(ctx.t("ms.no_history"))
     else:
         de = ctx.lang == "de"
-        recorded, state, progress, comment, by = (("Erfasst am", "Status", "Fortschritt", "Kommentar", "von") if de
-                                                  else ("Recorded", "State", "Progress", "Comment", "by"))
-        ui.text_table(pd.DataFrame({
-            recorded: [fmt_datetime(t.to_pydatetime(), ctx.lang) for t in history["recorded_at"]],
-            state: [measure_state_label(s, ctx.lang) for s in history["state"]],
-            progress: [f"{fmt_number(p, ctx.lang, 0)} %" for p in history["progress"]],
-            comment: history["comment"].fillna(""),
-            by: history["recorded_by"].fillna(""),
-        }), {recorded: 140, state: 120, progress: 95, comment: 320, by: 100}, right=(progress,),
-            caption=ctx.t("ms.history.caption", id=chosen))
+        recorded, state, progress, comment, by = (
+            ("Erfasst am", "Status", "Fortschritt", "Kommentar", "von")
+            if de
+            else ("Recorded", "State", "Progress", "Comment", "by")
+        )
+        ui.text_table(
+            pd.DataFrame(
+                {
+                    recorded: [fmt_datetime(t.to_pydatetime(), ctx.lang) for t in history["recorded_at"]],
+                    state: [measure_state_label(s, ctx.lang) for s in history["state"]],
+                    progress: [f"{fmt_number(p, ctx.lang, 0)} %" for p in history["progress"]],
+                    comment: history["comment"].fillna(""),
+                    by: history["recorded_by"].fillna(""),
+                }
+            ),
+            {recorded: 140, state: 120, progress: 95, comment: 320, by: 100},
+            right=(progress,),
+            caption=ctx.t("ms.history.caption", id=chosen),
+        )
     kpi_names = {k.id: k.name for k in catalog.kpis}
     if len(row["kpi_ids"]):
         st.markdown(f"**{ctx.t('ms.kpis')}**")
         for kpi_id in row["kpi_ids"]:
-            st.page_link("app_pages/kennzahlen.py", query_params={"kpi": kpi_id},
-                         label=f"**{kpi_id}** {kpi_names.get(kpi_id, '')}")
+            st.page_link(
+                "app_pages/kennzahlen.py",
+                query_params={"kpi": kpi_id},
+                label=f"**{kpi_id}** {kpi_names.get(kpi_id, '')}",
+            )
     from kpi.web import auth_ui
 
     auth_ui.measure_form(ctx, chosen, ui.get_store())

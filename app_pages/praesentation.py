@@ -15,40 +15,56 @@ from kpi.store import now
 from kpi.text import md_escape
 from kpi.web import a11y, downloads, ui
 
-i18n.register({
-    "deck.prev": ("Zurück", "Back"),
-    "deck.next": ("Weiter", "Next"),
-    "deck.first": ("Erste Folie", "First slide"),
-    "deck.last": ("Letzte Folie", "Last slide"),
-    "deck.present": ("Präsentieren", "Present"),
-    "deck.present.help": ("Vollbild-Folien ohne Seitenleiste; Pfeiltasten ← → oder Presenter blättern, "
-                          "Pos1/Ende springen, Esc beendet. Tastenkürzel: Strg+Umschalt+P.",
-                          "Full-screen slides without sidebar; arrow keys ← → or a presenter remote turn the "
-                          "slides, Home/End jump, Esc ends. Shortcut: Ctrl+Shift+P."),
-    "deck.announce": ("Folie {n} von {total}: {title}", "Slide {n} of {total}: {title}"),
-    "deck.end": ("Beenden", "End"),
-    "deck.restart": ("Neu starten", "Restart"),
-    "deck.restart.help": ("Startet den Foliensatz mit dem Stand aus der Seitenleiste neu.",
-                          "Restarts the deck with the as-of date from the sidebar."),
-    "deck.goto": ("Gehe zu Folie", "Go to slide"),
-    "deck.frozen_note": ("Der Foliensatz ist eingefroren auf {stand}. Die Seitenleiste zeigt jetzt {day}: "
-                         "„Neu starten“ übernimmt diesen Stand.",
-                         "The deck is frozen {stand}. The sidebar now shows {day}: “Restart” uses that date."),
-    "deck.keys": ("Tastatur: ← → blättern · Pos1/Ende · Bild↑/Bild↓ (Presenter)",
-                  "Keyboard: ← → turn · Home/End · PgUp/PgDn (presenter remote)"),
-    "deck.fields_head": ("Handlungsfeld|Kennzahlen|Status|Hinweise", "Action field|KPIs|Status|Notes"),
-    "deck.decisions_head": ("Nr.|Bezeichnung|Stand", "No.|Name|State"),
-    "deck.bad_stand": ("Der Stand „{value}“ im Link ist kein Datum; der Foliensatz zeigt den Stand der Seitenleiste.",
-                       "The as-of date “{value}” in the link is no date; the deck uses the sidebar's date."),
-    "deck.pdf": ("PDF für das Protokoll", "PDF for the minutes"),
-    "deck.pptx": ("PowerPoint", "PowerPoint"),
-    "deck.download.help": ("Derselbe Foliensatz mit {stand}; das Erstellen dauert beim ersten Mal einige Sekunden.",
-                           "The same deck {stand}; the first download takes a few seconds."),
-    "deck.no_browser": ("PDF und PowerPoint sind auf diesem Server nicht verfügbar: es fehlt ein Chromium für "
-                        "die Diagramme (die IT kann ihn mit `make chromium` einrichten).",
-                        "PDF and PowerPoint are not available on this server: a Chromium for the charts is "
-                        "missing (IT can set it up with `make chromium`)."),
-})
+i18n.register(
+    {
+        "deck.prev": ("Zurück", "Back"),
+        "deck.next": ("Weiter", "Next"),
+        "deck.first": ("Erste Folie", "First slide"),
+        "deck.last": ("Letzte Folie", "Last slide"),
+        "deck.present": ("Präsentieren", "Present"),
+        "deck.present.help": (
+            "Vollbild-Folien ohne Seitenleiste; Pfeiltasten ← → oder Presenter blättern, "
+            "Pos1/Ende springen, Esc beendet. Tastenkürzel: Strg+Umschalt+P.",
+            "Full-screen slides without sidebar; arrow keys ← → or a presenter remote turn the "
+            "slides, Home/End jump, Esc ends. Shortcut: Ctrl+Shift+P.",
+        ),
+        "deck.announce": ("Folie {n} von {total}: {title}", "Slide {n} of {total}: {title}"),
+        "deck.end": ("Beenden", "End"),
+        "deck.restart": ("Neu starten", "Restart"),
+        "deck.restart.help": (
+            "Startet den Foliensatz mit dem Stand aus der Seitenleiste neu.",
+            "Restarts the deck with the as-of date from the sidebar.",
+        ),
+        "deck.goto": ("Gehe zu Folie", "Go to slide"),
+        "deck.frozen_note": (
+            "Der Foliensatz ist eingefroren auf {stand}. Die Seitenleiste zeigt jetzt {day}: "
+            "„Neu starten“ übernimmt diesen Stand.",
+            "The deck is frozen {stand}. The sidebar now shows {day}: “Restart” uses that date.",
+        ),
+        "deck.keys": (
+            "Tastatur: ← → blättern · Pos1/Ende · Bild↑/Bild↓ (Presenter)",
+            "Keyboard: ← → turn · Home/End · PgUp/PgDn (presenter remote)",
+        ),
+        "deck.fields_head": ("Handlungsfeld|Kennzahlen|Status|Hinweise", "Action field|KPIs|Status|Notes"),
+        "deck.decisions_head": ("Nr.|Bezeichnung|Stand", "No.|Name|State"),
+        "deck.bad_stand": (
+            "Der Stand „{value}“ im Link ist kein Datum; der Foliensatz zeigt den Stand der Seitenleiste.",
+            "The as-of date “{value}” in the link is no date; the deck uses the sidebar's date.",
+        ),
+        "deck.pdf": ("PDF für das Protokoll", "PDF for the minutes"),
+        "deck.pptx": ("PowerPoint", "PowerPoint"),
+        "deck.download.help": (
+            "Derselbe Foliensatz mit {stand}; das Erstellen dauert beim ersten Mal einige Sekunden.",
+            "The same deck {stand}; the first download takes a few seconds.",
+        ),
+        "deck.no_browser": (
+            "PDF und PowerPoint sind auf diesem Server nicht verfügbar: es fehlt ein Chromium für "
+            "die Diagramme (die IT kann ihn mit `make chromium` einrichten).",
+            "PDF and PowerPoint are not available on this server: a Chromium for the charts is "
+            "missing (IT can set it up with `make chromium`).",
+        ),
+    }
+)
 
 SLIDE_CSS = """<style>
 .st-key-slide p, .st-key-slide li, .st-key-slide td, .st-key-slide th { font-size: 1.2rem; line-height: 1.32; }
@@ -142,11 +158,13 @@ def badge(status: str, label: str) -> str:
 
 def load_deck(store, as_of: datetime, lang: str) -> Deck | None:
     """The deck as of `as_of`, built once per store state (kpi.web.cache)."""
+
     def build() -> Deck | None:
         try:
             return report.load_deck(store, as_of, lang)
         except report.ReportError:
             return None
+
     return ui.derived(("deck", as_of, lang), build)
 
 
@@ -217,24 +235,66 @@ def set_presenting(on: bool) -> None:
 def nav_buttons(ctx: ui.Context, deck: Deck, index: int, presenting: bool) -> None:
     last = len(deck) - 1
     with st.container(horizontal=True, vertical_alignment="center", key="deck-nav", gap="small"):
-        st.button(ctx.t("deck.first"), key="deck-first", icon=":material/first_page:", on_click=go,
-                  args=(0, len(deck)), disabled=index == 0, shortcut="Home")
-        st.button(ctx.t("deck.prev"), key="deck-prev", icon=":material/arrow_back:", on_click=go,
-                  args=(index - 1, len(deck)), disabled=index == 0, shortcut="Left")
+        st.button(
+            ctx.t("deck.first"),
+            key="deck-first",
+            icon=":material/first_page:",
+            on_click=go,
+            args=(0, len(deck)),
+            disabled=index == 0,
+            shortcut="Home",
+        )
+        st.button(
+            ctx.t("deck.prev"),
+            key="deck-prev",
+            icon=":material/arrow_back:",
+            on_click=go,
+            args=(index - 1, len(deck)),
+            disabled=index == 0,
+            shortcut="Left",
+        )
         st.markdown(f'<span class="slide-count">{escape(deck.slide_number(index))}</span>', unsafe_allow_html=True)
-        st.button(ctx.t("deck.next"), key="deck-next", icon=":material/arrow_forward:", icon_position="right",
-                  on_click=go, args=(index + 1, len(deck)), disabled=index == last, shortcut="Right",
-                  type="primary")
-        st.button(ctx.t("deck.last"), key="deck-last", icon=":material/last_page:", on_click=go,
-                  args=(last, len(deck)), disabled=index == last, shortcut="End")
+        st.button(
+            ctx.t("deck.next"),
+            key="deck-next",
+            icon=":material/arrow_forward:",
+            icon_position="right",
+            on_click=go,
+            args=(index + 1, len(deck)),
+            disabled=index == last,
+            shortcut="Right",
+            type="primary",
+        )
+        st.button(
+            ctx.t("deck.last"),
+            key="deck-last",
+            icon=":material/last_page:",
+            on_click=go,
+            args=(last, len(deck)),
+            disabled=index == last,
+            shortcut="End",
+        )
         # Presenter remotes send PageUp / PageDown: invisible twins of the buttons above.
-        st.button("PageUp", key="deck-prev-pg", on_click=go, args=(index - 1, len(deck)), disabled=index == 0,
-                  shortcut="PageUp")
-        st.button("PageDown", key="deck-next-pg", on_click=go, args=(index + 1, len(deck)), disabled=index == last,
-                  shortcut="PageDown")
+        st.button(
+            "PageUp",
+            key="deck-prev-pg",
+            on_click=go,
+            args=(index - 1, len(deck)),
+            disabled=index == 0,
+            shortcut="PageUp",
+        )
+        st.button(
+            "PageDown",
+            key="deck-next-pg",
+            on_click=go,
+            args=(index + 1, len(deck)),
+            disabled=index == last,
+            shortcut="PageDown",
+        )
         if presenting:
-            st.button(ctx.t("deck.end"), key="deck-end", icon=":material/close:", on_click=set_presenting,
-                      args=(False,))
+            st.button(
+                ctx.t("deck.end"), key="deck-end", icon=":material/close:", on_click=set_presenting, args=(False,)
+            )
             st.button("Esc", key="deck-end-esc", on_click=set_presenting, args=(False,), shortcut="Esc")
         else:
             st.caption(ctx.t("deck.keys"))
@@ -242,17 +302,37 @@ def nav_buttons(ctx: ui.Context, deck: Deck, index: int, presenting: bool) -> No
 
 def toolbar(ctx: ui.Context, deck: Deck, index: int) -> None:
     with st.container(horizontal=True, vertical_alignment="center", key="deck-tools", gap="small"):
-        st.button(ctx.t("deck.present"), key="deck-present", icon=":material/slideshow:", type="primary",
-                  help=ctx.t("deck.present.help"), on_click=set_presenting, args=(True,), shortcut="Ctrl+Shift+P")
-        st.button(ctx.t("deck.restart"), key="deck-restart", icon=":material/restart_alt:",
-                  help=ctx.t("deck.restart.help"), on_click=start_deck, args=(ctx,))
+        st.button(
+            ctx.t("deck.present"),
+            key="deck-present",
+            icon=":material/slideshow:",
+            type="primary",
+            help=ctx.t("deck.present.help"),
+            on_click=set_presenting,
+            args=(True,),
+            shortcut="Ctrl+Shift+P",
+        )
+        st.button(
+            ctx.t("deck.restart"),
+            key="deck-restart",
+            icon=":material/restart_alt:",
+            help=ctx.t("deck.restart.help"),
+            on_click=start_deck,
+            args=(ctx,),
+        )
         titles = [f"{i + 1}. {s.title}" for i, s in enumerate(deck.slides)]
-        st.selectbox(ctx.t("deck.goto"), range(len(deck)), index=index, format_func=titles.__getitem__,
-                     key=f"deck-goto-{index}", label_visibility="collapsed", width=360,
-                     on_change=lambda: go(st.session_state[f"deck-goto-{index}"], len(deck)))
+        st.selectbox(
+            ctx.t("deck.goto"),
+            range(len(deck)),
+            index=index,
+            format_func=titles.__getitem__,
+            key=f"deck-goto-{index}",
+            label_visibility="collapsed",
+            width=360,
+            on_change=lambda: go(st.session_state[f"deck-goto-{index}"], len(deck)),
+        )
         available = report.chromium_available()
-        downloads.download_buttons(ctx, ui.get_store(), st.session_state["deck:as_of"], deck.stand,
-                                   ui.data_version())
+        downloads.download_buttons(ctx, ui.get_store(), st.session_state["deck:as_of"], deck.stand, ui.data_version())
     if not available:
         st.caption(ctx.t("deck.no_browser"))
 
@@ -267,8 +347,9 @@ def slide_head(deck: Deck, slide, index: int) -> None:
     with right:
         # The title slide prints its Stand large in the body.
         stand = "" if isinstance(slide, TitleSlide) else f'<div class="stand"><p>{escape(deck.stand)}</p></div>'
-        st.markdown(f'{stand}<div class="slide-no"><p>{escape(deck.slide_number(index))}</p></div>',
-                    unsafe_allow_html=True)
+        st.markdown(
+            f'{stand}<div class="slide-no"><p>{escape(deck.slide_number(index))}</p></div>', unsafe_allow_html=True
+        )
 
 
 def title_slide(deck: Deck, s: TitleSlide) -> None:
@@ -292,17 +373,28 @@ def theme_slide(deck: Deck, s: ThemeSlide, index: int) -> None:
     with tiles:
         for column, count in zip(st.columns(len(s.counts)), s.counts):
             background, foreground = decks.badge_colors(count.status)
-            column.markdown(f'<div class="dc-tile" style="background:{background};color:{foreground}">'
-                            f'<span class="n">{count.count}</span><span class="w">{escape(count.label)}</span></div>',
-                            unsafe_allow_html=True)
+            column.markdown(
+                f'<div class="dc-tile" style="background:{background};color:{foreground}">'
+                f'<span class="n">{count.count}</span><span class="w">{escape(count.label)}</span></div>',
+                unsafe_allow_html=True,
+            )
     with st.container(height=110, border=False, key=f"barbox-{index}"):
-        st.plotly_chart(stretchable(decks.theme_chart(s, deck.lang)), config=CHART_CONFIG, height="stretch",
-                        key=f"bar-{index}", alt=a11y.chart_alt(deck.lang, "deck_bar"))
-    rows = "\n".join(f"| **{md(r.name)}** | {md(r.kpi_count)} | {md(r.mix)} | "
-                     f"{md(' · '.join(filter(None, (r.late, r.stale))))} |" for r in s.fields)
+        st.plotly_chart(
+            stretchable(decks.theme_chart(s, deck.lang)),
+            config=CHART_CONFIG,
+            height="stretch",
+            key=f"bar-{index}",
+            alt=a11y.chart_alt(deck.lang, "deck_bar"),
+        )
+    rows = "\n".join(
+        f"| **{md(r.name)}** | {md(r.kpi_count)} | {md(r.mix)} | {md(' · '.join(filter(None, (r.late, r.stale))))} |"
+        for r in s.fields
+    )
     head = "| " + " | ".join(md(h) for h in i18n.t("deck.fields_head", deck.lang).split("|")) + " |"
-    st.markdown(f"### {md(s.fields_label)}\n\n<div class=\"fields\">\n\n{head}\n|---|---|---|---|\n{rows}\n\n</div>",
-                unsafe_allow_html=True)
+    st.markdown(
+        f'### {md(s.fields_label)}\n\n<div class="fields">\n\n{head}\n|---|---|---|---|\n{rows}\n\n</div>',
+        unsafe_allow_html=True,
+    )
 
 
 def kpi_card(deck: Deck, card: KpiCard, index: int, chart_height: int) -> None:
@@ -310,13 +402,20 @@ def kpi_card(deck: Deck, card: KpiCard, index: int, chart_height: int) -> None:
     facts = " · ".join(filter(None, (card.actual, card.plan)))
     with st.container(border=True, gap="small"):
         # One block for badge, name and facts: the page stays compact enough for 1280 × 720.
-        st.markdown(f'{badges}\n\n<div class="card-name">\n\n{md(card.kpi_id)} · {md(card.name)}\n\n</div>\n\n'
-                    f'<div class="card-facts">\n\n{md(facts)}  \n{md(card.target)}\n\n</div>', unsafe_allow_html=True)
+        st.markdown(
+            f'{badges}\n\n<div class="card-name">\n\n{md(card.kpi_id)} · {md(card.name)}\n\n</div>\n\n'
+            f'<div class="card-facts">\n\n{md(facts)}  \n{md(card.target)}\n\n</div>',
+            unsafe_allow_html=True,
+        )
         # A fixed-height box the chart stretches into: presenting mode resizes the box with the screen.
         with st.container(height=chart_height, border=False, key=f"chartbox-{index}-{card.kpi_id}"):
-            st.plotly_chart(stretchable(decks.small_chart(card, deck.lang)), config=CHART_CONFIG,
-                            height="stretch", key=f"chart-{index}-{card.kpi_id}",
-                            alt=a11y.chart_alt(deck.lang, "small", kpi=f"{card.kpi_id} {card.name}"))
+            st.plotly_chart(
+                stretchable(decks.small_chart(card, deck.lang)),
+                config=CHART_CONFIG,
+                height="stretch",
+                key=f"chart-{index}-{card.kpi_id}",
+                alt=a11y.chart_alt(deck.lang, "small", kpi=f"{card.kpi_id} {card.name}"),
+            )
 
 
 def field_slide(deck: Deck, s: ActionFieldSlide, index: int) -> None:
@@ -326,17 +425,18 @@ def field_slide(deck: Deck, s: ActionFieldSlide, index: int) -> None:
         if not s.cards:
             st.info(s.empty_text)
         for start in range(0, len(s.cards), 2):
-            for column, card in zip(st.columns(2, gap="small"), s.cards[start:start + 2]):
+            for column, card in zip(st.columns(2, gap="small"), s.cards[start : start + 2]):
                 with column:
                     kpi_card(deck, card, index, chart_height)
     with side:
         lines = [f"### {md(s.comments_label)}"]
-        lines += [f"- **{md(n.kpi_id)}** ({md(n.period)}): {md(n.short)}" for n in s.comments] or \
-            [md(s.no_comments)]
+        lines += [f"- **{md(n.kpi_id)}** ({md(n.period)}): {md(n.short)}" for n in s.comments] or [md(s.no_comments)]
         if s.part == 1:
             lines.append(f"### {md(s.late_label)}")
-            lines += [f"- ⚠ **{md(m.id)}** {md(decks.shorten(m.title, 60))} — {md(m.state)}, {md(m.detail)}"
-                      for m in s.late_measures[:4]] or [md(s.no_measures)]
+            lines += [
+                f"- ⚠ **{md(m.id)}** {md(decks.shorten(m.title, 60))} — {md(m.state)}, {md(m.detail)}"
+                for m in s.late_measures[:4]
+            ] or [md(s.no_measures)]
             if len(s.late_measures) > 4:
                 lines.append(md(i18n.t("deck.measures_more", deck.lang, n=len(s.late_measures) - 4)))
         st.markdown('<div class="side">\n\n' + "\n\n".join(lines) + "\n\n</div>", unsafe_allow_html=True)
@@ -349,8 +449,10 @@ def decision_slide(deck: Deck, s: DecisionSlide) -> None:
     head = "| " + " | ".join(md(h) for h in i18n.t("deck.decisions_head", deck.lang).split("|")) + " |"
     for section in s.sections:
         rows = "\n".join(f"| {md(i.icon)} **{md(i.ref)}** | {md(i.text)} | {md(i.detail)} |" for i in section.items)
-        st.markdown(f"### {md(section.title)}\n\n<div class=\"decisions\">\n\n{head}\n|---|---|---|\n{rows}\n\n</div>",
-                    unsafe_allow_html=True)
+        st.markdown(
+            f'### {md(section.title)}\n\n<div class="decisions">\n\n{head}\n|---|---|---|\n{rows}\n\n</div>',
+            unsafe_allow_html=True,
+        )
 
 
 def draw_slide(deck: Deck, index: int, presenting: bool) -> None:

@@ -6,20 +6,24 @@ from kpi import charts, i18n, views
 from kpi.i18n import fmt_value, stale_label, status_label
 from kpi.web import a11y, ui
 
-i18n.register({
-    "tf.theme": ("Themenfeld", "Theme field"),
-    "tf.fields": ("Handlungsfelder", "Action fields"),
-    "tf.status": ("Status", "Status"),
-    "tf.all": ("alle", "all"),
-    "tf.none": ("Keine Kennzahl passt zu diesem Filter.", "No KPI matches this filter."),
-    "tf.no_kpis": ("Für dieses Ziel sind noch keine Kennzahlen hinterlegt.", "No KPIs defined for this goal yet."),
-    "tf.goal": ("Ziel", "Goal"),
-    "tf.latest": ("Ist {value} · Plan {plan}", "Actual {value} · plan {plan}"),
-    "tf.no_data": ("Noch keine Messwerte", "No measurements yet"),
-    "tf.page": ("Seite", "Page"),
-    "tf.page.of": ("Seite {page} von {pages} · Kennzahlen {first}–{last} von {total}",
-                   "Page {page} of {pages} · KPIs {first}–{last} of {total}"),
-})
+i18n.register(
+    {
+        "tf.theme": ("Themenfeld", "Theme field"),
+        "tf.fields": ("Handlungsfelder", "Action fields"),
+        "tf.status": ("Status", "Status"),
+        "tf.all": ("alle", "all"),
+        "tf.none": ("Keine Kennzahl passt zu diesem Filter.", "No KPI matches this filter."),
+        "tf.no_kpis": ("Für dieses Ziel sind noch keine Kennzahlen hinterlegt.", "No KPIs defined for this goal yet."),
+        "tf.goal": ("Ziel", "Goal"),
+        "tf.latest": ("Ist {value} · Plan {plan}", "Actual {value} · plan {plan}"),
+        "tf.no_data": ("Noch keine Messwerte", "No measurements yet"),
+        "tf.page": ("Seite", "Page"),
+        "tf.page.of": (
+            "Seite {page} von {pages} · Kennzahlen {first}–{last} von {total}",
+            "Page {page} of {pages} · KPIs {first}–{last} of {total}",
+        ),
+    }
+)
 PAGE_SIZE = 30  # KPI charts per page: ten rows of three, a few seconds to draw even on a slow machine
 
 ctx = ui.context()
@@ -28,19 +32,34 @@ catalog = snap.catalog
 frame = views.status_frame(snap)
 themes = {t.id: t.name for t in catalog.themes}
 wanted = st.query_params.get("thema")
-theme_id = st.selectbox(ctx.t("tf.theme"), list(themes), format_func=themes.get, key="theme",
-                        index=list(themes).index(wanted) if wanted in themes else 0)
+theme_id = st.selectbox(
+    ctx.t("tf.theme"),
+    list(themes),
+    format_func=themes.get,
+    key="theme",
+    index=list(themes).index(wanted) if wanted in themes else 0,
+)
 st.query_params["thema"] = theme_id
 fields = [a for a in catalog.action_fields if a.theme_id == theme_id]
 field_names = {a.id: a.name for a in fields}
 left, right = st.columns([3, 2])
-chosen_fields = left.multiselect(ctx.t("tf.fields"), list(field_names), format_func=field_names.get,
-                                 default=ui.linked_values("feld", field_names),
-                                 placeholder=ctx.t("tf.all"), key=f"fields-{theme_id}")
+chosen_fields = left.multiselect(
+    ctx.t("tf.fields"),
+    list(field_names),
+    format_func=field_names.get,
+    default=ui.linked_values("feld", field_names),
+    placeholder=ctx.t("tf.all"),
+    key=f"fields-{theme_id}",
+)
 statuses = [s.value for s in views.STATUS_ORDER]
-chosen_status = right.multiselect(ctx.t("tf.status"), statuses, format_func=lambda s: status_label(s, ctx.lang),
-                                  default=ui.linked_values("status", statuses),
-                                  placeholder=ctx.t("tf.all"), key="status-filter")
+chosen_status = right.multiselect(
+    ctx.t("tf.status"),
+    statuses,
+    format_func=lambda s: status_label(s, ctx.lang),
+    default=ui.linked_values("status", statuses),
+    placeholder=ctx.t("tf.all"),
+    key="status-filter",
+)
 ui.keep_values("feld", chosen_fields)
 ui.keep_values("status", chosen_status)
 st.title(themes[theme_id])
@@ -60,14 +79,22 @@ total = len(shown)
 pages = max(1, -(-total // PAGE_SIZE))
 if pages > 1:
     wanted_page = st.query_params.get("seite", "1")
-    number = st.selectbox(ctx.t("tf.page"), range(1, pages + 1), key=f"page-{theme_id}",
-                          index=int(wanted_page) - 1 if wanted_page.isdigit() and 1 <= int(wanted_page) <= pages
-                          else 0,
-                          format_func=lambda n: ctx.t("tf.page.of", page=n, pages=pages,
-                                                      first=(n - 1) * PAGE_SIZE + 1,
-                                                      last=min(n * PAGE_SIZE, total), total=total))
+    number = st.selectbox(
+        ctx.t("tf.page"),
+        range(1, pages + 1),
+        key=f"page-{theme_id}",
+        index=int(wanted_page) - 1 if wanted_page.isdigit() and 1 <= int(wanted_page) <= pages else 0,
+        format_func=lambda n: ctx.t(
+            "tf.page.of",
+            page=n,
+            pages=pages,
+            first=(n - 1) * PAGE_SIZE + 1,
+            last=min(n * PAGE_SIZE, total),
+            total=total,
+        ),
+    )
     st.query_params["seite"] = str(number)
-    shown = shown.iloc[(number - 1) * PAGE_SIZE:number * PAGE_SIZE]
+    shown = shown.iloc[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
 else:
     st.query_params.pop("seite", None)
 per_row = 3
@@ -83,22 +110,39 @@ for field in fields:
         st.markdown(f"#### {ctx.t('tf.goal')}: {goal.name}")
         rows = list(goal_rows.itertuples())
         for start in range(0, len(rows), per_row):
-            for column, row in zip(st.columns(per_row), rows[start:start + per_row]):
+            for column, row in zip(st.columns(per_row), rows[start : start + per_row]):
                 kpi = catalog.kpi(row.kpi_id)
                 with column.container(border=True):
-                    st.page_link("app_pages/kennzahlen.py", query_params={"kpi": row.kpi_id},
-                                 label=f"**{row.kpi_id}** {row.name}")
+                    st.page_link(
+                        "app_pages/kennzahlen.py",
+                        query_params={"kpi": row.kpi_id},
+                        label=f"**{row.kpi_id}** {row.name}",
+                    )
                     label = status_label(row.status, ctx.lang)
                     if row.stale and row.status != "no_data":
                         label += f" · {stale_label(ctx.lang)}"
                     if row.latest_value is None or row.status == "no_data":
                         st.markdown(f"{label} — {ctx.t('tf.no_data')}")
                     else:
-                        st.markdown(f"{label} — " + ctx.t(
-                            "tf.latest", value=fmt_value(row.latest_value, row.unit, ctx.lang),
-                            plan=fmt_value(row.planned_value, row.unit, ctx.lang))
-                            + f" ({i18n.fmt_progress(row.progress, row.direction, ctx.lang, of_plan=False)})")
-                    figure = ui.chart(ctx, ("small", row.kpi_id), lambda kpi=kpi, kpi_id=row.kpi_id: (
-                        charts.small_multiple(kpi, snap.series(kpi_id), snap.statuses[kpi_id], ctx.lang)))
-                    st.plotly_chart(figure, config={"displayModeBar": False}, key=f"sm-{row.kpi_id}",
-                                    alt=a11y.chart_alt(ctx.lang, "small", kpi=f"{row.kpi_id} {row.name}"))
+                        st.markdown(
+                            f"{label} — "
+                            + ctx.t(
+                                "tf.latest",
+                                value=fmt_value(row.latest_value, row.unit, ctx.lang),
+                                plan=fmt_value(row.planned_value, row.unit, ctx.lang),
+                            )
+                            + f" ({i18n.fmt_progress(row.progress, row.direction, ctx.lang, of_plan=False)})"
+                        )
+                    figure = ui.chart(
+                        ctx,
+                        ("small", row.kpi_id),
+                        lambda kpi=kpi, kpi_id=row.kpi_id: charts.small_multiple(
+                            kpi, snap.series(kpi_id), snap.statuses[kpi_id], ctx.lang
+                        ),
+                    )
+                    st.plotly_chart(
+                        figure,
+                        config={"displayModeBar": False},
+                        key=f"sm-{row.kpi_id}",
+                        alt=a11y.chart_alt(ctx.lang, "small", kpi=f"{row.kpi_id} {row.name}"),
+                    )

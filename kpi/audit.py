@@ -31,8 +31,10 @@ KIND_LABELS = {
     "catalog": {"de": "Katalog", "en": "Catalog"},
     "demo_remove": {"de": "Demo entfernt", "en": "Demo removed"},
 }
-STATE_LABELS = {"committed": {"de": "übernommen", "en": "committed"},
-                "undone": {"de": "rückgängig gemacht", "en": "undone"}}
+STATE_LABELS = {
+    "committed": {"de": "übernommen", "en": "committed"},
+    "undone": {"de": "rückgängig gemacht", "en": "undone"},
+}
 
 
 @dataclass
@@ -48,6 +50,7 @@ class UndoResult:
 
 class UndoState(str, Enum):
     """Whether an upload can be undone from the audit log, and if not, why."""
+
     POSSIBLE = "possible"
     NOT_ALLOWED = "not_allowed"  # the user may not undo (kpi.auth.UNDO)
     UNDONE = "undone"  # undone already
@@ -68,10 +71,18 @@ def undo_state(upload: Mapping, user: User | None) -> UndoState:
 
 # Per target table: key columns, the columns restored, and what a retraction writes.
 _TABLES = {
-    "measurements": dict(table="measurement", keys=("kpi_id", "period"), restore=("value", "comment", "source"),
-                         retract="NULL, NULL, NULL"),
-    "measures": dict(table="measure_update", keys=("measure_id",), restore=("state", "progress", "comment"),
-                     retract="'geplant', 0, 'Rückgängig: kein früherer Stand (Ausgangszustand)'"),
+    "measurements": dict(
+        table="measurement",
+        keys=("kpi_id", "period"),
+        restore=("value", "comment", "source"),
+        retract="NULL, NULL, NULL",
+    ),
+    "measures": dict(
+        table="measure_update",
+        keys=("measure_id",),
+        restore=("state", "progress", "comment"),
+        retract="'geplant', 0, 'Rückgängig: kein früherer Stand (Ausgangszustand)'",
+    ),
 }
 
 
@@ -87,16 +98,16 @@ def _plan_sql(spec: dict) -> str:
     return f"""
         WITH touched AS (SELECT DISTINCT {key_list} FROM {table} WHERE upload_id = :x),
         ranked AS (
-          SELECT {', '.join('m.' + k for k in keys)}, {restore}, m.upload_id, m.recorded_at,
+          SELECT {", ".join("m." + k for k in keys)}, {restore}, m.upload_id, m.recorded_at,
                  coalesce(u.state = 'undone', FALSE) AS from_undone,
-                 row_number() OVER (PARTITION BY {', '.join('m.' + k for k in keys)} ORDER BY m.rev DESC) AS rn
+                 row_number() OVER (PARTITION BY {", ".join("m." + k for k in keys)} ORDER BY m.rev DESC) AS rn
           FROM {table} m JOIN touched t ON {join} LEFT JOIN upload u ON u.id = m.upload_id),
         prev_rank AS (SELECT {key_list}, min(rn) AS rn FROM ranked WHERE upload_id <> :x AND NOT from_undone
                       GROUP BY {key_list})
-        SELECT {', '.join('c.' + k for k in keys)}, c.upload_id AS current_upload, c.recorded_at AS current_at,
-               pr.rn IS NOT NULL AS has_prev, {', '.join('p.' + c + ' AS prev_' + c for c in spec['restore'])}
+        SELECT {", ".join("c." + k for k in keys)}, c.upload_id AS current_upload, c.recorded_at AS current_at,
+               pr.rn IS NOT NULL AS has_prev, {", ".join("p." + c + " AS prev_" + c for c in spec["restore"])}
         FROM ranked c
-        LEFT JOIN prev_rank pr ON {' AND '.join(f'pr.{k} = c.{k}' for k in keys)}
+        LEFT JOIN prev_rank pr ON {" AND ".join(f"pr.{k} = c.{k}" for k in keys)}
         LEFT JOIN ranked p ON {same} AND p.rn = pr.rn
         WHERE c.rn = 1"""
 
@@ -104,15 +115,20 @@ def _plan_sql(spec: dict) -> str:
 def undo_upload(store: Store, upload_id: int, actor: User | None) -> UndoResult:
     """Undo one upload (measurements or measure updates) as `actor`; refused with a message where not allowed."""
     if not can(actor, UNDO):
-        return UndoResult(upload_id, False, "Keine Berechtigung: Rückgängig machen dürfen nur IT-Leitstelle und "
-                                            "Administration.")
+        return UndoResult(
+            upload_id, False, "Keine Berechtigung: Rückgängig machen dürfen nur IT-Leitstelle und Administration."
+        )
     try:
         with store.writing() as conn:
             return _undo(store, conn, upload_id, actor)
     except sa.exc.DBAPIError as exc:
         if "conflict" in str(exc).lower():
-            return UndoResult(upload_id, False, f"Upload #{upload_id} wird gerade von jemand anderem geändert oder "
-                                                "rückgängig gemacht; nichts geschrieben. Bitte die Seite neu laden.")
+            return UndoResult(
+                upload_id,
+                False,
+                f"Upload #{upload_id} wird gerade von jemand anderem geändert oder "
+                "rückgängig gemacht; nichts geschrieben. Bitte die Seite neu laden.",
+            )
         raise
 
 
@@ -121,22 +137,43 @@ def _undo(store: Store, conn: sa.Connection, upload_id: int, actor: User) -> Und
     if upload is None:
         return UndoResult(upload_id, False, f"Upload #{upload_id} gibt es nicht.")
     if upload["kind"] == "undo":
-        return UndoResult(upload_id, False, f"#{upload_id} ist selbst ein Rückgängig-Vorgang und kann nicht rückgängig "
-                                            f"gemacht werden. Bitte die Datei von Upload #{upload['undo_of']} "
-                                            "erneut hochladen.")
+        return UndoResult(
+            upload_id,
+            False,
+            f"#{upload_id} ist selbst ein Rückgängig-Vorgang und kann nicht rückgängig "
+            f"gemacht werden. Bitte die Datei von Upload #{upload['undo_of']} "
+            "erneut hochladen.",
+        )
     if upload["kind"] not in UNDOABLE_KINDS:
-        return UndoResult(upload_id, False, f"Upload #{upload_id} ({upload['kind']}) kann nicht rückgängig gemacht "
-                                            "werden: nur Uploads von Messwerten und Maßnahmen.")
+        return UndoResult(
+            upload_id,
+            False,
+            f"Upload #{upload_id} ({upload['kind']}) kann nicht rückgängig gemacht "
+            "werden: nur Uploads von Messwerten und Maßnahmen.",
+        )
     if upload["state"] == "undone":
-        done = conn.execute(sa.text("SELECT id, username, created_at FROM upload WHERE kind = 'undo' AND undo_of = :x "
-                                    "ORDER BY id"), {"x": upload_id}).mappings().first()
-        by = f" am {done['created_at']:%d.%m.%Y %H:%M} von {done['username'] or 'unbekannt'} (#{done['id']})" \
-            if done else ""
-        return UndoResult(upload_id, False, f"Upload #{upload_id} wurde bereits rückgängig gemacht{by}. "
-                                            "Ein zweites Mal ist nicht möglich.")
+        done = (
+            conn.execute(
+                sa.text("SELECT id, username, created_at FROM upload WHERE kind = 'undo' AND undo_of = :x ORDER BY id"),
+                {"x": upload_id},
+            )
+            .mappings()
+            .first()
+        )
+        by = (
+            f" am {done['created_at']:%d.%m.%Y %H:%M} von {done['username'] or 'unbekannt'} (#{done['id']})"
+            if done
+            else ""
+        )
+        return UndoResult(
+            upload_id,
+            False,
+            f"Upload #{upload_id} wurde bereits rückgängig gemacht{by}. Ein zweites Mal ist nicht möglich.",
+        )
     # Claim the upload first: a second undo running at the same moment conflicts here or finds it undone.
-    claimed = conn.execute(sa.text("UPDATE upload SET state = 'undone' WHERE id = :x AND state = 'committed'"),
-                           {"x": upload_id}).rowcount
+    claimed = conn.execute(
+        sa.text("UPDATE upload SET state = 'undone' WHERE id = :x AND state = 'committed'"), {"x": upload_id}
+    ).rowcount
     if claimed != 1:
         return UndoResult(upload_id, False, f"Upload #{upload_id} wurde soeben von jemand anderem rückgängig gemacht.")
     if upload["kind"] == "catalog":
@@ -146,40 +183,63 @@ def _undo(store: Store, conn: sa.Connection, upload_id: int, actor: User) -> Und
     keys = spec["keys"]
     plan = conn.execute(sa.text(_plan_sql(spec)), {"x": upload_id}).mappings().all()
     mine = [r for r in plan if r["current_upload"] == upload_id]
-    skipped = [dict({k: r[k] for k in keys}, later_upload=r["current_upload"]) for r in plan
-               if r["current_upload"] != upload_id]
+    skipped = [
+        dict({k: r[k] for k in keys}, later_upload=r["current_upload"])
+        for r in plan
+        if r["current_upload"] != upload_id
+    ]
     # The undo's revisions are the newest by `rev`; their time is never before a time already stored.
     moment = store.moment(conn)
     restored = sum(1 for r in mine if r["has_prev"])
     undo_id = store.record_upload(
-        conn, kind="undo", file_name=f"Rückgängig: Upload #{upload_id} ({upload['file_name'] or '–'})",
-        sha256=None, username=actor.name, created_at=moment, n_new=len(mine) - restored, n_changed=restored,
-        n_unchanged=len(skipped), undo_of=upload_id)
+        conn,
+        kind="undo",
+        file_name=f"Rückgängig: Upload #{upload_id} ({upload['file_name'] or '–'})",
+        sha256=None,
+        username=actor.name,
+        created_at=moment,
+        n_new=len(mine) - restored,
+        n_changed=restored,
+        n_unchanged=len(skipped),
+        undo_of=upload_id,
+    )
     if mine:
         table = spec["table"]
         restore_cols = ", ".join(spec["restore"])
         prev_cols = ", ".join(f"prev_{c}" for c in spec["restore"])
-        conn.execute(sa.text(
-            f"""INSERT INTO {table} ({', '.join(keys)}, {restore_cols}, upload_id, recorded_at, recorded_by)
-                SELECT {', '.join(keys)}, {prev_cols}, :undo_id, :at, :by
-                FROM ({_plan_sql(spec)}) AS plan WHERE current_upload = :x AND has_prev"""),
-            {"x": upload_id, "undo_id": undo_id, "at": moment, "by": actor.name})
-        conn.execute(sa.text(
-            f"""INSERT INTO {table} ({', '.join(keys)}, {restore_cols}, upload_id, recorded_at, recorded_by)
-                SELECT {', '.join(keys)}, {spec['retract']}, :undo_id, :at, :by
-                FROM ({_plan_sql(spec)}) AS plan WHERE current_upload = :x AND NOT has_prev"""),
-            {"x": upload_id, "undo_id": undo_id, "at": moment, "by": actor.name})
+        conn.execute(
+            sa.text(
+                f"""INSERT INTO {table} ({", ".join(keys)}, {restore_cols}, upload_id, recorded_at, recorded_by)
+                SELECT {", ".join(keys)}, {prev_cols}, :undo_id, :at, :by
+                FROM ({_plan_sql(spec)}) AS plan WHERE current_upload = :x AND has_prev"""
+            ),
+            {"x": upload_id, "undo_id": undo_id, "at": moment, "by": actor.name},
+        )
+        conn.execute(
+            sa.text(
+                f"""INSERT INTO {table} ({", ".join(keys)}, {restore_cols}, upload_id, recorded_at, recorded_by)
+                SELECT {", ".join(keys)}, {spec["retract"]}, :undo_id, :at, :by
+                FROM ({_plan_sql(spec)}) AS plan WHERE current_upload = :x AND NOT has_prev"""
+            ),
+            {"x": upload_id, "undo_id": undo_id, "at": moment, "by": actor.name},
+        )
     retracted = len(mine) - restored
     if upload["kind"] == "measurements":
-        parts = [f"{restored} frühere(r) Wert(e) wiederhergestellt",
-                 f"{retracted} neu hinzugekommene(r) Wert(e) zurückgezogen"]
+        parts = [
+            f"{restored} frühere(r) Wert(e) wiederhergestellt",
+            f"{retracted} neu hinzugekommene(r) Wert(e) zurückgezogen",
+        ]
     else:
-        parts = [f"{restored} frühere(r) Maßnahmen-Stand/Stände wiederhergestellt",
-                 f"{retracted} Maßnahme(n) auf den Ausgangszustand gesetzt"]
+        parts = [
+            f"{restored} frühere(r) Maßnahmen-Stand/Stände wiederhergestellt",
+            f"{retracted} Maßnahme(n) auf den Ausgangszustand gesetzt",
+        ]
     message = f"Upload #{upload_id} rückgängig gemacht (als #{undo_id}): " + ", ".join(parts) + "."
     if skipped:
-        message += (f" {len(skipped)} Zeile(n) übersprungen, weil sie danach erneut geändert wurden "
-                    "(die späteren Werte bleiben).")
+        message += (
+            f" {len(skipped)} Zeile(n) übersprungen, weil sie danach erneut geändert wurden "
+            "(die späteren Werte bleiben)."
+        )
     return UndoResult(upload_id, True, message, undo_id, restored, retracted, skipped)
 
 
@@ -198,10 +258,16 @@ def counts_text(row: dict | pd.Series, lang: str = "de") -> str:
     n_new, n_changed, n_unchanged = (int(row.get(k) or 0) for k in ("n_new", "n_changed", "n_unchanged"))
     de = lang == "de"
     if row.get("kind") == "undo":
-        return (f"{n_changed} wiederhergestellt, {n_new} zurückgezogen, {n_unchanged} übersprungen" if de else
-                f"{n_changed} restored, {n_new} retracted, {n_unchanged} skipped")
-    return (f"{n_new} neu, {n_changed} geändert, {n_unchanged} unverändert" if de else
-            f"{n_new} new, {n_changed} changed, {n_unchanged} unchanged")
+        return (
+            f"{n_changed} wiederhergestellt, {n_new} zurückgezogen, {n_unchanged} übersprungen"
+            if de
+            else f"{n_changed} restored, {n_new} retracted, {n_unchanged} skipped"
+        )
+    return (
+        f"{n_new} neu, {n_changed} geändert, {n_unchanged} unverändert"
+        if de
+        else f"{n_new} new, {n_changed} changed, {n_unchanged} unchanged"
+    )
 
 
 def kind_label(kind: str, lang: str = "de") -> str:
@@ -222,13 +288,15 @@ def protocol_table(frame: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
             text += f" (#{int(row['undone_by'])})"
         return text
 
-    return pd.DataFrame({
-        "Nr.": frame["id"].astype(int),
-        ("Zeitpunkt" if de else "Time"): [fmt_datetime(t.to_pydatetime(), lang) for t in frame["created_at"]],
-        ("Art" if de else "Kind"): [kind_label(k, lang) for k in frame["kind"]],
-        ("Datei" if de else "File"): frame["file_name"].fillna("").astype(str),
-        ("Person" if de else "Person"): frame["username"].fillna("").astype(str),
-        ("Status" if de else "State"): [state(r) for r in frame.to_dict(orient="records")],
-        ("Ergebnis" if de else "Result"): [counts_text(r, lang) for r in frame.to_dict(orient="records")],
-        "SHA-256": frame["sha256"].fillna("").astype(str),
-    })
+    return pd.DataFrame(
+        {
+            "Nr.": frame["id"].astype(int),
+            ("Zeitpunkt" if de else "Time"): [fmt_datetime(t.to_pydatetime(), lang) for t in frame["created_at"]],
+            ("Art" if de else "Kind"): [kind_label(k, lang) for k in frame["kind"]],
+            ("Datei" if de else "File"): frame["file_name"].fillna("").astype(str),
+            ("Person" if de else "Person"): frame["username"].fillna("").astype(str),
+            ("Status" if de else "State"): [state(r) for r in frame.to_dict(orient="records")],
+            ("Ergebnis" if de else "Result"): [counts_text(r, lang) for r in frame.to_dict(orient="records")],
+            "SHA-256": frame["sha256"].fillna("").astype(str),
+        }
+    )

@@ -51,8 +51,17 @@ UNDO = "undo"
 VIEW_AUDIT = "view_audit"
 MANAGE_USERS = "manage_users"
 EDIT_CATALOG = "edit_catalog"  # record a catalog revision (targets, KPIs, measures)
-ACTIONS = (READ, COMMENT, UPDATE_MEASURE, UPLOAD_MEASUREMENTS, UPLOAD_MEASURES, UNDO, VIEW_AUDIT, MANAGE_USERS,
-           EDIT_CATALOG)
+ACTIONS = (
+    READ,
+    COMMENT,
+    UPDATE_MEASURE,
+    UPLOAD_MEASUREMENTS,
+    UPLOAD_MEASURES,
+    UNDO,
+    VIEW_AUDIT,
+    MANAGE_USERS,
+    EDIT_CATALOG,
+)
 UNIT_SCOPED = {COMMENT, UPDATE_MEASURE}
 
 # role -> actions it may do anywhere; department's unit-scoped rights are checked against its unit.
@@ -112,6 +121,7 @@ class LoginResult:
 
 # -- permissions ---------------------------------------------------------------------------
 
+
 def can(user: User | None, action: str, unit: str | None = None, *, public_view: bool = False) -> bool:
     """Whether `user` may do `action` (for the responsible `unit` where the action is unit-scoped).
 
@@ -135,6 +145,7 @@ def role_label(role: str | None, lang: str = "de") -> str:
 
 
 # -- passwords and users -------------------------------------------------------------------
+
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
@@ -178,8 +189,10 @@ def add_user(store: Store, name: str, role: str, password: str, unit: str | None
 
 def check_password_rules(password: str) -> None:
     if len((password or "").strip()) < MIN_PASSWORD_LENGTH:
-        raise AuthError(f"Das Passwort muss mindestens {MIN_PASSWORD_LENGTH} Zeichen lang sein (Leerzeichen am "
-                        "Anfang und Ende zählen nicht).")
+        raise AuthError(
+            f"Das Passwort muss mindestens {MIN_PASSWORD_LENGTH} Zeichen lang sein (Leerzeichen am "
+            "Anfang und Ende zählen nicht)."
+        )
 
 
 def set_password(store: Store, name: str, password: str) -> None:
@@ -210,6 +223,7 @@ def remove_user(store: Store, name: str) -> bool:
 
 # -- login with back-off ------------------------------------------------------------------
 
+
 def _stored_name(name: str) -> str:
     """The name as kept in login_attempt: normalised and capped (a 2 MB name must not grow the store)."""
     return normalise_name(name)[:MAX_STORED_NAME]
@@ -224,8 +238,9 @@ def backoff_until(failures: list[datetime]) -> datetime | None:
     return failures[-1] + delay
 
 
-def authenticate(store: Store, name: str, password: str, *, at: datetime | None = None,
-                 client: str = "") -> LoginResult:
+def authenticate(
+    store: Store, name: str, password: str, *, at: datetime | None = None, client: str = ""
+) -> LoginResult:
     """Check a name and password; failures are recorded per (name, client) for the back-off. `client`: where the
     attempt comes from (e.g. the address), so that nobody can slow down the real user's own client."""
     moment = at or now()
@@ -238,8 +253,9 @@ def authenticate(store: Store, name: str, password: str, *, at: datetime | None 
     if until is not None and moment < until:
         # Answered at once and without hashing: a flood of tries costs no CPU and extends nothing.
         seconds = max(1, int((until - moment).total_seconds() + 0.999))
-        return LoginResult(None, f"Zu viele fehlgeschlagene Anmeldungen für '{key}'. Bitte in {seconds} s erneut "
-                                 "versuchen.", until)
+        return LoginResult(
+            None, f"Zu viele fehlgeschlagene Anmeldungen für '{key}'. Bitte in {seconds} s erneut versuchen.", until
+        )
     row = store.user_row(key) if len(normalise_name(name)) <= MAX_STORED_NAME else None
     valid = verify_password(row["password_hash"] if row else _dummy_hash(), password) and row is not None
     if not valid:
@@ -285,8 +301,13 @@ def _claim_values(claims: Mapping, names: Iterable[str]) -> list[str]:
     return [v for v in values if v]
 
 
-def user_from_claims(claims: Mapping, mapping: Mapping[str, str], *, group_claims: Iterable[str] = ("groups", "roles"),
-                     default_role: str | None = "viewer") -> User | None:
+def user_from_claims(
+    claims: Mapping,
+    mapping: Mapping[str, str],
+    *,
+    group_claims: Iterable[str] = ("groups", "roles"),
+    default_role: str | None = "viewer",
+) -> User | None:
     """Map an OIDC identity (st.user's claims) to a User.
 
     `mapping` keys are an e-mail address, an e-mail domain written `@stadt.de`, or a group/app-role value

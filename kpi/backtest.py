@@ -45,8 +45,11 @@ def predict_straight_line(kpi: Kpi, train: Sequence[Point], days: Sequence[date]
     return [float(intercept + slope * (d.toordinal() - x[0])) for d in days]
 
 
-PREDICTORS: dict[str, Predictor] = {"trend": predict_trend, "last_value": predict_last_value,
-                                    "straight_line": predict_straight_line}
+PREDICTORS: dict[str, Predictor] = {
+    "trend": predict_trend,
+    "last_value": predict_last_value,
+    "straight_line": predict_straight_line,
+}
 
 
 @dataclass(frozen=True)
@@ -82,14 +85,20 @@ def run_backtest(kpis: Sequence[Kpi], series: Mapping[str, Sequence[Point]]) -> 
     cases = [case for kpi in kpis for case in backtest_series(kpi, series.get(kpi.id, ()))]
 
     def summary(subset: list[Case]) -> dict:
-        return {m: {"median": _round(statistics.median(c.errors[m] for c in subset)) if subset else None,
-                    "mean": _round(statistics.fmean(c.errors[m] for c in subset)) if subset else None}
-                for m in METHODS}
+        return {
+            m: {
+                "median": _round(statistics.median(c.errors[m] for c in subset)) if subset else None,
+                "mean": _round(statistics.fmean(c.errors[m] for c in subset)) if subset else None,
+            }
+            for m in METHODS
+        }
 
     overall = summary(cases)
     best_naive = min(overall[m]["median"] for m in METHODS[1:]) if cases else None
     return {
-        "series": len({c.kpi_id for c in cases}), "cases": len(cases), "hidden": list(HIDDEN),
+        "series": len({c.kpi_id for c in cases}),
+        "cases": len(cases),
+        "hidden": list(HIDDEN),
         "error": "mean absolute error / (max - min) of the series",
         "methods": overall,
         "by_hidden": {str(h): summary([c for c in cases if c.hidden == h]) for h in HIDDEN},
@@ -104,15 +113,20 @@ def _round(x: float) -> float:
 
 def backtest_text(result: dict) -> str:
     """The table `python -m kpi backtest` prints."""
-    lines = [f"Backtest: {result['series']} Reihen, {result['cases']} Fälle (die jüngsten 1–3 Werte verborgen); "
-             "Fehler = mittlerer absoluter Fehler / Spannweite der Reihe",
-             f"{'Methode':<62} {'Median':>8} {'Mittel':>8}   " + "   ".join(f"{h} verb." for h in HIDDEN)]
+    lines = [
+        f"Backtest: {result['series']} Reihen, {result['cases']} Fälle (die jüngsten 1–3 Werte verborgen); "
+        "Fehler = mittlerer absoluter Fehler / Spannweite der Reihe",
+        f"{'Methode':<62} {'Median':>8} {'Mittel':>8}   " + "   ".join(f"{h} verb." for h in HIDDEN),
+    ]
     for m in METHODS:
         row = result["methods"][m]
         per = "   ".join(f"{_fmt(result['by_hidden'][str(h)][m]['median']):>7}" for h in HIDDEN)
         lines.append(f"{METHOD_NAMES[m]:<62} {_fmt(row['median']):>8} {_fmt(row['mean']):>8}   {per}")
-    verdict = "schlägt beide naiven Verfahren im Median" if result["trend_beats_both_on_median"] else \
-        "schlägt NICHT beide naiven Verfahren im Median"
+    verdict = (
+        "schlägt beide naiven Verfahren im Median"
+        if result["trend_beats_both_on_median"]
+        else "schlägt NICHT beide naiven Verfahren im Median"
+    )
     lines.append(f"Prognose des Cockpits {verdict}.")
     return "\n".join(lines)
 

@@ -13,13 +13,24 @@ import shutil
 import subprocess
 import sys
 
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run", "--disable-quic"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 def find_chromium() -> str | None:
-    candidates = [os.environ.get("KPI_CHROMIUM"), shutil.which("chromium"), shutil.which("chromium-browser"),
-                  shutil.which("google-chrome")]
+    candidates = [
+        os.environ.get("KPI_CHROMIUM"),
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+        shutil.which("google-chrome"),
+    ]
     candidates += sorted(glob.glob(os.path.expanduser("~/.cache/ms-playwright/chromium-*/chrome-linux*/chrome")))
     return next((c for c in candidates if c and os.path.exists(c)), None)
 
@@ -35,8 +46,10 @@ def ensure_chromium() -> str:
         subprocess.run([sys.executable, "-m", "playwright", "install", "chromium"], check=False)
     found = find_chromium()
     if not found:
-        raise SystemExit("Kein Chromium gefunden oder installierbar: Browser-Tests und Diagramm-Export brauchen einen "
-                         "(KPI_CHROMIUM=/pfad/zu/chromium setzen).")
+        raise SystemExit(
+            "Kein Chromium gefunden oder installierbar: Browser-Tests und Diagramm-Export brauchen einen "
+            "(KPI_CHROMIUM=/pfad/zu/chromium setzen)."
+        )
     return found
 
 

@@ -33,16 +33,26 @@ from kpi.periods import PeriodError, parse_period
 
 DEFAULT_CATALOG = Path(__file__).resolve().parent.parent / "data" / "strategy.yaml"
 KPI_ID = re.compile(r"^[A-Z]{2,5}-\d{2,4}$")  # data/CATALOG_SCHEMA.md documents this pattern
-_GRANULARITY = {Frequency.YEARLY: "ein Jahr", Frequency.HALF_YEARLY: "ein Halbjahr", Frequency.QUARTERLY: "ein Quartal",
-                Frequency.MONTHLY: "ein Monat"}
-_FREQUENCY = {Frequency.YEARLY: "jährlich", Frequency.HALF_YEARLY: "halbjährlich", Frequency.QUARTERLY: "quartalsweise",
-              Frequency.MONTHLY: "monatlich"}
+_GRANULARITY = {
+    Frequency.YEARLY: "ein Jahr",
+    Frequency.HALF_YEARLY: "ein Halbjahr",
+    Frequency.QUARTERLY: "ein Quartal",
+    Frequency.MONTHLY: "ein Monat",
+}
+_FREQUENCY = {
+    Frequency.YEARLY: "jährlich",
+    Frequency.HALF_YEARLY: "halbjährlich",
+    Frequency.QUARTERLY: "quartalsweise",
+    Frequency.MONTHLY: "monatlich",
+}
 
 
 class CatalogError(ValueError):
     def __init__(self, source: str, problems: list[str]):
         self.problems = problems
-        super().__init__(f"{source}: {len(problems)} Fehler im Strategiekatalog:\n" + "\n".join(f"  - {p}" for p in problems))
+        super().__init__(
+            f"{source}: {len(problems)} Fehler im Strategiekatalog:\n" + "\n".join(f"  - {p}" for p in problems)
+        )
 
 
 class _Reader:
@@ -93,8 +103,10 @@ class _Reader:
         # A finer period than the KPI's (a quarter for a yearly KPI) ends off the KPI's period
         # grid, so that no measurement could ever fall on it; a coarser one ends on the grid.
         if frequency and written and written.months < frequency.grid_months:
-            self.problems.append(f"{path}: Zeitraum ist {_GRANULARITY[written]}, aber die Kennzahl wird "
-                                 f"{_FREQUENCY.get(frequency, frequency.value)} erhoben")
+            self.problems.append(
+                f"{path}: Zeitraum ist {_GRANULARITY[written]}, aber die Kennzahl wird "
+                f"{_FREQUENCY.get(frequency, frequency.value)} erhoben"
+            )
             return None
         return end
 
@@ -161,11 +173,14 @@ def parse_catalog(data: Any, source: str = "<catalog>") -> Catalog:
 
     if r.problems:
         raise CatalogError(source, r.problems)
-    return Catalog(strategy, tuple(units), tuple(themes), tuple(action_fields), tuple(goals), tuple(kpis), tuple(measures))
+    return Catalog(
+        strategy, tuple(units), tuple(themes), tuple(action_fields), tuple(goals), tuple(kpis), tuple(measures)
+    )
 
 
-def _parse_themes(r: _Reader, data: dict, unit_ids: set[str], unique: Callable[[str, str | None, str], None]
-                  ) -> tuple[list[Theme], list[ActionField], list[Goal], list[Kpi], set[str]]:
+def _parse_themes(
+    r: _Reader, data: dict, unit_ids: set[str], unique: Callable[[str, str | None, str], None]
+) -> tuple[list[Theme], list[ActionField], list[Goal], list[Kpi], set[str]]:
     """Theme fields → action fields → goals → KPIs, and the ids of every KPI declared (also those with
     problems, already reported where they are)."""
     themes, action_fields, goals, kpis = [], [], [], []
@@ -178,7 +193,9 @@ def _parse_themes(r: _Reader, data: dict, unit_ids: set[str], unique: Callable[[
         for ai, a in enumerate((t or {}).get("action_fields") or []):
             ap = f"{tp}.action_fields[{ai}]"
             af = ActionField(
-                id=r.req(a, "id", ap) or "", name=r.req(a, "name", ap) or "", theme_id=theme.id,
+                id=r.req(a, "id", ap) or "",
+                name=r.req(a, "name", ap) or "",
+                theme_id=theme.id,
                 description=str((a or {}).get("description") or ""),
             )
             unique("action_field", af.id, ap)
@@ -199,29 +216,35 @@ def _parse_themes(r: _Reader, data: dict, unit_ids: set[str], unique: Callable[[
 
 
 def _parse_measure(r: _Reader, m: Any, mp: str, kpi_ids: set[str], af_ids: set[str], unit_ids: set[str]) -> Measure:
-        linked = tuple(str(x) for x in (m or {}).get("kpis") or [])
-        for x in linked:
-            if x not in kpi_ids:
-                r.problems.append(f"{mp}.kpis: unbekannte Kennzahl '{x}'")
-        action_field = r.req(m, "action_field", mp)
-        if action_field and action_field not in af_ids:
-            r.problems.append(f"{mp}.action_field: unbekanntes Handlungsfeld '{action_field}'")
-        responsible = r.req(m, "responsible", mp)
-        if responsible and responsible not in unit_ids:
-            r.problems.append(f"{mp}.responsible: unbekannte Organisationseinheit '{responsible}'")
-        progress = r.number((m or {}).get("progress", 0), f"{mp}.progress")
-        if progress is not None and not 0 <= progress <= 100:
-            r.problems.append(f"{mp}.progress: {progress} liegt nicht zwischen 0 und 100")
-        start, end = r.day(m, "start", mp), r.day(m, "planned_end", mp)
-        if start and end and end < start:
-            r.problems.append(f"{mp}.planned_end: liegt vor dem Start {start.isoformat()}")
-        measure = Measure(
-            id=r.req(m, "id", mp) or "", title=r.req(m, "title", mp) or "", action_field_id=action_field or "",
-            responsible=responsible or "", start=start or date.min, planned_end=end or date.min,
-            state=r.enum(m, "state", mp, MeasureState, "geplant") or MeasureState.PLANNED,
-            progress=progress or 0.0, kpi_ids=linked, description=str((m or {}).get("description") or ""),
-        )
-        return measure
+    linked = tuple(str(x) for x in (m or {}).get("kpis") or [])
+    for x in linked:
+        if x not in kpi_ids:
+            r.problems.append(f"{mp}.kpis: unbekannte Kennzahl '{x}'")
+    action_field = r.req(m, "action_field", mp)
+    if action_field and action_field not in af_ids:
+        r.problems.append(f"{mp}.action_field: unbekanntes Handlungsfeld '{action_field}'")
+    responsible = r.req(m, "responsible", mp)
+    if responsible and responsible not in unit_ids:
+        r.problems.append(f"{mp}.responsible: unbekannte Organisationseinheit '{responsible}'")
+    progress = r.number((m or {}).get("progress", 0), f"{mp}.progress")
+    if progress is not None and not 0 <= progress <= 100:
+        r.problems.append(f"{mp}.progress: {progress} liegt nicht zwischen 0 und 100")
+    start, end = r.day(m, "start", mp), r.day(m, "planned_end", mp)
+    if start and end and end < start:
+        r.problems.append(f"{mp}.planned_end: liegt vor dem Start {start.isoformat()}")
+    measure = Measure(
+        id=r.req(m, "id", mp) or "",
+        title=r.req(m, "title", mp) or "",
+        action_field_id=action_field or "",
+        responsible=responsible or "",
+        start=start or date.min,
+        planned_end=end or date.min,
+        state=r.enum(m, "state", mp, MeasureState, "geplant") or MeasureState.PLANNED,
+        progress=progress or 0.0,
+        kpi_ids=linked,
+        description=str((m or {}).get("description") or ""),
+    )
+    return measure
 
 
 def _parse_range(r: _Reader, k: dict, path: str) -> tuple[float | None, float | None]:
@@ -253,8 +276,10 @@ def _parse_kpi(
     before = len(r.problems)
     kpi_id = r.req(k, "id", path)
     if kpi_id and not KPI_ID.match(kpi_id):
-        r.problems.append(f"{path}.id: '{kpi_id}' passt nicht zum Muster: 2–5 Großbuchstaben, Bindestrich, 2–4 Ziffern "
-                          "(z. B. EG-03, MOB-101)")
+        r.problems.append(
+            f"{path}.id: '{kpi_id}' passt nicht zum Muster: 2–5 Großbuchstaben, Bindestrich, 2–4 Ziffern "
+            "(z. B. EG-03, MOB-101)"
+        )
     if not isinstance(k, dict):
         return None
     frequency = r.enum(k, "frequency", path, Frequency)
@@ -287,9 +312,23 @@ def _parse_kpi(
     if len(r.problems) > before:
         return None
     return Kpi(
-        id=kpi_id, name=name, unit=unit, direction=direction, frequency=frequency,
-        baseline_period=b_period, baseline_value=b_value, targets=tuple(targets),
-        definition=str(k.get("definition") or ""), range_min=lo, range_max=hi, responsible=responsible,
-        source=str(k.get("source") or ""), goal_id=goal_id, action_field_id=action_field_id, theme_id=theme_id,
-        thresholds=thresholds, grace_days=grace, real_data=bool(k.get("real_data", False)),
+        id=kpi_id,
+        name=name,
+        unit=unit,
+        direction=direction,
+        frequency=frequency,
+        baseline_period=b_period,
+        baseline_value=b_value,
+        targets=tuple(targets),
+        definition=str(k.get("definition") or ""),
+        range_min=lo,
+        range_max=hi,
+        responsible=responsible,
+        source=str(k.get("source") or ""),
+        goal_id=goal_id,
+        action_field_id=action_field_id,
+        theme_id=theme_id,
+        thresholds=thresholds,
+        grace_days=grace,
+        real_data=bool(k.get("real_data", False)),
     )

@@ -46,14 +46,18 @@ def cmd_template(args: argparse.Namespace, store: Store) -> int:
 
     out = Path(args.out)
     out.write_bytes(write_workbook(None))
-    print(f"{out} geschrieben: Vorlage mit je einer Beispielzeile pro Blatt (Strategie, Organisationseinheiten, "
-          "Themenfelder, Handlungsfelder, Ziele, Kennzahlen, Maßnahmen).")
+    print(
+        f"{out} geschrieben: Vorlage mit je einer Beispielzeile pro Blatt (Strategie, Organisationseinheiten, "
+        "Themenfelder, Handlungsfelder, Ziele, Kennzahlen, Maßnahmen)."
+    )
     return 0
 
 
 def _print_import(diff, preview, valid_from: date) -> None:
-    print(f"Änderungen (gültig ab {valid_from:%d.%m.%Y}): {diff.n_added} neu, {diff.n_changed} geändert, "
-          f"{diff.n_retired} entfallen, {diff.n_unchanged} unverändert")
+    print(
+        f"Änderungen (gültig ab {valid_from:%d.%m.%Y}): {diff.n_added} neu, {diff.n_changed} geändert, "
+        f"{diff.n_retired} entfallen, {diff.n_unchanged} unverändert"
+    )
     for line in diff.lines():
         print(f"  {line}")
     if preview:
@@ -72,12 +76,18 @@ def cmd_catalog_import(args: argparse.Namespace, store: Store) -> int:
     catalog = read_catalog_file(path)  # CatalogError lists every problem; main() prints it
     existing = current_catalog(store) if store.is_initialised() else None
     if existing is not None and existing.strategy.id != catalog.strategy.id:
-        print(f"Fehler: die Datenbank enthält die Strategie '{existing.strategy.id}', die Datei "
-              f"'{catalog.strategy.id}'. Nichts geschrieben.", file=sys.stderr)
+        print(
+            f"Fehler: die Datenbank enthält die Strategie '{existing.strategy.id}', die Datei "
+            f"'{catalog.strategy.id}'. Nichts geschrieben.",
+            file=sys.stderr,
+        )
         return 1
     if existing is not None and not args.dry_run and (not args.valid_from or not (args.decision or "").strip()):
-        print("Fehler: eine Katalogänderung braucht --valid-from DATUM und --decision \"Beschluss\" "
-              "(z. B. --decision \"Ratsbeschluss V/2024/117\"). Nichts geschrieben.", file=sys.stderr)
+        print(
+            'Fehler: eine Katalogänderung braucht --valid-from DATUM und --decision "Beschluss" '
+            '(z. B. --decision "Ratsbeschluss V/2024/117"). Nichts geschrieben.',
+            file=sys.stderr,
+        )
         return 1
     valid_from = args.valid_from or (date.today() if existing is not None else catalog.strategy.adopted)
     diff = diff_catalogs(existing, catalog)
@@ -86,8 +96,15 @@ def cmd_catalog_import(args: argparse.Namespace, store: Store) -> int:
     if args.dry_run:
         print("Probelauf: nichts geschrieben.")
         return 0
-    result = record_catalog(store, catalog, valid_from=valid_from, decision=(args.decision or "").strip(),
-                            user=args.user, file_name=f"{path.name} · {(args.decision or '').strip()}", sha256=hashlib.sha256(path.read_bytes()).hexdigest())
+    result = record_catalog(
+        store,
+        catalog,
+        valid_from=valid_from,
+        decision=(args.decision or "").strip(),
+        user=args.user,
+        file_name=f"{path.name} · {(args.decision or '').strip()}",
+        sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+    )
     print(result.message)
     return 0
 
@@ -111,8 +128,10 @@ def cmd_catalog_export(args: argparse.Namespace, store: Store) -> int:
     else:
         sys.stdout.write(to_yaml(catalog))
     if args.out:
-        print(f"{args.out} geschrieben: Katalog '{catalog.strategy.title}' mit {len(catalog.kpis)} Kennzahlen"
-              + (f", Stand {as_of:%d.%m.%Y %H:%M}" if as_of else ""))
+        print(
+            f"{args.out} geschrieben: Katalog '{catalog.strategy.title}' mit {len(catalog.kpis)} Kennzahlen"
+            + (f", Stand {as_of:%d.%m.%Y %H:%M}" if as_of else "")
+        )
     return 0
 
 
@@ -122,8 +141,10 @@ def cmd_catalog_log(args: argparse.Namespace, store: Store) -> int:
     frame = revision_log(store)
     for r in frame.to_dict(orient="records"):
         state = "rückgängig gemacht" if r["state"] == "undone" else ("Rückgängig" if r["kind"] == "undo" else "")
-        print(f"#{r['id']:<4} gültig ab {r['valid_from']:%d.%m.%Y}  erfasst {r['recorded_at']:%d.%m.%Y %H:%M}  "
-              f"{r['recorded_by'] or '–':<10} {r['decision'] or ''} {state}".rstrip())
+        print(
+            f"#{r['id']:<4} gültig ab {r['valid_from']:%d.%m.%Y}  erfasst {r['recorded_at']:%d.%m.%Y %H:%M}  "
+            f"{r['recorded_by'] or '–':<10} {r['decision'] or ''} {state}".rstrip()
+        )
     return 0
 
 
@@ -131,7 +152,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     from kpi.catalog import DEFAULT_CATALOG
 
     p = sub.add_parser("init", help="eigene Strategie anlegen (nur der Katalog, keine Messwerte) oder prüfen")
-    p.add_argument("--catalog", required=True, help=f"Katalogdatei (.yaml oder .xlsx), Schema wie {DEFAULT_CATALOG.name}")
+    p.add_argument(
+        "--catalog", required=True, help=f"Katalogdatei (.yaml oder .xlsx), Schema wie {DEFAULT_CATALOG.name}"
+    )
     p.add_argument("--user", default="cli")
     p.set_defaults(func=cmd_init)
 
@@ -150,7 +173,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     q.add_argument("file")
     q.add_argument("--dry-run", action="store_true", help="nur prüfen und Unterschiede zeigen, nichts schreiben")
     q.add_argument("--valid-from", type=_day, help="gültig ab (Datum des Beschlusses), z. B. 2024-06-01")
-    q.add_argument("--decision", help="Beschluss, z. B. \"Ratsbeschluss V/2024/117\"")
+    q.add_argument("--decision", help='Beschluss, z. B. "Ratsbeschluss V/2024/117"')
     q.add_argument("--user", default="cli", help="wer speichert (für das Protokoll)")
     q.set_defaults(func=cmd_catalog_import)
     q = cat.add_parser("export", help="Katalog (wie zu einem Stand erfasst) als YAML oder Excel")

@@ -41,11 +41,17 @@ def _num(value: float | None) -> int | float | None:
 
 def kpi_to_dict(k: Kpi) -> dict:
     out: dict[str, Any] = dict(
-        id=k.id, name=k.name, definition=k.definition, unit=k.unit, direction=k.direction.value,
+        id=k.id,
+        name=k.name,
+        definition=k.definition,
+        unit=k.unit,
+        direction=k.direction.value,
         frequency=k.frequency.value,
         baseline={"period": period_text(k.baseline_period, k.frequency), "value": _num(k.baseline_value)},
         targets={period_text(t.period, k.frequency, True): _num(t.value) for t in k.targets},
-        range=[_num(k.range_min), _num(k.range_max)], responsible=k.responsible, source=k.source,
+        range=[_num(k.range_min), _num(k.range_max)],
+        responsible=k.responsible,
+        source=k.source,
         thresholds={"on_track": k.thresholds.on_track, "at_risk": k.thresholds.at_risk},
     )
     if k.grace_days is not None:
@@ -56,8 +62,17 @@ def kpi_to_dict(k: Kpi) -> dict:
 
 
 def _measure_to_dict(m: Measure) -> dict:
-    out = dict(id=m.id, title=m.title, action_field=m.action_field_id, responsible=m.responsible, start=m.start,
-               planned_end=m.planned_end, state=m.state.value, progress=_num(m.progress), kpis=list(m.kpi_ids))
+    out = dict(
+        id=m.id,
+        title=m.title,
+        action_field=m.action_field_id,
+        responsible=m.responsible,
+        start=m.start,
+        planned_end=m.planned_end,
+        state=m.state.value,
+        progress=_num(m.progress),
+        kpis=list(m.kpi_ids),
+    )
     if m.description:
         out["description"] = m.description
     return out
@@ -69,8 +84,11 @@ def catalog_to_dict(catalog: Catalog) -> dict:
     for t in catalog.themes:
         fields = []
         for a in (a for a in catalog.action_fields if a.theme_id == t.id):
-            goals = [dict(id=g.id, name=g.name, kpis=[kpi_to_dict(k) for k in catalog.kpis if k.goal_id == g.id])
-                     for g in catalog.goals if g.action_field_id == a.id]
+            goals = [
+                dict(id=g.id, name=g.name, kpis=[kpi_to_dict(k) for k in catalog.kpis if k.goal_id == g.id])
+                for g in catalog.goals
+                if g.action_field_id == a.id
+            ]
             field = dict(id=a.id, name=a.name)
             if a.description:
                 field["description"] = a.description
@@ -78,8 +96,16 @@ def catalog_to_dict(catalog: Catalog) -> dict:
             fields.append(field)
         themes.append(dict(id=t.id, name=t.name, action_fields=fields))
     return dict(
-        strategy=dict(id=s.id, city=s.city, title=s.title, adopted=s.adopted, illustrative=s.illustrative,
-                      note=s.note, mission=s.mission, principles=list(s.principles)),
+        strategy=dict(
+            id=s.id,
+            city=s.city,
+            title=s.title,
+            adopted=s.adopted,
+            illustrative=s.illustrative,
+            note=s.note,
+            mission=s.mission,
+            principles=list(s.principles),
+        ),
         units=[dict(id=u.id, name=u.name) for u in catalog.units],
         themes=themes,
         measures=[_measure_to_dict(m) for m in catalog.measures],
@@ -120,25 +146,62 @@ SHEETS: dict[str, list[tuple[str, str]]] = {
     "Handlungsfelder": [("ID", "id"), ("Themenfeld", "theme"), ("Name", "name"), ("Beschreibung", "description")],
     "Ziele": [("ID", "id"), ("Handlungsfeld", "action_field"), ("Name", "name")],
     "Kennzahlen": [
-        ("ID", "id"), ("Ziel", "goal"), ("Name", "name"), ("Definition", "definition"), ("Einheit", "unit"),
-        ("Richtung", "direction"), ("Erhebung", "frequency"), ("Basis-Zeitraum", "baseline_period"),
-        ("Basiswert", "baseline_value"), ("Zielwerte", "targets"), ("Minimum", "range_min"),
-        ("Maximum", "range_max"), ("Verantwortlich", "responsible"), ("Quelle", "source"),
-        ("Schwelle im Plan", "on_track"), ("Schwelle gefährdet", "at_risk"), ("Karenztage", "grace_days"),
+        ("ID", "id"),
+        ("Ziel", "goal"),
+        ("Name", "name"),
+        ("Definition", "definition"),
+        ("Einheit", "unit"),
+        ("Richtung", "direction"),
+        ("Erhebung", "frequency"),
+        ("Basis-Zeitraum", "baseline_period"),
+        ("Basiswert", "baseline_value"),
+        ("Zielwerte", "targets"),
+        ("Minimum", "range_min"),
+        ("Maximum", "range_max"),
+        ("Verantwortlich", "responsible"),
+        ("Quelle", "source"),
+        ("Schwelle im Plan", "on_track"),
+        ("Schwelle gefährdet", "at_risk"),
+        ("Karenztage", "grace_days"),
         ("Echte Daten", "real_data"),
     ],
     "Maßnahmen": [
-        ("ID", "id"), ("Titel", "title"), ("Handlungsfeld", "action_field"), ("Verantwortlich", "responsible"),
-        ("Start", "start"), ("Geplantes Ende", "planned_end"), ("Stand", "state"), ("Fortschritt", "progress"),
-        ("Kennzahlen", "kpis"), ("Beschreibung", "description"),
+        ("ID", "id"),
+        ("Titel", "title"),
+        ("Handlungsfeld", "action_field"),
+        ("Verantwortlich", "responsible"),
+        ("Start", "start"),
+        ("Geplantes Ende", "planned_end"),
+        ("Stand", "state"),
+        ("Fortschritt", "progress"),
+        ("Kennzahlen", "kpis"),
+        ("Beschreibung", "description"),
     ],
 }
-STRATEGY_FIELDS = [("ID", "id"), ("Stadt", "city"), ("Titel", "title"), ("Beschlossen am", "adopted"),
-                   ("Illustrativ", "illustrative"), ("Hinweis", "note"), ("Leitbild", "mission"),
-                   ("Leitsätze", "principles")]
+STRATEGY_FIELDS = [
+    ("ID", "id"),
+    ("Stadt", "city"),
+    ("Titel", "title"),
+    ("Beschlossen am", "adopted"),
+    ("Illustrativ", "illustrative"),
+    ("Hinweis", "note"),
+    ("Leitbild", "mission"),
+    ("Leitsätze", "principles"),
+]
 UNITS = ["%", "Anzahl", "Tage", "Minuten", "Stunden", "EUR", "kW", "kWh", "t CO₂", "µg/m³", "Mbit/s", "Punkte"]
-BOOL_WORDS = {"ja": True, "nein": False, "true": True, "false": False, "yes": True, "no": False, "1": True, "0": False,
-              "wahr": True, "falsch": False, "x": True}
+BOOL_WORDS = {
+    "ja": True,
+    "nein": False,
+    "true": True,
+    "false": False,
+    "yes": True,
+    "no": False,
+    "1": True,
+    "0": False,
+    "wahr": True,
+    "falsch": False,
+    "x": True,
+}
 
 
 def _cell_text(value: Any) -> str:
@@ -163,11 +226,23 @@ def _fmt(value: Any) -> str:
 
 def _kpi_row(k: dict, goal_id: str) -> dict:
     return dict(
-        id=k["id"], goal=goal_id, name=k["name"], definition=k.get("definition", ""), unit=k["unit"],
-        direction=k["direction"], frequency=k["frequency"], baseline_period=k["baseline"]["period"],
-        baseline_value=k["baseline"]["value"], targets=_targets_text(k["targets"]),
-        range_min=k["range"][0], range_max=k["range"][1], responsible=k["responsible"], source=k.get("source", ""),
-        on_track=k["thresholds"]["on_track"], at_risk=k["thresholds"]["at_risk"], grace_days=k.get("grace_days"),
+        id=k["id"],
+        goal=goal_id,
+        name=k["name"],
+        definition=k.get("definition", ""),
+        unit=k["unit"],
+        direction=k["direction"],
+        frequency=k["frequency"],
+        baseline_period=k["baseline"]["period"],
+        baseline_value=k["baseline"]["value"],
+        targets=_targets_text(k["targets"]),
+        range_min=k["range"][0],
+        range_max=k["range"][1],
+        responsible=k["responsible"],
+        source=k.get("source", ""),
+        on_track=k["thresholds"]["on_track"],
+        at_risk=k["thresholds"]["at_risk"],
+        grace_days=k.get("grace_days"),
         real_data="ja" if k.get("real_data") else "nein",
     )
 
@@ -188,8 +263,9 @@ def workbook_rows(catalog: Catalog | None) -> dict[str, list[dict]]:
     for t in data["themes"]:
         rows["Themenfelder"].append(dict(id=t["id"], name=t["name"]))
         for a in t.get("action_fields") or []:
-            rows["Handlungsfelder"].append(dict(id=a["id"], theme=t["id"], name=a["name"],
-                                                description=a.get("description", "")))
+            rows["Handlungsfelder"].append(
+                dict(id=a["id"], theme=t["id"], name=a["name"], description=a.get("description", ""))
+            )
             for g in a.get("goals") or []:
                 rows["Ziele"].append(dict(id=g["id"], action_field=a["id"], name=g["name"]))
                 rows["Kennzahlen"].extend(_kpi_row(k, g["id"]) for k in g.get("kpis") or [])
@@ -226,9 +302,14 @@ def write_workbook(catalog: Catalog | None) -> bytes:
             letter = ws.cell(1, i).column_letter
             # Units are a suggestion list (other units are allowed); direction and frequency are strict.
             strict = header != "Einheit"
-            dv = DataValidation(type="list", formula1='"' + ",".join(lists[header]) + '"', allow_blank=True,
-                                showErrorMessage=strict, errorTitle="Ungültiger Wert",
-                                error=f"Erlaubt: {', '.join(lists[header])}")
+            dv = DataValidation(
+                type="list",
+                formula1='"' + ",".join(lists[header]) + '"',
+                allow_blank=True,
+                showErrorMessage=strict,
+                errorTitle="Ungültiger Wert",
+                error=f"Erlaubt: {', '.join(lists[header])}",
+            )
             dv.add(f"{letter}2:{letter}1000")
             ws.add_data_validation(dv)
     ws = wb["Maßnahmen"]
@@ -334,8 +415,10 @@ class _WorkbookReader:
                 continue
             period, sep, number = part.partition(":")
             if not sep:
-                self.problems.append(f"{self.where('Kennzahlen', row, 'targets')}: '{part}' ist nicht "
-                                     "'Zeitraum: Wert' (z. B. 2025: 40; 2030: 70)")
+                self.problems.append(
+                    f"{self.where('Kennzahlen', row, 'targets')}: '{part}' ist nicht "
+                    "'Zeitraum: Wert' (z. B. 2025: 40; 2030: 70)"
+                )
                 continue
             parsed = self.number(number.strip(), "Kennzahlen", row, "targets")
             if parsed is not None:
@@ -344,12 +427,15 @@ class _WorkbookReader:
 
     def build(self, sheets: dict[str, list[tuple[int, dict]]]) -> dict:
         strategy = self.strategy(sheets["Strategie"])
-        units = [dict(id=_cell_text(r.get("id")), name=_cell_text(r.get("name"))) for _, r in
-                 sheets["Organisationseinheiten"]]
+        units = [
+            dict(id=_cell_text(r.get("id")), name=_cell_text(r.get("name")))
+            for _, r in sheets["Organisationseinheiten"]
+        ]
         themes = {}
         for _, r in sheets["Themenfelder"]:
-            themes[_cell_text(r.get("id"))] = dict(id=_cell_text(r.get("id")), name=_cell_text(r.get("name")),
-                                                   action_fields=[])
+            themes[_cell_text(r.get("id"))] = dict(
+                id=_cell_text(r.get("id")), name=_cell_text(r.get("name")), action_fields=[]
+            )
         fields = {}
         for row, r in sheets["Handlungsfelder"]:
             field = dict(id=_cell_text(r.get("id")), name=_cell_text(r.get("name")), goals=[])
@@ -385,8 +471,10 @@ class _WorkbookReader:
         for row, r in rows:
             key = labels.get(_cell_text(r.get("key")).lower())
             if key is None:
-                self.problems.append(f"Strategie, Zeile {row}, Spalte Feld: unbekanntes Feld '{_cell_text(r.get('key'))}'"
-                                     f" (erwartet: {', '.join(label for label, _ in STRATEGY_FIELDS)})")
+                self.problems.append(
+                    f"Strategie, Zeile {row}, Spalte Feld: unbekanntes Feld '{_cell_text(r.get('key'))}'"
+                    f" (erwartet: {', '.join(label for label, _ in STRATEGY_FIELDS)})"
+                )
                 continue
             value = r.get("value")
             if key == "principles":
@@ -401,16 +489,27 @@ class _WorkbookReader:
         text = lambda key: _cell_text(r.get(key))  # noqa: E731
         grace = self.number(r.get("grace_days"), "Kennzahlen", row, "grace_days")
         k: dict[str, Any] = dict(
-            id=text("id"), name=text("name"), definition=text("definition"), unit=text("unit"),
-            direction=text("direction"), frequency=text("frequency"),
-            baseline={"period": text("baseline_period"),
-                      "value": self.number(r.get("baseline_value"), "Kennzahlen", row, "baseline_value")},
+            id=text("id"),
+            name=text("name"),
+            definition=text("definition"),
+            unit=text("unit"),
+            direction=text("direction"),
+            frequency=text("frequency"),
+            baseline={
+                "period": text("baseline_period"),
+                "value": self.number(r.get("baseline_value"), "Kennzahlen", row, "baseline_value"),
+            },
             targets=self.targets(r.get("targets"), row),
-            range=[self.number(r.get("range_min"), "Kennzahlen", row, "range_min"),
-                   self.number(r.get("range_max"), "Kennzahlen", row, "range_max")],
-            responsible=text("responsible"), source=text("source"),
-            thresholds={"on_track": self.number(r.get("on_track"), "Kennzahlen", row, "on_track") or 0.95,
-                        "at_risk": self.number(r.get("at_risk"), "Kennzahlen", row, "at_risk") or 0.8},
+            range=[
+                self.number(r.get("range_min"), "Kennzahlen", row, "range_min"),
+                self.number(r.get("range_max"), "Kennzahlen", row, "range_max"),
+            ],
+            responsible=text("responsible"),
+            source=text("source"),
+            thresholds={
+                "on_track": self.number(r.get("on_track"), "Kennzahlen", row, "on_track") or 0.95,
+                "at_risk": self.number(r.get("at_risk"), "Kennzahlen", row, "at_risk") or 0.8,
+            },
             real_data=self.flag(r.get("real_data"), "Kennzahlen", row, "real_data", False),
         )
         if grace is not None:
@@ -420,8 +519,13 @@ class _WorkbookReader:
     def measure(self, row: int, r: dict) -> dict:
         text = lambda key: _cell_text(r.get(key))  # noqa: E731
         m: dict[str, Any] = dict(
-            id=text("id"), title=text("title"), action_field=text("action_field"), responsible=text("responsible"),
-            start=text("start"), planned_end=text("planned_end"), state=text("state") or "geplant",
+            id=text("id"),
+            title=text("title"),
+            action_field=text("action_field"),
+            responsible=text("responsible"),
+            start=text("start"),
+            planned_end=text("planned_end"),
+            state=text("state") or "geplant",
             progress=self.number(r.get("progress"), "Maßnahmen", row, "progress") or 0,
             kpis=[x.strip() for x in text("kpis").replace(";", ",").split(",") if x.strip()],
         )
@@ -432,18 +536,64 @@ class _WorkbookReader:
 
 # The template's example rows: a complete small strategy that imports as it is.
 EXAMPLE: dict = {
-    "strategy": dict(id="musterstadt-2025", city="Musterstadt", title="Digitalstrategie der Stadt Musterstadt",
-                     adopted="2025-03-20", illustrative=False, note="",
-                     mission="Musterstadt digital und nah", principles=["Nutzen vor Technik", "Offen und sicher"]),
+    "strategy": dict(
+        id="musterstadt-2025",
+        city="Musterstadt",
+        title="Digitalstrategie der Stadt Musterstadt",
+        adopted="2025-03-20",
+        illustrative=False,
+        note="",
+        mission="Musterstadt digital und nah",
+        principles=["Nutzen vor Technik", "Offen und sicher"],
+    ),
     "units": [dict(id="DIG", name="Stabsstelle Digitalisierung")],
-    "themes": [dict(id="VW", name="Digitale Verwaltung", action_fields=[dict(
-        id="VW-HF1", name="Online-Dienste", description="Verwaltungsleistungen online anbieten",
-        goals=[dict(id="VW-Z1", name="Die wichtigsten Leistungen sind online erreichbar.", kpis=[dict(
-            id="VW-01", name="Anteil Online-Leistungen", definition="Online verfügbare Leistungen / alle Leistungen",
-            unit="%", direction="higher", frequency="yearly", baseline={"period": "2024", "value": 20},
-            targets={"2027": 50, "2030": 80}, range=[0, 100], responsible="DIG", source="Leistungskatalog",
-            thresholds={"on_track": 0.95, "at_risk": 0.8})])])])],
-    "measures": [dict(id="M-01", title="Serviceportal einführen", action_field="VW-HF1", responsible="DIG",
-                      start="2025-04-01", planned_end="2026-12-31", state="geplant", progress=0, kpis=["VW-01"],
-                      description="")],
+    "themes": [
+        dict(
+            id="VW",
+            name="Digitale Verwaltung",
+            action_fields=[
+                dict(
+                    id="VW-HF1",
+                    name="Online-Dienste",
+                    description="Verwaltungsleistungen online anbieten",
+                    goals=[
+                        dict(
+                            id="VW-Z1",
+                            name="Die wichtigsten Leistungen sind online erreichbar.",
+                            kpis=[
+                                dict(
+                                    id="VW-01",
+                                    name="Anteil Online-Leistungen",
+                                    definition="Online verfügbare Leistungen / alle Leistungen",
+                                    unit="%",
+                                    direction="higher",
+                                    frequency="yearly",
+                                    baseline={"period": "2024", "value": 20},
+                                    targets={"2027": 50, "2030": 80},
+                                    range=[0, 100],
+                                    responsible="DIG",
+                                    source="Leistungskatalog",
+                                    thresholds={"on_track": 0.95, "at_risk": 0.8},
+                                )
+                            ],
+                        )
+                    ],
+                )
+            ],
+        )
+    ],
+    "measures": [
+        dict(
+            id="M-01",
+            title="Serviceportal einführen",
+            action_field="VW-HF1",
+            responsible="DIG",
+            start="2025-04-01",
+            planned_end="2026-12-31",
+            state="geplant",
+            progress=0,
+            kpis=["VW-01"],
+            description="",
+        )
+    ],
 }

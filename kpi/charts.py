@@ -63,31 +63,72 @@ def _l(key: str, lang: str, **values: object) -> str:
 # The look of Plotly's "plotly_white", as the few settings our charts use. Every figure is built in one
 # go.Figure(data, layout) call: a named template, or a template set after traces were added, is validated and
 # deep-copied again (20-70 ms per chart), the one-shot build takes a few milliseconds.
-_AXIS = dict(gridcolor="#EBF0F8", linecolor="#EBF0F8", ticks="", title=dict(standoff=15), zerolinecolor="#EBF0F8",
-             automargin=True, zerolinewidth=2)
-TEMPLATE = dict(layout=dict(
-    paper_bgcolor="white", plot_bgcolor="white", hovermode="closest", hoverlabel=dict(align="left"),
-    xaxis=_AXIS, yaxis=_AXIS, shapedefaults=dict(line=dict(color="#2a3f5f")),
-    annotationdefaults=dict(arrowcolor="#2a3f5f", arrowhead=0, arrowwidth=1)))
+_AXIS = dict(
+    gridcolor="#EBF0F8",
+    linecolor="#EBF0F8",
+    ticks="",
+    title=dict(standoff=15),
+    zerolinecolor="#EBF0F8",
+    automargin=True,
+    zerolinewidth=2,
+)
+TEMPLATE = dict(
+    layout=dict(
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        hovermode="closest",
+        hoverlabel=dict(align="left"),
+        xaxis=_AXIS,
+        yaxis=_AXIS,
+        shapedefaults=dict(line=dict(color="#2a3f5f")),
+        annotationdefaults=dict(arrowcolor="#2a3f5f", arrowhead=0, arrowwidth=1),
+    )
+)
 
 
-def _figure(traces: list[dict], lang: str, height: int, *, legend: bool = True, xaxis: dict | None = None,
-            yaxis: dict | None = None, shapes: list[dict] | None = None, annotations: list[dict] | None = None,
-            tick_size: int = 15, **layout: object) -> go.Figure:
+def _figure(
+    traces: list[dict],
+    lang: str,
+    height: int,
+    *,
+    legend: bool = True,
+    xaxis: dict | None = None,
+    yaxis: dict | None = None,
+    shapes: list[dict] | None = None,
+    annotations: list[dict] | None = None,
+    tick_size: int = 15,
+    **layout: object,
+) -> go.Figure:
     """The figure with our look; `layout` entries replace the defaults (pass whole dicts, e.g. a full margin).
     Tick labels get their size here (Streamlit's chart theme would print them at 12.75 px, small for a projector),
     and y values are written out with thousands separators ("35.000", not Plotly's "35k")."""
     ticks = dict(size=tick_size, color=FONT["color"])
     base = dict(
-        template=TEMPLATE, height=height, font=FONT, separators=",." if lang == "de" else ".,",
-        margin=dict(l=10, r=10, t=40 if legend else 30, b=10), showlegend=legend,
+        template=TEMPLATE,
+        height=height,
+        font=FONT,
+        separators=",." if lang == "de" else ".,",
+        margin=dict(l=10, r=10, t=40 if legend else 30, b=10),
+        showlegend=legend,
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, font=dict(size=14)),
-        hoverlabel=dict(font_size=15), paper_bgcolor="white",
-        xaxis={"hoverformat": "%d.%m.%Y" if lang == "de" else "%d/%m/%Y", "showgrid": False, "tickfont": ticks,
-               **(xaxis or {})},
-        yaxis={"gridcolor": "#e5e5e5", "zerolinecolor": "#cccccc", "tickfont": ticks, "exponentformat": "none",
-               "separatethousands": True, **(yaxis or {})},
-        shapes=shapes or [], annotations=annotations or [],
+        hoverlabel=dict(font_size=15),
+        paper_bgcolor="white",
+        xaxis={
+            "hoverformat": "%d.%m.%Y" if lang == "de" else "%d/%m/%Y",
+            "showgrid": False,
+            "tickfont": ticks,
+            **(xaxis or {}),
+        },
+        yaxis={
+            "gridcolor": "#e5e5e5",
+            "zerolinecolor": "#cccccc",
+            "tickfont": ticks,
+            "exponentformat": "none",
+            "separatethousands": True,
+            **(yaxis or {}),
+        },
+        shapes=shapes or [],
+        annotations=annotations or [],
     )
     return go.Figure(data=traces, layout={**base, **layout})
 
@@ -145,18 +186,37 @@ def superseded_paths(kpi: Kpi, lang: str = "de") -> list[dict]:
     for version in kpi.history[:-1]:
         xs, ys = plan_path(version.kpi)
         until = fmt_date(version.valid_until, lang) if version.valid_until else ""
-        name = (f"{'Früherer Zielpfad' if lang == 'de' else 'Earlier target path'}: {version.decision or '–'}"
-                + (f" ({'bis' if lang == 'de' else 'until'} {until})" if until else ""))
-        out.append(dict(type="scatter", x=xs, y=ys, mode="lines+markers", name=html.escape(name),
-                        line=dict(color="#8c8c8c", dash="dashdot", width=1.5),
-                        marker=dict(symbol="diamond-open", size=9, color="#8c8c8c"),
-                        hovertemplate="%{x|%d.%m.%Y}: %{y:,.4~g}" + _unit_suffix(kpi) + "<extra>"
-                                      + html.escape(version.decision or "") + "</extra>"))
+        name = f"{'Früherer Zielpfad' if lang == 'de' else 'Earlier target path'}: {version.decision or '–'}" + (
+            f" ({'bis' if lang == 'de' else 'until'} {until})" if until else ""
+        )
+        out.append(
+            dict(
+                type="scatter",
+                x=xs,
+                y=ys,
+                mode="lines+markers",
+                name=html.escape(name),
+                line=dict(color="#8c8c8c", dash="dashdot", width=1.5),
+                marker=dict(symbol="diamond-open", size=9, color="#8c8c8c"),
+                hovertemplate="%{x|%d.%m.%Y}: %{y:,.4~g}"
+                + _unit_suffix(kpi)
+                + "<extra>"
+                + html.escape(version.decision or "")
+                + "</extra>",
+            )
+        )
     return out
 
 
-def kpi_figure(kpi: Kpi, series: pd.DataFrame, status: KpiStatus, lang: str = "de",
-               comments: dict[date, str] | None = None, height: int = 460, today: date | None = None) -> go.Figure:
+def kpi_figure(
+    kpi: Kpi,
+    series: pd.DataFrame,
+    status: KpiStatus,
+    lang: str = "de",
+    comments: dict[date, str] | None = None,
+    height: int = 460,
+    today: date | None = None,
+) -> go.Figure:
     """The full KPI chart: actual values, target path with milestones and baseline, tolerance bands
     for the status thresholds, and the forecast with its band and the expected date of reaching the target."""
     xs, plan = plan_path(kpi)
@@ -168,18 +228,49 @@ def kpi_figure(kpi: Kpi, series: pd.DataFrame, status: KpiStatus, lang: str = "d
     suffix = _unit_suffix(kpi)
     traces: list[dict] = [
         # The bands' edges as dotted lines in the status colours (>= 3:1 on white; the tints alone are 1.1:1).
-        dict(type="scatter", x=band_x, y=edge_risk, mode="lines", line=dict(width=1.5, dash="dot",
-             color=status_color("at_risk")), hoverinfo="skip", showlegend=False),
-        dict(type="scatter", x=band_x, y=edge_ok, mode="lines", line=dict(width=1.5, dash="dot",
-             color=status_color("on_track")), fill="tonexty",
-             fillcolor=BAND_RISK, name=_l("tol_risk", lang), hoverinfo="skip"),
-        dict(type="scatter", x=band_x, y=band_plan, mode="lines", line=dict(width=0), fill="tonexty",
-             fillcolor=BAND_OK, name=_l("tol_ok", lang), hoverinfo="skip"),
-        dict(type="scatter", x=xs, y=plan, mode="lines+markers", name=_l("plan", lang),
-             line=dict(color=PLAN, dash="dash", width=2),
-             marker=dict(symbol=["circle-open"] + ["diamond"] * (len(xs) - 1), size=[12] + [13] * (len(xs) - 1),
-                         color=PLAN),
-             hovertemplate="%{x|%d.%m.%Y}: %{y:,.4~g}" + suffix + "<extra>" + _l("plan", lang) + "</extra>"),
+        dict(
+            type="scatter",
+            x=band_x,
+            y=edge_risk,
+            mode="lines",
+            line=dict(width=1.5, dash="dot", color=status_color("at_risk")),
+            hoverinfo="skip",
+            showlegend=False,
+        ),
+        dict(
+            type="scatter",
+            x=band_x,
+            y=edge_ok,
+            mode="lines",
+            line=dict(width=1.5, dash="dot", color=status_color("on_track")),
+            fill="tonexty",
+            fillcolor=BAND_RISK,
+            name=_l("tol_risk", lang),
+            hoverinfo="skip",
+        ),
+        dict(
+            type="scatter",
+            x=band_x,
+            y=band_plan,
+            mode="lines",
+            line=dict(width=0),
+            fill="tonexty",
+            fillcolor=BAND_OK,
+            name=_l("tol_ok", lang),
+            hoverinfo="skip",
+        ),
+        dict(
+            type="scatter",
+            x=xs,
+            y=plan,
+            mode="lines+markers",
+            name=_l("plan", lang),
+            line=dict(color=PLAN, dash="dash", width=2),
+            marker=dict(
+                symbol=["circle-open"] + ["diamond"] * (len(xs) - 1), size=[12] + [13] * (len(xs) - 1), color=PLAN
+            ),
+            hovertemplate="%{x|%d.%m.%Y}: %{y:,.4~g}" + suffix + "<extra>" + _l("plan", lang) + "</extra>",
+        ),
     ]
     traces += superseded_paths(kpi, lang)
     shapes: list[dict] = []
@@ -195,17 +286,40 @@ def kpi_figure(kpi: Kpi, series: pd.DataFrame, status: KpiStatus, lang: str = "d
         xf = [start + timedelta(days=round(steps * i / 24)) for i in range(25)]
         bands = [fc.band_at(d) for d in xf]
         last = max(last, fc.target_period)
-        traces.append(dict(type="scatter", x=xf + xf[::-1], y=[b[1] for b in bands] + [b[0] for b in bands][::-1],
-                           fill="toself", fillcolor="rgba(204, 121, 167, 0.15)", line=dict(width=0),
-                           name=_l("band", lang), hoverinfo="skip"))
-        traces.append(dict(type="scatter", x=xf, y=[fc.value_at(d) for d in xf], mode="lines",
-                           name=_l("forecast", lang), line=dict(color=FORECAST, dash="dot", width=3),
-                           hovertemplate="%{x|%d.%m.%Y}: %{y:,.4~g}" + suffix
-                           + "<extra>" + _l("forecast", lang) + "</extra>"))
+        traces.append(
+            dict(
+                type="scatter",
+                x=xf + xf[::-1],
+                y=[b[1] for b in bands] + [b[0] for b in bands][::-1],
+                fill="toself",
+                fillcolor="rgba(204, 121, 167, 0.15)",
+                line=dict(width=0),
+                name=_l("band", lang),
+                hoverinfo="skip",
+            )
+        )
+        traces.append(
+            dict(
+                type="scatter",
+                x=xf,
+                y=[fc.value_at(d) for d in xf],
+                mode="lines",
+                name=_l("forecast", lang),
+                line=dict(color=FORECAST, dash="dot", width=3),
+                hovertemplate="%{x|%d.%m.%Y}: %{y:,.4~g}" + suffix + "<extra>" + _l("forecast", lang) + "</extra>",
+            )
+        )
         if fc.reach_date and fc.reach_date >= start:
             text = _l("reach", lang, day=fmt_date(fc.reach_date, lang))
-            note = dict(y=0.03, yref="paper", showarrow=False, yanchor="bottom", text=text,
-                        font=dict(color="#7a3d63", size=14), bgcolor="rgba(255,255,255,0.8)")
+            note = dict(
+                y=0.03,
+                yref="paper",
+                showarrow=False,
+                yanchor="bottom",
+                text=text,
+                font=dict(color="#7a3d63", size=14),
+                bgcolor="rgba(255,255,255,0.8)",
+            )
             if fc.reach_date <= last:
                 shapes.append(_vline(fc.reach_date, color=FORECAST, width=1, dash="dot"))
                 annotations.append(dict(note, x=fc.reach_date, xanchor="left"))
@@ -213,80 +327,149 @@ def kpi_figure(kpi: Kpi, series: pd.DataFrame, status: KpiStatus, lang: str = "d
                 annotations.append(dict(note, x=1, xref="paper", xanchor="right", text=text + " →"))
     if len(series):
         # Plotly renders tags in hover text: comments are user text, so they are escaped.
-        texts = [html.escape((comments or {}).get(p) or (c if isinstance(c, str) else ""))
-                 for p, c in zip(series["period"], series["comment"])]
+        texts = [
+            html.escape((comments or {}).get(p) or (c if isinstance(c, str) else ""))
+            for p, c in zip(series["period"], series["comment"])
+        ]
         quality = _qualities(series)
         texts = [_with_quality(text, q, lang) for text, q in zip(texts, quality)]
         # A marker per value up to five years of monthly data; beyond that the line alone (240 markers take the
         # browser a quarter of a second to draw and show nothing the line does not), with markers only where a
         # value is not final.
         many = len(series) > 60
-        traces.append(dict(
-            type="scatter", x=list(series["period"]), y=list(series["value"]),
-            mode="lines+markers" if not many or any(q in HOLLOW for q in quality) else "lines",
-            name=_l("actual", lang), line=dict(color=ACTUAL, width=3),
-            marker=dict(size=[9 if q in HOLLOW or not many else 0 for q in quality], color=ACTUAL,
-                        symbol=["circle-open" if q in HOLLOW else "circle" for q in quality],
-                        line=dict(color=ACTUAL, width=2)),
-            customdata=[[text] for text in texts],
-            hovertemplate="%{x|%d.%m.%Y}: <b>%{y:,.4~g}" + suffix + "</b><br>%{customdata[0]}"
-                          "<extra>" + _l("actual", lang) + "</extra>"))
+        traces.append(
+            dict(
+                type="scatter",
+                x=list(series["period"]),
+                y=list(series["value"]),
+                mode="lines+markers" if not many or any(q in HOLLOW for q in quality) else "lines",
+                name=_l("actual", lang),
+                line=dict(color=ACTUAL, width=3),
+                marker=dict(
+                    size=[9 if q in HOLLOW or not many else 0 for q in quality],
+                    color=ACTUAL,
+                    symbol=["circle-open" if q in HOLLOW else "circle" for q in quality],
+                    line=dict(color=ACTUAL, width=2),
+                ),
+                customdata=[[text] for text in texts],
+                hovertemplate="%{x|%d.%m.%Y}: <b>%{y:,.4~g}" + suffix + "</b><br>%{customdata[0]}"
+                "<extra>" + _l("actual", lang) + "</extra>",
+            )
+        )
         for period, q in zip(series["period"], quality):
             if q == "break":  # a break in the series: a dotted line with its word
                 shapes.append(_vline(period, color="#1a1a1a", width=1.5, dash="dot"))
-                annotations.append(dict(x=period, y=1, yref="paper", yanchor="top", xanchor="right",
-                                        showarrow=False, text=_l("break", lang), font=dict(size=13, color="#1a1a1a"),
-                                        bgcolor="rgba(255,255,255,0.85)"))
+                annotations.append(
+                    dict(
+                        x=period,
+                        y=1,
+                        yref="paper",
+                        yanchor="top",
+                        xanchor="right",
+                        showarrow=False,
+                        text=_l("break", lang),
+                        font=dict(size=13, color="#1a1a1a"),
+                        bgcolor="rgba(255,255,255,0.85)",
+                    )
+                )
         latest = series.iloc[-1]
-        traces.append(dict(
-            type="scatter", x=[latest["period"]], y=[latest["value"]], mode="markers+text", showlegend=False,
-            hoverinfo="skip",
-            # A provisional or estimated newest value: a ring in the status colour, not a filled dot.
-            marker=dict(size=18, color=status_color(status.status.value), line=dict(color="white", width=2))
-            if quality[-1] not in HOLLOW else dict(size=18, color="white",
-                                                   line=dict(color=status_color(status.status.value), width=4)),
-            # The word goes on the side away from the target path, so that the dashed line does not cross it.
-            text=[status_label(status.status.value, lang)],
-            textposition="bottom center" if (status.planned_value is not None
-                                             and latest["value"] < status.planned_value) else "top center",
-            textfont=dict(size=15, color="#1a1a1a")))
+        traces.append(
+            dict(
+                type="scatter",
+                x=[latest["period"]],
+                y=[latest["value"]],
+                mode="markers+text",
+                showlegend=False,
+                hoverinfo="skip",
+                # A provisional or estimated newest value: a ring in the status colour, not a filled dot.
+                marker=dict(size=18, color=status_color(status.status.value), line=dict(color="white", width=2))
+                if quality[-1] not in HOLLOW
+                else dict(size=18, color="white", line=dict(color=status_color(status.status.value), width=4)),
+                # The word goes on the side away from the target path, so that the dashed line does not cross it.
+                text=[status_label(status.status.value, lang)],
+                textposition="bottom center"
+                if (status.planned_value is not None and latest["value"] < status.planned_value)
+                else "top center",
+                textfont=dict(size=15, color="#1a1a1a"),
+            )
+        )
     if today and first <= today <= last + timedelta(days=400):
         shapes.append(_vline(today, color="#767676", width=1))
     pad = timedelta(days=max((last - first).days // 40, 20))
     shown = [y for trace in traces for y in trace["y"]]
-    return _figure(traces, lang, height, shapes=shapes, annotations=annotations,
-                   margin=dict(l=58 + TICK_PX * tick_chars(shown, lang), r=20, t=LEGEND_TOP, b=44),
-                   xaxis=dict(range=[first - pad, last + pad], **year_ticks(kpi, first, last)),
-                   yaxis=dict(title=dict(text=kpi.unit, font=dict(size=15))))
+    return _figure(
+        traces,
+        lang,
+        height,
+        shapes=shapes,
+        annotations=annotations,
+        margin=dict(l=58 + TICK_PX * tick_chars(shown, lang), r=20, t=LEGEND_TOP, b=44),
+        xaxis=dict(range=[first - pad, last + pad], **year_ticks(kpi, first, last)),
+        yaxis=dict(title=dict(text=kpi.unit, font=dict(size=15))),
+    )
 
 
-def small_multiple(kpi: Kpi, series: pd.DataFrame, status: KpiStatus, lang: str = "de",
-                   height: int = 190) -> go.Figure:
+def small_multiple(kpi: Kpi, series: pd.DataFrame, status: KpiStatus, lang: str = "de", height: int = 190) -> go.Figure:
     """A compact actual-vs-target chart for grids of KPIs."""
     xs, plan = plan_path(kpi)
-    traces: list[dict] = [dict(type="scatter", x=xs, y=plan, mode="lines", line=dict(color=PLAN, dash="dash", width=2),
-                               hovertemplate="%{x|%Y}: %{y:,.4~g}<extra>" + _l("plan", lang) + "</extra>")]
+    traces: list[dict] = [
+        dict(
+            type="scatter",
+            x=xs,
+            y=plan,
+            mode="lines",
+            line=dict(color=PLAN, dash="dash", width=2),
+            hovertemplate="%{x|%Y}: %{y:,.4~g}<extra>" + _l("plan", lang) + "</extra>",
+        )
+    ]
     first, last = kpi.baseline_period, xs[-1]
     shapes: list[dict] = []
     if len(series):
-        traces.append(dict(type="scatter", x=list(series["period"]), y=list(series["value"]), mode="lines",
-                           line=dict(color=ACTUAL, width=3),
-                           hovertemplate="%{x|%d.%m.%Y}: %{y:,.4~g}<extra>" + _l("actual", lang) + "</extra>"))
+        traces.append(
+            dict(
+                type="scatter",
+                x=list(series["period"]),
+                y=list(series["value"]),
+                mode="lines",
+                line=dict(color=ACTUAL, width=3),
+                hovertemplate="%{x|%d.%m.%Y}: %{y:,.4~g}<extra>" + _l("actual", lang) + "</extra>",
+            )
+        )
         latest = series.iloc[-1]
         quality = _qualities(series)
         color = status_color(status.status.value)
         final = quality[-1] not in HOLLOW  # a provisional or estimated newest value: a hollow marker
-        traces.append(dict(type="scatter", x=[latest["period"]], y=[latest["value"]], mode="markers", hoverinfo="skip",
-                           marker=dict(size=13, color=color if final else "white",
-                                       line=dict(color="white" if final else color, width=2 if final else 3))))
+        traces.append(
+            dict(
+                type="scatter",
+                x=[latest["period"]],
+                y=[latest["value"]],
+                mode="markers",
+                hoverinfo="skip",
+                marker=dict(
+                    size=13,
+                    color=color if final else "white",
+                    line=dict(color="white" if final else color, width=2 if final else 3),
+                ),
+            )
+        )
         first, last = min(first, series["period"].iloc[0]), max(last, latest["period"])
-        shapes = [_vline(p, color="#1a1a1a", width=1.5, dash="dot") for p, q in zip(series["period"], quality)
-                  if q == "break"]
+        shapes = [
+            _vline(p, color="#1a1a1a", width=1.5, dash="dot") for p, q in zip(series["period"], quality) if q == "break"
+        ]
     shown = [y for trace in traces for y in trace["y"]]
-    return _figure(traces, lang, height, legend=False, font={**FONT, "size": 13}, tick_size=13,
-                   shapes=shapes,
-                   margin=dict(l=16 + 9 * tick_chars(shown, lang), r=12, t=6, b=34),
-                   xaxis=dict(nticks=3, **year_ticks(kpi, first, last, most=3)), yaxis=dict(nticks=4))
+    return _figure(
+        traces,
+        lang,
+        height,
+        legend=False,
+        font={**FONT, "size": 13},
+        tick_size=13,
+        shapes=shapes,
+        margin=dict(l=16 + 9 * tick_chars(shown, lang), r=12, t=6, b=34),
+        xaxis=dict(nticks=3, **year_ticks(kpi, first, last, most=3)),
+        yaxis=dict(nticks=4),
+    )
 
 
 def status_bar(counts: dict[str, int], lang: str = "de", height: int = 64) -> go.Figure:
@@ -298,14 +481,33 @@ def status_bar(counts: dict[str, int], lang: str = "de", height: int = 64) -> go
         if not n:
             continue
         label = f"{i18n.STATUS_STYLE[status]['icon']} {n}"
-        traces.append(dict(
-            type="bar", x=[n], y=[""], orientation="h", name=status_label(status, lang),
-            marker_color=status_color(status), text=[label if n / total > 0.06 else ""], textposition="inside",
-            insidetextanchor="middle", textfont=dict(size=17, color=i18n.status_text_color(status)),
-            hovertemplate=f"{status_label(status, lang)}: {n}<extra></extra>"))
+        traces.append(
+            dict(
+                type="bar",
+                x=[n],
+                y=[""],
+                orientation="h",
+                name=status_label(status, lang),
+                marker_color=status_color(status),
+                text=[label if n / total > 0.06 else ""],
+                textposition="inside",
+                insidetextanchor="middle",
+                textfont=dict(size=17, color=i18n.status_text_color(status)),
+                hovertemplate=f"{status_label(status, lang)}: {n}<extra></extra>",
+            )
+        )
     # No legend: every segment carries icon and count, and the page prints the words beside it.
-    return _figure(traces, lang, height, legend=False, barmode="stack", margin=dict(l=2, r=2, t=2, b=2), bargap=0.1,
-                   xaxis=dict(visible=False, range=[0, total]), yaxis=dict(visible=False))
+    return _figure(
+        traces,
+        lang,
+        height,
+        legend=False,
+        barmode="stack",
+        margin=dict(l=2, r=2, t=2, b=2),
+        bargap=0.1,
+        xaxis=dict(visible=False, range=[0, total]),
+        yaxis=dict(visible=False),
+    )
 
 
 def measures_timeline(measures: pd.DataFrame, lang: str = "de", today: date | None = None) -> go.Figure:
@@ -313,16 +515,28 @@ def measures_timeline(measures: pd.DataFrame, lang: str = "de", today: date | No
     import textwrap
 
     # Colours >= 3:1 on white; the state is also a pattern and a word after the title (never by colour alone).
-    colors = {"geplant": "#858585", "in_umsetzung": "#0072B2", "abgeschlossen": "#009E73", "pausiert": "#9C8F00",
-              "verzoegert": "#D55E00"}
+    colors = {
+        "geplant": "#858585",
+        "in_umsetzung": "#0072B2",
+        "abgeschlossen": "#009E73",
+        "pausiert": "#9C8F00",
+        "verzoegert": "#D55E00",
+    }
     patterns = {"geplant": ".", "pausiert": "/", "verzoegert": "x"}
     frame = measures.sort_values(["planned_end"], ascending=False)
     # Whole titles, wrapped onto lines of about 40 characters (no title is cut off): the labels then take no more
     # room beside the bars than one cut line did, and each row grows with the lines of its label.
-    labels = ["<br>".join(html.escape(line) for line in
-                          textwrap.wrap(("⚠ " if late else "") + f"{mid} {title} · {i18n.measure_state_label(state, lang)}",
-                                        40, break_long_words=False))
-              for mid, title, late, state in zip(frame["id"], frame["title"], frame["late"], frame["state"])]
+    labels = [
+        "<br>".join(
+            html.escape(line)
+            for line in textwrap.wrap(
+                ("⚠ " if late else "") + f"{mid} {title} · {i18n.measure_state_label(state, lang)}",
+                40,
+                break_long_words=False,
+            )
+        )
+        for mid, title, late, state in zip(frame["id"], frame["title"], frame["late"], frame["state"])
+    ]
     lines = max((label.count("<br>") + 1 for label in labels), default=1)
     traces = []
     for state, color in colors.items():
@@ -332,24 +546,54 @@ def measures_timeline(measures: pd.DataFrame, lang: str = "de", today: date | No
         sub = frame[part]
         starts = pd.to_datetime(sub["start"])
         ends = pd.to_datetime(sub["planned_end"])
-        traces.append(dict(
-            type="bar", base=list(starts), x=list((ends - starts).dt.total_seconds() * 1000),
-            y=[lbl for lbl, p in zip(labels, part) if p], orientation="h", name=i18n.measure_state_label(state, lang),
-            marker=dict(color=color, line=dict(color=["#1a1a1a" if late else color for late in sub["late"]], width=2),
-                        pattern=dict(shape=patterns.get(state, ""), fgcolor="white", fillmode="overlay")),
-            customdata=list(zip(sub["progress"].map(lambda v: fmt_number(v, lang, 0)),
-                                [fmt_date(d, lang) for d in sub["planned_end"]])),
-            hovertemplate="%{y}<br>" + ("Fortschritt" if lang == "de" else "Progress") + ": %{customdata[0]} %"
-                          + "<br>" + ("geplantes Ende" if lang == "de" else "planned end") + ": %{customdata[1]}"
-                          + "<extra></extra>"))
+        traces.append(
+            dict(
+                type="bar",
+                base=list(starts),
+                x=list((ends - starts).dt.total_seconds() * 1000),
+                y=[lbl for lbl, p in zip(labels, part) if p],
+                orientation="h",
+                name=i18n.measure_state_label(state, lang),
+                marker=dict(
+                    color=color,
+                    line=dict(color=["#1a1a1a" if late else color for late in sub["late"]], width=2),
+                    pattern=dict(shape=patterns.get(state, ""), fgcolor="white", fillmode="overlay"),
+                ),
+                customdata=list(
+                    zip(
+                        sub["progress"].map(lambda v: fmt_number(v, lang, 0)),
+                        [fmt_date(d, lang) for d in sub["planned_end"]],
+                    )
+                ),
+                hovertemplate="%{y}<br>"
+                + ("Fortschritt" if lang == "de" else "Progress")
+                + ": %{customdata[0]} %"
+                + "<br>"
+                + ("geplantes Ende" if lang == "de" else "planned end")
+                + ": %{customdata[1]}"
+                + "<extra></extra>",
+            )
+        )
     shapes, annotations = [], []
     if today:
         shapes.append(_vline(today, color="#1a1a1a", width=2, dash="dot"))
         annotations.append(dict(x=today, y=1, yref="paper", text=_l("today", lang), showarrow=False, yanchor="bottom"))
     row_height = max(34, 8 + 17 * lines)
     longest = max((len(line) for label in labels for line in html.unescape(label).split("<br>")), default=10)
-    return _figure(traces, lang, max(320, row_height * len(frame) + 90), barmode="overlay", shapes=shapes,
-                   margin=dict(l=20 + round(8.6 * longest), r=10, t=LEGEND_TOP, b=40),
-                   annotations=annotations, xaxis=dict(type="date", tickformat="%Y"),
-                   yaxis=dict(autorange="reversed", tickfont=dict(size=14, color="#1a1a1a"), categoryorder="array",
-                              categoryarray=labels, automargin=True))
+    return _figure(
+        traces,
+        lang,
+        max(320, row_height * len(frame) + 90),
+        barmode="overlay",
+        shapes=shapes,
+        margin=dict(l=20 + round(8.6 * longest), r=10, t=LEGEND_TOP, b=40),
+        annotations=annotations,
+        xaxis=dict(type="date", tickformat="%Y"),
+        yaxis=dict(
+            autorange="reversed",
+            tickfont=dict(size=14, color="#1a1a1a"),
+            categoryorder="array",
+            categoryarray=labels,
+            automargin=True,
+        ),
+    )

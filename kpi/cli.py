@@ -39,8 +39,9 @@ def cmd_seed(args: argparse.Namespace, store: Store) -> int:
 def _run_import(store: Store, importer, args: argparse.Namespace) -> int:
     """Import a file with `importer` (measurements or measure updates) and print problems, hints and the summary."""
     if not store.is_initialised():
-        print("Fehler: die Datenbank enthält noch keinen Strategiekatalog; zuerst `python -m kpi seed`.",
-              file=sys.stderr)
+        print(
+            "Fehler: die Datenbank enthält noch keinen Strategiekatalog; zuerst `python -m kpi seed`.", file=sys.stderr
+        )
         return 1
     result = importer(store, Path(args.file), dry_run=args.dry_run, user=args.user)
     for problem in result.problems:
@@ -54,8 +55,11 @@ def _run_import(store: Store, importer, args: argparse.Namespace) -> int:
         print("Nichts wurde geschrieben.", file=sys.stderr)
         return 1
     if result.implausible and not result.committed and not args.dry_run:
-        print(f"{len(result.implausible)} auffällige Werte (siehe HINWEIS oben): nichts wurde geschrieben. Nach "
-              "Prüfung mit --confirm-implausible erneut importieren.", file=sys.stderr)
+        print(
+            f"{len(result.implausible)} auffällige Werte (siehe HINWEIS oben): nichts wurde geschrieben. Nach "
+            "Prüfung mit --confirm-implausible erneut importieren.",
+            file=sys.stderr,
+        )
         return 1
     return 0
 
@@ -92,8 +96,10 @@ def cmd_status(args: argparse.Namespace, store: Store) -> int:
     if line := out_of_window_notice(snap):
         print(f"Warnung: {line}", file=sys.stderr)
     if args.format == "json":
-        records = [{k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
-                   for r in frame.to_dict(orient="records")]
+        records = [
+            {k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
+            for r in frame.to_dict(orient="records")
+        ]
         json.dump(records, sys.stdout, default=_json_default, ensure_ascii=False, indent=1)
         print()
         return 0
@@ -102,15 +108,20 @@ def cmd_status(args: argparse.Namespace, store: Store) -> int:
     shown = frame[["kpi_id", "status", "stale", "latest_period", "latest_value", "target", "forecast_value", "name"]]
     lines = []
     for r in shown.itertuples():
-        lines.append(f"{r.kpi_id:<8} {status_label(r.status, 'de'):<16} {'überfällig' if r.stale else '':<10} "
-                     f"{r.latest_period.strftime('%d.%m.%Y') if r.latest_period else '–':<11} "
-                     f"{fmt_number(r.latest_value):>10} → {fmt_number(r.target):>10}  "
-                     f"Prognose {fmt_number(r.forecast_value):>10}  {r.name[:50]}")
+        lines.append(
+            f"{r.kpi_id:<8} {status_label(r.status, 'de'):<16} {'überfällig' if r.stale else '':<10} "
+            f"{r.latest_period.strftime('%d.%m.%Y') if r.latest_period else '–':<11} "
+            f"{fmt_number(r.latest_value):>10} → {fmt_number(r.target):>10}  "
+            f"Prognose {fmt_number(r.forecast_value):>10}  {r.name[:50]}"
+        )
     print(f"Stand: {(snap.as_of or datetime.now()).strftime('%d.%m.%Y %H:%M')} — {snap.catalog.strategy.title}")
     print("\n".join(lines))
     counts = frame["status"].value_counts()
-    print("Summe: " + ", ".join(f"{status_label(s, 'de')} {n}" for s, n in counts.items())
-          + f", überfällig {int(frame['stale'].sum())}")
+    print(
+        "Summe: "
+        + ", ".join(f"{status_label(s, 'de')} {n}" for s, n in counts.items())
+        + f", überfällig {int(frame['stale'].sum())}"
+    )
     return 0
 
 
@@ -124,8 +135,9 @@ def cmd_backtest(args: argparse.Namespace, store: Store) -> int:
         return 1
     from kpi.views import reference_day, sane_values
 
-    values, _ = sane_values(store, catalog, store.current_values(None, [k.id for k in catalog.kpis]),
-                            reference_day(None))
+    values, _ = sane_values(
+        store, catalog, store.current_values(None, [k.id for k in catalog.kpis]), reference_day(None)
+    )
     series: dict[str, list] = {}
     for kpi_id, period, value in zip(values["kpi_id"], values["period"], values["value"]):
         series.setdefault(kpi_id, []).append(Point(period, float(value)))
@@ -143,8 +155,9 @@ def cmd_bench(args: argparse.Namespace, store: Store) -> int:
         results = bench_backends(runs=args.runs, rows=args.rows, kpis=min(args.kpis, 500))
         print(json.dumps(results, indent=1, default=_json_default) if args.json else backends_report(results))
         return 0
-    results = {} if args.api_only else run_bench(runs=args.runs, rows=args.rows, kpis=args.kpis,
-                                                  pages=not args.no_pages)
+    results = (
+        {} if args.api_only else run_bench(runs=args.runs, rows=args.rows, kpis=args.kpis, pages=not args.no_pages)
+    )
     if args.api or args.api_only:
         from kpi.bench.api import bench_api
 
@@ -180,14 +193,17 @@ def cmd_user(args: argparse.Namespace, store: Store) -> int:
     try:
         if args.user_command == "add":
             user = auth.add_user(store, args.name, args.role, _read_password(args), unit=args.unit)
-            print(f"Benutzer '{user.name}' angelegt (Rolle {user.role}{', Bereich ' + user.unit if user.unit else ''}).")
+            print(
+                f"Benutzer '{user.name}' angelegt (Rolle {user.role}{', Bereich ' + user.unit if user.unit else ''})."
+            )
         elif args.user_command == "passwd":
             auth.set_password(store, args.name, _read_password(args))
             print(f"Passwort für '{auth.normalise_name(args.name)}' geändert.")
         elif args.user_command == "unlock":
             forgotten = auth.unlock(store, args.name)
-            print(f"Anmeldung für '{auth.normalise_name(args.name)}' freigegeben ({forgotten} Fehlversuch(e) "
-                  "vergessen).")
+            print(
+                f"Anmeldung für '{auth.normalise_name(args.name)}' freigegeben ({forgotten} Fehlversuch(e) vergessen)."
+            )
         elif args.user_command == "remove":
             if not auth.remove_user(store, args.name):
                 print(f"Fehler: den Benutzer '{auth.normalise_name(args.name)}' gibt es nicht.", file=sys.stderr)
@@ -200,8 +216,10 @@ def cmd_user(args: argparse.Namespace, store: Store) -> int:
                 print()
             else:
                 for r in rows:
-                    print(f"{r['name']:<24} {r['role']:<11} {r['unit'] or '–':<10} "
-                          f"angelegt {r['created_at']:%d.%m.%Y %H:%M}")
+                    print(
+                        f"{r['name']:<24} {r['role']:<11} {r['unit'] or '–':<10} "
+                        f"angelegt {r['created_at']:%d.%m.%Y %H:%M}"
+                    )
                 print(f"{len(rows)} Benutzer")
     except auth.AuthError as exc:
         print(f"Fehler: {exc}", file=sys.stderr)
@@ -220,14 +238,18 @@ def cmd_uploads(args: argparse.Namespace, store: Store) -> int:
 
     frame = protocol_frame(store).head(args.limit)
     if args.format == "json":
-        records = [{k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
-                   for r in frame.drop(columns=["sha256"]).to_dict(orient="records")]
+        records = [
+            {k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
+            for r in frame.drop(columns=["sha256"]).to_dict(orient="records")
+        ]
         json.dump(records, sys.stdout, default=_json_default, ensure_ascii=False, indent=1)
         print()
         return 0
     for r in frame.to_dict(orient="records"):
-        print(f"#{r['id']:<5} {r['created_at']:%d.%m.%Y %H:%M}  {kind_label(r['kind']):<12} "
-              f"{state_label(r['state']):<19} {r['username'] or '–':<12} {counts_text(r):<42} {r['file_name'] or ''}")
+        print(
+            f"#{r['id']:<5} {r['created_at']:%d.%m.%Y %H:%M}  {kind_label(r['kind']):<12} "
+            f"{state_label(r['state']):<19} {r['username'] or '–':<12} {counts_text(r):<42} {r['file_name'] or ''}"
+        )
     return 0
 
 
@@ -258,9 +280,11 @@ def cmd_report(args: argparse.Namespace, store: Store) -> int:
         print(f"Fehler: {exc}", file=sys.stderr)
         return 1
     out.write_bytes(report.data)
-    print(f"{out} geschrieben: {report.pages} {'Seiten' if args.format == 'pdf' else 'Folien'}, "
-          f"Stand {as_of.isoformat(sep=' ', timespec='seconds')}, {report.seconds:.1f} s "
-          f"(Diagramme {report.chart_seconds:.1f} s, {report.rendered} von {report.charts} neu gezeichnet)")
+    print(
+        f"{out} geschrieben: {report.pages} {'Seiten' if args.format == 'pdf' else 'Folien'}, "
+        f"Stand {as_of.isoformat(sep=' ', timespec='seconds')}, {report.seconds:.1f} s "
+        f"(Diagramme {report.chart_seconds:.1f} s, {report.rendered} von {report.charts} neu gezeichnet)"
+    )
     return 0
 
 
@@ -282,14 +306,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", help="SQLAlchemy-URL der Datenbank (Standard: KPI_DB_URL oder data/kpi.duckdb)")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("seed", help="Demo: Strategiekatalog und Demo-Messwerte laden (idempotent); eigene Strategie: init")
+    p = sub.add_parser(
+        "seed", help="Demo: Strategiekatalog und Demo-Messwerte laden (idempotent); eigene Strategie: init"
+    )
     p.add_argument("--catalog", default=str(DEFAULT_CATALOG))
     p.set_defaults(func=cmd_seed)
 
     p = sub.add_parser("import", help="Messwerte aus CSV/XLSX importieren")
     _import_arguments(p)
-    p.add_argument("--confirm-implausible", action="store_true",
-                   help="auffällige Werte (z. B. Komma verrutscht) geprüft: trotzdem übernehmen")
+    p.add_argument(
+        "--confirm-implausible",
+        action="store_true",
+        help="auffällige Werte (z. B. Komma verrutscht) geprüft: trotzdem übernehmen",
+    )
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("export", help="aktuelle (oder Stand-)Werte ausgeben")
@@ -303,7 +332,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", help="Stand (ISO-Zeitpunkt)")
     p.set_defaults(func=cmd_status)
 
-    p = sub.add_parser("report", help="Ausschuss-Bericht als PDF oder PowerPoint (derselbe Foliensatz wie die Präsentation)")
+    p = sub.add_parser(
+        "report", help="Ausschuss-Bericht als PDF oder PowerPoint (derselbe Foliensatz wie die Präsentation)"
+    )
     p.add_argument("--format", choices=["pdf", "pptx"], default="pdf")
     p.add_argument("--as-of", help="Stand (ISO-Zeitpunkt oder Datum), z. B. 2025-12-31; Standard: jetzt")
     p.add_argument("--out", help="Zieldatei oder -ordner (Standard: digitalcockpit_stand_<Datum>.<format>)")

@@ -47,8 +47,9 @@ def site_config(upstreams: list[str], listen: int) -> str:
 
 def main_config(site: str, folder: Path) -> str:
     """A whole nginx.conf around the site: pid, logs and temporary files inside `folder`."""
-    temp = "\n".join(f"    {name}_temp_path {folder / name};" for name in
-                     ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    temp = "\n".join(
+        f"    {name}_temp_path {folder / name};" for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
     return f"""worker_processes 1;
 pid {folder / "nginx.pid"};
 error_log {folder / "error.log"} warn;
@@ -103,8 +104,9 @@ def access_log(folder: Path) -> list[dict]:
     for line in path.read_text().splitlines() if path.exists() else ():
         parts = line.split(" ")
         if len(parts) >= 5:
-            rows.append({"method": parts[0], "path": parts[1], "status": parts[2], "upstream": parts[3],
-                         "route": parts[4]})
+            rows.append(
+                {"method": parts[0], "path": parts[1], "status": parts[2], "upstream": parts[3], "route": parts[4]}
+            )
     return rows
 
 
@@ -120,8 +122,9 @@ def _wait_for(url: str, proc: subprocess.Popen, timeout: float) -> None:
     raise RuntimeError(f"nginx did not answer {url}")
 
 
-def start_proxy(upstreams: list[str], port: int | None = None, timeout: float = 60,
-                health: str = "/livez") -> tuple[subprocess.Popen, str, Path]:
+def start_proxy(
+    upstreams: list[str], port: int | None = None, timeout: float = 60, health: str = "/livez"
+) -> tuple[subprocess.Popen, str, Path]:
     """nginx with deploy/nginx/digitalcockpit.conf in front of `upstreams` ("127.0.0.1:8501"), on `port` (a free
     one if None), from a new temporary folder; returns the process, its URL and the folder. Raises RuntimeError
     when nginx is missing or does not start."""
@@ -138,8 +141,9 @@ def start_proxy(upstreams: list[str], port: int | None = None, timeout: float = 
     conf = folder / "nginx.conf"
     conf.write_text(main_config(site_config(upstreams, port), folder))
     with open(folder / "nginx.out", "wb") as log:
-        proc = subprocess.Popen([nginx, "-p", str(folder), "-c", str(conf), "-g", "daemon off;"],
-                                stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [nginx, "-p", str(folder), "-c", str(conf), "-g", "daemon off;"], stdout=log, stderr=subprocess.STDOUT
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_for(url + health, proc, timeout)
@@ -161,8 +165,13 @@ def _stop(proc: subprocess.Popen) -> None:
             proc.wait(timeout=10)
 
 
-def start_cluster(db_path: Path | str | None, servers: int = 2, port: int | None = None,
-                  extra_env: dict[str, str] | None = None, timeout: float = 90) -> Cluster:
+def start_cluster(
+    db_path: Path | str | None,
+    servers: int = 2,
+    port: int | None = None,
+    extra_env: dict[str, str] | None = None,
+    timeout: float = 90,
+) -> Cluster:
     """Start `servers` Streamlit servers over the DuckDB file `db_path` (None: KPI_DB_URL as set, e.g. a
     PostgreSQL URL) and nginx in front on `port` (a free one if None). Raises RuntimeError when nginx is missing."""
     if find_nginx() is None:
@@ -185,8 +194,11 @@ def run(args, store) -> int:
     extra = None if db else {"KPI_DB_URL": store.url}  # e.g. PostgreSQL: every server on the same database
     try:
         with start_cluster(db, servers=args.servers, port=args.port, extra_env=extra) as cluster:
-            print(f"Digitalcockpit: {cluster.url} (nginx) vor {len(cluster.servers)} Servern: "
-                  f"{', '.join(cluster.server_urls)}. Beenden mit Strg+C.", flush=True)
+            print(
+                f"Digitalcockpit: {cluster.url} (nginx) vor {len(cluster.servers)} Servern: "
+                f"{', '.join(cluster.server_urls)}. Beenden mit Strg+C.",
+                flush=True,
+            )
             while cluster.nginx.poll() is None and all(proc.poll() is None for proc, _ in cluster.servers):
                 time.sleep(1)
     except KeyboardInterrupt:  # Ctrl+C, also while the servers start: start_cluster has stopped them

@@ -28,17 +28,27 @@ def check_comment(text: str | None, lang: str = "de") -> str:
     text = (text or "").strip()
     de = lang == "de"
     if len(text) > MAX_COMMENT_CHARS:
-        raise CommentError("comment.too_long", (
-            f"Der Kommentar ist {fmt_number(len(text), lang)} Zeichen lang, erlaubt sind höchstens "
-            f"{fmt_number(MAX_COMMENT_CHARS, lang)}: nichts gespeichert." if de else
-            f"The comment is {fmt_number(len(text), lang)} characters long, at most "
-            f"{fmt_number(MAX_COMMENT_CHARS, lang)} are allowed: nothing was saved."))
+        raise CommentError(
+            "comment.too_long",
+            (
+                f"Der Kommentar ist {fmt_number(len(text), lang)} Zeichen lang, erlaubt sind höchstens "
+                f"{fmt_number(MAX_COMMENT_CHARS, lang)}: nichts gespeichert."
+                if de
+                else f"The comment is {fmt_number(len(text), lang)} characters long, at most "
+                f"{fmt_number(MAX_COMMENT_CHARS, lang)} are allowed: nothing was saved."
+            ),
+        )
     if match := _FORBIDDEN.search(text):
         code = f"U+{ord(match.group()):04X}"
         where = match.start() + 1
-        raise CommentError("text.control_char", (
-            f"Der Kommentar enthält ein Steuerzeichen ({code}) an Stelle {where}; bitte ohne Steuerzeichen "
-            "eingeben: nichts gespeichert." if de else
-            f"The comment contains a control character ({code}) at position {where}; please type it without: "
-            "nothing was saved."))
+        raise CommentError(
+            "text.control_char",
+            (
+                f"Der Kommentar enthält ein Steuerzeichen ({code}) an Stelle {where}; bitte ohne Steuerzeichen "
+                "eingeben: nichts gespeichert."
+                if de
+                else f"The comment contains a control character ({code}) at position {where}; please type it without: "
+                "nothing was saved."
+            ),
+        )
     return text

@@ -42,8 +42,10 @@ FREQUENCIES = {
     "half_yearly": {"de": "halbjährlich", "en": "half-yearly"},
     **{f"every_{n}_years": {"de": f"alle {n} Jahre", "en": f"every {n} years"} for n in (2, 3, 4, 5, 6, 10)},
 }
-DIRECTIONS = {"higher": {"de": "höher ist besser", "en": "higher is better"},
-              "lower": {"de": "niedriger ist besser", "en": "lower is better"}}
+DIRECTIONS = {
+    "higher": {"de": "höher ist besser", "en": "higher is better"},
+    "lower": {"de": "niedriger ist besser", "en": "lower is better"},
+}
 
 
 def _missing(value: object) -> bool:
@@ -63,18 +65,69 @@ def fmt_number(value: float | int | None, lang: str = "de", decimals: int | None
 
 
 # Units of things that come in whole numbers: shown without decimals (a plan of 4.087,5 applications is 4.088).
-WHOLE_UNITS = {"anzahl", "stück", "count", "arbeitsplätze", "anträge", "antragsverfahren", "personen", "nutzungen",
-               "besuche", "geräte", "endgeräte", "ladepunkte", "ladevorgänge", "fälle", "vorgänge", "dienste",
-               "leistungen", "schulen", "standorte", "gebäude", "haushalte", "nutzer", "nutzerinnen und nutzer",
-               "zugriffe", "downloads", "datensätze", "sensoren", "veranstaltungen", "teilnehmende", "stellen"}
+WHOLE_UNITS = {
+    "anzahl",
+    "stück",
+    "count",
+    "arbeitsplätze",
+    "anträge",
+    "antragsverfahren",
+    "personen",
+    "nutzungen",
+    "besuche",
+    "geräte",
+    "endgeräte",
+    "ladepunkte",
+    "ladevorgänge",
+    "fälle",
+    "vorgänge",
+    "dienste",
+    "leistungen",
+    "schulen",
+    "standorte",
+    "gebäude",
+    "haushalte",
+    "nutzer",
+    "nutzerinnen und nutzer",
+    "zugriffe",
+    "downloads",
+    "datensätze",
+    "sensoren",
+    "veranstaltungen",
+    "teilnehmende",
+    "stellen",
+}
 # German plural units and their singular, for a value of exactly 1 ("1 Minute", not "1 Minuten").
-SINGULAR_UNITS = {"Minuten": "Minute", "Stunden": "Stunde", "Tage": "Tag", "Wochen": "Woche", "Monate": "Monat",
-                  "Jahre": "Jahr", "Sekunden": "Sekunde", "Arbeitsplätze": "Arbeitsplatz", "Anträge": "Antrag",
-                  "Personen": "Person", "Nutzungen": "Nutzung", "Besuche": "Besuch", "Geräte": "Gerät",
-                  "Endgeräte": "Endgerät", "Ladepunkte": "Ladepunkt", "Ladevorgänge": "Ladevorgang", "Fälle": "Fall",
-                  "Vorgänge": "Vorgang", "Dienste": "Dienst", "Leistungen": "Leistung", "Schulen": "Schule",
-                  "Standorte": "Standort", "Gebäude": "Gebäude", "Haushalte": "Haushalt", "Sensoren": "Sensor",
-                  "Veranstaltungen": "Veranstaltung", "Stellen": "Stelle", "Datensätze": "Datensatz"}
+SINGULAR_UNITS = {
+    "Minuten": "Minute",
+    "Stunden": "Stunde",
+    "Tage": "Tag",
+    "Wochen": "Woche",
+    "Monate": "Monat",
+    "Jahre": "Jahr",
+    "Sekunden": "Sekunde",
+    "Arbeitsplätze": "Arbeitsplatz",
+    "Anträge": "Antrag",
+    "Personen": "Person",
+    "Nutzungen": "Nutzung",
+    "Besuche": "Besuch",
+    "Geräte": "Gerät",
+    "Endgeräte": "Endgerät",
+    "Ladepunkte": "Ladepunkt",
+    "Ladevorgänge": "Ladevorgang",
+    "Fälle": "Fall",
+    "Vorgänge": "Vorgang",
+    "Dienste": "Dienst",
+    "Leistungen": "Leistung",
+    "Schulen": "Schule",
+    "Standorte": "Standort",
+    "Gebäude": "Gebäude",
+    "Haushalte": "Haushalt",
+    "Sensoren": "Sensor",
+    "Veranstaltungen": "Veranstaltung",
+    "Stellen": "Stelle",
+    "Datensätze": "Datensatz",
+}
 
 
 def is_whole_unit(unit: str) -> bool:
@@ -131,8 +184,9 @@ def fmt_date(value: date | datetime | None, lang: str = "de") -> str:
 def fmt_datetime(value: datetime | None, lang: str = "de") -> str:
     if value is None:
         return "–"
-    return format_datetime(value, format="dd.MM.yyyy HH:mm" if lang == "de" else "dd/MM/yyyy HH:mm",
-                           locale=LOCALES[lang])
+    return format_datetime(
+        value, format="dd.MM.yyyy HH:mm" if lang == "de" else "dd/MM/yyyy HH:mm", locale=LOCALES[lang]
+    )
 
 
 def fmt_period(value: date | None, frequency: str, lang: str = "de") -> str:
@@ -173,13 +227,15 @@ def measure_state_label(state: str, lang: str = "de") -> str:
 def tint(color: str, alpha: float = 0.2) -> str:
     """A light tint of a `#rrggbb` colour as CSS, for backgrounds behind dark text: readable for every status
     colour (orange text on white is not)."""
-    r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({r}, {g}, {b}, {alpha})"
 
 
 def _badge(text: str, color: str) -> str:
-    return (f'<span style="background: {tint(color)}; border-left: .25em solid {color}; '
-            f'padding: 0 .35em; border-radius: .2em; white-space: nowrap">{text}</span>')
+    return (
+        f'<span style="background: {tint(color)}; border-left: .25em solid {color}; '
+        f'padding: 0 .35em; border-radius: .2em; white-space: nowrap">{text}</span>'
+    )
 
 
 def status_badge(status: str, lang: str = "de") -> str:

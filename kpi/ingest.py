@@ -45,11 +45,25 @@ COLUMN_ALIASES = {
     "quality": {"quality", "qualität", "qualitaet", "datenqualität"},
 }
 REQUIRED = ("kpi_id", "period", "value")
-COLUMN_LABELS = {"kpi_id": "Kennzahl", "period": "Zeitraum", "value": "Wert", "comment": "Kommentar",
-                 "source": "Quelle", "quality": "Qualität"}
+COLUMN_LABELS = {
+    "kpi_id": "Kennzahl",
+    "period": "Zeitraum",
+    "value": "Wert",
+    "comment": "Kommentar",
+    "source": "Quelle",
+    "quality": "Qualität",
+}
 # Upload words for measurement.quality (lower case) -> stored code; empty = final (stored NULL).
-QUALITY_WORDS = {"final": "final", "endgültig": "final", "vorläufig": "provisional", "provisional": "provisional",
-                 "geschätzt": "estimated", "estimated": "estimated", "bruch": "break", "break": "break"}
+QUALITY_WORDS = {
+    "final": "final",
+    "endgültig": "final",
+    "vorläufig": "provisional",
+    "provisional": "provisional",
+    "geschätzt": "estimated",
+    "estimated": "estimated",
+    "bruch": "break",
+    "break": "break",
+}
 QUALITY_HINT = "erlaubt: final, vorläufig, geschätzt, Bruch"
 
 
@@ -108,9 +122,11 @@ class ImportResult:
     def summary(self) -> str:
         state = "Probelauf" if self.dry_run else ("übernommen" if self.committed else "nicht übernommen")
         skipped = f", nicht ausgefüllt: {self.not_filled} Zeilen" if self.not_filled else ""
-        return (f"{self.file_name}: {self.rows} Zeilen, new={self.new} changed={self.changed} "
-                f"unchanged={self.unchanged}{skipped}, {self.problem_count} Fehler, {len(self.warnings)} Hinweise "
-                f"({state})")
+        return (
+            f"{self.file_name}: {self.rows} Zeilen, new={self.new} changed={self.changed} "
+            f"unchanged={self.unchanged}{skipped}, {self.problem_count} Fehler, {len(self.warnings)} Hinweise "
+            f"({state})"
+        )
 
 
 class _Rejected(Exception):
@@ -120,19 +136,25 @@ class _Rejected(Exception):
 
 # -- reading files into the staging table ----------------------------------------------------
 
+
 def _file_problem(name: str, message: str, code: str = "file.unreadable") -> _Rejected:
     return _Rejected([Problem(name, None, None, None, message, code)])
 
 
 def _read_problem(name: str, error: reader.ReadError) -> _Rejected:
-    return _Rejected([Problem(name, error.row, error.column, error.value, error.message, error.code,
-                              dict(error.params))])
+    return _Rejected(
+        [Problem(name, error.row, error.column, error.value, error.message, error.code, dict(error.params))]
+    )
 
 
-def _canonical_columns(header: list[str], name: str, aliases: dict[str, set[str]] | None = None,
-                       labels: dict[str, str] | None = None, required: tuple[str, ...] = REQUIRED,
-                       expected: str = "Kennzahl;Zeitraum;Wert[;Kommentar;Quelle] oder kpi_id;period;value"
-                                       "[;comment;source]") -> list[str]:
+def _canonical_columns(
+    header: list[str],
+    name: str,
+    aliases: dict[str, set[str]] | None = None,
+    labels: dict[str, str] | None = None,
+    required: tuple[str, ...] = REQUIRED,
+    expected: str = "Kennzahl;Zeitraum;Wert[;Kommentar;Quelle] oder kpi_id;period;value[;comment;source]",
+) -> list[str]:
     """Map a header row to canonical column names (German or English); unknown columns become extra_N."""
     aliases, labels = aliases or COLUMN_ALIASES, labels or COLUMN_LABELS
     columns, seen = [], set()
@@ -140,19 +162,39 @@ def _canonical_columns(header: list[str], name: str, aliases: dict[str, set[str]
         key = str(raw or "").strip().strip('"').lower().replace(" ", "_")
         canonical = next((c for c, names in aliases.items() if key in names), None)
         if canonical in seen:
-            raise _Rejected([Problem(name, 1, labels.get(canonical, canonical), str(raw),
-                                     f"die Spalte {labels.get(canonical, canonical)} kommt zweimal vor: "
-                                     "welche gilt, ist nicht eindeutig", "header.duplicate_column",
-                                     {"column": canonical})])
+            raise _Rejected(
+                [
+                    Problem(
+                        name,
+                        1,
+                        labels.get(canonical, canonical),
+                        str(raw),
+                        f"die Spalte {labels.get(canonical, canonical)} kommt zweimal vor: "
+                        "welche gilt, ist nicht eindeutig",
+                        "header.duplicate_column",
+                        {"column": canonical},
+                    )
+                ]
+            )
         if canonical is None:
             canonical = f"extra_{i}"
         seen.add(canonical)
         columns.append(canonical)
     missing = [labels[c] for c in required if c not in seen]
     if missing:
-        raise _Rejected([Problem(name, 1, None, ";".join(str(h) for h in header)[:120],
-                                 "Kopfzeile unvollständig: es fehlt " + ", ".join(missing)
-                                 + f" (erwartet {expected})", "header.missing", {"missing": missing})])
+        raise _Rejected(
+            [
+                Problem(
+                    name,
+                    1,
+                    None,
+                    ";".join(str(h) for h in header)[:120],
+                    "Kopfzeile unvollständig: es fehlt " + ", ".join(missing) + f" (erwartet {expected})",
+                    "header.missing",
+                    {"missing": missing},
+                )
+            ]
+        )
     return columns
 
 
@@ -181,10 +223,9 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, data: bytes, name: str) -> tuple[
     con.execute(
         f"""CREATE TEMP TABLE staging AS SELECT row_number() OVER () + 1 AS line, * FROM read_csv('{str(source).replace("'", "''")}',
             delim='{delimiter}', header=true, quote='"', escape='"', store_rejects=true, auto_detect=false,
-            columns={{{', '.join(f"'{c}': 'VARCHAR'" for c in columns)}}})"""
+            columns={{{", ".join(f"'{c}': 'VARCHAR'" for c in columns)}}})"""
     )
-    return ("german" if delimiter in ";\t" else "english"), {
-        "text": text, "delimiter": delimiter, "cleanup": source}
+    return ("german" if delimiter in ";\t" else "english"), {"text": text, "delimiter": delimiter, "cleanup": source}
 
 
 def _csv_rejects(con: duckdb.DuckDBPyConnection, name: str) -> list[Problem]:
@@ -193,9 +234,14 @@ def _csv_rejects(con: duckdb.DuckDBPyConnection, name: str) -> list[Problem]:
         "SELECT line, column_name, csv_line, error_type, error_message FROM reject_errors ORDER BY line"
     ).fetchall()
     problems = [
-        Problem(name, int(line), COLUMN_LABELS.get(col or "", col), (csv_line or "").strip()[:80],
-                "falsche Anzahl Spalten" if "COLUMNS" in etype else emsg,
-                "row.columns" if "COLUMNS" in etype else "row.unreadable")
+        Problem(
+            name,
+            int(line),
+            COLUMN_LABELS.get(col or "", col),
+            (csv_line or "").strip()[:80],
+            "falsche Anzahl Spalten" if "COLUMNS" in etype else emsg,
+            "row.columns" if "COLUMNS" in etype else "row.unreadable",
+        )
         for line, col, csv_line, etype, emsg in rejects
     ]
     # de-duplicate: DuckDB reports one reject per surplus column
@@ -237,7 +283,8 @@ def _stage_xlsx(con: duckdb.DuckDBPyConnection, data: bytes, name: str) -> dict:
             record[col] = _cell_text(cell)
         records.append(record)
     frame = pd.DataFrame.from_records(records, columns=["line", "value_num", *columns]).astype(
-        {c: "object" for c in columns})
+        {c: "object" for c in columns}
+    )
     frame["value_num"] = frame["value_num"].astype("float64")
     con.register("xlsx_rows", frame)
     con.execute("CREATE TEMP TABLE staging AS SELECT * FROM xlsx_rows ORDER BY line")
@@ -265,8 +312,10 @@ def _exact_lines(text: str, delimiter: str, rejected: set[int]) -> list[int] | N
 # One strict grammar per style: thousands groups only after a leading digit 1-9 and exactly three digits each
 # (`0.125` is never German, `2 1 0 0 0` never a number); a space group separator only in German files.
 _NUMBER = {
-    "german": (r"[-+]?([1-9]\d{0,2}(\.\d{3})+|[1-9]\d{0,2}( \d{3})+|\d+)(,\d+)?",
-               "replace(replace(replace(v, ' ', ''), '.', ''), ',', '.')"),
+    "german": (
+        r"[-+]?([1-9]\d{0,2}(\.\d{3})+|[1-9]\d{0,2}( \d{3})+|\d+)(,\d+)?",
+        "replace(replace(replace(v, ' ', ''), '.', ''), ',', '.')",
+    ),
     "english": (r"[-+]?([1-9]\d{0,2}(,\d{3})+|\d+)(\.\d+)?", "replace(v, ',', '')"),
 }
 
@@ -295,8 +344,13 @@ _PERIOD_SQL = r"""
         THEN struct_pack(d := try_cast(p AS DATE), g := 'date')
     END"""
 
-_FREQ_LABEL = {"yearly": "jährlich", "half_yearly": "halbjährlich", "quarterly": "quartalsweise", "monthly": "monatlich",
-               **{f"every_{n}_years": f"alle {n} Jahre" for n in (2, 3, 4, 5, 6, 10)}}
+_FREQ_LABEL = {
+    "yearly": "jährlich",
+    "half_yearly": "halbjährlich",
+    "quarterly": "quartalsweise",
+    "monthly": "monatlich",
+    **{f"every_{n}_years": f"alle {n} Jahre" for n in (2, 3, 4, 5, 6, 10)},
+}
 _GRAN_LABEL = {"yearly": "ein Jahr", "half_yearly": "ein Halbjahr", "quarterly": "ein Quartal", "monthly": "ein Monat"}
 
 
@@ -345,14 +399,19 @@ def _validate(con: duckdb.DuckDBPyConnection, number_style: str, today: date) ->
                coalesce(s.value_num,
                         CASE WHEN regexp_full_match(s.v, '{pattern}') THEN CAST({convert} AS DOUBLE) END) AS value,
                s.comment, s.source, s.recorded_at
-        FROM s JOIN periods pr USING (p) JOIN kpis k USING (kpi_raw) CROSS JOIN horizon h""", [today, today]
+        FROM s JOIN periods pr USING (p) JOIN kpis k USING (kpi_raw) CROSS JOIN horizon h""",
+        [today, today],
     )
 
 
 def _has_column(con: duckdb.DuckDBPyConnection, column: str) -> bool:
-    return bool(con.execute(
-        "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'staging' AND column_name = ?", [column]
-    ).fetchone()[0])
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'staging' AND column_name = ?", [column]
+        ).fetchone()[0]
+    )
+
+
 def _de(expr: str) -> str:
     """SQL for a number as German text in messages: decimal comma, no trailing `,0`."""
     return f"replace(regexp_replace(CAST({expr} AS VARCHAR), '\\.0$', ''), '.', ',')"
@@ -378,8 +437,8 @@ _PROBLEMS_SQL = f"""
       FROM parsed WHERE period IS NOT NULL AND kpi_id IS NOT NULL AND (period < lower_bound OR period > upper_bound)
     UNION ALL
     SELECT idx, 'Zeitraum', period_raw,
-           'Zeitraum ist ' || CASE granularity {' '.join(f"WHEN '{g}' THEN '{label}'" for g, label in _GRAN_LABEL.items())} END
-           || ', aber ' || kpi_id || ' wird ' || CASE frequency {' '.join(f"WHEN '{f}' THEN '{label}'" for f, label in _FREQ_LABEL.items())} END
+           'Zeitraum ist ' || CASE granularity {" ".join(f"WHEN '{g}' THEN '{label}'" for g, label in _GRAN_LABEL.items())} END
+           || ', aber ' || kpi_id || ' wird ' || CASE frequency {" ".join(f"WHEN '{f}' THEN '{label}'" for f, label in _FREQ_LABEL.items())} END
            || ' erhoben', 'period.frequency', kpi_id, kpi_name
       FROM parsed WHERE kpi_id IS NOT NULL AND granularity NOT IN ('date')
         AND granularity <> regexp_replace(frequency, '^every_.*', 'yearly')
@@ -395,8 +454,8 @@ _PROBLEMS_SQL = f"""
       FROM parsed WHERE isnan(value) OR isinf(value) OR abs(value) > {MAX_VALUE}
     UNION ALL
     SELECT idx, 'Wert', value_raw,
-           'Wert liegt außerhalb des gültigen Bereichs ' || coalesce({_de('range_min')}, '−∞') || ' bis '
-           || coalesce({_de('range_max')}, '∞') || ' für ' || kpi_id, 'value.out_of_range', kpi_id, kpi_name
+           'Wert liegt außerhalb des gültigen Bereichs ' || coalesce({_de("range_min")}, '−∞') || ' bis '
+           || coalesce({_de("range_max")}, '∞') || ' für ' || kpi_id, 'value.out_of_range', kpi_id, kpi_name
       FROM parsed WHERE value < range_min OR value > range_max
     UNION ALL
     SELECT idx, 'Qualität', quality_raw, 'unbekannte Qualitätsangabe ({QUALITY_HINT})', 'quality.unknown',
@@ -466,9 +525,15 @@ _DIFF_SQL = """
 # condition); the checks with their messages then run over those few rows only, not once each over a million.
 # Each check's whole condition (over all its lines) is its own filter: DuckDB skips the blocks of rows its
 # statistics rule out, where one OR of them all would be evaluated on every row.
-_SUSPECT_SQL = "CREATE TEMP TABLE suspect AS SELECT * FROM parsed WHERE idx IN (" + " UNION ".join(
-    f"SELECT idx FROM parsed WHERE {found.group(1)}" for check in _PROBLEMS_SQL.split("UNION ALL")
-    if (found := re.search(r"FROM parsed WHERE (.+)", check, re.S))) + ")"
+_SUSPECT_SQL = (
+    "CREATE TEMP TABLE suspect AS SELECT * FROM parsed WHERE idx IN ("
+    + " UNION ".join(
+        f"SELECT idx FROM parsed WHERE {found.group(1)}"
+        for check in _PROBLEMS_SQL.split("UNION ALL")
+        if (found := re.search(r"FROM parsed WHERE (.+)", check, re.S))
+    )
+    + ")"
+)
 _SUSPECT_PROBLEMS_SQL = _PROBLEMS_SQL.replace("FROM parsed WHERE", "FROM suspect WHERE")
 
 
@@ -476,10 +541,13 @@ def _problems(con: duckdb.DuckDBPyConnection, name: str, limit: int) -> tuple[li
     con.execute("DROP TABLE IF EXISTS suspect")
     con.execute(_SUSPECT_SQL)
     rows = con.execute(
-        f"SELECT *, count(*) OVER () FROM ({_SUSPECT_PROBLEMS_SQL}) ORDER BY 1, 2 LIMIT {limit}").fetchall()
+        f"SELECT *, count(*) OVER () FROM ({_SUSPECT_PROBLEMS_SQL}) ORDER BY 1, 2 LIMIT {limit}"
+    ).fetchall()
     total = rows[0][7] if rows else 0
-    return [Problem(name, int(idx), column, value, message, code, {"kpi_name": kpi_name} if kpi_name else {}, kpi_id)
-            for idx, column, value, message, code, kpi_id, kpi_name, _ in rows], total
+    return [
+        Problem(name, int(idx), column, value, message, code, {"kpi_name": kpi_name} if kpi_name else {}, kpi_id)
+        for idx, column, value, message, code, kpi_id, kpi_name, _ in rows
+    ], total
 
 
 def _warnings(con: duckdb.DuckDBPyConnection, name: str, today: date) -> list[Problem]:
@@ -489,15 +557,17 @@ def _warnings(con: duckdb.DuckDBPyConnection, name: str, today: date) -> list[Pr
            FROM diff d JOIN parsed p USING (kpi_id, period) WHERE d.period > ? GROUP BY p.period_raw, d.period
            UNION ALL
            SELECT min(p.idx), 'Wert', p.value_raw, 'auffälliger Sprung: ' || d.kpi_id || ' bisher '
-                  || {_de('d.old_value')} || ', neu ' || {_de('d.value')}
+                  || {_de("d.old_value")} || ', neu ' || {_de("d.value")}
            FROM diff d JOIN parsed p USING (kpi_id, period)
            WHERE d.change = 'changed' AND abs(d.value - d.old_value) > ? * greatest(abs(d.old_value), 1e-9)
            GROUP BY p.value_raw, d.kpi_id, d.old_value, d.value
            ORDER BY 1 LIMIT 200""",
         [today, JUMP_WARNING_RATIO],
     ).fetchall()
-    return [Problem(name, int(idx), column, value, message, "period.future" if column == "Zeitraum" else "value.jump")
-            for idx, column, value, message in rows]
+    return [
+        Problem(name, int(idx), column, value, message, "period.future" if column == "Zeitraum" else "value.jump")
+        for idx, column, value, message in rows
+    ]
 
 
 # Per new or changed value: the previous period's value (the file's own values first, then the store's) and the
@@ -538,8 +608,11 @@ def _plausibility(con: duckdb.DuckDBPyConnection, result: ImportResult) -> list[
     step = plausibility.DEFAULT_STEP
     bounds = [step.up, plausibility.SLIP_LOW, step.typical]
     # Speed: only the candidates and the preview's rows are kept (not one row per new or changed value).
-    keys = result.preview[["kpi_id", "period"]] if result.preview is not None else \
-        pd.DataFrame({"kpi_id": pd.Series(dtype=object), "period": pd.Series(dtype="datetime64[us]")})
+    keys = (
+        result.preview[["kpi_id", "period"]]
+        if result.preview is not None
+        else pd.DataFrame({"kpi_id": pd.Series(dtype=object), "period": pd.Series(dtype="datetime64[us]")})
+    )
     con.register("preview_keys", keys)
     con.execute(_PLAUSIBILITY_SQL, bounds)
     flags = plausibility.flag_frame(con.execute(_CANDIDATE, bounds).df())
@@ -549,12 +622,15 @@ def _plausibility(con: duckdb.DuckDBPyConnection, result: ImportResult) -> list[
         previous = previous.merge(flags[["kpi_id", "period", "message"]], how="left", on=["kpi_id", "period"])
         previous["period"] = pd.to_datetime(previous["period"])
         result.preview["period"] = pd.to_datetime(result.preview["period"])
-        result.preview = result.preview.merge(previous.rename(columns={"message": "flag"}), how="left",
-                                              on=["kpi_id", "period"])
+        result.preview = result.preview.merge(
+            previous.rename(columns={"message": "flag"}), how="left", on=["kpi_id", "period"]
+        )
     con.unregister("preview_keys")
     con.execute("DROP TABLE IF EXISTS plausibility")
-    return [Problem(result.file_name, int(r.idx), "Wert", fmt_value(r.value, r.unit or "", "de"), r.message)
-            for r in flags.sort_values("idx").itertuples()]
+    return [
+        Problem(result.file_name, int(r.idx), "Wert", fmt_value(r.value, r.unit or "", "de"), r.message)
+        for r in flags.sort_values("idx").itertuples()
+    ]
 
 
 def _apply_plausibility(con: duckdb.DuckDBPyConnection, result: ImportResult, info: dict, confirmed: bool) -> bool:
@@ -563,7 +639,7 @@ def _apply_plausibility(con: duckdb.DuckDBPyConnection, result: ImportResult, in
     result.implausible = _plausibility(con, result)
     if "text" in info and result.implausible:
         result.implausible = _relocate(result.implausible, _exact_lines(info["text"], info["delimiter"], set()))
-    result.warnings = sorted(result.warnings + result.implausible, key=lambda p: (p.row or 0))
+    result.warnings = sorted(result.warnings + result.implausible, key=lambda p: p.row or 0)
     return confirmed or not result.implausible
 
 
@@ -585,9 +661,17 @@ def _read_upload(path: Path | None, name: str, data: bytes | None = None) -> byt
         return ImportResult(name, "", problems=_read_problem(name, exc).problems, problem_count=1)
 
 
-def import_file(store: Store, path: str | Path | None = None, *, data: bytes | None = None, dry_run: bool = False,
-                user: str | None = None, file_name: str | None = None, today: date | None = None,
-                confirm_implausible: bool = False) -> ImportResult:
+def import_file(
+    store: Store,
+    path: str | Path | None = None,
+    *,
+    data: bytes | None = None,
+    dry_run: bool = False,
+    user: str | None = None,
+    file_name: str | None = None,
+    today: date | None = None,
+    confirm_implausible: bool = False,
+) -> ImportResult:
     """Validate a measurement file (a path, or its bytes as uploaded) and, unless dry_run or a problem is found,
     commit it as one upload. Implausible values (kpi.plausibility) are committed only with
     `confirm_implausible`."""
@@ -595,12 +679,29 @@ def import_file(store: Store, path: str | Path | None = None, *, data: bytes | N
     data = _read_upload(Path(path) if path is not None else None, name, data)
     if isinstance(data, ImportResult):
         return data
-    return _run(store, name, data, lambda con: _stage_file(con, data, name), dry_run, user, today,
-                kind="measurements", confirm_implausible=confirm_implausible)
+    return _run(
+        store,
+        name,
+        data,
+        lambda con: _stage_file(con, data, name),
+        dry_run,
+        user,
+        today,
+        kind="measurements",
+        confirm_implausible=confirm_implausible,
+    )
 
 
-def import_frame(store: Store, frame: pd.DataFrame, *, name: str, kind: str = "measurements",
-                 user: str | None = None, dry_run: bool = False, today: date | None = None) -> ImportResult:
+def import_frame(
+    store: Store,
+    frame: pd.DataFrame,
+    *,
+    name: str,
+    kind: str = "measurements",
+    user: str | None = None,
+    dry_run: bool = False,
+    today: date | None = None,
+) -> ImportResult:
     """Import rows already in memory (kpi_id, period, value[, comment, source, recorded_at]), e.g. the demo data."""
     frame = frame.copy()
     frame["value_num"] = pd.to_numeric(frame.pop("value"), errors="coerce").astype("float64")
@@ -638,8 +739,19 @@ def _fail(result: ImportResult, message: str, code: str) -> ImportResult:
     return result
 
 
-def _run(store: Store, name: str, data: bytes | None, stage, dry_run: bool, user: str | None,
-         today: date | None, *, kind: str, digest: str | None = None, confirm_implausible: bool = True) -> ImportResult:
+def _run(
+    store: Store,
+    name: str,
+    data: bytes | None,
+    stage,
+    dry_run: bool,
+    user: str | None,
+    today: date | None,
+    *,
+    kind: str,
+    digest: str | None = None,
+    confirm_implausible: bool = True,
+) -> ImportResult:
     result = ImportResult(name, digest or hashlib.sha256(data or b"").hexdigest(), dry_run=dry_run)
     today = today or date.today()
     info: dict = {}
@@ -668,19 +780,24 @@ def _run(store: Store, name: str, data: bytes | None, stage, dry_run: bool, user
     return result
 
 
-def _check(con: duckdb.DuckDBPyConnection, result: ImportResult, info: dict, today: date,
-           confirm_implausible: bool = True) -> bool:
+def _check(
+    con: duckdb.DuckDBPyConnection, result: ImportResult, info: dict, today: date, confirm_implausible: bool = True
+) -> bool:
     """Problems, diff, warnings and preview of the staged file; True when it may be committed."""
     name = result.file_name
     rejects = _csv_rejects(con, name) if "text" in info else []
     result.not_filled, filled = con.execute(
-        "SELECT count(*) FILTER (WHERE not_filled), count(*) FILTER (WHERE NOT not_filled) FROM parsed").fetchone()
+        "SELECT count(*) FILTER (WHERE not_filled), count(*) FILTER (WHERE NOT not_filled) FROM parsed"
+    ).fetchone()
     if result.not_filled:
         con.execute("DELETE FROM parsed WHERE not_filled")
     result.rows = filled + len(rejects)
     if result.rows == 0:
-        message = (f"keine Werte eingetragen (nicht ausgefüllt: {result.not_filled} Zeilen)" if result.not_filled
-                   else "die Datei enthält keine Datenzeilen")
+        message = (
+            f"keine Werte eingetragen (nicht ausgefüllt: {result.not_filled} Zeilen)"
+            if result.not_filled
+            else "die Datei enthält keine Datenzeilen"
+        )
         _fail(result, message, "file.no_values" if result.not_filled else "file.no_rows")
         return False
     _incoming(con)
@@ -688,7 +805,7 @@ def _check(con: duckdb.DuckDBPyConnection, result: ImportResult, info: dict, tod
     lines = None
     if (problems or rejects) and "text" in info:
         lines = _exact_lines(info["text"], info["delimiter"], {p.row for p in rejects})
-    result.problems = sorted(rejects + _relocate(problems, lines), key=lambda p: (p.row or 0))
+    result.problems = sorted(rejects + _relocate(problems, lines), key=lambda p: p.row or 0)
     result.problem_count = total + len(rejects)
     if result.problems:
         return False
@@ -702,7 +819,8 @@ def _check(con: duckdb.DuckDBPyConnection, result: ImportResult, info: dict, tod
     result.preview = con.execute(
         """SELECT kpi_id, period, old_value, value AS new_value, comment, quality, change FROM diff
            ORDER BY CASE change WHEN 'changed' THEN 0 WHEN 'new' THEN 1 ELSE 2 END, kpi_id, period
-           LIMIT 5000""").df()
+           LIMIT 5000"""
+    ).df()
     return _apply_plausibility(con, result, info, confirm_implausible) and not result.dry_run
 
 
@@ -729,12 +847,22 @@ def _mirror_current(conn: sa.Connection, con: duckdb.DuckDBPyConnection) -> None
     pgstore.mirror(conn, con, measurement_t, latest_sql("measurement", where="kpi_id = ANY(?)"), [kpi_ids])
 
 
-_COMMIT_COLUMNS = ("kpi_id", "period", "value", "comment", "source", "quality", "upload_id", "recorded_at",
-                   "recorded_by")
+_COMMIT_COLUMNS = (
+    "kpi_id",
+    "period",
+    "value",
+    "comment",
+    "source",
+    "quality",
+    "upload_id",
+    "recorded_at",
+    "recorded_by",
+)
 
 
-def _commit(con: duckdb.DuckDBPyConnection, result: ImportResult, kind: str, user: str | None,
-            conn: sa.Connection | None = None) -> None:
+def _commit(
+    con: duckdb.DuckDBPyConnection, result: ImportResult, kind: str, user: str | None, conn: sa.Connection | None = None
+) -> None:
     if conn is not None:
         _commit_copy(con, conn, result, kind, user)
         return
@@ -757,23 +885,41 @@ def _commit(con: duckdb.DuckDBPyConnection, result: ImportResult, kind: str, use
     result.upload_id = upload_id
 
 
-def _commit_copy(con: duckdb.DuckDBPyConnection, conn: sa.Connection, result: ImportResult, kind: str,
-                 user: str | None) -> None:
+def _commit_copy(
+    con: duckdb.DuckDBPyConnection, conn: sa.Connection, result: ImportResult, kind: str, user: str | None
+) -> None:
     """The same rows as `_commit`, written to the store's transaction `conn` with one COPY."""
     from kpi import pgstore
     from kpi.store import upload_t
 
     moment = Store.moment(conn)
-    upload_id = int(conn.execute(upload_t.insert().returning(upload_t.c.id), [dict(
-        kind=kind, file_name=result.file_name, sha256=result.sha256, username=user, created_at=moment,
-        n_new=result.new, n_changed=result.changed, n_unchanged=result.unchanged, state="committed")]).scalar_one())
+    upload_id = int(
+        conn.execute(
+            upload_t.insert().returning(upload_t.c.id),
+            [
+                dict(
+                    kind=kind,
+                    file_name=result.file_name,
+                    sha256=result.sha256,
+                    username=user,
+                    created_at=moment,
+                    n_new=result.new,
+                    n_changed=result.changed,
+                    n_unchanged=result.unchanged,
+                    state="committed",
+                )
+            ],
+        ).scalar_one()
+    )
     con.execute(
         """CREATE OR REPLACE TEMP TABLE outgoing AS
            SELECT kpi_id, period, value, coalesce(comment, old_comment) AS comment,
                   coalesce(source, old_source, (SELECT k.source FROM kpi k WHERE k.id = diff.kpi_id)) AS source,
                   quality, CAST(? AS INTEGER) AS upload_id, coalesce(recorded_at, CAST(? AS TIMESTAMP)) AS recorded_at,
                   CAST(? AS VARCHAR) AS recorded_by
-           FROM diff WHERE change <> 'unchanged'""", [upload_id, moment, user])
+           FROM diff WHERE change <> 'unchanged'""",
+        [upload_id, moment, user],
+    )
     pgstore.copy_from_duck(con, "outgoing", conn, "measurement", _COMMIT_COLUMNS)
     con.execute("DROP TABLE outgoing")
     result.upload_id = upload_id
@@ -782,8 +928,17 @@ def _commit_copy(con: duckdb.DuckDBPyConnection, conn: sa.Connection, result: Im
 # -- measure updates: state, progress and comment per measure, same flow and result types ------
 
 MEASURE_COLUMN_ALIASES = {
-    "measure_id": {"maßnahme", "massnahme", "maßnahme_id", "massnahme_id", "maßnahmen-nr", "nr", "measure",
-                   "measure_id", "id"},
+    "measure_id": {
+        "maßnahme",
+        "massnahme",
+        "maßnahme_id",
+        "massnahme_id",
+        "maßnahmen-nr",
+        "nr",
+        "measure",
+        "measure_id",
+        "id",
+    },
     "state": {"status", "state", "stand", "zustand"},
     "progress": {"fortschritt", "fortschritt_%", "fortschritt_(%)", "fortschritt_in_%", "progress", "progress_%"},
     "comment": {"kommentar", "comment", "bemerkung", "anmerkung"},
@@ -823,8 +978,9 @@ def _parse_progress(raw: object) -> float | None:
 
 
 def _measure_columns(header: list[str], name: str) -> list[str]:
-    return _canonical_columns(header, name, MEASURE_COLUMN_ALIASES, MEASURE_LABELS, MEASURE_REQUIRED,
-                              "Maßnahme;Status;Fortschritt;Kommentar")
+    return _canonical_columns(
+        header, name, MEASURE_COLUMN_ALIASES, MEASURE_LABELS, MEASURE_REQUIRED, "Maßnahme;Status;Fortschritt;Kommentar"
+    )
 
 
 def _read_measure_csv(data: bytes, name: str) -> list[tuple[int, dict]]:
@@ -834,10 +990,17 @@ def _read_measure_csv(data: bytes, name: str) -> list[tuple[int, dict]]:
     needed = len([c for c in columns if not c.startswith("extra_")])
     rows, problems = [], []
     for line, record in records[1:]:
-        if len(record) != len(columns) and any(c.strip() for c in record[len(columns):]) or len(record) < needed:
-            problems.append(Problem(name, line, None, delimiter.join(record)[:80],
-                                    f"falsche Anzahl Spalten (erwartet {len(columns)}, gefunden {len(record)})",
-                                    "row.columns"))
+        if len(record) != len(columns) and any(c.strip() for c in record[len(columns) :]) or len(record) < needed:
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    None,
+                    delimiter.join(record)[:80],
+                    f"falsche Anzahl Spalten (erwartet {len(columns)}, gefunden {len(record)})",
+                    "row.columns",
+                )
+            )
             continue
         rows.append((line, dict(zip(columns, record))))
     if problems:
@@ -868,9 +1031,16 @@ def _read_measure_file(data: bytes, name: str) -> list[tuple[int, dict]]:
     return _read_measure_csv(data, name)
 
 
-def import_measures(store: Store, path: str | Path | None = None, *, data: bytes | None = None,
-                    dry_run: bool = False, user: str | None = None, file_name: str | None = None,
-                    restrict_unit: str | None = None) -> ImportResult:
+def import_measures(
+    store: Store,
+    path: str | Path | None = None,
+    *,
+    data: bytes | None = None,
+    dry_run: bool = False,
+    user: str | None = None,
+    file_name: str | None = None,
+    restrict_unit: str | None = None,
+) -> ImportResult:
     """Validate a measure-update file (Maßnahme;Status;Fortschritt;Kommentar; a path or its bytes) and, unless
     dry_run or a problem is found, commit it as one upload. `restrict_unit`: only measures of that responsible
     unit may appear (a department's own upload)."""
@@ -887,9 +1057,17 @@ def import_measures(store: Store, path: str | Path | None = None, *, data: bytes
     return _import_measure_records(store, result, records, user=user, restrict_unit=restrict_unit)
 
 
-def record_measure_update(store: Store, measure_id: str, state: str, progress: float, comment: str | None, *,
-                          user: str | None, restrict_unit: str | None = None,
-                          dry_run: bool = False) -> ImportResult:
+def record_measure_update(
+    store: Store,
+    measure_id: str,
+    state: str,
+    progress: float,
+    comment: str | None,
+    *,
+    user: str | None,
+    restrict_unit: str | None = None,
+    dry_run: bool = False,
+) -> ImportResult:
     """One measure's update typed in a form: the same checks, diff and audit trail as a file."""
     record = {"measure_id": measure_id, "state": state, "progress": progress, "comment": comment}
     digest = hashlib.sha256(repr(sorted(record.items())).encode()).hexdigest()
@@ -897,8 +1075,9 @@ def record_measure_update(store: Store, measure_id: str, state: str, progress: f
     return _import_measure_records(store, result, [(2, record)], user=user, restrict_unit=restrict_unit)
 
 
-def _measure_row_problems(name: str, line: int, record: dict, catalog: dict, states: dict,
-                          restrict_unit: str | None) -> tuple[list[Problem], tuple | None]:
+def _measure_row_problems(
+    name: str, line: int, record: dict, catalog: dict, states: dict, restrict_unit: str | None
+) -> tuple[list[Problem], tuple | None]:
     """The problems of one measure row, and the parsed row when there are none."""
     mid_raw = str(record.get("measure_id") or "").strip()
     mid = mid_raw.upper()
@@ -915,8 +1094,12 @@ def _measure_row_problems(name: str, line: int, record: dict, catalog: dict, sta
     elif mid not in catalog:
         problem("Maßnahme", mid_raw, "unbekannte Maßnahme (nicht im Strategiekatalog)", "measure.unknown")
     elif restrict_unit is not None and catalog[mid]["responsible"] != restrict_unit:
-        problem("Maßnahme", mid_raw, f"keine Berechtigung: {mid} liegt bei {catalog[mid]['responsible'] or '–'}, "
-                                     f"nicht bei {restrict_unit}", "measure.not_permitted")
+        problem(
+            "Maßnahme",
+            mid_raw,
+            f"keine Berechtigung: {mid} liegt bei {catalog[mid]['responsible'] or '–'}, nicht bei {restrict_unit}",
+            "measure.not_permitted",
+        )
     state = states.get(" ".join(state_raw.lower().split()))
     if not state_raw:
         problem("Status", state_raw, f"Status fehlt ({STATE_HINT})", "state.missing")
@@ -927,30 +1110,47 @@ def _measure_row_problems(name: str, line: int, record: dict, catalog: dict, sta
     if progress_raw is None or not str(progress_raw).strip():
         problem("Fortschritt", shown, "Fortschritt fehlt (0 bis 100)", "progress.missing")
     elif progress is None:
-        problem("Fortschritt", shown, "Fortschritt ist keine Zahl (erwartet 0 bis 100, z. B. 75 oder 75 %)",
-                "progress.format")
+        problem(
+            "Fortschritt",
+            shown,
+            "Fortschritt ist keine Zahl (erwartet 0 bis 100, z. B. 75 oder 75 %)",
+            "progress.format",
+        )
     elif not 0 <= progress <= 100:
         problem("Fortschritt", shown, "Fortschritt muss zwischen 0 und 100 liegen", "progress.out_of_range")
     if comment and len(comment) > MAX_COMMENT_CHARS:
-        problem("Kommentar", comment[:40] + "…", f"Kommentar ist länger als {MAX_COMMENT_CHARS} Zeichen",
-                "comment.too_long")
+        problem(
+            "Kommentar", comment[:40] + "…", f"Kommentar ist länger als {MAX_COMMENT_CHARS} Zeichen", "comment.too_long"
+        )
     elif comment and reader.has_control(comment):
         problem("Kommentar", None, "Steuerzeichen im Text sind nicht erlaubt", "text.control_char")
     return problems, None if problems else (line, mid, state, float(progress), comment, mid_raw)
 
 
 def _measure_conflicts(name: str, by_measure: dict[str, list[tuple]]) -> list[Problem]:
-    return [Problem(name, line, "Maßnahme", raw,
-                    f"widersprüchliche Doppelung: {mid} kommt mehrfach mit verschiedenen Angaben vor", "row.conflict")
-            for mid, items in by_measure.items() if len({(s, p, c) for _, _, s, p, c, _ in items}) > 1
-            for line, _, _, _, _, raw in items]
+    return [
+        Problem(
+            name,
+            line,
+            "Maßnahme",
+            raw,
+            f"widersprüchliche Doppelung: {mid} kommt mehrfach mit verschiedenen Angaben vor",
+            "row.conflict",
+        )
+        for mid, items in by_measure.items()
+        if len({(s, p, c) for _, _, s, p, c, _ in items}) > 1
+        for line, _, _, _, _, raw in items
+    ]
 
 
 def _measure_change(old: dict | None, state: str, progress: float, comment: str | None) -> str:
     if old is None:
         return "new"
-    if old["state"] != state or abs(float(old["progress"]) - progress) > 1e-9 or (
-            comment is not None and comment != old["comment"]):
+    if (
+        old["state"] != state
+        or abs(float(old["progress"]) - progress) > 1e-9
+        or (comment is not None and comment != old["comment"])
+    ):
         return "changed"
     return "unchanged"
 
@@ -958,22 +1158,44 @@ def _measure_change(old: dict | None, state: str, progress: float, comment: str 
 def _measure_warnings(name: str, line: int, mid: str, state: str, progress: float, old: dict | None) -> list[Problem]:
     warnings = []
     if state == "abgeschlossen" and progress < 100:
-        warnings.append(Problem(name, line, "Fortschritt", f"{progress:g}",
-                                f"{mid} ist abgeschlossen, aber der Fortschritt ist nur {progress:g} %",
-                                "progress.incomplete"))
+        warnings.append(
+            Problem(
+                name,
+                line,
+                "Fortschritt",
+                f"{progress:g}",
+                f"{mid} ist abgeschlossen, aber der Fortschritt ist nur {progress:g} %",
+                "progress.incomplete",
+            )
+        )
     if progress >= 100 and state != "abgeschlossen":
-        warnings.append(Problem(name, line, "Status", state,
-                                f"{mid} hat 100 % Fortschritt, ist aber nicht als abgeschlossen gemeldet",
-                                "state.not_closed"))
+        warnings.append(
+            Problem(
+                name,
+                line,
+                "Status",
+                state,
+                f"{mid} hat 100 % Fortschritt, ist aber nicht als abgeschlossen gemeldet",
+                "state.not_closed",
+            )
+        )
     if old is not None and progress < float(old["progress"]):
-        warnings.append(Problem(name, line, "Fortschritt", f"{progress:g}",
-                                f"Fortschritt von {mid} sinkt von {float(old['progress']):g} % auf {progress:g} %",
-                                "progress.falls"))
+        warnings.append(
+            Problem(
+                name,
+                line,
+                "Fortschritt",
+                f"{progress:g}",
+                f"Fortschritt von {mid} sinkt von {float(old['progress']):g} % auf {progress:g} %",
+                "progress.falls",
+            )
+        )
     return warnings
 
 
-def _import_measure_records(store: Store, result: ImportResult, records: list[tuple[int, dict]], *,
-                            user: str | None, restrict_unit: str | None) -> ImportResult:
+def _import_measure_records(
+    store: Store, result: ImportResult, records: list[tuple[int, dict]], *, user: str | None, restrict_unit: str | None
+) -> ImportResult:
     try:
         return _measure_records(store, result, records, user=user, restrict_unit=restrict_unit)
     except (duckdb.Error, sa.exc.SQLAlchemyError, OSError, *DRIVER_ERRORS) as exc:
@@ -981,8 +1203,9 @@ def _import_measure_records(store: Store, result: ImportResult, records: list[tu
         return _fail(result, f"Datenbankfehler, nichts übernommen: {str(exc).splitlines()[0]}", "store.error")
 
 
-def _measure_records(store: Store, result: ImportResult, records: list[tuple[int, dict]], *,
-                     user: str | None, restrict_unit: str | None) -> ImportResult:
+def _measure_records(
+    store: Store, result: ImportResult, records: list[tuple[int, dict]], *, user: str | None, restrict_unit: str | None
+) -> ImportResult:
     from kpi.store import measure_t, measure_update_t
 
     name = result.file_name
@@ -991,10 +1214,16 @@ def _measure_records(store: Store, result: ImportResult, records: list[tuple[int
         return _fail(result, "die Datei enthält keine Datenzeilen", "file.no_rows")
     states = _state_aliases()
     with store.writing() as conn:
-        catalog = {r["id"]: r for r in conn.execute(
-            sa.select(measure_t.c.id, measure_t.c.title, measure_t.c.responsible)).mappings()}
-        current = {r["measure_id"]: r for r in conn.execute(sa.text(
-            f"SELECT measure_id, state, progress, comment FROM ({latest_sql('measure_update')}) AS latest")).mappings()}
+        catalog = {
+            r["id"]: r
+            for r in conn.execute(sa.select(measure_t.c.id, measure_t.c.title, measure_t.c.responsible)).mappings()
+        }
+        current = {
+            r["measure_id"]: r
+            for r in conn.execute(
+                sa.text(f"SELECT measure_id, state, progress, comment FROM ({latest_sql('measure_update')}) AS latest")
+            ).mappings()
+        }
         problems: list[Problem] = []
         by_measure: dict[str, list[tuple]] = {}
         for line, record in records:
@@ -1003,7 +1232,7 @@ def _measure_records(store: Store, result: ImportResult, records: list[tuple[int
             if item is not None:
                 by_measure.setdefault(item[1], []).append(item)
         problems += _measure_conflicts(name, by_measure)
-        problems.sort(key=lambda p: (p.row or 0))
+        problems.sort(key=lambda p: p.row or 0)
         result.problem_count = len(problems)
         result.problems = problems[:MAX_PROBLEMS]
         if problems:
@@ -1012,28 +1241,67 @@ def _measure_records(store: Store, result: ImportResult, records: list[tuple[int
         for mid, items in by_measure.items():
             line, _, state, progress, comment, _ = items[0]
             old = current.get(mid)
-            rows.append(dict(measure_id=mid, title=catalog[mid]["title"], old_state=old["state"] if old else None,
-                             new_state=state, old_progress=float(old["progress"]) if old else None,
-                             new_progress=progress, comment=comment,
-                             change=_measure_change(old, state, progress, comment)))
+            rows.append(
+                dict(
+                    measure_id=mid,
+                    title=catalog[mid]["title"],
+                    old_state=old["state"] if old else None,
+                    new_state=state,
+                    old_progress=float(old["progress"]) if old else None,
+                    new_progress=progress,
+                    comment=comment,
+                    change=_measure_change(old, state, progress, comment),
+                )
+            )
             warnings += _measure_warnings(name, line, mid, state, progress, old)
         order = {"changed": 0, "new": 1, "unchanged": 2}
         rows.sort(key=lambda r: (order[r["change"]], r["measure_id"]))
-        result.preview = pd.DataFrame(rows, columns=["measure_id", "title", "old_state", "new_state", "old_progress",
-                                                     "new_progress", "comment", "change"])
-        result.warnings = sorted(warnings, key=lambda p: (p.row or 0))
+        result.preview = pd.DataFrame(
+            rows,
+            columns=[
+                "measure_id",
+                "title",
+                "old_state",
+                "new_state",
+                "old_progress",
+                "new_progress",
+                "comment",
+                "change",
+            ],
+        )
+        result.warnings = sorted(warnings, key=lambda p: p.row or 0)
         counts = result.preview["change"].value_counts()
         result.new, result.changed, result.unchanged = (int(counts.get(k, 0)) for k in ("new", "changed", "unchanged"))
         if result.dry_run:
             return result
         moment = store.moment(conn)
-        upload_id = store.record_upload(conn, kind="measures", file_name=name, sha256=result.sha256, username=user,
-                                        created_at=moment, n_new=result.new, n_changed=result.changed,
-                                        n_unchanged=result.unchanged)
+        upload_id = store.record_upload(
+            conn,
+            kind="measures",
+            file_name=name,
+            sha256=result.sha256,
+            username=user,
+            created_at=moment,
+            n_new=result.new,
+            n_changed=result.changed,
+            n_unchanged=result.unchanged,
+        )
         written = [r for r in rows if r["change"] != "unchanged"]
         if written:
-            conn.execute(measure_update_t.insert(), [dict(
-                measure_id=r["measure_id"], state=r["new_state"], progress=r["new_progress"], comment=r["comment"],
-                upload_id=upload_id, recorded_at=moment, recorded_by=user) for r in written])
+            conn.execute(
+                measure_update_t.insert(),
+                [
+                    dict(
+                        measure_id=r["measure_id"],
+                        state=r["new_state"],
+                        progress=r["new_progress"],
+                        comment=r["comment"],
+                        upload_id=upload_id,
+                        recorded_at=moment,
+                        recorded_by=user,
+                    )
+                    for r in written
+                ],
+            )
         result.upload_id = upload_id
     return result

@@ -19,9 +19,11 @@ from kpi.store import Store, StoreError, metadata
 
 MAX_CHECKS = 12
 # Sequence -> the (table, column) pairs it numbers.
-SEQUENCES = {"upload_id_seq": [("upload", "id")],
-             "revision_seq": [("measurement", "rev"), ("measure_update", "rev"), ("kpi_comment", "rev")],
-             "catalog_revision_id_seq": [("catalog_revision", "id")]}
+SEQUENCES = {
+    "upload_id_seq": [("upload", "id")],
+    "revision_seq": [("measurement", "rev"), ("measure_update", "rev"), ("kpi_comment", "rev")],
+    "catalog_revision_id_seq": [("catalog_revision", "id")],
+}
 
 
 class MigrationError(StoreError):
@@ -55,9 +57,12 @@ def _all_tables() -> list[sa.Table]:
 
 def _source_columns(conn: sa.Connection) -> dict[str, list[str]]:
     columns: dict[str, list[str]] = {}
-    for table, column in conn.execute(sa.text(
+    for table, column in conn.execute(
+        sa.text(
             "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'main' AND NOT internal "
-            "ORDER BY table_name, column_index")):
+            "ORDER BY table_name, column_index"
+        )
+    ):
         columns.setdefault(table, []).append(column)
     return columns
 
@@ -65,11 +70,16 @@ def _source_columns(conn: sa.Connection) -> dict[str, list[str]]:
 def _refuse_non_empty(target: Store, tables: list[sa.Table]) -> None:
     with target.connect() as conn:
         present = set(sa.inspect(conn).get_table_names())
-        filled = [t.name for t in tables if t.name in present
-                  and conn.execute(sa.select(sa.func.count()).select_from(t)).scalar()]
+        filled = [
+            t.name
+            for t in tables
+            if t.name in present and conn.execute(sa.select(sa.func.count()).select_from(t)).scalar()
+        ]
     if filled:
-        raise MigrationError(f"Das Ziel {target} enthält schon Daten ({', '.join(filled)}); die Übernahme schreibt nur "
-                             "in eine leere Datenbank. Nichts geschrieben.")
+        raise MigrationError(
+            f"Das Ziel {target} enthält schon Daten ({', '.join(filled)}); die Übernahme schreibt nur "
+            "in eine leere Datenbank. Nichts geschrieben."
+        )
 
 
 def _sequence_positions(source: Store) -> dict[str, int]:
@@ -80,8 +90,11 @@ def _sequence_positions(source: Store) -> dict[str, int]:
         drawn = dict(conn.execute(sa.text("SELECT sequence_name, last_value FROM duckdb_sequences()")).fetchall())
         positions = {}
         for name, users in SEQUENCES.items():
-            highest = [conn.execute(sa.text(f"SELECT max({col}) FROM {table}")).scalar()
-                       for table, col in users if col in columns.get(table, [])]
+            highest = [
+                conn.execute(sa.text(f"SELECT max({col}) FROM {table}")).scalar()
+                for table, col in users
+                if col in columns.get(table, [])
+            ]
             values = [v for v in [*highest, drawn.get(name)] if v is not None]
             if values:
                 positions[name] = int(max(values))
@@ -155,6 +168,9 @@ def migrate_store(source: Store, target: Store, say: Callable[[str], None] = pri
     for check in result.checks:
         when = check.as_of.isoformat(sep=" ", timespec="microseconds") if check.as_of else "jetzt"
         say(f"  Stand {when}: {check.rows} Zeilen, {'gleich' if check.equal else 'ABWEICHEND'}")
-    say("Ergebnis: alle Stände gleich." if result.ok else
-        "Ergebnis: ABWEICHUNG – das Ziel nicht verwenden (Datenbank löschen, Fehler melden).")
+    say(
+        "Ergebnis: alle Stände gleich."
+        if result.ok
+        else "Ergebnis: ABWEICHUNG – das Ziel nicht verwenden (Datenbank löschen, Fehler melden)."
+    )
     return result

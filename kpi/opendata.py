@@ -87,8 +87,9 @@ def parse_stand(raw: str | None, today: date | None = None) -> datetime | None:
     try:
         day = date.fromisoformat(raw.strip())
     except ValueError:
-        raise ApiError(400, "bad_stand", f"stand={raw[:40]!r} ist kein Datum der Form JJJJ-MM-TT "
-                                         "(z. B. stand=2025-12-31).") from None
+        raise ApiError(
+            400, "bad_stand", f"stand={raw[:40]!r} ist kein Datum der Form JJJJ-MM-TT (z. B. stand=2025-12-31)."
+        ) from None
     if day > (today or date.today()):
         raise ApiError(400, "bad_stand", f"stand={day.isoformat()} liegt in der Zukunft.")
     return datetime.combine(day, time.max)
@@ -125,9 +126,18 @@ def kpi_list(store: Store, as_of: datetime | None) -> dict:
     for row in kpis:
         row["url"] = f"{API}/kpis/{row['kpi_id']}"
     strategy = snap.catalog.strategy
-    return {"stand": _plain(as_of.date()) if as_of else None, "strategy": {
-        "id": strategy.id, "city": strategy.city, "title": strategy.title, "adopted": _plain(strategy.adopted),
-        "illustrative": strategy.illustrative}, "count": len(kpis), "kpis": kpis}
+    return {
+        "stand": _plain(as_of.date()) if as_of else None,
+        "strategy": {
+            "id": strategy.id,
+            "city": strategy.city,
+            "title": strategy.title,
+            "adopted": _plain(strategy.adopted),
+            "illustrative": strategy.illustrative,
+        },
+        "count": len(kpis),
+        "kpis": kpis,
+    }
 
 
 def kpi_detail(store: Store, as_of: datetime | None, kpi_id: str) -> dict:
@@ -146,27 +156,54 @@ def kpi_detail(store: Store, as_of: datetime | None, kpi_id: str) -> dict:
     comments = store.comments(as_of, kpi.id)[["period", "text", "recorded_at"]]
     return {
         "stand": _plain(as_of.date()) if as_of else None,
-        "id": kpi.id, "name": kpi.name, "definition": kpi.definition, "unit": kpi.unit,
-        "direction": kpi.direction.value, "frequency": kpi.frequency.value, "responsible": kpi.responsible,
-        "source": kpi.source, "theme_id": kpi.theme_id, "action_field_id": kpi.action_field_id,
-        "goal_id": kpi.goal_id, "real_data": kpi.real_data,
+        "id": kpi.id,
+        "name": kpi.name,
+        "definition": kpi.definition,
+        "unit": kpi.unit,
+        "direction": kpi.direction.value,
+        "frequency": kpi.frequency.value,
+        "responsible": kpi.responsible,
+        "source": kpi.source,
+        "theme_id": kpi.theme_id,
+        "action_field_id": kpi.action_field_id,
+        "goal_id": kpi.goal_id,
+        "real_data": kpi.real_data,
         "valid_range": {"min": kpi.range_min, "max": kpi.range_max},
         "baseline": {"period": _plain(kpi.baseline_period), "value": kpi.baseline_value},
         "targets": [{"period": _plain(t.period), "value": t.value} for t in kpi.targets],
-        "status": {k: _plain(row[k]) for k in ("status", "stale", "latest_period", "latest_value", "planned_value",
-                                              "progress", "deviation", "forecast_value", "forecast_low",
-                                              "forecast_high", "reach_date", "on_time", "next_due")},
-        "values": _records(values), "revisions": _records(revisions), "comments": _records(comments),
+        "status": {
+            k: _plain(row[k])
+            for k in (
+                "status",
+                "stale",
+                "latest_period",
+                "latest_value",
+                "planned_value",
+                "progress",
+                "deviation",
+                "forecast_value",
+                "forecast_low",
+                "forecast_high",
+                "reach_date",
+                "on_time",
+                "next_due",
+            )
+        },
+        "values": _records(values),
+        "revisions": _records(revisions),
+        "comments": _records(comments),
     }
 
 
 # -- the values export (the same rows and format as `python -m kpi export`) ----------------------
 
+
 def export_frame(store: Store, as_of: datetime | None, *, neutralise: bool = True) -> pd.DataFrame:
     """The rows of `python -m kpi export` and the API: current values as of `as_of`. CSV is opened by spreadsheets,
     so its cells are formula-neutralised; JSON is read by programs and keeps the text as stored."""
-    frame = store.current_values(as_of)[EXPORT_COLUMNS] if store.is_initialised() else \
-        pd.DataFrame(columns=EXPORT_COLUMNS)
+    frame = (
+        store.current_values(as_of)[EXPORT_COLUMNS] if store.is_initialised() else pd.DataFrame(columns=EXPORT_COLUMNS)
+    )
     return neutralise_formulas(frame) if neutralise else frame
 
 
@@ -176,19 +213,30 @@ def _iso(value: object) -> object:
 
 def export_csv(frame: pd.DataFrame) -> str:
     out = io.StringIO()
-    frame.assign(period=frame["period"].map(_iso), recorded_at=frame["recorded_at"].map(_iso)) \
-        .to_csv(out, index=False, quoting=csv.QUOTE_MINIMAL)
+    frame.assign(period=frame["period"].map(_iso), recorded_at=frame["recorded_at"].map(_iso)).to_csv(
+        out, index=False, quoting=csv.QUOTE_MINIMAL
+    )
     return out.getvalue()
 
 
 def export_json(frame: pd.DataFrame) -> str:
-    records = [{k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
-               for r in frame.to_dict(orient="records")]
-    return json.dumps(records, default=lambda v: _iso(v) if isinstance(v, (date, datetime)) else str(v),
-                      ensure_ascii=False, indent=1) + "\n"
+    records = [
+        {k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
+        for r in frame.to_dict(orient="records")
+    ]
+    return (
+        json.dumps(
+            records,
+            default=lambda v: _iso(v) if isinstance(v, (date, datetime)) else str(v),
+            ensure_ascii=False,
+            indent=1,
+        )
+        + "\n"
+    )
 
 
 # -- DCAT-AP.de --------------------------------------------------------------------------------
+
 
 def _lit(text: str, lang: str = "de") -> dict:
     return {"@value": text, "@language": lang}
@@ -198,20 +246,27 @@ def _when(moment: datetime | date | None) -> dict | None:
     if moment is None:
         return None
     kind = "xsd:dateTime" if isinstance(moment, datetime) else "xsd:date"
-    return {"@value": moment.isoformat(timespec="seconds") if isinstance(moment, datetime) else moment.isoformat(),
-            "@type": kind}
+    return {
+        "@value": moment.isoformat(timespec="seconds") if isinstance(moment, datetime) else moment.isoformat(),
+        "@type": kind,
+    }
 
 
-def _distribution(base: str, path: str, fmt: str, title: str, conf: Settings, publisher: str,
-                  modified: datetime | None) -> dict:
+def _distribution(
+    base: str, path: str, fmt: str, title: str, conf: Settings, publisher: str, modified: datetime | None
+) -> dict:
     media, file_type = MEDIA_TYPES[fmt]
     url = base + path
     return {
-        "@id": url + "#distribution", "@type": "dcat:Distribution", "dct:title": _lit(title),
-        "dcat:accessURL": {"@id": url}, "dcat:downloadURL": {"@id": url},
+        "@id": url + "#distribution",
+        "@type": "dcat:Distribution",
+        "dct:title": _lit(title),
+        "dcat:accessURL": {"@id": url},
+        "dcat:downloadURL": {"@id": url},
         "dcat:mediaType": {"@id": f"http://www.iana.org/assignments/media-types/{media}"},
         "dct:format": {"@id": f"http://publications.europa.eu/resource/authority/file-type/{file_type}"},
-        "dct:license": {"@id": conf.license}, "dcatde:licenseAttributionByText": publisher,
+        "dct:license": {"@id": conf.license},
+        "dcatde:licenseAttributionByText": publisher,
         "dct:modified": _when(modified),
     }
 
@@ -235,66 +290,109 @@ def dcat_catalog(store: Store, base_url: str, conf: Settings | None = None) -> d
     temporal = {"@type": "dct:PeriodOfTime", "dcat:startDate": _when(first), "dcat:endDate": _when(last)}
     illustrative = " Illustratives Beispiel: keine amtlichen Zahlen." if strategy.illustrative else ""
     common = {
-        "dct:publisher": publisher, "dct:temporal": temporal, "dct:modified": _when(modified),
-        "dct:spatial": _lit(strategy.city), "dcat:theme": [
+        "dct:publisher": publisher,
+        "dct:temporal": temporal,
+        "dct:modified": _when(modified),
+        "dct:spatial": _lit(strategy.city),
+        "dcat:theme": [
             {"@id": "http://publications.europa.eu/resource/authority/data-theme/GOVE"},
-            {"@id": "http://publications.europa.eu/resource/authority/data-theme/TECH"}],
+            {"@id": "http://publications.europa.eu/resource/authority/data-theme/TECH"},
+        ],
         "dct:accessRights": {"@id": "http://publications.europa.eu/resource/authority/access-right/PUBLIC"},
-        "dcat:keyword": [_lit(w) for w in ("Digitalisierung", "Digitalstrategie", "Kennzahlen", "Smart City",
-                                           "E-Government", strategy.city)],
+        "dcat:keyword": [
+            _lit(w)
+            for w in ("Digitalisierung", "Digitalstrategie", "Kennzahlen", "Smart City", "E-Government", strategy.city)
+        ],
     }
     if conf.contributor_id:
         common["dcatde:contributorID"] = {"@id": conf.contributor_id}
     if conf.contact_email:
-        common["dcat:contactPoint"] = {"@type": "vcard:Organization", "vcard:fn": publisher_name,
-                                       "vcard:hasEmail": {"@id": f"mailto:{conf.contact_email}"}}
+        common["dcat:contactPoint"] = {
+            "@type": "vcard:Organization",
+            "vcard:fn": publisher_name,
+            "vcard:hasEmail": {"@id": f"mailto:{conf.contact_email}"},
+        }
     datasets = [
-        {"@id": f"{base}{API}/values.json#dataset", "@type": "dcat:Dataset",
-         "dct:identifier": f"{strategy.id}-messwerte",
-         "dct:title": _lit(f"Messwerte der Kennzahlen: {strategy.title}"),
-         "dct:description": _lit(f"Aktuelle Messwerte aller Kennzahlen der Strategie „{strategy.title}“ "
-                                 f"({strategy.city}), je Kennzahl und Zeitraum der neueste Stand; mit ?stand=JJJJ-MM-TT "
-                                 "der Stand eines Tages." + illustrative),
-         **common, "dcat:distribution": [
-             _distribution(base, f"{API}/values.csv", "csv", "Messwerte (CSV)", conf, publisher_name, modified),
-             _distribution(base, f"{API}/values.json", "json", "Messwerte (JSON)", conf, publisher_name, modified)]},
-        {"@id": f"{base}{API}/kpis#dataset", "@type": "dcat:Dataset",
-         "dct:identifier": f"{strategy.id}-kennzahlen",
-         "dct:title": _lit(f"Kennzahlen mit Zielpfad und Status: {strategy.title}"),
-         "dct:description": _lit("Katalog der Kennzahlen mit Definition, Basis- und Zielwerten, aktuellem Status, "
-                                 "Prognose, Revisionen der Werte und Kommentaren." + illustrative),
-         **common, "dcat:distribution": [
-             _distribution(base, f"{API}/kpis", "json", "Kennzahlen (JSON)", conf, publisher_name, modified)]},
-        {"@id": f"{base}{API}/report.pdf#dataset", "@type": "dcat:Dataset",
-         "dct:identifier": f"{strategy.id}-ausschussbericht",
-         "dct:title": _lit(f"Ausschussbericht: {strategy.title}"),
-         "dct:description": _lit("Der Foliensatz für den Ausschuss als PDF, aus den aktuellen Daten." + illustrative),
-         **common, "dcat:distribution": [
-             _distribution(base, f"{API}/report.pdf", "pdf", "Ausschussbericht (PDF)", conf, publisher_name,
-                           modified)]},
+        {
+            "@id": f"{base}{API}/values.json#dataset",
+            "@type": "dcat:Dataset",
+            "dct:identifier": f"{strategy.id}-messwerte",
+            "dct:title": _lit(f"Messwerte der Kennzahlen: {strategy.title}"),
+            "dct:description": _lit(
+                f"Aktuelle Messwerte aller Kennzahlen der Strategie „{strategy.title}“ "
+                f"({strategy.city}), je Kennzahl und Zeitraum der neueste Stand; mit ?stand=JJJJ-MM-TT "
+                "der Stand eines Tages." + illustrative
+            ),
+            **common,
+            "dcat:distribution": [
+                _distribution(base, f"{API}/values.csv", "csv", "Messwerte (CSV)", conf, publisher_name, modified),
+                _distribution(base, f"{API}/values.json", "json", "Messwerte (JSON)", conf, publisher_name, modified),
+            ],
+        },
+        {
+            "@id": f"{base}{API}/kpis#dataset",
+            "@type": "dcat:Dataset",
+            "dct:identifier": f"{strategy.id}-kennzahlen",
+            "dct:title": _lit(f"Kennzahlen mit Zielpfad und Status: {strategy.title}"),
+            "dct:description": _lit(
+                "Katalog der Kennzahlen mit Definition, Basis- und Zielwerten, aktuellem Status, "
+                "Prognose, Revisionen der Werte und Kommentaren." + illustrative
+            ),
+            **common,
+            "dcat:distribution": [
+                _distribution(base, f"{API}/kpis", "json", "Kennzahlen (JSON)", conf, publisher_name, modified)
+            ],
+        },
+        {
+            "@id": f"{base}{API}/report.pdf#dataset",
+            "@type": "dcat:Dataset",
+            "dct:identifier": f"{strategy.id}-ausschussbericht",
+            "dct:title": _lit(f"Ausschussbericht: {strategy.title}"),
+            "dct:description": _lit(
+                "Der Foliensatz für den Ausschuss als PDF, aus den aktuellen Daten." + illustrative
+            ),
+            **common,
+            "dcat:distribution": [
+                _distribution(
+                    base, f"{API}/report.pdf", "pdf", "Ausschussbericht (PDF)", conf, publisher_name, modified
+                )
+            ],
+        },
     ]
     return {
-        "@context": DCAT_CONTEXT, "@id": f"{base}{API}/dcat.jsonld", "@type": "dcat:Catalog",
+        "@context": DCAT_CONTEXT,
+        "@id": f"{base}{API}/dcat.jsonld",
+        "@type": "dcat:Catalog",
         "dct:title": _lit(f"Digitalcockpit {strategy.city}"),
-        "dct:description": _lit(f"Offene Daten zur Strategie „{strategy.title}“ der Stadt {strategy.city}: "
-                                "Kennzahlen, Zielwerte, Messwerte und Status." + illustrative),
-        "dct:publisher": publisher, "dct:license": {"@id": conf.license},
+        "dct:description": _lit(
+            f"Offene Daten zur Strategie „{strategy.title}“ der Stadt {strategy.city}: "
+            "Kennzahlen, Zielwerte, Messwerte und Status." + illustrative
+        ),
+        "dct:publisher": publisher,
+        "dct:license": {"@id": conf.license},
         "dct:language": {"@id": "http://publications.europa.eu/resource/authority/language/DEU"},
-        "foaf:homepage": {"@id": base + "/"}, "dct:modified": _when(modified),
+        "foaf:homepage": {"@id": base + "/"},
+        "dct:modified": _when(modified),
         "dcat:dataset": datasets,
     }
 
 
 # -- health ------------------------------------------------------------------------------------
 
-HEALTH_SQL = ("SELECT (SELECT count(*) FROM kpi), (SELECT count(*) FROM measurement), (SELECT count(*) FROM upload), "
-              "(SELECT max(created_at) FROM upload)")
+HEALTH_SQL = (
+    "SELECT (SELECT count(*) FROM kpi), (SELECT count(*) FROM measurement), (SELECT count(*) FROM upload), "
+    "(SELECT max(created_at) FROM upload)"
+)
 
 
 def _counts(rows: tuple) -> dict:
     kpis, measurements, uploads, last = rows
-    return {"kpis": int(kpis), "measurements": int(measurements), "uploads": int(uploads),
-            "last_upload_at": _plain(last)}
+    return {
+        "kpis": int(kpis),
+        "measurements": int(measurements),
+        "uploads": int(uploads),
+        "last_upload_at": _plain(last),
+    }
 
 
 def store_health(store: Store) -> tuple[int, dict]:
@@ -326,23 +424,42 @@ def store_health(store: Store) -> tuple[int, dict]:
         if _is_lock_error(exc):
             return 200, {"status": "busy", **base, "message": "Ein Import schreibt gerade."}
         return 503, {"status": "error", **base, "message": f"Speicher nicht lesbar ({type(exc).__name__})."}
-    return 200, {"status": "ok", **base, "read_only": True, **counts,
-                 "ms": round((time_module.perf_counter() - started) * 1000, 1)}
+    return 200, {
+        "status": "ok",
+        **base,
+        "read_only": True,
+        **counts,
+        "ms": round((time_module.perf_counter() - started) * 1000, 1),
+    }
 
 
 # -- OpenAPI -----------------------------------------------------------------------------------
 
+
 def _op(summary: str, media: str, *, kpi: bool = False, extra: dict | None = None) -> dict:
-    stand = {"name": "stand", "in": "query", "required": False, "schema": {"type": "string", "format": "date"},
-             "description": "Stand eines Tages (was bis zu seinem Ende erfasst war), z. B. 2025-12-31."}
-    params = [stand] + ([{"name": "kpi_id", "in": "path", "required": True, "schema": {"type": "string"}}]
-                        if kpi else [])
-    responses = {"200": {"description": "OK", "content": {media: {}}, "headers": {
-        "ETag": {"schema": {"type": "string"}}, "Last-Modified": {"schema": {"type": "string"}}}},
+    stand = {
+        "name": "stand",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string", "format": "date"},
+        "description": "Stand eines Tages (was bis zu seinem Ende erfasst war), z. B. 2025-12-31.",
+    }
+    params = [stand] + (
+        [{"name": "kpi_id", "in": "path", "required": True, "schema": {"type": "string"}}] if kpi else []
+    )
+    responses = {
+        "200": {
+            "description": "OK",
+            "content": {media: {}},
+            "headers": {"ETag": {"schema": {"type": "string"}}, "Last-Modified": {"schema": {"type": "string"}}},
+        },
         "304": {"description": "Unverändert (If-None-Match)"},
-        "400": {"description": "Ungültiger Stand", "content": {"application/json": {"schema": {
-            "$ref": "#/components/schemas/Error"}}}},
-        "401": {"description": "Anmeldung nötig (öffentliche Ansicht aus)"}}
+        "400": {
+            "description": "Ungültiger Stand",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        },
+        "401": {"description": "Anmeldung nötig (öffentliche Ansicht aus)"},
+    }
     if kpi:
         responses["404"] = {"description": "Unbekannte Kennzahl"}
     return {"get": {"summary": summary, "parameters": params, "responses": responses, **(extra or {})}}
@@ -351,26 +468,46 @@ def _op(summary: str, media: str, *, kpi: bool = False, extra: dict | None = Non
 def openapi(base_url: str = "") -> dict:
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Digitalcockpit Open Data API", "version": "1.0.0",
-                 "description": "Lesender Zugriff auf Kennzahlen, Messwerte und Status; öffentlich, wenn die "
-                                "öffentliche Ansicht eingeschaltet ist, sonst mit dem Anmelde-Cookie.",
-                 "license": {"name": DEFAULT_LICENSE_TITLE, "url": DEFAULT_LICENSE}},
+        "info": {
+            "title": "Digitalcockpit Open Data API",
+            "version": "1.0.0",
+            "description": "Lesender Zugriff auf Kennzahlen, Messwerte und Status; öffentlich, wenn die "
+            "öffentliche Ansicht eingeschaltet ist, sonst mit dem Anmelde-Cookie.",
+            "license": {"name": DEFAULT_LICENSE_TITLE, "url": DEFAULT_LICENSE},
+        },
         "servers": [{"url": base_url.rstrip("/") or "/"}],
         "paths": {
             f"{API}/kpis": _op("Kennzahlen mit aktuellem Status", "application/json"),
-            f"{API}/kpis/{{kpi_id}}": _op("Eine Kennzahl: Zielpfad, Werte, Revisionen, Kommentare",
-                                          "application/json", kpi=True),
+            f"{API}/kpis/{{kpi_id}}": _op(
+                "Eine Kennzahl: Zielpfad, Werte, Revisionen, Kommentare", "application/json", kpi=True
+            ),
             f"{API}/values.csv": _op("Messwerte (wie `python -m kpi export`)", "text/csv"),
             f"{API}/values.json": _op("Messwerte (wie `python -m kpi export --format json`)", "application/json"),
             f"{API}/dcat.jsonld": _op("DCAT-AP.de-Katalog", "application/ld+json"),
-            f"{API}/report.pdf": _op("Ausschussbericht (PDF) aus dem Zwischenspeicher", "application/pdf",
-                                     extra={"responses": {"200": {"description": "PDF"},
-                                                          "202": {"description": "Wird erstellt; Retry-After"}}}),
-            f"{API}/openapi.json": {"get": {"summary": "Diese Beschreibung", "responses": {"200": {
-                "description": "OK"}}}},
-            "/healthz": {"get": {"summary": "Zustand: Speicher lesbar, Anzahlen", "responses": {
-                "200": {"description": "OK"}, "503": {"description": "Speicher nicht lesbar"}}}},
+            f"{API}/report.pdf": _op(
+                "Ausschussbericht (PDF) aus dem Zwischenspeicher",
+                "application/pdf",
+                extra={
+                    "responses": {"200": {"description": "PDF"}, "202": {"description": "Wird erstellt; Retry-After"}}
+                },
+            ),
+            f"{API}/openapi.json": {
+                "get": {"summary": "Diese Beschreibung", "responses": {"200": {"description": "OK"}}}
+            },
+            "/healthz": {
+                "get": {
+                    "summary": "Zustand: Speicher lesbar, Anzahlen",
+                    "responses": {"200": {"description": "OK"}, "503": {"description": "Speicher nicht lesbar"}},
+                }
+            },
         },
-        "components": {"schemas": {"Error": {"type": "object", "properties": {
-            "error": {"type": "string"}, "message": {"type": "string"}}, "required": ["error", "message"]}}},
+        "components": {
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
+                    "required": ["error", "message"],
+                }
+            }
+        },
     }

@@ -23,8 +23,11 @@ def demo_upload_ids(store: Store) -> frozenset[int]:
     with store.connect() as conn:
         if not sa.inspect(conn).has_table("upload"):
             return frozenset()
-        rows = conn.execute(sa.text("SELECT id FROM upload WHERE kind = 'seed' OR (kind = 'measurements' AND "
-                                    "username IN ('seed', 'demo'))")).scalars()
+        rows = conn.execute(
+            sa.text(
+                "SELECT id FROM upload WHERE kind = 'seed' OR (kind = 'measurements' AND username IN ('seed', 'demo'))"
+            )
+        ).scalars()
         return frozenset(int(r) for r in rows)
 
 
@@ -38,9 +41,11 @@ class DemoRemoval:
     def message(self) -> str:
         if self.upload_id is None:
             return "Keine Demo-Daten im aktuellen Stand: nichts geschrieben."
-        return (f"Demo-Daten entfernt (Protokoll #{self.upload_id}): {self.values} Demo-Wert(e) zurückgezogen, "
-                f"{self.measures} Maßnahmen-Stand/Stände auf den Ausgangszustand gesetzt. Ansichten mit einem Stand "
-                "vor heute zeigen sie weiterhin.")
+        return (
+            f"Demo-Daten entfernt (Protokoll #{self.upload_id}): {self.values} Demo-Wert(e) zurückgezogen, "
+            f"{self.measures} Maßnahmen-Stand/Stände auf den Ausgangszustand gesetzt. Ansichten mit einem Stand "
+            "vor heute zeigen sie weiterhin."
+        )
 
 
 def remove_demo(store: Store, user: str = "cli") -> DemoRemoval:
@@ -57,17 +62,49 @@ def remove_demo(store: Store, user: str = "cli") -> DemoRemoval:
         return DemoRemoval(None, 0, 0)
     with store.writing() as conn:
         moment = store.moment(conn)  # after every stored revision, so that the retractions are current
-        upload_id = store.record_upload(conn, kind="demo_remove", file_name="Demo-Daten entfernt", username=user,
-                                        created_at=moment, n_new=0, n_changed=len(values) + len(measures),
-                                        n_unchanged=0)
+        upload_id = store.record_upload(
+            conn,
+            kind="demo_remove",
+            file_name="Demo-Daten entfernt",
+            username=user,
+            created_at=moment,
+            n_new=0,
+            n_changed=len(values) + len(measures),
+            n_unchanged=0,
+        )
         if len(values):
-            conn.execute(measurement_t.insert(), [dict(
-                kpi_id=k, period=p, value=None, comment="Demo-Wert entfernt", source=None, upload_id=upload_id,
-                recorded_at=moment, recorded_by=user) for k, p in zip(values["kpi_id"], values["period"])])
+            conn.execute(
+                measurement_t.insert(),
+                [
+                    dict(
+                        kpi_id=k,
+                        period=p,
+                        value=None,
+                        comment="Demo-Wert entfernt",
+                        source=None,
+                        upload_id=upload_id,
+                        recorded_at=moment,
+                        recorded_by=user,
+                    )
+                    for k, p in zip(values["kpi_id"], values["period"])
+                ],
+            )
         if len(measures):
-            conn.execute(measure_update_t.insert(), [dict(
-                measure_id=m, state="geplant", progress=0.0, comment="Demo-Stand entfernt", upload_id=upload_id,
-                recorded_at=moment, recorded_by=user) for m in measures["measure_id"]])
+            conn.execute(
+                measure_update_t.insert(),
+                [
+                    dict(
+                        measure_id=m,
+                        state="geplant",
+                        progress=0.0,
+                        comment="Demo-Stand entfernt",
+                        upload_id=upload_id,
+                        recorded_at=moment,
+                        recorded_by=user,
+                    )
+                    for m in measures["measure_id"]
+                ],
+            )
     return DemoRemoval(upload_id, len(values), len(measures))
 
 
@@ -88,17 +125,33 @@ def init_store(store: Store, path: str | Path, user: str = "cli") -> InitResult:
     existing = current_catalog(store)
     if existing is None:
         result = record_catalog(store, catalog, decision="Strategiebeschluss", user=user)
-        return InitResult(True, f"Datenbank eingerichtet: '{catalog.strategy.title}' mit {len(catalog.themes)} "
-                                f"Themenfeldern, {len(catalog.kpis)} Kennzahlen, {len(catalog.measures)} Maßnahmen "
-                                f"(gültig ab {result.valid_from:%d.%m.%Y}); keine Messwerte, keine Demo-Daten.", [])
+        return InitResult(
+            True,
+            f"Datenbank eingerichtet: '{catalog.strategy.title}' mit {len(catalog.themes)} "
+            f"Themenfeldern, {len(catalog.kpis)} Kennzahlen, {len(catalog.measures)} Maßnahmen "
+            f"(gültig ab {result.valid_from:%d.%m.%Y}); keine Messwerte, keine Demo-Daten.",
+            [],
+        )
     if existing.strategy.id != catalog.strategy.id:
-        return InitResult(False, f"Die Datenbank enthält schon die Strategie '{existing.strategy.id}', nicht "
-                                 f"'{catalog.strategy.id}'. Für eine andere Strategie eine eigene Datenbank angeben "
-                                 "(--db duckdb:///pfad/stadt.duckdb).", [])
+        return InitResult(
+            False,
+            f"Die Datenbank enthält schon die Strategie '{existing.strategy.id}', nicht "
+            f"'{catalog.strategy.id}'. Für eine andere Strategie eine eigene Datenbank angeben "
+            "(--db duckdb:///pfad/stadt.duckdb).",
+            [],
+        )
     diff = diff_catalogs(existing, catalog)
     if diff.empty:
-        return InitResult(True, f"Datenbank geprüft: der Katalog '{catalog.strategy.title}' ist unverändert "
-                                "gespeichert; nichts geschrieben.", [])
-    return InitResult(False, "Der gespeicherte Katalog weicht von der Datei ab; nichts geschrieben. Änderungen "
-                             "als Revision mit Beschluss speichern: python -m kpi catalog import DATEI "
-                             "--valid-from DATUM --decision \"Ratsbeschluss …\"", diff.lines())
+        return InitResult(
+            True,
+            f"Datenbank geprüft: der Katalog '{catalog.strategy.title}' ist unverändert "
+            "gespeichert; nichts geschrieben.",
+            [],
+        )
+    return InitResult(
+        False,
+        "Der gespeicherte Katalog weicht von der Datei ab; nichts geschrieben. Änderungen "
+        "als Revision mit Beschluss speichern: python -m kpi catalog import DATEI "
+        '--valid-from DATUM --decision "Ratsbeschluss …"',
+        diff.lines(),
+    )

@@ -62,8 +62,9 @@ def split(catalog: Catalog, values: pd.DataFrame, today: date) -> tuple[pd.DataF
 def rows(excluded: pd.DataFrame, file_names: dict[int, str] | None = None) -> list[OutOfWindow]:
     names = file_names or {}
     out = []
-    for kpi_id, period, upload in zip(excluded["kpi_id"], excluded["period"], excluded.get("upload_id", [None] *
-                                                                                            len(excluded))):
+    for kpi_id, period, upload in zip(
+        excluded["kpi_id"], excluded["period"], excluded.get("upload_id", [None] * len(excluded))
+    ):
         upload_id = None if upload is None or pd.isna(upload) else int(upload)
         out.append(OutOfWindow(str(kpi_id), period, upload_id, names.get(upload_id)))
     return out
@@ -87,8 +88,8 @@ def notice(items: list[OutOfWindow], lang: str = "de") -> str | None:
         upload = ""
         if item.upload_id is not None:
             upload = (f" (Upload {item.upload_id}" if de else f" (upload {item.upload_id}") + (
-                f" „{item.file_name}“)" if de and item.file_name else f" '{item.file_name}')" if item.file_name
-                else ")")
+                f" „{item.file_name}“)" if de and item.file_name else f" '{item.file_name}')" if item.file_name else ")"
+            )
         named.append(f"{item.kpi_id} {day_text(item.period, lang)}{upload}")
     more = len(items) - len(named)
     if more:
@@ -96,9 +97,13 @@ def notice(items: list[OutOfWindow], lang: str = "de") -> str | None:
     uploads = sorted({i.upload_id for i in items if i.upload_id is not None})
     undo = ", ".join(f"python -m kpi undo {u}" for u in uploads[:NAMED_AT_MOST])
     if de:
-        how = (f" Rückgängig machen: auf der Seite Protokoll (/protokoll) oder mit {undo}." if uploads else "")
-        return (f"{len(items)} gespeicherte Werte mit unmöglichem Zeitraum werden nicht ausgewertet (nicht in Status, "
-                f"Prognose und Diagrammen): {'; '.join(named)}.{how}")
+        how = f" Rückgängig machen: auf der Seite Protokoll (/protokoll) oder mit {undo}." if uploads else ""
+        return (
+            f"{len(items)} gespeicherte Werte mit unmöglichem Zeitraum werden nicht ausgewertet (nicht in Status, "
+            f"Prognose und Diagrammen): {'; '.join(named)}.{how}"
+        )
     how = f" To undo: on the Audit log page (/protokoll) or with {undo}." if uploads else ""
-    return (f"{len(items)} stored values with an impossible period are left out of status, forecast and charts: "
-            f"{'; '.join(named)}.{how}")
+    return (
+        f"{len(items)} stored values with an impossible period are left out of status, forecast and charts: "
+        f"{'; '.join(named)}.{how}"
+    )

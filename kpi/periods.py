@@ -52,8 +52,10 @@ def _written_period(raw: str) -> tuple[date, Frequency] | None:
     """A period written as a year, half-year, quarter or month, with its granularity; None for anything else."""
     if m := _YEAR.match(raw):
         return date(int(m.group(1)), 12, 31), Frequency.YEARLY
-    for patterns, group, months, granularity in ((_QUARTER, "q", 3, Frequency.QUARTERLY),
-                                                 (_HALF, "h", 6, Frequency.HALF_YEARLY)):
+    for patterns, group, months, granularity in (
+        (_QUARTER, "q", 3, Frequency.QUARTERLY),
+        (_HALF, "h", 6, Frequency.HALF_YEARLY),
+    ):
         for pattern in patterns:
             if m := pattern.match(raw):
                 return period_end(int(m["y"]), int(m[group]) * months), granularity

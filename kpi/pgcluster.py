@@ -25,8 +25,11 @@ def find_bin_dir() -> Path | None:
     """The newest installed PostgreSQL's bin folder (KPI_PG_BIN first), or None."""
     env = os.environ.get("KPI_PG_BIN")
     candidates = [env] if env else []
-    candidates += sorted(glob.glob(SEARCH[0]), key=lambda p: int(Path(p).parent.name or 0)
-                         if Path(p).parent.name.isdigit() else 0, reverse=True)
+    candidates += sorted(
+        glob.glob(SEARCH[0]),
+        key=lambda p: int(Path(p).parent.name or 0) if Path(p).parent.name.isdigit() else 0,
+        reverse=True,
+    )
     for folder in candidates:
         if folder and (Path(folder) / "initdb").is_file() and (Path(folder) / "pg_ctl").is_file():
             return Path(folder)
@@ -54,8 +57,10 @@ class PgCluster:
     def available() -> str | None:
         """None when a cluster can be started here, else the reason it cannot."""
         if find_bin_dir() is None:
-            return ("PostgreSQL-Programme nicht gefunden (/usr/lib/postgresql/*/bin; `apt-get install postgresql` "
-                    "oder KPI_PG_BIN setzen)")
+            return (
+                "PostgreSQL-Programme nicht gefunden (/usr/lib/postgresql/*/bin; `apt-get install postgresql` "
+                "oder KPI_PG_BIN setzen)"
+            )
         if os.geteuid() == 0:
             if shutil.which("runuser") is None:
                 return "als root fehlt runuser, um PostgreSQL als Benutzer postgres zu starten"
@@ -78,12 +83,36 @@ class PgCluster:
         if os.geteuid() == 0:
             shutil.chown(self.root, "postgres", "postgres")
         os.chmod(self.root, 0o700)
-        self._cmd(str(self.bin / "initdb"), "-D", str(self.data), "-U", USER, "-A", "trust", "-E", "UTF8",
-                  "--locale=C", "--no-sync")
-        options = (f"-c listen_addresses='' -c unix_socket_directories='{self.socket}' -c port={PORT} "
-                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100")
-        self._cmd(str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.root / "log"),
-                  "-w", "-t", "120", "start")
+        self._cmd(
+            str(self.bin / "initdb"),
+            "-D",
+            str(self.data),
+            "-U",
+            USER,
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync",
+        )
+        options = (
+            f"-c listen_addresses='' -c unix_socket_directories='{self.socket}' -c port={PORT} "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
+        )
+        self._cmd(
+            str(self.bin / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.root / "log"),
+            "-w",
+            "-t",
+            "120",
+            "start",
+        )
         self.started = True
         return self
 
@@ -127,8 +156,11 @@ def ensure_installed() -> str:
     Chromium step does); returns what was found or why PostgreSQL tests will be skipped."""
     if find_bin_dir() is None and shutil.which("apt-get") and os.geteuid() == 0:
         subprocess.run(["apt-get", "update", "-qq"], check=False)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "postgresql"], check=False,
-                       env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "postgresql"],
+            check=False,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
     reason = PgCluster.available()
     return f"PostgreSQL: {find_bin_dir()}" if reason is None else f"PostgreSQL-Tests werden übersprungen: {reason}"
 

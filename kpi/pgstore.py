@@ -29,8 +29,7 @@ from sqlalchemy.pool import NullPool
 
 WRITER_LOCK_KEY = 16_2026_0001  # any constant: the one advisory lock all writers of a store take
 VERSION_DDL = "CREATE TABLE IF NOT EXISTS store_version (id INTEGER PRIMARY KEY, n BIGINT NOT NULL)"
-BUMP_SQL = ("INSERT INTO store_version (id, n) VALUES (1, 1) "
-            "ON CONFLICT (id) DO UPDATE SET n = store_version.n + 1")
+BUMP_SQL = "INSERT INTO store_version (id, n) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET n = store_version.n + 1"
 
 # PostgreSQL type OIDs -> the pandas dtype DuckDB's `.df()` gives for the same SQL type.
 _INTEGER = {20: "Int64", 21: "Int16", 23: "Int32"}
@@ -50,8 +49,13 @@ def engine_options() -> dict:
     size = int(raw) if raw.isdigit() else DEFAULT_POOL
     if size == 0:
         return {"poolclass": NullPool}
-    return {"pool_size": size, "max_overflow": 2 * size, "pool_pre_ping": True, "pool_recycle": 1800,
-            "pool_timeout": 60}
+    return {
+        "pool_size": size,
+        "max_overflow": 2 * size,
+        "pool_pre_ping": True,
+        "pool_recycle": 1800,
+        "pool_timeout": 60,
+    }
 
 
 class WriterBusyError(RuntimeError):
@@ -125,8 +129,13 @@ def _duck_type(column: sa.Column) -> str:
     return column.type.compile(dialect=Dialect())
 
 
-def mirror(conn: sa.Connection, con: duckdb.DuckDBPyConnection, table: sa.Table, source: str | None = None,
-           params: list | None = None) -> None:
+def mirror(
+    conn: sa.Connection,
+    con: duckdb.DuckDBPyConnection,
+    table: sa.Table,
+    source: str | None = None,
+    params: list | None = None,
+) -> None:
     """Copy rows of a store table (all, or those of `source`, a query with the table's columns) into a table of
     the same name and column types in the DuckDB `con`: PostgreSQL's COPY TO as CSV, read by DuckDB's CSV reader
     (NULL is an empty field, an empty text a quoted one)."""
@@ -141,8 +150,10 @@ def mirror(conn: sa.Connection, con: duckdb.DuckDBPyConnection, table: sa.Table,
                 for block in copy:
                     out.write(block)
         if path.stat().st_size:
-            con.execute(f"COPY {table.name} FROM '{path}' (FORMAT csv, HEADER false, DELIMITER ',', QUOTE '\"', "
-                        "ESCAPE '\"', ALLOW_QUOTED_NULLS false)")
+            con.execute(
+                f"COPY {table.name} FROM '{path}' (FORMAT csv, HEADER false, DELIMITER ',', QUOTE '\"', "
+                "ESCAPE '\"', ALLOW_QUOTED_NULLS false)"
+            )
 
 
 @contextmanager
@@ -157,8 +168,9 @@ def staging(conn: sa.Connection, tables: tuple[sa.Table, ...]) -> Iterator[duckd
         con.close()
 
 
-def copy_from_duck(con: duckdb.DuckDBPyConnection, relation: str, conn: sa.Connection, table: str,
-                   columns: Iterable[str]) -> int:
+def copy_from_duck(
+    con: duckdb.DuckDBPyConnection, relation: str, conn: sa.Connection, table: str, columns: Iterable[str]
+) -> int:
     """Bulk-load the rows of a DuckDB table or view (in `columns` order) with ONE COPY inside the store's
     transaction: DuckDB writes them as CSV, PostgreSQL reads that CSV; returns how many."""
     names = ", ".join(columns)

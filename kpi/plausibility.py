@@ -75,8 +75,16 @@ def likely_slip(value: float, previous: float, unit: str = "") -> str:
     return SLIPS[nearest]
 
 
-def check(value: float, previous: float | None, *, typical_change: float | None = None, changes: int = 0,
-          span: float | None = None, unit: str = "", step: Step = DEFAULT_STEP) -> Flag | None:
+def check(
+    value: float,
+    previous: float | None,
+    *,
+    typical_change: float | None = None,
+    changes: int = 0,
+    span: float | None = None,
+    unit: str = "",
+    step: Step = DEFAULT_STEP,
+) -> Flag | None:
     """Is `value` a plausible successor of the previous period's value? None if so, else why not.
     `typical_change`: median absolute change between consecutive values of the KPI's history (`changes` of them);
     `span`: width of the KPI's valid range, if it has one."""
@@ -115,13 +123,22 @@ def _floor(previous: float, span: float | None, step: Step) -> float:
     return floor
 
 
-def message(kpi_id: str, flag: Flag, period: object, previous_period: object, frequency: str, unit: str,
-            typical_change: float | None = None) -> str:
+def message(
+    kpi_id: str,
+    flag: Flag,
+    period: object,
+    previous_period: object,
+    frequency: str,
+    unit: str,
+    typical_change: float | None = None,
+) -> str:
     """The flag in words, with both values and periods: what the validation report shows."""
     new = fmt_value(flag.value, unit, "de")
     old = fmt_value(flag.previous, unit, "de")
-    text = (f"{PREFIX}: {kpi_id} {fmt_period(period, frequency, 'de')} neu {new}, "
-            f"Vorperiode {fmt_period(previous_period, frequency, 'de')}: {old}")
+    text = (
+        f"{PREFIX}: {kpi_id} {fmt_period(period, frequency, 'de')} neu {new}, "
+        f"Vorperiode {fmt_period(previous_period, frequency, 'de')}: {old}"
+    )
     if flag.reason == "sign":
         text += " (Vorzeichen gewechselt)"
     elif flag.reason == "factor":
@@ -154,16 +171,37 @@ def flag_frame(facts: pd.DataFrame, step: Step = DEFAULT_STEP) -> pd.DataFrame:
         ratio = value / previous
         typical = facts["typical_change"].to_numpy(dtype=float)
         candidate = ~np.isnan(previous) & (
-            (ratio > step.up) | (ratio < SLIP_LOW) | (np.abs(value - previous) > step.typical * typical)
-            | (previous == 0))
+            (ratio > step.up)
+            | (ratio < SLIP_LOW)
+            | (np.abs(value - previous) > step.typical * typical)
+            | (previous == 0)
+        )
     rows = []
     for row in facts[candidate].itertuples(index=False):
-        flag = check(row.value, row.prev_value, typical_change=_number(row.typical_change),
-                     changes=int(row.changes or 0), span=_number(row.span), unit=row.unit or "", step=step)
+        flag = check(
+            row.value,
+            row.prev_value,
+            typical_change=_number(row.typical_change),
+            changes=int(row.changes or 0),
+            span=_number(row.span),
+            unit=row.unit or "",
+            step=step,
+        )
         if flag is not None:
-            rows.append({**row._asdict(), "message": message(row.kpi_id, flag, _day(row.period),
-                                                             _day(row.prev_period), row.frequency, row.unit or "",
-                                                             _number(row.typical_change))})
+            rows.append(
+                {
+                    **row._asdict(),
+                    "message": message(
+                        row.kpi_id,
+                        flag,
+                        _day(row.period),
+                        _day(row.prev_period),
+                        row.frequency,
+                        row.unit or "",
+                        _number(row.typical_change),
+                    ),
+                }
+            )
     return pd.DataFrame(rows, columns=none.columns).astype(none.dtypes.to_dict()) if rows else none
 
 

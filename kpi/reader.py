@@ -46,8 +46,16 @@ _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|
 class ReadError(Exception):
     """The file cannot be read; `code`, `params` and `message` say why (message: German, one sentence)."""
 
-    def __init__(self, code: str, message: str, *, row: int | None = None, column: str | None = None,
-                 value: str | None = None, **params: object):
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        row: int | None = None,
+        column: str | None = None,
+        value: str | None = None,
+        **params: object,
+    ):
         super().__init__(message)
         self.code, self.message, self.params = code, message, params
         self.row, self.column, self.value = row, column, value
@@ -87,8 +95,11 @@ def read_path(path: Path, limit: int | None = None) -> bytes:
 def check_size(data: bytes, limit: int | None = None) -> None:
     limit = max_file_bytes() if limit is None else limit
     if len(data) > limit:
-        raise ReadError("file.too_large", f"Datei zu groß (über {limit / 1048576:.0f} MB; höchstens "
-                                          f"{limit / 1048576:.0f} MB)", limit_mb=limit / 1048576)
+        raise ReadError(
+            "file.too_large",
+            f"Datei zu groß (über {limit / 1048576:.0f} MB; höchstens {limit / 1048576:.0f} MB)",
+            limit_mb=limit / 1048576,
+        )
 
 
 def is_xlsx(data: bytes, name: str) -> bool:
@@ -96,15 +107,16 @@ def is_xlsx(data: bytes, name: str) -> bool:
 
 
 def check_kind(data: bytes, name: str) -> str:
-    """"xlsx" or "csv"; anything else (an empty file, another suffix) is refused."""
+    """ "xlsx" or "csv"; anything else (an empty file, another suffix) is refused."""
     if not data or data.isspace():  # not data.strip(): that would copy a 100 MB file to look at it
         raise ReadError("file.empty", "die Datei ist leer")
     if is_xlsx(data, name):
         return "xlsx"
     suffix = Path(name).suffix.lower()
     if suffix not in (".csv", ".txt", ""):
-        raise ReadError("file.type", f"Dateityp '{suffix}' wird nicht unterstützt: erwartet .csv oder .xlsx",
-                        suffix=suffix)
+        raise ReadError(
+            "file.type", f"Dateityp '{suffix}' wird nicht unterstützt: erwartet .csv oder .xlsx", suffix=suffix
+        )
     return "csv"
 
 
@@ -122,27 +134,37 @@ def decode_as(data: bytes) -> tuple[str, str]:
     """`decode`, and the encoding it found ("utf-8-sig" or "cp1252")."""
     nul = data.find(b"\x00")
     if nul >= 0:
-        raise ReadError("file.binary", "keine Textdatei (NUL-Byte, Binärdaten): erwartet CSV oder XLSX",
-                        row=_line_of(data, nul))
+        raise ReadError(
+            "file.binary", "keine Textdatei (NUL-Byte, Binärdaten): erwartet CSV oder XLSX", row=_line_of(data, nul)
+        )
     encoding = "utf-8-sig"
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
         sequence = _UTF8_SEQUENCE.search(data)
         if sequence:
-            raise ReadError("file.mixed_encoding",
-                            f"gemischte Zeichenkodierung: Zeile {_line_of(data, sequence.start())} ist UTF-8, Zeile "
-                            f"{_line_of(data, exc.start)} nicht; bitte einheitlich als UTF-8 speichern",
-                            row=_line_of(data, exc.start)) from exc
+            raise ReadError(
+                "file.mixed_encoding",
+                f"gemischte Zeichenkodierung: Zeile {_line_of(data, sequence.start())} ist UTF-8, Zeile "
+                f"{_line_of(data, exc.start)} nicht; bitte einheitlich als UTF-8 speichern",
+                row=_line_of(data, exc.start),
+            ) from exc
         try:
             text, encoding = data.decode("cp1252"), "cp1252"
         except UnicodeDecodeError as exc2:
-            raise ReadError("file.encoding", "unbekannte Zeichenkodierung: bitte als UTF-8 speichern",
-                            row=_line_of(data, exc2.start)) from exc2
+            raise ReadError(
+                "file.encoding",
+                "unbekannte Zeichenkodierung: bitte als UTF-8 speichern",
+                row=_line_of(data, exc2.start),
+            ) from exc2
     control = _CONTROL.search(text)
     if control:
-        raise ReadError("file.control_char", f"Steuerzeichen U+{ord(control.group()):04X} in der Datei",
-                        row=text.count("\n", 0, control.start()) + 1, value=f"U+{ord(control.group()):04X}")
+        raise ReadError(
+            "file.control_char",
+            f"Steuerzeichen U+{ord(control.group()):04X} in der Datei",
+            row=text.count("\n", 0, control.start()) + 1,
+            value=f"U+{ord(control.group()):04X}",
+        )
     return text, encoding
 
 
@@ -158,8 +180,9 @@ def sniff(text: str) -> tuple[str, str]:
             first = line.rstrip("\r\n")
             break
     if len(first) > MAX_LINE_CHARS:
-        raise ReadError("file.line_too_long", f"die Kopfzeile ist länger als {MAX_LINE_CHARS} Zeichen: "
-                                              "keine Tabelle erkannt", row=1)
+        raise ReadError(
+            "file.line_too_long", f"die Kopfzeile ist länger als {MAX_LINE_CHARS} Zeichen: keine Tabelle erkannt", row=1
+        )
     if not first:
         raise ReadError("file.empty", "die Datei ist leer")
     delimiter = max([";", ",", "\t"], key=first.count)
@@ -177,16 +200,17 @@ def check_lines(data: bytes, limit: int = MAX_LINE_CHARS, chunk: int = 1 << 22) 
     buffer = np.frombuffer(data, dtype=np.uint8)
     last = -1  # offset of the newline before the current line
     for start in range(0, len(buffer), chunk):
-        newlines = np.flatnonzero(buffer[start:start + chunk] == 10) + start
+        newlines = np.flatnonzero(buffer[start : start + chunk] == 10) + start
         ends = np.append(newlines, min(start + chunk, len(buffer)))  # the last line may run on into the next chunk
         lengths = np.diff(ends, prepend=last) - 1
         for index in np.flatnonzero(lengths > limit):
             end, length = int(ends[index]), int(lengths[index])
             # Bytes, not characters: a UTF-8 character takes up to four; decode only the rare long line to count.
-            if length > 4 * limit or len(data[end - length:end].decode("utf-8", errors="replace")) > limit:
+            if length > 4 * limit or len(data[end - length : end].decode("utf-8", errors="replace")) > limit:
                 line = _line_of(data, end - length)
-                raise ReadError("file.line_too_long", f"Zeile {line} ist länger als {limit} Zeichen", row=line,
-                                limit=limit)
+                raise ReadError(
+                    "file.line_too_long", f"Zeile {line} ist länger als {limit} Zeichen", row=line, limit=limit
+                )
         if len(newlines):
             last = int(newlines[-1])
 
@@ -201,7 +225,7 @@ def plain_table(data: bytes, delimiter: str, chunk: int = 1 << 22) -> bool:
         return False
     buffer, mark, carry = np.frombuffer(data, dtype=np.uint8), ord(delimiter), 0
     for start in range(0, len(buffer), chunk):
-        part = buffer[start:start + chunk]
+        part = buffer[start : start + chunk]
         marks = np.flatnonzero(part == mark)
         # Delimiters before each newline, then per line; the last line may run on into the next chunk.
         before = np.append(np.searchsorted(marks, np.flatnonzero(part == 10)), len(marks))
@@ -223,8 +247,12 @@ def scan_csv(lines: Iterable[str], delimiter: str, *, keep: bool = True) -> list
     try:
         for count, record in enumerate(reader, start=1):
             if len(record) > MAX_COLUMNS and any(cell.strip() for cell in record[MAX_COLUMNS:]):
-                raise ReadError("file.too_many_columns", f"Zeile {start} hat mehr als {MAX_COLUMNS} Spalten",
-                                row=start, limit=MAX_COLUMNS)
+                raise ReadError(
+                    "file.too_many_columns",
+                    f"Zeile {start} hat mehr als {MAX_COLUMNS} Spalten",
+                    row=start,
+                    limit=MAX_COLUMNS,
+                )
             if count > MAX_ROWS:
                 raise ReadError("file.too_many_rows", f"mehr als {MAX_ROWS} Zeilen", limit=MAX_ROWS)
             if keep and any(cell.strip() for cell in record):
@@ -232,11 +260,18 @@ def scan_csv(lines: Iterable[str], delimiter: str, *, keep: bool = True) -> list
             start = reader.line_num + 1
     except csv.Error as exc:
         if "field limit" in str(exc):
-            raise ReadError("file.field_too_long", f"ein Feld ab Zeile {start} ist länger als {MAX_LINE_CHARS} "
-                                                   "Zeichen (nicht geschlossenes Anführungszeichen?)", row=start,
-                            limit=MAX_LINE_CHARS) from exc
-        raise ReadError("file.quoting", f"CSV nicht lesbar ab Zeile {start}: {exc} (nicht geschlossenes "
-                                        "Anführungszeichen?)", row=start) from exc
+            raise ReadError(
+                "file.field_too_long",
+                f"ein Feld ab Zeile {start} ist länger als {MAX_LINE_CHARS} "
+                "Zeichen (nicht geschlossenes Anführungszeichen?)",
+                row=start,
+                limit=MAX_LINE_CHARS,
+            ) from exc
+        raise ReadError(
+            "file.quoting",
+            f"CSV nicht lesbar ab Zeile {start}: {exc} (nicht geschlossenes Anführungszeichen?)",
+            row=start,
+        ) from exc
     finally:
         csv.field_size_limit(previous)
     return records
@@ -275,8 +310,9 @@ def _parse_csv(data: bytes, keep_records: bool) -> CsvFile:
     return CsvFile(text, first, delimiter, records if keep_records else None)
 
 
-def read_csv(data: bytes, *, records: bool = False, seconds: float = PARSE_SECONDS,
-             memory: int = PARSE_MEMORY_BYTES) -> CsvFile:
+def read_csv(
+    data: bytes, *, records: bool = False, seconds: float = PARSE_SECONDS, memory: int = PARSE_MEMORY_BYTES
+) -> CsvFile:
     """Decode and check a CSV file in a child process that is stopped after `seconds` and may not use more than
     `memory` bytes of address space (see `decode`, `sniff`, `scan_csv`); `records`: hand back the parsed records
     too (the measure files, which are small; the measurement files are parsed by DuckDB from the checked text)."""
@@ -284,6 +320,7 @@ def read_csv(data: bytes, *, records: bool = False, seconds: float = PARSE_SECON
 
 
 # -- XLSX in a bounded child process ---------------------------------------------------------------
+
 
 @dataclass
 class Sheet:
@@ -298,16 +335,22 @@ def check_zip(data: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise ReadError("xlsx.unreadable", "XLSX nicht lesbar (kein gültiges ZIP): erwartet eine Excel-Arbeitsmappe"
-                        ) from exc
+        raise ReadError(
+            "xlsx.unreadable", "XLSX nicht lesbar (kein gültiges ZIP): erwartet eine Excel-Arbeitsmappe"
+        ) from exc
     total = sum(m.file_size for m in members)
     if total > MAX_XLSX_UNCOMPRESSED:
-        raise ReadError("xlsx.too_large", f"XLSX entpackt zu groß ({total / 1048576:.0f} MB; höchstens "
-                                          f"{MAX_XLSX_UNCOMPRESSED / 1048576:.0f} MB)")
+        raise ReadError(
+            "xlsx.too_large",
+            f"XLSX entpackt zu groß ({total / 1048576:.0f} MB; höchstens {MAX_XLSX_UNCOMPRESSED / 1048576:.0f} MB)",
+        )
     shared = sum(m.file_size for m in members if m.filename.lower().endswith("sharedstrings.xml"))
     if shared > MAX_SHARED_STRINGS_BYTES:
-        raise ReadError("xlsx.too_many_strings", f"XLSX enthält zu viele Texte ({shared / 1048576:.0f} MB; "
-                                                 f"höchstens {MAX_SHARED_STRINGS_BYTES / 1048576:.0f} MB)")
+        raise ReadError(
+            "xlsx.too_many_strings",
+            f"XLSX enthält zu viele Texte ({shared / 1048576:.0f} MB; "
+            f"höchstens {MAX_SHARED_STRINGS_BYTES / 1048576:.0f} MB)",
+        )
 
 
 def _sheet_rows(sheet, result: Sheet) -> None:
@@ -338,8 +381,9 @@ def _parse_xlsx(data: bytes, preferred: tuple[str, ...]) -> Sheet:
     except ReadError:
         raise
     except Exception as exc:  # openpyxl raises many kinds for a broken or foreign file
-        raise ReadError("xlsx.unreadable", f"XLSX nicht lesbar ({type(exc).__name__}): erwartet eine "
-                                           "Excel-Arbeitsmappe") from exc
+        raise ReadError(
+            "xlsx.unreadable", f"XLSX nicht lesbar ({type(exc).__name__}): erwartet eine Excel-Arbeitsmappe"
+        ) from exc
     try:
         sheet = next((book[s] for s in preferred if s in book.sheetnames), None)
         if sheet is None:
@@ -347,8 +391,12 @@ def _parse_xlsx(data: bytes, preferred: tuple[str, ...]) -> Sheet:
                 raise ReadError("xlsx.empty", "die Arbeitsmappe enthält kein Blatt")
             sheet = book.worksheets[0]
         if getattr(sheet, "sheet_state", "visible") != "visible":
-            raise ReadError("xlsx.hidden_sheet", f"das Blatt '{sheet.title}' ist ausgeblendet: bitte einblenden oder "
-                                                 "löschen (gelesen wird nur, was man sieht)", sheet=sheet.title)
+            raise ReadError(
+                "xlsx.hidden_sheet",
+                f"das Blatt '{sheet.title}' ist ausgeblendet: bitte einblenden oder "
+                "löschen (gelesen wird nur, was man sieht)",
+                sheet=sheet.title,
+            )
         result = Sheet(sheet.title)
         _sheet_rows(sheet, result)
         return result
@@ -390,11 +438,12 @@ def _child(kind: str, data: bytes, options: tuple, memory: int, seconds: float =
     except ReadError as exc:
         answer = ("error", (exc.code, exc.message, exc.row, exc.column, exc.value, exc.params))
     except MemoryError:
-        answer = ("error", (f"{kind}.memory", f"{label} zu groß zum Lesen (Speichergrenze erreicht)", None, None,
-                            None, {}))
+        answer = (
+            "error",
+            (f"{kind}.memory", f"{label} zu groß zum Lesen (Speichergrenze erreicht)", None, None, None, {}),
+        )
     except Exception as exc:  # a file can break openpyxl in many ways: report, never crash the app
-        answer = ("error", (f"{kind}.unreadable", f"{label} nicht lesbar ({type(exc).__name__})", None, None, None,
-                            {}))
+        answer = ("error", (f"{kind}.unreadable", f"{label} nicht lesbar ({type(exc).__name__})", None, None, None, {}))
     return (*answer, _peak_bytes())
 
 
@@ -414,8 +463,9 @@ def child_main() -> None:
     sys.stdout.flush()
 
 
-def read_xlsx(data: bytes, preferred: tuple[str, ...] = (), *, seconds: float = PARSE_SECONDS,
-              memory: int = PARSE_MEMORY_BYTES) -> Sheet:
+def read_xlsx(
+    data: bytes, preferred: tuple[str, ...] = (), *, seconds: float = PARSE_SECONDS, memory: int = PARSE_MEMORY_BYTES
+) -> Sheet:
     """The chosen sheet's non-empty rows, parsed in a child process that is stopped after `seconds` and may not
     use more than `memory` bytes of address space."""
     check_zip(data)
@@ -430,11 +480,20 @@ def _in_child(kind: str, data: bytes, options: tuple, seconds: float, memory: in
     import sys
 
     label = kind.upper()
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(_ROOT), os.environ.get("PYTHONPATH")])),
-           "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}  # no thread pools reserving address space
-    process = subprocess.Popen([sys.executable, "-c", "from kpi.reader import child_main; child_main()"],
-                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
-                               cwd=_ROOT)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(_ROOT), os.environ.get("PYTHONPATH")])),
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+    }  # no thread pools reserving address space
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from kpi.reader import child_main; child_main()"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        cwd=_ROOT,
+    )
     out = b""
     try:
         process.stdin.write(pickle.dumps((kind, options, memory, seconds)))  # small: fits the pipe, never blocks
@@ -442,8 +501,11 @@ def _in_child(kind: str, data: bytes, options: tuple, seconds: float, memory: in
     except BrokenPipeError:  # the child died before it read the request: reported below
         pass
     except subprocess.TimeoutExpired as exc:
-        raise ReadError(f"{kind}.timeout", f"{label} nach {seconds:.0f} s nicht gelesen (zu groß oder zu "
-                                           "komplex): abgebrochen", seconds=seconds) from exc
+        raise ReadError(
+            f"{kind}.timeout",
+            f"{label} nach {seconds:.0f} s nicht gelesen (zu groß oder zu komplex): abgebrochen",
+            seconds=seconds,
+        ) from exc
     finally:
         if process.poll() is None:
             process.kill()

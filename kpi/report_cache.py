@@ -50,7 +50,12 @@ def prebuild_enabled(env: dict | None = None) -> bool:
     """KPI_REPORT_PREBUILD=0 turns the background builds off (the test suite does, to spare the CPU): reports
     are then made when asked for (and cached all the same)."""
     return str((os.environ if env is None else env).get("KPI_REPORT_PREBUILD", "1")).strip().lower() not in {
-        "0", "false", "no", "nein", "off"}
+        "0",
+        "false",
+        "no",
+        "nein",
+        "off",
+    }
 
 
 def cache_dir(store: Store) -> Path:
@@ -173,8 +178,11 @@ def build(store: Store, stand: date, lang: str = DEFAULT_LANG, formats: tuple[st
 
 
 def _prune(folder: Path, keep: int = KEEP_FILES) -> None:
-    files = sorted((p for p in folder.iterdir() if p.suffix in (".pdf", ".pptx") and not p.name.startswith(".")),
-                   key=lambda p: p.stat().st_mtime, reverse=True)
+    files = sorted(
+        (p for p in folder.iterdir() if p.suffix in (".pdf", ".pptx") and not p.name.startswith(".")),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
     for old in files[keep:]:
         old.unlink(missing_ok=True)
 
@@ -183,8 +191,11 @@ def schedule(store: Store, stand: date, lang: str = DEFAULT_LANG, formats: tuple
     """Start a background process that builds the missing reports of a Stand; False when they are cached
     already or a build is running."""
     version = store.version()
-    if all(lookup(store, stand, lang, f, version) for f in formats) or progress(store, stand, lang) \
-            or failed(store, stand, lang, version):
+    if (
+        all(lookup(store, stand, lang, f, version) for f in formats)
+        or progress(store, stand, lang)
+        or failed(store, stand, lang, version)
+    ):
         return False
     if running_builds(store) >= MAX_BUILDS:
         return False
@@ -192,12 +203,31 @@ def schedule(store: Store, stand: date, lang: str = DEFAULT_LANG, formats: tuple
     # once, and a second request does not start a second build.
     if not _claim_marker(store, stand, lang, os.getpid()):
         return False
-    command = [sys.executable, "-m", "kpi.report_cache", "--db", store.url, "--stand", stand.isoformat(),
-               "--lang", lang, "--format", ",".join(formats), "--claimed"]
+    command = [
+        sys.executable,
+        "-m",
+        "kpi.report_cache",
+        "--db",
+        store.url,
+        "--stand",
+        stand.isoformat(),
+        "--lang",
+        lang,
+        "--format",
+        ",".join(formats),
+        "--claimed",
+    ]
     env = {**os.environ, "KPI_REPORT_CACHE": str(cache_dir(store))}
     try:
-        child = subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                 stderr=subprocess.DEVNULL, start_new_session=True)
+        child = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     except OSError:
         _marker(store, stand, lang).unlink(missing_ok=True)
         raise
@@ -237,8 +267,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except Exception as exc:  # noqa: BLE001 - remembered for this store state; the page then builds on demand
         print(f"Fehler: {exc}", file=sys.stderr)
-        _failure(store, stand, args.lang).write_text(json.dumps(
-            {"key": cache_key(store.version(), stand, args.lang, ""), "error": str(exc)[:500]}))
+        _failure(store, stand, args.lang).write_text(
+            json.dumps({"key": cache_key(store.version(), stand, args.lang, ""), "error": str(exc)[:500]})
+        )
         return 1
     finally:
         _marker(store, stand, args.lang).unlink(missing_ok=True)

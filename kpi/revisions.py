@@ -37,9 +37,11 @@ from kpi.store import Store, metadata, migrate, now, write_catalog_rows
 
 catalog_revision_seq = sa.Sequence("catalog_revision_id_seq", metadata=metadata)
 catalog_revision_t = sa.Table(
-    "catalog_revision", metadata,
-    sa.Column("id", sa.BigInteger, catalog_revision_seq, server_default=catalog_revision_seq.next_value(),
-              primary_key=True),
+    "catalog_revision",
+    metadata,
+    sa.Column(
+        "id", sa.BigInteger, catalog_revision_seq, server_default=catalog_revision_seq.next_value(), primary_key=True
+    ),
     sa.Column("strategy_id", sa.String, nullable=False),
     sa.Column("valid_from", sa.Date, nullable=False),
     sa.Column("recorded_at", sa.DateTime, nullable=False),
@@ -103,13 +105,22 @@ def _remember(catalog: Catalog, sha: str) -> None:
 def revisions(conn: sa.Connection, strategy_id: str, as_of: datetime | None = None) -> list[Revision]:
     """The revisions recorded by `as_of` (all if None) and not undone by then, in sequence order."""
     t = catalog_revision_t
-    rows = conn.execute(sa.select(*[t.c[c] for c in _META]).where(
-        t.c.strategy_id == strategy_id, t.c.kind != "undo").order_by(t.c.id)).mappings().all()
-    undos = conn.execute(sa.select(t.c.undo_of, t.c.recorded_at).where(
-        t.c.strategy_id == strategy_id, t.c.kind == "undo")).all()
+    rows = (
+        conn.execute(
+            sa.select(*[t.c[c] for c in _META])
+            .where(t.c.strategy_id == strategy_id, t.c.kind != "undo")
+            .order_by(t.c.id)
+        )
+        .mappings()
+        .all()
+    )
+    undos = conn.execute(
+        sa.select(t.c.undo_of, t.c.recorded_at).where(t.c.strategy_id == strategy_id, t.c.kind == "undo")
+    ).all()
     undone = {u for u, at in undos if as_of is None or at <= as_of}
-    live = [Revision(**{k: r[k] for k in _META} | {"decision": r["decision"] or ""}) for r in rows
-            if r["id"] not in undone]
+    live = [
+        Revision(**{k: r[k] for k in _META} | {"decision": r["decision"] or ""}) for r in rows if r["id"] not in undone
+    ]
     recorded = [r for r in live if as_of is None or r.recorded_at <= as_of]
     return recorded or live[:1]
 
@@ -155,8 +166,10 @@ def build(revs: list[Revision], day: date, load) -> Catalog:
     for k in current.kpis:
         history = versions.get(k.id, [])
         if len(history) > 1:
-            closed = [dataclasses.replace(v, valid_until=nxt.valid_from - timedelta(days=1))
-                      for v, nxt in zip(history, history[1:])]
+            closed = [
+                dataclasses.replace(v, valid_until=nxt.valid_from - timedelta(days=1))
+                for v, nxt in zip(history, history[1:])
+            ]
             k = dataclasses.replace(k, history=(*closed, history[-1]))
         kpis.append(k)
     return dataclasses.replace(current, kpis=tuple(kpis))
@@ -189,18 +202,21 @@ def catalog_for_status(catalog: Catalog, values: pd.DataFrame) -> Catalog:
 
 # -- reading --------------------------------------------------------------------------------------------------
 
+
 def _strategy_id(conn: sa.Connection, strategy_id: str | None) -> str | None:
     if strategy_id:
         return strategy_id
-    sid = conn.execute(sa.text("SELECT strategy_id FROM catalog_revision WHERE kind <> 'undo' ORDER BY id DESC "
-                               "LIMIT 1")).scalar()
+    sid = conn.execute(
+        sa.text("SELECT strategy_id FROM catalog_revision WHERE kind <> 'undo' ORDER BY id DESC LIMIT 1")
+    ).scalar()
     if sid is None:
         sid = conn.execute(sa.text("SELECT id FROM strategy ORDER BY loaded_at DESC LIMIT 1")).scalar()
     return sid
 
 
-def current_catalog(store: Store, strategy_id: str | None = None, as_of: datetime | None = None,
-                 measure_states: bool = True) -> Catalog | None:
+def current_catalog(
+    store: Store, strategy_id: str | None = None, as_of: datetime | None = None, measure_states: bool = True
+) -> Catalog | None:
     """The catalog as recorded by `as_of` (None: now), in force on that day, with each measure's state as of
     then; None for an empty store. A store made before revisions existed gets its catalog as revision 1."""
     with store.connect() as conn:
@@ -243,11 +259,14 @@ def revision_log(store: Store, strategy_id: str | None = None) -> pd.DataFrame:
         if not sa.inspect(conn).has_table("catalog_revision"):
             return pd.DataFrame(columns=_META + ["state", "undo_of"])
     where = "WHERE strategy_id = ?" if strategy_id else ""
-    return store.query(f"SELECT {', '.join(_META)}, state, undo_of FROM catalog_revision {where} ORDER BY id DESC",
-                       [strategy_id] if strategy_id else [])
+    return store.query(
+        f"SELECT {', '.join(_META)}, state, undo_of FROM catalog_revision {where} ORDER BY id DESC",
+        [strategy_id] if strategy_id else [],
+    )
 
 
 # -- writing --------------------------------------------------------------------------------------------------
+
 
 @dataclass
 class RecordResult:
@@ -258,30 +277,72 @@ class RecordResult:
     message: str
 
 
-def _insert(conn: sa.Connection, catalog: Catalog, *, valid_from: date, decision: str, user: str | None, kind: str,
-            upload_id: int | None, at: datetime) -> int:
+def _insert(
+    conn: sa.Connection,
+    catalog: Catalog,
+    *,
+    valid_from: date,
+    decision: str,
+    user: str | None,
+    kind: str,
+    upload_id: int | None,
+    at: datetime,
+) -> int:
     text = _catalog_json(catalog)
     sha = hashlib.sha256(text.encode()).hexdigest()
     _remember(catalog, sha)
-    return int(conn.execute(catalog_revision_t.insert().returning(catalog_revision_t.c.id), [dict(
-        strategy_id=catalog.strategy.id, valid_from=valid_from, recorded_at=at, recorded_by=user, decision=decision,
-        kind=kind, state="committed", upload_id=upload_id, sha256=sha, catalog=text)]).scalar_one())
+    return int(
+        conn.execute(
+            catalog_revision_t.insert().returning(catalog_revision_t.c.id),
+            [
+                dict(
+                    strategy_id=catalog.strategy.id,
+                    valid_from=valid_from,
+                    recorded_at=at,
+                    recorded_by=user,
+                    decision=decision,
+                    kind=kind,
+                    state="committed",
+                    upload_id=upload_id,
+                    sha256=sha,
+                    catalog=text,
+                )
+            ],
+        ).scalar_one()
+    )
 
 
 def _record_initial(store: Store, catalog: Catalog, valid_from: date | None, decision: str, user: str | None) -> int:
     with store.writing() as conn:
         ensure(conn)
-        exists = conn.execute(sa.text("SELECT min(id) FROM catalog_revision WHERE strategy_id = :s"),
-                              {"s": catalog.strategy.id}).scalar()
+        exists = conn.execute(
+            sa.text("SELECT min(id) FROM catalog_revision WHERE strategy_id = :s"), {"s": catalog.strategy.id}
+        ).scalar()
         if exists is not None:
             return int(exists)
-        return _insert(conn, catalog, valid_from=valid_from or catalog.strategy.adopted, decision=decision, user=user,
-                       kind="initial", upload_id=None, at=now())
+        return _insert(
+            conn,
+            catalog,
+            valid_from=valid_from or catalog.strategy.adopted,
+            decision=decision,
+            user=user,
+            kind="initial",
+            upload_id=None,
+            at=now(),
+        )
 
 
-def record_catalog(store: Store, catalog: Catalog, *, valid_from: date | None = None, decision: str = "",
-                   user: str | None = None, file_name: str | None = None, sha256: str | None = None,
-                   dry_run: bool = False) -> RecordResult:
+def record_catalog(
+    store: Store,
+    catalog: Catalog,
+    *,
+    valid_from: date | None = None,
+    decision: str = "",
+    user: str | None = None,
+    file_name: str | None = None,
+    sha256: str | None = None,
+    dry_run: bool = False,
+) -> RecordResult:
     """Record `catalog` as a new revision in one transaction (revision, audit-log entry, current cache). The
     first catalog of a strategy becomes revision 1 (valid from its adoption); a catalog equal to the one it
     would replace writes nothing."""
@@ -296,30 +357,66 @@ def record_catalog(store: Store, catalog: Catalog, *, valid_from: date | None = 
             diff = diff_catalogs(None, catalog)
             if dry_run:
                 return RecordResult(None, None, diff, valid_from, "Probelauf: nichts geschrieben.")
-            rev_id = _insert(conn, catalog, valid_from=valid_from, decision=decision or "Strategiebeschluss",
-                             user=user, kind="initial", upload_id=None, at=now())
+            rev_id = _insert(
+                conn,
+                catalog,
+                valid_from=valid_from,
+                decision=decision or "Strategiebeschluss",
+                user=user,
+                kind="initial",
+                upload_id=None,
+                at=now(),
+            )
             write_catalog_rows(conn, catalog)
-            return RecordResult(rev_id, None, diff, valid_from,
-                                f"Katalog als Revision #{rev_id} gespeichert (gültig ab {valid_from:%d.%m.%Y}).")
+            return RecordResult(
+                rev_id,
+                None,
+                diff,
+                valid_from,
+                f"Katalog als Revision #{rev_id} gespeichert (gültig ab {valid_from:%d.%m.%Y}).",
+            )
         valid_from = valid_from or now().date()
         load = lambda r: _parsed(conn, r)  # noqa: E731
         before = build(revs, valid_from, load)
         diff = diff_catalogs(before, catalog)
         if diff.empty or dry_run:
-            text = "Keine Änderung gegenüber dem geltenden Katalog: nichts geschrieben." if diff.empty else \
-                "Probelauf: nichts geschrieben."
+            text = (
+                "Keine Änderung gegenüber dem geltenden Katalog: nichts geschrieben."
+                if diff.empty
+                else "Probelauf: nichts geschrieben."
+            )
             return RecordResult(None, None, diff, valid_from, text)
         moment = store.moment(conn)
         upload_id = store.record_upload(
-            conn, kind="catalog", file_name=file_name or f"Katalogänderung: {decision or '–'}", sha256=sha256,
-            username=user, created_at=moment, n_new=diff.n_added, n_changed=diff.n_changed + diff.n_retired,
-            n_unchanged=diff.n_unchanged)
-        rev_id = _insert(conn, catalog, valid_from=valid_from, decision=decision, user=user, kind="change",
-                         upload_id=upload_id, at=moment)
+            conn,
+            kind="catalog",
+            file_name=file_name or f"Katalogänderung: {decision or '–'}",
+            sha256=sha256,
+            username=user,
+            created_at=moment,
+            n_new=diff.n_added,
+            n_changed=diff.n_changed + diff.n_retired,
+            n_unchanged=diff.n_unchanged,
+        )
+        rev_id = _insert(
+            conn,
+            catalog,
+            valid_from=valid_from,
+            decision=decision,
+            user=user,
+            kind="change",
+            upload_id=upload_id,
+            at=moment,
+        )
         _refresh_cache(conn, catalog.strategy.id)
-    return RecordResult(rev_id, upload_id, diff, valid_from,
-                        f"Katalogänderung als Revision #{rev_id} gespeichert (Protokoll #{upload_id}, gültig ab "
-                        f"{valid_from:%d.%m.%Y}, {decision}).")
+    return RecordResult(
+        rev_id,
+        upload_id,
+        diff,
+        valid_from,
+        f"Katalogänderung als Revision #{rev_id} gespeichert (Protokoll #{upload_id}, gültig ab "
+        f"{valid_from:%d.%m.%Y}, {decision}).",
+    )
 
 
 def _refresh_cache(conn: sa.Connection, strategy_id: str) -> None:
@@ -331,6 +428,7 @@ def _refresh_cache(conn: sa.Connection, strategy_id: str) -> None:
 @dataclass(frozen=True)
 class CatalogUndo:
     """What undoing a catalog change did (kpi.audit turns it into its UndoResult)."""
+
     ok: bool
     message: str
     undo_id: int | None = None
@@ -341,37 +439,81 @@ def undo_catalog(store: Store, conn: sa.Connection, upload: dict, actor) -> Cata
     after it claimed the entry)."""
     upload_id = upload["id"]
     ensure(conn)
-    rev = conn.execute(sa.select(catalog_revision_t).where(catalog_revision_t.c.upload_id == upload_id)).mappings().first()
+    rev = (
+        conn.execute(sa.select(catalog_revision_t).where(catalog_revision_t.c.upload_id == upload_id))
+        .mappings()
+        .first()
+    )
     if rev is None:
         raise ValueError(f"Protokolleintrag #{upload_id} gehört zu keiner Katalog-Revision")
-    later = conn.execute(sa.text("SELECT min(id) FROM catalog_revision WHERE strategy_id = :s AND id > :r "
-                                 "AND kind <> 'undo' AND state = 'committed'"),
-                         {"s": rev["strategy_id"], "r": rev["id"]}).scalar()
+    later = conn.execute(
+        sa.text(
+            "SELECT min(id) FROM catalog_revision WHERE strategy_id = :s AND id > :r "
+            "AND kind <> 'undo' AND state = 'committed'"
+        ),
+        {"s": rev["strategy_id"], "r": rev["id"]},
+    ).scalar()
     if later is not None:
         # Each revision holds the whole catalog: a later one carries this change on. Release the claim.
         conn.execute(sa.text("UPDATE upload SET state = 'committed' WHERE id = :x"), {"x": upload_id})
-        return CatalogUndo(False, f"Katalogänderung #{upload_id} kann nicht rückgängig gemacht werden: "
-                                            f"danach wurde Katalog-Revision #{later} gespeichert, die auf ihr aufbaut. "
-                                            "Zuerst die spätere Änderung rückgängig machen.")
+        return CatalogUndo(
+            False,
+            f"Katalogänderung #{upload_id} kann nicht rückgängig gemacht werden: "
+            f"danach wurde Katalog-Revision #{later} gespeichert, die auf ihr aufbaut. "
+            "Zuerst die spätere Änderung rückgängig machen.",
+        )
     moment = store.moment(conn)
     undo_id = store.record_upload(
-        conn, kind="undo", file_name=f"Rückgängig: Katalogänderung #{upload_id} ({upload['file_name'] or '–'})",
-        sha256=None, username=actor.name, created_at=moment, n_new=0, n_changed=1, n_unchanged=0,
-        undo_of=upload_id)
-    conn.execute(catalog_revision_t.insert(), [dict(
-        strategy_id=rev["strategy_id"], valid_from=rev["valid_from"], recorded_at=moment, recorded_by=actor.name,
-        decision=f"Rückgängig: {rev['decision'] or ''}", kind="undo", undo_of=rev["id"], state="committed",
-        upload_id=undo_id, sha256=None, catalog=None)])
+        conn,
+        kind="undo",
+        file_name=f"Rückgängig: Katalogänderung #{upload_id} ({upload['file_name'] or '–'})",
+        sha256=None,
+        username=actor.name,
+        created_at=moment,
+        n_new=0,
+        n_changed=1,
+        n_unchanged=0,
+        undo_of=upload_id,
+    )
+    conn.execute(
+        catalog_revision_t.insert(),
+        [
+            dict(
+                strategy_id=rev["strategy_id"],
+                valid_from=rev["valid_from"],
+                recorded_at=moment,
+                recorded_by=actor.name,
+                decision=f"Rückgängig: {rev['decision'] or ''}",
+                kind="undo",
+                undo_of=rev["id"],
+                state="committed",
+                upload_id=undo_id,
+                sha256=None,
+                catalog=None,
+            )
+        ],
+    )
     conn.execute(catalog_revision_t.update().where(catalog_revision_t.c.id == rev["id"]).values(state="undone"))
     _refresh_cache(conn, rev["strategy_id"])
-    return CatalogUndo(True, f"Katalogänderung #{upload_id} rückgängig gemacht (als #{undo_id}): es gilt wieder "
-                             f"der vorherige Katalog; Revision #{rev['id']} bleibt im Protokoll.", undo_id)
+    return CatalogUndo(
+        True,
+        f"Katalogänderung #{upload_id} rückgängig gemacht (als #{undo_id}): es gilt wieder "
+        f"der vorherige Katalog; Revision #{rev['id']} bleibt im Protokoll.",
+        undo_id,
+    )
 
 
 # -- differences ----------------------------------------------------------------------------------------------
 
-LEVELS = {"unit": "Organisationseinheit", "theme": "Themenfeld", "action_field": "Handlungsfeld", "goal": "Ziel",
-          "kpi": "Kennzahl", "measure": "Maßnahme", "strategy": "Strategie"}
+LEVELS = {
+    "unit": "Organisationseinheit",
+    "theme": "Themenfeld",
+    "action_field": "Handlungsfeld",
+    "goal": "Ziel",
+    "kpi": "Kennzahl",
+    "measure": "Maßnahme",
+    "strategy": "Strategie",
+}
 CHANGES = {"added": "neu", "changed": "geändert", "retired": "entfällt"}
 
 
@@ -429,9 +571,16 @@ def _kpi_details(old: Kpi, new: Kpi) -> list[str]:
     from kpi.catalog_io import period_text
 
     out = []
-    simple = [("name", "Name"), ("definition", "Definition"), ("unit", "Einheit"), ("responsible", "Verantwortlich"),
-              ("source", "Quelle"), ("goal_id", "Ziel-Zuordnung"), ("grace_days", "Karenztage"),
-              ("real_data", "echte Daten")]
+    simple = [
+        ("name", "Name"),
+        ("definition", "Definition"),
+        ("unit", "Einheit"),
+        ("responsible", "Verantwortlich"),
+        ("source", "Quelle"),
+        ("goal_id", "Ziel-Zuordnung"),
+        ("grace_days", "Karenztage"),
+        ("real_data", "echte Daten"),
+    ]
     for attr, label in simple:
         if getattr(old, attr) != getattr(new, attr):
             out.append(f"{label}: {_fmt(getattr(old, attr))} → {_fmt(getattr(new, attr))}")
@@ -439,8 +588,10 @@ def _kpi_details(old: Kpi, new: Kpi) -> list[str]:
         if getattr(old, attr) != getattr(new, attr):
             out.append(f"{label}: {getattr(old, attr).value} → {getattr(new, attr).value}")
     if (old.baseline_period, old.baseline_value) != (new.baseline_period, new.baseline_value):
-        out.append(f"Basis: {period_text(old.baseline_period, old.frequency)} {_fmt(old.baseline_value)} → "
-                   f"{period_text(new.baseline_period, new.frequency)} {_fmt(new.baseline_value)}")
+        out.append(
+            f"Basis: {period_text(old.baseline_period, old.frequency)} {_fmt(old.baseline_value)} → "
+            f"{period_text(new.baseline_period, new.frequency)} {_fmt(new.baseline_value)}"
+        )
     old_t = {t.period: t.value for t in old.targets}
     new_t = {t.period: t.value for t in new.targets}
     for period in sorted(set(old_t) | set(new_t)):
@@ -452,11 +603,14 @@ def _kpi_details(old: Kpi, new: Kpi) -> list[str]:
         elif old_t[period] != new_t[period]:
             out.append(f"{label}: {_fmt(old_t[period])} → {_fmt(new_t[period])}")
     if old.thresholds != new.thresholds:
-        out.append(f"Schwellen (im Plan/gefährdet): {_fmt(old.thresholds.on_track)}/{_fmt(old.thresholds.at_risk)} → "
-                   f"{_fmt(new.thresholds.on_track)}/{_fmt(new.thresholds.at_risk)}")
+        out.append(
+            f"Schwellen (im Plan/gefährdet): {_fmt(old.thresholds.on_track)}/{_fmt(old.thresholds.at_risk)} → "
+            f"{_fmt(new.thresholds.on_track)}/{_fmt(new.thresholds.at_risk)}"
+        )
     if (old.range_min, old.range_max) != (new.range_min, new.range_max):
-        out.append(f"Bereich: [{_fmt(old.range_min)}, {_fmt(old.range_max)}] → "
-                   f"[{_fmt(new.range_min)}, {_fmt(new.range_max)}]")
+        out.append(
+            f"Bereich: [{_fmt(old.range_min)}, {_fmt(old.range_max)}] → [{_fmt(new.range_min)}, {_fmt(new.range_max)}]"
+        )
     return out
 
 
@@ -482,8 +636,14 @@ def diff_catalogs(old: Catalog | None, new: Catalog) -> CatalogDiff:
     unchanged = 0
     if old is not None and old.strategy != new.strategy:
         changes.append(Change("strategy", new.strategy.id, "changed", _plain_details(old.strategy, new.strategy)))
-    groups = [("unit", "units"), ("theme", "themes"), ("action_field", "action_fields"), ("goal", "goals"),
-              ("kpi", "kpis"), ("measure", "measures")]
+    groups = [
+        ("unit", "units"),
+        ("theme", "themes"),
+        ("action_field", "action_fields"),
+        ("goal", "goals"),
+        ("kpi", "kpis"),
+        ("measure", "measures"),
+    ]
     for level, attr in groups:
         before = {x.id: x for x in (getattr(old, attr) if old else ())}
         after = {x.id: x for x in getattr(new, attr)}
@@ -508,12 +668,17 @@ def diff_catalogs(old: Catalog | None, new: Catalog) -> CatalogDiff:
 
 # -- a candidate catalog ---------------------------------------------------------------------------------------
 
-def with_candidate(store: Store, catalog: Catalog, valid_from: date, day: date,
-                   as_of: datetime | None = None) -> Catalog:
+
+def with_candidate(
+    store: Store, catalog: Catalog, valid_from: date, day: date, as_of: datetime | None = None
+) -> Catalog:
     """The catalog that would be in force on `day` if `catalog` were recorded now, valid from `valid_from`
     (for the status preview of a change before it is saved: kpi.views.status_preview)."""
     candidate = Revision(-1, catalog.strategy.id, valid_from, now(), None, "", "change", None, "candidate")
     with store.connect() as conn:
         revs = revisions(conn, catalog.strategy.id, as_of)
-        return build([*revs, dataclasses.replace(candidate, id=(max((r.id for r in revs), default=0) + 1))], day,
-                     lambda r: catalog if r.sha256 == "candidate" else _parsed(conn, r))
+        return build(
+            [*revs, dataclasses.replace(candidate, id=(max((r.id for r in revs), default=0) + 1))],
+            day,
+            lambda r: catalog if r.sha256 == "candidate" else _parsed(conn, r),
+        )

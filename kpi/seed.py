@@ -16,8 +16,11 @@ from kpi.store import Store, measure_update_t, now
 
 # When a period's value typically reaches the IT office: the demo history is recorded with this
 # delay, so that "as of" a past date shows what was known then.
-REPORTING_LAG = {Frequency.YEARLY: timedelta(days=75), Frequency.QUARTERLY: timedelta(days=40),
-                 Frequency.MONTHLY: timedelta(days=20)}
+REPORTING_LAG = {
+    Frequency.YEARLY: timedelta(days=75),
+    Frequency.QUARTERLY: timedelta(days=40),
+    Frequency.MONTHLY: timedelta(days=20),
+}
 
 
 def seed(store: Store, catalog_path: Path = DEFAULT_CATALOG, today: date | None = None) -> str:
@@ -25,8 +28,10 @@ def seed(store: Store, catalog_path: Path = DEFAULT_CATALOG, today: date | None 
     so that a second run (or a run after real imports) changes no data."""
     catalog = load_catalog(catalog_path)
     record_catalog(store, catalog)
-    lines = [f"Katalog '{catalog.strategy.title}': {len(catalog.kpis)} Kennzahlen, "
-             f"{len(catalog.measures)} Maßnahmen geladen."]
+    lines = [
+        f"Katalog '{catalog.strategy.title}': {len(catalog.kpis)} Kennzahlen, "
+        f"{len(catalog.measures)} Maßnahmen geladen."
+    ]
     if store.measurement_count() == 0:
         frame = demo_frame(catalog, today or date.today())
         result = import_frame(store, frame, name="Demo-Daten (illustrativ)", kind="seed", user="seed")
@@ -48,16 +53,28 @@ def demo_frame(catalog: Catalog, today: date) -> pd.DataFrame:
     moment = now()
     rows = []
     for r in demo_measurements(catalog, today):
-        recorded = datetime.combine(r.period + REPORTING_LAG.get(kpis[r.kpi_id].frequency, timedelta(days=75)), datetime.min.time())
-        rows.append(dict(kpi_id=r.kpi_id, period=r.period, value=r.value, comment=r.comment, source=r.source,
-                         recorded_at=min(recorded.replace(hour=9), moment)))
+        recorded = datetime.combine(
+            r.period + REPORTING_LAG.get(kpis[r.kpi_id].frequency, timedelta(days=75)), datetime.min.time()
+        )
+        rows.append(
+            dict(
+                kpi_id=r.kpi_id,
+                period=r.period,
+                value=r.value,
+                comment=r.comment,
+                source=r.source,
+                recorded_at=min(recorded.replace(hour=9), moment),
+            )
+        )
     return pd.DataFrame(rows, columns=["kpi_id", "period", "value", "comment", "source", "recorded_at"])
 
 
 # Late reports that corrected an earlier value: they make the revision history and the "as of"
 # reproduction visible in the demo (as of a day before the correction, the old value shows).
-CORRECTIONS = [("EG-02", 12, 1.04, "Nachmeldung: Anträge aus dem Landesportal nachträglich gezählt"),
-               ("SC-10", 12, 1.02, "Korrektur nach Abgleich mit dem Marktstammdatenregister")]
+CORRECTIONS = [
+    ("EG-02", 12, 1.04, "Nachmeldung: Anträge aus dem Landesportal nachträglich gezählt"),
+    ("SC-10", 12, 1.02, "Korrektur nach Abgleich mit dem Marktstammdatenregister"),
+]
 
 
 def demo_corrections(frame: pd.DataFrame) -> pd.DataFrame:
@@ -68,9 +85,16 @@ def demo_corrections(frame: pd.DataFrame) -> pd.DataFrame:
         if len(series) < 2:
             continue
         original = series.iloc[-2]
-        rows.append(dict(kpi_id=kpi_id, period=original["period"], value=_round_like(original["value"], original["value"] * factor),
-                         comment=comment, source=original["source"],
-                         recorded_at=min(original["recorded_at"] + timedelta(days=120), now())))
+        rows.append(
+            dict(
+                kpi_id=kpi_id,
+                period=original["period"],
+                value=_round_like(original["value"], original["value"] * factor),
+                comment=comment,
+                source=original["source"],
+                recorded_at=min(original["recorded_at"] + timedelta(days=120), now()),
+            )
+        )
     return pd.DataFrame(rows, columns=frame.columns)
 
 
@@ -85,11 +109,29 @@ def seed_measure_states(store: Store, catalog: Catalog) -> str:
     if not missing:
         return "Maßnahmen-Stände vorhanden: nichts geschrieben."
     with store.writing() as conn:  # serialised with every writer, and counted in the change token
-        upload_id = store.record_upload(conn, kind="seed", file_name="Strategiekatalog (Maßnahmen)",
-                                        username="seed", n_new=len(missing), n_changed=0, n_unchanged=0)
+        upload_id = store.record_upload(
+            conn,
+            kind="seed",
+            file_name="Strategiekatalog (Maßnahmen)",
+            username="seed",
+            n_new=len(missing),
+            n_changed=0,
+            n_unchanged=0,
+        )
         moment = now()
-        conn.execute(measure_update_t.insert(), [dict(
-            measure_id=m.id, state=m.state.value, progress=m.progress, comment=None, upload_id=upload_id,
-            recorded_at=min(datetime.combine(m.start, datetime.min.time()), moment), recorded_by="seed")
-            for m in missing])
+        conn.execute(
+            measure_update_t.insert(),
+            [
+                dict(
+                    measure_id=m.id,
+                    state=m.state.value,
+                    progress=m.progress,
+                    comment=None,
+                    upload_id=upload_id,
+                    recorded_at=min(datetime.combine(m.start, datetime.min.time()), moment),
+                    recorded_by="seed",
+                )
+                for m in missing
+            ],
+        )
     return f"Maßnahmen-Stände: {len(missing)} geschrieben."

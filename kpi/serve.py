@@ -20,8 +20,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db_path: Path | str | None, extra_env: dict[str, str] | None = None, app: str = "app.py",
-                 cwd: Path = ROOT, timeout: float = 60) -> tuple[subprocess.Popen, str]:
+def start_server(
+    db_path: Path | str | None,
+    extra_env: dict[str, str] | None = None,
+    app: str = "app.py",
+    cwd: Path = ROOT,
+    timeout: float = 60,
+) -> tuple[subprocess.Popen, str]:
     """Run `streamlit run app` over the DuckDB file `db_path` (None: leave KPI_DB_URL as it is); returns the
     process and its base URL once the health check answers. The server's output goes to a log file (a pipe that
     nobody reads would fill up and stall the server); `proc.log_path` names it."""
@@ -29,9 +34,28 @@ def start_server(db_path: Path | str | None, extra_env: dict[str, str] | None = 
     env = {**os.environ, **({"KPI_DB_URL": f"duckdb:///{db_path}"} if db_path else {}), **(extra_env or {})}
     log = tempfile.NamedTemporaryFile(prefix="streamlit-", suffix=".log", delete=False)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", app, "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true", "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-        cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            app,
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--server.fileWatcherType",
+            "none",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=cwd,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     log.close()
     proc.log_path = log.name
     url = f"http://127.0.0.1:{port}"
@@ -73,4 +97,5 @@ def wait_for_app(page, timeout: float = 30000) -> None:
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
         " && !document.querySelector('[data-testid=\"stSkeleton\"]')"
         " && document.querySelectorAll('[data-testid=\"stMainBlockContainer\"] *').length > 10",
-        timeout=timeout)
+        timeout=timeout,
+    )

@@ -34,7 +34,8 @@ CLAIM_SECONDS = 60
 SECRET_FILE = "session_secret"
 
 session_t = sa.Table(
-    "app_session", metadata,
+    "app_session",
+    metadata,
     sa.Column("id", sa.String, primary_key=True),  # random; the Streamlit session refers to its record by it
     sa.Column("token_hash", sa.String),  # sha256 of the cookie's token; NULL until the claim code is used
     sa.Column("claim_hash", sa.String),  # sha256 of the one-time claim code
@@ -78,6 +79,7 @@ def session_hours(env: Mapping[str, str] | None = None) -> float:
 
 # -- the secret and the cookie's signature ------------------------------------------------------
 
+
 def secret_path(store: Store) -> Path:
     """Next to the DuckDB file (a test store in tmp_path gets its own), else data/."""
     folder = Path(store.path).parent if store.path and store.path != ":memory:" else ROOT / "data"
@@ -120,26 +122,41 @@ def unsign(value: str | None, secret: bytes) -> str | None:
 
 # -- records ----------------------------------------------------------------------------------
 
+
 def _ensure(conn: sa.Connection) -> None:
     metadata.create_all(conn, tables=[session_t], checkfirst=True)
 
 
-def create(store: Store, user: User, *, binding: str = "", hours: float | None = None,
-           at: datetime | None = None) -> NewSession:
+def create(
+    store: Store, user: User, *, binding: str = "", hours: float | None = None, at: datetime | None = None
+) -> NewSession:
     """The record for a user who has just logged in with their password (kpi.auth.authenticate)."""
     moment = at or now()
     row = store.user_row(user.name)
     if row is None:
         raise ValueError(f"unknown user {user.name!r}")
-    new = NewSession(secrets.token_urlsafe(18), secrets.token_urlsafe(32),
-                     moment + timedelta(hours=hours or session_hours()))
+    new = NewSession(
+        secrets.token_urlsafe(18), secrets.token_urlsafe(32), moment + timedelta(hours=hours or session_hours())
+    )
     with store.connect() as conn:
         _ensure(conn)
         conn.execute(session_t.delete().where(session_t.c.expires_at < moment - timedelta(days=7)))  # forgotten
-        conn.execute(session_t.insert(), [dict(
-            id=new.id, claim_hash=digest(new.claim), binding=binding, user_name=row["name"], role=row["role"],
-            unit=row["unit"], fingerprint=fingerprint(row["password_hash"]), created_at=moment,
-            expires_at=new.expires_at)])
+        conn.execute(
+            session_t.insert(),
+            [
+                dict(
+                    id=new.id,
+                    claim_hash=digest(new.claim),
+                    binding=binding,
+                    user_name=row["name"],
+                    role=row["role"],
+                    unit=row["unit"],
+                    fingerprint=fingerprint(row["password_hash"]),
+                    created_at=moment,
+                    expires_at=new.expires_at,
+                )
+            ],
+        )
     return new
 
 
@@ -152,26 +169,48 @@ def claim(store: Store, code: str, binding: str = "", *, at: datetime | None = N
     token = secrets.token_urlsafe(32)
     with store.connect() as conn:
         _ensure(conn)
-        row = conn.execute(sa.select(session_t.c.id, session_t.c.binding, session_t.c.expires_at).where(
-            session_t.c.claim_hash == digest(code), session_t.c.claimed_at.is_(None),
-            session_t.c.revoked_at.is_(None), session_t.c.created_at >= moment - timedelta(seconds=CLAIM_SECONDS),
-        )).mappings().first()
+        row = (
+            conn.execute(
+                sa.select(session_t.c.id, session_t.c.binding, session_t.c.expires_at).where(
+                    session_t.c.claim_hash == digest(code),
+                    session_t.c.claimed_at.is_(None),
+                    session_t.c.revoked_at.is_(None),
+                    session_t.c.created_at >= moment - timedelta(seconds=CLAIM_SECONDS),
+                )
+            )
+            .mappings()
+            .first()
+        )
         if row is None or not hmac.compare_digest(row["binding"] or "", binding or ""):
             return None
-        done = conn.execute(session_t.update().where(session_t.c.id == row["id"], session_t.c.claimed_at.is_(None))
-                            .values(token_hash=digest(token), claimed_at=moment, claim_hash=None))
+        done = conn.execute(
+            session_t.update()
+            .where(session_t.c.id == row["id"], session_t.c.claimed_at.is_(None))
+            .values(token_hash=digest(token), claimed_at=moment, claim_hash=None)
+        )
         if done.rowcount != 1:
             return None
     return token, row["expires_at"]
 
 
 def _valid_user(conn: sa.Connection, where: sa.ColumnElement, moment: datetime) -> User | None:
-    row = conn.execute(
-        sa.select(session_t.c.role, session_t.c.unit, session_t.c.fingerprint, user_t.c.name,
-                  user_t.c.role.label("user_role"), user_t.c.unit.label("user_unit"), user_t.c.password_hash)
-        .join(user_t, user_t.c.name == session_t.c.user_name)
-        .where(where, session_t.c.revoked_at.is_(None), session_t.c.expires_at > moment)
-    ).mappings().first()
+    row = (
+        conn.execute(
+            sa.select(
+                session_t.c.role,
+                session_t.c.unit,
+                session_t.c.fingerprint,
+                user_t.c.name,
+                user_t.c.role.label("user_role"),
+                user_t.c.unit.label("user_unit"),
+                user_t.c.password_hash,
+            )
+            .join(user_t, user_t.c.name == session_t.c.user_name)
+            .where(where, session_t.c.revoked_at.is_(None), session_t.c.expires_at > moment)
+        )
+        .mappings()
+        .first()
+    )
     if row is None or (row["role"], row["unit"]) != (row["user_role"], row["user_unit"]):
         return None
     if not hmac.compare_digest(row["fingerprint"], fingerprint(row["password_hash"])):
@@ -203,24 +242,32 @@ def user_for_session(store: Store, session_id: str | None, *, at: datetime | Non
         return _valid_user(conn, session_t.c.id == session_id, at or now())
 
 
-def revoke(store: Store, *, session_id: str | None = None, token: str | None = None,
-           at: datetime | None = None) -> bool:
+def revoke(
+    store: Store, *, session_id: str | None = None, token: str | None = None, at: datetime | None = None
+) -> bool:
     """End a session (logout); True if one was ended."""
     if not session_id and not token:
         return False
     where = session_t.c.id == session_id if session_id else session_t.c.token_hash == digest(token or "")
     with store.connect() as conn:
         _ensure(conn)
-        return conn.execute(session_t.update().where(where, session_t.c.revoked_at.is_(None))
-                            .values(revoked_at=at or now())).rowcount > 0
+        return (
+            conn.execute(
+                session_t.update().where(where, session_t.c.revoked_at.is_(None)).values(revoked_at=at or now())
+            ).rowcount
+            > 0
+        )
 
 
 def revoke_user(store: Store, name: str, *, at: datetime | None = None) -> int:
     """End every session of a user (e.g. after a compromised password); returns how many."""
     with store.connect() as conn:
         _ensure(conn)
-        return conn.execute(session_t.update().where(session_t.c.user_name == name, session_t.c.revoked_at.is_(None))
-                            .values(revoked_at=at or now())).rowcount
+        return conn.execute(
+            session_t.update()
+            .where(session_t.c.user_name == name, session_t.c.revoked_at.is_(None))
+            .values(revoked_at=at or now())
+        ).rowcount
 
 
 def prune(store: Store, before: datetime) -> int:

@@ -99,8 +99,9 @@ class Trend:
         return _from_model(self.scale, self.model_at(day), self.lo, self.hi)
 
     def band_at(self, day: date) -> tuple[float, float]:
-        ends = sorted(_from_model(self.scale, self.model_at(day, s), self.lo, self.hi)
-                      for s in (self.low_slope, self.high_slope))
+        ends = sorted(
+            _from_model(self.scale, self.model_at(day, s), self.lo, self.hi) for s in (self.low_slope, self.high_slope)
+        )
         return ends[0], ends[1]
 
 
@@ -385,7 +386,7 @@ def recent_points(points: Sequence[Point], window: int = FORECAST_WINDOW) -> lis
         return []
     start = ordered[-1].period.toordinal() - FORECAST_YEARS * DAYS_PER_YEAR
     keep = sum(1 for p in ordered if p.period.toordinal() > start)
-    return ordered[-max(keep, MIN_FORECAST_POINTS):]
+    return ordered[-max(keep, MIN_FORECAST_POINTS) :]
 
 
 def _bounds(kpi: Kpi) -> tuple[float, float]:
@@ -465,9 +466,17 @@ def _make_forecast(kpi: Kpi, trend: Trend, bounded: bool, latest: Point) -> Fore
     low, high = trend.band_at(final.period)
     target = _effective_target(trend, final.value)
     return Forecast(
-        target_period=final.period, target_value=final.value, value_at_target=value_at_target, low=low, high=high,
-        slope_per_year=trend.slope, reach_date=_reach_date(kpi, trend, target, latest),
-        on_time=meets(kpi, value_at_target, target), trend=trend, bounded=bounded)
+        target_period=final.period,
+        target_value=final.value,
+        value_at_target=value_at_target,
+        low=low,
+        high=high,
+        slope_per_year=trend.slope,
+        reach_date=_reach_date(kpi, trend, target, latest),
+        on_time=meets(kpi, value_at_target, target),
+        trend=trend,
+        bounded=bounded,
+    )
 
 
 def forecast_note(kpi: Kpi, points: Sequence[Point]) -> str:
@@ -481,8 +490,9 @@ def forecast_note(kpi: Kpi, points: Sequence[Point]) -> str:
     return ""
 
 
-def forecast(kpi: Kpi, points: Sequence[Point], window: int = FORECAST_WINDOW,
-             horizon: date | None = None) -> Forecast | None:
+def forecast(
+    kpi: Kpi, points: Sequence[Point], window: int = FORECAST_WINDOW, horizon: date | None = None
+) -> Forecast | None:
     """Theil–Sen trend over the recent points (recent_points), projected to the final target period.
 
     None when there are fewer than MIN_FORECAST_POINTS distinct periods, or when the final target period has been
@@ -565,8 +575,9 @@ def _fit_batch(days: np.ndarray, z: np.ndarray, n: np.ndarray) -> tuple[np.ndarr
     slope = _batch_median(slopes, nt)
     zc = _z(FORECAST_CONFIDENCE)
     nf = n.astype(float)
-    sigma = np.sqrt((nf * (nf - 1) * (2 * nf + 5) - _batch_repeat_term(years, valid)
-                     - _batch_repeat_term(z, valid)) / 18.0)
+    sigma = np.sqrt(
+        (nf * (nf - 1) * (2 * nf + 5) - _batch_repeat_term(years, valid) - _batch_repeat_term(z, valid)) / 18.0
+    )
     upper = np.minimum(np.round((nt - zc * sigma) / 2.0).astype(int), nt - 1)
     lower = np.maximum(np.round((nt + zc * sigma) / 2.0).astype(int) - 1, 0)
     low = np.take_along_axis(slopes, lower[:, None], axis=1)[:, 0]
@@ -583,13 +594,19 @@ def _batch_model_values(kpis: list[Kpi], values: np.ndarray, valid: np.ndarray) 
     for row, kpi in enumerate(kpis):
         v = values[row][valid[row]]
         scale = _bounded_scale(kpi, v, v)
-        out[row, :len(v)] = _to_model(scale[0], v, scale[1], scale[2])
+        out[row, : len(v)] = _to_model(scale[0], v, scale[1], scale[2])
         scales.append(scale)
     return out, scales
 
 
-def forecast_all(kpis: Sequence[Kpi], periods: np.ndarray, values: np.ndarray, starts: np.ndarray,
-                 ends: np.ndarray, window: int = FORECAST_WINDOW) -> list[Forecast | None]:
+def forecast_all(
+    kpis: Sequence[Kpi],
+    periods: np.ndarray,
+    values: np.ndarray,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    window: int = FORECAST_WINDOW,
+) -> list[Forecast | None]:
     """`forecast` for every KPI at once: kpis[k]'s points are periods/values[starts[k]:ends[k]], sorted by period,
     one per period (as the store returns them). The Theil–Sen fits run as one numpy pass over all KPIs."""
     starts, ends = np.asarray(starts, dtype=int), np.asarray(ends, dtype=int)
@@ -638,8 +655,9 @@ def forecast_all(kpis: Sequence[Kpi], periods: np.ndarray, values: np.ndarray, s
     return out
 
 
-def evaluate_many(kpis: Sequence[Kpi], periods: np.ndarray, values: np.ndarray, starts: np.ndarray,
-                  ends: np.ndarray, today: date) -> list[KpiStatus]:
+def evaluate_many(
+    kpis: Sequence[Kpi], periods: np.ndarray, values: np.ndarray, starts: np.ndarray, ends: np.ndarray, today: date
+) -> list[KpiStatus]:
     """`evaluate` for every KPI at once (same input layout as forecast_all), with the forecasts in one pass."""
     forecasts = forecast_all(kpis, periods, values, starts, ends)
     out = []
@@ -647,8 +665,13 @@ def evaluate_many(kpis: Sequence[Kpi], periods: np.ndarray, values: np.ndarray, 
         if ends[k] > starts[k]:
             latest = Point(periods[ends[k] - 1], float(values[ends[k] - 1]))
             final = _final_target(kpi).period
-            note = NOTE_DEADLINE_PASSED if latest.period >= final else \
-                NOTE_TOO_FEW if ends[k] - starts[k] < MIN_FORECAST_POINTS else ""
+            note = (
+                NOTE_DEADLINE_PASSED
+                if latest.period >= final
+                else NOTE_TOO_FEW
+                if ends[k] - starts[k] < MIN_FORECAST_POINTS
+                else ""
+            )
         else:
             latest, note = None, ""
         out.append(_kpi_status(kpi, latest, today, forecasts[k], note))

@@ -56,8 +56,9 @@ def status_values(store: Store, as_of: datetime | None = None, kpi_ids: list[str
     return store.query(sql.format(latest=latest, window=FORECAST_WINDOW), params)
 
 
-def statuses(store: Store, as_of: datetime | None = None,
-             strategy_id: str | None = None) -> dict[str, KpiStatus] | None:
+def statuses(
+    store: Store, as_of: datetime | None = None, strategy_id: str | None = None
+) -> dict[str, KpiStatus] | None:
     """The status of every KPI of the strategy as of a moment (None: now), equal to `snapshot(...).statuses`;
     None if the store holds no strategy."""
     catalog = current_catalog(store, strategy_id, as_of=as_of, measure_states=False)

@@ -63,8 +63,11 @@ def lock_timeout_seconds() -> float:
         if raw in _WARNED:
             return DEFAULT_LOCK_TIMEOUT
         _WARNED.add(raw)
-        print(f"Hinweis: KPI_LOCK_TIMEOUT={raw!r} ist keine Sekundenzahl zwischen 0 und 86400; "
-              f"es gelten {DEFAULT_LOCK_TIMEOUT:.0f} s.", file=sys.stderr)
+        print(
+            f"Hinweis: KPI_LOCK_TIMEOUT={raw!r} ist keine Sekundenzahl zwischen 0 und 86400; "
+            f"es gelten {DEFAULT_LOCK_TIMEOUT:.0f} s.",
+            file=sys.stderr,
+        )
         return DEFAULT_LOCK_TIMEOUT
     return value
 
@@ -81,8 +84,10 @@ revision_seq = sa.Sequence("revision_seq", metadata=metadata)
 def _rev_column() -> sa.Column:
     return sa.Column("rev", sa.BigInteger, revision_seq, server_default=revision_seq.next_value())
 
+
 strategy_t = sa.Table(
-    "strategy", metadata,
+    "strategy",
+    metadata,
     sa.Column("id", sa.String, primary_key=True),
     sa.Column("city", sa.String, nullable=False),
     sa.Column("title", sa.String, nullable=False),
@@ -94,20 +99,23 @@ strategy_t = sa.Table(
     sa.Column("loaded_at", sa.DateTime),
 )
 unit_t = sa.Table(
-    "org_unit", metadata,
+    "org_unit",
+    metadata,
     sa.Column("id", sa.String, primary_key=True),
     sa.Column("strategy_id", sa.String, nullable=False),
     sa.Column("name", sa.String, nullable=False),
 )
 theme_t = sa.Table(
-    "theme", metadata,
+    "theme",
+    metadata,
     sa.Column("id", sa.String, primary_key=True),
     sa.Column("strategy_id", sa.String, nullable=False),
     sa.Column("name", sa.String, nullable=False),
     sa.Column("position", sa.Integer),
 )
 action_field_t = sa.Table(
-    "action_field", metadata,
+    "action_field",
+    metadata,
     sa.Column("id", sa.String, primary_key=True),
     sa.Column("theme_id", sa.String, nullable=False),
     sa.Column("name", sa.String, nullable=False),
@@ -115,14 +123,16 @@ action_field_t = sa.Table(
     sa.Column("position", sa.Integer),
 )
 goal_t = sa.Table(
-    "goal", metadata,
+    "goal",
+    metadata,
     sa.Column("id", sa.String, primary_key=True),
     sa.Column("action_field_id", sa.String, nullable=False),
     sa.Column("name", sa.String, nullable=False),
     sa.Column("position", sa.Integer),
 )
 kpi_t = sa.Table(
-    "kpi", metadata,
+    "kpi",
+    metadata,
     sa.Column("id", sa.String, primary_key=True),
     sa.Column("strategy_id", sa.String, nullable=False),
     sa.Column("goal_id", sa.String),
@@ -146,13 +156,15 @@ kpi_t = sa.Table(
     sa.Column("position", sa.Integer),
 )
 target_t = sa.Table(
-    "kpi_target", metadata,
+    "kpi_target",
+    metadata,
     sa.Column("kpi_id", sa.String, primary_key=True),
     sa.Column("period", sa.Date, primary_key=True),
     sa.Column("value", sa.Double, nullable=False),
 )
 measure_t = sa.Table(
-    "measure", metadata,
+    "measure",
+    metadata,
     sa.Column("id", sa.String, primary_key=True),
     sa.Column("strategy_id", sa.String, nullable=False),
     sa.Column("title", sa.String, nullable=False),
@@ -165,7 +177,8 @@ measure_t = sa.Table(
     sa.Column("position", sa.Integer),
 )
 upload_t = sa.Table(
-    "upload", metadata,
+    "upload",
+    metadata,
     sa.Column("id", sa.Integer, upload_seq, server_default=upload_seq.next_value(), primary_key=True),
     sa.Column("kind", sa.String, nullable=False),  # measurements | measures | seed | undo | comment
     sa.Column("file_name", sa.String),
@@ -181,7 +194,8 @@ upload_t = sa.Table(
 # No primary key or index on the revision tables: they are append-only and written in bulk,
 # and DuckDB's zone maps serve the (kpi_id, period) look-ups.
 measurement_t = sa.Table(
-    "measurement", metadata,
+    "measurement",
+    metadata,
     sa.Column("kpi_id", sa.String, nullable=False),
     sa.Column("period", sa.Date, nullable=False),
     sa.Column("value", sa.Double),  # NULL = value retracted
@@ -194,7 +208,8 @@ measurement_t = sa.Table(
     _rev_column(),
 )
 measure_update_t = sa.Table(
-    "measure_update", metadata,
+    "measure_update",
+    metadata,
     sa.Column("measure_id", sa.String, nullable=False),
     sa.Column("state", sa.String, nullable=False),
     sa.Column("progress", sa.Double, nullable=False),
@@ -205,7 +220,8 @@ measure_update_t = sa.Table(
     _rev_column(),
 )
 comment_t = sa.Table(
-    "kpi_comment", metadata,
+    "kpi_comment",
+    metadata,
     sa.Column("kpi_id", sa.String, nullable=False),
     sa.Column("period", sa.Date, nullable=False),
     sa.Column("text", sa.String),  # NULL or empty = comment withdrawn
@@ -214,7 +230,8 @@ comment_t = sa.Table(
     _rev_column(),
 )
 user_t = sa.Table(
-    "app_user", metadata,
+    "app_user",
+    metadata,
     sa.Column("name", sa.String, primary_key=True),
     sa.Column("role", sa.String, nullable=False),
     sa.Column("unit", sa.String),
@@ -222,7 +239,8 @@ user_t = sa.Table(
     sa.Column("created_at", sa.DateTime, nullable=False),
 )
 login_attempt_t = sa.Table(
-    "login_attempt", metadata,
+    "login_attempt",
+    metadata,
     sa.Column("name", sa.String, nullable=False),  # normalised user name as typed (unknown names too)
     sa.Column("attempted_at", sa.DateTime, nullable=False),
     sa.Column("outcome", sa.String, nullable=False),  # ok | failed
@@ -258,8 +276,11 @@ def now() -> datetime:
 
 
 # The revision tables and their keys: the one place that says what "a value" is.
-REVISION_KEYS = {"measurement": ("kpi_id", "period"), "measure_update": ("measure_id",),
-                 "kpi_comment": ("kpi_id", "period")}
+REVISION_KEYS = {
+    "measurement": ("kpi_id", "period"),
+    "measure_update": ("measure_id",),
+    "kpi_comment": ("kpi_id", "period"),
+}
 
 
 def latest_sql(table: str, *, as_of: str | None = None, where: str = "TRUE") -> str:
@@ -270,8 +291,10 @@ def latest_sql(table: str, *, as_of: str | None = None, where: str = "TRUE") -> 
     keys = ", ".join(REVISION_KEYS[table])
     cut = f" AND recorded_at <= {as_of}" if as_of else ""
     # Plain SQL that DuckDB and PostgreSQL both run (no QUALIFY); the extra column `latest_rank` is always 1.
-    return (f"SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY {keys} ORDER BY rev DESC) AS latest_rank "
-            f"FROM {table} WHERE ({where}){cut}) AS ranked WHERE latest_rank = 1")
+    return (
+        f"SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY {keys} ORDER BY rev DESC) AS latest_rank "
+        f"FROM {table} WHERE ({where}){cut}) AS ranked WHERE latest_rank = 1"
+    )
 
 
 _WRITE_LOCKS: dict[str, threading.RLock] = {}
@@ -307,13 +330,16 @@ class Store:
         try:
             parsed = sa.engine.make_url(self.url)
         except sa.exc.ArgumentError as exc:
-            raise StoreError(f"KPI_DB_URL/--db '{self.url}' ist keine gültige Datenbank-URL "
-                             "(erwartet duckdb:///pfad/kpi.duckdb).") from exc
+            raise StoreError(
+                f"KPI_DB_URL/--db '{self.url}' ist keine gültige Datenbank-URL (erwartet duckdb:///pfad/kpi.duckdb)."
+            ) from exc
         self.is_duckdb = parsed.get_backend_name() == "duckdb"
         in_file = self.is_duckdb and parsed.database and parsed.database != ":memory:"
         if in_file and read_only and not Path(parsed.database).is_file():
-            raise StoreMissingError(f"Die Datenbank {parsed.database} gibt es nicht (KPI_DB_URL/--db prüfen oder "
-                                    "zuerst `python -m kpi seed`); nichts angelegt.")
+            raise StoreMissingError(
+                f"Die Datenbank {parsed.database} gibt es nicht (KPI_DB_URL/--db prüfen oder "
+                "zuerst `python -m kpi seed`); nichts angelegt."
+            )
         if in_file and not read_only:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         self.path = parsed.database if self.is_duckdb else None
@@ -378,7 +404,8 @@ class Store:
         except pgstore.WriterBusyError as exc:
             raise StoreLockedError(
                 f"Die Datenbank {self} wird seit {self.lock_timeout:.0f} s von einem anderen Schreibvorgang belegt "
-                "(z. B. ein laufender Import). Bitte in einer Minute erneut versuchen; nichts geschrieben.") from exc
+                "(z. B. ein laufender Import). Bitte in einer Minute erneut versuchen; nichts geschrieben."
+            ) from exc
 
     @contextmanager
     def duck_writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -392,15 +419,18 @@ class Store:
     def moment(conn: sa.Connection | duckdb.DuckDBPyConnection) -> datetime:
         """The recording time of a write: now (UTC), but never before a time already stored, so that an as-of cut
         can never put a later revision before an earlier one even when the clock went back."""
-        sql = ("SELECT greatest((SELECT max(recorded_at) FROM measurement), (SELECT max(recorded_at) FROM "
-               "measure_update), (SELECT max(recorded_at) FROM kpi_comment), (SELECT max(created_at) FROM upload))")
+        sql = (
+            "SELECT greatest((SELECT max(recorded_at) FROM measurement), (SELECT max(recorded_at) FROM "
+            "measure_update), (SELECT max(recorded_at) FROM kpi_comment), (SELECT max(created_at) FROM upload))"
+        )
         try:
             if isinstance(conn, sa.Connection) and conn.dialect.name != "duckdb":
                 with conn.begin_nested():  # a failed statement must not abort PostgreSQL's transaction
                     newest = conn.execute(sa.text(sql)).fetchone()[0]
             else:
-                newest = (conn.execute(sa.text(sql)) if isinstance(conn, sa.Connection)
-                          else conn.execute(sql)).fetchone()[0]
+                newest = (
+                    conn.execute(sa.text(sql)) if isinstance(conn, sa.Connection) else conn.execute(sql)
+                ).fetchone()[0]
         except (sa.exc.DBAPIError, duckdb.Error):
             newest = None  # a store without those tables yet
         moment = now()
@@ -467,23 +497,40 @@ class Store:
             units = rows(sa.select(unit_t).where(unit_t.c.strategy_id == sid))
             themes = rows(sa.select(theme_t).where(theme_t.c.strategy_id == sid).order_by(theme_t.c.position))
             theme_ids = [t["id"] for t in themes]
-            afs = rows(sa.select(action_field_t).where(action_field_t.c.theme_id.in_(theme_ids))
-                       .order_by(action_field_t.c.position))
-            goals = rows(sa.select(goal_t).where(goal_t.c.action_field_id.in_([a["id"] for a in afs]))
-                         .order_by(goal_t.c.position))
+            afs = rows(
+                sa.select(action_field_t)
+                .where(action_field_t.c.theme_id.in_(theme_ids))
+                .order_by(action_field_t.c.position)
+            )
+            goals = rows(
+                sa.select(goal_t)
+                .where(goal_t.c.action_field_id.in_([a["id"] for a in afs]))
+                .order_by(goal_t.c.position)
+            )
             kpis = rows(sa.select(kpi_t).where(kpi_t.c.strategy_id == sid).order_by(kpi_t.c.position))
             targets: dict[str, list[Target]] = {}
-            for t in rows(sa.select(target_t).where(target_t.c.kpi_id.in_([k["id"] for k in kpis]))
-                          .order_by(target_t.c.period)):
+            for t in rows(
+                sa.select(target_t).where(target_t.c.kpi_id.in_([k["id"] for k in kpis])).order_by(target_t.c.period)
+            ):
                 targets.setdefault(t["kpi_id"], []).append(Target(t["period"], t["value"]))
             measures = rows(sa.select(measure_t).where(measure_t.c.strategy_id == sid).order_by(measure_t.c.position))
-            states = {r["measure_id"]: r for r in conn.execute(sa.text(
-                f"SELECT measure_id, state, progress FROM ({latest_sql('measure_update')}) AS latest")).mappings()}
+            states = {
+                r["measure_id"]: r
+                for r in conn.execute(
+                    sa.text(f"SELECT measure_id, state, progress FROM ({latest_sql('measure_update')}) AS latest")
+                ).mappings()
+            }
         return Catalog(
             strategy=Strategy(
-                id=sid, city=s["city"], title=s["title"], adopted=s["adopted"], mission=s["mission"] or "",
-                principles=tuple(json.loads(s["principles"] or "[]")), illustrative=bool(s["illustrative"]),
-                note=s["note"] or ""),
+                id=sid,
+                city=s["city"],
+                title=s["title"],
+                adopted=s["adopted"],
+                mission=s["mission"] or "",
+                principles=tuple(json.loads(s["principles"] or "[]")),
+                illustrative=bool(s["illustrative"]),
+                note=s["note"] or "",
+            ),
             units=tuple(Unit(u["id"], u["name"]) for u in units),
             themes=tuple(Theme(t["id"], t["name"]) for t in themes),
             action_fields=tuple(ActionField(a["id"], a["name"], a["theme_id"], a["description"] or "") for a in afs),
@@ -491,12 +538,19 @@ class Store:
             kpis=tuple(_kpi_from_row(k, tuple(targets.get(k["id"], ()))) for k in kpis),
             measures=tuple(
                 Measure(
-                    id=m["id"], title=m["title"], action_field_id=m["action_field_id"], responsible=m["responsible"],
-                    start=m["start"], planned_end=m["planned_end"],
+                    id=m["id"],
+                    title=m["title"],
+                    action_field_id=m["action_field_id"],
+                    responsible=m["responsible"],
+                    start=m["start"],
+                    planned_end=m["planned_end"],
                     state=MeasureState(states[m["id"]]["state"]) if m["id"] in states else MeasureState.PLANNED,
                     progress=float(states[m["id"]]["progress"]) if m["id"] in states else 0.0,
-                    kpi_ids=tuple(json.loads(m["kpi_ids"] or "[]")), description=m["description"] or "")
-                for m in measures),
+                    kpi_ids=tuple(json.loads(m["kpi_ids"] or "[]")),
+                    description=m["description"] or "",
+                )
+                for m in measures
+            ),
         )
 
     # -- reads -----------------------------------------------------------------------------
@@ -505,10 +559,14 @@ class Store:
         with self.connect() as conn:
             if not sa.inspect(conn).has_table("upload"):
                 return (0,)
-            return tuple(conn.execute(sa.text(
-                "SELECT (SELECT max(id) FROM upload), (SELECT count(*) FROM upload WHERE state = 'undone'), "
-                "(SELECT max(recorded_at) FROM kpi_comment), (SELECT max(loaded_at) FROM strategy)"
-            )).one())
+            return tuple(
+                conn.execute(
+                    sa.text(
+                        "SELECT (SELECT max(id) FROM upload), (SELECT count(*) FROM upload WHERE state = 'undone'), "
+                        "(SELECT max(recorded_at) FROM kpi_comment), (SELECT max(loaded_at) FROM strategy)"
+                    )
+                ).one()
+            )
 
     def change_token(self) -> tuple:
         """Changes whenever anything is written, without opening the database: every DuckDB commit appends to
@@ -574,8 +632,10 @@ class Store:
 
     def measure_states(self, as_of: datetime | None = None) -> pd.DataFrame:
         latest = latest_sql("measure_update", as_of="?" if as_of else None)
-        return self.query(f"SELECT measure_id, state, progress, comment, recorded_at FROM ({latest}) AS latest",
-                          [as_of] if as_of else [])
+        return self.query(
+            f"SELECT measure_id, state, progress, comment, recorded_at FROM ({latest}) AS latest",
+            [as_of] if as_of else [],
+        )
 
     def comments(self, as_of: datetime | None = None, kpi_id: str | None = None) -> pd.DataFrame:
         """The newest comment per (KPI, period) as of a moment; withdrawn (empty) comments left out."""
@@ -604,8 +664,10 @@ class Store:
 
         text = check_comment(text)  # a refused comment raises before anything is written
         with self.writing() as conn:
-            conn.execute(comment_t.insert(), [dict(kpi_id=kpi_id, period=period, text=text, author=author,
-                                                   recorded_at=self.moment(conn))])
+            conn.execute(
+                comment_t.insert(),
+                [dict(kpi_id=kpi_id, period=period, text=text, author=author, recorded_at=self.moment(conn))],
+            )
 
     def record_upload(self, conn: sa.Connection, **fields: Any) -> int:
         fields.setdefault("created_at", now())
@@ -631,9 +693,12 @@ class Store:
         with self.connect() as conn:
             if not sa.inspect(conn).has_table("app_user"):
                 return []
-            return [dict(r) for r in conn.execute(
-                sa.select(user_t.c.name, user_t.c.role, user_t.c.unit, user_t.c.created_at).order_by(user_t.c.name)
-            ).mappings()]
+            return [
+                dict(r)
+                for r in conn.execute(
+                    sa.select(user_t.c.name, user_t.c.role, user_t.c.unit, user_t.c.created_at).order_by(user_t.c.name)
+                ).mappings()
+            ]
 
     def user_row(self, name: str) -> dict | None:
         with self.connect() as conn:
@@ -648,15 +713,18 @@ class Store:
             self._ensure(conn, user_t)
             if conn.execute(sa.select(user_t.c.name).where(user_t.c.name == name)).first():
                 return False
-            conn.execute(user_t.insert(), [dict(name=name, role=role, unit=unit, password_hash=password_hash,
-                                                created_at=now())])
+            conn.execute(
+                user_t.insert(), [dict(name=name, role=role, unit=unit, password_hash=password_hash, created_at=now())]
+            )
             return True
 
     def update_user_hash(self, name: str, password_hash: str) -> bool:
         with self.writing() as conn:
             self._ensure(conn, user_t)
-            return conn.execute(user_t.update().where(user_t.c.name == name)
-                                .values(password_hash=password_hash)).rowcount > 0
+            return (
+                conn.execute(user_t.update().where(user_t.c.name == name).values(password_hash=password_hash)).rowcount
+                > 0
+            )
 
     def delete_user(self, name: str) -> bool:
         with self.writing() as conn:
@@ -677,21 +745,30 @@ class Store:
                 q = q.where(t.attempted_at > last_ok)
             return list(conn.execute(q.order_by(t.attempted_at)).scalars())
 
-    def record_login_attempt(self, name: str, outcome: str, at: datetime | None = None, *, client: str = "",
-                             prune_before: datetime | None = None) -> None:
+    def record_login_attempt(
+        self,
+        name: str,
+        outcome: str,
+        at: datetime | None = None,
+        *,
+        client: str = "",
+        prune_before: datetime | None = None,
+    ) -> None:
         with self.writing() as conn:
             self._ensure(conn, login_attempt_t)
             if prune_before is not None:
                 conn.execute(login_attempt_t.delete().where(login_attempt_t.c.attempted_at < prune_before))
-            conn.execute(login_attempt_t.insert(), [dict(name=name, attempted_at=at or now(), outcome=outcome,
-                                                         client=client)])
+            conn.execute(
+                login_attempt_t.insert(), [dict(name=name, attempted_at=at or now(), outcome=outcome, client=client)]
+            )
 
     def clear_login_attempts(self, name: str) -> int:
         """Forget a name's failed attempts (unlock, new password); returns how many."""
         with self.writing() as conn:
             self._ensure(conn, login_attempt_t)
-            return conn.execute(login_attempt_t.delete().where(
-                login_attempt_t.c.name == name, login_attempt_t.c.outcome == "failed")).rowcount
+            return conn.execute(
+                login_attempt_t.delete().where(login_attempt_t.c.name == name, login_attempt_t.c.outcome == "failed")
+            ).rowcount
 
     def prune_login_attempts(self, before: datetime) -> None:
         with self.writing() as conn:
@@ -707,20 +784,27 @@ class Store:
     def undo_of(self, upload_id: int) -> dict | None:
         """The undo that reverted an upload, if any."""
         with self.connect() as conn:
-            row = conn.execute(sa.select(upload_t).where(upload_t.c.undo_of == upload_id,
-                                                         upload_t.c.kind == "undo")).mappings().first()
+            row = (
+                conn.execute(sa.select(upload_t).where(upload_t.c.undo_of == upload_id, upload_t.c.kind == "undo"))
+                .mappings()
+                .first()
+            )
             return dict(row) if row else None
 
     def upload_measurements(self, upload_id: int) -> pd.DataFrame:
         """The measurement revisions one upload wrote (for an undo: the restoring and retracting ones)."""
         return self.query(
             """SELECT kpi_id, period, value, comment, source, quality, recorded_at, recorded_by FROM measurement
-               WHERE upload_id = ? ORDER BY kpi_id, period""", [upload_id])
+               WHERE upload_id = ? ORDER BY kpi_id, period""",
+            [upload_id],
+        )
 
     def upload_measure_updates(self, upload_id: int) -> pd.DataFrame:
         return self.query(
             """SELECT measure_id, state, progress, comment, recorded_at, recorded_by FROM measure_update
-               WHERE upload_id = ? ORDER BY measure_id""", [upload_id])
+               WHERE upload_id = ? ORDER BY measure_id""",
+            [upload_id],
+        )
 
 
 def write_catalog_rows(conn: sa.Connection, catalog: Catalog) -> None:
@@ -731,33 +815,75 @@ def write_catalog_rows(conn: sa.Connection, catalog: Catalog) -> None:
     conn.execute(target_t.delete().where(target_t.c.kpi_id.in_(old_kpis)))
     old_afs = sa.select(action_field_t.c.id).join(theme_t, theme_t.c.id == action_field_t.c.theme_id)
     conn.execute(goal_t.delete().where(goal_t.c.action_field_id.in_(old_afs.where(theme_t.c.strategy_id == s.id))))
-    conn.execute(action_field_t.delete().where(
-        action_field_t.c.theme_id.in_(sa.select(theme_t.c.id).where(theme_t.c.strategy_id == s.id))))
+    conn.execute(
+        action_field_t.delete().where(
+            action_field_t.c.theme_id.in_(sa.select(theme_t.c.id).where(theme_t.c.strategy_id == s.id))
+        )
+    )
     for table in (kpi_t, measure_t, theme_t, unit_t):
         conn.execute(table.delete().where(table.c.strategy_id == s.id))
     conn.execute(strategy_t.delete().where(strategy_t.c.id == s.id))
-    conn.execute(strategy_t.insert(), [dict(
-        id=s.id, city=s.city, title=s.title, adopted=s.adopted, mission=s.mission,
-        principles=json.dumps(list(s.principles), ensure_ascii=False), illustrative=s.illustrative,
-        note=s.note, loaded_at=now())])
+    conn.execute(
+        strategy_t.insert(),
+        [
+            dict(
+                id=s.id,
+                city=s.city,
+                title=s.title,
+                adopted=s.adopted,
+                mission=s.mission,
+                principles=json.dumps(list(s.principles), ensure_ascii=False),
+                illustrative=s.illustrative,
+                note=s.note,
+                loaded_at=now(),
+            )
+        ],
+    )
     _insert_rows(conn, unit_t, [dict(id=u.id, strategy_id=s.id, name=u.name) for u in catalog.units])
-    _insert_rows(conn, theme_t, [
-        dict(id=t.id, strategy_id=s.id, name=t.name, position=i) for i, t in enumerate(catalog.themes)])
-    _insert_rows(conn, action_field_t, [
-        dict(id=a.id, theme_id=a.theme_id, name=a.name, description=a.description, position=i)
-        for i, a in enumerate(catalog.action_fields)])
-    _insert_rows(conn, goal_t, [
-        dict(id=g.id, action_field_id=g.action_field_id, name=g.name, position=i)
-        for i, g in enumerate(catalog.goals)])
+    _insert_rows(
+        conn, theme_t, [dict(id=t.id, strategy_id=s.id, name=t.name, position=i) for i, t in enumerate(catalog.themes)]
+    )
+    _insert_rows(
+        conn,
+        action_field_t,
+        [
+            dict(id=a.id, theme_id=a.theme_id, name=a.name, description=a.description, position=i)
+            for i, a in enumerate(catalog.action_fields)
+        ],
+    )
+    _insert_rows(
+        conn,
+        goal_t,
+        [
+            dict(id=g.id, action_field_id=g.action_field_id, name=g.name, position=i)
+            for i, g in enumerate(catalog.goals)
+        ],
+    )
     if catalog.kpis:
         conn.execute(kpi_t.insert(), [_kpi_row(k, s.id, i) for i, k in enumerate(catalog.kpis)])
-        conn.execute(target_t.insert(), [
-            dict(kpi_id=k.id, period=t.period, value=t.value) for k in catalog.kpis for t in k.targets])
+        conn.execute(
+            target_t.insert(),
+            [dict(kpi_id=k.id, period=t.period, value=t.value) for k in catalog.kpis for t in k.targets],
+        )
     if catalog.measures:
-        conn.execute(measure_t.insert(), [dict(
-            id=m.id, strategy_id=s.id, title=m.title, action_field_id=m.action_field_id,
-            responsible=m.responsible, start=m.start, planned_end=m.planned_end, description=m.description,
-            kpi_ids=json.dumps(list(m.kpi_ids)), position=i) for i, m in enumerate(catalog.measures)])
+        conn.execute(
+            measure_t.insert(),
+            [
+                dict(
+                    id=m.id,
+                    strategy_id=s.id,
+                    title=m.title,
+                    action_field_id=m.action_field_id,
+                    responsible=m.responsible,
+                    start=m.start,
+                    planned_end=m.planned_end,
+                    description=m.description,
+                    kpi_ids=json.dumps(list(m.kpi_ids)),
+                    position=i,
+                )
+                for i, m in enumerate(catalog.measures)
+            ],
+        )
 
 
 def _insert_rows(conn: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
@@ -767,25 +893,52 @@ def _insert_rows(conn: sa.Connection, table: sa.Table, rows: list[dict]) -> None
 
 def _kpi_row(k: Kpi, strategy_id: str, position: int) -> dict:
     return dict(
-        id=k.id, strategy_id=strategy_id, goal_id=k.goal_id, action_field_id=k.action_field_id, theme_id=k.theme_id,
-        name=k.name, definition=k.definition, unit=k.unit, direction=k.direction.value, frequency=k.frequency.value,
-        baseline_period=k.baseline_period, baseline_value=k.baseline_value, range_min=k.range_min,
-        range_max=k.range_max, responsible=k.responsible, source=k.source, on_track=k.thresholds.on_track,
-        at_risk=k.thresholds.at_risk, grace_days=k.grace_days, real_data=k.real_data, position=position,
+        id=k.id,
+        strategy_id=strategy_id,
+        goal_id=k.goal_id,
+        action_field_id=k.action_field_id,
+        theme_id=k.theme_id,
+        name=k.name,
+        definition=k.definition,
+        unit=k.unit,
+        direction=k.direction.value,
+        frequency=k.frequency.value,
+        baseline_period=k.baseline_period,
+        baseline_value=k.baseline_value,
+        range_min=k.range_min,
+        range_max=k.range_max,
+        responsible=k.responsible,
+        source=k.source,
+        on_track=k.thresholds.on_track,
+        at_risk=k.thresholds.at_risk,
+        grace_days=k.grace_days,
+        real_data=k.real_data,
+        position=position,
     )
 
 
 def _kpi_from_row(r: Any, targets: tuple[Target, ...]) -> Kpi:
     return Kpi(
-        id=r["id"], name=r["name"], unit=r["unit"], direction=Direction(r["direction"]),
-        frequency=Frequency(r["frequency"]), baseline_period=r["baseline_period"],
-        baseline_value=r["baseline_value"], targets=targets, definition=r["definition"] or "",
-        range_min=r["range_min"], range_max=r["range_max"], responsible=r["responsible"] or "",
-        source=r["source"] or "", goal_id=r["goal_id"] or "", action_field_id=r["action_field_id"] or "",
-        theme_id=r["theme_id"] or "", thresholds=Thresholds(r["on_track"], r["at_risk"]),
-        grace_days=r["grace_days"], real_data=bool(r["real_data"]),
+        id=r["id"],
+        name=r["name"],
+        unit=r["unit"],
+        direction=Direction(r["direction"]),
+        frequency=Frequency(r["frequency"]),
+        baseline_period=r["baseline_period"],
+        baseline_value=r["baseline_value"],
+        targets=targets,
+        definition=r["definition"] or "",
+        range_min=r["range_min"],
+        range_max=r["range_max"],
+        responsible=r["responsible"] or "",
+        source=r["source"] or "",
+        goal_id=r["goal_id"] or "",
+        action_field_id=r["action_field_id"] or "",
+        theme_id=r["theme_id"] or "",
+        thresholds=Thresholds(r["on_track"], r["at_risk"]),
+        grace_days=r["grace_days"],
+        real_data=bool(r["real_data"]),
     )
-
 
 
 def migrate(conn: sa.Connection) -> None:
@@ -793,8 +946,9 @@ def migrate(conn: sa.Connection) -> None:
     in the old order, recorded_at then upload, as negative numbers so that every new revision sorts after
     them) and the measurement's `quality` column."""
     columns: dict[str, set[str]] = {}
-    for table, column in conn.execute(sa.text(
-            "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'main' AND NOT internal")):
+    for table, column in conn.execute(
+        sa.text("SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'main' AND NOT internal")
+    ):
         columns.setdefault(table, set()).add(column)
     if "login_attempt" in columns and "client" not in columns["login_attempt"]:
         conn.execute(sa.text("ALTER TABLE login_attempt ADD COLUMN IF NOT EXISTS client VARCHAR"))
@@ -806,10 +960,13 @@ def migrate(conn: sa.Connection) -> None:
             continue
         order = "recorded_at, upload_id" if table != "kpi_comment" else "recorded_at"
         conn.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS rev BIGINT"))
-        conn.execute(sa.text(
-            f"""UPDATE {table} SET rev = o.rev FROM (
+        conn.execute(
+            sa.text(
+                f"""UPDATE {table} SET rev = o.rev FROM (
                   SELECT rowid AS rid, row_number() OVER (ORDER BY {order}) - count(*) OVER () - 1 AS rev
-                  FROM {table}) AS o WHERE {table}.rowid = o.rid"""))
+                  FROM {table}) AS o WHERE {table}.rowid = o.rid"""
+            )
+        )
         conn.execute(sa.text(f"ALTER TABLE {table} ALTER COLUMN rev SET DEFAULT nextval('revision_seq')"))
     if "quality" not in columns["measurement"]:
         conn.execute(sa.text("ALTER TABLE measurement ADD COLUMN IF NOT EXISTS quality VARCHAR"))

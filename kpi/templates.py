@@ -18,8 +18,17 @@ from kpi.model import Frequency, add_periods, snap_to_period_end
 from kpi.status import period_due_date
 from kpi.views import Snapshot, status_frame
 
-MEASUREMENT_COLUMNS = ["Kennzahl", "Bezeichnung", "Einheit", "Zeitraum", "Wert", "Kommentar", "Qualität", "Fällig bis",
-                       "Letzter Wert"]
+MEASUREMENT_COLUMNS = [
+    "Kennzahl",
+    "Bezeichnung",
+    "Einheit",
+    "Zeitraum",
+    "Wert",
+    "Kommentar",
+    "Qualität",
+    "Fällig bis",
+    "Letzter Wert",
+]
 MEASURE_COLUMNS = ["Maßnahme", "Status", "Fortschritt", "Kommentar", "Titel", "Verantwortlich", "Plan-Ende"]
 MAX_PERIODS_PER_KPI = 12
 
@@ -68,48 +77,72 @@ def due_frame(snap: Snapshot, *, include_not_due: bool = False) -> pd.DataFrame:
         if not periods and include_not_due:
             periods = [first]
         for period in periods:
-            rows.append(dict(kpi_id=r.kpi_id, name=r.name, unit=r.unit, frequency=r.frequency, period=period,
-                             due=period + grace, latest_period=r.latest_period, latest_value=r.latest_value,
-                             overdue=snap.today > period_due_date(kpi, period)))
-    frame = pd.DataFrame(rows, columns=["kpi_id", "name", "unit", "frequency", "period", "due", "latest_period",
-                                        "latest_value", "overdue"])
+            rows.append(
+                dict(
+                    kpi_id=r.kpi_id,
+                    name=r.name,
+                    unit=r.unit,
+                    frequency=r.frequency,
+                    period=period,
+                    due=period + grace,
+                    latest_period=r.latest_period,
+                    latest_value=r.latest_value,
+                    overdue=snap.today > period_due_date(kpi, period),
+                )
+            )
+    frame = pd.DataFrame(
+        rows,
+        columns=["kpi_id", "name", "unit", "frequency", "period", "due", "latest_period", "latest_value", "overdue"],
+    )
     return frame.sort_values(["due", "kpi_id", "period"], kind="stable").reset_index(drop=True)
 
 
 def measurement_template(snap: Snapshot, *, include_not_due: bool = False) -> pd.DataFrame:
     """The template rows as the clerk sees them: German headers, periods in the KPI's notation, empty values."""
     due = due_frame(snap, include_not_due=include_not_due)
-    frame = pd.DataFrame({
-        "Kennzahl": due["kpi_id"],
-        "Bezeichnung": due["name"],
-        "Einheit": due["unit"],
-        "Zeitraum": [fmt_period(p, f, "de") for p, f in zip(due["period"], due["frequency"])],
-        "Wert": "",
-        "Kommentar": "",
-        "Qualität": "",
-        "Fällig bis": [fmt_date(d, "de") for d in due["due"]],
-        "Letzter Wert": [f"{fmt_number(v, 'de')} ({fmt_period(p, f, 'de')})" if p is not None else ""
-                         for v, p, f in zip(due["latest_value"], due["latest_period"], due["frequency"])],
-    }, columns=MEASUREMENT_COLUMNS)
+    frame = pd.DataFrame(
+        {
+            "Kennzahl": due["kpi_id"],
+            "Bezeichnung": due["name"],
+            "Einheit": due["unit"],
+            "Zeitraum": [fmt_period(p, f, "de") for p, f in zip(due["period"], due["frequency"])],
+            "Wert": "",
+            "Kommentar": "",
+            "Qualität": "",
+            "Fällig bis": [fmt_date(d, "de") for d in due["due"]],
+            "Letzter Wert": [
+                f"{fmt_number(v, 'de')} ({fmt_period(p, f, 'de')})" if p is not None else ""
+                for v, p, f in zip(due["latest_value"], due["latest_period"], due["frequency"])
+            ],
+        },
+        columns=MEASUREMENT_COLUMNS,
+    )
     return frame
 
 
 def measure_template(snap: Snapshot, unit: str | None = None) -> pd.DataFrame:
     """Every measure (of one responsible unit, if given) with its current state and progress filled in."""
     measures = snap.measures if unit is None else snap.measures[snap.measures["responsible"] == unit]
-    return pd.DataFrame({
-        "Maßnahme": measures["id"],
-        "Status": [MEASURE_STATES.get(s, {"de": s})["de"] for s in measures["state"]],
-        "Fortschritt": pd.Series([int(p) if float(p).is_integer() else float(p) for p in measures["progress"]],
-                                 index=measures.index, dtype="object"),
-        "Kommentar": "",
-        "Titel": measures["title"],
-        "Verantwortlich": measures["responsible"],
-        "Plan-Ende": [fmt_date(d, "de") for d in measures["planned_end"]],
-    }, columns=MEASURE_COLUMNS).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "Maßnahme": measures["id"],
+            "Status": [MEASURE_STATES.get(s, {"de": s})["de"] for s in measures["state"]],
+            "Fortschritt": pd.Series(
+                [int(p) if float(p).is_integer() else float(p) for p in measures["progress"]],
+                index=measures.index,
+                dtype="object",
+            ),
+            "Kommentar": "",
+            "Titel": measures["title"],
+            "Verantwortlich": measures["responsible"],
+            "Plan-Ende": [fmt_date(d, "de") for d in measures["planned_end"]],
+        },
+        columns=MEASURE_COLUMNS,
+    ).reset_index(drop=True)
 
 
 # -- writers ---------------------------------------------------------------------------------
+
 
 def german_csv(frame: pd.DataFrame) -> bytes:
     """CSV as German Excel reads it: `;`, decimal comma, UTF-8 with BOM, CRLF; formulas neutralised."""
@@ -118,8 +151,9 @@ def german_csv(frame: pd.DataFrame) -> bytes:
     return text.encode("utf-8-sig")
 
 
-def xlsx(sheets: dict[str, pd.DataFrame], *, text_columns: set[str] = frozenset(),
-         hints: list[str] | None = None) -> bytes:
+def xlsx(
+    sheets: dict[str, pd.DataFrame], *, text_columns: set[str] = frozenset(), hints: list[str] | None = None
+) -> bytes:
     """An Excel workbook, one sheet per frame (header bold, frozen, columns sized), plus an optional 'Hinweise'
     sheet. Cells of `text_columns` are stored as text so that Excel never turns `09/2025` into a date."""
     from openpyxl import Workbook
@@ -166,12 +200,10 @@ def _excel_value(value: object) -> object:
 def measurement_template_files(snap: Snapshot, *, include_not_due: bool = False) -> tuple[bytes, bytes]:
     """(CSV, XLSX) of the measurement template; the XLSX sheet is `Messwerte`."""
     frame = measurement_template(snap, include_not_due=include_not_due)
-    return german_csv(frame), xlsx({"Messwerte": frame}, text_columns={"Zeitraum", "Kennzahl"},
-                                   hints=MEASUREMENT_HINTS)
+    return german_csv(frame), xlsx({"Messwerte": frame}, text_columns={"Zeitraum", "Kennzahl"}, hints=MEASUREMENT_HINTS)
 
 
 def measure_template_files(snap: Snapshot, unit: str | None = None) -> tuple[bytes, bytes]:
     """(CSV, XLSX) of the measure template; the XLSX sheet is `Maßnahmen`."""
     frame = measure_template(snap, unit)
-    return german_csv(frame), xlsx({"Maßnahmen": frame}, text_columns={"Maßnahme"},
-                                   hints=MEASURE_HINTS)
+    return german_csv(frame), xlsx({"Maßnahmen": frame}, text_columns={"Maßnahme"}, hints=MEASURE_HINTS)

@@ -19,8 +19,15 @@ from kpi.status import MIN_FORECAST_POINTS, KpiStatus, evaluate_many
 __all__ = ["MIN_FORECAST_POINTS"]  # pages name the minimum for a forecast; they import views, not the status engine
 from kpi.store import Store
 
-STATUS_ORDER = [Status.MISSED, Status.OFF_TRACK, Status.AT_RISK, Status.ON_TRACK, Status.ACHIEVED,
-                Status.NOT_ASSESSABLE, Status.NO_DATA]
+STATUS_ORDER = [
+    Status.MISSED,
+    Status.OFF_TRACK,
+    Status.AT_RISK,
+    Status.ON_TRACK,
+    Status.ACHIEVED,
+    Status.NOT_ASSESSABLE,
+    Status.NO_DATA,
+]
 
 
 @dataclass(frozen=True)
@@ -55,8 +62,10 @@ class Snapshot:
         if not len(ids):
             return {}
         bounds = np.flatnonzero(ids[1:] != ids[:-1]) + 1
-        rows = {ids[s]: (int(s), int(e)) for s, e in zip(np.concatenate(([0], bounds)),
-                                                          np.concatenate((bounds, [len(ids)])))}
+        rows = {
+            ids[s]: (int(s), int(e))
+            for s, e in zip(np.concatenate(([0], bounds)), np.concatenate((bounds, [len(ids)])))
+        }
         return rows if len(rows) == len(bounds) + 1 else None
 
     @cached_property
@@ -81,12 +90,21 @@ def snapshot(store: Store, as_of: datetime | None = None, strategy_id: str | Non
     values, excluded = sane_values(store, catalog, store.current_values(as_of, [k.id for k in catalog.kpis]), today)
     # Each KPI's status is judged against the target path in force for its latest period (catalog revisions).
     statuses = evaluate_all(catalog_for_status(catalog, values), values, today)
-    return Snapshot(catalog, as_of, today, values, statuses, measure_frame(store, catalog, as_of, today),
-                    demo_upload_ids(store), excluded)
+    return Snapshot(
+        catalog,
+        as_of,
+        today,
+        values,
+        statuses,
+        measure_frame(store, catalog, as_of, today),
+        demo_upload_ids(store),
+        excluded,
+    )
 
 
-def sane_values(store: Store, catalog: Catalog, values: pd.DataFrame, today: date
-                ) -> tuple[pd.DataFrame, tuple[OutOfWindow, ...]]:
+def sane_values(
+    store: Store, catalog: Catalog, values: pd.DataFrame, today: date
+) -> tuple[pd.DataFrame, tuple[OutOfWindow, ...]]:
     """`values` without the stored rows whose period is impossible (kpi.period_window), and those rows named with
     their upload's file name, for the one warning that pages, the command line and the deck show."""
     kept, excluded = period_window.split(catalog, values, today)
@@ -112,10 +130,14 @@ def demo_notice(snap: Snapshot, lang: str = "de") -> str | None:
     if not demo:
         return None
     if lang == "de":
-        return (f"Demo-Daten: {demo} von {len(snap.values)} aktuellen Werten sind illustrative Demo-Werte, keine "
-                "Messungen (entfernen: python -m kpi demo remove).")
-    return (f"Demo data: {demo} of {len(snap.values)} current values are illustrative demo values, not measurements "
-            "(remove: python -m kpi demo remove).")
+        return (
+            f"Demo-Daten: {demo} von {len(snap.values)} aktuellen Werten sind illustrative Demo-Werte, keine "
+            "Messungen (entfernen: python -m kpi demo remove)."
+        )
+    return (
+        f"Demo data: {demo} of {len(snap.values)} current values are illustrative demo values, not measurements "
+        "(remove: python -m kpi demo remove)."
+    )
 
 
 def evaluate_all(catalog: Catalog, values: pd.DataFrame, today: date) -> dict[str, KpiStatus]:
@@ -163,14 +185,39 @@ def measure_frame(store: Store, catalog: Catalog, as_of: datetime | None, today:
             rec = states.loc[m.id]
             state, progress, comment = rec["state"], float(rec["progress"]), rec["comment"]
         done = state == MeasureState.DONE.value
-        rows.append(dict(
-            id=m.id, title=m.title, action_field_id=m.action_field_id, responsible=m.responsible, start=m.start,
-            planned_end=m.planned_end, state=state, progress=progress, comment=comment,
-            kpi_ids=list(m.kpi_ids), late=(not done and m.planned_end < today) or state == MeasureState.DELAYED.value,
-            days_late=max((today - m.planned_end).days, 0) if not done else 0,
-        ))
-    return pd.DataFrame(rows, columns=["id", "title", "action_field_id", "responsible", "start", "planned_end",
-                                       "state", "progress", "comment", "kpi_ids", "late", "days_late"])
+        rows.append(
+            dict(
+                id=m.id,
+                title=m.title,
+                action_field_id=m.action_field_id,
+                responsible=m.responsible,
+                start=m.start,
+                planned_end=m.planned_end,
+                state=state,
+                progress=progress,
+                comment=comment,
+                kpi_ids=list(m.kpi_ids),
+                late=(not done and m.planned_end < today) or state == MeasureState.DELAYED.value,
+                days_late=max((today - m.planned_end).days, 0) if not done else 0,
+            )
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "id",
+            "title",
+            "action_field_id",
+            "responsible",
+            "start",
+            "planned_end",
+            "state",
+            "progress",
+            "comment",
+            "kpi_ids",
+            "late",
+            "days_late",
+        ],
+    )
 
 
 def status_frame(snap: Snapshot) -> pd.DataFrame:
@@ -187,19 +234,39 @@ def _status_rows(snap: Snapshot) -> pd.DataFrame:
     for k in snap.kpis:
         st = snap.statuses[k.id]
         fc = st.forecast
-        rows.append(dict(
-            kpi_id=k.id, name=k.name, theme=themes.get(k.theme_id, k.theme_id),
-            action_field=fields.get(k.action_field_id, k.action_field_id), action_field_id=k.action_field_id,
-            theme_id=k.theme_id, goal_id=k.goal_id, unit=k.unit, direction=k.direction.value,
-            frequency=k.frequency.value, responsible=k.responsible, responsible_name=units.get(k.responsible, ""),
-            status=st.status.value, stale=st.stale, latest_period=st.latest_period, latest_value=st.latest_value,
-            planned_value=st.planned_value, progress=st.progress, deviation=st.deviation,
-            target=k.final_target.value, target_period=k.final_target.period,
-            forecast_value=fc.value_at_target if fc else None, forecast_low=fc.low if fc else None,
-            forecast_high=fc.high if fc else None, reach_date=fc.reach_date if fc else None,
-            on_time=fc.on_time if fc else None, next_due=st.next_due, forecast_note=st.forecast_note,
-            forecast_bounded=fc.bounded if fc else None,
-        ))
+        rows.append(
+            dict(
+                kpi_id=k.id,
+                name=k.name,
+                theme=themes.get(k.theme_id, k.theme_id),
+                action_field=fields.get(k.action_field_id, k.action_field_id),
+                action_field_id=k.action_field_id,
+                theme_id=k.theme_id,
+                goal_id=k.goal_id,
+                unit=k.unit,
+                direction=k.direction.value,
+                frequency=k.frequency.value,
+                responsible=k.responsible,
+                responsible_name=units.get(k.responsible, ""),
+                status=st.status.value,
+                stale=st.stale,
+                latest_period=st.latest_period,
+                latest_value=st.latest_value,
+                planned_value=st.planned_value,
+                progress=st.progress,
+                deviation=st.deviation,
+                target=k.final_target.value,
+                target_period=k.final_target.period,
+                forecast_value=fc.value_at_target if fc else None,
+                forecast_low=fc.low if fc else None,
+                forecast_high=fc.high if fc else None,
+                reach_date=fc.reach_date if fc else None,
+                on_time=fc.on_time if fc else None,
+                next_due=st.next_due,
+                forecast_note=st.forecast_note,
+                forecast_bounded=fc.bounded if fc else None,
+            )
+        )
     return pd.DataFrame(rows)
 
 
@@ -223,8 +290,11 @@ def status_mix_text(counts: dict[str, int], lang: str) -> str:
     """`★ 1 erreicht · ✔ 4 im Plan · ▲ 1 gefährdet` — the status mix in words, never colour alone."""
     from kpi.i18n import STATUS_STYLE
 
-    parts = [f"{STATUS_STYLE[s]['icon']} {counts[s]} {STATUS_STYLE[s][lang]}"
-             for s in reversed([s.value for s in STATUS_ORDER]) if counts.get(s)]
+    parts = [
+        f"{STATUS_STYLE[s]['icon']} {counts[s]} {STATUS_STYLE[s][lang]}"
+        for s in reversed([s.value for s in STATUS_ORDER])
+        if counts.get(s)
+    ]
     return " · ".join(parts) or "–"
 
 
@@ -236,11 +306,20 @@ def theme_summaries(snap: Snapshot, frame: pd.DataFrame | None = None) -> list[T
         counts = status_counts(part)
         with_data = len(part) - counts["no_data"]
         # An overdue KPI counts as overdue, not as on track: its last value says nothing about today.
-        good = int((part["status"].isin(["on_track", "achieved"]) & ~part["stale"].astype(bool)).sum()) \
-            if len(part) else 0
-        out.append(ThemeSummary(theme.id, theme.name, counts, len(part), with_data,
-                                good / with_data if with_data else None,
-                                int(part["stale"].sum()) if len(part) else 0))
+        good = (
+            int((part["status"].isin(["on_track", "achieved"]) & ~part["stale"].astype(bool)).sum()) if len(part) else 0
+        )
+        out.append(
+            ThemeSummary(
+                theme.id,
+                theme.name,
+                counts,
+                len(part),
+                with_data,
+                good / with_data if with_data else None,
+                int(part["stale"].sum()) if len(part) else 0,
+            )
+        )
     return out
 
 
@@ -251,9 +330,18 @@ def action_field_summaries(snap: Snapshot, frame: pd.DataFrame | None = None) ->
     for af in snap.catalog.action_fields:
         part = frame[frame["action_field_id"] == af.id] if len(frame) else frame
         measures = snap.measures[snap.measures["action_field_id"] == af.id]
-        rows.append(dict(id=af.id, name=af.name, theme_id=af.theme_id, kpis=len(part), **status_counts(part),
-                         stale=int(part["stale"].sum()) if len(part) else 0,
-                         measures=len(measures), late_measures=int(measures["late"].sum()) if len(measures) else 0))
+        rows.append(
+            dict(
+                id=af.id,
+                name=af.name,
+                theme_id=af.theme_id,
+                kpis=len(part),
+                **status_counts(part),
+                stale=int(part["stale"].sum()) if len(part) else 0,
+                measures=len(measures),
+                late_measures=int(measures["late"].sum()) if len(measures) else 0,
+            )
+        )
     return pd.DataFrame(rows)
 
 
@@ -296,13 +384,19 @@ def kpi_detail(store: Store, snap: Snapshot, kpi_id: str) -> KpiDetail | None:
         return None
     revisions = store.revisions(kpi_id, snap.as_of)
     comments = store.comments(snap.as_of, kpi_id)
-    measures = snap.measures[snap.measures["kpi_ids"].map(lambda ids: kpi_id in ids)] if len(snap.measures) else \
-        snap.measures
+    measures = (
+        snap.measures[snap.measures["kpi_ids"].map(lambda ids: kpi_id in ids)] if len(snap.measures) else snap.measures
+    )
     cat = snap.catalog
     series = snap.series(kpi_id).reset_index(drop=True)
     return KpiDetail(
-        kpi=kpi, status=snap.statuses[kpi_id], series=series, notes=comment_notes(series, comments),
-        revisions=revisions, comments=comments, measures=measures,
+        kpi=kpi,
+        status=snap.statuses[kpi_id],
+        series=series,
+        notes=comment_notes(series, comments),
+        revisions=revisions,
+        comments=comments,
+        measures=measures,
         theme=next((t.name for t in cat.themes if t.id == kpi.theme_id), ""),
         action_field=next((a.name for a in cat.action_fields if a.id == kpi.action_field_id), ""),
         goal=next((g.name for g in cat.goals if g.id == kpi.goal_id), ""),
@@ -320,17 +414,20 @@ def kpi_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     rows = []
     for r in frame.itertuples():
         actual = fmt_value(r.latest_value, r.unit, lang)
-        rows.append({
-            "Status": status_label(r.status, lang) + (f" · {stale_label(lang)}" if r.stale and r.status != "no_data"
-                                                      else ""),
-            ("Kennzahl" if de else "KPI"): f"{r.kpi_id} · {r.name}",
-            ("Ist (Stand)" if de else "Actual (period)"): actual if actual == "–" else
-            f"{actual} ({fmt_period(r.latest_period, r.frequency, lang)})",
-            ("Plan" if de else "Planned"): fmt_value(r.planned_value, r.unit, lang),
-            ("Fortschritt" if de else "Progress"): fmt_progress(r.progress, r.direction, lang, of_plan=False),
-            ("Ziel" if de else "Target"): f"{fmt_value(r.target, r.unit, lang)} ({r.target_period.year})",
-            ("Prognose" if de else "Forecast"): fmt_value(r.forecast_value, r.unit, lang),
-        })
+        rows.append(
+            {
+                "Status": status_label(r.status, lang)
+                + (f" · {stale_label(lang)}" if r.stale and r.status != "no_data" else ""),
+                ("Kennzahl" if de else "KPI"): f"{r.kpi_id} · {r.name}",
+                ("Ist (Stand)" if de else "Actual (period)"): actual
+                if actual == "–"
+                else f"{actual} ({fmt_period(r.latest_period, r.frequency, lang)})",
+                ("Plan" if de else "Planned"): fmt_value(r.planned_value, r.unit, lang),
+                ("Fortschritt" if de else "Progress"): fmt_progress(r.progress, r.direction, lang, of_plan=False),
+                ("Ziel" if de else "Target"): f"{fmt_value(r.target, r.unit, lang)} ({r.target_period.year})",
+                ("Prognose" if de else "Forecast"): fmt_value(r.forecast_value, r.unit, lang),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -344,15 +441,17 @@ def measure_table(measures: pd.DataFrame, catalog: Catalog, lang: str) -> pd.Dat
     fields = {a.id: a.name for a in catalog.action_fields}
     rows = []
     for m in measures.itertuples():
-        rows.append({
-            ("Maßnahme" if de else "Measure"): f"{'⚠ ' if m.late else ''}{m.id} {m.title}",
-            ("Status" if de else "State"): measure_state_label(m.state, lang)
-            + ((" · verspätet" if de else " · late") if m.late else ""),
-            ("Fortschritt" if de else "Progress"): float(m.progress),
-            ("Handlungsfeld" if de else "Action field"): fields.get(m.action_field_id, m.action_field_id),
-            ("Verantwortlich" if de else "Responsible"): units.get(m.responsible, m.responsible),
-            ("Laufzeit" if de else "Duration"): f"{fmt_date(m.start, lang)} – {fmt_date(m.planned_end, lang)}",
-        })
+        rows.append(
+            {
+                ("Maßnahme" if de else "Measure"): f"{'⚠ ' if m.late else ''}{m.id} {m.title}",
+                ("Status" if de else "State"): measure_state_label(m.state, lang)
+                + ((" · verspätet" if de else " · late") if m.late else ""),
+                ("Fortschritt" if de else "Progress"): float(m.progress),
+                ("Handlungsfeld" if de else "Action field"): fields.get(m.action_field_id, m.action_field_id),
+                ("Verantwortlich" if de else "Responsible"): units.get(m.responsible, m.responsible),
+                ("Laufzeit" if de else "Duration"): f"{fmt_date(m.start, lang)} – {fmt_date(m.planned_end, lang)}",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -368,22 +467,34 @@ def comment_notes(series: pd.DataFrame, comments: pd.DataFrame | None, since: da
     if len(series) and "comment" in series:
         has = series["comment"].map(lambda c: isinstance(c, str) and bool(c.strip()))
         for r in series[has].itertuples():
-            rows.append(dict(period=r.period, text=r.comment.strip(), kind="value",
-                             author=getattr(r, "recorded_by", None) or "", recorded_at=getattr(r, "recorded_at", None)))
+            rows.append(
+                dict(
+                    period=r.period,
+                    text=r.comment.strip(),
+                    kind="value",
+                    author=getattr(r, "recorded_by", None) or "",
+                    recorded_at=getattr(r, "recorded_at", None),
+                )
+            )
     seen = {(row["period"], row["text"]) for row in rows}
-    for r in (comments.itertuples() if comments is not None and len(comments) else ()):
+    for r in comments.itertuples() if comments is not None and len(comments) else ():
         text = str(r.text or "").strip()
         if text and (r.period, text) not in seen:
-            rows.append(dict(period=r.period, text=text, kind="discussion", author=r.author or "",
-                             recorded_at=r.recorded_at))
+            rows.append(
+                dict(period=r.period, text=text, kind="discussion", author=r.author or "", recorded_at=r.recorded_at)
+            )
     notes = pd.DataFrame(rows, columns=NOTE_COLUMNS)
     if since is not None and len(notes):
         notes = notes[notes["period"] >= since]
     if not len(notes):
         return notes
     order = notes["kind"].map({"value": 0, "discussion": 1})
-    return (notes.assign(_order=order).sort_values(["period", "_order", "recorded_at"], ascending=[False, True, True])
-            .drop(columns="_order").reset_index(drop=True))
+    return (
+        notes.assign(_order=order)
+        .sort_values(["period", "_order", "recorded_at"], ascending=[False, True, True])
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
 
 
 def comments_by_period(notes: pd.DataFrame) -> dict[date, str]:
@@ -395,8 +506,12 @@ def comments_by_period(notes: pd.DataFrame) -> dict[date, str]:
 
 
 # Quality of a value (measurement.quality; NULL is final): the word shown beside it.
-QUALITY_LABELS = {"final": ("endgültig", "final"), "provisional": ("vorläufig", "provisional"),
-                  "estimated": ("geschätzt", "estimated"), "break": ("Bruch in der Reihe", "break in the series")}
+QUALITY_LABELS = {
+    "final": ("endgültig", "final"),
+    "provisional": ("vorläufig", "provisional"),
+    "estimated": ("geschätzt", "estimated"),
+    "break": ("Bruch in der Reihe", "break in the series"),
+}
 
 
 def quality_label(quality: object, lang: str = "de") -> str:
@@ -410,6 +525,7 @@ def value_source(source: object, kpi: Kpi) -> str:
 
 
 # -- status preview of a catalog change --------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class StatusChange:
@@ -430,7 +546,9 @@ class StatusChange:
         return f"{self.kpi_id}: {a} → {b}" if self.changed else f"{self.kpi_id}: {b}"
 
 
-def status_preview(store: Store, catalog: Catalog, valid_from: date, as_of: datetime | None = None) -> list[StatusChange]:
+def status_preview(
+    store: Store, catalog: Catalog, valid_from: date, as_of: datetime | None = None
+) -> list[StatusChange]:
     """The status every KPI would get if `catalog` were recorded now, valid from `valid_from`, beside the one it
     has (new and retired KPIs included); `changed` marks the ones that change."""
     from kpi.revisions import catalog_for_status, with_candidate

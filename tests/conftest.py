@@ -40,6 +40,8 @@ def production_hasher(monkeypatch) -> PasswordHasher:
     auth._dummy_hash.cache_clear()
     yield PRODUCTION_HASHER
     auth._dummy_hash.cache_clear()
+
+
 # No committee reports rendered in the background after every write (kpi.report_cache): Chromium per import
 # would take the test machine's CPU. Tests of the report cache turn it on for their own server.
 os.environ.setdefault("KPI_REPORT_PREBUILD", "0")

@@ -17,14 +17,22 @@ def write_typo_upload(store: Store) -> int:
     """One committed upload with a value for 31.12.9999 and one for 31.12.0001; its id."""
     con = duckdb.connect(store.path)
     try:
-        at = max(datetime.now(), con.execute("SELECT coalesce(max(recorded_at), now()::TIMESTAMP) FROM measurement"
-                                             ).fetchone()[0])
-        upload_id = con.execute("""INSERT INTO upload (kind, file_name, sha256, username, created_at, n_new,
+        at = max(
+            datetime.now(),
+            con.execute("SELECT coalesce(max(recorded_at), now()::TIMESTAMP) FROM measurement").fetchone()[0],
+        )
+        upload_id = con.execute(
+            """INSERT INTO upload (kind, file_name, sha256, username, created_at, n_new,
                        n_changed, n_unchanged, state) VALUES ('measurements', ?, 'x', 'alt', ?, 2, 0, 0, 'committed')
-                       RETURNING id""", [TYPO_FILE, at]).fetchone()[0]
+                       RETURNING id""",
+            [TYPO_FILE, at],
+        ).fetchone()[0]
         for kpi_id, period in TYPO_PERIODS.items():
-            con.execute("""INSERT INTO measurement (kpi_id, period, value, upload_id, recorded_at, recorded_by)
-                           VALUES (?, ?, 5, ?, ?, 'alt')""", [kpi_id, period, upload_id, at])
+            con.execute(
+                """INSERT INTO measurement (kpi_id, period, value, upload_id, recorded_at, recorded_by)
+                           VALUES (?, ?, 5, ?, ?, 'alt')""",
+                [kpi_id, period, upload_id, at],
+            )
     finally:
         con.close()
     return upload_id

@@ -10,7 +10,7 @@ from kpi.report import deck
 
 
 def luminance(color: str) -> float:
-    channels = [int(color.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    channels = [int(color.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
     r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
@@ -44,9 +44,17 @@ def test_the_measures_timeline_shows_the_state_by_colour_pattern_and_word():
     import pandas as pd
 
     states = ["geplant", "in_umsetzung", "abgeschlossen", "pausiert", "verzoegert"]
-    frame = pd.DataFrame({"id": [f"M-{i}" for i in range(5)], "title": ["Portal"] * 5, "state": states,
-                          "late": [False] * 5, "progress": [10] * 5, "start": ["2025-01-01"] * 5,
-                          "planned_end": [pd.Timestamp("2026-06-30").date()] * 5})
+    frame = pd.DataFrame(
+        {
+            "id": [f"M-{i}" for i in range(5)],
+            "title": ["Portal"] * 5,
+            "state": states,
+            "late": [False] * 5,
+            "progress": [10] * 5,
+            "start": ["2025-01-01"] * 5,
+            "planned_end": [pd.Timestamp("2026-06-30").date()] * 5,
+        }
+    )
     figure = charts.measures_timeline(frame, "de")
     for trace in figure.data:
         assert contrast(trace.marker.color, "#FFFFFF") >= 3.0, trace.name

@@ -33,7 +33,9 @@ def imported_kpi_modules(path: Path, modules: set[str]) -> set[str]:
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
-                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1] + ([base] if base else []))
+                base = ".".join(
+                    package.split(".")[: len(package.split(".")) - node.level + 1] + ([base] if base else [])
+                )
             names = [base] + [f"{base}.{alias.name}" for alias in node.names]
         else:
             continue
@@ -54,7 +56,7 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
         path.append(node)
         for nxt in sorted(graph[node]):
             if state.get(nxt) == 1:
-                return path[path.index(nxt):] + [nxt]
+                return path[path.index(nxt) :] + [nxt]
             if nxt not in state and (cycle := visit(nxt)):
                 return cycle
         path.pop()
@@ -96,18 +98,21 @@ def test_only_kpi_web_imports_streamlit():
     load Streamlit (the domain runs in the command line, the benchmarks and the report without it)."""
     outside = [name for name in kpi_modules() if not name.startswith("kpi.web") and name != "kpi.__main__"]
     assert "kpi.store" in outside and "kpi.report" in outside and "kpi.bench.pages" in outside
-    done = subprocess.run([sys.executable, "-c", PROBE, *outside], cwd=ROOT, capture_output=True, text=True,
-                          timeout=300, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *outside], cwd=ROOT, capture_output=True, text=True, timeout=300, check=True
+    )
     loaded = json.loads(done.stdout)
     assert {name: mods for name, mods in loaded.items() if mods} == {}
 
 
 def test_kpi_web_is_where_streamlit_is():
-    done = subprocess.run([sys.executable, "-c", PROBE, "kpi.web.ui"], cwd=ROOT, capture_output=True, text=True,
-                          timeout=300, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, "kpi.web.ui"], cwd=ROOT, capture_output=True, text=True, timeout=300, check=True
+    )
     assert json.loads(done.stdout)["kpi.web.ui"]  # the probe does see Streamlit when it is loaded
-    assert (KPI / "web" / "__init__.py").read_text(encoding="utf-8") == \
-        '"""Streamlit-facing code of Digitalcockpit."""\n'
+    assert (KPI / "web" / "__init__.py").read_text(
+        encoding="utf-8"
+    ) == '"""Streamlit-facing code of Digitalcockpit."""\n'
 
 
 def test_pages_only_draw():

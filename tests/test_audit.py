@@ -42,9 +42,14 @@ def revisions(store: Store, kpi_id: str, period: date):
 
 def counts(store: Store) -> tuple[int, int, int]:
     with store.connect() as conn:
-        return tuple(conn.execute(sa.text(
-            "SELECT (SELECT count(*) FROM measurement), (SELECT count(*) FROM measure_update), "
-            "(SELECT count(*) FROM upload)")).one())
+        return tuple(
+            conn.execute(
+                sa.text(
+                    "SELECT (SELECT count(*) FROM measurement), (SELECT count(*) FROM measure_update), "
+                    "(SELECT count(*) FROM upload)"
+                )
+            ).one()
+        )
 
 
 def upload_csv(store: Store, tmp_path: Path, name: str, rows: str, user: str = "it"):
@@ -54,6 +59,7 @@ def upload_csv(store: Store, tmp_path: Path, name: str, rows: str, user: str = "
 
 
 # -- undo: measurements ----------------------------------------------------------------------
+
 
 def test_undo_restores_previous_values_as_new_revisions(seeded_store, tmp_path):
     period = date(2024, 12, 31)
@@ -142,8 +148,9 @@ def test_an_undo_itself_and_seed_data_cannot_be_undone(seeded_store, tmp_path):
     assert "gibt es nicht" in audit.undo_upload(seeded_store, 99999, IT).message
 
 
-@pytest.mark.parametrize("actor", [None, User("v", "viewer"), User("bb", "department", "BB")],
-                         ids=["anonymous", "viewer", "department"])
+@pytest.mark.parametrize(
+    "actor", [None, User("v", "viewer"), User("bb", "department", "BB")], ids=["anonymous", "viewer", "department"]
+)
 def test_only_it_office_and_admin_may_undo(seeded_store, tmp_path, actor):
     upload = upload_csv(seeded_store, tmp_path, "korrektur.csv", "EG-02;2024;99.999;\r\n")
     result = audit.undo_upload(seeded_store, upload.upload_id, actor)
@@ -172,6 +179,7 @@ def test_two_undos_of_one_upload_at_the_same_moment_write_once(seeded_store, tmp
 
 # -- undo: measure updates -------------------------------------------------------------------
 
+
 def test_undo_of_a_measure_upload_restores_the_previous_states(seeded_store, tmp_path):
     states = seeded_store.measure_states().set_index("measure_id")
     path = write(tmp_path, "massnahmen.csv", MEASURE_HEADER + "M-01;abgeschlossen;100;fertig\r\n")
@@ -186,10 +194,16 @@ def test_undo_of_a_measure_upload_restores_the_previous_states(seeded_store, tmp
 
 # -- measure import --------------------------------------------------------------------------
 
+
 def test_measure_import_accepts_german_labels_codes_and_percent_signs(seeded_store, tmp_path):
-    path = write(tmp_path, "massnahmen.csv", MEASURE_HEADER
-                 + "M-01;in Umsetzung;80 %;Bezahlfunktion live\r\nm-02;verzögert;20,5;Lieferengpass\r\n"
-                 + "M-04;IN_UMSETZUNG;10;\r\nM-05;Pausiert;0;\r\n", encoding="cp1252")
+    path = write(
+        tmp_path,
+        "massnahmen.csv",
+        MEASURE_HEADER
+        + "M-01;in Umsetzung;80 %;Bezahlfunktion live\r\nm-02;verzögert;20,5;Lieferengpass\r\n"
+        + "M-04;IN_UMSETZUNG;10;\r\nM-05;Pausiert;0;\r\n",
+        encoding="cp1252",
+    )
     result = import_measures(seeded_store, path, user="it")
     assert result.ok, result.problems
     states = seeded_store.measure_states().set_index("measure_id")
@@ -210,20 +224,33 @@ def test_measure_reimport_writes_nothing_new(seeded_store, tmp_path):
     assert counts(seeded_store)[1] == before
 
 
-@pytest.mark.parametrize("rows,row,column,message", [
-    ("M-99;geplant;0;\r\n", 2, "Maßnahme", "unbekannte Maßnahme"),
-    (";geplant;0;\r\n", 2, "Maßnahme", "Maßnahme fehlt"),
-    ("M-01;erledigt;100;\r\n", 2, "Status", "unbekannter Status"),
-    ("M-01;;100;\r\n", 2, "Status", "Status fehlt"),
-    ("M-01;geplant;101;\r\n", 2, "Fortschritt", "zwischen 0 und 100"),
-    ("M-01;geplant;-5;\r\n", 2, "Fortschritt", "zwischen 0 und 100"),
-    ("M-01;geplant;viel;\r\n", 2, "Fortschritt", "keine Zahl"),
-    ("M-01;geplant;;\r\n", 2, "Fortschritt", "Fortschritt fehlt"),
-    ("M-01;geplant;10;\r\nM-01;geplant;20;\r\n", 2, "Maßnahme", "widersprüchliche Doppelung"),
-    ("M-01;geplant;10;;überzählig\r\n", 2, None, "falsche Anzahl Spalten"),
-], ids=["unknown-measure", "missing-measure", "unknown-state", "missing-state", "progress-over-100",
-        "progress-negative", "progress-not-a-number", "progress-missing", "conflicting-duplicates",
-        "wrong-column-count"])
+@pytest.mark.parametrize(
+    "rows,row,column,message",
+    [
+        ("M-99;geplant;0;\r\n", 2, "Maßnahme", "unbekannte Maßnahme"),
+        (";geplant;0;\r\n", 2, "Maßnahme", "Maßnahme fehlt"),
+        ("M-01;erledigt;100;\r\n", 2, "Status", "unbekannter Status"),
+        ("M-01;;100;\r\n", 2, "Status", "Status fehlt"),
+        ("M-01;geplant;101;\r\n", 2, "Fortschritt", "zwischen 0 und 100"),
+        ("M-01;geplant;-5;\r\n", 2, "Fortschritt", "zwischen 0 und 100"),
+        ("M-01;geplant;viel;\r\n", 2, "Fortschritt", "keine Zahl"),
+        ("M-01;geplant;;\r\n", 2, "Fortschritt", "Fortschritt fehlt"),
+        ("M-01;geplant;10;\r\nM-01;geplant;20;\r\n", 2, "Maßnahme", "widersprüchliche Doppelung"),
+        ("M-01;geplant;10;;überzählig\r\n", 2, None, "falsche Anzahl Spalten"),
+    ],
+    ids=[
+        "unknown-measure",
+        "missing-measure",
+        "unknown-state",
+        "missing-state",
+        "progress-over-100",
+        "progress-negative",
+        "progress-not-a-number",
+        "progress-missing",
+        "conflicting-duplicates",
+        "wrong-column-count",
+    ],
+)
 def test_measure_import_is_all_or_nothing_for_each_bad_input(seeded_store, tmp_path, rows, row, column, message):
     good = "M-03;abgeschlossen;100;\r\nM-04;in Umsetzung;55;gut\r\n"
     path = write(tmp_path, "massnahmen.csv", MEASURE_HEADER + rows + good)
@@ -236,12 +263,16 @@ def test_measure_import_is_all_or_nothing_for_each_bad_input(seeded_store, tmp_p
     assert counts(seeded_store) == before
 
 
-@pytest.mark.parametrize("text,message", [
-    ("", "leer"),
-    ("Maßnahme;Status\r\nM-01;geplant\r\n", "es fehlt Fortschritt"),
-    ("nur text ohne trennzeichen\r\n", "keine Tabelle"),
-    (MEASURE_HEADER, "keine Datenzeilen"),
-], ids=["empty", "missing-column", "not-a-table", "header-only"])
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("", "leer"),
+        ("Maßnahme;Status\r\nM-01;geplant\r\n", "es fehlt Fortschritt"),
+        ("nur text ohne trennzeichen\r\n", "keine Tabelle"),
+        (MEASURE_HEADER, "keine Datenzeilen"),
+    ],
+    ids=["empty", "missing-column", "not-a-table", "header-only"],
+)
 def test_measure_import_refuses_unusable_files(seeded_store, tmp_path, text, message):
     before = counts(seeded_store)
     result = import_measures(seeded_store, write(tmp_path, "m.csv", text), user="it")
@@ -279,17 +310,22 @@ def test_a_department_may_only_update_its_own_measures(seeded_store, tmp_path):
     result = import_measures(seeded_store, path, user="bb", restrict_unit="BB")
     assert not result.ok
     assert [p.row for p in result.problems] == [3] and "keine Berechtigung" in result.problems[0].message
-    form = record_measure_update(seeded_store, own.id, "verzoegert", 40, "Personalmangel", user="bb",
-                                 restrict_unit="BB")
+    form = record_measure_update(
+        seeded_store, own.id, "verzoegert", 40, "Personalmangel", user="bb", restrict_unit="BB"
+    )
     assert form.committed and form.changed == 1
     assert seeded_store.upload(form.upload_id)["file_name"] == f"Formular {own.id}"
 
 
 # -- concurrency -----------------------------------------------------------------------------
 
+
 def monthly_file(tmp_path: Path, name: str, kpi_id: str, years: range) -> tuple[Path, int]:
-    rows = [f"{kpi_id};{month:02d}/{year};{(year * 12 + month) % 80},5;gleichzeitig"
-            for year in years for month in range(1, 13)]
+    rows = [
+        f"{kpi_id};{month:02d}/{year};{(year * 12 + month) % 80},5;gleichzeitig"
+        for year in years
+        for month in range(1, 13)
+    ]
     return write(tmp_path, name, HEADER + "\r\n".join(rows) + "\r\n"), len(rows)
 
 
@@ -301,15 +337,19 @@ def assert_consistent(store: Store, landed: list[int], before: tuple[int, int, i
     assert measurements == before[0] + expected
     assert n_uploads == before[2] + len(landed)
     for upload_id in landed:
-        assert len(store.upload_measurements(upload_id)) == uploads.loc[upload_id, "n_new"] \
-            + uploads.loc[upload_id, "n_changed"]
+        assert (
+            len(store.upload_measurements(upload_id))
+            == uploads.loc[upload_id, "n_new"] + uploads.loc[upload_id, "n_changed"]
+        )
     orphans = store.query("SELECT count(*) AS n FROM measurement WHERE upload_id NOT IN (SELECT id FROM upload)")
     assert int(orphans["n"].iloc[0]) == 0
 
 
 def test_two_threads_uploading_at_once_both_land_or_one_is_refused(seeded_store, tmp_path):
-    files = [monthly_file(tmp_path, "a.csv", "EG-04", range(1990, 2000)),
-             monthly_file(tmp_path, "b.csv", "EG-05", range(1990, 2000))]
+    files = [
+        monthly_file(tmp_path, "a.csv", "EG-04", range(1990, 2000)),
+        monthly_file(tmp_path, "b.csv", "EG-05", range(1990, 2000)),
+    ]
     before = counts(seeded_store)
     barrier = threading.Barrier(2)
     outcomes: dict[str, object] = {}
@@ -317,8 +357,9 @@ def test_two_threads_uploading_at_once_both_land_or_one_is_refused(seeded_store,
     def upload(path: Path):
         barrier.wait()
         try:
-            outcomes[path.name] = import_file(Store(seeded_store.url, lock_timeout=20), path, user=path.stem,
-                                                 confirm_implausible=True)
+            outcomes[path.name] = import_file(
+                Store(seeded_store.url, lock_timeout=20), path, user=path.stem, confirm_implausible=True
+            )
         except StoreLockedError as exc:
             outcomes[path.name] = exc
 
@@ -329,7 +370,7 @@ def test_two_threads_uploading_at_once_both_land_or_one_is_refused(seeded_store,
         thread.join()
 
     landed = []
-    for (path, rows) in files:
+    for path, rows in files:
         outcome = outcomes[path.name]
         if isinstance(outcome, StoreLockedError):
             assert "gesperrt" in str(outcome)
@@ -362,13 +403,23 @@ print("UPLOAD", result.upload_id, result.new, result.changed, "P:" + "|".join(p.
 def test_two_processes_uploading_at_once_both_land_or_one_is_refused(seeded_store, tmp_path):
     import time
 
-    files = [monthly_file(tmp_path, "a.csv", "EG-04", range(1980, 2000)),
-             monthly_file(tmp_path, "b.csv", "EG-05", range(1980, 2000))]
+    files = [
+        monthly_file(tmp_path, "a.csv", "EG-04", range(1980, 2000)),
+        monthly_file(tmp_path, "b.csv", "EG-05", range(1980, 2000)),
+    ]
     before = counts(seeded_store)
     start = time.time() + 3  # both processes are up and importing by then
-    procs = [subprocess.Popen([sys.executable, "-c", WORKER, seeded_store.url, str(path), str(start)], cwd=ROOT,
-                              env={**os.environ}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for path, _ in files]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WORKER, seeded_store.url, str(path), str(start)],
+            cwd=ROOT,
+            env={**os.environ},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for path, _ in files
+    ]
     outputs = [p.communicate(timeout=120) for p in procs]
     landed = []
     for (path, rows), proc, (out, err) in zip(files, procs, outputs):

@@ -30,6 +30,7 @@ def run_kpi(store: Store, *args: str, stdin: str = "") -> CliResult:
 
 # -- hashing and users -----------------------------------------------------------------------
 
+
 def test_password_is_stored_as_argon2_hash_never_plain(store):
     auth.add_user(store, "it", "it_office", PASSWORD)
     stored = store.user_row("it")["password_hash"]
@@ -53,12 +54,23 @@ def test_two_hashes_of_one_password_differ_by_salt():
 
 
 def test_cli_adds_lists_and_removes_users_with_password_from_stdin(store):
-    added = run_kpi(store, "user", "add", "Sachbearbeitung.IT", "--role", "it_office", "--password-stdin",
-                    stdin=PASSWORD + "\n")
+    added = run_kpi(
+        store, "user", "add", "Sachbearbeitung.IT", "--role", "it_office", "--password-stdin", stdin=PASSWORD + "\n"
+    )
     assert added.returncode == 0, added.stderr
     assert "sachbearbeitung.it" in added.stdout
-    dept = run_kpi(store, "user", "add", "buergerbuero", "--role", "department", "--unit", "bb",
-                   "--password-stdin", stdin=PASSWORD + "\n")
+    dept = run_kpi(
+        store,
+        "user",
+        "add",
+        "buergerbuero",
+        "--role",
+        "department",
+        "--unit",
+        "bb",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )
     assert dept.returncode == 0, dept.stderr
 
     listed = run_kpi(store, "user", "list")
@@ -75,13 +87,20 @@ def test_cli_adds_lists_and_removes_users_with_password_from_stdin(store):
     assert again.returncode == 1 and "gibt es nicht" in again.stderr
 
 
-@pytest.mark.parametrize("args,stdin,message", [
-    (["user", "add", "x1", "--role", "it_office", "--password-stdin"], "kurz\n", "mindestens 8 Zeichen"),
-    (["user", "add", "x2", "--role", "department", "--password-stdin"], PASSWORD + "\n", "braucht einen Bereich"),
-    (["user", "add", "x3", "--role", "department", "--unit", "NOPE", "--password-stdin"], PASSWORD + "\n",
-     "Unbekannter Bereich"),
-    (["user", "add", "<b>", "--role", "viewer", "--password-stdin"], PASSWORD + "\n", "Ungültiger Benutzername"),
-], ids=["short-password", "department-without-unit", "unknown-unit", "bad-name"])
+@pytest.mark.parametrize(
+    "args,stdin,message",
+    [
+        (["user", "add", "x1", "--role", "it_office", "--password-stdin"], "kurz\n", "mindestens 8 Zeichen"),
+        (["user", "add", "x2", "--role", "department", "--password-stdin"], PASSWORD + "\n", "braucht einen Bereich"),
+        (
+            ["user", "add", "x3", "--role", "department", "--unit", "NOPE", "--password-stdin"],
+            PASSWORD + "\n",
+            "Unbekannter Bereich",
+        ),
+        (["user", "add", "<b>", "--role", "viewer", "--password-stdin"], PASSWORD + "\n", "Ungültiger Benutzername"),
+    ],
+    ids=["short-password", "department-without-unit", "unknown-unit", "bad-name"],
+)
 def test_cli_refuses_bad_user_input_with_a_message(store, args, stdin, message):
     proc = run_kpi(store, *args, stdin=stdin)
     assert proc.returncode == 1
@@ -106,6 +125,7 @@ def test_cli_sets_a_new_password(store):
 
 # -- authenticate and the rate limit ---------------------------------------------------------
 
+
 def test_authenticate_accepts_the_right_password_and_refuses_a_wrong_one(store):
     auth.add_user(store, "it", "it_office", PASSWORD)
     ok = auth.authenticate(store, " IT ", PASSWORD)
@@ -120,7 +140,8 @@ def test_failures_slow_the_name_down_exponentially_and_never_lock_it(store):
     auth.add_user(store, "it", "it_office", PASSWORD)
     for second in range(3):  # three free tries
         assert auth.authenticate(store, "it", "falsch", at=T0 + timedelta(seconds=second)).message.startswith(
-            "Benutzer oder Passwort ist falsch")
+            "Benutzer oder Passwort ist falsch"
+        )
     early = auth.authenticate(store, "it", PASSWORD, at=T0 + timedelta(seconds=3))
     assert not early.ok and "Zu viele" in early.message and "erneut versuchen" in early.message
     assert early.locked_until == T0 + timedelta(seconds=2 + 2)
@@ -134,14 +155,24 @@ def test_the_lock_holds_across_store_objects_and_processes(store):
     moment = now()
     for _ in range(8):  # each try as soon as the back-off allows it: the last one asks for a minute's pause
         auth.authenticate(store, "it", "falsch", at=moment)
-        moment = (auth.backoff_until(store.login_failures("it", moment - timedelta(days=1))) or moment) \
-            + timedelta(milliseconds=1)
+        moment = (auth.backoff_until(store.login_failures("it", moment - timedelta(days=1))) or moment) + timedelta(
+            milliseconds=1
+        )
     other = Store(store.url)  # a second session or process: it reads the attempts from the store
     assert "Zu viele" in auth.authenticate(other, "it", PASSWORD).message
     probe = subprocess.run(
-        [sys.executable, "-c", "import sys; from kpi import auth; from kpi.store import Store; "
-                               f"print(auth.authenticate(Store(sys.argv[1]), 'it', {PASSWORD!r}).message)",
-         store.url], cwd=ROOT, capture_output=True, text=True, timeout=60)
+        [
+            sys.executable,
+            "-c",
+            "import sys; from kpi import auth; from kpi.store import Store; "
+            f"print(auth.authenticate(Store(sys.argv[1]), 'it', {PASSWORD!r}).message)",
+            store.url,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert "Zu viele" in probe.stdout, probe.stderr
 
 
@@ -226,9 +257,15 @@ MATRIX = [
 ]
 
 
-@pytest.mark.parametrize("user,action,unit,public,allowed", MATRIX, ids=[
-    f"{getattr(u, 'role', 'anonymous')}{'-' + getattr(u, 'unit', '') if getattr(u, 'unit', None) else ''}-"
-    f"{a}{'-' + un if un else ''}{'-public' if p else ''}" for u, a, un, p, _ in MATRIX])
+@pytest.mark.parametrize(
+    "user,action,unit,public,allowed",
+    MATRIX,
+    ids=[
+        f"{getattr(u, 'role', 'anonymous')}{'-' + getattr(u, 'unit', '') if getattr(u, 'unit', None) else ''}-"
+        f"{a}{'-' + un if un else ''}{'-public' if p else ''}"
+        for u, a, un, p, _ in MATRIX
+    ],
+)
 def test_permission_matrix(user, action, unit, public, allowed):
     assert can(user, action, unit, public_view=public) is allowed
 
@@ -240,31 +277,49 @@ def test_unknown_action_is_a_bug_not_a_refusal():
 
 # -- public view and OIDC --------------------------------------------------------------------
 
-@pytest.mark.parametrize("env,secrets,expected", [
-    ({}, {}, True),
-    ({"KPI_PUBLIC_VIEW": "0"}, {}, False),
-    ({"KPI_PUBLIC_VIEW": "1"}, {"public_view": False}, True),
-    ({}, {"public_view": False}, False),
-    ({}, {"digitalcockpit": {"public_view": False}}, False),
-    ({"KPI_PUBLIC_VIEW": "false"}, {"public_view": True}, False),
-], ids=["default-on", "env-off", "env-wins", "secrets-off", "section-off", "env-false-wins"])
+
+@pytest.mark.parametrize(
+    "env,secrets,expected",
+    [
+        ({}, {}, True),
+        ({"KPI_PUBLIC_VIEW": "0"}, {}, False),
+        ({"KPI_PUBLIC_VIEW": "1"}, {"public_view": False}, True),
+        ({}, {"public_view": False}, False),
+        ({}, {"digitalcockpit": {"public_view": False}}, False),
+        ({"KPI_PUBLIC_VIEW": "false"}, {"public_view": True}, False),
+    ],
+    ids=["default-on", "env-off", "env-wins", "secrets-off", "section-off", "env-false-wins"],
+)
 def test_public_view_configuration(env, secrets, expected):
     assert auth.public_view_enabled(env, secrets) is expected
 
 
-ROLES_MAP = {"it-leitstelle@iserlohn.de": "it_office", "GG-Cockpit-Admins": "admin",
-             "GG-Buergerbuero": "department:BB", "@iserlohn.de": "viewer"}
+ROLES_MAP = {
+    "it-leitstelle@iserlohn.de": "it_office",
+    "GG-Cockpit-Admins": "admin",
+    "GG-Buergerbuero": "department:BB",
+    "@iserlohn.de": "viewer",
+}
 
 
-@pytest.mark.parametrize("claims,expected", [
-    ({"email": "IT-Leitstelle@Iserlohn.de"}, ("it-leitstelle@iserlohn.de", "it_office", None)),
-    ({"email": "m.muster@iserlohn.de", "groups": ["GG-Buergerbuero"]}, ("m.muster@iserlohn.de", "department", "BB")),
-    ({"email": "chef@iserlohn.de", "groups": ["GG-Buergerbuero", "gg-cockpit-admins"]},
-     ("chef@iserlohn.de", "admin", None)),
-    ({"email": "gast@iserlohn.de"}, ("gast@iserlohn.de", "viewer", None)),
-    ({"email": "extern@example.org"}, ("extern@example.org", "viewer", None)),
-    ({"email": "r@iserlohn.de", "roles": "GG-Cockpit-Admins"}, ("r@iserlohn.de", "admin", None)),
-], ids=["email", "group-department", "strongest-wins", "domain", "default-viewer", "app-role-claim"])
+@pytest.mark.parametrize(
+    "claims,expected",
+    [
+        ({"email": "IT-Leitstelle@Iserlohn.de"}, ("it-leitstelle@iserlohn.de", "it_office", None)),
+        (
+            {"email": "m.muster@iserlohn.de", "groups": ["GG-Buergerbuero"]},
+            ("m.muster@iserlohn.de", "department", "BB"),
+        ),
+        (
+            {"email": "chef@iserlohn.de", "groups": ["GG-Buergerbuero", "gg-cockpit-admins"]},
+            ("chef@iserlohn.de", "admin", None),
+        ),
+        ({"email": "gast@iserlohn.de"}, ("gast@iserlohn.de", "viewer", None)),
+        ({"email": "extern@example.org"}, ("extern@example.org", "viewer", None)),
+        ({"email": "r@iserlohn.de", "roles": "GG-Cockpit-Admins"}, ("r@iserlohn.de", "admin", None)),
+    ],
+    ids=["email", "group-department", "strongest-wins", "domain", "default-viewer", "app-role-claim"],
+)
 def test_oidc_claims_map_to_roles(claims, expected):
     user = auth.user_from_claims(claims, ROLES_MAP)
     assert (user.name, user.role, user.unit) == expected
@@ -292,11 +347,22 @@ def test_a_login_does_not_create_or_look_up_the_schema_again(store):
 
 def test_importing_the_store_prints_nothing_even_with_a_malformed_lock_timeout(tmp_path):
     env = {**os.environ, "KPI_LOCK_TIMEOUT": "zwanzig"}
-    done = subprocess.run([sys.executable, "-c", "import kpi.store, kpi.cli, kpi.report, kpi.bench"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", "import kpi.store, kpi.cli, kpi.report, kpi.bench"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert (done.stdout, done.stderr) == ("", "")
-    opened = subprocess.run([sys.executable, "-c", "from kpi.store import Store\nStore(); Store()"], cwd=ROOT,
-                            env={**env, "KPI_DB_URL": f"duckdb:///{tmp_path / 'x.duckdb'}"},
-                            capture_output=True, text=True, timeout=120)
+    opened = subprocess.run(
+        [sys.executable, "-c", "from kpi.store import Store\nStore(); Store()"],
+        cwd=ROOT,
+        env={**env, "KPI_DB_URL": f"duckdb:///{tmp_path / 'x.duckdb'}"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert opened.stderr.count("KPI_LOCK_TIMEOUT='zwanzig'") == 1  # named once, when first used

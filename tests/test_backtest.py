@@ -12,21 +12,33 @@ from kpi.cli import main
 from kpi.model import Direction, Frequency, Kpi, Target
 from kpi.status import Point
 
-KPI = Kpi(id="B-1", name="b", unit="%", direction=Direction.HIGHER, frequency=Frequency.YEARLY,
-          baseline_period=date(2015, 12, 31), baseline_value=10.0, targets=(Target(date(2030, 12, 31), 100.0),),
-          range_min=0.0, range_max=100.0)
+KPI = Kpi(
+    id="B-1",
+    name="b",
+    unit="%",
+    direction=Direction.HIGHER,
+    frequency=Frequency.YEARLY,
+    baseline_period=date(2015, 12, 31),
+    baseline_value=10.0,
+    targets=(Target(date(2030, 12, 31), 100.0),),
+    range_min=0.0,
+    range_max=100.0,
+)
 
 
 def yearly(values: list[float]) -> list[Point]:
     return [Point(date(2016 + i, 12, 31), v) for i, v in enumerate(values)]
 
 
-@pytest.mark.parametrize(("values", "cases"), [
-    pytest.param([10, 15, 20], 0, id="too-short-no-case"),
-    pytest.param([10, 15, 20, 25, 30], 1, id="five-values-one-hidden-only"),
-    pytest.param([10, 15, 20, 25, 30, 35, 40], 3, id="seven-values-three-cases"),
-    pytest.param([50] * 8, 0, id="flat-series-has-no-range-no-case"),
-])
+@pytest.mark.parametrize(
+    ("values", "cases"),
+    [
+        pytest.param([10, 15, 20], 0, id="too-short-no-case"),
+        pytest.param([10, 15, 20, 25, 30], 1, id="five-values-one-hidden-only"),
+        pytest.param([10, 15, 20, 25, 30, 35, 40], 3, id="seven-values-three-cases"),
+        pytest.param([50] * 8, 0, id="flat-series-has-no-range-no-case"),
+    ],
+)
 def test_cases_need_four_values_left_and_a_range(values, cases) -> None:
     assert len(backtest_series(KPI, yearly([float(v) for v in values]))) == cases
 

@@ -5,32 +5,80 @@ from __future__ import annotations
 from kpi.bench import bench_report
 
 RESULTS = {
-    "machine": {"cpus": 2, "python": "3.11.7", "duckdb": "1.4.0", "load_avg": (0.5, 0.4, 0.3),
-                "load_avg_after": (1.5, 0.9, 0.5)},
+    "machine": {
+        "cpus": 2,
+        "python": "3.11.7",
+        "duckdb": "1.4.0",
+        "load_avg": (0.5, 0.4, 0.3),
+        "load_avg_after": (1.5, 0.9, 0.5),
+    },
     "stress_store": {"kpis": 2000, "measurements": 480000, "build_seconds": 3.2},
-    "ingest": {"rows": 1_000_000, "seconds": 8.1349, "ratio_vs_duckdb": 3.72, "runs": 3, "load_avg": 2.31,
-               "load_samples": [1.9, 2.31, 4.05]},
-    "status": {"kpis": 2000, "seconds": 4.8281, "ratio_vs_sql": 6.29, "runs": 3, "samples": [4.8, 4.83, 5.1],
-               "load_avg": 0.87},
+    "ingest": {
+        "rows": 1_000_000,
+        "seconds": 8.1349,
+        "ratio_vs_duckdb": 3.72,
+        "runs": 3,
+        "load_avg": 2.31,
+        "load_samples": [1.9, 2.31, 4.05],
+    },
+    "status": {
+        "kpis": 2000,
+        "seconds": 4.8281,
+        "ratio_vs_sql": 6.29,
+        "runs": 3,
+        "samples": [4.8, 4.83, 5.1],
+        "load_avg": 0.87,
+    },
     "pages": {
         "runs": 3,
-        "server_render": {"demo": {
-            "trivial": {"cold_seconds": 0.46, "warm_seconds": 0.48, "warm_samples": [0.48], "problems": []},
-            "cockpit": {"cold_seconds": 1.51, "warm_seconds": 1.0, "warm_samples": [1.0, 0.9, 1.1], "cold_ratio": 3.27,
-                        "warm_ratio": 2.08, "problems": [], "load_avg": 1.5},
-            "themenfelder": {"cold_seconds": None, "warm_seconds": None, "warm_samples": [], "cold_ratio": None,
-                             "warm_ratio": None, "problems": ["RuntimeError: AppTest script run timed out"]},
-        }},
+        "server_render": {
+            "demo": {
+                "trivial": {"cold_seconds": 0.46, "warm_seconds": 0.48, "warm_samples": [0.48], "problems": []},
+                "cockpit": {
+                    "cold_seconds": 1.51,
+                    "warm_seconds": 1.0,
+                    "warm_samples": [1.0, 0.9, 1.1],
+                    "cold_ratio": 3.27,
+                    "warm_ratio": 2.08,
+                    "problems": [],
+                    "load_avg": 1.5,
+                },
+                "themenfelder": {
+                    "cold_seconds": None,
+                    "warm_seconds": None,
+                    "warm_samples": [],
+                    "cold_ratio": None,
+                    "warm_ratio": None,
+                    "problems": ["RuntimeError: AppTest script run timed out"],
+                },
+            }
+        },
         "browser": {
             "viewport": "1920x1080",
-            "first_chart": {"trivial": {"seconds": 4.479}, "cockpit_demo": {"seconds": 6.0, "ratio": 1.34,
-                                                                            "goal": 1.5, "met": True,
-                                                                            "samples": [6.0, 5.9, 6.2], "load_avg": 3.0},
-                            "cockpit_stress": {"seconds": 17.8, "ratio": 3.97, "goal": 2.0, "met": False}},
-            "switch": {"target": "kennzahlen", "trivial": {"seconds": 0.3},
-                       "cockpit_demo": {"seconds": 1.07, "ratio": 3.52, "goal": 3.0, "met": False},
-                       "cockpit_stress": {"seconds": None, "ratio": None, "goal": 3.0, "met": False,
-                                          "problems": ["TimeoutError: no chart"]}},
+            "first_chart": {
+                "trivial": {"seconds": 4.479},
+                "cockpit_demo": {
+                    "seconds": 6.0,
+                    "ratio": 1.34,
+                    "goal": 1.5,
+                    "met": True,
+                    "samples": [6.0, 5.9, 6.2],
+                    "load_avg": 3.0,
+                },
+                "cockpit_stress": {"seconds": 17.8, "ratio": 3.97, "goal": 2.0, "met": False},
+            },
+            "switch": {
+                "target": "kennzahlen",
+                "trivial": {"seconds": 0.3},
+                "cockpit_demo": {"seconds": 1.07, "ratio": 3.52, "goal": 3.0, "met": False},
+                "cockpit_stress": {
+                    "seconds": None,
+                    "ratio": None,
+                    "goal": 3.0,
+                    "met": False,
+                    "problems": ["TimeoutError: no chart"],
+                },
+            },
         },
         "seconds_total": 489.0,
     },
@@ -39,15 +87,24 @@ RESULTS = {
 
 def row(text: str, label: str) -> list[str]:
     line = next(line for line in text.splitlines() if line.startswith(label))
-    return line[len(label):].split()
+    return line[len(label) :].split()
 
 
 def test_report_is_a_table_with_german_numbers_goals_and_verdicts():
     text = bench_report(RESULTS)
     assert text.splitlines()[0].startswith("Digitalcockpit bench — 2 CPUs")
     assert "Messung" in text and "Median s" in text and "Verhältnis" in text and "erfüllt" in text
-    assert row(text, "Import CSV (1.000.000 Zeilen)") == ["8,135", "3", "2,31", "3,72×", "DuckDB", "direkt", "≤", "3,00×",
-                                                            "NEIN"]
+    assert row(text, "Import CSV (1.000.000 Zeilen)") == [
+        "8,135",
+        "3",
+        "2,31",
+        "3,72×",
+        "DuckDB",
+        "direkt",
+        "≤",
+        "3,00×",
+        "NEIN",
+    ]
     assert row(text, "Status aller Kennzahlen (2.000)")[-3:] == ["≤", "2,00×", "NEIN"]
     assert row(text, "Cockpit, warm") == ["1,000", "3", "1,50", "2,08×", "Trivial,", "warm", "–", "–"]
     assert row(text, "Cockpit, Demo-Store")[-3:] == ["≤", "1,50×", "ja"]
@@ -100,18 +157,24 @@ def _german(value: float) -> str:
 
 
 def test_the_pages_snapshot_stands_beside_the_status_with_its_own_ratio():
-    status = {**RESULTS["status"], "snapshot": {"seconds": 9.0, "ratio_vs_sql": 11.7, "samples": [9.0, 9.1, 8.9],
-                                                "load_avg": 0.87}}
+    status = {
+        **RESULTS["status"],
+        "snapshot": {"seconds": 9.0, "ratio_vs_sql": 11.7, "samples": [9.0, 9.1, 8.9], "load_avg": 0.87},
+    }
     text = bench_report({**RESULTS, "status": status})
     assert row(text, "Snapshot der Seiten (Status, alle Werte, Maßnahmen)")[:4] == ["9,000", "3", "0,87", "11,70×"]
     assert "Snapshot der Seiten" not in bench_report(RESULTS)
 
 
 def test_cpu_seconds_stand_beside_the_wall_clock_figures_with_their_own_ratio():
-    ingest = {**RESULTS["ingest"], "cpu": {"seconds": 4.5, "reference_seconds": 1.5, "ratio": 3.0,
-                                           "samples": [4.5, 4.4, 4.6], "load_avg": 2.31}}
-    status = {**RESULTS["status"], "cpu": {"seconds": 0.5, "reference_seconds": 0.2, "ratio": 2.5,
-                                           "samples": [0.5, 0.5, 0.6], "load_avg": 0.87}}
+    ingest = {
+        **RESULTS["ingest"],
+        "cpu": {"seconds": 4.5, "reference_seconds": 1.5, "ratio": 3.0, "samples": [4.5, 4.4, 4.6], "load_avg": 2.31},
+    }
+    status = {
+        **RESULTS["status"],
+        "cpu": {"seconds": 0.5, "reference_seconds": 0.2, "ratio": 2.5, "samples": [0.5, 0.5, 0.6], "load_avg": 0.87},
+    }
     lines = bench_report({**RESULTS, "ingest": ingest, "status": status}).splitlines()
     at = next(i for i, line in enumerate(lines) if line.startswith("Import CSV"))
     assert lines[at + 1].split()[-8:] == ["4,500", "3", "2,31", "3,00×", "DuckDB", "direkt", "–", "–"]

@@ -44,17 +44,24 @@ def city(tmp_path) -> Store:
 
 
 def _with_target(catalog, kpi_id: str, targets: dict[date, float]):
-    kpis = tuple(dataclasses.replace(k, targets=tuple(Target(p, v) for p, v in sorted(targets.items())))
-                 if k.id == kpi_id else k for k in catalog.kpis)
+    kpis = tuple(
+        dataclasses.replace(k, targets=tuple(Target(p, v) for p, v in sorted(targets.items()))) if k.id == kpi_id else k
+        for k in catalog.kpis
+    )
     return dataclasses.replace(catalog, kpis=kpis)
 
 
 # -- init and demo --------------------------------------------------------------------------------------------
 
+
 def test_init_writes_the_strategy_only_and_a_second_run_checks_it(city, capsys):
     catalog = current_catalog(city)
-    assert catalog.strategy.id == "musterstadt-2024" and [k.id for k in catalog.kpis] == \
-        ["VERW-01", "VERW-02", "MOB-101", "MOB-102"]
+    assert catalog.strategy.id == "musterstadt-2024" and [k.id for k in catalog.kpis] == [
+        "VERW-01",
+        "VERW-02",
+        "MOB-101",
+        "MOB-102",
+    ]
     assert city.measurement_count() == 0
     assert city.measure_history().empty  # no measure progress either
     snap = views.snapshot(city)
@@ -102,15 +109,16 @@ def test_cli_demo_remove(seeded_store, capsys):
 
 # -- revisions and as-of --------------------------------------------------------------------------------------
 
+
 def test_a_later_target_change_leaves_the_past_as_recorded(seeded_store):
     past = datetime(2024, 6, 30, 23, 59)
     before = views.snapshot(seeded_store, past)
     old_kpi = before.catalog.kpi("EG-01")
     old = before.statuses["EG-01"]
-    changed = _with_target(current_catalog(seeded_store), "EG-01",
-                           {date(2025, 12, 31): 60.0, date(2030, 12, 31): 85.0})
-    result = record_catalog(seeded_store, changed, valid_from=date(2024, 1, 1), decision="Ratsbeschluss V/2024/117",
-                            user="rat")
+    changed = _with_target(current_catalog(seeded_store), "EG-01", {date(2025, 12, 31): 60.0, date(2030, 12, 31): 85.0})
+    result = record_catalog(
+        seeded_store, changed, valid_from=date(2024, 1, 1), decision="Ratsbeschluss V/2024/117", user="rat"
+    )
     assert result.revision_id and result.upload_id
     again = views.snapshot(seeded_store, past)
     assert again.catalog.kpi("EG-01").targets == old_kpi.targets
@@ -166,8 +174,13 @@ def test_catalog_change_is_logged_and_can_be_undone(seeded_store, capsys):
     moment = now()
     assert cli.main(["--db", seeded_store.url, "uploads"]) == 0
     assert "Katalog" in capsys.readouterr().out
-    later = record_catalog(seeded_store, _with_target(new, "EG-01", {date(2030, 12, 31): 80.0}),
-                           valid_from=date(2025, 1, 1), decision="Ratsbeschluss 2", user="t")
+    later = record_catalog(
+        seeded_store,
+        _with_target(new, "EG-01", {date(2030, 12, 31): 80.0}),
+        valid_from=date(2025, 1, 1),
+        decision="Ratsbeschluss 2",
+        user="t",
+    )
     refused = undo_upload(seeded_store, result.upload_id, ADMIN)
     assert not refused.ok and f"Katalog-Revision #{later.revision_id}" in refused.message
     assert seeded_store.upload(result.upload_id)["state"] == "committed"
@@ -179,21 +192,27 @@ def test_catalog_change_is_logged_and_can_be_undone(seeded_store, capsys):
     assert current_catalog(seeded_store, as_of=moment).kpi("EG-01").final_target.value == 85  # as of before the undo
     assert not undo_upload(seeded_store, result.upload_id, ADMIN).ok  # not twice
     # the measurement import checks against the catalog in force again
-    assert seeded_store.query("SELECT value FROM kpi_target WHERE kpi_id = 'EG-01' ORDER BY period")["value"].tolist() \
-        == [t.value for t in catalog.kpi("EG-01").targets]
+    assert seeded_store.query("SELECT value FROM kpi_target WHERE kpi_id = 'EG-01' ORDER BY period")[
+        "value"
+    ].tolist() == [t.value for t in catalog.kpi("EG-01").targets]
 
 
 def test_a_store_of_the_previous_version_gets_its_catalog_as_revision_one(store, catalog):
     # the `store` fixture writes the catalog tables only, like the version before revisions
     store.query("DROP TABLE IF EXISTS catalog_revision")
     loaded = current_catalog(store)
-    assert (loaded.strategy, loaded.themes, loaded.goals, loaded.kpis) == \
-        (catalog.strategy, catalog.themes, catalog.goals, catalog.kpis)
+    assert (loaded.strategy, loaded.themes, loaded.goals, loaded.kpis) == (
+        catalog.strategy,
+        catalog.themes,
+        catalog.goals,
+        catalog.kpis,
+    )
     log = store.query("SELECT id, kind, valid_from FROM catalog_revision")
     assert log["kind"].tolist() == ["initial"] and log["valid_from"].tolist() == [catalog.strategy.adopted]
 
 
 # -- import / export ------------------------------------------------------------------------------------------
+
 
 def test_export_then_import_changes_nothing(city, tmp_path, capsys):
     for fmt in ("yaml", "xlsx"):
@@ -201,8 +220,10 @@ def test_export_then_import_changes_nothing(city, tmp_path, capsys):
         assert cli.main(["--db", city.url, "catalog", "export", "--format", fmt, "--out", str(out)]) == 0
         assert read_catalog_file(out) == current_catalog(city)
         capsys.readouterr()
-        assert cli.main(["--db", city.url, "catalog", "import", str(out), "--valid-from", "2026-01-01",
-                         "--decision", "x"]) == 0
+        assert (
+            cli.main(["--db", city.url, "catalog", "import", str(out), "--valid-from", "2026-01-01", "--decision", "x"])
+            == 0
+        )
         assert "nichts geschrieben" in capsys.readouterr().out
     assert len(city.query("SELECT * FROM catalog_revision")) == 1
 
@@ -223,11 +244,26 @@ def test_catalog_import_prints_the_diff_and_statuses_then_writes_one_revision(ci
     assert "VERW-01: keine Daten" in out and "MOB-102: keine Daten → entfällt" in out
     assert "Probelauf" in out and len(city.query("SELECT * FROM catalog_revision")) == 1
     assert cli.main(["--db", city.url, "catalog", "import", str(path)]) == 1  # decision and date required
-    assert cli.main(["--db", city.url, "catalog", "import", str(path), "--valid-from", "01.06.2026",
-                     "--decision", "Ratsbeschluss V/2026/7"]) == 0
+    assert (
+        cli.main(
+            [
+                "--db",
+                city.url,
+                "catalog",
+                "import",
+                str(path),
+                "--valid-from",
+                "01.06.2026",
+                "--decision",
+                "Ratsbeschluss V/2026/7",
+            ]
+        )
+        == 0
+    )
     log = city.query("SELECT valid_from, decision, kind FROM catalog_revision ORDER BY id")
-    assert log["decision"].tolist()[-1] == "Ratsbeschluss V/2026/7" and log["valid_from"].tolist()[-1] == \
-        date(2026, 6, 1)
+    assert log["decision"].tolist()[-1] == "Ratsbeschluss V/2026/7" and log["valid_from"].tolist()[-1] == date(
+        2026, 6, 1
+    )
 
 
 def test_import_reports_every_problem_with_its_place(city, tmp_path):
@@ -286,24 +322,30 @@ def test_export_as_of_writes_the_catalog_as_recorded_then(seeded_store, tmp_path
     changed = _with_target(current_catalog(seeded_store), "EG-01", {date(2030, 12, 31): 85.0})
     record_catalog(seeded_store, changed, valid_from=date(2024, 1, 1), decision="R", user="t")
     out = tmp_path / "damals.yaml"
-    assert cli.main(["--db", seeded_store.url, "catalog", "export", "--as-of", moment.isoformat(),
-                     "--out", str(out)]) == 0
+    assert (
+        cli.main(["--db", seeded_store.url, "catalog", "export", "--as-of", moment.isoformat(), "--out", str(out)]) == 0
+    )
     assert read_catalog_file(out).kpi("EG-01").final_target.value == 100
     assert diff_catalogs(read_catalog_file(out), changed).lines() == [
-        "Kennzahl EG-01: geändert — Zielwert 2022: 40 → entfällt; Zielwert 2025: 70 → entfällt; "
-        "Zielwert 2030: 100 → 85"]
+        "Kennzahl EG-01: geändert — Zielwert 2022: 40 → entfällt; Zielwert 2025: 70 → entfällt; Zielwert 2030: 100 → 85"
+    ]
     assert to_yaml(changed).count("EG-01") >= 1
 
 
 # -- frequencies ----------------------------------------------------------------------------------------------
 
+
 def test_half_yearly_and_multi_year_kpis_import_and_go_stale_on_their_own_rhythm(city, tmp_path):
-    csv = write(tmp_path, "werte.csv", "Kennzahl;Zeitraum;Wert\nVERW-02;2024-H1;58\nVERW-02;H2/2024;55\n"
-                                       "MOB-101;2023;48\nMOB-102;2024-Q1;1\n")
+    csv = write(
+        tmp_path,
+        "werte.csv",
+        "Kennzahl;Zeitraum;Wert\nVERW-02;2024-H1;58\nVERW-02;H2/2024;55\nMOB-101;2023;48\nMOB-102;2024-Q1;1\n",
+    )
     result = import_file(city, csv, user="t")
     assert not result.ok and any("MOB-102" in str(p) and "Quartal" in str(p) for p in result.problems)
-    csv = write(tmp_path, "werte2.csv", "Kennzahl;Zeitraum;Wert\nVERW-02;2024-H1;58\nVERW-02;H2/2024;55\n"
-                                        "MOB-101;2023;48\n")
+    csv = write(
+        tmp_path, "werte2.csv", "Kennzahl;Zeitraum;Wert\nVERW-02;2024-H1;58\nVERW-02;H2/2024;55\nMOB-101;2023;48\n"
+    )
     assert import_file(city, csv, user="t").ok
     snap = views.snapshot(city, datetime(2027, 6, 1))
     assert snap.statuses["VERW-02"].latest_period == date(2024, 12, 31)

@@ -20,16 +20,19 @@ def demo(tmp_path_factory):
     return store, snapshot(store)
 
 
-@pytest.mark.parametrize("values, lang, chars", [
-    ([4_200, 40_000], "de", 6),  # ticks up to 40.000 or 44.000: "40.000"
-    ([12, 95], "de", 3),  # up to 100 or 104.5 rounded: "105"
-    ([0.2, 1.4], "de", 3),  # small span: one decimal, "1,5"
-    ([0.01, 0.3], "en", 4),  # very small span: two decimals, "0.33"
-    ([-50, 20], "de", 3),  # the minus sign counts: "-55"
-    ([1_234_567], "en", 9),  # "1,358,024"
-    ([], "de", 3),
-    ([None, float("nan")], "de", 3),
-])
+@pytest.mark.parametrize(
+    "values, lang, chars",
+    [
+        ([4_200, 40_000], "de", 6),  # ticks up to 40.000 or 44.000: "40.000"
+        ([12, 95], "de", 3),  # up to 100 or 104.5 rounded: "105"
+        ([0.2, 1.4], "de", 3),  # small span: one decimal, "1,5"
+        ([0.01, 0.3], "en", 4),  # very small span: two decimals, "0.33"
+        ([-50, 20], "de", 3),  # the minus sign counts: "-55"
+        ([1_234_567], "en", 9),  # "1,358,024"
+        ([], "de", 3),
+        ([None, float("nan")], "de", 3),
+    ],
+)
 def test_tick_chars_counts_the_longest_label(values, lang, chars):
     assert charts.tick_chars(values, lang) == chars
 
@@ -60,9 +63,17 @@ def test_small_multiple_and_timeline_start_with_room_for_their_labels(demo):
     detail = kpi_detail(store, snap, "EG-02")
     small = charts.small_multiple(detail.kpi, detail.series, detail.status, "de").layout
     assert small.margin.l == 16 + 9 * 6 and small.margin.b >= 30 and small.yaxis.separatethousands
-    measures = pd.DataFrame({"id": ["M-01"], "title": ["Serviceportal für Online-Dienste"], "late": [False],
-                             "state": ["in_umsetzung"], "start": [date(2021, 3, 1)],
-                             "planned_end": [date(2024, 12, 31)], "progress": [75]})
+    measures = pd.DataFrame(
+        {
+            "id": ["M-01"],
+            "title": ["Serviceportal für Online-Dienste"],
+            "late": [False],
+            "state": ["in_umsetzung"],
+            "start": [date(2021, 3, 1)],
+            "planned_end": [date(2024, 12, 31)],
+            "progress": [75],
+        }
+    )
     timeline = charts.measures_timeline(measures, "de").layout
     assert timeline.margin.l >= 8 * len("M-01 Serviceportal für Online-Dienste")
 

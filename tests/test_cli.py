@@ -25,8 +25,22 @@ from tests.conftest import write
 
 ROOT = Path(__file__).resolve().parents[1]
 COUNTS = re.compile(r"new=(\d+) changed=(\d+) unchanged=(\d+)")
-STATUS_KEYS = {"kpi_id", "name", "theme", "action_field", "unit", "direction", "frequency", "status",
-               "latest_period", "latest_value", "target", "target_period", "forecast_value", "stale"}
+STATUS_KEYS = {
+    "kpi_id",
+    "name",
+    "theme",
+    "action_field",
+    "unit",
+    "direction",
+    "frequency",
+    "status",
+    "latest_period",
+    "latest_value",
+    "target",
+    "target_period",
+    "forecast_value",
+    "stale",
+}
 
 
 def run_kpi(db: Path | str, *args: str) -> CliResult:
@@ -45,8 +59,10 @@ def no_traceback(proc: CliResult) -> bool:
 
 def strict_json(text: str):
     """json.loads that refuses NaN/Infinity, as every non-Python consumer does."""
+
     def refuse(constant: str):
         raise ValueError(f"not JSON: {constant}")
+
     return json.loads(text, parse_constant=refuse)
 
 
@@ -73,6 +89,7 @@ def cli_seeded_copy(cli_seeded, tmp_path) -> Path:
 
 # -- seed --------------------------------------------------------------------------------------
 
+
 def test_seed_again_writes_no_new_revisions(cli_seeded_copy):
     store = Store(f"duckdb:///{cli_seeded_copy}")
     before, uploads = store.measurement_count(), len(store.uploads())
@@ -91,8 +108,9 @@ FIRST = "Kennzahl;Zeitraum;Wert\nEG-02;2023;12.345\nEG-02;2024;13.000,5\nEG-07;Q
 
 def test_import_prints_counts_and_reimport_writes_no_new_revisions(store, tmp_path):
     assert import_file(store, write(tmp_path, "vorher.csv", FIRST)).new == 3
-    path = write(tmp_path, "messwerte.csv",
-                 "Kennzahl;Zeitraum;Wert\nEG-02;2023;12.345\nEG-02;2024;13.100\nSC-02;09/2024;4.234\n")
+    path = write(
+        tmp_path, "messwerte.csv", "Kennzahl;Zeitraum;Wert\nEG-02;2023;12.345\nEG-02;2024;13.100\nSC-02;09/2024;4.234\n"
+    )
     first = run_kpi(db_of(store), "import", str(path))
     assert first.returncode == 0, first.stderr
     assert counts(first) == (1, 1, 1)
@@ -122,15 +140,20 @@ def test_dry_run_prints_counts_and_writes_nothing(store, tmp_path):
 
 def test_bad_file_lists_each_problem_with_row_and_column_and_writes_nothing(seeded_store, tmp_path):
     before, uploads = seeded_store.measurement_count(), len(seeded_store.uploads())
-    path = write(tmp_path, "fehler.csv",
-                 "Kennzahl;Zeitraum;Wert\nEG-02;2025;abc\nXX-99;2025;5\nEG-02;2024-13;5\nEG-02;2022;7\n")
+    path = write(
+        tmp_path, "fehler.csv", "Kennzahl;Zeitraum;Wert\nEG-02;2025;abc\nXX-99;2025;5\nEG-02;2024-13;5\nEG-02;2022;7\n"
+    )
     proc = run_kpi(db_of(seeded_store), "import", str(path))
     assert proc.returncode != 0
     assert no_traceback(proc)
     problems = [line for line in proc.stderr.splitlines() if "Zeile" in line]
     assert len(problems) == 3, proc.stderr
     assert all("fehler.csv" in line and "Spalte" in line for line in problems)
-    assert re.findall(r"Zeile (\d+), Spalte (\w+)", proc.stderr) == [("2", "Wert"), ("3", "Kennzahl"), ("4", "Zeitraum")]
+    assert re.findall(r"Zeile (\d+), Spalte (\w+)", proc.stderr) == [
+        ("2", "Wert"),
+        ("3", "Kennzahl"),
+        ("4", "Zeitraum"),
+    ]
     assert "Nichts wurde geschrieben" in proc.stderr
     assert seeded_store.measurement_count() == before
     assert len(seeded_store.uploads()) == uploads
@@ -154,6 +177,7 @@ def test_import_into_a_store_without_catalog_asks_for_seed(tmp_path):
 
 # -- export ------------------------------------------------------------------------------------
 
+
 def test_export_csv_and_json_carry_the_current_values(seeded_store):
     expected = seeded_store.current_values()
     as_csv = run_kpi(db_of(seeded_store), "export", "--format", "csv")
@@ -163,7 +187,8 @@ def test_export_csv_and_json_carry_the_current_values(seeded_store):
     assert len(rows) == len(expected)
     assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", r["period"]) for r in rows)
     assert {(r["kpi_id"], r["period"], float(r["value"])) for r in rows} == {
-        (k, p.isoformat(), v) for k, p, v in zip(expected["kpi_id"], expected["period"], expected["value"])}
+        (k, p.isoformat(), v) for k, p, v in zip(expected["kpi_id"], expected["period"], expected["value"])
+    }
 
     as_json = run_kpi(db_of(seeded_store), "export", "--format", "json")
     assert as_json.returncode == 0, as_json.stderr
@@ -204,6 +229,7 @@ def test_formula_in_a_comment_is_neutralised_in_the_csv_export(store, tmp_path):
 
 
 # -- status ------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def status_now(cli_seeded) -> list[dict]:
@@ -246,8 +272,9 @@ def test_status_as_of_an_earlier_date_knows_less(cli_seeded, status_now):
 @pytest.mark.processes
 def test_a_malformed_lock_timeout_is_named_and_the_default_used(seeded_store: Store):
     env = {**os.environ, "KPI_DB_URL": seeded_store.url, "KPI_LOCK_TIMEOUT": "zwanzig"}
-    proc = subprocess.run([sys.executable, "-m", "kpi", "status"], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "kpi", "status"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr
     assert "KPI_LOCK_TIMEOUT='zwanzig'" in proc.stderr and "20 s" in proc.stderr
     assert "EG-03" in proc.stdout
@@ -259,8 +286,13 @@ def test_export_into_a_pipe_that_closes_early_is_quiet(tmp_path):
 
     big = build_stress_store(tmp_path / "big.duckdb", 200)  # 48,000 rows: far more than a pipe buffer
     env = {**os.environ, "KPI_DB_URL": big.url}
-    export = subprocess.Popen([sys.executable, "-m", "kpi", "export", "--format", "csv"], cwd=ROOT, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    export = subprocess.Popen(
+        [sys.executable, "-m", "kpi", "export", "--format", "csv"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     export.stdout.readline()
     export.stdout.close()  # like `| head -1`
     _out, err = export.communicate(timeout=120)

@@ -18,8 +18,11 @@ import pytest
 from kpi.cluster import SITE_CONFIG, find_nginx, site_config, start_proxy
 from kpi.serve import ROOT
 
-needs_nginx = pytest.mark.skipif(find_nginx() is None, reason="nginx fehlt (Debian: `apt-get install nginx` als "
-                                 "root; `make test` tut das): kein Test des Proxys mit Sitzungsbindung")
+needs_nginx = pytest.mark.skipif(
+    find_nginx() is None,
+    reason="nginx fehlt (Debian: `apt-get install nginx` als "
+    "root; `make test` tut das): kein Test des Proxys mit Sitzungsbindung",
+)
 
 
 def test_the_site_config_names_each_server_and_listens_on_the_loopback_only():
@@ -70,8 +73,9 @@ def backends() -> Iterator[list[ThreadingHTTPServer]]:
 
 
 def _get(url: str, cookie: str | None = None, method: str = "GET") -> tuple[str, str | None]:
-    request = urllib.request.Request(url, method=method, data=b"x" if method == "POST" else None,
-                                     headers={"Cookie": cookie} if cookie else {})
+    request = urllib.request.Request(
+        url, method=method, data=b"x" if method == "POST" else None, headers={"Cookie": cookie} if cookie else {}
+    )
     with urllib.request.urlopen(request, timeout=30) as response:
         return response.read().decode(), response.headers.get("Set-Cookie")
 
@@ -90,8 +94,14 @@ def test_a_route_cookie_keeps_a_browser_on_one_server_and_new_browsers_are_sprea
             homes[cookie] = name
         assert set(homes.values()) == {"A", "B"}
         for cookie, home in list(homes.items())[:10]:
-            answers = {_get(url + path, cookie, method)[0] for path, method in
-                       (("/kennzahlen", "GET"), ("/_stcore/stream", "GET"), ("/_stcore/upload_file/s/f", "POST"))}
+            answers = {
+                _get(url + path, cookie, method)[0]
+                for path, method in (
+                    ("/kennzahlen", "GET"),
+                    ("/_stcore/stream", "GET"),
+                    ("/_stcore/upload_file/s/f", "POST"),
+                )
+            }
             assert answers == {home}
             assert _get(url + "/", cookie)[1] is None  # the cookie is given once
 

@@ -15,11 +15,17 @@ from tests.conftest import write
 PERIOD = date(2024, 12, 31)
 
 
-@pytest.mark.parametrize("text,code", [("x" * (MAX_COMMENT_CHARS + 1), "comment.too_long"),
-                                       ("\x1b[31mrot\x1b[0m", "text.control_char"),
-                                       ("Zahl \u202eanders gelesen", "text.control_char"),
-                                       ("NUL\x00", "text.control_char"), ("C1 \x9b", "text.control_char")],
-                         ids=["too-long", "ansi", "bidi-override", "nul", "c1"])
+@pytest.mark.parametrize(
+    "text,code",
+    [
+        ("x" * (MAX_COMMENT_CHARS + 1), "comment.too_long"),
+        ("\x1b[31mrot\x1b[0m", "text.control_char"),
+        ("Zahl \u202eanders gelesen", "text.control_char"),
+        ("NUL\x00", "text.control_char"),
+        ("C1 \x9b", "text.control_char"),
+    ],
+    ids=["too-long", "ansi", "bidi-override", "nul", "c1"],
+)
 def test_a_bad_kpi_comment_is_refused_and_nothing_is_written(store, text, code):
     with pytest.raises(CommentError) as refused:
         store.add_comment("EG-02", PERIOD, text, author="it")

@@ -20,9 +20,13 @@ from kpi.store import Store
 ROOT = Path(__file__).resolve().parents[1]
 ROWS, KPIS = 300_000, 600  # 500 months per KPI: periods from 1984, inside the sane window
 
-pytestmark = [pytest.mark.skipif(not Path("/proc/self/fd").is_dir(),
-                                 reason="needs /proc to see when the import has opened the store"),
-              pytest.mark.processes, pytest.mark.xdist_group("crash")]  # one worker builds the big store once
+pytestmark = [
+    pytest.mark.skipif(
+        not Path("/proc/self/fd").is_dir(), reason="needs /proc to see when the import has opened the store"
+    ),
+    pytest.mark.processes,
+    pytest.mark.xdist_group("crash"),
+]  # one worker builds the big store once
 
 
 @dataclass(frozen=True)
@@ -37,8 +41,12 @@ class Stress:
 
 def start_import(db: Path, csv_path: Path, log: Path) -> subprocess.Popen:
     with log.open("w") as out:
-        return subprocess.Popen([sys.executable, "-m", "kpi", "--db", f"duckdb:///{db}", "import", str(csv_path)],
-                                cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+        return subprocess.Popen(
+            [sys.executable, "-m", "kpi", "--db", f"duckdb:///{db}", "import", str(csv_path)],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
 
 
 def wait_until_open(proc: subprocess.Popen, db: Path, log: Path, timeout: float = 120) -> float:
@@ -90,8 +98,9 @@ def stress(tmp_path_factory) -> Stress:
 # Kill points as shares of a clean import's run time (staging, validation, diff and write follow each
 # other; on a loaded machine the phases shift, which is why the outcome may be either state), and
 # once exactly when the commit starts.
-@pytest.mark.parametrize("kill_at", [0.15, 0.5, 0.9, "commit"],
-                         ids=["kill-early", "kill-midway", "kill-late", "kill-at-commit"])
+@pytest.mark.parametrize(
+    "kill_at", [0.15, 0.5, 0.9, "commit"], ids=["kill-early", "kill-midway", "kill-late", "kill-at-commit"]
+)
 def test_killed_import_leaves_the_store_as_before_or_complete(stress, tmp_path, kill_at):
     db = tmp_path / "kpi.duckdb"
     shutil.copy(stress.base, db)

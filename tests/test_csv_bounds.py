@@ -30,12 +30,21 @@ def test_a_csv_bomb_is_refused_with_a_sentence_and_nothing_written(store, label)
     assert store.measurement_count() == 0 and store.uploads().query("kind == 'measurements'").empty
 
 
-@pytest.mark.parametrize("data,code", [(bombs.measure_rows_csv(), "file.too_many_rows"),
-                                       (b"Ma\xc3\x9fnahme;Status;Fortschritt;Kommentar\nM-01;geplant;0;"
-                                        + b";x" * 100_000 + b"\n", "file.too_many_columns"),
-                                       (b"Ma\xc3\x9fnahme;Status;Fortschritt;Kommentar\nM-01;geplant;0;\""
-                                        + b"x" * 100_000 + b"\n", "file.field_too_long")],
-                         ids=["10M-rows", "100k-columns", "open-quote"])
+@pytest.mark.parametrize(
+    "data,code",
+    [
+        (bombs.measure_rows_csv(), "file.too_many_rows"),
+        (
+            b"Ma\xc3\x9fnahme;Status;Fortschritt;Kommentar\nM-01;geplant;0;" + b";x" * 100_000 + b"\n",
+            "file.too_many_columns",
+        ),
+        (
+            b'Ma\xc3\x9fnahme;Status;Fortschritt;Kommentar\nM-01;geplant;0;"' + b"x" * 100_000 + b"\n",
+            "file.field_too_long",
+        ),
+    ],
+    ids=["10M-rows", "100k-columns", "open-quote"],
+)
 def test_a_measure_csv_bomb_is_refused(store, data, code):
     result = import_measures(store, data=data, file_name="massnahmen.csv")
     assert not result.ok and result.problems[0].code == code, result.problems[:1]
@@ -58,7 +67,7 @@ def test_the_parsing_child_is_stopped_at_its_time_limit():
 
 
 def test_the_parsing_child_is_stopped_at_its_memory_limit():
-    data = b"Kennzahl;Zeitraum;Wert;Kommentar\n" + b"EG-02;2024;1;\"x\"\n" * 2_000_000  # 34 MB
+    data = b"Kennzahl;Zeitraum;Wert;Kommentar\n" + b'EG-02;2024;1;"x"\n' * 2_000_000  # 34 MB
     with pytest.raises(reader.ReadError) as stopped:
         reader.read_csv(data, memory=64 * 1024 * 1024)
     assert stopped.value.code == "csv.memory" and "zu groß" in stopped.value.message

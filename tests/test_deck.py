@@ -23,26 +23,32 @@ from kpi.views import snapshot
 D = datetime(2025, 12, 31, 23, 59, 59, 999999)
 
 
-@pytest.mark.parametrize(("n", "size", "expected"), [
-    pytest.param(0, 4, [0], id="empty-field-still-one-slide"),
-    pytest.param(3, 4, [3], id="fits-on-one"),
-    pytest.param(4, 4, [4], id="exactly-full"),
-    pytest.param(7, 4, [4, 3], id="seven-split-4-3"),
-    pytest.param(8, 4, [4, 4], id="eight-split-4-4"),
-    pytest.param(9, 4, [3, 3, 3], id="nine-split-evenly"),
-    pytest.param(21, 12, [11, 10], id="decisions"),
-])
+@pytest.mark.parametrize(
+    ("n", "size", "expected"),
+    [
+        pytest.param(0, 4, [0], id="empty-field-still-one-slide"),
+        pytest.param(3, 4, [3], id="fits-on-one"),
+        pytest.param(4, 4, [4], id="exactly-full"),
+        pytest.param(7, 4, [4, 3], id="seven-split-4-3"),
+        pytest.param(8, 4, [4, 4], id="eight-split-4-4"),
+        pytest.param(9, 4, [3, 3, 3], id="nine-split-evenly"),
+        pytest.param(21, 12, [11, 10], id="decisions"),
+    ],
+)
 def test_balanced_chunks(n, size, expected):
     chunks = balanced_chunks(list(range(n)), size)
     assert [len(c) for c in chunks] == expected
     assert [x for c in chunks for x in c] == list(range(n))
 
 
-@pytest.mark.parametrize(("as_of", "expected"), [
-    pytest.param(D, "Stand: 31.12.2025", id="end-of-day-is-a-date"),
-    pytest.param(datetime(2026, 3, 4, 9, 5), "Stand: 04.03.2026, 09:05 Uhr", id="moment-shows-time"),
-    pytest.param(None, "Stand: 02.01.2026", id="live-uses-today"),
-])
+@pytest.mark.parametrize(
+    ("as_of", "expected"),
+    [
+        pytest.param(D, "Stand: 31.12.2025", id="end-of-day-is-a-date"),
+        pytest.param(datetime(2026, 3, 4, 9, 5), "Stand: 04.03.2026, 09:05 Uhr", id="moment-shows-time"),
+        pytest.param(None, "Stand: 02.01.2026", id="live-uses-today"),
+    ],
+)
 def test_stand_text(as_of, expected):
     assert stand_text(as_of, date(2026, 1, 2)) == expected
 
@@ -66,10 +72,10 @@ def test_deck_order_title_themes_fields_decisions(deck, seeded_store):
     catalog = current_catalog(seeded_store)
     kinds = [type(s) for s in deck.slides]
     assert kinds[0] is TitleSlide
-    assert kinds[1:1 + len(catalog.themes)] == [ThemeSlide] * len(catalog.themes)
+    assert kinds[1 : 1 + len(catalog.themes)] == [ThemeSlide] * len(catalog.themes)
     fields = [s for s in deck.slides if isinstance(s, ActionFieldSlide)]
-    assert kinds[1 + len(catalog.themes):1 + len(catalog.themes) + len(fields)] == [ActionFieldSlide] * len(fields)
-    assert all(k is DecisionSlide for k in kinds[1 + len(catalog.themes) + len(fields):])
+    assert kinds[1 + len(catalog.themes) : 1 + len(catalog.themes) + len(fields)] == [ActionFieldSlide] * len(fields)
+    assert all(k is DecisionSlide for k in kinds[1 + len(catalog.themes) + len(fields) :])
     assert deck.stand == "Stand: 31.12.2025"
     assert deck.slide_number(2) == f"Folie 3 / {len(deck)}"
 
@@ -121,8 +127,9 @@ def test_decisions_list_off_track_stale_and_late(deck, seeded_store):
 def test_department_comment_as_of_shows_on_its_slide(seeded_store):
     seeded_store.add_comment("EG-01", date(2025, 12, 31), "Zwischenbericht 7 liegt dem Ausschuss vor", "stab")
     now_deck = build_deck(snapshot(seeded_store, None), seeded_store.comments(None))
-    slide = next(s for s in now_deck.slides if isinstance(s, ActionFieldSlide) and "EG-01" in
-                 [c.kpi_id for c in s.cards])
+    slide = next(
+        s for s in now_deck.slides if isinstance(s, ActionFieldSlide) and "EG-01" in [c.kpi_id for c in s.cards]
+    )
     assert [n.text for n in slide.comments if n.kpi_id == "EG-01"] == ["Zwischenbericht 7 liegt dem Ausschuss vor"]
     # The comment was written after D: the deck as of D does not know it.
     old_deck = build_deck(snapshot(seeded_store, D), seeded_store.comments(D))

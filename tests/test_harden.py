@@ -62,6 +62,7 @@ def xlsx_bytes(rows: list[list], *, hidden_first: bool = False) -> bytes:
 
 # -- 1. order: a later correction is always the current value --------------------------------------
 
+
 def test_1_a_correction_stays_current_when_the_clock_goes_back(store, tmp_path, monkeypatch):
     first = write(tmp_path, "a.csv", "Kennzahl;Zeitraum;Wert\nEG-02;2024;100\n")
     assert import_file(store, first).committed
@@ -84,12 +85,20 @@ def value_of_as_of(store: Store, as_of: datetime) -> float | None:
 
 
 def test_1_writers_in_different_time_zones_keep_the_order(store, tmp_path):
-    script = ("import sys; from kpi.ingest import import_file; from kpi.store import Store; "
-              "r = import_file(Store(sys.argv[1]), sys.argv[2]); print(r.summary()); sys.exit(0 if r.committed else 1)")
+    script = (
+        "import sys; from kpi.ingest import import_file; from kpi.store import Store; "
+        "r = import_file(Store(sys.argv[1]), sys.argv[2]); print(r.summary()); sys.exit(0 if r.committed else 1)"
+    )
     for zone, value in (("Pacific/Kiritimati", 100), ("Pacific/Honolulu", 200)):  # UTC+14, then UTC-10
         path = write(tmp_path, f"{value}.csv", f"Kennzahl;Zeitraum;Wert\nEG-02;2024;{value}\n")
-        proc = subprocess.run([sys.executable, "-c", script, store.url, str(path)], cwd=ROOT, capture_output=True,
-                              text=True, timeout=120, env={**os.environ, "TZ": zone})
+        proc = subprocess.run(
+            [sys.executable, "-c", script, store.url, str(path)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "TZ": zone},
+        )
         assert proc.returncode == 0, proc.stderr
     assert value_of(store, "EG-02", date(2024, 12, 31)) == 200
 
@@ -114,6 +123,7 @@ def test_old_stores_get_the_revision_key_in_the_old_order(tmp_path, catalog):
 
 # -- 2. one typo row must not take the dashboard down -----------------------------------------------
 
+
 @pytest.mark.parametrize("period", ["9999", "0000", "31.12.0000", "1900"])
 def test_2_periods_outside_a_sane_window_are_refused(store, tmp_path, period):
     path = write(tmp_path, "typo.csv", f"Kennzahl;Zeitraum;Wert\nEG-02;2024;100\nEG-02;{period};5\n")
@@ -125,6 +135,7 @@ def test_2_periods_outside_a_sane_window_are_refused(store, tmp_path, period):
 
 
 # -- 3. DuckDB reads the named file, never a glob -------------------------------------------------------
+
 
 def test_3_the_cli_imports_exactly_the_named_file(store, tmp_path, capsys):
     named = write(tmp_path, "werte[1].csv", "Kennzahl;Zeitraum;Wert\nEG-02;2024;111\n")
@@ -139,6 +150,7 @@ def test_3_the_cli_imports_exactly_the_named_file(store, tmp_path, capsys):
 
 
 # -- 4. an undo never overwrites an import that runs at the same moment in one process --------------
+
 
 def race(*jobs) -> list[BaseException]:
     """Run the jobs in threads released at the same moment; the exceptions they raised."""
@@ -179,6 +191,7 @@ def test_4_undo_and_import_in_two_threads_never_lose_the_import(seeded_store, tm
 
 # -- 5. undoing uploads in order never brings back an undone value --------------------------------------
 
+
 def test_5_undo_in_order_does_not_restore_an_undone_value(store, tmp_path):
     a = import_file(store, write(tmp_path, "a.csv", "Kennzahl;Zeitraum;Wert\nEG-02;2024;1\n")).upload_id
     b = import_file(store, write(tmp_path, "b.csv", "Kennzahl;Zeitraum;Wert\nEG-02;2024;2\n")).upload_id
@@ -191,9 +204,11 @@ def test_5_undo_in_order_does_not_restore_an_undone_value(store, tmp_path):
 
 # -- 6. a measure file with an unclosed quote is refused ------------------------------------------------
 
+
 def test_6_measure_csv_with_an_unclosed_quote_is_refused(store, tmp_path):
-    path = write(tmp_path, "m.csv", 'Maßnahme;Status;Fortschritt;Kommentar\nM-01;in Umsetzung;40;"läuft\n'
-                                    "M-02;geplant;0;\n")
+    path = write(
+        tmp_path, "m.csv", 'Maßnahme;Status;Fortschritt;Kommentar\nM-01;in Umsetzung;40;"läuft\nM-02;geplant;0;\n'
+    )
     result = import_measures(store, path)
     assert not result.ok and result.problems[0].code == "file.quoting"
     assert result.problems[0].row == 2
@@ -202,9 +217,15 @@ def test_6_measure_csv_with_an_unclosed_quote_is_refused(store, tmp_path):
 
 # -- 7. English decimals in a German file are refused ---------------------------------------------------
 
-@pytest.mark.parametrize("text", ["Kennzahl;Zeitraum;Wert\nEG-02;2024;0.125\n",
-                                  "Kennzahl\tZeitraum\tWert\nEG-02\t2024\t0.250\n",
-                                  "Kennzahl;Zeitraum;Wert\nEG-02;2024;2 1 0 0 0\n"])
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kennzahl;Zeitraum;Wert\nEG-02;2024;0.125\n",
+        "Kennzahl\tZeitraum\tWert\nEG-02\t2024\t0.250\n",
+        "Kennzahl;Zeitraum;Wert\nEG-02;2024;2 1 0 0 0\n",
+    ],
+)
 def test_7_english_decimals_and_spaced_digits_in_a_german_file_are_refused(store, tmp_path, text):
     result = import_file(store, write(tmp_path, "de.csv", text))
     assert not result.ok and result.problems[0].code == "value.format" and result.problems[0].kpi_id == "EG-02"
@@ -212,13 +233,18 @@ def test_7_english_decimals_and_spaced_digits_in_a_german_file_are_refused(store
 
 
 def test_7_german_numbers_still_read(store, tmp_path):
-    result = import_file(store, write(tmp_path, "de.csv", "Kennzahl;Zeitraum;Wert\nEG-02;2023;1.234,5\n"
-                                                          "EG-02;2024;12 345\nEG-07;Q3/2024;0,125\n"))
+    result = import_file(
+        store,
+        write(
+            tmp_path, "de.csv", "Kennzahl;Zeitraum;Wert\nEG-02;2023;1.234,5\nEG-02;2024;12 345\nEG-07;Q3/2024;0,125\n"
+        ),
+    )
     assert result.ok, result.problems
     assert value_of(store, "EG-02", date(2024, 12, 31)) == 12345
 
 
 # -- 8. nobody can lock an account -------------------------------------------------------------------
+
 
 def test_8_failures_from_one_client_do_not_lock_the_owner_out(store, capsys):
     auth.add_user(store, "admin", "admin", PASSWORD)
@@ -248,14 +274,20 @@ def test_8_a_password_of_spaces_is_refused(store):
 
 # -- 9. small XLSX bombs are refused or read within seconds and bounded memory --------------------------
 
+
 def test_9_a_declared_huge_dimension_is_not_trusted(store, tmp_path):
     bomb = bombs.dimension_bomb()
     assert b"XFD1048576" in zipfile.ZipFile(io.BytesIO(bomb)).read("xl/worksheets/sheet1.xml")
     path = tmp_path / "bomb.xlsx"
     path.write_bytes(bomb)
-    proc = subprocess.run([sys.executable, "-m", "kpi", "import", str(path), "--dry-run"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "KPI_DB_URL": store.url})
+    proc = subprocess.run(
+        [sys.executable, "-m", "kpi", "import", str(path), "--dry-run"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "KPI_DB_URL": store.url},
+    )
     # Read, not stopped: the parsing child would have been stopped at its time limit (xlsx.timeout, exit 1). No
     # wall-time bound here: on a loaded machine the interpreter's start alone can take many seconds.
     assert proc.returncode == 0, proc.stderr
@@ -272,9 +304,20 @@ def test_9_a_shared_strings_bomb_is_refused_unread(store):
 
 # -- 10. a crafted link writes nothing into the page ----------------------------------------------------
 
-@pytest.mark.parametrize("text", ["[Bitte hier neu anmelden](http://x.example/login)", "![t](http://host/t.png)",
-                                  "http://x.example/login", "www.x.example", ":red[Achtung]", "<b>fett</b>",
-                                  "<http://x.example>", "admin@x.example"])
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[Bitte hier neu anmelden](http://x.example/login)",
+        "![t](http://host/t.png)",
+        "http://x.example/login",
+        "www.x.example",
+        ":red[Achtung]",
+        "<b>fett</b>",
+        "<http://x.example>",
+        "admin@x.example",
+    ],
+)
 def test_10_text_from_a_url_is_shown_literally(text):
     from kpi.text import md_escape
 
@@ -285,6 +328,7 @@ def test_10_text_from_a_url_is_shown_literally(text):
 
 
 # -- 11. faults give one sentence and an exit code; read commands never write ---------------------------
+
 
 @pytest.mark.duckdb_only  # the DuckDB file: broken, missing, not written by a read
 def test_11_faults_are_sentences_and_read_commands_do_not_write(store, tmp_path, capsys):
@@ -299,8 +343,14 @@ def test_11_faults_are_sentences_and_read_commands_do_not_write(store, tmp_path,
     before = Path(store.path).read_bytes()
     assert cli.main(["--db", store.url, "export", "--format", "json"]) == 0
     assert Path(store.path).read_bytes() == before and not Path(store.path + ".wal").exists()
-    proc = subprocess.run([sys.executable, "-c", "import kpi.ingest; print(kpi.ingest.MAX_FILE_BYTES)"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=60, env={**os.environ, "KPI_MAX_FILE_MB": "abc"})
+    proc = subprocess.run(
+        [sys.executable, "-c", "import kpi.ingest; print(kpi.ingest.MAX_FILE_BYTES)"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "KPI_MAX_FILE_MB": "abc"},
+    )
     assert proc.returncode == 0 and int(proc.stdout) == 100 * 1024 * 1024, proc.stderr
 
 
@@ -311,17 +361,19 @@ def test_11_a_huge_single_line_file_is_a_sentence(store):
 
 # -- 12. what used to be accepted without complaint -------------------------------------------------------
 
+
 @pytest.mark.parametrize("case", ["nul", "mixed", "big", "inf", "hidden", "second_value", "comment", "ansi", "devzero"])
 def test_12_bad_input_is_refused_with_a_sentence(store, tmp_path, case):
     header = "Kennzahl;Zeitraum;Wert;Kommentar\n"
     data, name = {
         "nul": ((header + "EG-02;2024;1;x\n" * 400).encode() + b"EG-07;2024;2;\x00\n", "a.csv"),
-        "mixed": (header.encode() + "EG-02;2024;1;Straße\n".encode() + "EG-07;2024;2;Straße\n".encode("cp1252"),
-                  "a.csv"),
+        "mixed": (
+            header.encode() + "EG-02;2024;1;Straße\n".encode() + "EG-07;2024;2;Straße\n".encode("cp1252"),
+            "a.csv",
+        ),
         "big": (xlsx_bytes([["Kennzahl", "Zeitraum", "Wert"], ["EG-02", "2024", 1e308]]), "a.xlsx"),
         "inf": (bombs.infinite_cell(), "a.xlsx"),
-        "hidden": (xlsx_bytes([["Kennzahl", "Zeitraum", "Wert"], ["EG-02", "2024", 1]], hidden_first=True),
-                   "a.xlsx"),
+        "hidden": (xlsx_bytes([["Kennzahl", "Zeitraum", "Wert"], ["EG-02", "2024", 1]], hidden_first=True), "a.xlsx"),
         "second_value": (b"Kennzahl;Zeitraum;Wert;Wert\nEG-02;2024;1;2\n", "a.csv"),
         "comment": ((header + "EG-02;2024;1;" + "x" * 100_000 + "\n").encode(), "a.csv"),
         "ansi": ((header + "EG-02;2024;1;\x1b[31mrot\x1b[0m\n").encode(), "a.csv"),
@@ -338,6 +390,7 @@ def test_12_bad_input_is_refused_with_a_sentence(store, tmp_path, case):
 
 # -- issue 11 at the reader: template rows, quality, problem codes -------------------------------------
 
+
 def test_template_rows_left_empty_are_skipped_and_counted(store, tmp_path):
     text = "Kennzahl;Zeitraum;Wert;Kommentar\nEG-02;2024;100;\nEG-07;2024;;\nEG-07;2023;;\n"
     result = import_file(store, write(tmp_path, "vorlage.csv", text))
@@ -345,8 +398,10 @@ def test_template_rows_left_empty_are_skipped_and_counted(store, tmp_path):
     assert "nicht ausgefüllt: 2 Zeilen" in result.summary()
 
 
-@pytest.mark.parametrize("word,code", [("vorläufig", "provisional"), ("GESCHÄTZT", "estimated"), ("Bruch", "break"),
-                                       ("final", "final"), ("", None)])
+@pytest.mark.parametrize(
+    "word,code",
+    [("vorläufig", "provisional"), ("GESCHÄTZT", "estimated"), ("Bruch", "break"), ("final", "final"), ("", None)],
+)
 def test_quality_column_is_parsed_and_stored(store, tmp_path, word, code):
     result = import_file(store, write(tmp_path, "q.csv", f"Kennzahl;Zeitraum;Wert;Qualität\nEG-02;2024;1;{word}\n"))
     assert result.committed, result.problems

@@ -18,9 +18,13 @@ def measurement_rows(store) -> int:
 
 
 def test_german_excel_csv_windows_1252_with_comment(store, tmp_path):
-    path = write(tmp_path, "messwerte.csv",
-                 "Kennzahl;Zeitraum;Wert;Kommentar\r\nEG-02;2024;12.345,5;Anträge über „Serviceportal“ €\r\n"
-                 "EG-07;Q3/2024;61,2;\r\nSC-02;09/2024;4.234;\r\n", encoding="cp1252")
+    path = write(
+        tmp_path,
+        "messwerte.csv",
+        "Kennzahl;Zeitraum;Wert;Kommentar\r\nEG-02;2024;12.345,5;Anträge über „Serviceportal“ €\r\n"
+        "EG-07;Q3/2024;61,2;\r\nSC-02;09/2024;4.234;\r\n",
+        encoding="cp1252",
+    )
     result = import_file(store, path, user="it")
     assert result.ok, result.problems
     assert (result.new, result.changed, result.unchanged) == (3, 0, 0)
@@ -33,8 +37,11 @@ def test_german_excel_csv_windows_1252_with_comment(store, tmp_path):
 
 
 def test_utf8_bom_and_english_headers_plain_csv(store, tmp_path):
-    path = write(tmp_path, "plain.csv", "\ufeffkpi_id,period,value,comment,source\nEG-02,2023,1234.5,,portal\n"
-                 "EG-07,2024-Q1,55.25,,\n")
+    path = write(
+        tmp_path,
+        "plain.csv",
+        "\ufeffkpi_id,period,value,comment,source\nEG-02,2023,1234.5,,portal\nEG-07,2024-Q1,55.25,,\n",
+    )
     result = import_file(store, path)
     assert result.ok, result.problems
     values = store.current_values().set_index("kpi_id")
@@ -42,18 +49,31 @@ def test_utf8_bom_and_english_headers_plain_csv(store, tmp_path):
     assert values.loc["EG-07", "period"] == date(2024, 3, 31)
 
 
-@pytest.mark.parametrize("period,frequency_kpi,expected", [
-    ("2024", "EG-02", date(2024, 12, 31)),
-    ("31.12.2024", "EG-02", date(2024, 12, 31)),
-    ("Berichtsjahr 2021", "EG-02", date(2021, 12, 31)),
-    ("2024-Q3", "EG-07", date(2024, 9, 30)),
-    ("Q2/2024", "EG-07", date(2024, 6, 30)),
-    ("15.08.2024", "EG-07", date(2024, 9, 30)),
-    ("2024-09", "SC-02", date(2024, 9, 30)),
-    ("02/2024", "SC-02", date(2024, 2, 29)),
-    ("2024-02-10", "SC-02", date(2024, 2, 29)),
-], ids=["year", "german-date-year-end", "berichtsjahr", "iso-quarter", "q-slash", "date-in-quarter",
-        "iso-month", "month-slash-leap", "iso-date-snapped"])
+@pytest.mark.parametrize(
+    "period,frequency_kpi,expected",
+    [
+        ("2024", "EG-02", date(2024, 12, 31)),
+        ("31.12.2024", "EG-02", date(2024, 12, 31)),
+        ("Berichtsjahr 2021", "EG-02", date(2021, 12, 31)),
+        ("2024-Q3", "EG-07", date(2024, 9, 30)),
+        ("Q2/2024", "EG-07", date(2024, 6, 30)),
+        ("15.08.2024", "EG-07", date(2024, 9, 30)),
+        ("2024-09", "SC-02", date(2024, 9, 30)),
+        ("02/2024", "SC-02", date(2024, 2, 29)),
+        ("2024-02-10", "SC-02", date(2024, 2, 29)),
+    ],
+    ids=[
+        "year",
+        "german-date-year-end",
+        "berichtsjahr",
+        "iso-quarter",
+        "q-slash",
+        "date-in-quarter",
+        "iso-month",
+        "month-slash-leap",
+        "iso-date-snapped",
+    ],
+)
 def test_period_forms_normalise_to_period_end(store, tmp_path, period, frequency_kpi, expected):
     path = write(tmp_path, "p.csv", f"Kennzahl;Zeitraum;Wert\n{frequency_kpi};{period};5\n")
     result = import_file(store, path)
@@ -61,17 +81,29 @@ def test_period_forms_normalise_to_period_end(store, tmp_path, period, frequency
     assert store.current_values()["period"].tolist() == [expected]
 
 
-@pytest.mark.parametrize("line,column,fragment", [
-    ("XX-99;2024;5", "Kennzahl", "unbekannte Kennzahl"),
-    (";2024;5", "Kennzahl", "Kennzahl fehlt"),
-    ("EG-01;2024-13;5", "Zeitraum", "nicht lesbar"),
-    ("EG-01;Q3/2024;5", "Zeitraum", "ein Quartal, aber EG-01 wird jährlich"),
-    ("EG-01;2024;abc", "Wert", "keine Zahl"),
-    ("EG-01;2024;12.5", "Wert", "keine Zahl"),
-    ("EG-01;2024;101,5", "Wert", "außerhalb des gültigen Bereichs"),
-    ("EG-01;2024", "Wert", "falsche Anzahl Spalten"),
-], ids=["unknown-kpi", "missing-kpi", "bad-period", "granularity", "not-a-number", "english-decimal-in-german-file",
-        "out-of-range", "missing-column"])
+@pytest.mark.parametrize(
+    "line,column,fragment",
+    [
+        ("XX-99;2024;5", "Kennzahl", "unbekannte Kennzahl"),
+        (";2024;5", "Kennzahl", "Kennzahl fehlt"),
+        ("EG-01;2024-13;5", "Zeitraum", "nicht lesbar"),
+        ("EG-01;Q3/2024;5", "Zeitraum", "ein Quartal, aber EG-01 wird jährlich"),
+        ("EG-01;2024;abc", "Wert", "keine Zahl"),
+        ("EG-01;2024;12.5", "Wert", "keine Zahl"),
+        ("EG-01;2024;101,5", "Wert", "außerhalb des gültigen Bereichs"),
+        ("EG-01;2024", "Wert", "falsche Anzahl Spalten"),
+    ],
+    ids=[
+        "unknown-kpi",
+        "missing-kpi",
+        "bad-period",
+        "granularity",
+        "not-a-number",
+        "english-decimal-in-german-file",
+        "out-of-range",
+        "missing-column",
+    ],
+)
 def test_bad_rows_name_row_and_column_and_write_nothing(store, tmp_path, line, column, fragment):
     path = write(tmp_path, "bad.csv", f"Kennzahl;Zeitraum;Wert\nEG-02;2024;100\n\n{line}\n")
     result = import_file(store, path)
@@ -93,15 +125,19 @@ def test_conflicting_duplicates_are_refused_identical_ones_collapse(store, tmp_p
     assert measurement_rows(store) == 1
 
 
-@pytest.mark.parametrize("name,content,fragment", [
-    ("empty.csv", b"", "leer"),
-    ("header-only.csv", b"Kennzahl;Zeitraum;Wert\n", "keine Datenzeilen"),
-    ("words.csv", b"Dies ist ein Brief und keine Tabelle\n", "keine Tabelle"),
-    ("wrong-header.csv", b"a;b;c\n1;2;3\n", "Kopfzeile unvollst"),
-    ("binary.csv", b"\x00\x01\x02PDF", "Binärdaten"),
-    ("fake.xlsx", b"PK\x03\x04 not really a zip", "XLSX nicht lesbar"),
-    ("notes.pdf", b"%PDF-1.4", "nicht unterstützt"),
-], ids=["empty", "header-only", "prose", "wrong-header", "binary", "broken-xlsx", "wrong-type"])
+@pytest.mark.parametrize(
+    "name,content,fragment",
+    [
+        ("empty.csv", b"", "leer"),
+        ("header-only.csv", b"Kennzahl;Zeitraum;Wert\n", "keine Datenzeilen"),
+        ("words.csv", b"Dies ist ein Brief und keine Tabelle\n", "keine Tabelle"),
+        ("wrong-header.csv", b"a;b;c\n1;2;3\n", "Kopfzeile unvollst"),
+        ("binary.csv", b"\x00\x01\x02PDF", "Binärdaten"),
+        ("fake.xlsx", b"PK\x03\x04 not really a zip", "XLSX nicht lesbar"),
+        ("notes.pdf", b"%PDF-1.4", "nicht unterstützt"),
+    ],
+    ids=["empty", "header-only", "prose", "wrong-header", "binary", "broken-xlsx", "wrong-type"],
+)
 def test_non_tabular_files_are_refused_with_a_message(store, tmp_path, name, content, fragment):
     path = tmp_path / name
     path.write_bytes(content)
@@ -178,11 +214,18 @@ def _xlsx(tmp_path, sheets: dict[str, list[list]]):
 def test_xlsx_prefers_sheet_messwerte_and_reads_native_numbers_and_dates(store, tmp_path):
     from datetime import datetime
 
-    path = _xlsx(tmp_path, {
-        "Hinweise": [["Bitte ausfüllen"]],
-        "Messwerte": [["Kennzahl", "Zeitraum", "Wert"], ["EG-02", 2024, 1234.5],
-                      ["SC-02", datetime(2024, 9, 30), 4234], ["EG-07", "Q3/2024", "61,2"]],
-    })
+    path = _xlsx(
+        tmp_path,
+        {
+            "Hinweise": [["Bitte ausfüllen"]],
+            "Messwerte": [
+                ["Kennzahl", "Zeitraum", "Wert"],
+                ["EG-02", 2024, 1234.5],
+                ["SC-02", datetime(2024, 9, 30), 4234],
+                ["EG-07", "Q3/2024", "61,2"],
+            ],
+        },
+    )
     result = import_file(store, path)
     assert result.ok, result.problems
     values = store.current_values().set_index("kpi_id")
@@ -192,6 +235,8 @@ def test_xlsx_prefers_sheet_messwerte_and_reads_native_numbers_and_dates(store, 
 
 
 def test_xlsx_problem_names_excel_row(store, tmp_path):
-    path = _xlsx(tmp_path, {"Tabelle1": [["Kennzahl", "Zeitraum", "Wert"], ["EG-02", 2024, 5], ["EG-02", 2023, "viel"]]})
+    path = _xlsx(
+        tmp_path, {"Tabelle1": [["Kennzahl", "Zeitraum", "Wert"], ["EG-02", 2024, 5], ["EG-02", 2023, "viel"]]}
+    )
     result = import_file(store, path)
     assert [(p.row, p.column, p.value) for p in result.problems] == [(3, "Wert", "viel")]

@@ -30,8 +30,9 @@ print("released", time.time(), flush=True)
 
 def hold_lock(path: str, seconds: float) -> subprocess.Popen:
     """Start a process that holds the DuckDB file open for writing; returns once it has the lock."""
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, path, str(seconds)], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, path, str(seconds)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     line = holder.stdout.readline()
     assert line.strip() == "locked", holder.stderr.read()
     return holder
@@ -39,8 +40,14 @@ def hold_lock(path: str, seconds: float) -> subprocess.Popen:
 
 def run_import(db: str, csv_path: Path, lock_timeout: float) -> subprocess.CompletedProcess:
     env = {**os.environ, "KPI_DB_URL": f"duckdb:///{db}", "KPI_LOCK_TIMEOUT": str(lock_timeout)}
-    return subprocess.run([sys.executable, "-m", "kpi", "import", str(csv_path)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "kpi", "import", str(csv_path)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_import_waits_for_a_short_lock_and_then_succeeds(store, tmp_path):
@@ -84,7 +91,15 @@ def test_store_releases_the_file_after_each_operation(seeded_store):
     assert len(seeded_store.current_values()) > 0
     current_catalog(seeded_store)
     probe = subprocess.run(
-        [sys.executable, "-c", "import sys, duckdb; duckdb.connect(sys.argv[1]).close(); print('opened')",
-         seeded_store.path], capture_output=True, text=True, timeout=60)
+        [
+            sys.executable,
+            "-c",
+            "import sys, duckdb; duckdb.connect(sys.argv[1]).close(); print('opened')",
+            seeded_store.path,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert probe.returncode == 0, probe.stderr
     assert probe.stdout.strip() == "opened"

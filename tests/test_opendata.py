@@ -21,15 +21,20 @@ pytestmark = pytest.mark.both_backends  # DuckDB and PostgreSQL (tests/pg.py)
 BASE = "https://cockpit.stadt.example"
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    (None, None), ("", None), ("2025-12-31", datetime(2025, 12, 31, 23, 59, 59, 999999))],
-    ids=["absent", "empty", "day"])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [(None, None), ("", None), ("2025-12-31", datetime(2025, 12, 31, 23, 59, 59, 999999))],
+    ids=["absent", "empty", "day"],
+)
 def test_stand_is_the_end_of_the_day(raw, expected):
     assert opendata.parse_stand(raw, today=date(2026, 11, 25)) == expected
 
 
-@pytest.mark.parametrize("raw", ["31.12.2025", "2025-13-01", "gestern", "2027-01-01", "2025-12-31T10:00;DROP"],
-                         ids=["german-format", "month-13", "word", "future", "injection"])
+@pytest.mark.parametrize(
+    "raw",
+    ["31.12.2025", "2025-13-01", "gestern", "2027-01-01", "2025-12-31T10:00;DROP"],
+    ids=["german-format", "month-13", "word", "future", "injection"],
+)
 def test_bad_stand_is_a_400_with_a_sentence(raw):
     with pytest.raises(ApiError) as caught:
         opendata.parse_stand(raw, today=date(2026, 11, 25))
@@ -74,7 +79,9 @@ def test_values_export_is_byte_for_byte_the_command_line_export(seeded_store: St
     for fmt, render in (("csv", opendata.export_csv), ("json", opendata.export_json)):
         out = tmp_path / f"export.{fmt}"
         assert cli_main(["export", "--format", fmt, "--as-of", "2025-12-31T23:59:59", "--out", str(out)]) == 0
-        assert render(opendata.export_frame(seeded_store, as_of, neutralise=fmt == "csv")) == out.read_text(encoding="utf-8")
+        assert render(opendata.export_frame(seeded_store, as_of, neutralise=fmt == "csv")) == out.read_text(
+            encoding="utf-8"
+        )
     rows = pd.read_csv(io.StringIO(opendata.export_csv(opendata.export_frame(seeded_store, None))))
     assert list(rows.columns) == opendata.EXPORT_COLUMNS and len(rows) == len(seeded_store.current_values())
 
@@ -96,8 +103,11 @@ def test_dcat_catalog_describes_the_datasets_for_govdata(seeded_store: Store):
             assert dist["dct:license"]["@id"] == "http://dcat-ap.de/def/licenses/dl-by-de/2.0"
             assert dist["dcat:mediaType"]["@id"].startswith("http://www.iana.org/assignments/media-types/")
             assert dist["dcat:accessURL"]["@id"].startswith(BASE + "/api/v1/")
-    media = {d["dcat:mediaType"]["@id"].rsplit("/", 2)[-2] + "/" + d["dcat:mediaType"]["@id"].rsplit("/", 1)[-1]
-             for ds in datasets for d in ds["dcat:distribution"]}
+    media = {
+        d["dcat:mediaType"]["@id"].rsplit("/", 2)[-2] + "/" + d["dcat:mediaType"]["@id"].rsplit("/", 1)[-1]
+        for ds in datasets
+        for d in ds["dcat:distribution"]
+    }
     assert {"text/csv", "application/json", "application/pdf"} <= media
     values = seeded_store.current_values()
     temporal = datasets[0]["dct:temporal"]
@@ -106,9 +116,12 @@ def test_dcat_catalog_describes_the_datasets_for_govdata(seeded_store: Store):
 
 
 def test_dcat_licence_and_publisher_are_configurable():
-    conf = opendata.settings(env={"KPI_OPENDATA_LICENSE": "http://dcat-ap.de/def/licenses/cc-by/4.0"},
-                             secrets={"digitalcockpit": {"opendata": {"publisher": "Stadt Musterstadt",
-                                                                      "contributor_id": "http://dcat-ap.de/x"}}})
+    conf = opendata.settings(
+        env={"KPI_OPENDATA_LICENSE": "http://dcat-ap.de/def/licenses/cc-by/4.0"},
+        secrets={
+            "digitalcockpit": {"opendata": {"publisher": "Stadt Musterstadt", "contributor_id": "http://dcat-ap.de/x"}}
+        },
+    )
     assert conf.license == "http://dcat-ap.de/def/licenses/cc-by/4.0"
     assert conf.publisher == "Stadt Musterstadt" and conf.contributor_id == "http://dcat-ap.de/x"
     assert opendata.settings(env={}).license == opendata.DEFAULT_LICENSE
@@ -124,8 +137,15 @@ def test_dcat_uses_the_configured_licence(seeded_store: Store):
 def test_openapi_names_every_endpoint():
     spec = opendata.openapi(BASE)
     assert spec["openapi"].startswith("3.")
-    assert {"/api/v1/kpis", "/api/v1/kpis/{kpi_id}", "/api/v1/values.csv", "/api/v1/values.json",
-            "/api/v1/dcat.jsonld", "/api/v1/report.pdf", "/healthz"} <= set(spec["paths"])
+    assert {
+        "/api/v1/kpis",
+        "/api/v1/kpis/{kpi_id}",
+        "/api/v1/values.csv",
+        "/api/v1/values.json",
+        "/api/v1/dcat.jsonld",
+        "/api/v1/report.pdf",
+        "/healthz",
+    } <= set(spec["paths"])
 
 
 def test_health_counts_a_readable_store_and_fails_for_a_missing_one(seeded_store: Store, tmp_path):

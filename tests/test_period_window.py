@@ -70,9 +70,13 @@ def test_undoing_the_upload_removes_the_warning(seeded_store, capsys):
 
 def test_the_window_is_cheap_and_exact(catalog):
     today = date(2026, 11, 25)
-    values = pd.DataFrame({"kpi_id": ["EG-02", "EG-02", "EG-02"],
-                           "period": [date(1900, 12, 31), date(2024, 12, 31), date(2200, 12, 31)],
-                           "upload_id": [1, 2, 3]})
+    values = pd.DataFrame(
+        {
+            "kpi_id": ["EG-02", "EG-02", "EG-02"],
+            "period": [date(1900, 12, 31), date(2024, 12, 31), date(2200, 12, 31)],
+            "upload_id": [1, 2, 3],
+        }
+    )
     kept, excluded = period_window.split(catalog, values, today)
     assert kept["period"].tolist() == [date(2024, 12, 31)]
     assert excluded["upload_id"].tolist() == [1, 3]

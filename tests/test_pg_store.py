@@ -75,8 +75,16 @@ for i in range(4):
 def test_concurrent_imports_through_two_server_processes_both_land_whole(two_servers):
     a, b = two_servers
     root = Path(__file__).resolve().parents[1]
-    procs = [subprocess.Popen([sys.executable, "-c", IMPORTER, a.url, kpi], cwd=root, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for kpi in ("EG-02", "EG-03")]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", IMPORTER, a.url, kpi],
+            cwd=root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for kpi in ("EG-02", "EG-03")
+    ]
     outs = [p.communicate(timeout=300) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outs
     lines = [line for out, _ in outs for line in out.splitlines()]
@@ -171,18 +179,17 @@ def test_migrate_copies_every_revision_keeps_ids_and_verifies_the_export(history
     assert _records(target.revisions("EG-02")) == _records(history.revisions("EG-02"))
     assert auth.authenticate(target, "anna", "Rathaus-2026!") is not None
     # the sequences continue: the next upload and revision come after the migrated ones
-    result = import_file(target, data=_csv("EG-03", 2025, 5), file_name="c.csv", today=TODAY,
-                         confirm_implausible=True)
+    result = import_file(target, data=_csv("EG-03", 2025, 5), file_name="c.csv", today=TODAY, confirm_implausible=True)
     assert result.upload_id == int(history.uploads()["id"].max()) + 1
     with target.connect() as conn:
-        newest = conn.execute(sa.text("SELECT max(rev) FROM measurement WHERE upload_id = :u"),
-                              {"u": result.upload_id}).scalar()
+        newest = conn.execute(
+            sa.text("SELECT max(rev) FROM measurement WHERE upload_id = :u"), {"u": result.upload_id}
+        ).scalar()
     with history.connect() as conn:
         assert newest > conn.execute(sa.text("SELECT max(rev) FROM measurement")).scalar()
 
 
-def test_migrate_refuses_a_target_that_holds_data_and_writes_nothing(history, pg_database, pg_seeded_template,
-                                                                     capsys):
+def test_migrate_refuses_a_target_that_holds_data_and_writes_nothing(history, pg_database, pg_seeded_template, capsys):
     target = pg_database(pg_seeded_template)
     before = (_count(target, "upload"), _count(target, "measurement"), target.change_token())
     assert cli.main(["--db", history.url, "migrate", "--to", target.url]) == 4
@@ -196,8 +203,9 @@ def test_migrate_reports_a_difference(history, pg_database, monkeypatch):
     real = migration.compare_exports
 
     def tamper(source, target, at):
-        import_file(target, data=_csv("EG-03", 2025, 5), file_name="late.csv", today=TODAY,
-                    confirm_implausible=True)  # target drifts
+        import_file(
+            target, data=_csv("EG-03", 2025, 5), file_name="late.csv", today=TODAY, confirm_implausible=True
+        )  # target drifts
         return real(source, target, at)
 
     monkeypatch.setattr(migration, "compare_exports", tamper)
@@ -213,7 +221,10 @@ def test_the_command_line_runs_on_postgresql(pg_database, tmp_path: Path):
     from tests.cli_inprocess import run_cli
 
     db = pg_database().url
-    assert run_cli("init", "--catalog", str(Path(__file__).parent / "fixtures" / "musterstadt.yaml"), db=db).returncode == 0
+    assert (
+        run_cli("init", "--catalog", str(Path(__file__).parent / "fixtures" / "musterstadt.yaml"), db=db).returncode
+        == 0
+    )
     assert run_cli("uploads", "--format", "json", db=db).stdout.strip() == "[]"  # a catalog, no values
     db = pg_database().url
     seeded = run_cli("seed", db=db)
@@ -232,8 +243,12 @@ def test_the_command_line_runs_on_postgresql(pg_database, tmp_path: Path):
     assert "17900" in now_csv and "17900" not in before
     assert run_cli("undo", str(newest["id"]), db=db).returncode == 0
     assert "17900" not in run_cli("export", db=db).stdout
-    assert run_cli("user", "add", "anna", "--role", "viewer", "--password-stdin", db=db,
-                   stdin="Rathaus-2026!\n").returncode == 0
+    assert (
+        run_cli(
+            "user", "add", "anna", "--role", "viewer", "--password-stdin", db=db, stdin="Rathaus-2026!\n"
+        ).returncode
+        == 0
+    )
     assert "anna" in run_cli("user", "list", db=db).stdout
 
 

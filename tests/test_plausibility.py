@@ -13,39 +13,72 @@ from kpi.revisions import current_catalog
 from tests.conftest import write
 
 
-@pytest.mark.parametrize(("value", "previous", "options", "reason", "cause"), [
-    pytest.param(8.31, 82.6, {"unit": "%", "span": 100.0}, "factor", "÷10: Komma verrutscht?", id="EG-04-comma-left"),
-    pytest.param(75120.0, 7234.0, {}, "factor", "×10: Komma verrutscht?", id="SC-19-comma-right"),
-    pytest.param(7.234, 7234.0, {}, "factor", "÷1000: Tausender- und Dezimaltrennzeichen verwechselt?",
-                 id="thousands-dot-read-as-decimal"),
-    pytest.param(7234000.0, 7234.0, {}, "factor", "×1000: Tausender- und Dezimaltrennzeichen verwechselt?",
-                 id="thousands-times-1000"),
-    pytest.param(0.83, 82.0, {"unit": "%", "span": 100.0}, "factor", plausibility.SHARE_AS_FRACTION,
-                 id="share-as-fraction"),
-    pytest.param(950.0, 9.0, {}, "factor", "×100: Komma um zwei Stellen verrutscht?", id="times-100"),
-    pytest.param(0.12, 1.2, {"unit": "Minuten", "span": 240.0}, "factor", "÷10: Komma verrutscht?",
-                 id="slip-small-on-a-wide-range"),
-    pytest.param(40.0, 10.0, {}, "factor", "", id="factor-four-no-slip"),
-    pytest.param(0.0, 55.0, {"unit": "%", "span": 100.0}, "factor", "", id="drop-to-zero"),
-    pytest.param(-5.0, 12.0, {}, "sign", "", id="sign-flip"),
-    pytest.param(70.0, 50.0, {"typical_change": 2.0, "changes": 8, "unit": "%", "span": 100.0}, "typical", "",
-                 id="beyond-typical-change"),
-])
+@pytest.mark.parametrize(
+    ("value", "previous", "options", "reason", "cause"),
+    [
+        pytest.param(
+            8.31, 82.6, {"unit": "%", "span": 100.0}, "factor", "÷10: Komma verrutscht?", id="EG-04-comma-left"
+        ),
+        pytest.param(75120.0, 7234.0, {}, "factor", "×10: Komma verrutscht?", id="SC-19-comma-right"),
+        pytest.param(
+            7.234,
+            7234.0,
+            {},
+            "factor",
+            "÷1000: Tausender- und Dezimaltrennzeichen verwechselt?",
+            id="thousands-dot-read-as-decimal",
+        ),
+        pytest.param(
+            7234000.0,
+            7234.0,
+            {},
+            "factor",
+            "×1000: Tausender- und Dezimaltrennzeichen verwechselt?",
+            id="thousands-times-1000",
+        ),
+        pytest.param(
+            0.83, 82.0, {"unit": "%", "span": 100.0}, "factor", plausibility.SHARE_AS_FRACTION, id="share-as-fraction"
+        ),
+        pytest.param(950.0, 9.0, {}, "factor", "×100: Komma um zwei Stellen verrutscht?", id="times-100"),
+        pytest.param(
+            0.12,
+            1.2,
+            {"unit": "Minuten", "span": 240.0},
+            "factor",
+            "÷10: Komma verrutscht?",
+            id="slip-small-on-a-wide-range",
+        ),
+        pytest.param(40.0, 10.0, {}, "factor", "", id="factor-four-no-slip"),
+        pytest.param(0.0, 55.0, {"unit": "%", "span": 100.0}, "factor", "", id="drop-to-zero"),
+        pytest.param(-5.0, 12.0, {}, "sign", "", id="sign-flip"),
+        pytest.param(
+            70.0,
+            50.0,
+            {"typical_change": 2.0, "changes": 8, "unit": "%", "span": 100.0},
+            "typical",
+            "",
+            id="beyond-typical-change",
+        ),
+    ],
+)
 def test_implausible_values_are_flagged_with_the_likely_cause(value, previous, options, reason, cause):
     flag = plausibility.check(value, previous, **options)
     assert flag is not None
     assert (flag.reason, flag.cause) == (reason, cause)
 
 
-@pytest.mark.parametrize(("value", "previous", "options"), [
-    pytest.param(84.1, 82.6, {"unit": "%", "span": 100.0}, id="normal-step"),
-    pytest.param(29.0, 10.0, {}, id="factor-just-under-three"),
-    pytest.param(2.5, 10.0, {}, id="down-to-a-quarter"),
-    pytest.param(54.0, 50.0, {"typical_change": 2.0, "changes": 8}, id="within-typical-change"),
-    pytest.param(70.0, 50.0, {"typical_change": 2.0, "changes": 2}, id="too-little-history-for-typical"),
-    pytest.param(3.0, 1.0, {"span": 100.0}, id="small-on-the-valid-range"),
-    pytest.param(5.0, None, {}, id="no-previous-value"),
-])
+@pytest.mark.parametrize(
+    ("value", "previous", "options"),
+    [
+        pytest.param(84.1, 82.6, {"unit": "%", "span": 100.0}, id="normal-step"),
+        pytest.param(29.0, 10.0, {}, id="factor-just-under-three"),
+        pytest.param(2.5, 10.0, {}, id="down-to-a-quarter"),
+        pytest.param(54.0, 50.0, {"typical_change": 2.0, "changes": 8}, id="within-typical-change"),
+        pytest.param(70.0, 50.0, {"typical_change": 2.0, "changes": 2}, id="too-little-history-for-typical"),
+        pytest.param(3.0, 1.0, {"span": 100.0}, id="small-on-the-valid-range"),
+        pytest.param(5.0, None, {}, id="no-previous-value"),
+    ],
+)
 def test_plausible_values_pass(value, previous, options):
     assert plausibility.check(value, previous, **options) is None
 
@@ -120,7 +153,9 @@ def test_cli_import_refuses_implausible_values_until_confirmed(seeded_store, tmp
     before = seeded_store.measurement_count()
     refused = run_kpi(db_of(seeded_store), "import", str(path))
     assert refused.returncode == 1
-    flagged = [line for line in refused.stderr.splitlines() if line.startswith("HINWEIS") and "auffälliger Wert" in line]
+    flagged = [
+        line for line in refused.stderr.splitlines() if line.startswith("HINWEIS") and "auffälliger Wert" in line
+    ]
     assert len(flagged) == 2 and "÷10: Komma verrutscht?" in flagged[0] and "×10: Komma verrutscht?" in flagged[1]
     assert "--confirm-implausible" in refused.stderr
     assert seeded_store.measurement_count() == before

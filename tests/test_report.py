@@ -81,6 +81,7 @@ def slide_texts(slide) -> str:
 
 # -- PDF -------------------------------------------------------------------------------------------
 
+
 @pytest.mark.report
 def test_pdf_has_one_page_per_deck_slide_each_with_the_stand(pdf, deck):
     pages = pdf_pages(pdf.data)
@@ -124,6 +125,7 @@ def test_pdf_embeds_a_chart_per_kpi(pdf, deck):
 
 
 # -- PowerPoint ------------------------------------------------------------------------------------
+
 
 @pytest.mark.report
 def test_pptx_has_one_slide_per_deck_slide_with_stand_and_number(pptx, deck):
@@ -171,12 +173,16 @@ def test_pptx_notes_hold_the_full_detail(pptx, deck):
 
 # -- reproducible as of a date ---------------------------------------------------------------------
 
+
 @pytest.mark.report
 def test_report_as_of_a_date_survives_later_corrections(seeded_store, tmp_path, pdf):
     # `pdf` is the session's report of a copy of the same demo store as of D (tests/conftest.py seeded_template).
     # A correction for a period up to D, imported today: invisible as of D, visible as of now.
-    correction = write(tmp_path, "korrektur.csv",
-                       "Kennzahl;Zeitraum;Wert;Kommentar\nEG-01;2025;61,37;Nachmeldung aus der OZG-Statistik\n")
+    correction = write(
+        tmp_path,
+        "korrektur.csv",
+        "Kennzahl;Zeitraum;Wert;Kommentar\nEG-01;2025;61,37;Nachmeldung aus der OZG-Statistik\n",
+    )
     result = import_file(seeded_store, correction, user="test")
     assert result.ok and result.changed + result.new == 1
 
@@ -203,11 +209,20 @@ def test_report_as_of_a_date_survives_a_later_target_change(seeded_store):
 
     before = report.build_report(seeded_store, AS_OF, "pdf")
     catalog = current_catalog(seeded_store)
-    kpis = tuple(dataclasses.replace(k, targets=(Target(date(2025, 12, 31), 50.0), Target(date(2030, 12, 31), 85.0)))
-                 if k.id == "EG-01" else k for k in catalog.kpis)
+    kpis = tuple(
+        dataclasses.replace(k, targets=(Target(date(2025, 12, 31), 50.0), Target(date(2030, 12, 31), 85.0)))
+        if k.id == "EG-01"
+        else k
+        for k in catalog.kpis
+    )
     # The council lowers the target, valid for periods from 2024 on, recorded today (after D).
-    result = record_catalog(seeded_store, dataclasses.replace(catalog, kpis=kpis), valid_from=date(2024, 1, 1),
-                            decision="Ratsbeschluss V/2026/117", user="test")
+    result = record_catalog(
+        seeded_store,
+        dataclasses.replace(catalog, kpis=kpis),
+        valid_from=date(2024, 1, 1),
+        decision="Ratsbeschluss V/2026/117",
+        user="test",
+    )
     assert result.revision_id
     after = report.build_report(seeded_store, AS_OF, "pdf")
     assert after.data == before.data  # the same file, byte for byte
@@ -222,6 +237,7 @@ def test_file_name_carries_the_as_of_date():
 
 # -- command line ----------------------------------------------------------------------------------
 
+
 @pytest.mark.report
 def test_cli_report_default_name_in_working_directory(report_store, tmp_path, monkeypatch, capsys, built, pdf):
     monkeypatch.chdir(tmp_path)
@@ -229,15 +245,20 @@ def test_cli_report_default_name_in_working_directory(report_store, tmp_path, mo
     assert built == [(report_store.url, AS_OF, "pdf", "de")]
     out = tmp_path / "digitalcockpit_stand_2025-12-31.pdf"
     assert out.read_bytes() == pdf.data
-    assert f"digitalcockpit_stand_2025-12-31.pdf geschrieben: {len(pdf_pages(pdf.data))} Seiten" in \
-        capsys.readouterr().out
+    assert (
+        f"digitalcockpit_stand_2025-12-31.pdf geschrieben: {len(pdf_pages(pdf.data))} Seiten" in capsys.readouterr().out
+    )
 
 
 @pytest.mark.report
 def test_cli_report_pptx_to_given_file_and_folder(report_store, tmp_path, built, capsys):
     target = tmp_path / "ausschuss.pptx"
-    assert main(["--db", report_store.url, "report", "--format", "pptx", "--as-of", D, "--out", str(target),
-                 "--lang", "en"]) == 0
+    assert (
+        main(
+            ["--db", report_store.url, "report", "--format", "pptx", "--as-of", D, "--out", str(target), "--lang", "en"]
+        )
+        == 0
+    )
     assert len(Presentation(str(target)).slides) > 5
     assert main(["--db", report_store.url, "report", "--format", "pptx", "--as-of", D, "--out", str(tmp_path)]) == 0
     assert (tmp_path / "digitalcockpit_stand_2025-12-31.pptx").exists()
@@ -262,9 +283,25 @@ def test_cli_report_without_browser_fails_with_a_sentence(report_store, tmp_path
     """A real process without any Chromium: exit code 1, a sentence naming the fix, no traceback."""
     env = {k: v for k, v in os.environ.items() if k not in ("BROWSER_PATH", "KPI_CHROMIUM")}
     env.update(PATH=str(Path(sys.executable).parent), HOME=str(tmp_path))
-    proc = subprocess.run([sys.executable, "-m", "kpi", "--db", report_store.url, "report", "--as-of", D,
-                           "--out", str(tmp_path / "x.pdf")], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=120)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kpi",
+            "--db",
+            report_store.url,
+            "report",
+            "--as-of",
+            D,
+            "--out",
+            str(tmp_path / "x.pdf"),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 1
     assert "Kein Chromium gefunden" in proc.stderr and "make chromium" in proc.stderr
     assert "Traceback" not in proc.stderr + proc.stdout

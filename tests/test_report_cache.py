@@ -27,10 +27,12 @@ def cache(seeded_store: Store, tmp_path, monkeypatch) -> Store:
 def test_key_changes_with_store_state_stand_language_and_format():
     base = report_cache.cache_key((1, 0, None, "x"), STAND, "de", "pdf")
     assert base == report_cache.cache_key((1, 0, None, "x"), STAND, "de", "pdf")
-    others = {report_cache.cache_key((2, 0, None, "x"), STAND, "de", "pdf"),
-              report_cache.cache_key((1, 0, None, "x"), date(2024, 12, 31), "de", "pdf"),
-              report_cache.cache_key((1, 0, None, "x"), STAND, "en", "pdf"),
-              report_cache.cache_key((1, 0, None, "x"), STAND, "de", "pptx")}
+    others = {
+        report_cache.cache_key((2, 0, None, "x"), STAND, "de", "pdf"),
+        report_cache.cache_key((1, 0, None, "x"), date(2024, 12, 31), "de", "pdf"),
+        report_cache.cache_key((1, 0, None, "x"), STAND, "en", "pdf"),
+        report_cache.cache_key((1, 0, None, "x"), STAND, "de", "pptx"),
+    }
     assert base not in others and len(others) == 4
 
 
@@ -93,8 +95,10 @@ def test_background_build_fills_the_cache_and_a_cached_download_is_immediate(cac
     assert data.startswith(b"%PDF") and pptx.read_bytes()[:2] == b"PK"
     assert report_cache.schedule(cache, STAND, "de") is False  # nothing left to do
     with capsys.disabled():
-        print(f"\nreport cache: PDF+PPTX built in the background in {uncached:.1f} s; cached PDF read in "
-              f"{cached * 1000:.1f} ms")
+        print(
+            f"\nreport cache: PDF+PPTX built in the background in {uncached:.1f} s; cached PDF read in "
+            f"{cached * 1000:.1f} ms"
+        )
 
 
 def test_at_most_two_builds_run_at_once(cache: Store):

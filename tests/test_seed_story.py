@@ -62,7 +62,8 @@ def test_every_demo_value_lies_within_its_kpis_valid_range(seeded_store, catalog
     revisions = seeded_store.query("SELECT kpi_id, period, value FROM measurement")
     assert len(revisions) > 500
     outside = [
-        (r.kpi_id, r.period, r.value) for r in revisions.itertuples()
+        (r.kpi_id, r.period, r.value)
+        for r in revisions.itertuples()
         if (kpis[r.kpi_id].range_min is not None and r.value < kpis[r.kpi_id].range_min)
         or (kpis[r.kpi_id].range_max is not None and r.value > kpis[r.kpi_id].range_max)
         or not math.isfinite(r.value)

@@ -30,6 +30,7 @@ def logged_in(store: Store, user: auth.User, *, binding: str = "b1", at: datetim
 
 # -- signature and secret ------------------------------------------------------------------------
 
+
 def test_signed_token_round_trips_and_a_changed_byte_is_refused():
     secret = b"s" * 32
     value = sessions.sign("tok-123", secret)
@@ -51,14 +52,17 @@ def test_secret_is_generated_once_and_readable_only_by_the_owner(store, monkeypa
     assert sessions.load_secret(store, env={"KPI_SESSION_SECRET": "from-env"}) == b"from-env"
 
 
-@pytest.mark.parametrize(("raw", "hours"), [("", 8.0), ("12", 12.0), ("0,5", 0.5), ("0", 8.0), ("-3", 8.0),
-                                            ("viel", 8.0), ("100000", 8.0)],
-                         ids=["default", "twelve", "german-decimal", "zero", "negative", "word", "too-long"])
+@pytest.mark.parametrize(
+    ("raw", "hours"),
+    [("", 8.0), ("12", 12.0), ("0,5", 0.5), ("0", 8.0), ("-3", 8.0), ("viel", 8.0), ("100000", 8.0)],
+    ids=["default", "twelve", "german-decimal", "zero", "negative", "word", "too-long"],
+)
 def test_session_hours_from_environment(raw, hours):
     assert sessions.session_hours({"KPI_SESSION_HOURS": raw}) == hours
 
 
 # -- records ------------------------------------------------------------------------------------
+
 
 def test_claimed_session_names_its_user_until_it_expires(store, anna):
     session_id, token = logged_in(store, anna)

@@ -59,12 +59,8 @@ PROCESSING_DAYS = make_kpi(
 )
 # "Hold the level": the target equals the baseline, so there is no planned step.
 HOLD_HIGHER = make_kpi(targets=((date(2024, 12, 31), 20.0),))
-HOLD_LOWER = make_kpi(
-    LOWER, baseline=(date(2020, 12, 31), 5.0), targets=((date(2024, 12, 31), 5.0),)
-)
-HOLD_ZERO = make_kpi(
-    LOWER, baseline=(date(2020, 12, 31), 0.0), targets=((date(2024, 12, 31), 0.0),)
-)
+HOLD_LOWER = make_kpi(LOWER, baseline=(date(2020, 12, 31), 5.0), targets=((date(2024, 12, 31), 5.0),))
+HOLD_ZERO = make_kpi(LOWER, baseline=(date(2020, 12, 31), 0.0), targets=((date(2024, 12, 31), 0.0),))
 
 TODAY = date(2023, 1, 15)
 
@@ -82,9 +78,7 @@ MID_2026 = date(2026, 6, 30)
     [
         # plan at the first milestone (end of 2022) is 40, a step of 20 from the baseline
         pytest.param(END_2022, 39.5, Status.ON_TRACK, 0.975, id="higher-is-better-on-track"),
-        pytest.param(
-            END_2022, 39.0, Status.ON_TRACK, 0.95, id="higher-is-better-on-track-at-threshold"
-        ),
+        pytest.param(END_2022, 39.0, Status.ON_TRACK, 0.95, id="higher-is-better-on-track-at-threshold"),
         pytest.param(END_2022, 50.0, Status.ON_TRACK, 1.5, id="higher-is-better-ahead-of-plan"),
         pytest.param(END_2022, 37.0, Status.AT_RISK, 0.85, id="higher-is-better-at-risk"),
         pytest.param(END_2022, 30.0, Status.OFF_TRACK, 0.5, id="higher-is-better-off-track"),
@@ -92,18 +86,12 @@ MID_2026 = date(2026, 6, 30)
         pytest.param(END_2022, 60.0, Status.ACHIEVED, 2.0, id="higher-is-better-achieved-early"),
         pytest.param(END_2024, 65.0, Status.ACHIEVED, 1.125, id="higher-is-better-achieved"),
         # halfway (365 of 730 days) to the first milestone the plan is 30
-        pytest.param(
-            END_2021, 29.0, Status.AT_RISK, 0.9, id="higher-is-better-before-first-milestone"
-        ),
+        pytest.param(END_2021, 29.0, Status.AT_RISK, 0.9, id="higher-is-better-before-first-milestone"),
         # after the final target date a value short of it has missed the target
-        pytest.param(
-            MID_2026, 55.0, Status.MISSED, 0.875, id="higher-is-better-after-final-target"
-        ),
+        pytest.param(MID_2026, 55.0, Status.MISSED, 0.875, id="higher-is-better-after-final-target"),
     ],
 )
-def test_status_higher_is_better(
-    period: date, value: float, status: Status, progress: float
-) -> None:
+def test_status_higher_is_better(period: date, value: float, status: Status, progress: float) -> None:
     result = evaluate(ONLINE_SHARE, [Point(period, value)], TODAY)
     assert result.status is status
     assert result.progress == pytest.approx(progress)
@@ -122,16 +110,12 @@ def test_status_higher_is_better(
         pytest.param(END_2022, 40.0, Status.ACHIEVED, 1.5, id="lower-is-better-achieved-early"),
         pytest.param(END_2024, 34.0, Status.ACHIEVED, 1.1, id="lower-is-better-achieved"),
         # halfway to the first milestone the plan is 80, a step of 20 down
-        pytest.param(
-            END_2021, 82.0, Status.AT_RISK, 0.9, id="lower-is-better-before-first-milestone"
-        ),
+        pytest.param(END_2021, 82.0, Status.AT_RISK, 0.9, id="lower-is-better-before-first-milestone"),
         # after the final target date a value short of it (40) has missed the target
         pytest.param(MID_2026, 46.0, Status.MISSED, 0.9, id="lower-is-better-after-final-target"),
     ],
 )
-def test_status_lower_is_better(
-    period: date, value: float, status: Status, progress: float
-) -> None:
+def test_status_lower_is_better(period: date, value: float, status: Status, progress: float) -> None:
     result = evaluate(PROCESSING_DAYS, [Point(period, value)], TODAY)
     assert result.status is status
     assert result.progress == pytest.approx(progress)
@@ -205,9 +189,7 @@ def test_evaluate_uses_the_newest_point_whatever_the_input_order() -> None:
         pytest.param(PROCESSING_DAYS, 55.0, 60.0, 5.0, id="lower-is-better-ahead"),
     ],
 )
-def test_deviation_is_negative_when_behind_plan(
-    kpi: Kpi, value: float, planned: float, deviation: float
-) -> None:
+def test_deviation_is_negative_when_behind_plan(kpi: Kpi, value: float, planned: float, deviation: float) -> None:
     result = evaluate(kpi, [Point(END_2022, value)], TODAY)
     assert result.planned_value == planned
     assert result.deviation == deviation
@@ -250,9 +232,7 @@ def test_planned_value_does_not_depend_on_milestone_order() -> None:
 
 
 def test_planned_value_lower_is_better_multiple_milestones() -> None:
-    assert planned_value_at(PROCESSING_DAYS, date(2021, 12, 31)) == pytest.approx(
-        80.0
-    )  # 365 of 730 days
+    assert planned_value_at(PROCESSING_DAYS, date(2021, 12, 31)) == pytest.approx(80.0)  # 365 of 730 days
     assert planned_value_at(PROCESSING_DAYS, date(2024, 12, 31)) == 40.0
     assert planned_value_at(PROCESSING_DAYS, date(2030, 1, 1)) == 40.0
 
@@ -310,9 +290,7 @@ LENIENT = Thresholds(on_track=0.8, at_risk=0.5)
         pytest.param(LENIENT, 29.0, Status.OFF_TRACK, id="override-0.45-off-track"),
     ],
 )
-def test_per_kpi_threshold_override(
-    thresholds: Thresholds | None, value: float, status: Status
-) -> None:
+def test_per_kpi_threshold_override(thresholds: Thresholds | None, value: float, status: Status) -> None:
     kpi = make_kpi(thresholds=thresholds)
     assert evaluate(kpi, [Point(END_2022, value)], TODAY).status is status
 
@@ -323,26 +301,14 @@ def test_per_kpi_threshold_override(
 @pytest.mark.parametrize(
     ("frequency", "grace_days", "latest", "due"),
     [
-        pytest.param(
-            Frequency.MONTHLY, None, date(2024, 1, 31), date(2024, 3, 30), id="monthly"
-        ),  # Feb 29 + 30
-        pytest.param(
-            Frequency.QUARTERLY, None, date(2024, 3, 31), date(2024, 8, 29), id="quarterly"
-        ),  # Jun 30 + 60
-        pytest.param(
-            Frequency.YEARLY, None, date(2023, 12, 31), date(2025, 4, 30), id="yearly"
-        ),  # Dec 31 + 120
-        pytest.param(
-            Frequency.MONTHLY, 0, date(2024, 1, 31), date(2024, 2, 29), id="monthly-no-grace"
-        ),
-        pytest.param(
-            Frequency.YEARLY, 10, date(2023, 12, 31), date(2025, 1, 10), id="yearly-grace-override"
-        ),
+        pytest.param(Frequency.MONTHLY, None, date(2024, 1, 31), date(2024, 3, 30), id="monthly"),  # Feb 29 + 30
+        pytest.param(Frequency.QUARTERLY, None, date(2024, 3, 31), date(2024, 8, 29), id="quarterly"),  # Jun 30 + 60
+        pytest.param(Frequency.YEARLY, None, date(2023, 12, 31), date(2025, 4, 30), id="yearly"),  # Dec 31 + 120
+        pytest.param(Frequency.MONTHLY, 0, date(2024, 1, 31), date(2024, 2, 29), id="monthly-no-grace"),
+        pytest.param(Frequency.YEARLY, 10, date(2023, 12, 31), date(2025, 1, 10), id="yearly-grace-override"),
     ],
 )
-def test_stale_one_day_after_due_date(
-    frequency: Frequency, grace_days: int | None, latest: date, due: date
-) -> None:
+def test_stale_one_day_after_due_date(frequency: Frequency, grace_days: int | None, latest: date, due: date) -> None:
     kpi = make_kpi(frequency=frequency, grace_days=grace_days)
     assert is_stale(kpi, latest, due - timedelta(days=1)) is False
     assert is_stale(kpi, latest, due) is False
@@ -377,9 +343,7 @@ def test_no_data_is_overdue_once_the_first_value_is_due() -> None:
         pytest.param(LOWER, 0.3001, 0.3, False, id="lower-is-better-small-real-miss"),
     ],
 )
-def test_meets_is_direction_aware(
-    direction: Direction, value: float, target: float, expected: bool
-) -> None:
+def test_meets_is_direction_aware(direction: Direction, value: float, target: float, expected: bool) -> None:
     assert meets(make_kpi(direction), value, target) is expected
 
 
@@ -425,15 +389,11 @@ def test_no_forecast_from_fewer_than_four_points() -> None:
     ("target", "reach_date", "on_time"),
     [
         # -0.1 per day from 100; on the target date (day 731) the trend is at 26.9
-        pytest.param(
-            30.0, date(2021, 12, 1), True, id="lower-is-better-reaches-in-time"
-        ),  # day 700
+        pytest.param(30.0, date(2021, 12, 1), True, id="lower-is-better-reaches-in-time"),  # day 700
         pytest.param(20.0, date(2022, 3, 11), False, id="lower-is-better-reaches-late"),  # day 800
     ],
 )
-def test_forecast_decreasing_series_lower_is_better(
-    target: float, reach_date: date, on_time: bool
-) -> None:
+def test_forecast_decreasing_series_lower_is_better(target: float, reach_date: date, on_time: bool) -> None:
     kpi = forecast_kpi(LOWER, 100.0, date(2022, 1, 1), target)
     result = forecast(kpi, series(100.0, 90.0, 80.0, 70.0))
     assert result is not None

@@ -32,8 +32,11 @@ def test_an_unknown_database_kind_is_named(tmp_path, capsys, command, monkeypatc
     assert list(tmp_path.iterdir()) == [tmp_path / "werte.csv"]
 
 
-@pytest.mark.parametrize("command", [["status"], ["export"], ["import", "werte.csv"], ["user", "unlock", "x"]],
-                         ids=["status", "export", "import", "user"])
+@pytest.mark.parametrize(
+    "command",
+    [["status"], ["export"], ["import", "werte.csv"], ["user", "unlock", "x"]],
+    ids=["status", "export", "import", "user"],
+)
 def test_a_folder_where_the_store_should_be_is_named(tmp_path, capsys, command, monkeypatch):
     monkeypatch.chdir(tmp_path)
     write(tmp_path, "werte.csv", "Kennzahl;Zeitraum;Wert\nEG-02;2024;1\n")

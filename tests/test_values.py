@@ -17,25 +17,57 @@ from kpi.views import comment_notes, comments_by_period, kpi_detail, snapshot
 pytestmark = pytest.mark.both_backends  # DuckDB and PostgreSQL (tests/pg.py)
 
 
-def add_value(store: Store, kpi_id: str, period: date, value: float, *, quality: str | None = None,
-              comment: str | None = None, source: str | None = None) -> None:
+def add_value(
+    store: Store,
+    kpi_id: str,
+    period: date,
+    value: float,
+    *,
+    quality: str | None = None,
+    comment: str | None = None,
+    source: str | None = None,
+) -> None:
     """One measurement revision written straight to the store (the upload column `Qualität` is parsed elsewhere)."""
     with store.connect() as conn:
-        upload_id = store.record_upload(conn, kind="measurements", file_name="direkt.csv", username="test",
-                                        n_new=1, n_changed=0, n_unchanged=0)
-        conn.execute(measurement_t.insert(), [dict(kpi_id=kpi_id, period=period, value=value, comment=comment,
-                                                   source=source, quality=quality, upload_id=upload_id,
-                                                   recorded_at=now(), recorded_by="test")])
+        upload_id = store.record_upload(
+            conn, kind="measurements", file_name="direkt.csv", username="test", n_new=1, n_changed=0, n_unchanged=0
+        )
+        conn.execute(
+            measurement_t.insert(),
+            [
+                dict(
+                    kpi_id=kpi_id,
+                    period=period,
+                    value=value,
+                    comment=comment,
+                    source=source,
+                    quality=quality,
+                    upload_id=upload_id,
+                    recorded_at=now(),
+                    recorded_by="test",
+                )
+            ],
+        )
 
 
 def test_comment_notes_merge_value_and_discussion_comments_newest_period_first():
-    series = pd.DataFrame({"period": [date(2023, 11, 30), date(2023, 12, 31), date(2024, 5, 31)],
-                           "comment": ["Cyberangriff", None, "wieder verfügbar"],
-                           "recorded_by": ["it", "it", "it"],
-                           "recorded_at": [datetime(2024, 1, 1)] * 3})
-    comments = pd.DataFrame({"kpi_id": ["EG-04", "EG-04"], "period": [date(2023, 12, 31), date(2023, 11, 30)],
-                             "text": ["Ausfall dauert an", "Cyberangriff"], "author": ["amt", "amt"],
-                             "recorded_at": [datetime(2024, 2, 1)] * 2})
+    series = pd.DataFrame(
+        {
+            "period": [date(2023, 11, 30), date(2023, 12, 31), date(2024, 5, 31)],
+            "comment": ["Cyberangriff", None, "wieder verfügbar"],
+            "recorded_by": ["it", "it", "it"],
+            "recorded_at": [datetime(2024, 1, 1)] * 3,
+        }
+    )
+    comments = pd.DataFrame(
+        {
+            "kpi_id": ["EG-04", "EG-04"],
+            "period": [date(2023, 12, 31), date(2023, 11, 30)],
+            "text": ["Ausfall dauert an", "Cyberangriff"],
+            "author": ["amt", "amt"],
+            "recorded_at": [datetime(2024, 2, 1)] * 2,
+        }
+    )
     notes = comment_notes(series, comments)
     assert list(zip(notes["period"], notes["text"], notes["kind"])) == [
         (date(2024, 5, 31), "wieder verfügbar", "value"),
@@ -77,16 +109,16 @@ def test_forecast_is_fitted_only_on_the_values_after_a_break(seeded_store):
     after = snapshot(seeded_store, as_of=None).statuses["EG-02"].forecast
     assert before is not None and after is not None
     # Through the four points after the break (a forecast needs four) the slope is 0.1 × last value per year.
-    slope_per_year = (after.value_at(date(last["period"].year + 2, 12, 31))
-                      - after.value_at(date(last["period"].year + 1, 12, 31)))
+    slope_per_year = after.value_at(date(last["period"].year + 2, 12, 31)) - after.value_at(
+        date(last["period"].year + 1, 12, 31)
+    )
     assert abs(slope_per_year - 0.1 * last["value"]) < 0.02 * last["value"]
 
 
 def test_chart_draws_provisional_values_hollow_and_marks_a_break(seeded_store):
     last = seeded_store.current_values(kpi_ids=["EG-02"]).iloc[-1]
     add_value(seeded_store, "EG-02", last["period"], last["value"], quality="break", comment="neue Zählweise")
-    add_value(seeded_store, "EG-02", date(last["period"].year + 1, 12, 31), last["value"] * 1.05,
-              quality="provisional")
+    add_value(seeded_store, "EG-02", date(last["period"].year + 1, 12, 31), last["value"] * 1.05, quality="provisional")
     snap = snapshot(seeded_store)
     detail = kpi_detail(seeded_store, snap, "EG-02")
     figure = charts.kpi_figure(detail.kpi, detail.series, detail.status, "de")
@@ -100,7 +132,9 @@ def test_chart_draws_provisional_values_hollow_and_marks_a_break(seeded_store):
 def test_deck_kpi_slide_lists_the_value_comment_of_the_periods_in_view(seeded_store):
     snap = snapshot(seeded_store)
     deck = build_deck(snap, seeded_store.comments())
-    slide = next(s for s in deck.slides if isinstance(s, ActionFieldSlide) and any(c.kpi_id == "EG-04" for c in s.cards))
+    slide = next(
+        s for s in deck.slides if isinstance(s, ActionFieldSlide) and any(c.kpi_id == "EG-04" for c in s.cards)
+    )
     texts = [n.text for n in slide.comments if n.kpi_id == "EG-04"]
     assert any(text.startswith("Cyberangriff") for text in texts), texts
     assert "Keine Kommentare" not in "\n".join(n.text for n in slide.comments)

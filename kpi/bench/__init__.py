@@ -45,13 +45,24 @@ def stress_catalog(kpis: int) -> Catalog:
     for i in range(kpis):
         goal = goals[i % 50]
         field = next(f for f in fields if f.id == goal.action_field_id)
-        items.append(Kpi(
-            id=f"ST-{i:04d}", name=f"Stress-Kennzahl {i}", unit="Anzahl",
-            direction=Direction.LOWER if i % 4 == 0 else Direction.HIGHER, frequency=Frequency.MONTHLY,
-            baseline_period=date(2005, 12, 31), baseline_value=1000.0,
-            targets=(Target(date(2030, 12, 31), 400.0 if i % 4 == 0 else 3000.0),),
-            range_min=0, range_max=1e7, responsible=units[i % 10].id, goal_id=goal.id,
-            action_field_id=field.id, theme_id=field.theme_id))
+        items.append(
+            Kpi(
+                id=f"ST-{i:04d}",
+                name=f"Stress-Kennzahl {i}",
+                unit="Anzahl",
+                direction=Direction.LOWER if i % 4 == 0 else Direction.HIGHER,
+                frequency=Frequency.MONTHLY,
+                baseline_period=date(2005, 12, 31),
+                baseline_value=1000.0,
+                targets=(Target(date(2030, 12, 31), 400.0 if i % 4 == 0 else 3000.0),),
+                range_min=0,
+                range_max=1e7,
+                responsible=units[i % 10].id,
+                goal_id=goal.id,
+                action_field_id=field.id,
+                theme_id=field.theme_id,
+            )
+        )
     strategy = Strategy("stress", "Stresstest", "Stress-Strategie", date(2021, 1, 1), "Stress", ())
     return Catalog(strategy, units, themes, fields, goals, tuple(items), ())
 
@@ -63,13 +74,15 @@ def build_stress_store(path: Path, kpis: int) -> Store:
         con.execute(
             """INSERT INTO upload (id, kind, file_name, created_at, n_new, n_changed, n_unchanged, state)
                VALUES (nextval('upload_id_seq'), 'seed', 'stress', now(), ?, 0, 0, 'committed')""",
-            [kpis * STRESS_YEARS * 12])
+            [kpis * STRESS_YEARS * 12],
+        )
         con.execute(
             f"""INSERT INTO measurement (kpi_id, period, value, comment, source, upload_id, recorded_at, recorded_by)
                 SELECT 'ST-' || lpad(CAST(k AS VARCHAR), 4, '0'), last_day(make_date(2006 + m // 12, m % 12 + 1, 1)),
                        round(1000 + m * (CASE WHEN k % 4 = 0 THEN -2 ELSE 7 END) + (hash(k, m) % 50), 1),
                        NULL, 'stress', 1, TIMESTAMP '2026-01-01', 'bench'
-                FROM range({kpis}) t(k), range({STRESS_YEARS * 12}) s(m)""")
+                FROM range({kpis}) t(k), range({STRESS_YEARS * 12}) s(m)"""
+        )
     return store
 
 
@@ -84,7 +97,8 @@ def write_german_csv(path: Path, rows: int, kpis: int) -> None:
                      lpad(CAST(((({first} + m) % 12) + 1) AS VARCHAR), 2, '0') || '/' || CAST(({first} + m) // 12 AS VARCHAR) AS Zeitraum,
                      translate(format('{{:,.1f}}', 1000 + m * 3.5 + (hash(k, m) % 500) / 10), ',.', '.,') AS Wert
               FROM range({kpis}) t(k), range({months}) s(m) LIMIT {rows})
-            TO '{path}' (FORMAT csv, DELIMITER ';', HEADER true)""")
+            TO '{path}' (FORMAT csv, DELIMITER ';', HEADER true)"""
+    )
     con.close()
 
 
@@ -135,18 +149,31 @@ def bench_ingest(work: Path, base: Path, csv_path: Path, runs: int) -> dict:
         cpu["native"].append(time.process_time() - start_cpu)
         copy.unlink()
         loads.append(load_avg())
-    return {"rows": result.rows, **counts, "seconds": _median(ours), "duckdb_native_seconds": _median(native),
-            "ratio_vs_duckdb": round(statistics.median(ours) / statistics.median(native), 2),
-            "runs": runs, "samples": [round(s, 3) for s in ours], "native_samples": [round(s, 3) for s in native],
-            "load_avg": _median(loads), "load_samples": loads, "cpu": _cpu_figures(cpu, "native", loads)}
+    return {
+        "rows": result.rows,
+        **counts,
+        "seconds": _median(ours),
+        "duckdb_native_seconds": _median(native),
+        "ratio_vs_duckdb": round(statistics.median(ours) / statistics.median(native), 2),
+        "runs": runs,
+        "samples": [round(s, 3) for s in ours],
+        "native_samples": [round(s, 3) for s in native],
+        "load_avg": _median(loads),
+        "load_samples": loads,
+        "cpu": _cpu_figures(cpu, "native", loads),
+    }
 
 
 def _cpu_figures(cpu: dict[str, list[float]], reference: str, loads: list[float]) -> dict:
     """CPU seconds (all threads of this process) of ours and of the reference: on a loaded machine the wall-clock
     ratio also counts the waiting for a CPU, which falls unevenly on the longer-running side."""
-    return {"seconds": _median(cpu["ours"]), "reference_seconds": _median(cpu[reference]),
-            "ratio": round(statistics.median(cpu["ours"]) / statistics.median(cpu[reference]), 2),
-            "samples": [round(s, 3) for s in cpu["ours"]], "load_avg": _median(loads)}
+    return {
+        "seconds": _median(cpu["ours"]),
+        "reference_seconds": _median(cpu[reference]),
+        "ratio": round(statistics.median(cpu["ours"]) / statistics.median(cpu[reference]), 2),
+        "samples": [round(s, 3) for s in cpu["ours"]],
+        "load_avg": _median(loads),
+    }
 
 
 def bench_status(store: Store, runs: int) -> dict:
@@ -175,25 +202,45 @@ def bench_status(store: Store, runs: int) -> dict:
         bare.append(time.perf_counter() - start)
         cpu["bare"].append(time.process_time() - start_cpu)
         loads.append(load_avg())
-    return {"kpis": kpis, "seconds": _median(ours), "bare_sql_seconds": _median(bare),
-            "ratio_vs_sql": round(statistics.median(ours) / statistics.median(bare), 2), "runs": runs,
-            "samples": [round(s, 3) for s in ours], "load_avg": _median(loads), "load_samples": loads,
-            "bare_samples": [round(s, 3) for s in bare], "cpu": _cpu_figures(cpu, "bare", loads),
-            "snapshot": {"seconds": _median(snaps), "ratio_vs_sql": round(statistics.median(snaps)
-                                                                          / statistics.median(bare), 2),
-                         "samples": [round(s, 3) for s in snaps], "load_avg": _median(loads)}}
+    return {
+        "kpis": kpis,
+        "seconds": _median(ours),
+        "bare_sql_seconds": _median(bare),
+        "ratio_vs_sql": round(statistics.median(ours) / statistics.median(bare), 2),
+        "runs": runs,
+        "samples": [round(s, 3) for s in ours],
+        "load_avg": _median(loads),
+        "load_samples": loads,
+        "bare_samples": [round(s, 3) for s in bare],
+        "cpu": _cpu_figures(cpu, "bare", loads),
+        "snapshot": {
+            "seconds": _median(snaps),
+            "ratio_vs_sql": round(statistics.median(snaps) / statistics.median(bare), 2),
+            "samples": [round(s, 3) for s in snaps],
+            "load_avg": _median(loads),
+        },
+    }
 
 
 def run_bench(runs: int = 3, rows: int = 1_000_000, kpis: int = 2000, pages: bool = True) -> dict:
-    results: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                                 "duckdb": duckdb.__version__, "load_avg": os.getloadavg()}}
+    results: dict = {
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "duckdb": duckdb.__version__,
+            "load_avg": os.getloadavg(),
+        }
+    }
     with tempfile.TemporaryDirectory(prefix="kpi-bench-") as tmp:
         work = Path(tmp)
         base = work / "stress.duckdb"
         start = time.perf_counter()
         store = build_stress_store(base, kpis)
-        results["stress_store"] = {"kpis": kpis, "measurements": store.measurement_count(),
-                                   "build_seconds": round(time.perf_counter() - start, 2)}
+        results["stress_store"] = {
+            "kpis": kpis,
+            "measurements": store.measurement_count(),
+            "build_seconds": round(time.perf_counter() - start, 2),
+        }
         csv_path = work / "messwerte.csv"
         write_german_csv(csv_path, rows, kpis)
         results["csv"] = {"rows": rows, "bytes": csv_path.stat().st_size}
@@ -209,8 +256,13 @@ def run_bench(runs: int = 3, rows: int = 1_000_000, kpis: int = 2000, pages: boo
 
 # -- the text form of `python -m kpi bench` --------------------------------------------------------------------
 
-PAGE_TITLES = {"cockpit": "Cockpit", "themenfelder": "Themenfelder", "kennzahlen": "Kennzahlen",
-               "massnahmen": "Maßnahmen", "bereich": "Mein Bereich"}
+PAGE_TITLES = {
+    "cockpit": "Cockpit",
+    "themenfelder": "Themenfelder",
+    "kennzahlen": "Kennzahlen",
+    "massnahmen": "Maßnahmen",
+    "bereich": "Mein Bereich",
+}
 STORE_TITLES = {"demo": "Demo-Store", "stress": "Stress-Store"}
 INGEST_GOAL, STATUS_GOAL = 3.0, 2.0  # issue 13: ours / DuckDB's own insert, ours / the bare SQL
 
@@ -238,14 +290,31 @@ def _runs(figures: dict, samples: str = "samples") -> int | None:
 class _Rows(list):
     """The report's lines: a tuple per measurement, a string per section heading."""
 
-    def row(self, label: str, seconds: float | None, ratio: float | None = None, reference: str = "",
-            goal: float | None = None, met: bool | None = None, figures: dict | None = None,
-            samples: str = "samples") -> None:
+    def row(
+        self,
+        label: str,
+        seconds: float | None,
+        ratio: float | None = None,
+        reference: str = "",
+        goal: float | None = None,
+        met: bool | None = None,
+        figures: dict | None = None,
+        samples: str = "samples",
+    ) -> None:
         figures = figures or {}
         runs = _runs(figures, samples)
-        self.append((label, _num(seconds), "–" if runs is None else str(runs), _num(figures.get("load_avg"), 2),
-                     _times(ratio), reference, f"≤ {_times(goal)}" if goal else "–",
-                     "–" if met is None else ("ja" if met else "NEIN")))
+        self.append(
+            (
+                label,
+                _num(seconds),
+                "–" if runs is None else str(runs),
+                _num(figures.get("load_avg"), 2),
+                _times(ratio),
+                reference,
+                f"≤ {_times(goal)}" if goal else "–",
+                "–" if met is None else ("ja" if met else "NEIN"),
+            )
+        )
 
 
 def bench_report(results: dict) -> str:
@@ -254,12 +323,14 @@ def bench_report(results: dict) -> str:
     machine = results.get("machine", {})
     stress = results.get("stress_store", {})
     ingest = results.get("ingest", {})
-    head = [f"Digitalcockpit bench — {machine.get('cpus')} CPUs, Python {machine.get('python')}, "
-            f"DuckDB {machine.get('duckdb')}, Last vorher/nachher "
-            f"{_num((machine.get('load_avg') or [None])[0], 2)}/{_num((machine.get('load_avg_after') or [None])[0], 2)}",
-            f"Stress-Store: {_num(stress.get('kpis'), 0)} Kennzahlen, {_num(stress.get('measurements'), 0)} Messwerte; "
-            f"Mediane über {ingest.get('runs', '?')} Läufe; Last = Load Average (1 min) neben jedem Median, "
-            f"bei {machine.get('cpus')} CPUs ist alles darüber Warten auf die CPU"]
+    head = [
+        f"Digitalcockpit bench — {machine.get('cpus')} CPUs, Python {machine.get('python')}, "
+        f"DuckDB {machine.get('duckdb')}, Last vorher/nachher "
+        f"{_num((machine.get('load_avg') or [None])[0], 2)}/{_num((machine.get('load_avg_after') or [None])[0], 2)}",
+        f"Stress-Store: {_num(stress.get('kpis'), 0)} Kennzahlen, {_num(stress.get('measurements'), 0)} Messwerte; "
+        f"Mediane über {ingest.get('runs', '?')} Läufe; Last = Load Average (1 min) neben jedem Median, "
+        f"bei {machine.get('cpus')} CPUs ist alles darüber Warten auf die CPU",
+    ]
     rows = _Rows()
     _core_rows(rows, ingest, results.get("status", {}))
     pages = results.get("pages") or {}
@@ -277,23 +348,50 @@ def bench_report(results: dict) -> str:
 def _core_rows(rows: _Rows, ingest: dict, status: dict) -> None:
     rows.append("Import und Status")
     if ingest:
-        rows.row(f"Import CSV ({_num(ingest.get('rows'), 0)} Zeilen)", ingest.get("seconds"),
-                 ingest.get("ratio_vs_duckdb"), "DuckDB direkt", INGEST_GOAL,
-                 _met(ingest.get("ratio_vs_duckdb"), INGEST_GOAL), figures=ingest)
+        rows.row(
+            f"Import CSV ({_num(ingest.get('rows'), 0)} Zeilen)",
+            ingest.get("seconds"),
+            ingest.get("ratio_vs_duckdb"),
+            "DuckDB direkt",
+            INGEST_GOAL,
+            _met(ingest.get("ratio_vs_duckdb"), INGEST_GOAL),
+            figures=ingest,
+        )
         if ingest.get("cpu"):
-            rows.row("  dasselbe als CPU-Zeit (alle Threads)", ingest["cpu"]["seconds"], ingest["cpu"]["ratio"],
-                     "DuckDB direkt", figures=ingest["cpu"])
+            rows.row(
+                "  dasselbe als CPU-Zeit (alle Threads)",
+                ingest["cpu"]["seconds"],
+                ingest["cpu"]["ratio"],
+                "DuckDB direkt",
+                figures=ingest["cpu"],
+            )
     if status:
-        rows.row(f"Status aller Kennzahlen ({_num(status.get('kpis'), 0)})", status.get("seconds"),
-                 status.get("ratio_vs_sql"), "nacktes SQL", STATUS_GOAL, _met(status.get("ratio_vs_sql"), STATUS_GOAL),
-                 figures=status)
+        rows.row(
+            f"Status aller Kennzahlen ({_num(status.get('kpis'), 0)})",
+            status.get("seconds"),
+            status.get("ratio_vs_sql"),
+            "nacktes SQL",
+            STATUS_GOAL,
+            _met(status.get("ratio_vs_sql"), STATUS_GOAL),
+            figures=status,
+        )
         if status.get("cpu"):
-            rows.row("  dasselbe als CPU-Zeit (alle Threads)", status["cpu"]["seconds"], status["cpu"]["ratio"],
-                     "nacktes SQL", figures=status["cpu"])
+            rows.row(
+                "  dasselbe als CPU-Zeit (alle Threads)",
+                status["cpu"]["seconds"],
+                status["cpu"]["ratio"],
+                "nacktes SQL",
+                figures=status["cpu"],
+            )
         snap = status.get("snapshot") or {}
         if snap:
-            rows.row("Snapshot der Seiten (Status, alle Werte, Maßnahmen)", snap.get("seconds"),
-                     snap.get("ratio_vs_sql"), "nacktes SQL", figures=snap)
+            rows.row(
+                "Snapshot der Seiten (Status, alle Werte, Maßnahmen)",
+                snap.get("seconds"),
+                snap.get("ratio_vs_sql"),
+                "nacktes SQL",
+                figures=snap,
+            )
 
 
 def _server_rows(rows: _Rows, server_render: dict) -> list[str]:
@@ -307,10 +405,20 @@ def _server_rows(rows: _Rows, server_render: dict) -> list[str]:
             if page == "trivial":
                 continue
             title = PAGE_TITLES.get(page, page)
-            rows.row(f"{title}, erster Lauf (kalter Cache)", figures.get("cold_seconds"), figures.get("cold_ratio"),
-                     "Trivial, erster Lauf")
-            rows.row(f"{title}, warm", figures.get("warm_seconds"), figures.get("warm_ratio"), "Trivial, warm",
-                     figures=figures, samples="warm_samples")
+            rows.row(
+                f"{title}, erster Lauf (kalter Cache)",
+                figures.get("cold_seconds"),
+                figures.get("cold_ratio"),
+                "Trivial, erster Lauf",
+            )
+            rows.row(
+                f"{title}, warm",
+                figures.get("warm_seconds"),
+                figures.get("warm_ratio"),
+                "Trivial, warm",
+                figures=figures,
+                samples="warm_samples",
+            )
             problems += [f"{STORE_TITLES.get(store, store)}, {title}: {p}" for p in figures.get("problems", [])]
     return problems
 
@@ -329,14 +437,24 @@ def _browser_rows(rows: _Rows, browser: dict) -> list[str]:
         rows.row(label, f.get("seconds"), f.get("ratio"), "Trivial-Seite", f.get("goal"), f.get("met"), figures=f)
     target = PAGE_TITLES.get(switch.get("target"), switch.get("target"))
     rows.append(f"Browser: Seitenwechsel über das Menü bis zum Diagramm der Zielseite ({target})")
-    rows.row("Trivial A → B (st.navigation, je 1 Diagramm)", switch.get("trivial", {}).get("seconds"),
-             figures=switch.get("trivial"))
-    for key, label in (("cockpit_demo", f"Cockpit → {target}, Demo-Store"),
-                       ("cockpit_stress", f"Cockpit → {target}, Stress-Store")):
+    rows.row(
+        "Trivial A → B (st.navigation, je 1 Diagramm)",
+        switch.get("trivial", {}).get("seconds"),
+        figures=switch.get("trivial"),
+    )
+    for key, label in (
+        ("cockpit_demo", f"Cockpit → {target}, Demo-Store"),
+        ("cockpit_stress", f"Cockpit → {target}, Stress-Store"),
+    ):
         f = switch.get(key, {})
         rows.row(label, f.get("seconds"), f.get("ratio"), "Trivial A → B", f.get("goal"), f.get("met"), figures=f)
-    return [f"Browser {key}: {p}" for section in (first, switch) for key, f in section.items()
-            if isinstance(f, dict) for p in f.get("problems", [])]
+    return [
+        f"Browser {key}: {p}"
+        for section in (first, switch)
+        for key, f in section.items()
+        if isinstance(f, dict)
+        for p in f.get("problems", [])
+    ]
 
 
 def _table(head: list[str], rows: _Rows) -> list[str]:

@@ -89,8 +89,10 @@ def bench_api(requests: int = 2000, clients: int = 20, rounds: int = 4, db: Path
             parts = urlsplit(url)
             host, port = parts.hostname, parts.port
             etag = _etag(host, port)
-            routes = {name: (path, {k: (etag if v == "<etag>" else v) for k, v in headers.items()})
-                      for name, (path, headers) in ROUTES.items()}
+            routes = {
+                name: (path, {k: (etag if v == "<etag>" else v) for k, v in headers.items()})
+                for name, (path, headers) in ROUTES.items()
+            }
             for path, headers in routes.values():  # warm: the first answer builds the cached payload
                 _load(host, port, path, headers, clients, clients)
             samples: dict[str, list[float]] = {name: [] for name in routes}
@@ -109,18 +111,28 @@ def bench_api(requests: int = 2000, clients: int = 20, rounds: int = 4, db: Path
     table = {}
     for name, latencies in samples.items():
         p50 = statistics.median(latencies)
-        table[name] = {"requests": len(latencies), "p50_ms": p50 * 1000, "p95_ms": _percentile(latencies, 0.95) * 1000,
-                       "per_second": len(latencies) / wall[name], "ratio_p50": p50 / base, "errors": errors[name]}
+        table[name] = {
+            "requests": len(latencies),
+            "p50_ms": p50 * 1000,
+            "p95_ms": _percentile(latencies, 0.95) * 1000,
+            "per_second": len(latencies) / wall[name],
+            "ratio_p50": p50 / base,
+            "errors": errors[name],
+        }
     return {"requests": requests, "clients": clients, "rounds": rounds, "routes": table}
 
 
 def api_report(results: dict) -> str:
-    lines = [f"\nOpen-Data-API ({results['requests']} Anfragen je Adresse, {results['clients']} gleichzeitig, "
-             f"{results['rounds']} Runden, Loopback)",
-             f"{'Adresse':<34} {'p50 ms':>8} {'p95 ms':>8} {'Anfr./s':>8} {'× trivial':>10} {'Fehler':>7}"]
+    lines = [
+        f"\nOpen-Data-API ({results['requests']} Anfragen je Adresse, {results['clients']} gleichzeitig, "
+        f"{results['rounds']} Runden, Loopback)",
+        f"{'Adresse':<34} {'p50 ms':>8} {'p95 ms':>8} {'Anfr./s':>8} {'× trivial':>10} {'Fehler':>7}",
+    ]
     for name, row in results["routes"].items():
-        lines.append(f"{name:<34} {row['p50_ms']:>8.1f} {row['p95_ms']:>8.1f} {row['per_second']:>8.0f} "
-                     f"{row['ratio_p50']:>10.2f} {row['errors']:>7}")
+        lines.append(
+            f"{name:<34} {row['p50_ms']:>8.1f} {row['p95_ms']:>8.1f} {row['per_second']:>8.0f} "
+            f"{row['ratio_p50']:>10.2f} {row['errors']:>7}"
+        )
     return "\n".join(lines)
 
 

@@ -27,11 +27,16 @@ PAGES = ("/", "/themenfelder", "/kennzahlen?kpi=EG-03", "/massnahmen")  # each d
 API = ("/api/v1/kpis", "/api/v1/kpis/EG-03", "/api/v1/values.csv")
 CHART = ".js-plotly-plot .main-svg"
 PAGE_TIMEOUT_MS = 90_000
-FAILED = ("[data-testid='stException']", "text=Diese Ansicht konnte nicht geladen werden",
-          "text=Die Datenbank ist gerade durch einen Import belegt")
+FAILED = (
+    "[data-testid='stException']",
+    "text=Diese Ansicht konnte nicht geladen werden",
+    "text=Die Datenbank ist gerade durch einen Import belegt",
+)
 # The IT office's file: two versions of the same rows, so that every import writes new revisions.
-IMPORTS = ("Kennzahl;Zeitraum;Wert\r\nEG-02;2025;23.456\r\nEG-03;2025;61,5\r\n",
-           "Kennzahl;Zeitraum;Wert\r\nEG-02;2025;21.004\r\nEG-03;2025;58,0\r\n")
+IMPORTS = (
+    "Kennzahl;Zeitraum;Wert\r\nEG-02;2025;23.456\r\nEG-03;2025;61,5\r\n",
+    "Kennzahl;Zeitraum;Wert\r\nEG-02;2025;21.004\r\nEG-03;2025;58,0\r\n",
+)
 
 
 def percentile(samples: list[float], share: float) -> float | None:
@@ -141,8 +146,7 @@ async def _sample_chromium(deadline: float, result: dict) -> None:
         result["chromium_mb"] = max(result.get("chromium_mb", 0.0), rss_mb(playwright_pids()))
 
 
-def api_client(url: str, deadline: float, result: dict, lock: threading.Lock, number: int,
-               interval: float) -> None:
+def api_client(url: str, deadline: float, result: dict, lock: threading.Lock, number: int, interval: float) -> None:
     """One keep-alive client asking the API in turn until the deadline, a request every `interval` seconds
     (0: as fast as the answers come)."""
     parts = urlsplit(url)
@@ -179,16 +183,27 @@ def importer(db_url: str, every: float, deadline: float, result: dict, folder: P
         file.write_bytes(IMPORTS[turn % 2].encode("cp1252"))
         turn += 1
         started = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "kpi", "--db", db_url, "import", str(file),
-                               "--user", "it", "--confirm-implausible"], cwd=ROOT, capture_output=True, text=True,
-                              timeout=300)
+        done = subprocess.run(
+            [sys.executable, "-m", "kpi", "--db", db_url, "import", str(file), "--user", "it", "--confirm-implausible"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         result["import_s"].append(time.perf_counter() - started)
         if done.returncode != 0:
             result["import_errors"].append(done.stderr.strip()[:200])
 
 
-def run_scenario(source: Path | str, servers: int, sessions: int, clients: int, seconds: float,
-                 import_every: float, api_interval: float = 0.5) -> dict:
+def run_scenario(
+    source: Path | str,
+    servers: int,
+    sessions: int,
+    clients: int,
+    seconds: float,
+    import_every: float,
+    api_interval: float = 0.5,
+) -> dict:
     """One run: a fresh copy of the DuckDB file `source` (or the database at the URL `source`, e.g. a
     PostgreSQL test database), `servers` servers behind nginx, the load for `seconds`."""
     from kpi.cluster import start_cluster
@@ -200,9 +215,18 @@ def run_scenario(source: Path | str, servers: int, sessions: int, clients: int, 
         db_url = f"duckdb:///{db}"
     else:
         db, env, db_url = None, {"KPI_DB_URL": source}, source
-    result: dict = {"servers": servers, "sessions": sessions, "api_clients": clients, "seconds": seconds,
-                    "page_s": [], "page_errors": [], "api_s": [], "api_errors": [], "import_s": [],
-                    "import_errors": []}
+    result: dict = {
+        "servers": servers,
+        "sessions": sessions,
+        "api_clients": clients,
+        "seconds": seconds,
+        "page_s": [],
+        "page_errors": [],
+        "api_s": [],
+        "api_errors": [],
+        "import_s": [],
+        "import_errors": [],
+    }
     # Without the background report builds: with an import every few seconds each server would start a PDF
     # and PowerPoint build (a minute of Chromium) on every change, which is not what a city's day looks like.
     with start_cluster(db, servers=servers, extra_env={**env, "KPI_REPORT_PREBUILD": "0"}) as cluster:
@@ -210,9 +234,10 @@ def run_scenario(source: Path | str, servers: int, sessions: int, clients: int, 
         cpu_before = [cpu_seconds(proc.pid) for proc, _ in cluster.servers]
         deadline = time.monotonic() + seconds
         lock = threading.Lock()
-        threads = [threading.Thread(target=api_client, args=(cluster.url, deadline, result, lock, i,
-                                                                   api_interval))
-                   for i in range(clients)]
+        threads = [
+            threading.Thread(target=api_client, args=(cluster.url, deadline, result, lock, i, api_interval))
+            for i in range(clients)
+        ]
         threads.append(threading.Thread(target=importer, args=(db_url, import_every, deadline, result, folder)))
         for thread in threads:
             thread.start()
@@ -232,15 +257,24 @@ def run_scenario(source: Path | str, servers: int, sessions: int, clients: int, 
 def summarise(result: dict, elapsed: float) -> dict:
     pages, api = result.pop("page_s"), result.pop("api_s")
     imports = result.pop("import_s")
-    ms = (lambda v: None if v is None else round(v * 1000, 1))
-    result.update({
-        "pages": len(pages), "page_p50_ms": ms(percentile(pages, 0.5)), "page_p95_ms": ms(percentile(pages, 0.95)),
-        "pages_per_s": round(len(pages) / elapsed, 2), "elapsed_s": round(elapsed),
-        "api_requests": len(api), "api_p50_ms": ms(percentile(api, 0.5)), "api_p95_ms": ms(percentile(api, 0.95)),
-        "api_per_s": round(len(api) / elapsed, 1),
-        "imports": len(imports), "import_median_s": round(statistics.median(imports), 2) if imports else None,
-        "page_error_count": len(result["page_errors"]), "api_error_count": len(result["api_errors"]),
-    })
+    ms = lambda v: None if v is None else round(v * 1000, 1)
+    result.update(
+        {
+            "pages": len(pages),
+            "page_p50_ms": ms(percentile(pages, 0.5)),
+            "page_p95_ms": ms(percentile(pages, 0.95)),
+            "pages_per_s": round(len(pages) / elapsed, 2),
+            "elapsed_s": round(elapsed),
+            "api_requests": len(api),
+            "api_p50_ms": ms(percentile(api, 0.5)),
+            "api_p95_ms": ms(percentile(api, 0.95)),
+            "api_per_s": round(len(api) / elapsed, 1),
+            "imports": len(imports),
+            "import_median_s": round(statistics.median(imports), 2) if imports else None,
+            "page_error_count": len(result["page_errors"]),
+            "api_error_count": len(result["api_errors"]),
+        }
+    )
     result["page_errors"] = result["page_errors"][:10]
     result["api_errors"] = result["api_errors"][:10]
     return result
@@ -255,12 +289,16 @@ def demo_template(folder: Path) -> Path:
     return path
 
 
-ROW = ("| {servers} | {sessions} | {api_clients} | {pages} | {page_p50_ms} | {page_p95_ms} | {page_error_count} | "
-       "{api_requests} | {api_p50_ms} | {api_p95_ms} | {api_per_s} | {api_error_count} | {imports} | "
-       "{server_cpu_s} / {elapsed_s} | {server_mb} | {chromium_mb} | {load_before} → {load_after} |")
-HEADER = ("| servers | browser sessions | API clients | page loads | page p50 ms | page p95 ms | page errors | "
-          "API requests | API p50 ms | API p95 ms | API req/s | API errors | imports | server CPU s / wall s | "
-          "server MB | Chromium MB | load avg (1 min) |\n" + "|" + " ---: |" * 17)
+ROW = (
+    "| {servers} | {sessions} | {api_clients} | {pages} | {page_p50_ms} | {page_p95_ms} | {page_error_count} | "
+    "{api_requests} | {api_p50_ms} | {api_p95_ms} | {api_per_s} | {api_error_count} | {imports} | "
+    "{server_cpu_s} / {elapsed_s} | {server_mb} | {chromium_mb} | {load_before} → {load_after} |"
+)
+HEADER = (
+    "| servers | browser sessions | API clients | page loads | page p50 ms | page p95 ms | page errors | "
+    "API requests | API p50 ms | API p95 ms | API req/s | API errors | imports | server CPU s / wall s | "
+    "server MB | Chromium MB | load avg (1 min) |\n" + "|" + " ---: |" * 17
+)
 
 
 def run(args, store) -> int:
@@ -270,10 +308,15 @@ def run(args, store) -> int:
         rows = []
         for servers in args.servers:
             for sessions in args.sessions:
-                print(f"… {servers} Server, {sessions} Browser-Sitzungen, {args.api_clients} API-Clients, "
-                      f"{args.seconds:.0f} s", file=sys.stderr, flush=True)
-                row = run_scenario(template, servers, sessions, args.api_clients, args.seconds, args.import_every,
-                                   args.api_interval)
+                print(
+                    f"… {servers} Server, {sessions} Browser-Sitzungen, {args.api_clients} API-Clients, "
+                    f"{args.seconds:.0f} s",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                row = run_scenario(
+                    template, servers, sessions, args.api_clients, args.seconds, args.import_every, args.api_interval
+                )
                 row["chromium_mb"] = round(row.get("chromium_mb", 0.0))
                 rows.append(row)
     if args.json:
@@ -297,12 +340,19 @@ def add_parsers(sub) -> None:
     p.add_argument("--servers", type=_counts, default=[1, 2], help="Server hinter nginx, z. B. 1,2 (Standard)")
     p.add_argument("--sessions", type=_counts, default=[4], help="gleichzeitige Browser-Sitzungen, z. B. 2,4,8")
     p.add_argument("--api-clients", type=int, default=4, help="gleichzeitige API-Clients (Standard 4)")
-    p.add_argument("--api-interval", type=float, default=0.5,
-                   help="Sekunden zwischen den Anfragen eines API-Clients (Standard 0.5; 0 = so schnell wie möglich)")
+    p.add_argument(
+        "--api-interval",
+        type=float,
+        default=0.5,
+        help="Sekunden zwischen den Anfragen eines API-Clients (Standard 0.5; 0 = so schnell wie möglich)",
+    )
     p.add_argument("--seconds", type=float, default=60, help="Dauer je Lauf in Sekunden (Standard 60)")
     p.add_argument("--import-every", type=float, default=10, help="Import alle N Sekunden (Standard 10)")
-    p.add_argument("--on-store", action="store_true",
-                   help="statt einer frischen Kopie der Demo die Datenbank von --db/KPI_DB_URL belasten (z. B. eine "
-                        "PostgreSQL-Testdatenbank mit der Demo; die Importe schreiben hinein)")
+    p.add_argument(
+        "--on-store",
+        action="store_true",
+        help="statt einer frischen Kopie der Demo die Datenbank von --db/KPI_DB_URL belasten (z. B. eine "
+        "PostgreSQL-Testdatenbank mit der Demo; die Importe schreiben hinein)",
+    )
     p.add_argument("--json", action="store_true", help="Ergebnisse als JSON")
     p.set_defaults(func=run)

@@ -116,8 +116,11 @@ def _quiet_streamlit() -> Iterator[None]:
     """AppTest outside a server logs a 'no runtime' warning per run, and a failing page its stack trace (the
     page's error box is recorded with the figures anyway): keep the bench output readable. A filter, not a
     level, because Streamlit resets its loggers' levels when it reads its config."""
-    names = ("streamlit.runtime.caching.cache_data_api", "streamlit.runtime.scriptrunner_utils.script_run_context",
-             "digitalcockpit")
+    names = (
+        "streamlit.runtime.caching.cache_data_api",
+        "streamlit.runtime.scriptrunner_utils.script_run_context",
+        "digitalcockpit",
+    )
     loggers = [logging.getLogger(n) for n in names]
     for lg in loggers:
         lg.addFilter(_drop)
@@ -179,8 +182,13 @@ def render_series(script: Path, page: str | None, runs: int) -> dict:
                 break
             warm.append(seconds)
             loads.append(_load())
-    return {"cold_seconds": round(cold, 4) if cold is not None else None, "warm_seconds": _median(warm),
-            "warm_samples": [round(s, 3) for s in warm], "problems": problems, "load_avg": _median(loads)}
+    return {
+        "cold_seconds": round(cold, 4) if cold is not None else None,
+        "warm_seconds": _median(warm),
+        "warm_samples": [round(s, 3) for s in warm],
+        "problems": problems,
+        "load_avg": _median(loads),
+    }
 
 
 def bench_render(stores: dict[str, str], trivial: Path, runs: int) -> dict:
@@ -200,8 +208,10 @@ def bench_render(stores: dict[str, str], trivial: Path, runs: int) -> dict:
                     row["cold_ratio"] = _ratio(row["cold_seconds"], base["cold_seconds"])
                     row["warm_ratio"] = _ratio(row["warm_seconds"], base["warm_seconds"])
                     rows[page] = row
-                    _say(f"server {name:<6} {page:<13} cold {row['cold_seconds']} s, warm {row['warm_seconds']} s, "
-                         f"{row['warm_ratio']}x trivial" + (f"  PROBLEMS {row['problems']}" if row["problems"] else ""))
+                    _say(
+                        f"server {name:<6} {page:<13} cold {row['cold_seconds']} s, warm {row['warm_seconds']} s, "
+                        f"{row['warm_ratio']}x trivial" + (f"  PROBLEMS {row['problems']}" if row["problems"] else "")
+                    )
                 out[name] = rows
         _clear_caches()
     return out
@@ -246,8 +256,9 @@ def switch_seconds(browser, url: str, target: str) -> float:
             wait_for_app(page, timeout=BROWSER_TIMEOUT)
         before = page.locator("[data-testid='stMain'] [data-testid='stHeading']").first.inner_text().strip()
         # the app's own menu (st.page_link: a relative href) or Streamlit's sidebar navigation (an absolute one)
-        link = page.locator(f"[data-testid='stSidebar'] a[href='{target}'], "
-                            f"[data-testid='stSidebar'] a[href$='/{target}']").first
+        link = page.locator(
+            f"[data-testid='stSidebar'] a[href='{target}'], [data-testid='stSidebar'] a[href$='/{target}']"
+        ).first
         start = time.perf_counter()
         link.click()
         with _explained(page):
@@ -274,9 +285,15 @@ def _interleaved(cases: dict[str, Callable[[], float]], runs: int) -> dict[str, 
             except Exception as exc:  # noqa: BLE001
                 errors[name].append(f"{type(exc).__name__}: {exc}"[:300])
             loads[name].append(_load())
-    return {name: {"seconds": _median(values), "samples": [round(v, 3) for v in values],
-                   "load_avg": _median(loads[name]), **({"problems": errors[name]} if errors[name] else {})}
-            for name, values in samples.items()}
+    return {
+        name: {
+            "seconds": _median(values),
+            "samples": [round(v, 3) for v in values],
+            "load_avg": _median(loads[name]),
+            **({"problems": errors[name]} if errors[name] else {}),
+        }
+        for name, values in samples.items()
+    }
 
 
 def bench_browser(demo_db: Path, stress_db: Path, trivial_dir: Path, runs: int) -> dict:
@@ -295,17 +312,23 @@ def bench_browser(demo_db: Path, stress_db: Path, trivial_dir: Path, runs: int) 
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=LAUNCH_ARGS)
             try:
-                first = _interleaved({
-                    "trivial": lambda: first_chart_seconds(browser, url["trivial"]),
-                    "cockpit_demo": lambda: first_chart_seconds(browser, url["demo"]),
-                    "cockpit_stress": lambda: first_chart_seconds(browser, url["stress"]),
-                }, runs)
+                first = _interleaved(
+                    {
+                        "trivial": lambda: first_chart_seconds(browser, url["trivial"]),
+                        "cockpit_demo": lambda: first_chart_seconds(browser, url["demo"]),
+                        "cockpit_stress": lambda: first_chart_seconds(browser, url["stress"]),
+                    },
+                    runs,
+                )
                 _say(f"browser first chart: {first}")
-                switch = _interleaved({
-                    "trivial": lambda: switch_seconds(browser, url["navigation"] + "/", "b"),
-                    "cockpit_demo": lambda: switch_seconds(browser, url["demo"] + "/", SWITCH_TO),
-                    "cockpit_stress": lambda: switch_seconds(browser, url["stress"] + "/", SWITCH_TO),
-                }, runs)
+                switch = _interleaved(
+                    {
+                        "trivial": lambda: switch_seconds(browser, url["navigation"] + "/", "b"),
+                        "cockpit_demo": lambda: switch_seconds(browser, url["demo"] + "/", SWITCH_TO),
+                        "cockpit_stress": lambda: switch_seconds(browser, url["stress"] + "/", SWITCH_TO),
+                    },
+                    runs,
+                )
                 _say(f"browser switch: {switch}")
             finally:
                 browser.close()
@@ -313,13 +336,19 @@ def bench_browser(demo_db: Path, stress_db: Path, trivial_dir: Path, runs: int) 
         for proc, _base in servers.values():
             stop_server(proc)
     return {
-        "viewport": f"{VIEWPORT['width']}x{VIEWPORT['height']}", "chromium": chromium,
-        "first_chart": {"trivial": first["trivial"],
-                        "cockpit_demo": _goal(first["cockpit_demo"], first["trivial"], GOAL_FIRST_CHART_DEMO),
-                        "cockpit_stress": _goal(first["cockpit_stress"], first["trivial"], GOAL_FIRST_CHART_STRESS)},
-        "switch": {"target": SWITCH_TO, "trivial": switch["trivial"],
-                   "cockpit_demo": _goal(switch["cockpit_demo"], switch["trivial"], GOAL_SWITCH),
-                   "cockpit_stress": _goal(switch["cockpit_stress"], switch["trivial"], GOAL_SWITCH)},
+        "viewport": f"{VIEWPORT['width']}x{VIEWPORT['height']}",
+        "chromium": chromium,
+        "first_chart": {
+            "trivial": first["trivial"],
+            "cockpit_demo": _goal(first["cockpit_demo"], first["trivial"], GOAL_FIRST_CHART_DEMO),
+            "cockpit_stress": _goal(first["cockpit_stress"], first["trivial"], GOAL_FIRST_CHART_STRESS),
+        },
+        "switch": {
+            "target": SWITCH_TO,
+            "trivial": switch["trivial"],
+            "cockpit_demo": _goal(switch["cockpit_demo"], switch["trivial"], GOAL_SWITCH),
+            "cockpit_stress": _goal(switch["cockpit_stress"], switch["trivial"], GOAL_SWITCH),
+        },
     }
 
 
@@ -337,5 +366,9 @@ def bench_pages(stress_store: Store, runs: int) -> dict:
         started = time.perf_counter()
         render = bench_render(stores, trivial_dir / "trivial.py", runs)
         browser = bench_browser(demo_db, Path(stress_store.path), trivial_dir, runs)
-        return {"runs": runs, "server_render": render, "browser": browser,
-                "seconds_total": round(time.perf_counter() - started, 1)}
+        return {
+            "runs": runs,
+            "server_render": render,
+            "browser": browser,
+            "seconds_total": round(time.perf_counter() - started, 1),
+        }

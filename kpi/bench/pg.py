@@ -61,8 +61,13 @@ def _native_pg(store: Store, csv_path: Path) -> float:
     con = duckdb.connect()
     con.execute("CREATE TEMP TABLE typed AS " + TYPED_ROWS.replace("?", f"'{csv_path}'"))
     with store.engine.connect() as conn, conn.begin():
-        pgstore.copy_from_duck(con, "typed", conn, "measurement", ("kpi_id", "period", "value", "comment", "source",
-                                                                   "upload_id", "recorded_at", "recorded_by"))
+        pgstore.copy_from_duck(
+            con,
+            "typed",
+            conn,
+            "measurement",
+            ("kpi_id", "period", "value", "comment", "source", "upload_id", "recorded_at", "recorded_by"),
+        )
     con.close()
     return time.perf_counter() - start
 
@@ -79,9 +84,13 @@ def _status(store: Store) -> tuple[float, float]:
 
 
 def _figures(ours: list[float], bare: list[float], loads: list[float]) -> dict:
-    return {"seconds": _median(ours), "bare_seconds": _median(bare),
-            "ratio_vs_bare": round(statistics.median(ours) / statistics.median(bare), 2),
-            "samples": [round(s, 3) for s in ours], "load_avg": _median(loads)}
+    return {
+        "seconds": _median(ours),
+        "bare_seconds": _median(bare),
+        "ratio_vs_bare": round(statistics.median(ours) / statistics.median(bare), 2),
+        "samples": [round(s, 3) for s in ours],
+        "load_avg": _median(loads),
+    }
 
 
 def bench_backends(runs: int = 3, rows: int = 100_000, kpis: int = 500) -> dict:
@@ -100,8 +109,9 @@ def bench_backends(runs: int = 3, rows: int = 100_000, kpis: int = 500) -> dict:
         target.engine.dispose()  # a template must have no open connections
         csv_path = work / "messwerte.csv"
         write_german_csv(csv_path, rows, kpis)
-        timings: dict[str, dict[str, list[float]]] = {b: {"import": [], "import_bare": [], "status": [],
-                                                          "status_bare": [], "load": []} for b in ("duckdb", "pg")}
+        timings: dict[str, dict[str, list[float]]] = {
+            b: {"import": [], "import_bare": [], "status": [], "status_bare": [], "load": []} for b in ("duckdb", "pg")
+        }
         for i in range(runs):
             for backend in ("duckdb", "pg"):
                 t = timings[backend]
@@ -122,8 +132,10 @@ def bench_backends(runs: int = 3, rows: int = 100_000, kpis: int = 500) -> dict:
                 t["status_bare"].append(bare_status)
                 t["load"].append(load_avg())
         for backend, t in timings.items():
-            results[backend] = {"import": _figures(t["import"], t["import_bare"], t["load"]),
-                                "status": _figures(t["status"], t["status_bare"], t["load"])}
+            results[backend] = {
+                "import": _figures(t["import"], t["import_bare"], t["load"]),
+                "status": _figures(t["status"], t["status_bare"], t["load"]),
+            }
     results["machine"]["load_avg_after"] = os.getloadavg()
     return results
 
@@ -135,12 +147,17 @@ def _num(value: float) -> str:
 def backends_report(results: dict) -> str:
     n = lambda v: f"{v:,}".replace(",", ".")  # noqa: E731
     load = results["machine"]
-    lines = [f"DuckDB- und PostgreSQL-Store: Import von {n(results['rows'])} Zeilen in einen Store mit "
-             f"{n(results['measurements'])} Messwerten ({results['kpis']} Kennzahlen), Status aller Kennzahlen; "
-             f"Median, Last vorher/nachher {load['load_avg'][0]:.2f}/{load['load_avg_after'][0]:.2f}", "",
-             f"{'':28}{'DuckDB':>12}{'roh':>10}{'Faktor':>8}{'PostgreSQL':>12}{'roh':>10}{'Faktor':>8}"]
+    lines = [
+        f"DuckDB- und PostgreSQL-Store: Import von {n(results['rows'])} Zeilen in einen Store mit "
+        f"{n(results['measurements'])} Messwerten ({results['kpis']} Kennzahlen), Status aller Kennzahlen; "
+        f"Median, Last vorher/nachher {load['load_avg'][0]:.2f}/{load['load_avg_after'][0]:.2f}",
+        "",
+        f"{'':28}{'DuckDB':>12}{'roh':>10}{'Faktor':>8}{'PostgreSQL':>12}{'roh':>10}{'Faktor':>8}",
+    ]
     for key, title in (("import", "Import (s)"), ("status", "Status (s)")):
         d, p = results["duckdb"][key], results["pg"][key]
-        lines.append(f"{title:28}{_num(d['seconds']):>12}{_num(d['bare_seconds']):>10}{_num(d['ratio_vs_bare'])[:-1]:>7}×"
-                     f"{_num(p['seconds']):>12}{_num(p['bare_seconds']):>10}{_num(p['ratio_vs_bare'])[:-1]:>7}×")
+        lines.append(
+            f"{title:28}{_num(d['seconds']):>12}{_num(d['bare_seconds']):>10}{_num(d['ratio_vs_bare'])[:-1]:>7}×"
+            f"{_num(p['seconds']):>12}{_num(p['bare_seconds']):>10}{_num(p['ratio_vs_bare'])[:-1]:>7}×"
+        )
     return "\n".join(lines) + "\n"

@@ -51,27 +51,41 @@ FORMATS = {
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
 
-i18n.register({
-    "report.page_no": ("Seite {n} / {total}", "Page {n} / {total}"),
-    "report.no_browser": (
-        "Kein Chromium gefunden: PDF und PowerPoint brauchen einen Browser für die Diagramme. "
-        "Abhilfe: `make chromium` ausführen oder KPI_CHROMIUM=/pfad/zu/chromium setzen.",
-        "No Chromium found: PDF and PowerPoint need a browser to draw the charts. "
-        "Fix: run `make chromium` or set KPI_CHROMIUM=/path/to/chromium."),
-    "report.bad_browser": ("BROWSER_PATH zeigt auf {path}, dort ist kein Browser.",
-                           "BROWSER_PATH points to {path}, which is no browser."),
-    "report.render_failed": ("Die Diagramme konnten nicht gezeichnet werden ({reason}).",
-                             "The charts could not be drawn ({reason})."),
-    "report.no_font": ("Die Schrift für das PDF fehlt (kpi/report/fonts/DejaVuSans.ttf). Abhilfe: die Installation "
-                       "wiederherstellen oder KPI_PDF_FONT=/pfad/zur/schrift.ttf setzen.",
-                       "The PDF's font is missing (kpi/report/fonts/DejaVuSans.ttf). Fix: restore the installation "
-                       "or set KPI_PDF_FONT=/path/to/font.ttf."),
-    "report.empty": ("Die Datenbank enthält noch keinen Strategiekatalog; zuerst `python -m kpi seed`.",
-                     "The database holds no strategy yet; run `python -m kpi seed` first."),
-    "report.chart_alt": ("Diagramm {id}: Ist-Werte, Zielpfad und Prognose", "Chart {id}: actual, target path, forecast"),
-    "report.bar_alt": ("Statusverteilung der Kennzahlen", "Status of the KPIs"),
-    "report.notes_forecast": ("Prognose", "Forecast"),
-})
+i18n.register(
+    {
+        "report.page_no": ("Seite {n} / {total}", "Page {n} / {total}"),
+        "report.no_browser": (
+            "Kein Chromium gefunden: PDF und PowerPoint brauchen einen Browser für die Diagramme. "
+            "Abhilfe: `make chromium` ausführen oder KPI_CHROMIUM=/pfad/zu/chromium setzen.",
+            "No Chromium found: PDF and PowerPoint need a browser to draw the charts. "
+            "Fix: run `make chromium` or set KPI_CHROMIUM=/path/to/chromium.",
+        ),
+        "report.bad_browser": (
+            "BROWSER_PATH zeigt auf {path}, dort ist kein Browser.",
+            "BROWSER_PATH points to {path}, which is no browser.",
+        ),
+        "report.render_failed": (
+            "Die Diagramme konnten nicht gezeichnet werden ({reason}).",
+            "The charts could not be drawn ({reason}).",
+        ),
+        "report.no_font": (
+            "Die Schrift für das PDF fehlt (kpi/report/fonts/DejaVuSans.ttf). Abhilfe: die Installation "
+            "wiederherstellen oder KPI_PDF_FONT=/pfad/zur/schrift.ttf setzen.",
+            "The PDF's font is missing (kpi/report/fonts/DejaVuSans.ttf). Fix: restore the installation "
+            "or set KPI_PDF_FONT=/path/to/font.ttf.",
+        ),
+        "report.empty": (
+            "Die Datenbank enthält noch keinen Strategiekatalog; zuerst `python -m kpi seed`.",
+            "The database holds no strategy yet; run `python -m kpi seed` first.",
+        ),
+        "report.chart_alt": (
+            "Diagramm {id}: Ist-Werte, Zielpfad und Prognose",
+            "Chart {id}: actual, target path, forecast",
+        ),
+        "report.bar_alt": ("Statusverteilung der Kennzahlen", "Status of the KPIs"),
+        "report.notes_forecast": ("Prognose", "Forecast"),
+    }
+)
 
 
 class ReportError(Exception):
@@ -108,8 +122,15 @@ def build_report(store: Store, as_of: datetime | None, fmt: str, lang: str = "de
     started = time.perf_counter()
     deck = load_deck(store, as_of, lang)
     report = render(deck, fmt)
-    return Report(report.data, fmt, report.pages, time.perf_counter() - started, report.chart_seconds,
-                  report.charts, report.rendered)
+    return Report(
+        report.data,
+        fmt,
+        report.pages,
+        time.perf_counter() - started,
+        report.chart_seconds,
+        report.charts,
+        report.rendered,
+    )
 
 
 def render(deck: Deck, fmt: str) -> Report:
@@ -121,6 +142,7 @@ def render(deck: Deck, fmt: str) -> Report:
 
 
 # -- static chart images ---------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ImageJob:
@@ -193,9 +215,15 @@ def render_images(jobs: list[ImageJob], lang: str = "de") -> tuple[list[bytes], 
             paths = [Path(folder) / f"{i}.png" for i in range(len(missing))]
             try:
                 # The figures come from our own builders, already validated by plotly.graph_objects.
-                pio.write_images([todo[k].build() for k in missing], paths, format="png",
-                                 width=[todo[k].width for k in missing], height=[todo[k].height for k in missing],
-                                 scale=[todo[k].scale for k in missing], validate=False)
+                pio.write_images(
+                    [todo[k].build() for k in missing],
+                    paths,
+                    format="png",
+                    width=[todo[k].width for k in missing],
+                    height=[todo[k].height for k in missing],
+                    scale=[todo[k].scale for k in missing],
+                    validate=False,
+                )
                 drawn = {k: p.read_bytes() for k, p in zip(missing, paths)}
             except Exception as exc:  # noqa: BLE001 - Kaleido/Chromium fail in many ways; the user gets one sentence
                 log.exception("chart rendering failed")
@@ -309,8 +337,9 @@ def _slide_charts(slide: object, index: int, images: list[bytes], where: dict[tu
     return None
 
 
-def _draw_slide(slide: object, charts: object, title: Callable, theme: Callable, field: Callable,
-                decision: Callable) -> None:
+def _draw_slide(
+    slide: object, charts: object, title: Callable, theme: Callable, field: Callable, decision: Callable
+) -> None:
     """One slide through a renderer's four drawers (PDF pages and PowerPoint slides alike)."""
     if isinstance(slide, TitleSlide):
         title(slide)
@@ -339,6 +368,7 @@ def _symbols(text: str, cmap: set[int] | None) -> str:
 
 # -- PDF -------------------------------------------------------------------------------------------
 
+
 def pdf_report(deck: Deck) -> Report:
     """A4 landscape, one page per deck slide; the charts are the full KPI charts (target path, forecast)."""
     started = time.perf_counter()
@@ -363,8 +393,14 @@ def pdf_report(deck: Deck) -> Report:
     for index, slide in enumerate(deck.slides):
         pdf.add_page()
         pdf.draw_header(slide)
-        _draw_slide(slide, _slide_charts(slide, index, images, where), pdf.title_page, pdf.theme_page,
-                    pdf.field_page, pdf.decision_page)
+        _draw_slide(
+            slide,
+            _slide_charts(slide, index, images, where),
+            pdf.title_page,
+            pdf.theme_page,
+            pdf.field_page,
+            pdf.decision_page,
+        )
     data = bytes(pdf.output())
     return Report(data, "pdf", len(deck), time.perf_counter() - started, chart_seconds, len(jobs), rendered)
 
@@ -386,23 +422,40 @@ class _DeckPdf(FPDF):
         self.set_font("Sans", "B" if bold else "", size)
         self.set_text_color(*_rgb(color))
 
-    def para(self, x: float, y: float, w: float, text: str, size: float, bold: bool = False, color: str = INK,
-             line: float = 1.3, align: str = "L") -> float:
+    def para(
+        self,
+        x: float,
+        y: float,
+        w: float,
+        text: str,
+        size: float,
+        bold: bool = False,
+        color: str = INK,
+        line: float = 1.3,
+        align: str = "L",
+    ) -> float:
         """Write a wrapped paragraph at (x, y); returns the y below it."""
         self.font(size, bold, color)
         self.set_xy(x, y)
         self.multi_cell(w, size * 0.3528 * line, self.txt(text), align=align, new_x="LMARGIN", new_y="NEXT")
         return self.get_y()
 
-    def rule_table(self, y: float, size: float, col_widths: tuple, line_height: float, padding: float,
-                   rows: list[tuple]) -> None:
+    def rule_table(
+        self, y: float, size: float, col_widths: tuple, line_height: float, padding: float, rows: list[tuple]
+    ) -> None:
         """A full-width table with horizontal rules only, starting at y; cells are text."""
         self.font(size)
         self.set_fill_color(255, 255, 255)
         self.set_draw_color(*_rgb(RULE))
-        with self.table(width=self.W - 2 * self.M, col_widths=col_widths, text_align="LEFT",
-                        first_row_as_headings=False, line_height=line_height, padding=padding,
-                        borders_layout="HORIZONTAL_LINES") as table:
+        with self.table(
+            width=self.W - 2 * self.M,
+            col_widths=col_widths,
+            text_align="LEFT",
+            first_row_as_headings=False,
+            line_height=line_height,
+            padding=padding,
+            borders_layout="HORIZONTAL_LINES",
+        ) as table:
             self.set_y(y)
             for cells in rows:
                 row = table.row()
@@ -445,8 +498,9 @@ class _DeckPdf(FPDF):
         self.set_xy(self.M, self.H - 9)
         self.cell(200, 5, self.txt(f"{self.deck.stand} · {self.deck.strategy}"))
         self.set_xy(self.W - self.M - 60, self.H - 9)
-        self.cell(60, 5, self.txt(t("report.page_no", self.deck.lang, n=self.page_no(), total=len(self.deck))),
-                  align="R")
+        self.cell(
+            60, 5, self.txt(t("report.page_no", self.deck.lang, n=self.page_no(), total=len(self.deck))), align="R"
+        )
 
     # pages
     def title_page(self, s: TitleSlide) -> None:
@@ -478,12 +532,17 @@ class _DeckPdf(FPDF):
             self.set_xy(x, y + 13)
             self.cell(35, 8, self.txt(count.label), align="C")
             x += 37
-        self.image(_opaque(bar), x=self.M, y=62, w=self.W - 2 * self.M,
-                   alt_text=t("report.bar_alt", self.deck.lang))
+        self.image(_opaque(bar), x=self.M, y=62, w=self.W - 2 * self.M, alt_text=t("report.bar_alt", self.deck.lang))
         y = 62 + (self.W - 2 * self.M) * BAR_CHART[1] / BAR_CHART[0] + 4
         self.para(self.M, y, 200, s.fields_label, 13, bold=True)
-        self.rule_table(self.get_y() + 1, 10.5, (95, 30, 85, 63), 6.2, 1.2,
-                        [(r.name, r.kpi_count, r.mix, " · ".join(filter(None, (r.late, r.stale)))) for r in s.fields])
+        self.rule_table(
+            self.get_y() + 1,
+            10.5,
+            (95, 30, 85, 63),
+            6.2,
+            1.2,
+            [(r.name, r.kpi_count, r.mix, " · ".join(filter(None, (r.late, r.stale)))) for r in s.fields],
+        )
 
     def field_page(self, s: ActionFieldSlide, charts: dict[str, bytes]) -> None:
         left_w = 190.0
@@ -506,26 +565,42 @@ class _DeckPdf(FPDF):
         yy = self.para(x + 2, y + 8.5, w - 4, f"{card.kpi_id} · {shorten(card.name, 90)}", 9.5, bold=True, line=1.2)
         facts = " · ".join(filter(None, (card.actual, card.plan)))
         yy = self.para(x + 2, yy + 0.3, w - 4, facts, 8, line=1.2)
-        yy = self.para(x + 2, yy, w - 4, " · ".join(filter(None, (card.target, card.forecast))), 8, color=MUTED,
-                       line=1.2)
+        yy = self.para(
+            x + 2, yy, w - 4, " · ".join(filter(None, (card.target, card.forecast))), 8, color=MUTED, line=1.2
+        )
         chart_h = min(y + h - yy - 1.5, (w - 4) * PDF_CHART[1] / PDF_CHART[0])
         chart_w = chart_h * PDF_CHART[0] / PDF_CHART[1]
-        self.image(_opaque(png), x=x + (w - chart_w) / 2, y=yy + 0.5, w=chart_w, h=chart_h,
-                   alt_text=t("report.chart_alt", self.deck.lang, id=card.kpi_id))
+        self.image(
+            _opaque(png),
+            x=x + (w - chart_w) / 2,
+            y=yy + 0.5,
+            w=chart_w,
+            h=chart_h,
+            alt_text=t("report.chart_alt", self.deck.lang, id=card.kpi_id),
+        )
 
     def side_panel(self, s: ActionFieldSlide, x: float, y: float, w: float, h: float) -> None:
         """Comments (full text) and the field's measures, shrunk to fit the column."""
         blocks: list[tuple[str, str, bool]] = [(s.comments_label, "head", True)]
-        blocks += [(f"{n.kpi_id} ({n.period}): {n.text}" + (f" — {n.author}" if n.author else ""), "text", False)
-                   for n in s.comments] or [(s.no_comments, "muted", False)]
+        blocks += [
+            (f"{n.kpi_id} ({n.period}): {n.text}" + (f" — {n.author}" if n.author else ""), "text", False)
+            for n in s.comments
+        ] or [(s.no_comments, "muted", False)]
         if s.part == 1:
             blocks.append((s.measures_label, "head", True))
-            blocks += [(("⚠ " if m.late else "") + f"{m.id} {m.title}: {m.state}, {m.detail}",
-                        "late" if m.late else "text", m.late) for m in s.measures] or \
-                [(s.no_measures, "muted", False)]
+            blocks += [
+                (
+                    ("⚠ " if m.late else "") + f"{m.id} {m.title}: {m.state}, {m.detail}",
+                    "late" if m.late else "text",
+                    m.late,
+                )
+                for m in s.measures
+            ] or [(s.no_measures, "muted", False)]
         for size in (9.0, 8.5, 8.0, 7.5, 7.0, 6.5):
-            total = sum(self.para_height(w, text, size + (1.5 if kind == "head" else 0), bold) + 1.6
-                        for text, kind, bold in blocks)
+            total = sum(
+                self.para_height(w, text, size + (1.5 if kind == "head" else 0), bold) + 1.6
+                for text, kind, bold in blocks
+            )
             if total <= h:
                 break
         yy = y
@@ -545,12 +620,19 @@ class _DeckPdf(FPDF):
             return
         for section in s.sections:
             y = self.para(self.M, y, 273, section.title, 13, bold=True) + 1
-            self.rule_table(y, 10, (8, 18, 150, 97), 5.6, 1,
-                            [(item.icon, item.ref, item.text, item.detail) for item in section.items])
+            self.rule_table(
+                y,
+                10,
+                (8, 18, 150, 97),
+                5.6,
+                1,
+                [(item.icon, item.ref, item.text, item.detail) for item in section.items],
+            )
             y = self.get_y() + 4
 
 
 # -- PowerPoint ------------------------------------------------------------------------------------
+
 
 def pptx_report(deck: Deck) -> Report:
     """16:9 slides like the presentation page: KPI cards with small charts, comments and late measures;
@@ -578,13 +660,20 @@ def pptx_report(deck: Deck) -> Report:
     for index, slide in enumerate(deck.slides):
         page = _PptxSlide(prs.slides.add_slide(blank), deck, index)
         page.header(slide)
-        _draw_slide(slide, _slide_charts(slide, index, images, where), page.title_slide, page.theme_slide,
-                    page.field_slide, page.decision_slide)
+        _draw_slide(
+            slide,
+            _slide_charts(slide, index, images, where),
+            page.title_slide,
+            page.theme_slide,
+            page.field_slide,
+            page.decision_slide,
+        )
         page.footer()
     buffer = io.BytesIO()
     prs.save(buffer)
-    return Report(buffer.getvalue(), "pptx", len(deck), time.perf_counter() - started, chart_seconds, len(jobs),
-                  rendered)
+    return Report(
+        buffer.getvalue(), "pptx", len(deck), time.perf_counter() - started, chart_seconds, len(jobs), rendered
+    )
 
 
 class _PptxSlide:
@@ -595,8 +684,18 @@ class _PptxSlide:
     def __init__(self, slide, deck: Deck, index: int):
         self.slide, self.deck, self.index = slide, deck, index
 
-    def box(self, x: float, y: float, w: float, h: float, paragraphs: list[tuple[str, float, bool, str]],
-            anchor: str = "top", align: str = "left", fill: str | None = None, margin: float = 0.05):
+    def box(
+        self,
+        x: float,
+        y: float,
+        w: float,
+        h: float,
+        paragraphs: list[tuple[str, float, bool, str]],
+        anchor: str = "top",
+        align: str = "left",
+        fill: str | None = None,
+        margin: float = 0.05,
+    ):
         """A text box; each paragraph is (text, points, bold, colour)."""
         from pptx.dml.color import RGBColor
         from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
@@ -608,7 +707,9 @@ class _PptxSlide:
             shape.fill.fore_color.rgb = RGBColor.from_string(fill.lstrip("#"))
         frame = shape.text_frame
         frame.word_wrap = True
-        frame.vertical_anchor = {"top": MSO_ANCHOR.TOP, "middle": MSO_ANCHOR.MIDDLE, "bottom": MSO_ANCHOR.BOTTOM}[anchor]
+        frame.vertical_anchor = {"top": MSO_ANCHOR.TOP, "middle": MSO_ANCHOR.MIDDLE, "bottom": MSO_ANCHOR.BOTTOM}[
+            anchor
+        ]
         frame.margin_left = frame.margin_right = Inches(margin)
         frame.margin_top = frame.margin_bottom = Inches(0.03)
         for i, (text, size, bold, color) in enumerate(paragraphs):
@@ -644,8 +745,16 @@ class _PptxSlide:
     def badge(self, x: float, y: float, status: str, label: str, size: float = 14) -> float:
         background, foreground = badge_colors(status)
         width = 0.32 + len(label) * size * 0.0085
-        shape = self.box(x, y, width, size / 72 * 1.55, [(label, size, True, foreground)], anchor="middle",
-                         align="center", fill=background)
+        shape = self.box(
+            x,
+            y,
+            width,
+            size / 72 * 1.55,
+            [(label, size, True, foreground)],
+            anchor="middle",
+            align="center",
+            fill=background,
+        )
         shape.name = f"Status {label}"
         return x + width + 0.1
 
@@ -666,8 +775,14 @@ class _PptxSlide:
 
     def footer(self) -> None:
         self.box(self.M, self.H - 0.42, 9.0, 0.32, [(f"{self.deck.stand} · {self.deck.strategy}", 12, False, MUTED)])
-        self.box(self.W - self.M - 3.0, self.H - 0.42, 3.0, 0.32,
-                 [(self.deck.slide_number(self.index), 12, True, INK)], align="right")
+        self.box(
+            self.W - self.M - 3.0,
+            self.H - 0.42,
+            3.0,
+            0.32,
+            [(self.deck.slide_number(self.index), 12, True, INK)],
+            align="right",
+        )
 
     def title_slide(self, s: TitleSlide) -> None:
         self.box(self.M, 1.35, 12.4, 0.5, [(s.committee, 22, False, MUTED)])
@@ -687,8 +802,16 @@ class _PptxSlide:
         x = 4.3
         for count in s.counts:
             background, foreground = badge_colors(count.status)
-            self.box(x, 1.3, 1.68, 1.25, [(str(count.count), 36, True, foreground), (count.label, 13, True, foreground)],
-                     anchor="middle", align="center", fill=background)
+            self.box(
+                x,
+                1.3,
+                1.68,
+                1.25,
+                [(str(count.count), 36, True, foreground), (count.label, 13, True, foreground)],
+                anchor="middle",
+                align="center",
+                fill=background,
+            )
             x += 1.76
         bar_w = self.W - 2 * self.M
         self.picture(bar, self.M, 3.05, bar_w, bar_w * BAR_CHART[1] / BAR_CHART[0], t("report.bar_alt", self.deck.lang))
@@ -700,11 +823,15 @@ class _PptxSlide:
             self.box(self.M, y, 4.95, row_h, [(r.name, 16, True, INK)])
             self.box(5.4, y, 1.6, row_h, [(r.kpi_count, 15, False, INK)])
             self.box(7.0, y, 2.5, row_h, [(r.mix, 15, False, INK)])
-            self.box(9.5, y, self.W - self.M - 9.5, row_h, [(" · ".join(filter(None, (r.late, r.stale))), 13, False,
-                                                              INK)])
+            self.box(
+                9.5, y, self.W - self.M - 9.5, row_h, [(" · ".join(filter(None, (r.late, r.stale))), 13, False, INK)]
+            )
             y += row_h
-        self.notes([s.share_text] + [f"{c.label}: {c.count}" for c in s.counts]
-                   + [f"{r.name}: {r.kpi_count}, {r.mix} {r.late} {r.stale}".strip() for r in s.fields])
+        self.notes(
+            [s.share_text]
+            + [f"{c.label}: {c.count}" for c in s.counts]
+            + [f"{r.name}: {r.kpi_count}, {r.mix} {r.late} {r.stale}".strip() for r in s.fields]
+        )
 
     def field_slide(self, s: ActionFieldSlide, charts: dict[str, bytes]) -> None:
         left_w = 8.6
@@ -722,27 +849,56 @@ class _PptxSlide:
             name = f"{card.kpi_id} · {shorten(card.name, 62)}"
             # python-pptx cannot measure text: long names get the smaller size so they stay on two lines.
             self.box(x + 0.05, y + 0.42, card_w - 0.1, 0.56, [(name, 15 if len(name) <= 44 else 13, True, INK)])
-            self.box(x + 0.05, y + 0.98, card_w - 0.1, 0.46, [(" · ".join(filter(None, (card.actual, card.plan))),
-                                                               12, False, INK)])
+            self.box(
+                x + 0.05,
+                y + 0.98,
+                card_w - 0.1,
+                0.46,
+                [(" · ".join(filter(None, (card.actual, card.plan))), 12, False, INK)],
+            )
             chart_h = card_h - 1.5
             chart_w = min(card_w - 0.1, chart_h * PPTX_CHART[0] / PPTX_CHART[1])
-            self.picture(charts[card.kpi_id], x + (card_w - chart_w) / 2, y + 1.45, chart_w, chart_h,
-                         t("report.chart_alt", self.deck.lang, id=card.kpi_id))
+            self.picture(
+                charts[card.kpi_id],
+                x + (card_w - chart_w) / 2,
+                y + 1.45,
+                chart_w,
+                chart_h,
+                t("report.chart_alt", self.deck.lang, id=card.kpi_id),
+            )
         px, pw = self.M + left_w + 0.25, self.W - 2 * self.M - left_w - 0.25
         panel = [(s.comments_label, 16, True, INK)]
-        panel += [(f"{n.kpi_id} ({n.period}): {n.short}", 13, False, INK) for n in s.comments] or \
-            [(s.no_comments, 13, False, MUTED)]
+        panel += [(f"{n.kpi_id} ({n.period}): {n.short}", 13, False, INK) for n in s.comments] or [
+            (s.no_comments, 13, False, MUTED)
+        ]
         if s.part == 1:
             panel.append((s.late_label, 16, True, INK))
-            panel += [(f"⚠ {m.id} {shorten(m.title, 60)}: {m.state}, {m.detail}", 13, False, INK)
-                      for m in s.late_measures[:4]] or [(s.no_measures, 13, False, MUTED)]
+            panel += [
+                (f"⚠ {m.id} {shorten(m.title, 60)}: {m.state}, {m.detail}", 13, False, INK) for m in s.late_measures[:4]
+            ] or [(s.no_measures, 13, False, MUTED)]
             if len(s.late_measures) > 4:
                 panel.append((t("deck.measures_more", self.deck.lang, n=len(s.late_measures) - 4), 12, False, MUTED))
         self.box(px, top, pw, self.H - top - 0.55, panel)
         notes = [s.description]
         for card in s.cards:
-            notes.append(" · ".join(filter(None, (card.kpi_id, card.name, card.status_text, card.stale_text,
-                                                  card.actual, card.plan, card.target, card.forecast, card.reach))))
+            notes.append(
+                " · ".join(
+                    filter(
+                        None,
+                        (
+                            card.kpi_id,
+                            card.name,
+                            card.status_text,
+                            card.stale_text,
+                            card.actual,
+                            card.plan,
+                            card.target,
+                            card.forecast,
+                            card.reach,
+                        ),
+                    )
+                )
+            )
         notes += [f"{n.kpi_id} ({n.period}): {n.text}" + (f" — {n.author}" if n.author else "") for n in s.comments]
         notes += [f"{m.id} {m.title}: {m.state}, {m.detail} ({m.responsible})" for m in s.measures]
         self.notes(notes)
@@ -765,5 +921,9 @@ class _PptxSlide:
                 self.box(self.M + 7.65, y, self.W - 2 * self.M - 7.65, row_h, [(item.detail, size - 2, False, MUTED)])
                 y += row_h
             y += 0.08
-        self.notes([f"{section.title}: " + "; ".join(f"{i.ref} {i.text} ({i.detail})" for i in section.items)
-                    for section in s.sections])
+        self.notes(
+            [
+                f"{section.title}: " + "; ".join(f"{i.ref} {i.text} ({i.detail})" for i in section.items)
+                for section in s.sections
+            ]
+        )

@@ -43,60 +43,67 @@ SLIDE_COMMENT_CHARS = 160
 NOTES_PER_KPI = 2  # newest comments per KPI on its slide (value comments and discussion together)
 NOTES_PER_SLIDE = 5
 
-i18n.register({
-    "deck.stand": ("Stand: {day}", "As of {day}"),
-    "deck.stand_time": ("Stand: {day}, {time} Uhr", "As of {day}, {time}"),
-    "deck.slide_no": ("Folie {n} / {total}", "Slide {n} / {total}"),
-    "deck.part": ("{title} ({part}/{parts})", "{title} ({part}/{parts})"),
-    "deck.adopted": ("beschlossen am {day}", "adopted on {day}"),
-    "deck.leitbild": ("Leitbild", "Mission statement"),
-    "deck.theme_kicker": ("Themenfeld", "Theme field"),
-    "deck.field_kicker": ("Handlungsfeld · {theme}", "Action field · {theme}"),
-    "deck.share": ("im Plan oder erreicht", "on track or achieved"),
-    "deck.share_of": ("{share} der {n} Kennzahlen mit Daten", "{share} of the {n} KPIs with data"),
-    "deck.share_none": ("noch keine Kennzahl mit Daten", "no KPI with data yet"),
-    "deck.kpi_count": ("{n} Kennzahlen", "{n} KPIs"),
-    "deck.kpi_count.one": ("{n} Kennzahl", "{n} KPI"),
-    "deck.fields": ("Handlungsfelder", "Action fields"),
-    "deck.late_count": ("{n} Maßnahmen verspätet", "{n} measures late"),
-    "deck.late_count_1": ("1 Maßnahme verspätet", "1 measure late"),
-    "deck.stale_count": ("{n} veraltet", "{n} stale"),
-    "deck.actual": ("Ist {period}: {value}", "Actual {period}: {value}"),
-    "deck.no_value": ("noch kein Wert", "no value yet"),
-    "deck.plan": ("Plan: {value} ({progress})", "Plan: {value} ({progress})"),
-    "deck.target": ("Ziel {year}: {value}", "Target {year}: {value}"),
-    "deck.forecast": ("Prognose {year}: {value} (Band {band})", "Forecast {year}: {value} (band {band})"),
-    "deck.reach": ("Ziel laut Trend erreicht: {day}", "Trend reaches target: {day}"),
-    "deck.reach_never": ("Ziel laut Trend nicht erreichbar", "Trend does not reach the target"),
-    "deck.outcome": ("Zieltermin {day} vorbei: {word}", "Target date {day} passed: {word}"),
-    "deck.too_few": ("Zu wenige Werte für eine Prognose", "Too few values for a forecast"),
-    "deck.comments": ("Kommentare der Ressorts", "Comments from the departments"),
-    "deck.no_comments": ("Keine Kommentare zu diesen Kennzahlen.", "No comments on these KPIs."),
-    "deck.measures": ("Maßnahmen", "Measures"),
-    "deck.late_measures": ("Verspätete Maßnahmen", "Late measures"),
-    "deck.no_late": ("Keine Maßnahme verspätet.", "No measure is late."),
-    "deck.no_measures": ("Keine Maßnahmen in diesem Handlungsfeld.", "No measures in this action field."),
-    "deck.measures_more": ("und {n} weitere (siehe Entscheidungsbedarf)", "and {n} more (see decisions needed)"),
-    "deck.days_late": ("{n} Tage über Plan-Ende", "{n} days past planned end"),
-    "deck.days_late.one": ("{n} Tag über Plan-Ende", "{n} day past planned end"),
-    "deck.progress": ("{p} umgesetzt", "{p} done"),
-    "deck.no_kpis": ("Für dieses Handlungsfeld sind keine Kennzahlen festgelegt.",
-                     "No KPIs are defined for this action field."),
-    "deck.decisions": ("Entscheidungsbedarf", "Decisions needed"),
-    "deck.decisions_none": ("Kein Entscheidungsbedarf: keine Kennzahl nicht im Plan, keine überfällige Meldung, "
-                            "keine verspätete Maßnahme.",
-                            "No decisions needed: no KPI off track, no overdue report, no late measure."),
-    "deck.sec.off_track": ("Kennzahlen nicht im Plan", "KPIs off track"),
-    "deck.sec.stale": ("Überfällige Meldungen", "Overdue reports"),
-    "deck.sec.late": ("Verspätete Maßnahmen", "Late measures"),
-    "deck.continued": ("(Fortsetzung)", "(continued)"),
-    "deck.of_plan_values": ("{p} (Ist {actual}, Plan {plan})", "{p} (actual {actual}, plan {plan})"),
-    "deck.due_since": ("fällig seit {day}", "due since {day}"),
-    "deck.first_due": ("erster Wert fällig seit {day}", "first value due since {day}"),
-    "deck.illustrative": ("Illustratives Beispiel: Kennzahlen, Basis- und Zielwerte sind keine offiziellen Zahlen "
-                          "der Stadt.",
-                          "Illustrative example: KPIs, baselines and targets are not official city figures."),
-})
+i18n.register(
+    {
+        "deck.stand": ("Stand: {day}", "As of {day}"),
+        "deck.stand_time": ("Stand: {day}, {time} Uhr", "As of {day}, {time}"),
+        "deck.slide_no": ("Folie {n} / {total}", "Slide {n} / {total}"),
+        "deck.part": ("{title} ({part}/{parts})", "{title} ({part}/{parts})"),
+        "deck.adopted": ("beschlossen am {day}", "adopted on {day}"),
+        "deck.leitbild": ("Leitbild", "Mission statement"),
+        "deck.theme_kicker": ("Themenfeld", "Theme field"),
+        "deck.field_kicker": ("Handlungsfeld · {theme}", "Action field · {theme}"),
+        "deck.share": ("im Plan oder erreicht", "on track or achieved"),
+        "deck.share_of": ("{share} der {n} Kennzahlen mit Daten", "{share} of the {n} KPIs with data"),
+        "deck.share_none": ("noch keine Kennzahl mit Daten", "no KPI with data yet"),
+        "deck.kpi_count": ("{n} Kennzahlen", "{n} KPIs"),
+        "deck.kpi_count.one": ("{n} Kennzahl", "{n} KPI"),
+        "deck.fields": ("Handlungsfelder", "Action fields"),
+        "deck.late_count": ("{n} Maßnahmen verspätet", "{n} measures late"),
+        "deck.late_count_1": ("1 Maßnahme verspätet", "1 measure late"),
+        "deck.stale_count": ("{n} veraltet", "{n} stale"),
+        "deck.actual": ("Ist {period}: {value}", "Actual {period}: {value}"),
+        "deck.no_value": ("noch kein Wert", "no value yet"),
+        "deck.plan": ("Plan: {value} ({progress})", "Plan: {value} ({progress})"),
+        "deck.target": ("Ziel {year}: {value}", "Target {year}: {value}"),
+        "deck.forecast": ("Prognose {year}: {value} (Band {band})", "Forecast {year}: {value} (band {band})"),
+        "deck.reach": ("Ziel laut Trend erreicht: {day}", "Trend reaches target: {day}"),
+        "deck.reach_never": ("Ziel laut Trend nicht erreichbar", "Trend does not reach the target"),
+        "deck.outcome": ("Zieltermin {day} vorbei: {word}", "Target date {day} passed: {word}"),
+        "deck.too_few": ("Zu wenige Werte für eine Prognose", "Too few values for a forecast"),
+        "deck.comments": ("Kommentare der Ressorts", "Comments from the departments"),
+        "deck.no_comments": ("Keine Kommentare zu diesen Kennzahlen.", "No comments on these KPIs."),
+        "deck.measures": ("Maßnahmen", "Measures"),
+        "deck.late_measures": ("Verspätete Maßnahmen", "Late measures"),
+        "deck.no_late": ("Keine Maßnahme verspätet.", "No measure is late."),
+        "deck.no_measures": ("Keine Maßnahmen in diesem Handlungsfeld.", "No measures in this action field."),
+        "deck.measures_more": ("und {n} weitere (siehe Entscheidungsbedarf)", "and {n} more (see decisions needed)"),
+        "deck.days_late": ("{n} Tage über Plan-Ende", "{n} days past planned end"),
+        "deck.days_late.one": ("{n} Tag über Plan-Ende", "{n} day past planned end"),
+        "deck.progress": ("{p} umgesetzt", "{p} done"),
+        "deck.no_kpis": (
+            "Für dieses Handlungsfeld sind keine Kennzahlen festgelegt.",
+            "No KPIs are defined for this action field.",
+        ),
+        "deck.decisions": ("Entscheidungsbedarf", "Decisions needed"),
+        "deck.decisions_none": (
+            "Kein Entscheidungsbedarf: keine Kennzahl nicht im Plan, keine überfällige Meldung, "
+            "keine verspätete Maßnahme.",
+            "No decisions needed: no KPI off track, no overdue report, no late measure.",
+        ),
+        "deck.sec.off_track": ("Kennzahlen nicht im Plan", "KPIs off track"),
+        "deck.sec.stale": ("Überfällige Meldungen", "Overdue reports"),
+        "deck.sec.late": ("Verspätete Maßnahmen", "Late measures"),
+        "deck.continued": ("(Fortsetzung)", "(continued)"),
+        "deck.of_plan_values": ("{p} (Ist {actual}, Plan {plan})", "{p} (actual {actual}, plan {plan})"),
+        "deck.due_since": ("fällig seit {day}", "due since {day}"),
+        "deck.first_due": ("erster Wert fällig seit {day}", "first value due since {day}"),
+        "deck.illustrative": (
+            "Illustratives Beispiel: Kennzahlen, Basis- und Zielwerte sind keine offiziellen Zahlen der Stadt.",
+            "Illustrative example: KPIs, baselines and targets are not official city figures.",
+        ),
+    }
+)
 
 
 class SlideKind(str, Enum):
@@ -307,8 +314,16 @@ def shorten(text: str, limit: int) -> str:
 
 
 # Status badges: the Okabe–Ito colour with the text colour of the higher contrast (WCAG), icon and word inside.
-BADGE_TEXT = {"achieved": "#FFFFFF", "on_track": "#000000", "at_risk": "#000000", "off_track": "#000000",
-              "missed": "#FFFFFF", "not_assessable": "#000000", "no_data": "#000000", "stale": "#000000"}
+BADGE_TEXT = {
+    "achieved": "#FFFFFF",
+    "on_track": "#000000",
+    "at_risk": "#000000",
+    "off_track": "#000000",
+    "missed": "#FFFFFF",
+    "not_assessable": "#000000",
+    "no_data": "#000000",
+    "stale": "#000000",
+}
 STALE_COLOR = "#F0E442"
 
 
@@ -323,14 +338,15 @@ def is_end_of_day(moment: datetime) -> bool:
 
 
 def stand_text(as_of: datetime | None, today: date, lang: str = "de") -> str:
-    """"Stand: 31.12.2025" for a day; with the time of day when the deck was frozen at a moment."""
+    """ "Stand: 31.12.2025" for a day; with the time of day when the deck was frozen at a moment."""
     if as_of is None or is_end_of_day(as_of):
         return t("deck.stand", lang, day=fmt_date(as_of or today, lang))
     return t("deck.stand_time", lang, day=fmt_date(as_of, lang), time=as_of.strftime("%H:%M"))
 
 
-def build_deck(snap: Snapshot, comments: pd.DataFrame | None = None, lang: str = "de",
-               committee: str | None = None) -> Deck:
+def build_deck(
+    snap: Snapshot, comments: pd.DataFrame | None = None, lang: str = "de", committee: str | None = None
+) -> Deck:
     """The whole deck as of the snapshot's moment; `comments` as store.comments(as_of) returns them."""
     frame = status_frame(snap)
     notes = _comment_notes(snap, comments, lang)
@@ -339,25 +355,47 @@ def build_deck(snap: Snapshot, comments: pd.DataFrame | None = None, lang: str =
     slides += _action_field_slides(snap, notes, lang)
     slides += _decision_slides(snap, frame, lang)
     strategy = snap.catalog.strategy
-    return Deck(strategy=strategy.title, lang=lang, as_of=snap.as_of, today=snap.today,
-                stand=stand_text(snap.as_of, snap.today, lang), slides=tuple(slides))
+    return Deck(
+        strategy=strategy.title,
+        lang=lang,
+        as_of=snap.as_of,
+        today=snap.today,
+        stand=stand_text(snap.as_of, snap.today, lang),
+        slides=tuple(slides),
+    )
 
 
 def _title_slide(snap: Snapshot, lang: str, committee: str | None) -> TitleSlide:
     s = snap.catalog.strategy
     return TitleSlide(
-        kind=SlideKind.TITLE, title=s.title, kicker=s.city,
-        city=s.city, committee=committee or COMMITTEE[0 if lang == "de" else 1],
+        kind=SlideKind.TITLE,
+        title=s.title,
+        kicker=s.city,
+        city=s.city,
+        committee=committee or COMMITTEE[0 if lang == "de" else 1],
         adopted=t("deck.adopted", lang, day=fmt_date(s.adopted, lang)) if s.adopted else "",
-        leitbild_label=t("deck.leitbild", lang), mission=s.mission, principles=tuple(s.principles),
-        note=" ".join(filter(None, [t("deck.illustrative", lang) if s.illustrative else "", demo_notice(snap, lang),
-                                  out_of_window_notice(snap, lang)])),
+        leitbild_label=t("deck.leitbild", lang),
+        mission=s.mission,
+        principles=tuple(s.principles),
+        note=" ".join(
+            filter(
+                None,
+                [
+                    t("deck.illustrative", lang) if s.illustrative else "",
+                    demo_notice(snap, lang),
+                    out_of_window_notice(snap, lang),
+                ],
+            )
+        ),
     )
 
 
 def _mix(row: object) -> str:
-    return " · ".join(f"{i18n.STATUS_STYLE[s.value]['icon']} {getattr(row, s.value)}"
-                      for s in reversed(STATUS_ORDER) if getattr(row, s.value))
+    return " · ".join(
+        f"{i18n.STATUS_STYLE[s.value]['icon']} {getattr(row, s.value)}"
+        for s in reversed(STATUS_ORDER)
+        if getattr(row, s.value)
+    )
 
 
 def _theme_slides(snap: Snapshot, frame: pd.DataFrame, lang: str) -> list[ThemeSlide]:
@@ -366,22 +404,39 @@ def _theme_slides(snap: Snapshot, frame: pd.DataFrame, lang: str) -> list[ThemeS
     for summary in theme_summaries(snap, frame):
         rows = fields[fields["theme_id"] == summary.theme_id] if len(fields) else fields
         share = fmt_percent(summary.share_on_track, lang)
-        slides.append(ThemeSlide(
-            kind=SlideKind.THEME, title=summary.name, kicker=t("deck.theme_kicker", lang), theme_id=summary.theme_id,
-            share=share,
-            share_text=t("deck.share_of", lang, share=share, n=summary.with_data) if summary.with_data
-            else t("deck.share_none", lang),
-            share_label=t("deck.share", lang),
-            counts=tuple(StatusCount(s.value, status_label(s.value, lang), summary.counts[s.value])
-                         for s in reversed(STATUS_ORDER)),
-            fields_label=t("deck.fields", lang),
-            fields=tuple(FieldRow(
-                id=r.id, name=r.name, kpi_count=i18n.t_count("deck.kpi_count", r.kpis, lang), mix=_mix(r) or "–",
-                late="" if not r.late_measures else t("deck.late_count_1", lang) if r.late_measures == 1
-                else t("deck.late_count", lang, n=r.late_measures),
-                stale=t("deck.stale_count", lang, n=r.stale) if r.stale else "")
-                for r in rows.itertuples()),
-        ))
+        slides.append(
+            ThemeSlide(
+                kind=SlideKind.THEME,
+                title=summary.name,
+                kicker=t("deck.theme_kicker", lang),
+                theme_id=summary.theme_id,
+                share=share,
+                share_text=t("deck.share_of", lang, share=share, n=summary.with_data)
+                if summary.with_data
+                else t("deck.share_none", lang),
+                share_label=t("deck.share", lang),
+                counts=tuple(
+                    StatusCount(s.value, status_label(s.value, lang), summary.counts[s.value])
+                    for s in reversed(STATUS_ORDER)
+                ),
+                fields_label=t("deck.fields", lang),
+                fields=tuple(
+                    FieldRow(
+                        id=r.id,
+                        name=r.name,
+                        kpi_count=i18n.t_count("deck.kpi_count", r.kpis, lang),
+                        mix=_mix(r) or "–",
+                        late=""
+                        if not r.late_measures
+                        else t("deck.late_count_1", lang)
+                        if r.late_measures == 1
+                        else t("deck.late_count", lang, n=r.late_measures),
+                        stale=t("deck.stale_count", lang, n=r.stale) if r.stale else "",
+                    )
+                    for r in rows.itertuples()
+                ),
+            )
+        )
     return slides
 
 
@@ -392,31 +447,55 @@ def _card(kpi: Kpi, snap: Snapshot, lang: str) -> KpiCard:
     if st.latest_value is None:
         actual, plan = t("deck.no_value", lang), ""
     else:
-        actual = t("deck.actual", lang, period=fmt_period(st.latest_period, freq, lang),
-                   value=fmt_value(st.latest_value, kpi.unit, lang)) + _quality_note(snap.series(kpi.id), lang)
-        plan = t("deck.plan", lang, value=fmt_value(st.planned_value, kpi.unit, lang),
-                 progress=i18n.fmt_progress(st.progress, kpi.direction.value, lang))
+        actual = t(
+            "deck.actual",
+            lang,
+            period=fmt_period(st.latest_period, freq, lang),
+            value=fmt_value(st.latest_value, kpi.unit, lang),
+        ) + _quality_note(snap.series(kpi.id), lang)
+        plan = t(
+            "deck.plan",
+            lang,
+            value=fmt_value(st.planned_value, kpi.unit, lang),
+            progress=i18n.fmt_progress(st.progress, kpi.direction.value, lang),
+        )
     fc = st.forecast
     forecast = reach = ""
     if fc is not None:
-        forecast = t("deck.forecast", lang, year=fc.target_period.year,
-                     value=fmt_value(fc.value_at_target, kpi.unit, lang), band=_band(fc.low, fc.high, lang))
-        reach = t("deck.reach", lang, day=fmt_date(fc.reach_date, lang)) if fc.reach_date else \
-            t("deck.reach_never", lang)
+        forecast = t(
+            "deck.forecast",
+            lang,
+            year=fc.target_period.year,
+            value=fmt_value(fc.value_at_target, kpi.unit, lang),
+            band=_band(fc.low, fc.high, lang),
+        )
+        reach = (
+            t("deck.reach", lang, day=fmt_date(fc.reach_date, lang)) if fc.reach_date else t("deck.reach_never", lang)
+        )
     elif st.forecast_note == "deadline_passed":
         forecast = t("deck.outcome", lang, day=fmt_date(target.period, lang), word=status_label(st.status.value, lang))
     elif st.forecast_note == "too_few":
         forecast = t("deck.too_few", lang)
     return KpiCard(
-        kpi_id=kpi.id, name=kpi.name, status=st.status.value, status_text=status_label(st.status.value, lang),
-        stale=st.stale, stale_text=i18n.stale_label(lang) if st.stale and st.latest_value is not None else "", actual=actual, plan=plan,
+        kpi_id=kpi.id,
+        name=kpi.name,
+        status=st.status.value,
+        status_text=status_label(st.status.value, lang),
+        stale=st.stale,
+        stale_text=i18n.stale_label(lang) if st.stale and st.latest_value is not None else "",
+        actual=actual,
+        plan=plan,
         target=t("deck.target", lang, year=target.period.year, value=fmt_value(target.value, kpi.unit, lang)),
-        forecast=forecast, reach=reach, kpi=kpi, series=snap.series(kpi.id).reset_index(drop=True), evaluation=st,
+        forecast=forecast,
+        reach=reach,
+        kpi=kpi,
+        series=snap.series(kpi.id).reset_index(drop=True),
+        evaluation=st,
     )
 
 
 def _quality_note(series: pd.DataFrame, lang: str) -> str:
-    """" (vorläufig)" when the newest value is not final; "" otherwise."""
+    """ " (vorläufig)" when the newest value is not final; "" otherwise."""
     quality = series["quality"].iloc[-1] if "quality" in series and len(series) else None
     return f" ({quality_label(quality, lang)})" if isinstance(quality, str) and quality not in ("", "final") else ""
 
@@ -435,9 +514,15 @@ def _comment_notes(snap: Snapshot, comments: pd.DataFrame | None, lang: str) -> 
         since = min([kpi.baseline_period, *series["period"][:1]])
         merged = comment_notes(series, by_kpi.get(kpi.id), since=since).head(NOTES_PER_KPI)
         if len(merged):
-            notes[kpi.id] = [CommentNote(kpi.id, fmt_period(r.period, kpi.frequency.value, lang), r.text,
-                                         str(r.author or "") if r.kind == "discussion" else "")
-                             for r in merged.itertuples()]
+            notes[kpi.id] = [
+                CommentNote(
+                    kpi.id,
+                    fmt_period(r.period, kpi.frequency.value, lang),
+                    r.text,
+                    str(r.author or "") if r.kind == "discussion" else "",
+                )
+                for r in merged.itertuples()
+            ]
     return notes
 
 
@@ -456,10 +541,21 @@ def _measure_notes(snap: Snapshot, field_id: str, lang: str) -> tuple[MeasureNot
     # Late first (most overdue first), then the rest in catalog order.
     ordered = sorted(measures.itertuples(), key=lambda m: (not m.late, -m.days_late))
     for m in ordered:
-        detail = i18n.t_count("deck.days_late", m.days_late, lang) if m.late and m.days_late else \
-            t("deck.progress", lang, p=fmt_percent(m.progress / 100, lang))
-        notes.append(MeasureNote(m.id, m.title, measure_state_label(m.state, lang), detail,
-                                 units.get(m.responsible, m.responsible or ""), bool(m.late)))
+        detail = (
+            i18n.t_count("deck.days_late", m.days_late, lang)
+            if m.late and m.days_late
+            else t("deck.progress", lang, p=fmt_percent(m.progress / 100, lang))
+        )
+        notes.append(
+            MeasureNote(
+                m.id,
+                m.title,
+                measure_state_label(m.state, lang),
+                detail,
+                units.get(m.responsible, m.responsible or ""),
+                bool(m.late),
+            )
+        )
     return tuple(notes)
 
 
@@ -472,18 +568,27 @@ def _action_field_slides(snap: Snapshot, notes: dict[str, list[CommentNote]], la
         measures = _measure_notes(snap, af.id, lang)
         for part, chunk in enumerate(chunks, start=1):
             title = af.name if len(chunks) == 1 else t("deck.part", lang, title=af.name, part=part, parts=len(chunks))
-            slides.append(ActionFieldSlide(
-                kind=SlideKind.ACTION_FIELD, title=title,
-                kicker=t("deck.field_kicker", lang, theme=themes.get(af.theme_id, af.theme_id)),
-                field_id=af.id, theme=themes.get(af.theme_id, af.theme_id), part=part, parts=len(chunks),
-                description=af.description, cards=tuple(_card(k, snap, lang) for k in chunk),
-                empty_text=t("deck.no_kpis", lang),
-                comments_label=t("deck.comments", lang),
-                comments=_slide_notes(notes, chunk), no_comments=t("deck.no_comments", lang),
-                measures_label=t("deck.measures", lang), late_label=t("deck.late_measures", lang),
-                measures=measures if part == 1 else (),
-                no_measures=t("deck.no_measures", lang) if not measures else t("deck.no_late", lang),
-            ))
+            slides.append(
+                ActionFieldSlide(
+                    kind=SlideKind.ACTION_FIELD,
+                    title=title,
+                    kicker=t("deck.field_kicker", lang, theme=themes.get(af.theme_id, af.theme_id)),
+                    field_id=af.id,
+                    theme=themes.get(af.theme_id, af.theme_id),
+                    part=part,
+                    parts=len(chunks),
+                    description=af.description,
+                    cards=tuple(_card(k, snap, lang) for k in chunk),
+                    empty_text=t("deck.no_kpis", lang),
+                    comments_label=t("deck.comments", lang),
+                    comments=_slide_notes(notes, chunk),
+                    no_comments=t("deck.no_comments", lang),
+                    measures_label=t("deck.measures", lang),
+                    late_label=t("deck.late_measures", lang),
+                    measures=measures if part == 1 else (),
+                    no_measures=t("deck.no_measures", lang) if not measures else t("deck.no_late", lang),
+                )
+            )
     return slides
 
 
@@ -494,15 +599,26 @@ def _decision_items(snap: Snapshot, frame: pd.DataFrame, lang: str) -> list[tupl
         off = frame[frame["status"].isin([Status.MISSED.value, Status.OFF_TRACK.value])].sort_values("progress")
         for r in off.itertuples():
             kpi = kpis[r.kpi_id]
-            detail = t("deck.of_plan_values", lang, p=i18n.fmt_progress(r.progress, kpi.direction.value, lang),
-                       actual=fmt_value(r.latest_value, kpi.unit, lang), plan=fmt_value(r.planned_value, kpi.unit, lang))
+            detail = t(
+                "deck.of_plan_values",
+                lang,
+                p=i18n.fmt_progress(r.progress, kpi.direction.value, lang),
+                actual=fmt_value(r.latest_value, kpi.unit, lang),
+                plan=fmt_value(r.planned_value, kpi.unit, lang),
+            )
             items.append(("off_track", DecisionItem(i18n.STATUS_STYLE[r.status]["icon"], r.kpi_id, r.name, detail)))
         # Stale KPIs, and KPIs whose first value is overdue: both are reports the committee is waiting for.
         # (kpi.status.is_overdue counts a KPI without data whose first value is past due as overdue too.)
         for r in overdue(frame).itertuples():
             key = "deck.first_due" if r.latest_value is None or r.latest_value != r.latest_value else "deck.due_since"
-            items.append(("stale", DecisionItem(i18n.STALE_STYLE["icon"], r.kpi_id, r.name,
-                                                t(key, lang, day=fmt_date(r.next_due, lang)))))
+            items.append(
+                (
+                    "stale",
+                    DecisionItem(
+                        i18n.STALE_STYLE["icon"], r.kpi_id, r.name, t(key, lang, day=fmt_date(r.next_due, lang))
+                    ),
+                )
+            )
     late = snap.measures[snap.measures["late"]] if len(snap.measures) else snap.measures
     for m in late.sort_values("days_late", ascending=False).itertuples():
         detail = measure_state_label(m.state, lang)
@@ -526,11 +642,17 @@ def _decision_slides(snap: Snapshot, frame: pd.DataFrame, lang: str) -> list[Dec
             heading = t(f"deck.sec.{key}", lang) + (" " + t("deck.continued", lang) if key in seen else "")
             seen.add(key)
             sections.append(DecisionSection(key, heading, part_items))
-        slides.append(DecisionSlide(
-            kind=SlideKind.DECISIONS,
-            title=title if len(chunks) == 1 else t("deck.part", lang, title=title, part=part, parts=len(chunks)),
-            kicker=snap.catalog.strategy.title, part=part, parts=len(chunks), sections=tuple(sections),
-            empty_text=t("deck.decisions_none", lang)))
+        slides.append(
+            DecisionSlide(
+                kind=SlideKind.DECISIONS,
+                title=title if len(chunks) == 1 else t("deck.part", lang, title=title, part=part, parts=len(chunks)),
+                kicker=snap.catalog.strategy.title,
+                part=part,
+                parts=len(chunks),
+                sections=tuple(sections),
+                empty_text=t("deck.decisions_none", lang),
+            )
+        )
     return slides
 
 
@@ -544,8 +666,24 @@ def _slide_texts(slide: Slide) -> list[str]:
         lines += [" ".join(filter(None, (r.name, r.kpi_count, r.mix, r.late, r.stale))) for r in slide.fields]
     elif isinstance(slide, ActionFieldSlide):
         for c in slide.cards:
-            lines.append(" ".join(filter(None, (c.kpi_id, c.name, c.status_text, c.stale_text, c.actual, c.plan,
-                                                c.target, c.forecast, c.reach))))
+            lines.append(
+                " ".join(
+                    filter(
+                        None,
+                        (
+                            c.kpi_id,
+                            c.name,
+                            c.status_text,
+                            c.stale_text,
+                            c.actual,
+                            c.plan,
+                            c.target,
+                            c.forecast,
+                            c.reach,
+                        ),
+                    )
+                )
+            )
         lines += [f"{n.kpi_id} ({n.period}): {n.text} {n.author}".strip() for n in slide.comments]
         lines += [f"{m.id} {m.title}: {m.state}, {m.detail}" for m in slide.measures]
     elif isinstance(slide, DecisionSlide):
@@ -557,6 +695,7 @@ def _slide_texts(slide: Slide) -> list[str]:
 
 # -- charts: the figures each renderer draws for a slide, from the same data -----------------------
 
+
 def small_chart(card: KpiCard, lang: str, height: int = 190) -> go.Figure:
     """The compact chart on a slide card (page and PowerPoint), with axis labels large enough for a projector."""
     fig = charts.small_multiple(card.kpi, card.series, card.evaluation, lang, height=height)
@@ -566,8 +705,9 @@ def small_chart(card: KpiCard, lang: str, height: int = 190) -> go.Figure:
 
 def full_chart(card: KpiCard, deck: Deck, height: int = 380) -> go.Figure:
     """Target path, actual values and forecast (the PDF for the minutes)."""
-    return charts.kpi_figure(card.kpi, _with_text_comments(card.series), card.evaluation, deck.lang, height=height,
-                             today=deck.today)
+    return charts.kpi_figure(
+        card.kpi, _with_text_comments(card.series), card.evaluation, deck.lang, height=height, today=deck.today
+    )
 
 
 def _with_text_comments(series: pd.DataFrame) -> pd.DataFrame:

@@ -18,26 +18,39 @@ import streamlit as st
 
 from kpi import i18n
 
-i18n.register({
-    "a11y.chart": ("Diagramm: {what}. {where}", "Chart: {what}. {where}"),
-    "alt.status_bar": ("Kennzahlen von {name} nach Status", "KPIs of {name} by status"),
-    "alt.status_bar.where": ("Die Zahlen je Status stehen im Text unter dem Diagramm.",
-                             "The figures per status are in the text below the chart."),
-    "alt.small": ("Verlauf von {kpi}: Ist-Werte und Plan", "Trend of {kpi}: actual values and plan"),
-    "alt.small.where": ("Die Werte stehen auf der Seite der Kennzahl in der Tabelle „Werte und Revisionen“.",
-                        "The values are in the table “Values and revisions” on the KPI's page."),
-    "alt.kpi": ("Verlauf von {kpi}: Ist-Werte, Plan, Toleranzband und Prognose",
-                "Trend of {kpi}: actual values, plan, tolerance band and forecast"),
-    "alt.kpi.where": ("Die Werte stehen weiter unten in der Tabelle „Werte und Revisionen“.",
-                      "The values are further down in the table “Values and revisions”."),
-    "alt.timeline": ("Zeitplan von {n} Maßnahmen: je ein Balken von Beginn bis geplantem Ende, Farbe und Muster "
-                     "nach Status", "Timeline of {n} measures: one bar from start to planned end each, colour and "
-                     "pattern by state"),
-    "alt.timeline.where": ("Dieselben Maßnahmen mit Status, Fortschritt und Dauer stehen in der Tabelle darunter.",
-                           "The same measures with state, progress and duration are in the table below."),
-    "alt.deck_bar": ("Kennzahlen nach Status", "KPIs by status"),
-    "alt.deck_bar.where": ("Die Zahlen stehen in den Kacheln darüber.", "The figures are in the tiles above."),
-})
+i18n.register(
+    {
+        "a11y.chart": ("Diagramm: {what}. {where}", "Chart: {what}. {where}"),
+        "alt.status_bar": ("Kennzahlen von {name} nach Status", "KPIs of {name} by status"),
+        "alt.status_bar.where": (
+            "Die Zahlen je Status stehen im Text unter dem Diagramm.",
+            "The figures per status are in the text below the chart.",
+        ),
+        "alt.small": ("Verlauf von {kpi}: Ist-Werte und Plan", "Trend of {kpi}: actual values and plan"),
+        "alt.small.where": (
+            "Die Werte stehen auf der Seite der Kennzahl in der Tabelle „Werte und Revisionen“.",
+            "The values are in the table “Values and revisions” on the KPI's page.",
+        ),
+        "alt.kpi": (
+            "Verlauf von {kpi}: Ist-Werte, Plan, Toleranzband und Prognose",
+            "Trend of {kpi}: actual values, plan, tolerance band and forecast",
+        ),
+        "alt.kpi.where": (
+            "Die Werte stehen weiter unten in der Tabelle „Werte und Revisionen“.",
+            "The values are further down in the table “Values and revisions”.",
+        ),
+        "alt.timeline": (
+            "Zeitplan von {n} Maßnahmen: je ein Balken von Beginn bis geplantem Ende, Farbe und Muster nach Status",
+            "Timeline of {n} measures: one bar from start to planned end each, colour and pattern by state",
+        ),
+        "alt.timeline.where": (
+            "Dieselben Maßnahmen mit Status, Fortschritt und Dauer stehen in der Tabelle darunter.",
+            "The same measures with state, progress and duration are in the table below.",
+        ),
+        "alt.deck_bar": ("Kennzahlen nach Status", "KPIs by status"),
+        "alt.deck_bar.where": ("Die Zahlen stehen in den Kacheln darüber.", "The figures are in the tiles above."),
+    }
+)
 
 FOCUS = "#0b57d0"  # 6.6:1 on white, 5.9:1 on the sidebar's grey
 
@@ -96,13 +109,27 @@ SCRIPT = """<script>
 # Streamlit's own English names of its controls, as a screen reader announces them, in German (a key ending in a
 # space is a prefix: "Help for Stand" -> "Hilfe zu Stand").
 GERMAN_WORDS = {
-    "Sidebar": "Seitenleiste", "Collapse sidebar": "Seitenleiste einklappen",
-    "Expand sidebar": "Seitenleiste ausklappen", "App pages": "Seiten", "Open": "Öffnen",
-    "Choose date": "Datum wählen", "Show password": "Passwort anzeigen", "Hide password": "Passwort verbergen",
-    "Link to heading": "Link zu dieser Überschrift", "Help for ": "Hilfe zu ", "day, ": "Tag, ", "month, ": "Monat, ",
-    "year, ": "Jahr, ", "Shortcut ": "Tastenkürzel ", "Clear all": "Alle entfernen", "Close": "Schließen",
-    "Download as CSV": "Als CSV herunterladen", "Fullscreen": "Vollbild", "Search": "Suchen",
-    "Show/hide columns": "Spalten ein- oder ausblenden", "Choose an option": "Bitte wählen",
+    "Sidebar": "Seitenleiste",
+    "Collapse sidebar": "Seitenleiste einklappen",
+    "Expand sidebar": "Seitenleiste ausklappen",
+    "App pages": "Seiten",
+    "Open": "Öffnen",
+    "Choose date": "Datum wählen",
+    "Show password": "Passwort anzeigen",
+    "Hide password": "Passwort verbergen",
+    "Link to heading": "Link zu dieser Überschrift",
+    "Help for ": "Hilfe zu ",
+    "day, ": "Tag, ",
+    "month, ": "Monat, ",
+    "year, ": "Jahr, ",
+    "Shortcut ": "Tastenkürzel ",
+    "Clear all": "Alle entfernen",
+    "Close": "Schließen",
+    "Download as CSV": "Als CSV herunterladen",
+    "Fullscreen": "Vollbild",
+    "Search": "Suchen",
+    "Show/hide columns": "Spalten ein- oder ausblenden",
+    "Choose an option": "Bitte wählen",
 }
 
 
@@ -111,8 +138,10 @@ def head(lang: str) -> None:
     draws `CSS` together with the page CSS)."""
     words = GERMAN_WORDS if lang == "de" else {german: english for english, german in GERMAN_WORDS.items()}
     with st.sidebar:
-        st.html(SCRIPT % {"lang": json.dumps(lang), "words": json.dumps(words, ensure_ascii=False)},
-                unsafe_allow_javascript=True)
+        st.html(
+            SCRIPT % {"lang": json.dumps(lang), "words": json.dumps(words, ensure_ascii=False)},
+            unsafe_allow_javascript=True,
+        )
 
 
 def chart_alt(lang: str, key: str, **values: object) -> str:

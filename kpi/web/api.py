@@ -87,8 +87,9 @@ class Api:
         host = request.headers.get("x-forwarded-host", request.headers.get("host", "localhost")).split(",")[0].strip()
         return f"{proto}://{host}{session.base_path()}"
 
-    def _respond(self, request: Request, make: Callable[[Store, datetime | None], tuple[bytes, str]],
-                 *, dated: bool = True) -> Response:
+    def _respond(
+        self, request: Request, make: Callable[[Store, datetime | None], tuple[bytes, str]], *, dated: bool = True
+    ) -> Response:
         """The common path: access rule, `?stand=`, cache by store state, ETag/304, errors as JSON."""
         try:
             store = self._store()
@@ -109,8 +110,12 @@ class Api:
         except ApiError as exc:
             return error(exc.status, exc.code, exc.message)
         except StoreLockedError:
-            return error(503, "busy", "Die Datenbank ist durch einen Import belegt; bitte gleich erneut versuchen.",
-                         {"Retry-After": "10"})
+            return error(
+                503,
+                "busy",
+                "Die Datenbank ist durch einen Import belegt; bitte gleich erneut versuchen.",
+                {"Retry-After": "10"},
+            )
         except Exception:  # noqa: BLE001 - the API's error boundary: the log gets the trace, the client a sentence
             log.exception("API request failed: %s", request.url.path)
             return error(500, "internal", "Interner Fehler; die IT ist informiert.")
@@ -124,18 +129,31 @@ class Api:
         return self._respond(request, lambda store, as_of: _json(opendata.kpi_detail(store, as_of, kpi_id)))
 
     def values_csv(self, request: Request) -> Response:
-        return self._respond(request, lambda store, as_of: (
-            opendata.export_csv(opendata.export_frame(store, as_of)).encode(), "text/csv; charset=utf-8"))
+        return self._respond(
+            request,
+            lambda store, as_of: (
+                opendata.export_csv(opendata.export_frame(store, as_of)).encode(),
+                "text/csv; charset=utf-8",
+            ),
+        )
 
     def values_json(self, request: Request) -> Response:
-        return self._respond(request, lambda store, as_of: (
-            opendata.export_json(opendata.export_frame(store, as_of, neutralise=False)).encode(), JSON))
+        return self._respond(
+            request,
+            lambda store, as_of: (
+                opendata.export_json(opendata.export_frame(store, as_of, neutralise=False)).encode(),
+                JSON,
+            ),
+        )
 
     def dcat(self, request: Request) -> Response:
         base = self.base_url(request)
         conf = opendata.settings(secrets=self._secrets())
-        return self._respond(request, lambda store, _: _json(opendata.dcat_catalog(store, base, conf),
-                                                             "application/ld+json"), dated=False)
+        return self._respond(
+            request,
+            lambda store, _: _json(opendata.dcat_catalog(store, base, conf), "application/ld+json"),
+            dated=False,
+        )
 
     def openapi(self, request: Request) -> Response:
         base = self.base_url(request)
@@ -160,12 +178,24 @@ class Api:
                 return _file(report_cache.build(store, stand, lang, (fmt,))[0], fmt, stand)
             report_cache.schedule(store, stand, lang)
             running = report_cache.progress(store, stand, lang)
-            state = {"status": "building", "seconds": round(running.seconds, 1),
-                     "message": "Der Bericht wird erstellt; bitte gleich erneut abrufen."} if running else {
-                "status": "queued", "seconds": 0.0,
-                "message": "Es werden gerade andere Berichte erstellt; bitte gleich erneut abrufen."}
-            return JSONResponse({**state, "stand": stand.isoformat()}, status_code=202,
-                                headers={"Retry-After": "10", "Cache-Control": "no-store"})
+            state = (
+                {
+                    "status": "building",
+                    "seconds": round(running.seconds, 1),
+                    "message": "Der Bericht wird erstellt; bitte gleich erneut abrufen.",
+                }
+                if running
+                else {
+                    "status": "queued",
+                    "seconds": 0.0,
+                    "message": "Es werden gerade andere Berichte erstellt; bitte gleich erneut abrufen.",
+                }
+            )
+            return JSONResponse(
+                {**state, "stand": stand.isoformat()},
+                status_code=202,
+                headers={"Retry-After": "10", "Cache-Control": "no-store"},
+            )
         except ApiError as exc:
             return error(exc.status, exc.code, exc.message)
         except Exception:  # noqa: BLE001
@@ -214,13 +244,15 @@ def _json(payload: object, media: str = JSON) -> tuple[bytes, str]:
 
 
 def error(status: int, code: str, message: str, headers: dict | None = None) -> JSONResponse:
-    return JSONResponse({"error": code, "message": message}, status_code=status,
-                        headers={"Cache-Control": "no-store", **(headers or {})})
+    return JSONResponse(
+        {"error": code, "message": message},
+        status_code=status,
+        headers={"Cache-Control": "no-store", **(headers or {})},
+    )
 
 
 def _file(path: Path, fmt: str, stand: date) -> Response:
     from kpi.report import FORMATS
 
     name = f"digitalcockpit_stand_{stand.isoformat()}.{fmt}"
-    return FileResponse(path, media_type=FORMATS[fmt], filename=name,
-                        headers={"Cache-Control": "private, max-age=60"})
+    return FileResponse(path, media_type=FORMATS[fmt], filename=name, headers={"Cache-Control": "private, max-age=60"})

@@ -24,53 +24,76 @@ from kpi.text import md_escape
 from kpi.web import session as web_session
 from kpi.web.cache import get_store
 
-i18n.register({
-    "login.title": ("Anmeldung", "Log in"),
-    "login.user": ("Benutzer", "User"),
-    "login.password": ("Passwort", "Password"),
-    "login.submit": ("Anmelden", "Log in"),
-    "login.sso": ("Mit Dienstkonto anmelden", "Log in with your organisation account"),
-    "login.logout": ("Abmelden", "Log out"),
-    "login.as": ("Angemeldet als **{name}** · {role}", "Logged in as **{name}** · {role}"),
-    "login.unit": ("Bereich: {unit}", "Unit: {unit}"),
-    "login.public": ("Ohne Anmeldung: nur lesen.", "Without login: read only."),
-    "login.required": ("Bitte melden Sie sich an, um das Digitalcockpit zu sehen (Formular in der Seitenleiste).",
-                       "Please log in to see the digital cockpit (form in the sidebar)."),
-    "login.locked_db": ("Die Anmeldung ist gerade nicht möglich, weil die Datenbank belegt ist. Bitte gleich erneut "
-                        "versuchen.", "Login is not possible right now because the database is busy. Please retry."),
-    "login.ended": ("Ihre Anmeldung wurde beendet, weil sich Ihr Konto geändert hat. Bitte erneut anmelden.",
-                    "Your session ended because your account changed. Please log in again."),
-    "login.no_role": ("Ihr Dienstkonto ({name}) hat im Digitalcockpit keine Rolle. Bitte bei der IT-Leitstelle "
-                      "freischalten lassen.", "Your organisation account ({name}) has no role in the digital "
-                      "cockpit. Please ask the IT office for access."),
-    "denied.login": ("Für diese Seite ist eine Anmeldung nötig. Bitte melden Sie sich in der Seitenleiste mit einem "
-                     "berechtigten Konto an.", "This page needs a login. Please log in in the sidebar with an "
-                     "account that has access."),
-    "comment.title": ("Kommentar erfassen", "Add a comment"),
-    "comment.period": ("Zeitraum", "Period"),
-    "comment.text": ("Kommentar", "Comment"),
-    "comment.placeholder": ("z. B. Erläuterung einer Abweichung für den Ausschuss",
-                            "e.g. an explanation of a deviation for the committee"),
-    "comment.help": ("Gespeichert wird eine neue Fassung; frühere bleiben nachvollziehbar. Leer speichern zieht den "
-                     "Kommentar zu diesem Zeitraum zurück.", "A new version is saved; earlier ones stay traceable. "
-                     "Saving an empty text withdraws the comment for this period."),
-    "comment.save": ("Kommentar speichern", "Save comment"),
-    "comment.saved": ("Kommentar zu {period} gespeichert.", "Comment for {period} saved."),
-    "comment.withdrawn": ("Kommentar zu {period} zurückgezogen.", "Comment for {period} withdrawn."),
-    "comment.empty": ("Bitte einen Text eingeben.", "Please enter a text."),
-    "comment.has": ("hat Kommentar", "has a comment"),
-    "comment.next": ("nächster Zeitraum", "next period"),
-    "comment.frozen": ("Kommentare lassen sich nur im aktuellen Stand erfassen (Stand in der Seitenleiste auf heute "
-                       "stellen).", "Comments can only be added for the current data (set 'As of' to today)."),
-    "measure.title": ("Stand der Maßnahme melden", "Report the measure's state"),
-    "measure.state": ("Status", "State"),
-    "measure.progress": ("Fortschritt (%)", "Progress (%)"),
-    "measure.comment": ("Kommentar", "Comment"),
-    "measure.save": ("Stand speichern", "Save state"),
-    "measure.saved": ("Stand von {id} gespeichert (Upload #{upload}).", "State of {id} saved (upload #{upload})."),
-    "measure.unchanged": ("Keine Änderung: Status und Fortschritt sind schon so erfasst.",
-                          "No change: state and progress are already recorded like this."),
-})
+i18n.register(
+    {
+        "login.title": ("Anmeldung", "Log in"),
+        "login.user": ("Benutzer", "User"),
+        "login.password": ("Passwort", "Password"),
+        "login.submit": ("Anmelden", "Log in"),
+        "login.sso": ("Mit Dienstkonto anmelden", "Log in with your organisation account"),
+        "login.logout": ("Abmelden", "Log out"),
+        "login.as": ("Angemeldet als **{name}** · {role}", "Logged in as **{name}** · {role}"),
+        "login.unit": ("Bereich: {unit}", "Unit: {unit}"),
+        "login.public": ("Ohne Anmeldung: nur lesen.", "Without login: read only."),
+        "login.required": (
+            "Bitte melden Sie sich an, um das Digitalcockpit zu sehen (Formular in der Seitenleiste).",
+            "Please log in to see the digital cockpit (form in the sidebar).",
+        ),
+        "login.locked_db": (
+            "Die Anmeldung ist gerade nicht möglich, weil die Datenbank belegt ist. Bitte gleich erneut versuchen.",
+            "Login is not possible right now because the database is busy. Please retry.",
+        ),
+        "login.ended": (
+            "Ihre Anmeldung wurde beendet, weil sich Ihr Konto geändert hat. Bitte erneut anmelden.",
+            "Your session ended because your account changed. Please log in again.",
+        ),
+        "login.no_role": (
+            "Ihr Dienstkonto ({name}) hat im Digitalcockpit keine Rolle. Bitte bei der IT-Leitstelle "
+            "freischalten lassen.",
+            "Your organisation account ({name}) has no role in the digital "
+            "cockpit. Please ask the IT office for access.",
+        ),
+        "denied.login": (
+            "Für diese Seite ist eine Anmeldung nötig. Bitte melden Sie sich in der Seitenleiste mit einem "
+            "berechtigten Konto an.",
+            "This page needs a login. Please log in in the sidebar with an account that has access.",
+        ),
+        "comment.title": ("Kommentar erfassen", "Add a comment"),
+        "comment.period": ("Zeitraum", "Period"),
+        "comment.text": ("Kommentar", "Comment"),
+        "comment.placeholder": (
+            "z. B. Erläuterung einer Abweichung für den Ausschuss",
+            "e.g. an explanation of a deviation for the committee",
+        ),
+        "comment.help": (
+            "Gespeichert wird eine neue Fassung; frühere bleiben nachvollziehbar. Leer speichern zieht den "
+            "Kommentar zu diesem Zeitraum zurück.",
+            "A new version is saved; earlier ones stay traceable. "
+            "Saving an empty text withdraws the comment for this period.",
+        ),
+        "comment.save": ("Kommentar speichern", "Save comment"),
+        "comment.saved": ("Kommentar zu {period} gespeichert.", "Comment for {period} saved."),
+        "comment.withdrawn": ("Kommentar zu {period} zurückgezogen.", "Comment for {period} withdrawn."),
+        "comment.empty": ("Bitte einen Text eingeben.", "Please enter a text."),
+        "comment.has": ("hat Kommentar", "has a comment"),
+        "comment.next": ("nächster Zeitraum", "next period"),
+        "comment.frozen": (
+            "Kommentare lassen sich nur im aktuellen Stand erfassen (Stand in der Seitenleiste auf heute stellen).",
+            "Comments can only be added for the current data (set 'As of' to today).",
+        ),
+        "measure.title": ("Stand der Maßnahme melden", "Report the measure's state"),
+        "measure.state": ("Status", "State"),
+        "measure.progress": ("Fortschritt (%)", "Progress (%)"),
+        "measure.comment": ("Kommentar", "Comment"),
+        "measure.save": ("Stand speichern", "Save state"),
+        "measure.saved": ("Stand von {id} gespeichert (Upload #{upload}).", "State of {id} saved (upload #{upload})."),
+        "measure.unchanged": (
+            "Keine Änderung: Status und Fortschritt sind schon so erfasst.",
+            "No change: state and progress are already recorded like this.",
+        ),
+    }
+)
+
 
 def escape_md(text: object) -> str:
     """User text for st.markdown/st.caption/st.info: markdown, links, images, colour and icon directives and
@@ -79,6 +102,7 @@ def escape_md(text: object) -> str:
 
 
 # -- configuration ---------------------------------------------------------------------------
+
 
 def _secrets() -> Mapping:
     return web_session.read_secrets()
@@ -118,12 +142,15 @@ def _oidc_user() -> User | None | bool:
     settings = _settings()
     claims = st.user.to_dict()
     return auth.user_from_claims(
-        claims, settings.get("oidc_roles") or {},
+        claims,
+        settings.get("oidc_roles") or {},
         group_claims=settings.get("oidc_group_claims") or ("groups", "roles"),
-        default_role=settings.get("oidc_default_role", "viewer"))
+        default_role=settings.get("oidc_default_role", "viewer"),
+    )
 
 
 # -- login -----------------------------------------------------------------------------------
+
 
 def current_user() -> User | None:
     return st.session_state.get("user")
@@ -203,8 +230,9 @@ def _login_form(lang: str) -> None:
     with st.form("login", border=True):
         st.markdown(f"**{t('login.title', lang)}**")
         name = st.text_input(t("login.user", lang), key="login-user", autocomplete="username")
-        password = st.text_input(t("login.password", lang), type="password", key="login-password",
-                                 autocomplete="current-password")
+        password = st.text_input(
+            t("login.password", lang), type="password", key="login-password", autocomplete="current-password"
+        )
         submitted = st.form_submit_button(t("login.submit", lang), icon=":material/login:", type="primary")
     if provider is not False and st.button(t("login.sso", lang), key="login-sso", icon=":material/badge:"):
         st.login(provider or None)
@@ -212,8 +240,9 @@ def _login_form(lang: str) -> None:
         st.caption(t("login.public", lang))
     if submitted:
         try:
-            result = auth.authenticate(_store(), name, password,
-                                       client=str(getattr(st.context, "ip_address", None) or ""))
+            result = auth.authenticate(
+                _store(), name, password, client=str(getattr(st.context, "ip_address", None) or "")
+            )
         except StoreLockedError:
             st.error(t("login.locked_db", lang))
             return
@@ -226,6 +255,7 @@ def _login_form(lang: str) -> None:
 
 
 # -- comments (for /kennzahlen) ----------------------------------------------------------------
+
 
 def comment_form(ctx, detail, store: Store) -> None:
     """A comment on the KPI for one period, for department users of the responsible unit and admins only."""
@@ -256,10 +286,20 @@ def comment_form(ctx, detail, store: Store) -> None:
 
     with st.form(f"comment-{kpi.id}", clear_on_submit=True, border=True):
         st.markdown(f"**{t('comment.title', lang)}**")
-        period = st.selectbox(t("comment.period", lang), options, index=1 if len(options) > 1 else 0,
-                              format_func=label, key=f"comment-period-{kpi.id}")
-        text = st.text_area(t("comment.text", lang), max_chars=MAX_COMMENT_CHARS, key=f"comment-text-{kpi.id}",
-                            placeholder=t("comment.placeholder", lang), help=t("comment.help", lang))
+        period = st.selectbox(
+            t("comment.period", lang),
+            options,
+            index=1 if len(options) > 1 else 0,
+            format_func=label,
+            key=f"comment-period-{kpi.id}",
+        )
+        text = st.text_area(
+            t("comment.text", lang),
+            max_chars=MAX_COMMENT_CHARS,
+            key=f"comment-text-{kpi.id}",
+            placeholder=t("comment.placeholder", lang),
+            help=t("comment.help", lang),
+        )
         saved = st.form_submit_button(t("comment.save", lang), icon=":material/save:")
     if not saved:
         return
@@ -283,6 +323,7 @@ def comment_form(ctx, detail, store: Store) -> None:
 
 # -- measure state (for /massnahmen) -----------------------------------------------------------
 
+
 def measure_form(ctx, measure_id: str, store: Store) -> None:
     """Report one measure's state, progress and comment: department users of the responsible unit, the IT
     office and admins. Written like an upload (audit log, undo)."""
@@ -298,12 +339,19 @@ def measure_form(ctx, measure_id: str, store: Store) -> None:
     states = list(i18n.MEASURE_STATES)
     with st.form(f"measure-{measure_id}", border=True):
         st.markdown(f"**{t('measure.title', lang)}**")
-        state = st.selectbox(t("measure.state", lang), states, index=states.index(measure.state.value),
-                             format_func=lambda s: measure_state_label(s, lang), key=f"measure-state-{measure_id}")
-        progress = st.slider(t("measure.progress", lang), 0, 100, int(round(measure.progress)),
-                             key=f"measure-progress-{measure_id}")
-        comment = st.text_area(t("measure.comment", lang), max_chars=MAX_COMMENT_CHARS,
-                               key=f"measure-comment-{measure_id}")
+        state = st.selectbox(
+            t("measure.state", lang),
+            states,
+            index=states.index(measure.state.value),
+            format_func=lambda s: measure_state_label(s, lang),
+            key=f"measure-state-{measure_id}",
+        )
+        progress = st.slider(
+            t("measure.progress", lang), 0, 100, int(round(measure.progress)), key=f"measure-progress-{measure_id}"
+        )
+        comment = st.text_area(
+            t("measure.comment", lang), max_chars=MAX_COMMENT_CHARS, key=f"measure-comment-{measure_id}"
+        )
         saved = st.form_submit_button(t("measure.save", lang), icon=":material/save:")
     if not saved:
         return
@@ -322,6 +370,5 @@ def measure_form(ctx, measure_id: str, store: Store) -> None:
         st.info(t("measure.unchanged", lang))
         return
     result = record_measure_update(store, measure_id, state, float(progress), comment, **args)
-    st.session_state[f"flash:measure:{measure_id}"] = t("measure.saved", lang, id=measure_id,
-                                                        upload=result.upload_id)
+    st.session_state[f"flash:measure:{measure_id}"] = t("measure.saved", lang, id=measure_id, upload=result.upload_id)
     st.rerun()

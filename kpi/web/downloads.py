@@ -11,12 +11,16 @@ import streamlit as st
 from kpi import i18n, report, report_cache
 from kpi.store import Store
 
-i18n.register({
-    "deck.cached": ("Sofort bereit (vorab erstellt).", "Ready at once (prepared in advance)."),
-    "deck.building": ("PDF und PowerPoint werden im Hintergrund erstellt … seit {seconds} s.",
-                      "PDF and PowerPoint are being prepared in the background … for {seconds} s."),
-    "deck.building.wait": ("Wird erstellt …", "Being prepared …"),
-})
+i18n.register(
+    {
+        "deck.cached": ("Sofort bereit (vorab erstellt).", "Ready at once (prepared in advance)."),
+        "deck.building": (
+            "PDF und PowerPoint werden im Hintergrund erstellt … seit {seconds} s.",
+            "PDF and PowerPoint are being prepared in the background … for {seconds} s.",
+        ),
+        "deck.building.wait": ("Wird erstellt …", "Being prepared …"),
+    }
+)
 POLL_SECONDS = 2.0
 VERSION_KEY = "deck:version"  # the store's version (data and catalog) when the deck was frozen
 
@@ -50,27 +54,39 @@ def download_buttons(ctx, store: Store, as_of: datetime, stand_text: str, token:
     version = _version(store, store.url, token)
     stand = cache_stand(as_of, version)
     available = report.chromium_available()
-    ready = {fmt: report_cache.lookup(store, stand, ctx.lang, fmt, version) if stand else None
-             for fmt in report_cache.FORMATS}
+    ready = {
+        fmt: report_cache.lookup(store, stand, ctx.lang, fmt, version) if stand else None
+        for fmt in report_cache.FORMATS
+    }
     running = None
     if stand and available and not all(ready.values()) and report_cache.prebuild_enabled():
         report_cache.schedule(store, stand, ctx.lang)
         running = report_cache.progress(store, stand, ctx.lang)
-    for fmt, label, icon in (("pdf", ctx.t("deck.pdf"), ":material/picture_as_pdf:"),
-                             ("pptx", ctx.t("deck.pptx"), ":material/co_present:")):
+    for fmt, label, icon in (
+        ("pdf", ctx.t("deck.pdf"), ":material/picture_as_pdf:"),
+        ("pptx", ctx.t("deck.pptx"), ":material/co_present:"),
+    ):
         path = ready[fmt]
         if path is not None:
             data = path.read_bytes
             note = ctx.t("deck.cached")
         elif stand is not None:  # made on the click, and kept in the cache for the next one
-            data = (lambda fmt=fmt: report_cache.build(store, stand, ctx.lang, (fmt,))[0].read_bytes())
+            data = lambda fmt=fmt: report_cache.build(store, stand, ctx.lang, (fmt,))[0].read_bytes()
             note = ctx.t("deck.download.help", stand=stand_text)
         else:
-            data = (lambda fmt=fmt: report.render(report.load_deck(store, as_of, ctx.lang), fmt).data)
+            data = lambda fmt=fmt: report.render(report.load_deck(store, as_of, ctx.lang), fmt).data
             note = ctx.t("deck.download.help", stand=stand_text)
-        st.download_button(label, data=data, file_name=report.file_name(as_of, fmt), mime=report.FORMATS[fmt],
-                           icon=icon, key=f"deck-dl-{fmt}", on_click="ignore",
-                           disabled=not available or (path is None and running is not None), help=note)
+        st.download_button(
+            label,
+            data=data,
+            file_name=report.file_name(as_of, fmt),
+            mime=report.FORMATS[fmt],
+            icon=icon,
+            key=f"deck-dl-{fmt}",
+            on_click="ignore",
+            disabled=not available or (path is None and running is not None),
+            help=note,
+        )
     if running is not None:
         _progress(ctx, store, running)
 

@@ -35,8 +35,6 @@ def get_store() -> Store:
     return Store()
 
 
-
-
 def routes() -> list[Route]:
     api = Api(get_store, read_secrets)
     return [
@@ -63,8 +61,11 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 names = {k.lower() for k, _ in headers}
-                for name, value in ((b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin"),
-                                    (b"x-frame-options", b"DENY")):
+                for name, value in (
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"same-origin"),
+                    (b"x-frame-options", b"DENY"),
+                ):
                     if name not in names:
                         headers.append((name, value))
                 message["headers"] = headers
@@ -108,8 +109,11 @@ def enable_tcp_nodelay() -> None:
         return
 
     def set_nodelay(sock: socket.socket) -> None:
-        if sock.family in {socket.AF_INET, socket.AF_INET6} and sock.type == socket.SOCK_STREAM \
-                and sock.proto in (0, socket.IPPROTO_TCP):
+        if (
+            sock.family in {socket.AF_INET, socket.AF_INET6}
+            and sock.type == socket.SOCK_STREAM
+            and sock.proto in (0, socket.IPPROTO_TCP)
+        ):
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     set_nodelay.digitalcockpit = True

@@ -52,6 +52,7 @@ def base_path() -> str:
 
 # -- in the Streamlit script -------------------------------------------------------------------
 
+
 def _cookies() -> dict:
     import streamlit as st
 
@@ -100,6 +101,7 @@ def logout_image() -> str:
 
 # -- routes of the st.App ----------------------------------------------------------------------
 
+
 def _https(request: Request) -> bool:
     forwarded = request.headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
     return request.url.scheme == "https" or forwarded == "https"
@@ -120,19 +122,28 @@ def same_origin(request: Request) -> bool:
 
 
 def _refused(reason: str) -> JSONResponse:
-    return JSONResponse({"error": "forbidden", "message": reason}, status_code=403,
-                        headers={"Cache-Control": "no-store"})
+    return JSONResponse(
+        {"error": "forbidden", "message": reason}, status_code=403, headers={"Cache-Control": "no-store"}
+    )
 
 
 def set_cookie(response: Response, request: Request, token: str, expires_at: datetime, secret: bytes) -> None:
     max_age = max(0, int((expires_at - now()).total_seconds()))
-    response.set_cookie(sessions.COOKIE_NAME, sessions.sign(token, secret), max_age=max_age,
-                        path=base_path() or "/", httponly=True, samesite="lax", secure=_https(request))
+    response.set_cookie(
+        sessions.COOKIE_NAME,
+        sessions.sign(token, secret),
+        max_age=max_age,
+        path=base_path() or "/",
+        httponly=True,
+        samesite="lax",
+        secure=_https(request),
+    )
 
 
 def clear_cookie(response: Response, request: Request) -> None:
-    response.delete_cookie(sessions.COOKIE_NAME, path=base_path() or "/", httponly=True, samesite="lax",
-                           secure=_https(request))
+    response.delete_cookie(
+        sessions.COOKIE_NAME, path=base_path() or "/", httponly=True, samesite="lax", secure=_https(request)
+    )
 
 
 def claim_route(store_factory):
@@ -148,6 +159,7 @@ def claim_route(store_factory):
         response = Response(status_code=204, headers={"Cache-Control": "no-store"})
         set_cookie(response, request, token, expires_at, sessions.load_secret(store))
         return response
+
     return claim
 
 
@@ -162,6 +174,7 @@ def logout_route(store_factory):
         response = Response(status_code=204, headers={"Cache-Control": "no-store"})
         clear_cookie(response, request)
         return response
+
     return logout
 
 

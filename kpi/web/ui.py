@@ -35,24 +35,36 @@ from kpi.web.context import Context
 
 log = logging.getLogger("digitalcockpit")
 
-i18n.register({
-    "app.title": ("Digitalcockpit", "Digital cockpit"),
-    "sidebar.lang": ("Sprache", "Language"),
-    "sidebar.stand": ("Stand", "As of"),
-    "sidebar.stand.help": ("Zeigt, was an diesem Tag bekannt war (spätere Korrekturen bleiben unsichtbar).",
-                           "Shows what was known on that day (later corrections stay hidden)."),
-    "sidebar.live": ("Aktueller Stand", "Current data"),
-    "sidebar.frozen": ("Eingefrorener Stand: {day}", "Frozen as of {day}"),
-    "error.locked": ("Die Datenbank ist gerade durch einen Import belegt. Bitte in einer Minute neu laden.",
-                     "The database is busy with an import. Please reload in a minute."),
-    "error.unexpected": ("Diese Ansicht konnte nicht geladen werden. Die IT ist informiert; bitte neu laden.",
-                         "This view could not be loaded. IT has been notified; please reload."),
-    "empty.store": ("Noch keine Strategie geladen. Die IT kann sie mit `python -m kpi seed` einspielen.",
-                    "No strategy loaded yet. IT can load it with `python -m kpi seed`."),
-    "illustrative": ("Illustratives Beispiel: Kennzahlen, Basis- und Zielwerte sind keine offiziellen Zahlen der "
-                     "Stadt.", "Illustrative example: KPIs, baselines and targets are not official city figures."),
-    "denied": ("Für diese Seite fehlt die Berechtigung.", "You are not allowed to open this page."),
-})
+i18n.register(
+    {
+        "app.title": ("Digitalcockpit", "Digital cockpit"),
+        "sidebar.lang": ("Sprache", "Language"),
+        "sidebar.stand": ("Stand", "As of"),
+        "sidebar.stand.help": (
+            "Zeigt, was an diesem Tag bekannt war (spätere Korrekturen bleiben unsichtbar).",
+            "Shows what was known on that day (later corrections stay hidden).",
+        ),
+        "sidebar.live": ("Aktueller Stand", "Current data"),
+        "sidebar.frozen": ("Eingefrorener Stand: {day}", "Frozen as of {day}"),
+        "error.locked": (
+            "Die Datenbank ist gerade durch einen Import belegt. Bitte in einer Minute neu laden.",
+            "The database is busy with an import. Please reload in a minute.",
+        ),
+        "error.unexpected": (
+            "Diese Ansicht konnte nicht geladen werden. Die IT ist informiert; bitte neu laden.",
+            "This view could not be loaded. IT has been notified; please reload.",
+        ),
+        "empty.store": (
+            "Noch keine Strategie geladen. Die IT kann sie mit `python -m kpi seed` einspielen.",
+            "No strategy loaded yet. IT can load it with `python -m kpi seed`.",
+        ),
+        "illustrative": (
+            "Illustratives Beispiel: Kennzahlen, Basis- und Zielwerte sind keine offiziellen Zahlen der Stadt.",
+            "Illustrative example: KPIs, baselines and targets are not official city figures.",
+        ),
+        "denied": ("Für diese Seite fehlt die Berechtigung.", "You are not allowed to open this page."),
+    }
+)
 
 LANG_NAMES = {"de": "Deutsch", "en": "English"}
 
@@ -76,8 +88,9 @@ def _keep(key: str) -> None:
 
 
 def lang() -> str:
-    return str(_persisted("lang", st.query_params.get("lang", "de") if st.query_params.get("lang") in i18n.LANGS
-                          else "de"))
+    return str(
+        _persisted("lang", st.query_params.get("lang", "de") if st.query_params.get("lang") in i18n.LANGS else "de")
+    )
 
 
 def _linked_stand(today: date) -> date:
@@ -131,13 +144,25 @@ def sidebar() -> Context:
     with st.sidebar:
         language = lang()
         st.session_state["w:lang"] = language
-        st.selectbox(t("sidebar.lang", language) + (" / Language" if language == "de" else ""), i18n.LANGS, key="w:lang",
-                     format_func=LANG_NAMES.get, on_change=_keep, args=("lang",))
+        st.selectbox(
+            t("sidebar.lang", language) + (" / Language" if language == "de" else ""),
+            i18n.LANGS,
+            key="w:lang",
+            format_func=LANG_NAMES.get,
+            on_change=_keep,
+            args=("lang",),
+        )
         language = lang()
         stand = _persisted("stand", _linked_stand(today))
         st.session_state["w:stand"] = min(stand, today)
-        st.date_input(t("sidebar.stand", language), key="w:stand", max_value=today, format="DD.MM.YYYY",
-                      help=t("sidebar.stand.help", language), on_change=_keep_stand)
+        st.date_input(
+            t("sidebar.stand", language),
+            key="w:stand",
+            max_value=today,
+            format="DD.MM.YYYY",
+            help=t("sidebar.stand.help", language),
+            on_change=_keep_stand,
+        )
         stand = _persisted("stand", today)
         if stand < today:
             st.info(t("sidebar.frozen", language, day=i18n.fmt_date(stand, language)), icon="🧊")
@@ -188,10 +213,12 @@ PAGE_CSS = """<style>
 .kpi-table caption { position: absolute; left: -9999px; }
 </style>"""
 
-i18n.register({
-    "links.more": ("… und {n} weitere", "… and {n} more"),
-    "links.all": ("Alle {n} zeigen", "Show all {n}"),
-})
+i18n.register(
+    {
+        "links.more": ("… und {n} weitere", "… and {n} more"),
+        "links.all": ("Alle {n} zeigen", "Show all {n}"),
+    }
+)
 LIST_LIMIT = 8  # entries of a link list before "… und N weitere": a screenful on a projector
 
 
@@ -203,8 +230,9 @@ class LinkItem:
     detail: str  # what is wrong: status badge, by how much, since when (our own HTML, never user text)
 
 
-def link_list(ctx: Context, key: str, rows: pd.DataFrame, item: Callable[[object], LinkItem],
-              limit: int = LIST_LIMIT) -> None:
+def link_list(
+    ctx: Context, key: str, rows: pd.DataFrame, item: Callable[[object], LinkItem], limit: int = LIST_LIMIT
+) -> None:
     """Entries that each link to their detail, with a line beneath saying what is wrong. The first `limit` rows
     of `rows` (made into entries by `item`), and a switch for all of them: on a large strategy the overdue list
     alone can hold thousands of KPIs, which nobody reads and which would take seconds to draw."""
@@ -230,8 +258,9 @@ def show_all_switch(ctx: Context, key: str, total: int, limit: int) -> None:
         st.toggle(i18n.t_count("links.all", total, ctx.lang), key=f"all-{key}")
 
 
-def text_table_html(frame: pd.DataFrame, widths: dict[str, int], *, right: tuple[str, ...] = (),
-                    most: int = 12, caption: str = "") -> str:
+def text_table_html(
+    frame: pd.DataFrame, widths: dict[str, int], *, right: tuple[str, ...] = (), most: int = 12, caption: str = ""
+) -> str:
     """`frame` as an HTML table: full width, the columns sharing it in the ratio of `widths` (their px at 1280),
     long text wrapping inside its cell, numbers in the `right` columns right-aligned, the header staying in view
     while the rows scroll beyond about `most` lines. Every name and cell is escaped (comments are user text)."""
@@ -239,17 +268,22 @@ def text_table_html(frame: pd.DataFrame, widths: dict[str, int], *, right: tuple
     cols = "".join(f'<col style="width:{100 * widths.get(c, 100) / total:.1f}%">' for c in frame.columns)
     cls = {c: ' class="r"' if c in right else "" for c in frame.columns}
     head = "".join(f'<th scope="col"{cls[c]}>{html.escape(str(c))}</th>' for c in frame.columns)
-    body = "".join("<tr>" + "".join(f"<td{cls[c]}>{html.escape(str(v))}</td>" for c, v in zip(frame.columns, row))
-                   + "</tr>" for row in frame.itertuples(index=False))
+    body = "".join(
+        "<tr>" + "".join(f"<td{cls[c]}>{html.escape(str(v))}</td>" for c, v in zip(frame.columns, row)) + "</tr>"
+        for row in frame.itertuples(index=False)
+    )
     # A scrolling box is reachable by keyboard (tabindex) and named by the table's caption (screen readers).
     label = f'<caption class="kpi-caption">{html.escape(caption)}</caption>' if caption else ""
-    return (f'<div class="kpi-table" style="max-height:{44 + 37 * most}px" tabindex="0" role="region"'
-            f' aria-label="{html.escape(caption or ", ".join(map(str, frame.columns)))}">'
-            f"<table>{label}<colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
+    return (
+        f'<div class="kpi-table" style="max-height:{44 + 37 * most}px" tabindex="0" role="region"'
+        f' aria-label="{html.escape(caption or ", ".join(map(str, frame.columns)))}">'
+        f"<table>{label}<colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+    )
 
 
-def text_table(frame: pd.DataFrame, widths: dict[str, int], *, right: tuple[str, ...] = (), most: int = 12,
-               caption: str = "") -> None:
+def text_table(
+    frame: pd.DataFrame, widths: dict[str, int], *, right: tuple[str, ...] = (), most: int = 12, caption: str = ""
+) -> None:
     """A small read-only table of text (see `text_table_html`). For the detail page's values and comments:
     a data grid (half a megabyte of script and a canvas) made the page switch wait a tenth of a second."""
     st.html(text_table_html(frame, widths, right=right, most=most, caption=caption))
@@ -265,8 +299,15 @@ def table(data: object, column_config: dict, *, most: int = 8, row_height: int =
     from pandas.io.formats.style import Styler
 
     rows = len(data.data if isinstance(data, Styler) else pd.DataFrame(data))  # a frame, a dict or a styled frame
-    st.dataframe(data, hide_index=True, width="stretch", row_height=row_height,
-                 height=40 + row_height * min(rows, most), column_config=column_config, **options)
+    st.dataframe(
+        data,
+        hide_index=True,
+        width="stretch",
+        row_height=row_height,
+        height=40 + row_height * min(rows, most),
+        column_config=column_config,
+        **options,
+    )
 
 
 @contextmanager
@@ -295,8 +336,12 @@ PAGES = {
     "barrierefreiheit": ("Barrierefreiheit", "Accessibility", ":material/accessibility:", "about", None),
 }
 PUBLIC_ALWAYS = "barrierefreiheit"  # BITV 2.0: the accessibility statement is reachable from every page
-SECTIONS = {"overview": ("Übersicht", "Overview"), "committee": ("Ausschuss", "Committee"),
-            "admin": ("Verwaltung", "Administration"), "about": ("Über", "About")}
+SECTIONS = {
+    "overview": ("Übersicht", "Overview"),
+    "committee": ("Ausschuss", "Committee"),
+    "admin": ("Verwaltung", "Administration"),
+    "about": ("Über", "About"),
+}
 i18n.register({f"page.{path or 'cockpit'}": (de, en) for path, (de, en, *_rest) in PAGES.items()})
 
 
@@ -309,12 +354,14 @@ def _login_page(ctx: Context) -> Callable[[], None]:
     def login() -> None:
         st.title(t("app.title", ctx.lang))
         st.info(ctx.t("login.required"), icon="🔒")
+
     return login
 
 
 def _refusal_page(ctx: Context) -> Callable[[], None]:
     def refused() -> None:
         st.warning(ctx.t("denied.login" if ctx.user is None else "denied"), icon="🔒")
+
     return refused
 
 
@@ -334,7 +381,14 @@ def navigation(ctx: Context, folder: Path) -> dict[str, list]:
         page_gate = None if path == PUBLIC_ALWAYS else gate  # the accessibility statement, also before login
         target = page_gate or (str(file) if allowed else _refusal_page(ctx))
         visible = page_gate is None and allowed
-        sections.setdefault(SECTIONS[section][0 if ctx.lang == "de" else 1], []).append(st.Page(
-            target, title=de if ctx.lang == "de" else en, icon=icon, url_path=path or "cockpit", default=not path,
-            visibility="visible" if visible or not path else "hidden"))
+        sections.setdefault(SECTIONS[section][0 if ctx.lang == "de" else 1], []).append(
+            st.Page(
+                target,
+                title=de if ctx.lang == "de" else en,
+                icon=icon,
+                url_path=path or "cockpit",
+                default=not path,
+                visibility="visible" if visible or not path else "hidden",
+            )
+        )
     return sections

@@ -19,8 +19,16 @@ from tests.e2e.conftest import PASSWORD, SCREENSHOTS, assert_no_exception, wait_
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
 
-PUBLIC = ["", "themenfelder", "kennzahlen", "kennzahlen?kpi=EG-03", "massnahmen", "bereich", "praesentation",
-          "barrierefreiheit"]
+PUBLIC = [
+    "",
+    "themenfelder",
+    "kennzahlen",
+    "kennzahlen?kpi=EG-03",
+    "massnahmen",
+    "bereich",
+    "praesentation",
+    "barrierefreiheit",
+]
 STAFF = {"it_office": ["", "upload", "protokoll"], "admin": ["upload", "protokoll", "katalog"]}
 LOGIN = {"de": ("Benutzer", "Passwort", "Anmelden"), "en": ("User", "Password", "Log in")}
 PRESENT = {"de": ("Präsentieren", "Beenden"), "en": ("Present", "End")}
@@ -57,10 +65,13 @@ def a11y_server(tmp_path_factory, seeded_template: Path) -> Iterator[str]:
 def settle(page) -> None:
     wait_for_app(page, timeout=60_000)
     page.wait_for_function(
-        "() => document.querySelectorAll('[data-testid=\"stMain\"] [data-stale=\"true\"]').length === 0",
-        timeout=30_000)
-    page.wait_for_function("() => [...document.querySelectorAll('[data-testid=stMain] .stPlotlyChart')]"
-                           ".every(e => e.querySelector('.main-svg'))", timeout=60_000)
+        '() => document.querySelectorAll(\'[data-testid="stMain"] [data-stale="true"]\').length === 0', timeout=30_000
+    )
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=stMain] .stPlotlyChart')]"
+        ".every(e => e.querySelector('.main-svg'))",
+        timeout=60_000,
+    )
     page.wait_for_timeout(500)
 
 
@@ -143,9 +154,13 @@ def test_axe_finds_no_violation_on_any_page(browser, a11y_server, lang):
     problems: list[str] = []
     results = scan_all(browser, a11y_server, lang, problems)
     SCREENSHOTS.mkdir(exist_ok=True)
-    (SCREENSHOTS / f"axe-results-{lang}.json").write_text(json.dumps(
-        {page: {rule: sorted(targets) for rule, targets in found.items()} for page, found in results.items()},
-        indent=1, ensure_ascii=False))
+    (SCREENSHOTS / f"axe-results-{lang}.json").write_text(
+        json.dumps(
+            {page: {rule: sorted(targets) for rule, targets in found.items()} for page, found in results.items()},
+            indent=1,
+            ensure_ascii=False,
+        )
+    )
     failing = {page: found for page, found in results.items() if found}
     report = "\n".join(f"{page}: {summary(found)}\n{details(found)}" for page, found in failing.items())
     assert not failing, f"axe violations ({lang}):\n{report}"
@@ -157,8 +172,11 @@ def test_keyboard_focus_is_visible_on_links_and_buttons(browser, a11y_server):
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     try:
         visit(page, f"{a11y_server}/")
-        for selector in ("[data-testid=stMain] [data-testid=stPageLink-NavLink]", "[data-testid=stSidebarNavLink]",
-                         "[data-testid=stSidebar] button"):
+        for selector in (
+            "[data-testid=stMain] [data-testid=stPageLink-NavLink]",
+            "[data-testid=stSidebarNavLink]",
+            "[data-testid=stSidebar] button",
+        ):
             page.locator(selector).first.focus()
             tag, style, width, color = page.evaluate(FOCUS)
             assert style == "solid" and width >= 3 and color == "rgb(11, 87, 208)", (selector, tag, style, color)

@@ -43,8 +43,7 @@ def two_servers(tmp_path: Path, seeded_template: Path) -> Iterator[tuple[Path, l
         stop_server(proc)
 
 
-def test_a_command_line_import_is_visible_on_the_next_click_in_sessions_of_both_servers(browser, two_servers,
-                                                                                        tmp_path):
+def test_a_command_line_import_is_visible_on_the_next_click_in_sessions_of_both_servers(browser, two_servers, tmp_path):
     db, urls = two_servers
     pages = [browser.new_page(viewport={"width": 1600, "height": 1000}, locale="de-DE") for _ in urls]
     try:
@@ -56,8 +55,13 @@ def test_a_command_line_import_is_visible_on_the_next_click_in_sessions_of_both_
             assert page.locator("[data-testid='stMetricValue']", has_text="61,5").count() == 0
         upload = tmp_path / "messwerte.csv"
         upload.write_bytes(CSV)
-        done = subprocess.run([sys.executable, "-m", "kpi", "--db", f"duckdb:///{db}", "import", str(upload),
-                               "--user", "it"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [sys.executable, "-m", "kpi", "--db", f"duckdb:///{db}", "import", str(upload), "--user", "it"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert done.returncode == 0, done.stderr
         for page in pages:
             switch_to_english(page)
@@ -72,8 +76,10 @@ def test_a_command_line_import_is_visible_on_the_next_click_in_sessions_of_both_
 @pytest.fixture
 def proxied(tmp_path: Path, seeded_template: Path):
     if find_nginx() is None:
-        pytest.skip("nginx fehlt (Debian: `apt-get install nginx` als root; `make test` tut das): "
-                    "kein Test des Proxys mit Sitzungsbindung")
+        pytest.skip(
+            "nginx fehlt (Debian: `apt-get install nginx` als root; `make test` tut das): "
+            "kein Test des Proxys mit Sitzungsbindung"
+        )
     db = tmp_path / "kpi.duckdb"
     db.write_bytes(seeded_template.read_bytes())
     store = Store(f"duckdb:///{db}")
@@ -112,7 +118,8 @@ def test_through_the_proxy_the_it_office_logs_in_uploads_and_another_server_show
         page.get_by_text("② Datei hochladen").wait_for(timeout=30000)
         wait_for_app(page)
         page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
-            files=[{"name": "messwerte-2025.csv", "mimeType": "text/csv", "buffer": CSV}])
+            files=[{"name": "messwerte-2025.csv", "mimeType": "text/csv", "buffer": CSV}]
+        )
         page.get_by_text("④ Vorschau: was sich ändert").wait_for(timeout=60000)
         wait_for_app(page)
         page.get_by_role("button", name="Übernehmen").click()

@@ -19,18 +19,39 @@ FAILED = "konnte nicht geladen werden"  # kpi.web.ui.guard's sentence for a page
 
 # path -> (screenshot name, texts that must appear, whether the page draws a chart)
 PAGES = {
-    "/": ("cockpit", ["Digitalisierungsstrategie der Stadt Iserlohn", "Anteil im Plan", "Handlungsfelder",
-                      "Größte Abweichungen vom Plan", "im Plan"], True),
-    "/themenfelder": ("themenfelder", ["E-Government", "Digitale Verwaltungsleistungen", "Ziel: ",
-                                       "Ist 36,1 % · Plan 50 %"], True),
-    "/kennzahlen": ("kennzahlen", ["EG-01 · Anteil OZG-Leistungen online", "Steckbrief", "Werte und Revisionen"],
-                    True),
-    "/massnahmen": ("massnahmen", ["Maßnahmen", "Zeitplan", "34 Maßnahmen, davon",
-                                   "M-01 Serviceportal für Online-Dienste"], True),
+    "/": (
+        "cockpit",
+        [
+            "Digitalisierungsstrategie der Stadt Iserlohn",
+            "Anteil im Plan",
+            "Handlungsfelder",
+            "Größte Abweichungen vom Plan",
+            "im Plan",
+        ],
+        True,
+    ),
+    "/themenfelder": (
+        "themenfelder",
+        ["E-Government", "Digitale Verwaltungsleistungen", "Ziel: ", "Ist 36,1 % · Plan 50 %"],
+        True,
+    ),
+    "/kennzahlen": ("kennzahlen", ["EG-01 · Anteil OZG-Leistungen online", "Steckbrief", "Werte und Revisionen"], True),
+    "/massnahmen": (
+        "massnahmen",
+        ["Maßnahmen", "Zeitplan", "34 Maßnahmen, davon", "M-01 Serviceportal für Online-Dienste"],
+        True,
+    ),
     "/bereich": ("bereich", ["Stabsstelle Digitalisierung", "Braucht Aufmerksamkeit", "Kennzahlen (7)"], False),
-    "/kennzahlen?kpi=EG-03": ("kennzahlen-EG-03", ["EG-03 · Anteil medienbruchfrei bearbeiteter Online-Anträge",
-                                                   "✖ nicht im Plan", "36,1 %", "Ziel voraussichtlich erreicht am"],
-                              True),
+    "/kennzahlen?kpi=EG-03": (
+        "kennzahlen-EG-03",
+        [
+            "EG-03 · Anteil medienbruchfrei bearbeiteter Online-Anträge",
+            "✖ nicht im Plan",
+            "36,1 %",
+            "Ziel voraussichtlich erreicht am",
+        ],
+        True,
+    ),
 }
 SIZES = [(1920, 1080), (1280, 720)]
 
@@ -77,8 +98,10 @@ def open_and_wait(page, url: str, texts: list[str], chart: bool) -> None:
     wait_for_app(page, timeout=60_000)
     if chart:
         page.wait_for_selector(CHART, state="visible", timeout=60_000)
-        page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')]"
-                               ".every(e => e.querySelector('.main-svg'))", timeout=60_000)
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.js-plotly-plot')].every(e => e.querySelector('.main-svg'))",
+            timeout=60_000,
+        )
 
 
 def assert_sidebar_drawn(page) -> None:
@@ -161,8 +184,9 @@ def test_layout_has_no_horizontal_scroll_and_screenshots_are_saved(server, page_
     page = page_factory(width, height)
     open_and_wait(page, server + path, texts, chart)
     assert_page_ok(page)
-    overflow = page.evaluate("() => { const m = document.querySelector('[data-testid=stMain]');"
-                             " return [m.scrollWidth, m.clientWidth]; }")
+    overflow = page.evaluate(
+        "() => { const m = document.querySelector('[data-testid=stMain]'); return [m.scrollWidth, m.clientWidth]; }"
+    )
     assert overflow[0] <= overflow[1], f"{path} scrolls horizontally at {width}x{height}: {overflow}"
     assert page.evaluate(WIDE_TABLES) == [], f"a table on {path} scrolls sideways at {width}x{height}"
     assert page.evaluate(CUT_AXIS_LABELS) == [], f"chart axis labels cut off on {path} at {width}x{height}"
@@ -173,9 +197,11 @@ def test_layout_has_no_horizontal_scroll_and_screenshots_are_saved(server, page_
     assert page.evaluate(CUT_LINKS) == [], f"link labels cut off on {path} at {width}x{height}"
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}x{height}.png"))
-    full_height = page.evaluate("() => Math.max(...[...document.querySelectorAll("
-                                "'[data-testid=stMain], [data-testid=stAppViewContainer], [data-testid=stSidebarContent]'"
-                                ")].map(e => e.scrollHeight))")
+    full_height = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll("
+        "'[data-testid=stMain], [data-testid=stAppViewContainer], [data-testid=stSidebarContent]'"
+        ")].map(e => e.scrollHeight))"
+    )
     page.set_viewport_size({"width": width, "height": min(int(full_height) + 40, 12_000)})
     page.wait_for_timeout(800)  # charts re-layout to the new window size
     wait_for_app(page, timeout=60_000)

@@ -18,11 +18,12 @@ def settle(page) -> None:
     """The rerun is over: no stale element of the previous slide left, every chart drawn."""
     wait_for_app(page)
     page.wait_for_function(
-        "() => document.querySelectorAll('[data-testid=\"stMain\"] [data-stale=\"true\"]').length === 0",
-        timeout=30000)
+        '() => document.querySelectorAll(\'[data-testid="stMain"] [data-stale="true"]\').length === 0', timeout=30000
+    )
     page.wait_for_function(
         "() => [...document.querySelectorAll('.st-key-slide .stPlotlyChart')].every(e => e.querySelector('.main-svg'))",
-        timeout=30000)
+        timeout=30000,
+    )
     page.wait_for_timeout(400)
 
 
@@ -100,8 +101,10 @@ def test_presenting_the_deck(server, browser, width, height):
 
         page.keyboard.press("Escape")  # ends the show: tools and sidebar come back
         page.wait_for_selector("button:has-text('Präsentieren')", timeout=30000)
-        page.wait_for_function("() => document.querySelector('section[data-testid=\"stSidebar\"]')"
-                               ".getBoundingClientRect().width > 100", timeout=10000)
+        page.wait_for_function(
+            "() => document.querySelector('section[data-testid=\"stSidebar\"]').getBoundingClientRect().width > 100",
+            timeout=10000,
+        )
         assert_no_exception(page)
     finally:
         page.close()

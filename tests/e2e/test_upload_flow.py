@@ -18,9 +18,11 @@ pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]  # one worker
 
 PASSWORD = "Rathaus-2026!"
 PAYLOAD = "<script>alert(1)</script><b>x</b>"
-CSV = ("Kennzahl;Zeitraum;Wert;Kommentar\r\n"
-       "EG-02;2025;23.456;Anträge über „Serviceportal“, Gebühren in € bezahlt\r\n"
-       f"EG-03;2025;61,5;{PAYLOAD}\r\n").encode("cp1252")
+CSV = (
+    "Kennzahl;Zeitraum;Wert;Kommentar\r\n"
+    "EG-02;2025;23.456;Anträge über „Serviceportal“, Gebühren in € bezahlt\r\n"
+    f"EG-03;2025;61,5;{PAYLOAD}\r\n"
+).encode("cp1252")
 SIZES = {"1920x1080": (1920, 1080), "1280x720": (1280, 720)}
 
 
@@ -68,7 +70,8 @@ def test_it_office_uploads_a_german_csv_and_the_kpi_page_shows_the_value(browser
         page.get_by_text("② Datei hochladen").wait_for(timeout=30000)
         wait_for_app(page)
         page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
-            files=[{"name": "messwerte-2025.csv", "mimeType": "text/csv", "buffer": CSV}])
+            files=[{"name": "messwerte-2025.csv", "mimeType": "text/csv", "buffer": CSV}]
+        )
         page.get_by_text("④ Vorschau: was sich ändert").wait_for(timeout=60000)
         wait_for_app(page)
         assert_no_exception(page)
@@ -81,8 +84,7 @@ def test_it_office_uploads_a_german_csv_and_the_kpi_page_shows_the_value(browser
         wait_for_app(page)
         assert_no_exception(page)
         newest = store.uploads().iloc[0]
-        assert (newest["file_name"], newest["username"], newest["kind"]) == ("messwerte-2025.csv", "it",
-                                                                              "measurements")
+        assert (newest["file_name"], newest["username"], newest["kind"]) == ("messwerte-2025.csv", "it", "measurements")
 
         sidebar_link(page, "protokoll").click()
         page.get_by_text("Upload #", exact=False).first.wait_for(timeout=30000)

@@ -43,14 +43,18 @@ def test_kpi_list_carries_an_etag_and_answers_304_when_unchanged(server):
     assert other == 200  # another Stand is another representation
 
 
-@pytest.mark.parametrize(("path", "status", "code"), [
-    ("/api/v1/kpis/XX-99", 404, "unknown_kpi"),
-    ("/api/v1/kpis?stand=31.12.2025", 400, "bad_stand"),
-    ("/api/v1/values.csv?stand=morgen", 400, "bad_stand"),
-    ("/api/v1/values.json?stand=2999-01-01", 400, "bad_stand"),
-    ("/api/v1/nichts", 404, "not_found"),
-    ("/api/v1/report.exe", 404, "not_found"),
-], ids=["unknown-kpi", "german-date", "word", "future", "unknown-path", "unknown-report-format"])
+@pytest.mark.parametrize(
+    ("path", "status", "code"),
+    [
+        ("/api/v1/kpis/XX-99", 404, "unknown_kpi"),
+        ("/api/v1/kpis?stand=31.12.2025", 400, "bad_stand"),
+        ("/api/v1/values.csv?stand=morgen", 400, "bad_stand"),
+        ("/api/v1/values.json?stand=2999-01-01", 400, "bad_stand"),
+        ("/api/v1/nichts", 404, "not_found"),
+        ("/api/v1/report.exe", 404, "not_found"),
+    ],
+    ids=["unknown-kpi", "german-date", "word", "future", "unknown-path", "unknown-report-format"],
+)
 def test_errors_are_json_with_a_status_code_and_no_trace(server, path, status, code):
     got, headers, body = get(server + path)
     assert got == status and headers["content-type"].startswith("application/json")
@@ -65,20 +69,25 @@ def test_values_and_catalog_in_their_media_types(server):
     assert body.decode().splitlines()[0] == "kpi_id,period,value,comment,source,recorded_at,quality"
     status, headers, body = get(server + "/api/v1/values.json")
     assert status == 200 and isinstance(json.loads(body), list)
-    status, headers, body = get(server + "/api/v1/dcat.jsonld", {"X-Forwarded-Proto": "https",
-                                                                 "X-Forwarded-Host": "cockpit.stadt.example"})
+    status, headers, body = get(
+        server + "/api/v1/dcat.jsonld", {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "cockpit.stadt.example"}
+    )
     assert status == 200 and headers["content-type"].startswith("application/ld+json")
     assert json.loads(body)["@id"] == "https://cockpit.stadt.example/api/v1/dcat.jsonld"
     status, _, body = get(server + "/api/v1/openapi.json")
     assert status == 200 and "/api/v1/kpis" in json.loads(body)["paths"]
 
 
-@pytest.mark.parametrize("headers", [
-    {},
-    {"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"},
-    {"Referer": "https://evil.example/page"},
-    {"Sec-Fetch-Site": "same-site"},
-], ids=["no-evidence", "cross-site-origin", "foreign-referer", "same-site-subdomain"])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"},
+        {"Referer": "https://evil.example/page"},
+        {"Sec-Fetch-Site": "same-site"},
+    ],
+    ids=["no-evidence", "cross-site-origin", "foreign-referer", "same-site-subdomain"],
+)
 def test_cookie_routes_refuse_cross_site_requests(server, headers):
     status, response_headers, body = get(server + "/auth/claim?code=abc", headers)
     assert status == 403 and "set-cookie" not in response_headers

@@ -26,8 +26,10 @@ def log_in(page, name: str = "it", password: str = PASSWORD) -> None:
     sidebar.get_by_label("Benutzer").fill(name)
     sidebar.get_by_label("Passwort").fill(password)
     sidebar.get_by_role("button", name="Anmelden").click()
-    page.wait_for_function("() => document.querySelector('[data-testid=\"stSidebar\"]')"
-                           ".innerText.includes('Angemeldet als')", timeout=30000)
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=\"stSidebar\"]').innerText.includes('Angemeldet als')",
+        timeout=30000,
+    )
 
 
 def session_cookie(context) -> dict | None:
@@ -70,8 +72,10 @@ def test_login_survives_reload_and_new_tab_and_logout_ends_it(browser, private_s
         assert response.status == 200 and json.loads(response.body())["count"] > 0
 
         tab.locator("[data-testid='stSidebar']").get_by_role("button", name="Abmelden").click()
-        tab.wait_for_function("() => !document.querySelector('[data-testid=\"stSidebar\"]')"
-                              ".innerText.includes('Angemeldet als')", timeout=30000)
+        tab.wait_for_function(
+            "() => !document.querySelector('[data-testid=\"stSidebar\"]').innerText.includes('Angemeldet als')",
+            timeout=30000,
+        )
         page.reload()
         wait_for_app(page)
         assert LOGGED_IN not in sidebar_text(page)

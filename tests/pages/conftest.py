@@ -70,8 +70,20 @@ def texts(at: AppTest) -> str:
     """The page's text as rendered from Markdown (headings, text, captions, message boxes, metrics, links,
     widget labels), main area and sidebar; table cells are not included (see `table_texts`)."""
     parts: list[str] = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "success", "error",
-                 "text", "latex", "code"):
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "info",
+        "warning",
+        "success",
+        "error",
+        "text",
+        "latex",
+        "code",
+    ):
         parts += [str(e.value) for e in getattr(at, kind)]
     parts += [f"{m.label}: {m.value}" for m in at.metric]
     parts += [str(e.proto.label) for e in at.get("page_link")]
@@ -177,8 +189,9 @@ def link_items(at: AppTest) -> list[tuple[str, str, str, str]]:
         children = list(getattr(node, "children", {}).values())
         if [getattr(c, "type", "") for c in children] == ["page_link", "caption"]:
             link, detail = children
-            items.append((str(link.proto.page), str(link.proto.query_string), str(link.proto.label),
-                          plain(str(detail.value))))
+            items.append(
+                (str(link.proto.page), str(link.proto.query_string), str(link.proto.label), plain(str(detail.value)))
+            )
             return
         for child in children:
             walk(child)

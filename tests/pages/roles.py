@@ -52,8 +52,19 @@ def menu(at: AppTest) -> list[str]:
 def messages(at: AppTest) -> str:
     """The page's text-like elements (not its tables), for assertions on messages and on escaping."""
     parts = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "success", "info", "warning", "error",
-                 "text", "code"):
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "success",
+        "info",
+        "warning",
+        "error",
+        "text",
+        "code",
+    ):
         parts += [str(e.value) for e in getattr(at, kind)]
     return "\n".join(parts)
 

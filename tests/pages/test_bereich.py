@@ -34,8 +34,14 @@ def test_my_area_shows_the_units_kpis_measures_and_what_needs_attention(demo_sto
     assert "Stabsstelle Digitalisierung" in [t.value for t in at.title]
     assert re.fullmatch(r"7 Kennzahlen · 3 hinter Plan · 1 überfällig · \d+ Maßnahmen verspätet", summary(at))
     links = attention(at)
-    assert any(re.fullmatch(r"\*\*EG-19\*\* Veröffentlichte Open-Data-Datensätze — ✖ nicht im Plan · liegt bei "
-                            r"\d+ % des Plans", link) for link in links)
+    assert any(
+        re.fullmatch(
+            r"\*\*EG-19\*\* Veröffentlichte Open-Data-Datensätze — ✖ nicht im Plan · liegt bei "
+            r"\d+ % des Plans",
+            link,
+        )
+        for link in links
+    )
     assert "⚠ **M-01** Serviceportal für Online-Dienste — in Umsetzung · Plan-Ende 31.12.2024 überschritten" in links
     targets = {(page, query) for page, query, _label, _detail in link_items(at)}
     assert {("kennzahlen", "kpi=EG-19"), ("massnahmen", "massnahme=M-01")} <= targets
@@ -51,8 +57,9 @@ def test_my_areas_tables_fit_1280_with_numbers_right_aligned_and_status_in_colou
     columns = assert_fits_1280(kpis)
     assert list(columns) == ["Status", "Kennzahl", "Ist (Stand)", "Plan", "Fortschritt", "Ziel", "Prognose"]
     assert max(columns, key=lambda c: columns[c]["width"]) == "Kennzahl"
-    assert all(columns[c].get("alignment") == "right" for c in ("Ist (Stand)", "Plan", "Fortschritt", "Ziel",
-                                                                "Prognose"))
+    assert all(
+        columns[c].get("alignment") == "right" for c in ("Ist (Stand)", "Plan", "Fortschritt", "Ziel", "Prognose")
+    )
     assert kpis.proto.row_height > 68  # long names wrap
     styles = kpis.proto.arrow_data.styler.styles
     assert tint(status_color("off_track")) in styles and tint(status_color("on_track")) in styles
@@ -73,9 +80,13 @@ def test_choosing_a_unit_by_selectbox_or_link(demo_store):
     at.selectbox(key="unit").set_value("BB").run()
     assert_page_ok(at)
     assert "Bürgerbüro" in [t.value for t in at.title]
-    assert any(link.startswith("**EG-05** Durchschnittliche Wartezeit im Bürgerbüro — "
-                               f"{stale_label('de')} · Aktualisierung fällig seit ")
-               and re.search(r"fällig seit \d\d\.\d\d\.\d{4}$", link) for link in attention(at))
+    assert any(
+        link.startswith(
+            f"**EG-05** Durchschnittliche Wartezeit im Bürgerbüro — {stale_label('de')} · Aktualisierung fällig seit "
+        )
+        and re.search(r"fällig seit \d\d\.\d\d\.\d{4}$", link)
+        for link in attention(at)
+    )
     assert "BB" in str(at.query_params["einheit"])
     linked = open_page("bereich", einheit="UMW")
     assert_page_ok(linked)

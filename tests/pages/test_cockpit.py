@@ -41,8 +41,12 @@ def test_cockpit_shows_both_theme_fields_with_status_in_words_and_icons(demo_sto
 def test_cockpit_lists_action_fields_deviations_overdue_kpis_and_late_measures(demo_store):
     at = open_page("cockpit")
     shown = assert_page_ok(at)
-    for heading in ("Handlungsfelder", "Größte Abweichungen vom Plan", "Überfällige Aktualisierungen",
-                    "Verspätete Maßnahmen"):
+    for heading in (
+        "Handlungsfelder",
+        "Größte Abweichungen vom Plan",
+        "Überfällige Aktualisierungen",
+        "Verspätete Maßnahmen",
+    ):
         assert heading in shown
     labels = link_labels(at)
     assert "**Digitale Verwaltungsleistungen**" in labels and "**Umwelt**" in labels
@@ -51,13 +55,17 @@ def test_cockpit_lists_action_fields_deviations_overdue_kpis_and_late_measures(d
     assert deviations and all(detail.startswith(("✖ nicht im Plan · ", "▲ gefährdet · ")) for _l, detail in deviations)
     assert ("**EG-19** Veröffentlichte Open-Data-Datensätze", "✖ nicht im Plan · 49 % des Plans") in deviations
     overdue = [(label, detail) for _p, _q, label, detail in items if detail.startswith(stale_label("de"))]
-    assert any(label == "**EG-05** Durchschnittliche Wartezeit im Bürgerbüro"
-               and re.fullmatch(r"◷ veraltet · fällig seit \d\d\.\d\d\.\d{4}", detail) for label, detail in overdue)
+    assert any(
+        label == "**EG-05** Durchschnittliche Wartezeit im Bürgerbüro"
+        and re.fullmatch(r"◷ veraltet · fällig seit \d\d\.\d\d\.\d{4}", detail)
+        for label, detail in overdue
+    )
     late = {label: detail for page, _q, label, detail in items if page == "massnahmen"}
     assert re.fullmatch(r"in Umsetzung · \d+ Tage über Plan-Ende", late["⚠ **M-01** Serviceportal für Online-Dienste"])
     # More than a thousand days, in the German number format (M-08 was planned to end in 2023).
-    assert re.fullmatch(r"in Umsetzung · \d\.\d{3} Tage über Plan-Ende",
-                        late["⚠ **M-08** Elektronischer Rechnungsworkflow (XRechnung)"])
+    assert re.fullmatch(
+        r"in Umsetzung · \d\.\d{3} Tage über Plan-Ende", late["⚠ **M-08** Elektronischer Rechnungsworkflow (XRechnung)"]
+    )
 
 
 def test_long_names_are_whole_in_the_link_and_the_detail_stands_beneath(demo_store):

@@ -75,8 +75,10 @@ def test_the_definition_is_text_that_wraps_not_a_table_cell(demo_store):
     """The Steckbrief shows every fact in full as Markdown (a table cell would cut the long ones off)."""
     at = open_page("kennzahlen", kpi="EG-03")
     shown = unescaped(texts(at))
-    definition = ("Anteil der Online-Anträge eines Jahres, die ohne Ausdruck oder erneute Erfassung direkt an das "
-                  "Fachverfahren übergeben werden.")
+    definition = (
+        "Anteil der Online-Anträge eines Jahres, die ohne Ausdruck oder erneute Erfassung direkt an das "
+        "Fachverfahren übergeben werden."
+    )
     assert f"**Definition:** {definition}" in shown
     assert "**Verantwortlich:** IT-Abteilung (Ressort Bürger, Sicherheit und IT)" in shown
     assert "**Datenquelle:** Serviceportal / Schnittstellenprotokolle der Fachverfahren" in shown
@@ -134,17 +136,24 @@ def test_related_measures_link_to_their_history_with_state_progress_owner_and_pe
     at = open_page("kennzahlen", kpi="EG-03")
     assert_page_ok(at)
     measures = [(page, query, label, detail) for page, query, label, detail in link_items(at) if page == "massnahmen"]
-    assert measures == [("massnahmen", "massnahme=M-02", "**M-02** Anbindung der Fachverfahren an das Serviceportal",
-                         "in Umsetzung · 20 % · IT-Abteilung (Ressort Bürger, Sicherheit und IT) · "
-                         "01.01.2023 – 31.12.2028")]
+    assert measures == [
+        (
+            "massnahmen",
+            "massnahme=M-02",
+            "**M-02** Anbindung der Fachverfahren an das Serviceportal",
+            "in Umsetzung · 20 % · IT-Abteilung (Ressort Bürger, Sicherheit und IT) · 01.01.2023 – 31.12.2028",
+        )
+    ]
 
 
 def test_choosing_an_action_field_shows_its_first_kpi_and_its_list(demo_store):
     at = open_page("kennzahlen", kpi="EG-03")
     ids = [o.split(" · ")[0] for o in chooser(at, "Kennzahl").options]
     assert "EG-03" in ids and "SC-13" not in ids
-    assert chooser(at, "Handlungsfeld").options[:2] == ["Digitale Verwaltungsleistungen",
-                                                        "Digitale Arbeitsprozesse und E-Akte"]
+    assert chooser(at, "Handlungsfeld").options[:2] == [
+        "Digitale Verwaltungsleistungen",
+        "Digitale Arbeitsprozesse und E-Akte",
+    ]
     chooser(at, "Handlungsfeld").set_value("SC-HF3").run()
     assert_page_ok(at)
     kpis = chooser(at, "Kennzahl")
@@ -195,8 +204,11 @@ def test_kpi_without_data_says_so_and_when_the_first_value_is_due(demo_store):
     at = open_page("kennzahlen", kpi="EG-06")
     shown = plain(assert_page_ok(at))
     assert "### ○ keine Daten" in shown
-    assert re.search(r"Für diese Kennzahl liegen noch keine Messwerte vor\. Der erste Wert ist fällig am "
-                     r"\d\d\.\d\d\.\d{4}\.", shown)
+    assert re.search(
+        r"Für diese Kennzahl liegen noch keine Messwerte vor\. Der erste Wert ist fällig am "
+        r"\d\d\.\d\d\.\d{4}\.",
+        shown,
+    )
     figures = metrics(at)
     assert figures["Letzter Wert (–)"] == "–" and figures["Fortschritt"] == "–"
     assert figures["Zielwert 2030"] == "85 %"

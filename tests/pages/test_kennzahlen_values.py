@@ -34,15 +34,20 @@ def test_value_comments_and_discussion_comments_are_listed_together(demo_store):
     rows = {(r.Zeitraum, r.Art) for r in notes.itertuples()}
     assert ("11/2023", "zum Wert") in rows and ("01/2024", "Diskussion") in rows
     assert any(text.startswith("Cyberangriff") for text in notes["Kommentar"])
-    hovers = [c[0] for trace in chart_spec(at)["data"] if trace.get("name") == "Ist-Werte"
-              for c in trace["customdata"]]
+    hovers = [c[0] for trace in chart_spec(at)["data"] if trace.get("name") == "Ist-Werte" for c in trace["customdata"]]
     assert any("Cyberangriff" in h for h in hovers) and any("Ersatzsystem bestellt" in h for h in hovers)
 
 
 def test_quality_of_each_value_is_shown_in_the_table_and_the_chart(demo_store):
     last = demo_store.current_values(kpi_ids=["EG-02"]).iloc[-1]
-    add_value(demo_store, "EG-02", date(last["period"].year + 1, 12, 31), float(last["value"]), quality="provisional",
-              source="Landesportal (Vorabauswertung)")
+    add_value(
+        demo_store,
+        "EG-02",
+        date(last["period"].year + 1, 12, 31),
+        float(last["value"]),
+        quality="provisional",
+        source="Landesportal (Vorabauswertung)",
+    )
     at = open_page("kennzahlen", kpi="EG-02")
     assert not at.exception
     newest = table(at, "Qualität").iloc[0]

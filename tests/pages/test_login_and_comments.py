@@ -29,6 +29,7 @@ def log_in(at: AppTest, name: str, password: str) -> AppTest:
 
 # -- login -----------------------------------------------------------------------------------
 
+
 def test_login_form_logs_in_updates_the_menu_and_logs_out(app_store):
     auth.add_user(app_store, "it", "it_office", PASSWORD)
     at = open_as("cockpit")
@@ -84,12 +85,20 @@ def test_without_public_view_anonymous_visitors_see_only_the_login(app_store, mo
 
 def test_oidc_login_maps_claims_to_a_role(app_store):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
-                          "client_id": "cockpit", "client_secret": "s",
-                          "server_metadata_url": "https://idp.example/.well-known/openid-configuration"}
+    at.secrets["auth"] = {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "x" * 32,
+        "client_id": "cockpit",
+        "client_secret": "s",
+        "server_metadata_url": "https://idp.example/.well-known/openid-configuration",
+    }
     at.secrets["digitalcockpit"] = {"oidc_roles": {"GG-IT-Leitstelle": "it_office"}}
-    at.user = {"is_logged_in": True, "email": "m.muster@iserlohn.de", "name": "M. Muster",
-               "groups": ["GG-IT-Leitstelle"]}
+    at.user = {
+        "is_logged_in": True,
+        "email": "m.muster@iserlohn.de",
+        "name": "M. Muster",
+        "groups": ["GG-IT-Leitstelle"],
+    }
     at.run()
     assert not at.exception
     user = at.session_state["user"]
@@ -99,18 +108,23 @@ def test_oidc_login_maps_claims_to_a_role(app_store):
 
 # -- comments on /kennzahlen -----------------------------------------------------------------
 
+
 def comment_form_shown(at: AppTest) -> bool:
     return any(b.label == "Kommentar speichern" for b in at.button)
 
 
-@pytest.mark.parametrize("user,kpi_id,shown", [
-    (DEPT_BB, "EG-04", True),  # EG-04 belongs to the Bürgerbüro (BB)
-    (DEPT_BB, "EG-01", False),  # another unit's KPI
-    (ADMIN, "EG-01", True),
-    (IT, "EG-04", False),
-    (VIEWER, "EG-04", False),
-    (None, "EG-04", False),
-], ids=["department-own-unit", "department-other-unit", "admin", "it_office", "viewer", "anonymous"])
+@pytest.mark.parametrize(
+    "user,kpi_id,shown",
+    [
+        (DEPT_BB, "EG-04", True),  # EG-04 belongs to the Bürgerbüro (BB)
+        (DEPT_BB, "EG-01", False),  # another unit's KPI
+        (ADMIN, "EG-01", True),
+        (IT, "EG-04", False),
+        (VIEWER, "EG-04", False),
+        (None, "EG-04", False),
+    ],
+    ids=["department-own-unit", "department-other-unit", "admin", "it_office", "viewer", "anonymous"],
+)
 def test_only_the_responsible_department_and_admins_get_the_comment_form(app_store, user, kpi_id, shown):
     at = open_as("kennzahlen", user, {"kpi": kpi_id})
     assert comment_form_shown(at) is shown

@@ -64,8 +64,10 @@ def test_timeline_shows_whole_titles_wrapped_onto_lines(demo_store):
     assert all(len(line) <= 40 for label in labels for line in label.split("<br>"))
     flat = [label.replace("<br>", " ") for label in labels]
     assert any(label.startswith("⚠ M-01 Serviceportal für Online-Dienste · ") for label in flat)
-    assert all(label.rsplit(" · ", 1)[1] in {"geplant", "in Umsetzung", "abgeschlossen", "pausiert", "verzögert"}
-               for label in flat)
+    assert all(
+        label.rsplit(" · ", 1)[1] in {"geplant", "in Umsetzung", "abgeschlossen", "pausiert", "verzögert"}
+        for label in flat
+    )
     assert layout["height"] >= 34 * 42  # two-line labels get rows high enough not to overlap
 
 

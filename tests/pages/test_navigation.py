@@ -25,8 +25,10 @@ def _probe(folder: str) -> None:
     from kpi.web.context import Context
 
     ctx = Context(st.session_state["lang"], date.today(), None, st.session_state.get("user"))
-    st.session_state["probe"] = {name: [(p.title, p.url_path, p.visibility) for p in pages]
-                                 for name, pages in ui.navigation(ctx, Path(folder)).items()}
+    st.session_state["probe"] = {
+        name: [(p.title, p.url_path, p.visibility) for p in pages]
+        for name, pages in ui.navigation(ctx, Path(folder)).items()
+    }
 
 
 def pages_for(user: User | None, lang: str = "de") -> dict[str, list[tuple[str, str, str]]]:
@@ -51,21 +53,31 @@ def public(monkeypatch):
 
 @pytest.mark.parametrize("user", [None, VIEWER, DEPT_BB], ids=["anonymous", "viewer", "department"])
 def test_readers_see_the_overview_and_the_committee_but_no_administration(public, user):
-    assert visible(pages_for(user)) == {"Übersicht": EVERYONE[:5], "Ausschuss": ["Präsentation"],
-                                        "Über": ["Barrierefreiheit"]}
+    assert visible(pages_for(user)) == {
+        "Übersicht": EVERYONE[:5],
+        "Ausschuss": ["Präsentation"],
+        "Über": ["Barrierefreiheit"],
+    }
     hidden = [path for pages in pages_for(user).values() for _title, path, shown in pages if shown == "hidden"]
     assert sorted(hidden) == ["katalog", "protokoll", "upload"]
 
 
-@pytest.mark.parametrize(("user", "admin_pages", "admin_pages_en"), [
-    (IT, ["Upload", "Protokoll"], ["Upload", "Audit log"]),
-    (ADMIN, ["Upload", "Protokoll", "Katalog"], ["Upload", "Audit log", "Catalog"]),
-], ids=["it_office", "admin"])
+@pytest.mark.parametrize(
+    ("user", "admin_pages", "admin_pages_en"),
+    [
+        (IT, ["Upload", "Protokoll"], ["Upload", "Audit log"]),
+        (ADMIN, ["Upload", "Protokoll", "Katalog"], ["Upload", "Audit log", "Catalog"]),
+    ],
+    ids=["it_office", "admin"],
+)
 def test_it_office_gets_upload_and_audit_log_and_admin_also_the_catalog(public, user, admin_pages, admin_pages_en):
     assert visible(pages_for(user))["Verwaltung"] == admin_pages
-    assert visible(pages_for(user, "en")) == {"Overview": ["Cockpit", "Theme fields", "KPIs", "Measures", "My area"],
-                                              "Committee": ["Presentation"], "Administration": admin_pages_en,
-                                              "About": ["Accessibility"]}
+    assert visible(pages_for(user, "en")) == {
+        "Overview": ["Cockpit", "Theme fields", "KPIs", "Measures", "My area"],
+        "Committee": ["Presentation"],
+        "Administration": admin_pages_en,
+        "About": ["Accessibility"],
+    }
 
 
 def test_without_public_view_anonymous_visitors_get_no_menu(monkeypatch):
@@ -77,8 +89,9 @@ def test_without_public_view_anonymous_visitors_get_no_menu(monkeypatch):
 
 
 @pytest.mark.parametrize(("page", "user"), [("upload", VIEWER), ("protokoll", VIEWER), ("katalog", IT)])
-def test_a_typed_url_of_a_page_the_role_may_not_open_shows_the_refusal_not_the_cockpit(seeded_store, monkeypatch,
-                                                                                       page, user):
+def test_a_typed_url_of_a_page_the_role_may_not_open_shows_the_refusal_not_the_cockpit(
+    seeded_store, monkeypatch, page, user
+):
     serve(seeded_store, monkeypatch)
     at = open_as(page, user)
     assert "Für diese Seite fehlt die Berechtigung." in messages(at)

@@ -10,9 +10,17 @@ from tests.pages.conftest import FAILED
 from tests.pages.roles import ADMIN, IT, frame_with, messages, open_as, serve
 from tests.stored_typos import write_typo_upload
 
-PAGES = [("cockpit", None, None), ("themenfelder", None, None), ("kennzahlen", None, {"kpi": "EG-02"}),
-         ("massnahmen", None, None), ("bereich", IT, None), ("praesentation", None, None), ("upload", IT, None),
-         ("protokoll", IT, None), ("katalog", ADMIN, None)]
+PAGES = [
+    ("cockpit", None, None),
+    ("themenfelder", None, None),
+    ("kennzahlen", None, {"kpi": "EG-02"}),
+    ("massnahmen", None, None),
+    ("bereich", IT, None),
+    ("praesentation", None, None),
+    ("upload", IT, None),
+    ("protokoll", IT, None),
+    ("katalog", ADMIN, None),
+]
 
 
 @pytest.fixture

@@ -100,10 +100,18 @@ def test_next_and_back_turn_slides_and_stop_at_both_ends(monkeypatch, seeded_sto
 
 def test_keyboard_and_presenter_keys_are_bound(monkeypatch, seeded_store):
     at = open_page(monkeypatch, seeded_store.url, stand=D)
-    shortcuts = {key: at.button(key=key).proto.shortcut for key in
-                 ("deck-prev", "deck-next", "deck-first", "deck-last", "deck-prev-pg", "deck-next-pg")}
-    assert shortcuts == {"deck-prev": "left", "deck-next": "right", "deck-first": "home", "deck-last": "end",
-                         "deck-prev-pg": "pageup", "deck-next-pg": "pagedown"}
+    shortcuts = {
+        key: at.button(key=key).proto.shortcut
+        for key in ("deck-prev", "deck-next", "deck-first", "deck-last", "deck-prev-pg", "deck-next-pg")
+    }
+    assert shortcuts == {
+        "deck-prev": "left",
+        "deck-next": "right",
+        "deck-first": "home",
+        "deck-last": "end",
+        "deck-prev-pg": "pageup",
+        "deck-next-pg": "pagedown",
+    }
 
 
 def test_action_field_slide_shows_kpis_with_status_word_and_charts(monkeypatch, seeded_store):

@@ -22,12 +22,11 @@ def app_store(seeded_store, monkeypatch):
 
 
 def commit(store, tmp_path, name: str, rows: str, user: str = "it"):
-    result = import_file(store, write(tmp_path, "upload.csv", HEADER + rows), user=user, file_name=name,
-                         confirm_implausible=True)  # the log, not plausibility, is under test here
+    result = import_file(
+        store, write(tmp_path, "upload.csv", HEADER + rows), user=user, file_name=name, confirm_implausible=True
+    )  # the log, not plausibility, is under test here
     assert result.committed, result.problems
     return result
-
-
 
 
 @pytest.mark.parametrize("user", [None, VIEWER, DEPT_BB], ids=["anonymous", "viewer", "department"])

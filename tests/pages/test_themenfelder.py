@@ -13,8 +13,11 @@ from tests.pages.conftest import assert_page_ok, open_page, set_language, set_st
 
 def kpi_links(at) -> list[str]:
     """The KPI cards' links (the sidebar menu links to /kennzahlen too, without a query)."""
-    return [str(p.proto.label) for p in at.get("page_link")
-            if str(p.proto.page) == "kennzahlen" and str(p.proto.query_string)]
+    return [
+        str(p.proto.label)
+        for p in at.get("page_link")
+        if str(p.proto.page) == "kennzahlen" and str(p.proto.query_string)
+    ]
 
 
 def test_theme_page_shows_action_fields_goals_and_one_chart_per_kpi(demo_store):
@@ -22,8 +25,12 @@ def test_theme_page_shows_action_fields_goals_and_one_chart_per_kpi(demo_store):
     shown = assert_page_ok(at)
     assert at.selectbox(key="theme").value == "EG"
     assert [t.value for t in at.title] == ["E-Government"] or "E-Government" in shown
-    assert [h.value for h in at.header] == ["Digitale Verwaltungsleistungen", "Digitale Arbeitsprozesse und E-Akte",
-                                            "IT-Sicherheit und digitale Kompetenzen", "Offene Daten und Beteiligung"]
+    assert [h.value for h in at.header] == [
+        "Digitale Verwaltungsleistungen",
+        "Digitale Arbeitsprozesse und E-Akte",
+        "IT-Sicherheit und digitale Kompetenzen",
+        "Offene Daten und Beteiligung",
+    ]
     assert any(m.value.startswith("#### Ziel: ") for m in at.markdown)
     assert "page-EG" not in [w.key for w in at.selectbox]  # 22 KPIs fit one page
     links = kpi_links(at)
@@ -107,7 +114,9 @@ def test_many_kpis_are_paged_30_charts_at_a_time(big_store):
     assert_page_ok(at)
     pager = at.selectbox(key="page-EG")
     assert pager.value == 1 and pager.options == [
-        "Seite 1 von 2 · Kennzahlen 1–30 von 40", "Seite 2 von 2 · Kennzahlen 31–40 von 40"]
+        "Seite 1 von 2 · Kennzahlen 1–30 von 40",
+        "Seite 2 von 2 · Kennzahlen 31–40 von 40",
+    ]
     first = kpi_links(at)
     assert len(first) == 30 and len(at.get("plotly_chart")) == 30
     pager.set_value(2).run()

@@ -27,8 +27,6 @@ def upload(at, name: str, data: bytes, mime: str = "text/csv"):
     return at
 
 
-
-
 def commit_button(at):
     return next((b for b in at.button if b.label == "Übernehmen"), None)
 
@@ -68,8 +66,7 @@ def test_a_file_with_errors_shows_every_problem_and_cannot_be_committed(app_stor
     report = frame_with(at, "Meldung")
     assert list(report.columns) == ["Zeile", "Spalte", "Wert", "Meldung"]
     rows = {(r.Zeile, r.Spalte, r.Wert) for r in report.itertuples()}
-    assert {("2", "Wert", "viel"), ("3", "Kennzahl", "XX-99"), ("4", "Zeitraum", "2024"),
-            ("5", "Wert", "150")} <= rows
+    assert {("2", "Wert", "viel"), ("3", "Kennzahl", "XX-99"), ("4", "Zeitraum", "2024"), ("5", "Wert", "150")} <= rows
     assert any("unbekannte Kennzahl" in m for m in report["Meldung"])
     assert commit_button(at) is None
     assert "④ Vorschau" not in messages(at)
@@ -80,9 +77,11 @@ def test_a_file_with_errors_shows_every_problem_and_cannot_be_committed(app_stor
 def test_preview_shows_new_changed_and_unchanged_values_and_warnings(app_store):
     current = app_store.current_values(kpi_ids=["EG-02"]).set_index("period")["value"]
     unchanged = current[date(2023, 12, 31)]
-    rows = (f"EG-02;2023;{unchanged:.0f};\r\n"  # unchanged
-            "EG-02;2024;99.999;Korrektur\r\n"  # changed, an implausible jump
-            "EG-02;2032;1.000;\r\n")  # new, in the future
+    rows = (
+        f"EG-02;2023;{unchanged:.0f};\r\n"  # unchanged
+        "EG-02;2024;99.999;Korrektur\r\n"  # changed, an implausible jump
+        "EG-02;2032;1.000;\r\n"
+    )  # new, in the future
     at = open_as("upload", IT)
     upload(at, "messwerte.csv", (HEADER + rows).encode("utf-8"))
     metrics = {m.label: m.value for m in at.metric}
@@ -155,8 +154,7 @@ def test_xlsx_upload_is_checked_like_csv(app_store, tmp_path):
     buffer = io.BytesIO()
     book.save(buffer)
     at = open_as("upload", IT)
-    upload(at, "messwerte.xlsx", buffer.getvalue(),
-           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    upload(at, "messwerte.xlsx", buffer.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     assert "Keine Fehler: die eine Zeile ist gültig." in messages(at)
     assert commit_button(at) is not None
 

@@ -22,8 +22,9 @@ def test_decimal_slip_needs_the_confirmation_before_commit(app_store):
     period, last = _next_period(app_store, "EG-04")
     slip = f"{last / 10:.2f}".replace(".", ",")
     at = open_as("upload", IT)
-    at.file_uploader[0].set_value(("slip.csv", f"Kennzahl;Zeitraum;Wert\r\nEG-04;{period};{slip}\r\n".encode(),
-                                   "text/csv"))
+    at.file_uploader[0].set_value(
+        ("slip.csv", f"Kennzahl;Zeitraum;Wert\r\nEG-04;{period};{slip}\r\n".encode(), "text/csv")
+    )
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert "1 auffälliger Wert" in messages(at)
