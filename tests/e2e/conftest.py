@@ -56,6 +56,15 @@ def assert_no_exception(page) -> None:
 PASSWORD = "Rathaus-2026!"
 
 
+def log_in(page, name: str = "it", password: str = PASSWORD) -> None:
+    """Log in with the sidebar's form (exact labels: the eye button beside the password is "Passwort anzeigen")."""
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.get_by_label("Benutzer", exact=True).fill(name)
+    sidebar.get_by_label("Passwort", exact=True).fill(password)
+    sidebar.get_by_role("button", name="Anmelden").click()
+    sidebar.get_by_text("Angemeldet als").wait_for(timeout=30000)
+
+
 @pytest.fixture
 def private_server(tmp_path: Path, seeded_template: Path) -> Iterator[tuple[str, Store]]:
     """A server without the public view, with the IT-office user `it`."""

@@ -16,7 +16,7 @@ import pytest
 from kpi import auth
 from kpi.cluster import find_nginx, start_cluster
 from kpi.store import Store
-from tests.e2e.conftest import ROOT, assert_no_exception, start_server, stop_server, wait_for_app
+from tests.e2e.conftest import ROOT, assert_no_exception, log_in, start_server, stop_server, wait_for_app
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
 
@@ -104,11 +104,7 @@ def test_through_the_proxy_the_it_office_logs_in_uploads_and_another_server_show
         page = context.new_page()
         page.goto(cluster.url)
         wait_for_app(page)
-        sidebar = page.locator("[data-testid='stSidebar']")
-        sidebar.get_by_label("Benutzer").fill("it")
-        sidebar.get_by_label("Passwort").fill(PASSWORD)
-        sidebar.get_by_role("button", name="Anmelden").click()
-        sidebar.get_by_text("Angemeldet als").wait_for(timeout=30000)
+        log_in(page)
         wait_for_app(page)
         page.locator("[data-testid='stSidebar'] a[href$='massnahmen']").click()
         wait_for_app(page)

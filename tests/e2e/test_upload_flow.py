@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from kpi import auth
 from kpi.store import Store
-from tests.e2e.conftest import SCREENSHOTS, assert_no_exception, start_server, stop_server, wait_for_app
+from tests.e2e.conftest import SCREENSHOTS, assert_no_exception, log_in, start_server, stop_server, wait_for_app
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]  # one worker: one server, one Chromium
 
@@ -59,11 +59,7 @@ def test_it_office_uploads_a_german_csv_and_the_kpi_page_shows_the_value(browser
     try:
         page.goto(url)
         wait_for_app(page)
-        sidebar = page.locator("[data-testid='stSidebar']")
-        sidebar.get_by_label("Benutzer").fill("it")
-        sidebar.get_by_label("Passwort").fill(PASSWORD)
-        sidebar.get_by_role("button", name="Anmelden").click()
-        sidebar.get_by_text("Angemeldet als").wait_for(timeout=30000)
+        log_in(page)
         wait_for_app(page)
 
         sidebar_link(page, "upload").click()

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from kpi import auth
-from tests.e2e.conftest import PASSWORD, assert_no_exception, wait_for_app
+from tests.e2e.conftest import PASSWORD, assert_no_exception, log_in, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -19,17 +19,6 @@ LOGGED_IN = "Angemeldet als"
 
 def sidebar_text(page) -> str:
     return page.locator("[data-testid='stSidebar']").inner_text()
-
-
-def log_in(page, name: str = "it", password: str = PASSWORD) -> None:
-    sidebar = page.locator("[data-testid='stSidebar']")
-    sidebar.get_by_label("Benutzer").fill(name)
-    sidebar.get_by_label("Passwort").fill(password)
-    sidebar.get_by_role("button", name="Anmelden").click()
-    page.wait_for_function(
-        "() => document.querySelector('[data-testid=\"stSidebar\"]').innerText.includes('Angemeldet als')",
-        timeout=30000,
-    )
 
 
 def session_cookie(context) -> dict | None:
