@@ -208,6 +208,19 @@ def superseded_paths(kpi: Kpi, lang: str = "de") -> list[dict]:
     return out
 
 
+def _newest_marker(color: str, quality: str | None, *, size: int, ring: int) -> dict:
+    """The newest value's marker in its status colour: a filled dot, or a ring of width `ring` when the value is
+    provisional or estimated (not final yet)."""
+    if quality in HOLLOW:
+        return dict(size=size, color="white", line=dict(color=color, width=ring))
+    return dict(size=size, color=color, line=dict(color="white", width=2))
+
+
+def _band_trace(x: list, y: list, line: dict, **extra: object) -> dict:
+    """A line of the tolerance bands (an edge, or the plan the band fills up to): no hover, `extra` for fill/name."""
+    return dict(type="scatter", x=x, y=y, mode="lines", line=line, hoverinfo="skip", **extra)
+
+
 def kpi_figure(
     kpi: Kpi,
     series: pd.DataFrame,
@@ -228,37 +241,16 @@ def kpi_figure(
     suffix = _unit_suffix(kpi)
     traces: list[dict] = [
         # The bands' edges as dotted lines in the status colours (>= 3:1 on white; the tints alone are 1.1:1).
-        dict(
-            type="scatter",
-            x=band_x,
-            y=edge_risk,
-            mode="lines",
-            line=dict(width=1.5, dash="dot", color=status_color("at_risk")),
-            hoverinfo="skip",
-            showlegend=False,
-        ),
-        dict(
-            type="scatter",
-            x=band_x,
-            y=edge_ok,
-            mode="lines",
-            line=dict(width=1.5, dash="dot", color=status_color("on_track")),
+        _band_trace(band_x, edge_risk, dict(width=1.5, dash="dot", color=status_color("at_risk")), showlegend=False),
+        _band_trace(
+            band_x,
+            edge_ok,
+            dict(width=1.5, dash="dot", color=status_color("on_track")),
             fill="tonexty",
             fillcolor=BAND_RISK,
             name=_l("tol_risk", lang),
-            hoverinfo="skip",
         ),
-        dict(
-            type="scatter",
-            x=band_x,
-            y=band_plan,
-            mode="lines",
-            line=dict(width=0),
-            fill="tonexty",
-            fillcolor=BAND_OK,
-            name=_l("tol_ok", lang),
-            hoverinfo="skip",
-        ),
+        _band_trace(band_x, band_plan, dict(width=0), fill="tonexty", fillcolor=BAND_OK, name=_l("tol_ok", lang)),
         dict(
             type="scatter",
             x=xs,
@@ -382,9 +374,7 @@ def kpi_figure(
                 showlegend=False,
                 hoverinfo="skip",
                 # A provisional or estimated newest value: a ring in the status colour, not a filled dot.
-                marker=dict(size=18, color=status_color(status.status.value), line=dict(color="white", width=2))
-                if quality[-1] not in HOLLOW
-                else dict(size=18, color="white", line=dict(color=status_color(status.status.value), width=4)),
+                marker=_newest_marker(status_color(status.status.value), quality[-1], size=18, ring=4),
                 # The word goes on the side away from the target path, so that the dashed line does not cross it.
                 text=[status_label(status.status.value, lang)],
                 textposition="bottom center"
@@ -437,8 +427,7 @@ def small_multiple(kpi: Kpi, series: pd.DataFrame, status: KpiStatus, lang: str 
         )
         latest = series.iloc[-1]
         quality = _qualities(series)
-        color = status_color(status.status.value)
-        final = quality[-1] not in HOLLOW  # a provisional or estimated newest value: a hollow marker
+        marker = _newest_marker(status_color(status.status.value), quality[-1], size=13, ring=3)
         traces.append(
             dict(
                 type="scatter",
@@ -446,11 +435,7 @@ def small_multiple(kpi: Kpi, series: pd.DataFrame, status: KpiStatus, lang: str 
                 y=[latest["value"]],
                 mode="markers",
                 hoverinfo="skip",
-                marker=dict(
-                    size=13,
-                    color=color if final else "white",
-                    line=dict(color="white" if final else color, width=2 if final else 3),
-                ),
+                marker=marker,
             )
         )
         first, last = min(first, series["period"].iloc[0]), max(last, latest["period"])
