@@ -9,6 +9,8 @@ from datetime import date, datetime
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
+from kpi import texts
+
 LANGS = ("de", "en")
 LOCALES = {"de": "de_DE", "en": "en_GB"}
 
@@ -247,7 +249,7 @@ def stale_badge(lang: str = "de") -> str:
     return _badge(stale_label(lang), STALE_STYLE["color"])
 
 
-TEXTS: dict[str, dict[str, str]] = {}
+TEXTS: dict[str, dict[str, str]] = {key: {"de": de, "en": en} for key, (de, en) in texts.TEXTS.items()}
 
 
 def register(texts: dict[str, tuple[str, str]]) -> None:
