@@ -174,14 +174,14 @@ def race(*jobs) -> list[BaseException]:
 
 def test_4_undo_and_import_in_two_threads_never_lose_the_import(seeded_store, tmp_path):
     # The import writes many rows, so that it is still writing while the undo plans and writes; the undo starts a
-    # little later each round, so that some round lands inside the import's write.
-    for round_, year in enumerate(range(2000, 2020)):
+    # little later each round (0 to 0.2 s in 8 steps), so that some round lands inside the import's write.
+    for round_, year in enumerate(range(2000, 2008)):
         base = write(tmp_path, f"a{year}.csv", f"Kennzahl;Zeitraum;Wert\nEG-02;{year};1\n")
         upload = import_file(seeded_store, base).upload_id
         bulk = "".join(f"EG-04;{m:02d}/{y};{m + round_}\n" for y in range(1975, 2000) for m in range(1, 13))
         newer = write(tmp_path, f"b{year}.csv", f"Kennzahl;Zeitraum;Wert\nEG-02;{year};2\n{bulk}")
 
-        def late_undo(u=upload, delay=0.01 * round_):
+        def late_undo(u=upload, delay=0.025 * round_):
             time.sleep(delay)
             undo_upload(seeded_store, u, ADMIN)
 
@@ -275,6 +275,7 @@ def test_8_a_password_of_spaces_is_refused(store):
 # -- 9. small XLSX bombs are refused or read within seconds and bounded memory --------------------------
 
 
+@pytest.mark.duckdb_only  # about reading the file: the store's backend plays no part
 def test_9_a_declared_huge_dimension_is_not_trusted(store, tmp_path):
     bomb = bombs.dimension_bomb()
     assert b"XFD1048576" in zipfile.ZipFile(io.BytesIO(bomb)).read("xl/worksheets/sheet1.xml")
