@@ -69,9 +69,10 @@ i18n.register(
 LANG_NAMES = {"de": "Deutsch", "en": "English"}
 
 
-def require_snapshot(ctx: Context) -> Snapshot:
-    """The snapshot, or a sentence saying the store is empty and the end of the page."""
-    snap = current_snapshot(ctx)
+def require_snapshot(ctx: Context, localized: bool = True) -> Snapshot:
+    """The snapshot (its content in the UI language unless `localized=False`), or a sentence saying the store is
+    empty and the end of the page."""
+    snap = current_snapshot(ctx, localized)
     if snap is None:
         st.info(ctx.t("empty.store"))
         st.stop()
