@@ -944,6 +944,8 @@ def write_catalog_rows(conn: sa.Connection, catalog: Catalog) -> None:
                     description=m.description,
                     kpi_ids=json.dumps(list(m.kpi_ids)),
                     position=i,
+                    title_en=m.title_en or None,
+                    description_en=m.description_en or None,
                 )
                 for i, m in enumerate(catalog.measures)
             ],
