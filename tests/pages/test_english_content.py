@@ -76,3 +76,15 @@ def test_cockpit_marks_a_missing_english_mission_as_german(demo_store):
     assert_page_ok(at)
     line = next(str(m.value) for m in at.markdown if "Mission statement" in str(m.value))
     assert '<span lang="de">Iserlohn vernetzt</span>' in line
+
+
+def test_theme_page_marks_a_goal_without_english_as_german(demo_store):
+    catalog = current_catalog(demo_store, measure_states=False)
+    goals = tuple(dataclasses.replace(g, name_en="") if g.id == "EG-Z1" else g for g in catalog.goals)
+    assert record_catalog(demo_store, dataclasses.replace(catalog, goals=goals), decision="x", user="t").revision_id
+    at = set_language(open_page("themenfelder"), "en")
+    assert_page_ok(at)
+    headings = [str(m.value) for m in at.markdown if str(m.value).startswith("#### Goal: ")]
+    assert any('<span lang="de">Bis Ende 2025 sind 70' in h for h in headings)
+    assert any("By the end of 2025, 900 workplaces" in unescaped(h) and "lang=" not in h for h in headings)
+    assert at.title[0].value == "E-Government"
