@@ -69,7 +69,6 @@ def fmt_number(value: float | int | None, lang: str = "de", decimals: int | None
 # Units of things that come in whole numbers: shown without decimals (a plan of 4.087,5 applications is 4.088).
 WHOLE_UNITS = {
     "anzahl",
-    "count",  # the English wording of "Anzahl" (kpi.content)
     "stück",
     "count",
     "arbeitsplätze",
