@@ -45,7 +45,7 @@ unit_id = st.selectbox(
     key="unit",
 )
 st.query_params["einheit"] = unit_id
-st.title(units[unit_id])
+ui.content_title(ctx, next(u for u in catalog.units if u.id == unit_id), "name")
 frame = views.status_frame(snap)
 mine = frame[frame["responsible"] == unit_id]
 measures = snap.measures[snap.measures["responsible"] == unit_id] if len(snap.measures) else snap.measures

@@ -38,9 +38,11 @@ ctx = ui.context()
 snap = ui.require_snapshot(ctx)
 frame = views.status_frame(snap)
 strategy = snap.catalog.strategy
-st.title(strategy.title)
+ui.content_title(ctx, strategy, "title")
 st.markdown(
-    f"**{ctx.t('cockpit.leitbild')}: {strategy.mission}** — {ctx.t('cockpit.stand')}: {fmt_date(ctx.stand, ctx.lang)}"
+    f"**{ctx.t('cockpit.leitbild')}: {ui.content_md(ctx, strategy, 'mission')}** — "
+    f"{ctx.t('cockpit.stand')}: {fmt_date(ctx.stand, ctx.lang)}",
+    unsafe_allow_html=True,
 )
 if strategy.illustrative:
     st.caption("ℹ️ " + ctx.t("illustrative"))

@@ -258,7 +258,7 @@ ctx = ui.context()
 store = ui.get_store()
 st.title(ctx.t("page.katalog"))
 st.caption(ctx.t("kat.intro"))
-snap = ui.require_snapshot(ctx)
+snap = ui.require_snapshot(ctx, localized=False)  # the catalog as written: this page edits it
 catalog = snap.catalog
 if flash := st.session_state.pop(FLASH, None):
     st.success(escape_md(flash), icon=":material/task_alt:")

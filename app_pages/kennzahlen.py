@@ -4,8 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from kpi import charts, i18n, views
+from kpi.content import LocalText, localized
 from kpi.i18n import fmt_date, fmt_datetime, fmt_percent, fmt_period, fmt_value
-from kpi.text import md_escape
+from kpi.text import md_escape, md_local
 from kpi.web import a11y, ui
 
 i18n.register(
@@ -116,9 +117,16 @@ def choose_kpi(ctx: ui.Context, snap) -> str:
     return chosen
 
 
-def facts_markdown(facts: dict[str, str]) -> str:
-    """Label and value per line, the value wrapping under it where it is long (a table cell would cut it off)."""
-    return "  \n".join(f"**{label}:** {literal(value)}" for label, value in facts.items())
+def facts_markdown(facts: dict[str, object], lang: str = "de") -> str:
+    """Label and value per line, the value wrapping under it where it is long (a table cell would cut it off); a
+    catalog text (LocalText) in German in the English UI is marked lang="de" (show with unsafe_allow_html)."""
+    return "  \n".join(f"**{label}:** {_value_md(value, lang)}" for label, value in facts.items())
+
+
+def _value_md(value: object, lang: str) -> str:
+    if isinstance(value, LocalText):
+        return md_local(LocalText(" ".join(value.text.split()), value.lang), lang)
+    return literal(value)
 
 
 ctx = ui.context()
@@ -132,7 +140,7 @@ detail = ui.current_kpi_detail(ctx, kpi_id)
 kpi, status = detail.kpi, detail.status
 unit, lang = kpi.unit, ctx.lang
 
-st.title(f"{kpi.id} · {kpi.name}")
+ui.content_title(ctx, kpi, "name", prefix=f"{kpi.id} · ")
 label = i18n.status_badge(status.status.value, lang)
 if status.stale and status.latest_value is not None:  # without data, the notice below names the due date
     label += f" · {i18n.stale_badge(lang)}"
@@ -206,12 +214,12 @@ if fc is not None and fc.bounded:
 # a 1280 px screen.
 de = lang == "de"
 st.subheader(ctx.t("kd.definition"))
-st.markdown(facts_markdown({"Definition": kpi.definition}))
+st.markdown(facts_markdown({"Definition": localized(kpi, "definition", lang)}, lang), unsafe_allow_html=True)
 facts, more = st.columns(2)
 facts.markdown(
     facts_markdown(
         {
-            ("Einheit" if de else "Unit"): unit,
+            ("Einheit" if de else "Unit"): localized(kpi, "unit", lang),
             ("Richtung" if de else "Direction"): i18n.DIRECTIONS[kpi.direction.value][lang],
             ("Erhebung" if de else "Frequency"): i18n.FREQUENCIES[kpi.frequency.value][lang],
             ("Basis" if de else "Baseline"): f"{fmt_value(kpi.baseline_value, unit, lang)} "
@@ -220,21 +228,25 @@ facts.markdown(
                 f"{fmt_period(t.period, kpi.frequency.value, lang)}: {fmt_value(t.value, unit, lang)}"
                 for t in kpi.targets
             ),
-        }
-    )
+        },
+        lang,
+    ),
+    unsafe_allow_html=True,
 )
 more.markdown(
     facts_markdown(
         {
             ("Verantwortlich" if de else "Owner"): detail.unit_name,
-            ("Datenquelle" if de else "Data source"): kpi.source,
+            ("Datenquelle" if de else "Data source"): localized(kpi, "source", lang),
             ("Schwellen" if de else "Thresholds"): ctx.t(
                 "kd.thresholds",
                 ok=fmt_percent(kpi.thresholds.on_track, lang),
                 risk=fmt_percent(kpi.thresholds.at_risk, lang),
             ),
-        }
-    )
+        },
+        lang,
+    ),
+    unsafe_allow_html=True,
 )
 if kpi.real_data:
     st.caption("✔ " + ctx.t("kd.real"))

@@ -62,7 +62,7 @@ chosen_status = right.multiselect(
 )
 ui.keep_values("feld", chosen_fields)
 ui.keep_values("status", chosen_status)
-st.title(themes[theme_id])
+ui.content_title(ctx, next(t for t in catalog.themes if t.id == theme_id), "name")
 shown = frame[frame["theme_id"] == theme_id]
 if chosen_fields:
     shown = shown[shown["action_field_id"].isin(chosen_fields)]
@@ -107,7 +107,7 @@ for field in fields:
         goal_rows = part[part["goal_id"] == goal.id]
         if goal_rows.empty:
             continue
-        st.markdown(f"#### {ctx.t('tf.goal')}: {goal.name}")
+        st.markdown(f"#### {ctx.t('tf.goal')}: {ui.content_md(ctx, goal, 'name')}", unsafe_allow_html=True)
         rows = list(goal_rows.itertuples())
         for start in range(0, len(rows), per_row):
             for column, row in zip(st.columns(per_row), rows[start : start + per_row]):

@@ -117,6 +117,12 @@ class _Reader:
         return float(raw)
 
 
+def _en(node: Any, key: str) -> str:
+    """The optional English wording `<key>_en` of a content field; empty where the catalog has none."""
+    value = node.get(f"{key}_en") if isinstance(node, dict) else None
+    return "" if value is None else str(value).strip()
+
+
 def load_catalog(path: str | Path = DEFAULT_CATALOG) -> Catalog:
     path = Path(path)
     try:
@@ -143,10 +149,20 @@ def parse_catalog(data: Any, source: str = "<catalog>") -> Catalog:
         principles=tuple(str(p) for p in principles),
         illustrative=bool(s.get("illustrative", True)),
         note=str(s.get("note") or ""),
+        title_en=_en(s, "title"),
+        mission_en=_en(s, "mission"),
+        principles_en=tuple(str(p) for p in s.get("principles_en") or []),
+        note_en=_en(s, "note"),
     )
     units = []
     for i, u in enumerate(data.get("units") or []):
-        units.append(Unit(id=r.req(u, "id", f"units[{i}]") or "", name=r.req(u, "name", f"units[{i}]") or ""))
+        units.append(
+            Unit(
+                id=r.req(u, "id", f"units[{i}]") or "",
+                name=r.req(u, "name", f"units[{i}]") or "",
+                name_en=_en(u, "name"),
+            )
+        )
     unit_ids = {u.id for u in units}
     if not units:
         r.problems.append("units: keine Organisationseinheiten angegeben")
@@ -187,7 +203,7 @@ def _parse_themes(
     declared_kpi_ids: set[str] = set()
     for ti, t in enumerate(data.get("themes") or []):
         tp = f"themes[{ti}]"
-        theme = Theme(id=r.req(t, "id", tp) or "", name=r.req(t, "name", tp) or "")
+        theme = Theme(id=r.req(t, "id", tp) or "", name=r.req(t, "name", tp) or "", name_en=_en(t, "name"))
         unique("theme", theme.id, tp)
         themes.append(theme)
         for ai, a in enumerate((t or {}).get("action_fields") or []):
@@ -197,12 +213,19 @@ def _parse_themes(
                 name=r.req(a, "name", ap) or "",
                 theme_id=theme.id,
                 description=str((a or {}).get("description") or ""),
+                name_en=_en(a, "name"),
+                description_en=_en(a, "description"),
             )
             unique("action_field", af.id, ap)
             action_fields.append(af)
             for gi, g in enumerate((a or {}).get("goals") or []):
                 gp = f"{ap}.goals[{gi}]"
-                goal = Goal(id=r.req(g, "id", gp) or "", name=r.req(g, "name", gp) or "", action_field_id=af.id)
+                goal = Goal(
+                    id=r.req(g, "id", gp) or "",
+                    name=r.req(g, "name", gp) or "",
+                    action_field_id=af.id,
+                    name_en=_en(g, "name"),
+                )
                 unique("goal", goal.id, gp)
                 goals.append(goal)
                 for ki, k in enumerate((g or {}).get("kpis") or []):
@@ -243,6 +266,8 @@ def _parse_measure(r: _Reader, m: Any, mp: str, kpi_ids: set[str], af_ids: set[s
         progress=progress or 0.0,
         kpi_ids=linked,
         description=str((m or {}).get("description") or ""),
+        title_en=_en(m, "title"),
+        description_en=_en(m, "description"),
     )
     return measure
 
@@ -331,4 +356,8 @@ def _parse_kpi(
         thresholds=thresholds,
         grace_days=grace,
         real_data=bool(k.get("real_data", False)),
+        name_en=_en(k, "name"),
+        unit_en=_en(k, "unit"),
+        definition_en=_en(k, "definition"),
+        source_en=_en(k, "source"),
     )

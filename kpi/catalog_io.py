@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from kpi.catalog import CatalogError, load_catalog, parse_catalog
-from kpi.model import Catalog, Frequency, Kpi, Measure
+from kpi.model import Catalog, Frequency, Kpi, Measure, Strategy
 
 # -- dict / YAML -------------------------------------------------------------------------------------------
 
@@ -58,7 +58,7 @@ def kpi_to_dict(k: Kpi) -> dict:
         out["grace_days"] = k.grace_days
     if k.real_data:
         out["real_data"] = True
-    return out
+    return _with_english(out, k, ("name", "unit", "definition", "source"))
 
 
 def _measure_to_dict(m: Measure) -> dict:
@@ -75,7 +75,7 @@ def _measure_to_dict(m: Measure) -> dict:
     )
     if m.description:
         out["description"] = m.description
-    return out
+    return _with_english(out, m, ("title", "description"))
 
 
 def catalog_to_dict(catalog: Catalog) -> dict:
@@ -85,16 +85,18 @@ def catalog_to_dict(catalog: Catalog) -> dict:
         fields = []
         for a in (a for a in catalog.action_fields if a.theme_id == t.id):
             goals = [
-                dict(id=g.id, name=g.name, kpis=[kpi_to_dict(k) for k in catalog.kpis if k.goal_id == g.id])
+                _with_english(dict(id=g.id, name=g.name), g, ("name",))
+                | dict(kpis=[kpi_to_dict(k) for k in catalog.kpis if k.goal_id == g.id])
                 for g in catalog.goals
                 if g.action_field_id == a.id
             ]
             field = dict(id=a.id, name=a.name)
             if a.description:
                 field["description"] = a.description
+            _with_english(field, a, ("name", "description"))
             field["goals"] = goals
             fields.append(field)
-        themes.append(dict(id=t.id, name=t.name, action_fields=fields))
+        themes.append(_with_english(dict(id=t.id, name=t.name), t, ("name",)) | dict(action_fields=fields))
     return dict(
         strategy=dict(
             id=s.id,
@@ -105,11 +107,29 @@ def catalog_to_dict(catalog: Catalog) -> dict:
             note=s.note,
             mission=s.mission,
             principles=list(s.principles),
+            **_strategy_english(s),
         ),
-        units=[dict(id=u.id, name=u.name) for u in catalog.units],
+        units=[_with_english(dict(id=u.id, name=u.name), u, ("name",)) for u in catalog.units],
         themes=themes,
         measures=[_measure_to_dict(m) for m in catalog.measures],
     )
+
+
+def _strategy_english(s: Strategy) -> dict:
+    out = _with_english({}, s, ("title", "note", "mission"))
+    if s.principles_en:
+        out["principles_en"] = list(s.principles_en)
+    return out
+
+
+def _with_english(out: dict, obj: object, fields: tuple[str, ...]) -> dict:
+    """`out` with the object's English wordings (`name_en`, …) beside the German ones, only those it has: a catalog
+    without English writes exactly what it wrote before (same revision hash)."""
+    for name in fields:
+        value = getattr(obj, f"{name}_en", "")
+        if value:
+            out[f"{name}_en"] = value
+    return out
 
 
 def to_yaml(catalog: Catalog) -> str:
@@ -141,10 +161,17 @@ def read_catalog_file(path: str | Path) -> Catalog:
 SHEETS: dict[str, list[tuple[str, str]]] = {
     # sheet: [(header, key)]
     "Strategie": [("Feld", "key"), ("Wert", "value")],
-    "Organisationseinheiten": [("ID", "id"), ("Name", "name")],
-    "Themenfelder": [("ID", "id"), ("Name", "name")],
-    "Handlungsfelder": [("ID", "id"), ("Themenfeld", "theme"), ("Name", "name"), ("Beschreibung", "description")],
-    "Ziele": [("ID", "id"), ("Handlungsfeld", "action_field"), ("Name", "name")],
+    "Organisationseinheiten": [("ID", "id"), ("Name", "name"), ("Name (englisch)", "name_en")],
+    "Themenfelder": [("ID", "id"), ("Name", "name"), ("Name (englisch)", "name_en")],
+    "Handlungsfelder": [
+        ("ID", "id"),
+        ("Themenfeld", "theme"),
+        ("Name", "name"),
+        ("Beschreibung", "description"),
+        ("Name (englisch)", "name_en"),
+        ("Beschreibung (englisch)", "description_en"),
+    ],
+    "Ziele": [("ID", "id"), ("Handlungsfeld", "action_field"), ("Name", "name"), ("Name (englisch)", "name_en")],
     "Kennzahlen": [
         ("ID", "id"),
         ("Ziel", "goal"),
@@ -164,6 +191,10 @@ SHEETS: dict[str, list[tuple[str, str]]] = {
         ("Schwelle gefährdet", "at_risk"),
         ("Karenztage", "grace_days"),
         ("Echte Daten", "real_data"),
+        ("Name (englisch)", "name_en"),
+        ("Definition (englisch)", "definition_en"),
+        ("Einheit (englisch)", "unit_en"),
+        ("Quelle (englisch)", "source_en"),
     ],
     "Maßnahmen": [
         ("ID", "id"),
@@ -176,6 +207,8 @@ SHEETS: dict[str, list[tuple[str, str]]] = {
         ("Fortschritt", "progress"),
         ("Kennzahlen", "kpis"),
         ("Beschreibung", "description"),
+        ("Titel (englisch)", "title_en"),
+        ("Beschreibung (englisch)", "description_en"),
     ],
 }
 STRATEGY_FIELDS = [
@@ -187,7 +220,13 @@ STRATEGY_FIELDS = [
     ("Hinweis", "note"),
     ("Leitbild", "mission"),
     ("Leitsätze", "principles"),
+    ("Titel (englisch)", "title_en"),
+    ("Hinweis (englisch)", "note_en"),
+    ("Leitbild (englisch)", "mission_en"),
+    ("Leitsätze (englisch)", "principles_en"),
 ]
+# The English wordings are optional columns; "(englisch)", "(english)" and "(en)" after the German header are read.
+ENGLISH_SUFFIXES = (" (englisch)", " (english)", " (en)")
 UNITS = ["%", "Anzahl", "Tage", "Minuten", "Stunden", "EUR", "kW", "kWh", "t CO₂", "µg/m³", "Mbit/s", "Punkte"]
 BOOL_WORDS = {
     "ja": True,
@@ -244,6 +283,7 @@ def _kpi_row(k: dict, goal_id: str) -> dict:
         at_risk=k["thresholds"]["at_risk"],
         grace_days=k.get("grace_days"),
         real_data="ja" if k.get("real_data") else "nein",
+        **{key: k.get(key, "") for key in ("name_en", "definition_en", "unit_en", "source_en")},
     )
 
 
@@ -254,20 +294,29 @@ def workbook_rows(catalog: Catalog | None) -> dict[str, list[dict]]:
     rows: dict[str, list[dict]] = {name: [] for name in SHEETS}
     for label, key in STRATEGY_FIELDS:
         value = s.get(key)
-        if key == "principles":
+        if key in ("principles", "principles_en"):
             value = "\n".join(value or [])
         elif key == "illustrative":
             value = "ja" if value else "nein"
         rows["Strategie"].append(dict(key=label, value=value))
     rows["Organisationseinheiten"] = [dict(u) for u in data["units"]]
     for t in data["themes"]:
-        rows["Themenfelder"].append(dict(id=t["id"], name=t["name"]))
+        rows["Themenfelder"].append(dict(id=t["id"], name=t["name"], name_en=t.get("name_en", "")))
         for a in t.get("action_fields") or []:
             rows["Handlungsfelder"].append(
-                dict(id=a["id"], theme=t["id"], name=a["name"], description=a.get("description", ""))
+                dict(
+                    id=a["id"],
+                    theme=t["id"],
+                    name=a["name"],
+                    description=a.get("description", ""),
+                    name_en=a.get("name_en", ""),
+                    description_en=a.get("description_en", ""),
+                )
             )
             for g in a.get("goals") or []:
-                rows["Ziele"].append(dict(id=g["id"], action_field=a["id"], name=g["name"]))
+                rows["Ziele"].append(
+                    dict(id=g["id"], action_field=a["id"], name=g["name"], name_en=g.get("name_en", ""))
+                )
                 rows["Kennzahlen"].extend(_kpi_row(k, g["id"]) for k in g.get("kpis") or [])
     for m in data["measures"]:
         rows["Maßnahmen"].append(dict(m, kpis=", ".join(m.get("kpis") or []), description=m.get("description", "")))
@@ -359,8 +408,11 @@ def _sheet_rows(wb: Any, name: str, problems: list[str]) -> list[tuple[int, dict
     by_header = {h.lower(): i for i, h in enumerate(headers) if h}
     index = {}
     for header, key in SHEETS[name]:
-        if header.lower() in by_header:
-            index[key] = by_header[header.lower()]
+        found = [h for h in _header_spellings(header) if h in by_header]
+        if found:
+            index[key] = by_header[found[0]]
+        elif key.endswith("_en"):
+            continue
         elif header.lower() not in ("beschreibung", "definition", "quelle", "karenztage", "echte daten"):
             problems.append(f"{name}, Zeile 1: Spalte '{header}' fehlt")
     rows = []
@@ -369,6 +421,21 @@ def _sheet_rows(wb: Any, name: str, problems: list[str]) -> list[tuple[int, dict
             continue
         rows.append((number, {key: raw[i] if i < len(raw) else None for key, i in index.items()}))
     return rows
+
+
+def _header_spellings(header: str) -> list[str]:
+    """The lower-case headers accepted for a column: an English wording's column in any of its spellings."""
+    lower = header.lower()
+    for suffix in ENGLISH_SUFFIXES:
+        if lower.endswith(suffix):
+            base = lower[: -len(suffix)]
+            return [base + s for s in ENGLISH_SUFFIXES]
+    return [lower]
+
+
+def _english_cells(r: dict, keys: tuple[str, ...]) -> dict:
+    """The row's non-empty English wordings (`name_en`, …), ready to merge into the catalog dict."""
+    return {key: _cell_text(r.get(key)) for key in keys if _cell_text(r.get(key))}
 
 
 class _WorkbookReader:
@@ -428,24 +495,29 @@ class _WorkbookReader:
     def build(self, sheets: dict[str, list[tuple[int, dict]]]) -> dict:
         strategy = self.strategy(sheets["Strategie"])
         units = [
-            dict(id=_cell_text(r.get("id")), name=_cell_text(r.get("name")))
+            dict(id=_cell_text(r.get("id")), name=_cell_text(r.get("name")), **_english_cells(r, ("name_en",)))
             for _, r in sheets["Organisationseinheiten"]
         ]
         themes = {}
         for _, r in sheets["Themenfelder"]:
             themes[_cell_text(r.get("id"))] = dict(
-                id=_cell_text(r.get("id")), name=_cell_text(r.get("name")), action_fields=[]
+                id=_cell_text(r.get("id")),
+                name=_cell_text(r.get("name")),
+                action_fields=[],
+                **_english_cells(r, ("name_en",)),
             )
         fields = {}
         for row, r in sheets["Handlungsfelder"]:
             field = dict(id=_cell_text(r.get("id")), name=_cell_text(r.get("name")), goals=[])
             if _cell_text(r.get("description")):
                 field["description"] = _cell_text(r.get("description"))
+            field.update(_english_cells(r, ("name_en", "description_en")))
             if self.attach(field, themes, "action_fields", ("Handlungsfelder", row, r, "theme", "Themenfeld")):
                 fields[field["id"]] = field
         goals = {}
         for row, r in sheets["Ziele"]:
             goal = dict(id=_cell_text(r.get("id")), name=_cell_text(r.get("name")), kpis=[])
+            goal.update(_english_cells(r, ("name_en",)))
             if self.attach(goal, fields, "goals", ("Ziele", row, r, "action_field", "Handlungsfeld")):
                 goals[goal["id"]] = goal
         for row, r in sheets["Kennzahlen"]:
@@ -466,7 +538,7 @@ class _WorkbookReader:
         return True
 
     def strategy(self, rows: list[tuple[int, dict]]) -> dict:
-        labels = {label.lower(): key for label, key in STRATEGY_FIELDS}
+        labels = {spelling: key for label, key in STRATEGY_FIELDS for spelling in _header_spellings(label)}
         out: dict[str, Any] = {}
         for row, r in rows:
             key = labels.get(_cell_text(r.get("key")).lower())
@@ -477,7 +549,7 @@ class _WorkbookReader:
                 )
                 continue
             value = r.get("value")
-            if key == "principles":
+            if key in ("principles", "principles_en"):
                 out[key] = [p.strip() for p in _cell_text(value).split("\n") if p.strip()]
             elif key == "illustrative":
                 out[key] = self.flag(value, "Strategie", row, "value", True)
@@ -514,6 +586,7 @@ class _WorkbookReader:
         )
         if grace is not None:
             k["grace_days"] = int(grace)
+        k.update(_english_cells(r, ("name_en", "definition_en", "unit_en", "source_en")))
         return k
 
     def measure(self, row: int, r: dict) -> dict:
@@ -531,6 +604,7 @@ class _WorkbookReader:
         )
         if text("description"):
             m["description"] = text("description")
+        m.update(_english_cells(r, ("title_en", "description_en")))
         return m
 
 

@@ -166,7 +166,7 @@ def plan_path(kpi: Kpi) -> tuple[list[date], list[float]]:
 
 
 def _unit_suffix(kpi: Kpi) -> str:
-    return "" if kpi.unit in ("Anzahl", "") else f" {kpi.unit}"
+    return "" if kpi.unit in ("Anzahl", "count", "") else f" {kpi.unit}"
 
 
 def year_ticks(kpi: Kpi, first: date, last: date, most: int = 12) -> dict:

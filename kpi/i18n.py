@@ -129,12 +129,19 @@ SINGULAR_UNITS = {
     "Veranstaltungen": "Veranstaltung",
     "Stellen": "Stelle",
     "Datensätze": "Datensatz",
+    # English units of the catalog's English wordings (kpi.content)
+    "minutes": "minute",
+    "days": "day",
+    "hours": "hour",
 }
 
 
 def is_whole_unit(unit: str) -> bool:
     """Whether values of `unit` are counts of whole things (no decimals shown)."""
     return (unit or "").strip().lower() in WHOLE_UNITS
+
+
+COUNT_UNITS = ("Anzahl", "count")  # a bare count: the number alone says it
 
 
 def fmt_value(value: float | None, unit: str, lang: str = "de") -> str:
@@ -144,7 +151,7 @@ def fmt_value(value: float | None, unit: str, lang: str = "de") -> str:
     number = fmt_number(value, lang, 0 if is_whole_unit(unit) else None)
     if unit == "%":
         return f"{number} %"
-    if not unit or unit == "Anzahl":
+    if not unit or unit in COUNT_UNITS:
         return number
     return f"{number} {SINGULAR_UNITS.get(unit, unit) if number == '1' else unit}"
 

@@ -106,6 +106,11 @@ class Kpi:
     thresholds: Thresholds = field(default_factory=Thresholds)
     grace_days: int | None = None
     real_data: bool = False
+    # English wording of the content, where the catalog has it (empty: the German text is shown, marked lang="de").
+    name_en: str = ""
+    unit_en: str = ""
+    definition_en: str = ""
+    source_en: str = ""
     # Every version of this KPI's plan (targets, baseline, thresholds) in force over time, oldest first, the
     # current one last; empty while the plan never changed (kpi.revisions fills it).
     history: tuple[KpiVersion, ...] = field(default=(), compare=False, repr=False)
@@ -135,6 +140,7 @@ class Goal:
     id: str
     name: str
     action_field_id: str
+    name_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -143,18 +149,22 @@ class ActionField:
     name: str
     theme_id: str
     description: str = ""
+    name_en: str = ""
+    description_en: str = ""
 
 
 @dataclass(frozen=True)
 class Theme:
     id: str
     name: str
+    name_en: str = ""
 
 
 @dataclass(frozen=True)
 class Unit:
     id: str
     name: str
+    name_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -169,6 +179,8 @@ class Measure:
     progress: float
     kpi_ids: tuple[str, ...] = ()
     description: str = ""
+    title_en: str = ""
+    description_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -181,6 +193,10 @@ class Strategy:
     principles: tuple[str, ...]
     illustrative: bool = True
     note: str = ""
+    title_en: str = ""
+    mission_en: str = ""
+    principles_en: tuple[str, ...] = ()
+    note_en: str = ""
 
 
 @dataclass(frozen=True)

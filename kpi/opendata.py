@@ -118,12 +118,19 @@ def _require(snap: Snapshot | None) -> Snapshot:
     return snap
 
 
+def _english(obj: object, fields: tuple[str, ...]) -> dict:
+    """The English wordings the catalog has (`name_en`, …), beside the German fields; missing ones are left out."""
+    return {f"{f}_en": value for f in fields if (value := getattr(obj, f"{f}_en", ""))}
+
+
 def kpi_list(store: Store, as_of: datetime | None) -> dict:
     """The catalog with every KPI's current status (as of a moment)."""
     snap = _require(snapshot(store, as_of))
-    frame = status_frame(snap).drop(columns=["responsible_name"], errors="ignore")
+    frame = status_frame(snap).drop(columns=["responsible_name", "name_lang"], errors="ignore")
     kpis = _records(frame)
+    english = {k.id: _english(k, ("name", "unit")) for k in snap.kpis}
     for row in kpis:
+        row.update(english.get(row["kpi_id"], {}))
         row["url"] = f"{API}/kpis/{row['kpi_id']}"
     strategy = snap.catalog.strategy
     return {
@@ -134,6 +141,7 @@ def kpi_list(store: Store, as_of: datetime | None) -> dict:
             "title": strategy.title,
             "adopted": _plain(strategy.adopted),
             "illustrative": strategy.illustrative,
+            **_english(strategy, ("title",)),
         },
         "count": len(kpis),
         "kpis": kpis,
@@ -168,6 +176,7 @@ def kpi_detail(store: Store, as_of: datetime | None, kpi_id: str) -> dict:
         "action_field_id": kpi.action_field_id,
         "goal_id": kpi.goal_id,
         "real_data": kpi.real_data,
+        **_english(kpi, ("name", "definition", "unit", "source")),
         "valid_range": {"min": kpi.range_min, "max": kpi.range_max},
         "baseline": {"period": _plain(kpi.baseline_period), "value": kpi.baseline_value},
         "targets": [{"period": _plain(t.period), "value": t.value} for t in kpi.targets],

@@ -580,6 +580,10 @@ def _kpi_details(old: Kpi, new: Kpi) -> list[str]:
         ("goal_id", "Ziel-Zuordnung"),
         ("grace_days", "Karenztage"),
         ("real_data", "echte Daten"),
+        ("name_en", "Name (englisch)"),
+        ("definition_en", "Definition (englisch)"),
+        ("unit_en", "Einheit (englisch)"),
+        ("source_en", "Quelle (englisch)"),
     ]
     for attr, label in simple:
         if getattr(old, attr) != getattr(new, attr):

@@ -81,6 +81,19 @@ upload_seq = sa.Sequence("upload_id_seq", metadata=metadata)
 revision_seq = sa.Sequence("revision_seq", metadata=metadata)
 
 
+# The English wordings of the catalog's content (kpi.content), nullable: added to older stores by
+# `add_english_columns` and `migrate`.
+ENGLISH_COLUMNS: dict[str, tuple[str, ...]] = {
+    "strategy": ("title_en", "mission_en", "principles_en", "note_en"),  # principles_en: JSON list
+    "org_unit": ("name_en",),
+    "theme": ("name_en",),
+    "action_field": ("name_en", "description_en"),
+    "goal": ("name_en",),
+    "kpi": ("name_en", "unit_en", "definition_en", "source_en"),
+    "measure": ("title_en", "description_en"),
+}
+
+
 def _rev_column() -> sa.Column:
     return sa.Column("rev", sa.BigInteger, revision_seq, server_default=revision_seq.next_value())
 
@@ -97,6 +110,10 @@ strategy_t = sa.Table(
     sa.Column("illustrative", sa.Boolean),
     sa.Column("note", sa.String),
     sa.Column("loaded_at", sa.DateTime),
+    sa.Column("title_en", sa.String),
+    sa.Column("mission_en", sa.String),
+    sa.Column("principles_en", sa.String),
+    sa.Column("note_en", sa.String),
 )
 unit_t = sa.Table(
     "org_unit",
@@ -104,6 +121,7 @@ unit_t = sa.Table(
     sa.Column("id", sa.String, primary_key=True),
     sa.Column("strategy_id", sa.String, nullable=False),
     sa.Column("name", sa.String, nullable=False),
+    sa.Column("name_en", sa.String),
 )
 theme_t = sa.Table(
     "theme",
@@ -112,6 +130,7 @@ theme_t = sa.Table(
     sa.Column("strategy_id", sa.String, nullable=False),
     sa.Column("name", sa.String, nullable=False),
     sa.Column("position", sa.Integer),
+    sa.Column("name_en", sa.String),
 )
 action_field_t = sa.Table(
     "action_field",
@@ -121,6 +140,8 @@ action_field_t = sa.Table(
     sa.Column("name", sa.String, nullable=False),
     sa.Column("description", sa.String),
     sa.Column("position", sa.Integer),
+    sa.Column("name_en", sa.String),
+    sa.Column("description_en", sa.String),
 )
 goal_t = sa.Table(
     "goal",
@@ -129,6 +150,7 @@ goal_t = sa.Table(
     sa.Column("action_field_id", sa.String, nullable=False),
     sa.Column("name", sa.String, nullable=False),
     sa.Column("position", sa.Integer),
+    sa.Column("name_en", sa.String),
 )
 kpi_t = sa.Table(
     "kpi",
@@ -154,6 +176,10 @@ kpi_t = sa.Table(
     sa.Column("grace_days", sa.Integer),
     sa.Column("real_data", sa.Boolean),
     sa.Column("position", sa.Integer),
+    sa.Column("name_en", sa.String),
+    sa.Column("unit_en", sa.String),
+    sa.Column("definition_en", sa.String),
+    sa.Column("source_en", sa.String),
 )
 target_t = sa.Table(
     "kpi_target",
@@ -175,6 +201,8 @@ measure_t = sa.Table(
     sa.Column("description", sa.String),
     sa.Column("kpi_ids", sa.String),  # JSON list
     sa.Column("position", sa.Integer),
+    sa.Column("title_en", sa.String),
+    sa.Column("description_en", sa.String),
 )
 upload_t = sa.Table(
     "upload",
@@ -530,11 +558,25 @@ class Store:
                 principles=tuple(json.loads(s["principles"] or "[]")),
                 illustrative=bool(s["illustrative"]),
                 note=s["note"] or "",
+                title_en=s.get("title_en") or "",
+                mission_en=s.get("mission_en") or "",
+                principles_en=tuple(json.loads(s.get("principles_en") or "[]")),
+                note_en=s.get("note_en") or "",
             ),
-            units=tuple(Unit(u["id"], u["name"]) for u in units),
-            themes=tuple(Theme(t["id"], t["name"]) for t in themes),
-            action_fields=tuple(ActionField(a["id"], a["name"], a["theme_id"], a["description"] or "") for a in afs),
-            goals=tuple(Goal(g["id"], g["name"], g["action_field_id"]) for g in goals),
+            units=tuple(Unit(u["id"], u["name"], u.get("name_en") or "") for u in units),
+            themes=tuple(Theme(t["id"], t["name"], t.get("name_en") or "") for t in themes),
+            action_fields=tuple(
+                ActionField(
+                    a["id"],
+                    a["name"],
+                    a["theme_id"],
+                    a["description"] or "",
+                    a.get("name_en") or "",
+                    a.get("description_en") or "",
+                )
+                for a in afs
+            ),
+            goals=tuple(Goal(g["id"], g["name"], g["action_field_id"], g.get("name_en") or "") for g in goals),
             kpis=tuple(_kpi_from_row(k, tuple(targets.get(k["id"], ()))) for k in kpis),
             measures=tuple(
                 Measure(
@@ -548,6 +590,8 @@ class Store:
                     progress=float(states[m["id"]]["progress"]) if m["id"] in states else 0.0,
                     kpi_ids=tuple(json.loads(m["kpi_ids"] or "[]")),
                     description=m["description"] or "",
+                    title_en=m.get("title_en") or "",
+                    description_en=m.get("description_en") or "",
                 )
                 for m in measures
             ),
@@ -811,6 +855,7 @@ def write_catalog_rows(conn: sa.Connection, catalog: Catalog) -> None:
     """Replace the strategy's rows of the current-catalog tables (the cache of the catalog in force now)."""
     s = catalog.strategy
     metadata.create_all(conn)
+    add_english_columns(conn)
     old_kpis = sa.select(kpi_t.c.id).where(kpi_t.c.strategy_id == s.id)
     conn.execute(target_t.delete().where(target_t.c.kpi_id.in_(old_kpis)))
     old_afs = sa.select(action_field_t.c.id).join(theme_t, theme_t.c.id == action_field_t.c.theme_id)
@@ -836,18 +881,37 @@ def write_catalog_rows(conn: sa.Connection, catalog: Catalog) -> None:
                 illustrative=s.illustrative,
                 note=s.note,
                 loaded_at=now(),
+                title_en=s.title_en or None,
+                mission_en=s.mission_en or None,
+                principles_en=json.dumps(list(s.principles_en), ensure_ascii=False) if s.principles_en else None,
+                note_en=s.note_en or None,
             )
         ],
     )
-    _insert_rows(conn, unit_t, [dict(id=u.id, strategy_id=s.id, name=u.name) for u in catalog.units])
     _insert_rows(
-        conn, theme_t, [dict(id=t.id, strategy_id=s.id, name=t.name, position=i) for i, t in enumerate(catalog.themes)]
+        conn, unit_t, [dict(id=u.id, strategy_id=s.id, name=u.name, name_en=u.name_en or None) for u in catalog.units]
+    )
+    _insert_rows(
+        conn,
+        theme_t,
+        [
+            dict(id=t.id, strategy_id=s.id, name=t.name, position=i, name_en=t.name_en or None)
+            for i, t in enumerate(catalog.themes)
+        ],
     )
     _insert_rows(
         conn,
         action_field_t,
         [
-            dict(id=a.id, theme_id=a.theme_id, name=a.name, description=a.description, position=i)
+            dict(
+                id=a.id,
+                theme_id=a.theme_id,
+                name=a.name,
+                description=a.description,
+                position=i,
+                name_en=a.name_en or None,
+                description_en=a.description_en or None,
+            )
             for i, a in enumerate(catalog.action_fields)
         ],
     )
@@ -855,7 +919,7 @@ def write_catalog_rows(conn: sa.Connection, catalog: Catalog) -> None:
         conn,
         goal_t,
         [
-            dict(id=g.id, action_field_id=g.action_field_id, name=g.name, position=i)
+            dict(id=g.id, action_field_id=g.action_field_id, name=g.name, position=i, name_en=g.name_en or None)
             for i, g in enumerate(catalog.goals)
         ],
     )
@@ -880,6 +944,8 @@ def write_catalog_rows(conn: sa.Connection, catalog: Catalog) -> None:
                     description=m.description,
                     kpi_ids=json.dumps(list(m.kpi_ids)),
                     position=i,
+                    title_en=m.title_en or None,
+                    description_en=m.description_en or None,
                 )
                 for i, m in enumerate(catalog.measures)
             ],
@@ -914,6 +980,10 @@ def _kpi_row(k: Kpi, strategy_id: str, position: int) -> dict:
         grace_days=k.grace_days,
         real_data=k.real_data,
         position=position,
+        name_en=k.name_en or None,
+        unit_en=k.unit_en or None,
+        definition_en=k.definition_en or None,
+        source_en=k.source_en or None,
     )
 
 
@@ -938,7 +1008,28 @@ def _kpi_from_row(r: Any, targets: tuple[Target, ...]) -> Kpi:
         thresholds=Thresholds(r["on_track"], r["at_risk"]),
         grace_days=r["grace_days"],
         real_data=bool(r["real_data"]),
+        name_en=r.get("name_en") or "",
+        unit_en=r.get("unit_en") or "",
+        definition_en=r.get("definition_en") or "",
+        source_en=r.get("source_en") or "",
     )
+
+
+def add_english_columns(conn: sa.Connection) -> None:
+    """Add the English-content columns (ENGLISH_COLUMNS) to a store's catalog tables that lack them, idempotently,
+    on DuckDB and PostgreSQL alike."""
+    have: dict[str, set[str]] = {}
+    for table, column in conn.execute(
+        sa.text(
+            "SELECT table_name, column_name FROM information_schema.columns WHERE table_name IN :tables"
+        ).bindparams(sa.bindparam("tables", expanding=True)),
+        {"tables": list(ENGLISH_COLUMNS)},
+    ):
+        have.setdefault(table, set()).add(column)
+    for table, wanted in ENGLISH_COLUMNS.items():
+        for column in wanted:
+            if table in have and column not in have[table]:
+                conn.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} VARCHAR"))
 
 
 def migrate(conn: sa.Connection) -> None:
@@ -950,6 +1041,10 @@ def migrate(conn: sa.Connection) -> None:
         sa.text("SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'main' AND NOT internal")
     ):
         columns.setdefault(table, set()).add(column)
+    for table, wanted in ENGLISH_COLUMNS.items():
+        for column in wanted:
+            if table in columns and column not in columns[table]:
+                conn.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} VARCHAR"))
     if "login_attempt" in columns and "client" not in columns["login_attempt"]:
         conn.execute(sa.text("ALTER TABLE login_attempt ADD COLUMN IF NOT EXISTS client VARCHAR"))
     if "measurement" not in columns:

@@ -9,7 +9,10 @@ as typed and nothing is interpreted.
 
 from __future__ import annotations
 
+import html
 import re
+
+from kpi.content import LocalText
 
 # Every ASCII punctuation character Markdown, GFM or Streamlit's directives can give a meaning to (a backslash
 # before ASCII punctuation is always a literal in CommonMark); `-` is left alone: ids like EG-01 stay readable
@@ -24,3 +27,20 @@ def md_escape(text: object) -> str:
     raw = "" if text is None else str(text)
     raw = "".join(ch for ch in raw if ch in "\n\t" or ch.isprintable())
     return _LINE_START.sub(r"\1\\-", _SPECIAL.sub(r"\\\1", raw)).replace("\n", "  \n")
+
+
+def md_local(text: LocalText, ui_lang: str) -> str:
+    """A content text for Markdown (escaped like `md_escape`), each line wrapped in `<span lang="de">…</span>` where
+    it is German in the English UI; show it with `unsafe_allow_html=True` (only the span is HTML, nothing typed)."""
+    escaped = md_escape(text.text)
+    if not text.foreign_in(ui_lang):
+        return escaped
+    return "  \n".join(
+        f'<span lang="{text.lang}">{line}</span>' if line.strip() else line for line in escaped.split("  \n")
+    )
+
+
+def html_local(text: LocalText, ui_lang: str) -> str:
+    """A content text for HTML (escaped), in `<span lang="de">…</span>` where it is German in the English UI."""
+    escaped = html.escape(text.text)
+    return f'<span lang="{text.lang}">{escaped}</span>' if text.foreign_in(ui_lang) else escaped

@@ -3,6 +3,7 @@ ask one function for what they show (a page imports ui, views and charts, nothin
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
@@ -10,7 +11,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from kpi import period_window
+from kpi import content, period_window
 from kpi.model import Catalog, Kpi, MeasureState, Status
 from kpi.period_window import OutOfWindow
 from kpi.revisions import current_catalog
@@ -42,6 +43,7 @@ class Snapshot:
     measures: pd.DataFrame  # measure catalog with its current state
     demo_uploads: frozenset[int] = frozenset()  # uploads of illustrative demo values (kpi.own_strategy)
     out_of_window: tuple[OutOfWindow, ...] = ()  # stored values with an impossible period, left out (kpi.period_window)
+    lang: str = "de"  # the language of the catalog's content (in_language)
 
     @property
     def kpis(self) -> tuple[Kpi, ...]:
@@ -100,6 +102,19 @@ def snapshot(store: Store, as_of: datetime | None = None, strategy_id: str | Non
         demo_upload_ids(store),
         excluded,
     )
+
+
+def in_language(snap: Snapshot, lang: str) -> Snapshot:
+    """The snapshot with the catalog's content (names, units, Leitbild, …) in `lang` where the catalog has it
+    (kpi.content); German stays where it has not, and the frame's `name_lang` says so for each KPI."""
+    if lang == snap.lang:
+        return snap
+    catalog = content.catalog_in(snap.catalog, lang)
+    measures = snap.measures
+    if len(measures):
+        titles = {m.id: m.title for m in catalog.measures}
+        measures = measures.assign(title=measures["id"].map(titles).fillna(measures["title"]))
+    return dataclasses.replace(snap, catalog=catalog, measures=measures, lang=lang)
 
 
 def sane_values(
@@ -238,6 +253,7 @@ def _status_rows(snap: Snapshot) -> pd.DataFrame:
             dict(
                 kpi_id=k.id,
                 name=k.name,
+                name_lang=content.localized(k, "name", snap.lang).lang,
                 theme=themes.get(k.theme_id, k.theme_id),
                 action_field=fields.get(k.action_field_id, k.action_field_id),
                 action_field_id=k.action_field_id,

@@ -42,7 +42,7 @@ from kpi.report.deck import (
     shorten,
 )
 from kpi.store import Store
-from kpi.views import snapshot
+from kpi.views import in_language, snapshot
 
 log = logging.getLogger("digitalcockpit.report")
 
@@ -114,7 +114,7 @@ def load_deck(store: Store, as_of: datetime | None, lang: str = "de") -> Deck:
     snap = snapshot(store, as_of)
     if snap is None:
         raise ReportError(t("report.empty", lang))
-    return build_deck(snap, store.comments(as_of), lang)
+    return build_deck(in_language(snap, lang), store.comments(as_of), lang)
 
 
 def build_report(store: Store, as_of: datetime | None, fmt: str, lang: str = "de") -> Report:

@@ -10,7 +10,7 @@ from datetime import date, datetime
 import streamlit as st
 
 from kpi.store import Store
-from kpi.views import KpiDetail, Snapshot, kpi_detail, snapshot
+from kpi.views import KpiDetail, Snapshot, in_language, kpi_detail, snapshot
 from kpi.web.context import Context
 
 
@@ -43,20 +43,32 @@ def _key(ctx: Context) -> tuple:
     return get_store().url, data_version(), ctx.as_of, date.today()
 
 
-def current_snapshot(ctx: Context) -> Snapshot | None:
-    """The snapshot for the sidebar's as-of date; cached until the store changes (an import is visible at once)."""
-    return _cached_snapshot(*_key(ctx))
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _cached_local_snapshot(url: str, version: tuple, as_of: datetime | None, day: date, lang: str) -> Snapshot | None:
+    snap = _cached_snapshot(url, version, as_of, day)
+    return None if snap is None else in_language(snap, lang)
+
+
+def current_snapshot(ctx: Context, localized: bool = True) -> Snapshot | None:
+    """The snapshot for the sidebar's as-of date, its content in the UI language (`localized=False`: as the catalog
+    is written, for editing it); cached until the store changes (an import is visible at once)."""
+    if not localized:
+        return _cached_snapshot(*_key(ctx))
+    return _cached_local_snapshot(*_key(ctx), ctx.lang)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _cached_detail(url: str, version: tuple, as_of: datetime | None, day: date, kpi_id: str) -> KpiDetail | None:
-    snap = _cached_snapshot(url, version, as_of, day)
+def _cached_detail(
+    url: str, version: tuple, as_of: datetime | None, day: date, kpi_id: str, lang: str = "de"
+) -> KpiDetail | None:
+    snap = _cached_local_snapshot(url, version, as_of, day, lang)
     return None if snap is None else kpi_detail(Store(url), snap, kpi_id)
 
 
 def current_kpi_detail(ctx: Context, kpi_id: str) -> KpiDetail | None:
-    """One KPI with its revisions and comments (two store reads), cached like the snapshot."""
-    return _cached_detail(*_key(ctx), kpi_id)
+    """One KPI with its revisions and comments (two store reads), its content in the UI language; cached like the
+    snapshot."""
+    return _cached_detail(*_key(ctx), kpi_id, ctx.lang)
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)

@@ -69,9 +69,10 @@ i18n.register(
 LANG_NAMES = {"de": "Deutsch", "en": "English"}
 
 
-def require_snapshot(ctx: Context) -> Snapshot:
-    """The snapshot, or a sentence saying the store is empty and the end of the page."""
-    snap = current_snapshot(ctx)
+def require_snapshot(ctx: Context, localized: bool = True) -> Snapshot:
+    """The snapshot (its content in the UI language unless `localized=False`), or a sentence saying the store is
+    empty and the end of the page."""
+    snap = current_snapshot(ctx, localized)
     if snap is None:
         st.info(ctx.t("empty.store"))
         st.stop()
@@ -392,3 +393,25 @@ def navigation(ctx: Context, folder: Path) -> dict[str, list]:
             )
         )
     return sections
+
+
+def content_md(ctx: Context, obj: object, field: str) -> str:
+    """A content field of the catalog (`name`, `unit`, `mission`, …) as Markdown in the UI language: escaped, and in
+    `<span lang="de">` where the English wording is missing (show with `unsafe_allow_html=True`)."""
+    from kpi.content import localized
+    from kpi.text import md_local
+
+    return md_local(localized(obj, field, ctx.lang), ctx.lang)
+
+
+def content_title(ctx: Context, obj: object, field: str, prefix: str = "") -> None:
+    """The page's h1 from a content field (after `prefix`, e.g. the KPI's id); a German fallback in the English UI
+    is marked lang="de" (st.title cannot carry the mark, so a Markdown heading takes its place then)."""
+    from kpi.content import localized
+    from kpi.text import md_escape, md_local
+
+    text = localized(obj, field, ctx.lang)
+    if text.foreign_in(ctx.lang):
+        st.markdown(f"# {md_escape(prefix)}{md_local(text, ctx.lang)}", unsafe_allow_html=True)
+    else:
+        st.title(f"{prefix}{text.text}")

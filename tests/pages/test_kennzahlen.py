@@ -86,7 +86,7 @@ def test_the_definition_is_text_that_wraps_not_a_table_cell(demo_store):
     assert "im Plan ab 95\u00a0% des Plans, gefährdet ab 80\u00a0%, darunter nicht im Plan" in shown
     assert not any(definition in str(v) for frame in at.dataframe for v in frame.value.to_numpy().ravel())
     english = unescaped(texts(set_language(at, "en")))
-    assert "**Direction:** higher is better" in english and "**Owner:** IT-Abteilung" in english
+    assert "**Direction:** higher is better" in english and "**Owner:** IT Department" in english
     assert "on track from 95\u00a0% of plan, at risk from 80\u00a0%, below that off track" in english
 
 
