@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from kpi import auth, i18n
+from kpi import auth
 from kpi.catalog import CatalogError
 from kpi.catalog_edit import (
     parse_targets,
@@ -24,50 +24,6 @@ from kpi.views import status_preview
 from kpi.web import ui
 from kpi.web.auth_ui import escape_md
 
-i18n.register(
-    {
-        "kat.intro": (
-            "Änderungen am Strategiekatalog werden als Revision mit Beschluss und Gültigkeitsdatum gespeichert; "
-            "frühere Stände bleiben erhalten und sind im Protokoll rückgängig zu machen.",
-            "Catalog changes are stored as revisions with a decision and a valid-from date; earlier states "
-            "are kept and can be undone in the audit log.",
-        ),
-        "kat.frozen": ("Bearbeiten nur im aktuellen Stand (Seitenleiste: heute).", "Editing only in the current view."),
-        "kat.hierarchy": ("Hierarchie", "Hierarchy"),
-        "kat.edit": ("Kennzahl bearbeiten", "Edit KPI"),
-        "kat.add": ("Neu anlegen", "Add"),
-        "kat.retire": ("Kennzahl zurückziehen", "Retire KPI"),
-        "kat.log": ("Revisionen", "Revisions"),
-        "kat.kpi": ("Kennzahl", "KPI"),
-        "kat.name": ("Name", "Name"),
-        "kat.definition": ("Definition", "Definition"),
-        "kat.baseline": ("Basiswert", "Baseline value"),
-        "kat.targets": ("Zielwerte (Zeitraum: Wert; …)", "Targets (period: value; …)"),
-        "kat.on_track": ("Schwelle „im Plan“ (Anteil des Plans)", "Threshold on track (share of plan)"),
-        "kat.at_risk": ("Schwelle „gefährdet“", "Threshold at risk"),
-        "kat.decision": ("Beschluss (Pflicht), z. B. Ratsbeschluss V/2024/117", "Decision (required)"),
-        "kat.valid_from": ("Gültig ab", "Valid from"),
-        "kat.check": ("Änderung prüfen", "Check change"),
-        "kat.save": ("Revision speichern", "Save revision"),
-        "kat.discard": ("Verwerfen", "Discard"),
-        "kat.no_decision": (
-            "Bitte den Beschluss angeben (z. B. Ratsbeschluss V/2024/117).",
-            "Please name the decision.",
-        ),
-        "kat.no_change": ("Keine Änderung gegenüber dem geltenden Katalog.", "No change to the catalog in force."),
-        "kat.review": ("Prüfung: {decision}, gültig ab {day}", "Review: {decision}, valid from {day}"),
-        "kat.status_changes": ("Statusänderungen", "Status changes"),
-        "kat.no_status_changes": ("Keine Kennzahl ändert dadurch ihren Status.", "No KPI changes its status."),
-        "kat.level": ("Was", "What"),
-        "kat.parent": ("Gehört zu", "Belongs to"),
-        "kat.id": ("ID", "ID"),
-        "kat.unit": ("Einheit", "Unit"),
-        "kat.direction": ("Richtung", "Direction"),
-        "kat.frequency": ("Erhebung", "Frequency"),
-        "kat.baseline_period": ("Basis-Zeitraum", "Baseline period"),
-        "kat.responsible": ("Verantwortlich", "Responsible"),
-    }
-)
 PENDING = "katalog:pending"
 FLASH = "katalog:flash"
 

@@ -8,65 +8,6 @@ from kpi.i18n import fmt_date, fmt_datetime, fmt_percent, fmt_period, fmt_value
 from kpi.text import md_escape
 from kpi.web import a11y, ui
 
-i18n.register(
-    {
-        "kd.choose": ("Kennzahl", "KPI"),
-        "kd.field": ("Handlungsfeld", "Action field"),
-        "kd.latest": ("Letzter Wert", "Latest value"),
-        "kd.plan": ("Plan zu diesem Zeitpunkt", "Planned at that time"),
-        "kd.progress": ("Fortschritt", "Progress"),
-        "kd.target": ("Zielwert {year}", "Target {year}"),
-        "kd.forecast": ("Prognose {year}", "Forecast {year}"),
-        "kd.reach": ("Ziel voraussichtlich erreicht am {day}", "Target expected to be reached on {day}"),
-        "kd.reach.short": ("Ziel erreicht voraussichtlich", "Target expected"),
-        "kd.reach.never": (
-            "Beim aktuellen Trend wird das Ziel nicht erreicht.",
-            "At the current trend the target is not reached.",
-        ),
-        "kd.reach.none": (
-            "Zu wenige Werte für eine Prognose (nötig sind mindestens {n}).",
-            "Too few values for a forecast (at least {n} are needed).",
-        ),
-        "kd.outcome": ("Ergebnis {year}", "Outcome {year}"),
-        "kd.outcome.text": (
-            "Der Zieltermin {day} ist vorbei: das Ziel wurde {word} (letzter Wert {value}).",
-            "The target date {day} has passed: the target was {word} (latest value {value}).",
-        ),
-        "kd.bounded": (
-            "Die Prognose bleibt im gültigen Wertebereich ({low} bis {high}); die gerade Linie hätte ihn "
-            "verlassen, darum flacht der Trend zum Rand hin ab.",
-            "The forecast stays inside the valid range ({low} to {high}); a straight line would have left "
-            "it, so the trend flattens towards the edge.",
-        ),
-        "kd.no_data": (
-            "Für diese Kennzahl liegen noch keine Messwerte vor. Der erste Wert ist fällig am {day}.",
-            "There are no measurements for this KPI yet. The first value is due on {day}.",
-        ),
-        "kd.stale": ("Veraltet: der nächste Wert war fällig am {day}.", "Stale: the next value was due on {day}."),
-        "kd.definition": ("Steckbrief", "Definition"),
-        "kd.values": ("Werte und Revisionen", "Values and revisions"),
-        "kd.comments": ("Kommentare je Zeitraum", "Comments per period"),
-        "kd.no_comments": ("Noch keine Kommentare.", "No comments yet."),
-        "kd.note.value": ("zum Wert", "with the value"),
-        "kd.note.discussion": ("Diskussion", "discussion"),
-        "kd.measures": ("Zugehörige Maßnahmen", "Related measures"),
-        "kd.late": (" (verspätet)", " (late)"),
-        "kd.no_measures": ("Keine Maßnahme ist mit dieser Kennzahl verknüpft.", "No measure is linked to this KPI."),
-        "kd.real": ("Reale öffentliche Daten (Quelle siehe Steckbrief)", "Real public data (source in the definition)"),
-        "kd.unknown": (
-            "Die Kennzahl '{id}' gibt es im Strategiekatalog nicht.",
-            "There is no KPI '{id}' in the catalog.",
-        ),
-        "kd.thresholds": (
-            "im Plan ab {ok} des Plans, gefährdet ab {risk}, darunter nicht im Plan",
-            "on track from {ok} of plan, at risk from {risk}, below that off track",
-        ),
-        "kd.retracted": ("zurückgezogen", "retracted"),
-        "kd.target_revisions": ("Zielpfad-Revisionen", "Target path revisions"),
-        "kd.valid_from": ("gültig ab {day}", "valid from {day}"),
-    }
-)
-
 
 def literal(text: object) -> str:
     """Catalog text as literal Markdown (kpi.text.md_escape): no emphasis, links, math or HTML."""

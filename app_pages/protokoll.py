@@ -10,62 +10,6 @@ from kpi.i18n import fmt_datetime, fmt_period, fmt_value, measure_state_label
 from kpi.web import ui
 from kpi.web.auth_ui import current_user, escape_md
 
-i18n.register(
-    {
-        "pr.intro": (
-            "Jeder Upload mit Zeitpunkt, Person, Datei, Prüfsumme (SHA-256) und Ergebnis. „Rückgängig machen“ "
-            "schreibt neue Revisionen mit den vorherigen Werten – gelöscht wird nichts, und der Vorgang steht "
-            "selbst im Protokoll.",
-            "Every upload with time, person, file, checksum (SHA-256) and result. “Undo” writes new revisions "
-            "with the previous values – nothing is deleted, and the undo itself is logged.",
-        ),
-        "pr.kinds": ("Art", "Kind"),
-        "pr.all": ("alle", "all"),
-        "pr.empty": ("Noch keine Uploads.", "No uploads yet."),
-        "pr.export.csv": ("CSV-Export", "CSV export"),
-        "pr.export.xlsx": ("Excel-Export", "Excel export"),
-        "pr.export.help": ("Das ganze Protokoll herunterladen", "Download the whole audit log"),
-        "pr.choose": ("Upload ansehen", "Show upload"),
-        "pr.click": (
-            "Eine Zeile anklicken (Kästchen links), um die Einzelheiten unten zu sehen.",
-            "Click a row (box on the left) to see its details below.",
-        ),
-        "pr.detail": ("Upload #{id}", "Upload #{id}"),
-        "pr.rows": ("Geschriebene Zeilen ({n})", "Rows written ({n})"),
-        "pr.no_rows": (
-            "Dieser Upload hat keine Zeilen geschrieben (alle Werte waren unverändert).",
-            "This upload wrote no rows (all values were unchanged).",
-        ),
-        "pr.undone_by": ("Dieser Upload wurde mit #{undo} rückgängig gemacht.", "This upload was undone by #{undo}."),
-        "pr.is_undo": ("Dieser Vorgang hat Upload #{id} rückgängig gemacht.", "This operation undid upload #{id}."),
-        "pr.not_undoable": (
-            "Uploads dieser Art lassen sich hier nicht rückgängig machen.",
-            "Uploads of this kind cannot be undone here.",
-        ),
-        "pr.undo.title": ("Rückgängig machen", "Undo"),
-        "pr.undo.explain": (
-            "Für alle {n} Zeilen dieses Uploads wird der vorherige Stand als neue Revision geschrieben; wo "
-            "es keinen gab, wird der Wert zurückgezogen. Zeilen, die danach erneut geändert wurden, "
-            "bleiben unberührt.",
-            "For all {n} rows of this upload the previous state is written as a new revision; where there "
-            "was none, the value is retracted. Rows changed again later are left alone.",
-        ),
-        "pr.undo.explain.one": (
-            "Für die eine Zeile dieses Uploads wird der vorherige Stand als neue Revision geschrieben; "
-            "gab es keinen, wird der Wert zurückgezogen. Wurde sie danach erneut geändert, bleibt sie "
-            "unberührt.",
-            "For the one row of this upload the previous state is written as a new revision; if there "
-            "was none, the value is retracted. If it was changed again later, it is left alone.",
-        ),
-        "pr.undo.confirm": ("Ja, Upload #{id} rückgängig machen", "Yes, undo upload #{id}"),
-        "pr.undo.button": ("Rückgängig machen", "Undo"),
-        "pr.undo.skipped": ("Übersprungen (danach erneut geändert):", "Skipped (changed again later):"),
-        "pr.field": ("Angabe", "Field"),
-        "pr.value": ("Wert", "Value"),
-        "pr.retracted": ("zurückgezogen", "retracted"),
-    }
-)
-
 KIND_ORDER = ["measurements", "measures", "undo", "seed"]
 
 

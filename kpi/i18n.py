@@ -252,12 +252,6 @@ def stale_badge(lang: str = "de") -> str:
 TEXTS: dict[str, dict[str, str]] = {key: {"de": de, "en": en} for key, (de, en) in texts.TEXTS.items()}
 
 
-def register(texts: dict[str, tuple[str, str]]) -> None:
-    """Pages register their texts as key -> (German, English)."""
-    for key, (de, en) in texts.items():
-        TEXTS[key] = {"de": de, "en": en}
-
-
 def t(key: str, lang: str = "de", **values: object) -> str:
     entry = TEXTS.get(key)
     text = entry[lang] if entry else key

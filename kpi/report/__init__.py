@@ -25,7 +25,6 @@ import plotly.graph_objects as go
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 
-from kpi import i18n
 from kpi.browser import find_chromium
 from kpi.i18n import t
 from kpi.report import deck as decks
@@ -50,42 +49,6 @@ FORMATS = {
     "pdf": "application/pdf",
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
-
-i18n.register(
-    {
-        "report.page_no": ("Seite {n} / {total}", "Page {n} / {total}"),
-        "report.no_browser": (
-            "Kein Chromium gefunden: PDF und PowerPoint brauchen einen Browser für die Diagramme. "
-            "Abhilfe: `make chromium` ausführen oder KPI_CHROMIUM=/pfad/zu/chromium setzen.",
-            "No Chromium found: PDF and PowerPoint need a browser to draw the charts. "
-            "Fix: run `make chromium` or set KPI_CHROMIUM=/path/to/chromium.",
-        ),
-        "report.bad_browser": (
-            "BROWSER_PATH zeigt auf {path}, dort ist kein Browser.",
-            "BROWSER_PATH points to {path}, which is no browser.",
-        ),
-        "report.render_failed": (
-            "Die Diagramme konnten nicht gezeichnet werden ({reason}).",
-            "The charts could not be drawn ({reason}).",
-        ),
-        "report.no_font": (
-            "Die Schrift für das PDF fehlt (kpi/report/fonts/DejaVuSans.ttf). Abhilfe: die Installation "
-            "wiederherstellen oder KPI_PDF_FONT=/pfad/zur/schrift.ttf setzen.",
-            "The PDF's font is missing (kpi/report/fonts/DejaVuSans.ttf). Fix: restore the installation "
-            "or set KPI_PDF_FONT=/path/to/font.ttf.",
-        ),
-        "report.empty": (
-            "Die Datenbank enthält noch keinen Strategiekatalog; zuerst `python -m kpi seed`.",
-            "The database holds no strategy yet; run `python -m kpi seed` first.",
-        ),
-        "report.chart_alt": (
-            "Diagramm {id}: Ist-Werte, Zielpfad und Prognose",
-            "Chart {id}: actual, target path, forecast",
-        ),
-        "report.bar_alt": ("Statusverteilung der Kennzahlen", "Status of the KPIs"),
-        "report.notes_forecast": ("Prognose", "Forecast"),
-    }
-)
 
 
 class ReportError(Exception):

@@ -18,40 +18,6 @@ import streamlit as st
 
 from kpi import i18n
 
-i18n.register(
-    {
-        "a11y.chart": ("Diagramm: {what}. {where}", "Chart: {what}. {where}"),
-        "alt.status_bar": ("Kennzahlen von {name} nach Status", "KPIs of {name} by status"),
-        "alt.status_bar.where": (
-            "Die Zahlen je Status stehen im Text unter dem Diagramm.",
-            "The figures per status are in the text below the chart.",
-        ),
-        "alt.small": ("Verlauf von {kpi}: Ist-Werte und Plan", "Trend of {kpi}: actual values and plan"),
-        "alt.small.where": (
-            "Die Werte stehen auf der Seite der Kennzahl in der Tabelle „Werte und Revisionen“.",
-            "The values are in the table “Values and revisions” on the KPI's page.",
-        ),
-        "alt.kpi": (
-            "Verlauf von {kpi}: Ist-Werte, Plan, Toleranzband und Prognose",
-            "Trend of {kpi}: actual values, plan, tolerance band and forecast",
-        ),
-        "alt.kpi.where": (
-            "Die Werte stehen weiter unten in der Tabelle „Werte und Revisionen“.",
-            "The values are further down in the table “Values and revisions”.",
-        ),
-        "alt.timeline": (
-            "Zeitplan von {n} Maßnahmen: je ein Balken von Beginn bis geplantem Ende, Farbe und Muster nach Status",
-            "Timeline of {n} measures: one bar from start to planned end each, colour and pattern by state",
-        ),
-        "alt.timeline.where": (
-            "Dieselben Maßnahmen mit Status, Fortschritt und Dauer stehen in der Tabelle darunter.",
-            "The same measures with state, progress and duration are in the table below.",
-        ),
-        "alt.deck_bar": ("Kennzahlen nach Status", "KPIs by status"),
-        "alt.deck_bar.where": ("Die Zahlen stehen in den Kacheln darüber.", "The figures are in the tiles above."),
-    }
-)
-
 FOCUS = "#0b57d0"  # 6.6:1 on white, 5.9:1 on the sidebar's grey
 
 CSS = f"""<style>
