@@ -15,7 +15,7 @@ st.markdown(
     f"**{ctx.t('cockpit.leitbild')}: {strategy.mission}** — {ctx.t('cockpit.stand')}: {fmt_date(ctx.stand, ctx.lang)}"
 )
 if strategy.illustrative:
-    st.caption("ℹ️ " + ctx.t("illustrative"))
+    st.caption("ℹ️ " + ctx.t("cockpit.illustrative"))
 
 for column, summary in zip(st.columns(len(snap.catalog.themes)), views.theme_summaries(snap, frame)):
     with column.container(border=True):

@@ -17,7 +17,7 @@ from kpi.catalog_edit import (
     without_kpi,
 )
 from kpi.catalog_io import kpi_to_dict
-from kpi.i18n import fmt_date
+from kpi.i18n import DATE_INPUT_FORMATS, fmt_date
 from kpi.model import Direction, Frequency
 from kpi.revisions import diff_catalogs, record_catalog, revision_log
 from kpi.views import status_preview
@@ -48,7 +48,7 @@ def decision_inputs(ctx, key: str) -> tuple[str, date]:
     left, right = st.columns([3, 1])
     decision = left.text_input(ctx.t("kat.decision"), key=f"{key}:decision")
     valid_from = right.date_input(
-        ctx.t("kat.valid_from"), value=date.today(), format="DD.MM.YYYY", key=f"{key}:valid_from"
+        ctx.t("kat.valid_from"), value=date.today(), format=DATE_INPUT_FORMATS[ctx.lang], key=f"{key}:valid_from"
     )
     return decision.strip(), valid_from
 
@@ -87,7 +87,7 @@ def review(ctx, store, current) -> None:
     save, discard = st.columns([1, 4])
     if save.button(ctx.t("kat.save"), type="primary", key="katalog:save"):
         if not auth.can(ctx.user, auth.EDIT_CATALOG):  # the role may have changed since the page was drawn
-            st.error(ctx.t("denied"))
+            st.error(ctx.t("denied.page"))
             return
         user = getattr(ctx.user, "name", None)
         result = record_catalog(

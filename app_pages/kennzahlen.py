@@ -95,7 +95,7 @@ figure = ui.chart(
 )
 st.plotly_chart(
     figure,
-    config={"displayModeBar": False, "locale": "de" if lang == "de" else "en"},
+    config={"displayModeBar": False, "locale": lang},
     key="kpi-chart",
     alt=a11y.chart_alt(lang, "kpi", kpi=f"{kpi.id} {kpi.name}"),
 )
@@ -145,19 +145,18 @@ if fc is not None and fc.bounded:
 
 # The definition as text that wraps, the tables below it over the full width: side by side they would not fit
 # a 1280 px screen.
-de = lang == "de"
 st.subheader(ctx.t("kd.definition"))
 st.markdown(facts_markdown({"Definition": kpi.definition}))
 facts, more = st.columns(2)
 facts.markdown(
     facts_markdown(
         {
-            ("Einheit" if de else "Unit"): unit,
-            ("Richtung" if de else "Direction"): i18n.DIRECTIONS[kpi.direction.value][lang],
-            ("Erhebung" if de else "Frequency"): i18n.FREQUENCIES[kpi.frequency.value][lang],
-            ("Basis" if de else "Baseline"): f"{fmt_value(kpi.baseline_value, unit, lang)} "
+            ctx.t("col.unit"): unit,
+            ctx.t("col.direction"): i18n.DIRECTIONS[kpi.direction.value][lang],
+            ctx.t("col.frequency"): i18n.FREQUENCIES[kpi.frequency.value][lang],
+            ctx.t("col.baseline"): f"{fmt_value(kpi.baseline_value, unit, lang)} "
             f"({fmt_period(kpi.baseline_period, kpi.frequency.value, lang)})",
-            ("Meilensteine" if de else "Milestones"): ", ".join(
+            ctx.t("col.milestones"): ", ".join(
                 f"{fmt_period(t.period, kpi.frequency.value, lang)}: {fmt_value(t.value, unit, lang)}"
                 for t in kpi.targets
             ),
@@ -167,9 +166,9 @@ facts.markdown(
 more.markdown(
     facts_markdown(
         {
-            ("Verantwortlich" if de else "Owner"): detail.unit_name,
-            ("Datenquelle" if de else "Data source"): kpi.source,
-            ("Schwellen" if de else "Thresholds"): ctx.t(
+            ctx.t("col.owner"): detail.unit_name,
+            ctx.t("col.data_source"): kpi.source,
+            ctx.t("col.thresholds"): ctx.t(
                 "kd.thresholds",
                 ok=fmt_percent(kpi.thresholds.on_track, lang),
                 risk=fmt_percent(kpi.thresholds.at_risk, lang),
@@ -201,9 +200,7 @@ if revisions.empty:
     st.info(ctx.t("kd.no_data", day=fmt_date(status.next_due, lang)))
 else:
     period, value, quality, comment, recorded, by, source = (
-        ("Zeitraum", "Wert", "Qualität", "Kommentar", "Erfasst am", "von", "Quelle")
-        if de
-        else ("Period", "Value", "Quality", "Comment", "Recorded", "by", "Source")
+        ctx.t(f"col.{name}") for name in ("period", "value", "quality", "comment", "recorded", "by", "source")
     )
     # The newest two years of a monthly KPI, the rest behind a switch: twenty years are 240 rows and more,
     # which nobody reads on the page (the chart shows them) and which cost the page switch time to format,
@@ -237,9 +234,7 @@ notes = detail.notes
 if notes is None or notes.empty:
     st.caption(ctx.t("kd.no_comments"))
 else:
-    period, text, kind, by, on = (
-        ("Zeitraum", "Kommentar", "Art", "von", "am") if de else ("Period", "Comment", "Kind", "by", "on")
-    )
+    period, text, kind, by, on = (ctx.t(f"col.{name}") for name in ("period", "comment", "kind", "by", "on"))
     ui.text_table(
         pd.DataFrame(
             {

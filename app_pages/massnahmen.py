@@ -108,11 +108,8 @@ if chosen:
     if history.empty:
         st.caption(ctx.t("ms.no_history"))
     else:
-        de = ctx.lang == "de"
         recorded, state, progress, comment, by = (
-            ("Erfasst am", "Status", "Fortschritt", "Kommentar", "von")
-            if de
-            else ("Recorded", "State", "Progress", "Comment", "by")
+            ctx.t(f"col.{name}") for name in ("recorded", "state", "progress", "comment", "by")
         )
         ui.text_table(
             pd.DataFrame(

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi import audit, i18n, templates
-from kpi.i18n import fmt_datetime, fmt_period, fmt_value, measure_state_label
+from kpi.i18n import fmt_datetime, fmt_period, fmt_value, measure_state_label, t
 from kpi.web import ui
 from kpi.web.auth_ui import current_user, escape_md
 
@@ -15,44 +15,41 @@ KIND_ORDER = ["measurements", "measures", "undo", "seed"]
 
 def measurement_rows(rows: pd.DataFrame, snap, lang: str) -> pd.DataFrame:
     kpis = {k.id: k for k in snap.kpis} if snap else {}
-    de = lang == "de"
     retracted = i18n.t("pr.retracted", lang)
     return pd.DataFrame(
         {
-            ("Kennzahl" if de else "KPI"): rows["kpi_id"],
-            ("Zeitraum" if de else "Period"): [
+            t("col.kpi", lang): rows["kpi_id"],
+            t("col.period", lang): [
                 fmt_period(p, kpis[k].frequency.value, lang) if k in kpis else str(p)
                 for k, p in zip(rows["kpi_id"], rows["period"])
             ],
-            ("Wert" if de else "Value"): [
+            t("col.value", lang): [
                 fmt_value(v, kpis[k].unit if k in kpis else "", lang) if pd.notna(v) else retracted
                 for k, v in zip(rows["kpi_id"], rows["value"])
             ],
-            ("Kommentar" if de else "Comment"): rows["comment"].fillna("").astype(str),
-            ("Quelle" if de else "Source"): rows["source"].fillna("").astype(str),
+            t("col.comment", lang): rows["comment"].fillna("").astype(str),
+            t("col.source", lang): rows["source"].fillna("").astype(str),
         }
     )
 
 
 def measure_rows(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
-    de = lang == "de"
     return pd.DataFrame(
         {
-            ("Maßnahme" if de else "Measure"): rows["measure_id"],
-            ("Status" if de else "State"): [measure_state_label(s, lang) for s in rows["state"]],
-            ("Fortschritt" if de else "Progress"): [f"{p:g} %" for p in rows["progress"]],
-            ("Kommentar" if de else "Comment"): rows["comment"].fillna("").astype(str),
+            t("col.measure", lang): rows["measure_id"],
+            t("col.state", lang): [measure_state_label(s, lang) for s in rows["state"]],
+            t("col.progress", lang): [f"{p:g} %" for p in rows["progress"]],
+            t("col.comment", lang): rows["comment"].fillna("").astype(str),
         }
     )
 
 
 def skipped_row(item: dict, lang: str) -> dict:
-    de = lang == "de"
     key = item.get("kpi_id") or item.get("measure_id")
-    out = {("Kennzahl/Maßnahme" if de else "KPI/measure"): str(key)}
+    out = {t("col.kpi_measure", lang): str(key)}
     if "period" in item:
-        out["Zeitraum" if de else "Period"] = str(item["period"])
-    out["später geändert durch Upload" if de else "changed later by upload"] = f"#{item['later_upload']}"
+        out[t("col.period", lang)] = str(item["period"])
+    out[t("col.changed_later_by_upload", lang)] = f"#{item['later_upload']}"
     return out
 
 
@@ -137,12 +134,12 @@ row = frame.set_index("id").loc[upload_id]
 st.subheader(ctx.t("pr.detail", id=upload_id))
 shown_text = lambda v: "–" if v is None or pd.isna(v) or v == "" else str(v)  # noqa: E731
 facts = {
-    ("Art" if ctx.lang == "de" else "Kind"): audit.kind_label(row["kind"], ctx.lang),
-    ("Datei" if ctx.lang == "de" else "File"): shown_text(row["file_name"]),
-    ("Person" if ctx.lang == "de" else "Person"): shown_text(row["username"]),
-    ("Zeitpunkt" if ctx.lang == "de" else "Time"): fmt_datetime(row["created_at"].to_pydatetime(), ctx.lang),
-    ("Ergebnis" if ctx.lang == "de" else "Result"): audit.counts_text(row.to_dict() | {"kind": row["kind"]}, ctx.lang),
-    ("Status" if ctx.lang == "de" else "State"): audit.state_label(row["state"], ctx.lang),
+    ctx.t("col.kind"): audit.kind_label(row["kind"], ctx.lang),
+    ctx.t("col.file"): shown_text(row["file_name"]),
+    ctx.t("col.person"): shown_text(row["username"]),
+    ctx.t("col.time"): fmt_datetime(row["created_at"].to_pydatetime(), ctx.lang),
+    ctx.t("col.result"): audit.counts_text(row.to_dict() | {"kind": row["kind"]}, ctx.lang),
+    ctx.t("col.state"): audit.state_label(row["state"], ctx.lang),
     "SHA-256": shown_text(row["sha256"]),
 }
 st.dataframe(

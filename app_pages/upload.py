@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi import auth, i18n, templates, views
-from kpi.i18n import fmt_number, fmt_period, fmt_value, measure_state_label
+from kpi.i18n import fmt_number, fmt_period, fmt_value, measure_state_label, t
 from kpi.ingest import ImportResult, import_file, import_measures
 from kpi.store import StoreLockedError
 from kpi.web import ui
@@ -44,13 +44,12 @@ def run_import(
 
 
 def problem_table(problems, lang: str) -> pd.DataFrame:
-    de = lang == "de"
     return pd.DataFrame(
         {
-            ("Zeile" if de else "Row"): [p.row if p.row is not None else "–" for p in problems],
-            ("Spalte" if de else "Column"): [p.column or "–" for p in problems],
-            ("Wert" if de else "Value"): ["" if p.value is None else str(p.value) for p in problems],
-            ("Meldung" if de else "Message"): [p.message for p in problems],
+            t("col.row", lang): [p.row if p.row is not None else "–" for p in problems],
+            t("col.column", lang): [p.column or "–" for p in problems],
+            t("col.value", lang): ["" if p.value is None else str(p.value) for p in problems],
+            t("col.message", lang): [p.message for p in problems],
         }
     ).astype(str)
 
@@ -61,7 +60,6 @@ def change_label(change: str) -> str:
 
 def measurement_preview(preview: pd.DataFrame, lang: str, snap) -> pd.DataFrame:
     kpis = {k.id: k for k in snap.kpis} if snap else {}
-    de = lang == "de"
 
     def value(kpi_id, v):
         kpi = kpis.get(kpi_id)
@@ -78,16 +76,16 @@ def measurement_preview(preview: pd.DataFrame, lang: str, snap) -> pd.DataFrame:
     flags = preview["flag"] if "flag" in preview else pd.Series("", index=preview.index)
     return pd.DataFrame(
         {
-            ("Änderung" if de else "Change"): [change_label(c) for c in preview["change"]],
-            ("Kennzahl" if de else "KPI"): [f"{k} · {kpis[k].name}" if k in kpis else k for k in preview["kpi_id"]],
-            ("Zeitraum" if de else "Period"): [
+            t("col.change", lang): [change_label(c) for c in preview["change"]],
+            t("col.kpi", lang): [f"{k} · {kpis[k].name}" if k in kpis else k for k in preview["kpi_id"]],
+            t("col.period", lang): [
                 fmt_period(pd.Timestamp(p).date(), kpis[k].frequency.value, lang) if k in kpis else str(p)
                 for k, p in zip(preview["kpi_id"], preview["period"])
             ],
-            ("Bisher" if de else "Before"): [before(r) for r in preview.itertuples()],
-            ("Neu" if de else "New"): [value(k, v) for k, v in zip(preview["kpi_id"], preview["new_value"])],
-            ("Prüfen" if de else "Check"): [flag_cause(f) for f in flags],
-            ("Kommentar" if de else "Comment"): preview["comment"].fillna("").astype(str),
+            t("col.before", lang): [before(r) for r in preview.itertuples()],
+            t("col.new", lang): [value(k, v) for k, v in zip(preview["kpi_id"], preview["new_value"])],
+            t("col.check", lang): [flag_cause(f) for f in flags],
+            t("col.comment", lang): preview["comment"].fillna("").astype(str),
         }
     )
 
@@ -101,18 +99,17 @@ def flag_cause(flag: object) -> str:
 
 
 def measure_preview(preview: pd.DataFrame, lang: str) -> pd.DataFrame:
-    de = lang == "de"
     state = lambda s: measure_state_label(s, lang) if isinstance(s, str) else "–"  # noqa: E731
     pct = lambda p: f"{fmt_number(p, lang)} %" if pd.notna(p) else "–"  # noqa: E731
     return pd.DataFrame(
         {
-            ("Änderung" if de else "Change"): [change_label(c) for c in preview["change"]],
-            ("Maßnahme" if de else "Measure"): [f"{m} · {t}" for m, t in zip(preview["measure_id"], preview["title"])],
-            ("Status bisher" if de else "State before"): [state(s) for s in preview["old_state"]],
-            ("Status neu" if de else "State new"): [state(s) for s in preview["new_state"]],
-            ("Fortschritt bisher" if de else "Progress before"): [pct(p) for p in preview["old_progress"]],
-            ("Fortschritt neu" if de else "Progress new"): [pct(p) for p in preview["new_progress"]],
-            ("Kommentar" if de else "Comment"): preview["comment"].fillna("").astype(str),
+            t("col.change", lang): [change_label(c) for c in preview["change"]],
+            t("col.measure", lang): [f"{m} · {title}" for m, title in zip(preview["measure_id"], preview["title"])],
+            t("col.state_before", lang): [state(s) for s in preview["old_state"]],
+            t("col.state_new", lang): [state(s) for s in preview["new_state"]],
+            t("col.progress_before", lang): [pct(p) for p in preview["old_progress"]],
+            t("col.progress_new", lang): [pct(p) for p in preview["new_progress"]],
+            t("col.comment", lang): preview["comment"].fillna("").astype(str),
         }
     )
 
@@ -125,7 +122,7 @@ kind = st.radio(
     ctx.t("up.kind"), list(KINDS), format_func=lambda k: ctx.t(f"up.kind.{k}"), horizontal=True, key="upload:kind"
 )
 if not auth.can(ctx.user, KINDS[kind]):
-    st.warning(ctx.t("denied"), icon=":material/lock:")
+    st.warning(ctx.t("denied.page"), icon=":material/lock:")
     st.stop()
 snap = ui.current_snapshot(ctx)
 if snap is None:
@@ -288,7 +285,7 @@ if st.button(
     actor = current_user()
     # Checked again at the moment of writing, on the server.
     if not auth.can(actor, KINDS[kind]):
-        st.error(ctx.t("denied"), icon=":material/lock:")
+        st.error(ctx.t("denied.page"), icon=":material/lock:")
         st.stop()
     if hashlib.sha256(data).hexdigest() != checked["sha"]:
         st.error(ctx.t("up.changed_file"))

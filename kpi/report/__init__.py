@@ -26,7 +26,7 @@ from fontTools.ttLib import TTFont
 from fpdf import FPDF
 
 from kpi.browser import find_chromium
-from kpi.i18n import t
+from kpi.i18n import LANGUAGE_TAGS, t
 from kpi.report import deck as decks
 from kpi.report.deck import (
     ActionFieldSlide,
@@ -347,8 +347,8 @@ def pdf_report(deck: Deck) -> Report:
     pdf.add_font("Sans", "B", bold)
     pdf.set_title(f"{deck.strategy} – {deck.stand}")
     pdf.set_author("Digitalcockpit")
-    pdf.set_subject(decks.COMMITTEE[0 if deck.lang == "de" else 1])
-    pdf.set_lang("de-DE" if deck.lang == "de" else "en-GB")
+    pdf.set_subject(t("deck.committee", deck.lang))
+    pdf.set_lang(LANGUAGE_TAGS[deck.lang])
     pdf.set_creator("Digitalcockpit")
     # The same as-of moment gives the same file: no wall-clock time inside.
     pdf.set_creation_date(deck.as_of or datetime.combine(deck.today, datetime.min.time()))
@@ -613,9 +613,9 @@ def pptx_report(deck: Deck) -> Report:
     prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
     props = prs.core_properties
     props.title = f"{deck.strategy} – {deck.stand}"
-    props.subject = decks.COMMITTEE[0 if deck.lang == "de" else 1]
+    props.subject = t("deck.committee", deck.lang)
     props.author = props.last_modified_by = "Digitalcockpit"
-    props.language = "de-DE" if deck.lang == "de" else "en-GB"
+    props.language = LANGUAGE_TAGS[deck.lang]
     moment = deck.as_of or datetime.combine(deck.today, datetime.min.time())
     props.created = props.modified = moment
     props.revision = 1

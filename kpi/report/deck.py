@@ -35,7 +35,6 @@ from kpi.views import (
     theme_summaries,
 )
 
-COMMITTEE = ("Ausschuss für Digitalisierung und Zukunft", "Committee for Digitalisation and the Future")
 KPIS_PER_SLIDE = 4  # 2 × 2 cards: legible from the back of the room at 1280 × 720
 DECISIONS_PER_SLIDE = 12
 # What the live slide shows of a comment; the PDF and the speaker notes carry the full text.
@@ -310,7 +309,7 @@ def _title_slide(snap: Snapshot, lang: str, committee: str | None) -> TitleSlide
         title=s.title,
         kicker=s.city,
         city=s.city,
-        committee=committee or COMMITTEE[0 if lang == "de" else 1],
+        committee=committee or t("deck.committee", lang),
         adopted=t("deck.adopted", lang, day=fmt_date(s.adopted, lang)) if s.adopted else "",
         leitbild_label=t("deck.leitbild", lang),
         mission=s.mission,

@@ -235,7 +235,7 @@ def comment_form(ctx, detail, store: Store) -> None:
         return
     # Checked again when carried out: the form may have been drawn before a role change.
     if not auth.can(current_user(), auth.COMMENT, kpi.responsible) or period not in options:
-        st.error(ctx.t("denied"))
+        st.error(ctx.t("denied.page"))
         return
     try:
         text = check_comment(text, lang)
@@ -287,7 +287,7 @@ def measure_form(ctx, measure_id: str, store: Store) -> None:
         return
     actor = current_user()
     if not auth.can(actor, auth.UPDATE_MEASURE, measure.responsible):
-        st.error(ctx.t("denied"))
+        st.error(ctx.t("denied.page"))
         return
     restrict = actor.unit if actor.role == auth.Role.DEPARTMENT.value else None
     args = dict(user=actor.name, restrict_unit=restrict)

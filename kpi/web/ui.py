@@ -115,7 +115,7 @@ def sidebar() -> Context:
         language = lang()
         st.session_state["w:lang"] = language
         st.selectbox(
-            t("sidebar.lang", language) + (" / Language" if language == "de" else ""),
+            t("sidebar.lang", language),
             i18n.LANGS,
             key="w:lang",
             format_func=LANG_NAMES.get,
@@ -129,7 +129,7 @@ def sidebar() -> Context:
             t("sidebar.stand", language),
             key="w:stand",
             max_value=today,
-            format="DD.MM.YYYY",
+            format=i18n.DATE_INPUT_FORMATS[language],
             help=t("sidebar.stand.help", language),
             on_change=_keep_stand,
         )
@@ -318,7 +318,7 @@ def _login_page(ctx: Context) -> Callable[[], None]:
 
 def _refusal_page(ctx: Context) -> Callable[[], None]:
     def refused() -> None:
-        st.warning(ctx.t("denied.login" if ctx.user is None else "denied"), icon="🔒")
+        st.warning(ctx.t("denied.login" if ctx.user is None else "denied.page"), icon="🔒")
 
     return refused
 
