@@ -72,12 +72,12 @@ if frame.empty:
     st.stop()
 kinds = [k for k in KIND_ORDER if k in set(frame["kind"])] + sorted(set(frame["kind"]) - set(KIND_ORDER))
 filter_column, _, xlsx_column, csv_column = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
-export = audit.protocol_table(frame, "de")
+export = audit.protocol_table(frame, ctx.lang)
 stamp = date.today().isoformat()
 xlsx_column.download_button(
     ctx.t("pr.export.xlsx"),
-    templates.xlsx({"Protokoll": export}),
-    file_name=f"protokoll-{stamp}.xlsx",
+    templates.xlsx({ctx.t("template.sheet.protocol"): export}),
+    file_name=f"{ctx.t('template.file.protocol', day=stamp)}.xlsx",
     icon=":material/table_view:",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="protokoll:xlsx",
@@ -86,8 +86,8 @@ xlsx_column.download_button(
 )
 csv_column.download_button(
     ctx.t("pr.export.csv"),
-    templates.german_csv(export),
-    file_name=f"protokoll-{stamp}.csv",
+    templates.csv_bytes(export, ctx.lang),
+    file_name=f"{ctx.t('template.file.protocol', day=stamp)}.csv",
     mime="text/csv",
     icon=":material/description:",
     key="protokoll:csv",

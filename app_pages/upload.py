@@ -140,12 +140,12 @@ if kind == "measurements":
         # Overdue KPIs by the one rule (kpi.status.is_overdue), as the cockpit and the deck count them.
         overdue = len(views.overdue(views.status_frame(snap)))
         st.caption(ctx.t("up.due", rows=len(due), kpis=due["kpi_id"].nunique(), overdue=overdue))
-    csv_bytes, xlsx_bytes = templates.measurement_template_files(snap, include_not_due=include)
-    stem = f"messwerte-vorlage-{today}"
+    csv_bytes, xlsx_bytes = templates.measurement_template_files(snap, include_not_due=include, lang=ctx.lang)
+    stem = ctx.t("template.file.measurements", day=today)
 else:
     st.caption(ctx.t("up.measures.count", n=len(snap.measures)))
-    csv_bytes, xlsx_bytes = templates.measure_template_files(snap)
-    stem = f"massnahmen-vorlage-{today}"
+    csv_bytes, xlsx_bytes = templates.measure_template_files(snap, lang=ctx.lang)
+    stem = ctx.t("template.file.measures", day=today)
 with st.container(horizontal=True):
     st.download_button(
         ctx.t("up.xlsx"),
@@ -166,7 +166,9 @@ with st.container(horizontal=True):
 if kind == "measurements" and not due.empty:
     with st.expander(ctx.t("up.show_due")):
         st.dataframe(
-            templates.measurement_template(snap, include_not_due=include).drop(columns=["Wert", "Kommentar"]),
+            templates.measurement_template(snap, include_not_due=include, lang=ctx.lang).drop(
+                columns=[ctx.t("template.value"), ctx.t("template.comment")]
+            ),
             hide_index=True,
             width="stretch",
         )
@@ -222,8 +224,8 @@ if result.problems:
         st.info(ctx.t("up.hint.empty"), icon=":material/lightbulb:")
     st.download_button(
         ctx.t("up.errors.csv"),
-        templates.german_csv(problems),
-        file_name=f"fehler-{Path(uploaded.name).stem}.csv",
+        templates.csv_bytes(problems, ctx.lang),
+        file_name=f"{ctx.t('template.file.problems', name=Path(uploaded.name).stem)}.csv",
         mime="text/csv",
         key="upload:errcsv",
     )

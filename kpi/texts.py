@@ -861,6 +861,62 @@ _UI: dict[str, tuple[str, str]] = {
         "{changed} wiederhergestellt, {new} zurückgezogen, {unchanged} übersprungen",
         "{changed} restored, {new} retracted, {unchanged} skipped",
     ),
+    # kpi/templates.py: upload templates and exports (the importer reads both languages' headers)
+    "template.kpi": ("Kennzahl", "KPI"),
+    "template.name": ("Bezeichnung", "Name"),
+    "template.unit": ("Einheit", "Unit"),
+    "template.period": ("Zeitraum", "Period"),
+    "template.value": ("Wert", "Value"),
+    "template.comment": ("Kommentar", "Comment"),
+    "template.quality": ("Qualität", "Quality"),
+    "template.due": ("Fällig bis", "Due by"),
+    "template.latest": ("Letzter Wert", "Latest value"),
+    "template.measure": ("Maßnahme", "Measure"),
+    "template.state": ("Status", "State"),
+    "template.progress": ("Fortschritt", "Progress"),
+    "template.title": ("Titel", "Title"),
+    "template.responsible": ("Verantwortlich", "Responsible"),
+    "template.planned_end": ("Plan-Ende", "Planned end"),
+    "template.sheet.measurements": ("Messwerte", "Measurements"),
+    "template.sheet.measures": ("Maßnahmen", "Measures"),
+    "template.sheet.hints": ("Hinweise", "Notes"),
+    "template.sheet.protocol": ("Protokoll", "Audit log"),
+    "template.file.measurements": ("messwerte-vorlage-{day}", "measurements-template-{day}"),
+    "template.file.measures": ("massnahmen-vorlage-{day}", "measures-template-{day}"),
+    "template.file.protocol": ("protokoll-{day}", "audit-log-{day}"),
+    "template.file.problems": ("fehler-{name}", "problems-{name}"),
+    # One line of the notes sheet per line (split at the line breaks).
+    "template.hints.measurements": (
+        "So füllen Sie die Vorlage aus:\n"
+        "1. Tragen Sie in der Spalte 'Wert' den Messwert ein (Dezimalkomma, z. B. 1.234,5).\n"
+        "2. 'Kommentar' ist freiwillig: eine kurze Erläuterung für den Ausschuss.\n"
+        "3. Zeilen, für die Sie (noch) keinen Wert haben, dürfen leer bleiben: sie werden übersprungen und gezählt "
+        "('nicht ausgefüllt'). 'Qualität' ist freiwillig: leer (= final), vorläufig, geschätzt oder Bruch.\n"
+        "4. 'Zeitraum' nicht ändern (Schreibweisen: 2025, Q3 2025, 09/2025). Weitere Zeilen dürfen Sie ergänzen.\n"
+        "5. Die Spalten 'Bezeichnung', 'Einheit', 'Fällig bis' und 'Letzter Wert' dienen nur der Orientierung.\n"
+        "6. Hochladen unter Verwaltung › Upload; vor dem Übernehmen sehen Sie eine Prüfung und eine Vorschau.",
+        "How to fill in the template:\n"
+        "1. Enter the measured value in the column 'Value' (decimal point, e.g. 1,234.5).\n"
+        "2. 'Comment' is optional: a short explanation for the committee.\n"
+        "3. Rows you have no value for (yet) may stay empty: they are skipped and counted ('not filled in'). "
+        "'Quality' is optional: empty (= final), provisional, estimated or break.\n"
+        "4. Do not change 'Period' (written as 2025, Q3 2025, 09/2025). You may add rows.\n"
+        "5. The columns 'Name', 'Unit', 'Due by' and 'Latest value' are for orientation only.\n"
+        "6. Upload under Administration › Upload; before anything is saved you see a check and a preview.",
+    ),
+    "template.hints.measures": (
+        "So füllen Sie die Vorlage aus:\n"
+        "1. Status: geplant, in Umsetzung, abgeschlossen, pausiert oder verzögert.\n"
+        "2. Fortschritt: 0 bis 100 (Prozent).\n"
+        "3. Kommentar ist freiwillig. Unveränderte Zeilen dürfen stehen bleiben: sie werden nicht erneut "
+        "gespeichert.\n"
+        "4. Die Spalten 'Titel', 'Verantwortlich' und 'Plan-Ende' dienen nur der Orientierung.",
+        "How to fill in the template:\n"
+        "1. State: planned, in progress, completed, paused or delayed.\n"
+        "2. Progress: 0 to 100 (per cent).\n"
+        "3. Comment is optional. Unchanged rows may stay: they are not saved again.\n"
+        "4. The columns 'Title', 'Responsible' and 'Planned end' are for orientation only.",
+    ),
     # kpi/web/ui.py: the menu (page titles, sections)
     "page.cockpit": ("Cockpit", "Cockpit"),
     "page.themenfelder": ("Themenfelder", "Theme fields"),
