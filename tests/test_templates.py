@@ -108,7 +108,9 @@ def test_negative_numbers_are_not_mangled_by_the_neutralisation():
 def test_english_templates_have_english_headers_sheets_and_states(seeded_store):
     snap = snapshot(seeded_store)
     csv_bytes, xlsx_bytes = templates.measurement_template_files(snap, lang="en")
-    assert csv_bytes.decode("utf-8-sig").startswith("KPI,Name,Unit,Period,Value,Comment,Quality,Due by,Latest value\r\n")
+    assert csv_bytes.decode("utf-8-sig").startswith(
+        "KPI,Name,Unit,Period,Value,Comment,Quality,Due by,Latest value\r\n"
+    )
     book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes))
     assert book.sheetnames == ["Measurements", "Notes"]
     assert book["Measurements"]["D2"].number_format == "@"
