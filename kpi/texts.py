@@ -112,7 +112,6 @@ _UI: dict[str, tuple[str, str]] = {
     "cockpit.none.overdue": ("Alle Kennzahlen sind aktuell.", "All KPIs are up to date."),
     "cockpit.none.late": ("Keine Maßnahme ist verspätet.", "No measure is late."),
     "cockpit.none.measures": ("Diese Strategie hat noch keine Maßnahmen.", "This strategy has no measures yet."),
-    "cockpit.of_plan": ("{p} des Plans", "{p} of plan"),
     "cockpit.due_since": ("fällig seit {day}", "due since {day}"),
     "cockpit.days_late": ("{n} Tage über Plan-Ende", "{n} days past planned end"),
     "cockpit.days_late.one": ("{n} Tag über Plan-Ende", "{n} day past planned end"),
@@ -341,7 +340,6 @@ _UI: dict[str, tuple[str, str]] = {
     "tf.status": ("Status", "Status"),
     "tf.all": ("alle", "all"),
     "tf.none": ("Keine Kennzahl passt zu diesem Filter.", "No KPI matches this filter."),
-    "tf.no_kpis": ("Für dieses Ziel sind noch keine Kennzahlen hinterlegt.", "No KPIs defined for this goal yet."),
     "tf.goal": ("Ziel", "Goal"),
     "tf.latest": ("Ist {value} · Plan {plan}", "Actual {value} · plan {plan}"),
     "tf.no_data": ("Noch keine Messwerte", "No measurements yet"),
@@ -532,7 +530,6 @@ _UI: dict[str, tuple[str, str]] = {
         "Chart {id}: actual, target path, forecast",
     ),
     "report.bar_alt": ("Statusverteilung der Kennzahlen", "Status of the KPIs"),
-    "report.notes_forecast": ("Prognose", "Forecast"),
     # kpi/report/deck.py
     "deck.stand": ("Stand: {day}", "As of {day}"),
     "deck.stand_time": ("Stand: {day}, {time} Uhr", "As of {day}, {time}"),
@@ -690,7 +687,6 @@ _UI: dict[str, tuple[str, str]] = {
         "PDF und PowerPoint werden im Hintergrund erstellt … seit {seconds} s.",
         "PDF and PowerPoint are being prepared in the background … for {seconds} s.",
     ),
-    "deck.building.wait": ("Wird erstellt …", "Being prepared …"),
     # kpi/web/ui.py
     "app.title": ("Digitalcockpit", "Digital cockpit"),
     # Both words in both languages: whoever cannot read the current one finds the switch.
@@ -700,7 +696,6 @@ _UI: dict[str, tuple[str, str]] = {
         "Zeigt, was an diesem Tag bekannt war (spätere Korrekturen bleiben unsichtbar).",
         "Shows what was known on that day (later corrections stay hidden).",
     ),
-    "sidebar.live": ("Aktueller Stand", "Current data"),
     "sidebar.frozen": ("Eingefrorener Stand: {day}", "Frozen as of {day}"),
     "error.locked": (
         "Die Datenbank ist gerade durch einen Import belegt. Bitte in einer Minute neu laden.",
@@ -772,15 +767,12 @@ _UI: dict[str, tuple[str, str]] = {
     # kpi/charts.py
     "chart.actual": ("Ist-Werte", "Actual"),
     "chart.plan": ("Zielpfad", "Target path"),
-    "chart.baseline": ("Basis", "Baseline"),
-    "chart.milestone": ("Meilenstein", "Milestone"),
     "chart.forecast": ("Prognose (Trend)", "Forecast (trend)"),
     "chart.band": ("Prognose-Band", "Forecast band"),
     "chart.tol_ok": ("Toleranz: im Plan", "Tolerance: on track"),
     "chart.tol_risk": ("Toleranz: gefährdet", "Tolerance: at risk"),
     "chart.reach": ("Ziel voraussichtlich erreicht: {day}", "Target expected: {day}"),
     "chart.today": ("heute", "today"),
-    "chart.comment": ("Kommentar", "Comment"),
     "chart.break": ("Bruch in der Reihe", "Break in the series"),
     "chart.provisional": ("vorläufig", "provisional"),
     "chart.estimated": ("geschätzt", "estimated"),

@@ -112,3 +112,13 @@ def test_i18n_looks_up_the_one_table():
     assert set(i18n.TEXTS) == set(texts.TEXTS)
     assert i18n.t("sidebar.lang", "de") == i18n.t("sidebar.lang", "en") == "Sprache / Language"
     assert i18n.t("col.row", "en") == "Row" and i18n.t("col.row", "de") == "Zeile"
+
+
+def test_no_text_is_left_unused():
+    """A key is used when a checked module names it as a literal, or builds it from a literal prefix
+    (`f"page.{name}"`); a key ending in `.one` is used with its plural (t_count)."""
+    sources = "\n".join(_source(p) for p in CHECKED if p.name != "texts.py")
+    literals = set(re.findall(r"""["']([a-z0-9_]+(?:\.[a-z0-9_]+)+)["']""", sources))
+    prefixes = tuple(set(re.findall(r"""f["']([a-z0-9_.]+\.)\{""", sources)))
+    unused = [key for key in texts.TEXTS if key.removesuffix(".one") not in literals and not key.startswith(prefixes)]
+    assert not unused, "texts nobody shows:\n" + "\n".join(unused)
