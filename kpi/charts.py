@@ -39,6 +39,11 @@ def _with_quality(text: str, quality: str, lang: str) -> str:
     return f"{word}<br>{text}" if text else word
 
 
+def _hover_day(lang: str) -> str:
+    """The hovered point's date in a hovertemplate, written as the language writes dates."""
+    return "%{x|" + i18n.PLOTLY_DATE_FORMATS[lang] + "}"
+
+
 def _l(key: str, lang: str, **values: object) -> str:
     return i18n.t(f"chart.{key}", lang, **values)
 
@@ -184,9 +189,8 @@ def superseded_paths(kpi: Kpi, lang: str = "de") -> list[dict]:
                 name=html.escape(name),
                 line=dict(color="#8c8c8c", dash="dashdot", width=1.5),
                 marker=dict(symbol="diamond-open", size=9, color="#8c8c8c"),
-                hovertemplate="%{x|"
-                + i18n.PLOTLY_DATE_FORMATS[lang]
-                + "}: %{y:,.4~g}"
+                hovertemplate=_hover_day(lang)
+                + ": %{y:,.4~g}"
                 + _unit_suffix(kpi)
                 + "<extra>"
                 + html.escape(version.decision or "")
@@ -249,13 +253,7 @@ def kpi_figure(
             marker=dict(
                 symbol=["circle-open"] + ["diamond"] * (len(xs) - 1), size=[12] + [13] * (len(xs) - 1), color=PLAN
             ),
-            hovertemplate="%{x|"
-            + i18n.PLOTLY_DATE_FORMATS[lang]
-            + "}: %{y:,.4~g}"
-            + suffix
-            + "<extra>"
-            + _l("plan", lang)
-            + "</extra>",
+            hovertemplate=_hover_day(lang) + ": %{y:,.4~g}" + suffix + "<extra>" + _l("plan", lang) + "</extra>",
         ),
     ]
     traces += superseded_paths(kpi, lang)
@@ -292,9 +290,8 @@ def kpi_figure(
                 mode="lines",
                 name=_l("forecast", lang),
                 line=dict(color=FORECAST, dash="dot", width=3),
-                hovertemplate="%{x|"
-                + i18n.PLOTLY_DATE_FORMATS[lang]
-                + "}: %{y:,.4~g}"
+                hovertemplate=_hover_day(lang)
+                + ": %{y:,.4~g}"
                 + suffix
                 + "<extra>"
                 + _l("forecast", lang)
@@ -344,11 +341,7 @@ def kpi_figure(
                     line=dict(color=ACTUAL, width=2),
                 ),
                 customdata=[[text] for text in texts],
-                hovertemplate="%{x|"
-                + i18n.PLOTLY_DATE_FORMATS[lang]
-                + "}: <b>%{y:,.4~g}"
-                + suffix
-                + "</b><br>%{customdata[0]}"
+                hovertemplate=_hover_day(lang) + ": <b>%{y:,.4~g}" + suffix + "</b><br>%{customdata[0]}"
                 "<extra>" + _l("actual", lang) + "</extra>",
             )
         )
@@ -426,11 +419,7 @@ def small_multiple(kpi: Kpi, series: pd.DataFrame, status: KpiStatus, lang: str 
                 y=list(series["value"]),
                 mode="lines",
                 line=dict(color=ACTUAL, width=3),
-                hovertemplate="%{x|"
-                + i18n.PLOTLY_DATE_FORMATS[lang]
-                + "}: %{y:,.4~g}<extra>"
-                + _l("actual", lang)
-                + "</extra>",
+                hovertemplate=_hover_day(lang) + ": %{y:,.4~g}<extra>" + _l("actual", lang) + "</extra>",
             )
         )
         latest = series.iloc[-1]
