@@ -6,31 +6,6 @@ from kpi import i18n, views
 from kpi.i18n import fmt_date, fmt_percent
 from kpi.web import ui
 
-i18n.register(
-    {
-        "br.unit": ("Organisationseinheit", "Responsible unit"),
-        "br.attention": ("Braucht Aufmerksamkeit", "Needs attention"),
-        "br.nothing": (
-            "Nichts Dringendes: alle Kennzahlen im Plan und aktuell, keine Maßnahme verspätet.",
-            "Nothing urgent: all KPIs on track and current, no measure late.",
-        ),
-        "br.kpis": ("Kennzahlen ({n})", "KPIs ({n})"),
-        "br.measures": ("Maßnahmen ({n})", "Measures ({n})"),
-        "br.no_kpis": ("Diese Einheit verantwortet keine Kennzahl.", "This unit owns no KPI."),
-        "br.no_measures": ("Diese Einheit verantwortet keine Maßnahme.", "This unit owns no measure."),
-        "br.behind": ("liegt bei {p} des Plans", "is at {p} of plan"),
-        "br.overdue": ("Aktualisierung fällig seit {day}", "update due since {day}"),
-        "br.late": ("Plan-Ende {day} überschritten", "planned end {day} passed"),
-        "br.sum.kpis": ("{n} Kennzahlen", "{n} KPIs"),
-        "br.sum.kpis.one": ("{n} Kennzahl", "{n} KPI"),
-        "br.sum.behind": ("{n} hinter Plan", "{n} behind plan"),
-        "br.sum.stale": ("{n} überfällig", "{n} overdue"),
-        "br.sum.late": ("{n} Maßnahmen verspätet", "{n} measures late"),
-        "br.sum.late.one": ("{n} Maßnahme verspätet", "{n} measure late"),
-    }
-)
-
-
 ctx = ui.context()
 snap = ui.require_snapshot(ctx)
 catalog = snap.catalog

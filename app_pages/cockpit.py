@@ -6,34 +6,6 @@ from kpi import charts, i18n, views
 from kpi.i18n import fmt_date, fmt_percent
 from kpi.web import a11y, ui
 
-i18n.register(
-    {
-        "cockpit.leitbild": ("Leitbild", "Mission statement"),
-        "cockpit.stand": ("Stand", "As of"),
-        "cockpit.share": ("Anteil im Plan", "Share on track"),
-        "cockpit.share.help": (
-            "Kennzahlen im Plan oder erreicht und nicht überfällig, bezogen auf alle mit Daten",
-            "KPIs on track or achieved and not overdue, of all KPIs with data",
-        ),
-        "cockpit.kpis": ("{n} Kennzahlen, {d} mit Daten", "{n} KPIs, {d} with data"),
-        "cockpit.kpis.one": ("{n} Kennzahl, {d} mit Daten", "{n} KPI, {d} with data"),
-        "cockpit.fields": ("Handlungsfelder", "Action fields"),
-        "cockpit.deviations": ("Größte Abweichungen vom Plan", "Biggest deviations from plan"),
-        "cockpit.overdue": ("Überfällige Aktualisierungen", "Overdue updates"),
-        "cockpit.late": ("Verspätete Maßnahmen", "Late measures"),
-        "cockpit.none.deviations": ("Keine Kennzahl liegt hinter dem Plan.", "No KPI is behind plan."),
-        "cockpit.none.overdue": ("Alle Kennzahlen sind aktuell.", "All KPIs are up to date."),
-        "cockpit.none.late": ("Keine Maßnahme ist verspätet.", "No measure is late."),
-        "cockpit.none.measures": ("Diese Strategie hat noch keine Maßnahmen.", "This strategy has no measures yet."),
-        "cockpit.of_plan": ("{p} des Plans", "{p} of plan"),
-        "cockpit.due_since": ("fällig seit {day}", "due since {day}"),
-        "cockpit.days_late": ("{n} Tage über Plan-Ende", "{n} days past planned end"),
-        "cockpit.days_late.one": ("{n} Tag über Plan-Ende", "{n} day past planned end"),
-        "cockpit.late_measures": ("{n} verspätete Maßnahmen", "{n} late measures"),
-        "cockpit.late_measures.one": ("{n} verspätete Maßnahme", "{n} late measure"),
-    }
-)
-
 ctx = ui.context()
 snap = ui.require_snapshot(ctx)
 frame = views.status_frame(snap)
@@ -45,7 +17,7 @@ st.markdown(
     unsafe_allow_html=True,
 )
 if strategy.illustrative:
-    st.caption("ℹ️ " + ctx.t("illustrative"))
+    st.caption("ℹ️ " + ctx.t("cockpit.illustrative"))
 
 for column, summary in zip(st.columns(len(snap.catalog.themes)), views.theme_summaries(snap, frame)):
     with column.container(border=True):

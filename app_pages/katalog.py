@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from kpi import auth, i18n
+from kpi import auth
 from kpi.catalog import CatalogError
 from kpi.catalog_edit import (
     parse_targets,
@@ -17,57 +17,13 @@ from kpi.catalog_edit import (
     without_kpi,
 )
 from kpi.catalog_io import kpi_to_dict
-from kpi.i18n import fmt_date
+from kpi.i18n import DATE_INPUT_FORMATS, fmt_date
 from kpi.model import Direction, Frequency
 from kpi.revisions import diff_catalogs, record_catalog, revision_log
 from kpi.views import status_preview
 from kpi.web import ui
 from kpi.web.auth_ui import escape_md
 
-i18n.register(
-    {
-        "kat.intro": (
-            "Änderungen am Strategiekatalog werden als Revision mit Beschluss und Gültigkeitsdatum gespeichert; "
-            "frühere Stände bleiben erhalten und sind im Protokoll rückgängig zu machen.",
-            "Catalog changes are stored as revisions with a decision and a valid-from date; earlier states "
-            "are kept and can be undone in the audit log.",
-        ),
-        "kat.frozen": ("Bearbeiten nur im aktuellen Stand (Seitenleiste: heute).", "Editing only in the current view."),
-        "kat.hierarchy": ("Hierarchie", "Hierarchy"),
-        "kat.edit": ("Kennzahl bearbeiten", "Edit KPI"),
-        "kat.add": ("Neu anlegen", "Add"),
-        "kat.retire": ("Kennzahl zurückziehen", "Retire KPI"),
-        "kat.log": ("Revisionen", "Revisions"),
-        "kat.kpi": ("Kennzahl", "KPI"),
-        "kat.name": ("Name", "Name"),
-        "kat.definition": ("Definition", "Definition"),
-        "kat.baseline": ("Basiswert", "Baseline value"),
-        "kat.targets": ("Zielwerte (Zeitraum: Wert; …)", "Targets (period: value; …)"),
-        "kat.on_track": ("Schwelle „im Plan“ (Anteil des Plans)", "Threshold on track (share of plan)"),
-        "kat.at_risk": ("Schwelle „gefährdet“", "Threshold at risk"),
-        "kat.decision": ("Beschluss (Pflicht), z. B. Ratsbeschluss V/2024/117", "Decision (required)"),
-        "kat.valid_from": ("Gültig ab", "Valid from"),
-        "kat.check": ("Änderung prüfen", "Check change"),
-        "kat.save": ("Revision speichern", "Save revision"),
-        "kat.discard": ("Verwerfen", "Discard"),
-        "kat.no_decision": (
-            "Bitte den Beschluss angeben (z. B. Ratsbeschluss V/2024/117).",
-            "Please name the decision.",
-        ),
-        "kat.no_change": ("Keine Änderung gegenüber dem geltenden Katalog.", "No change to the catalog in force."),
-        "kat.review": ("Prüfung: {decision}, gültig ab {day}", "Review: {decision}, valid from {day}"),
-        "kat.status_changes": ("Statusänderungen", "Status changes"),
-        "kat.no_status_changes": ("Keine Kennzahl ändert dadurch ihren Status.", "No KPI changes its status."),
-        "kat.level": ("Was", "What"),
-        "kat.parent": ("Gehört zu", "Belongs to"),
-        "kat.id": ("ID", "ID"),
-        "kat.unit": ("Einheit", "Unit"),
-        "kat.direction": ("Richtung", "Direction"),
-        "kat.frequency": ("Erhebung", "Frequency"),
-        "kat.baseline_period": ("Basis-Zeitraum", "Baseline period"),
-        "kat.responsible": ("Verantwortlich", "Responsible"),
-    }
-)
 PENDING = "katalog:pending"
 FLASH = "katalog:flash"
 
@@ -92,7 +48,7 @@ def decision_inputs(ctx, key: str) -> tuple[str, date]:
     left, right = st.columns([3, 1])
     decision = left.text_input(ctx.t("kat.decision"), key=f"{key}:decision")
     valid_from = right.date_input(
-        ctx.t("kat.valid_from"), value=date.today(), format="DD.MM.YYYY", key=f"{key}:valid_from"
+        ctx.t("kat.valid_from"), value=date.today(), format=DATE_INPUT_FORMATS[ctx.lang], key=f"{key}:valid_from"
     )
     return decision.strip(), valid_from
 
@@ -131,7 +87,7 @@ def review(ctx, store, current) -> None:
     save, discard = st.columns([1, 4])
     if save.button(ctx.t("kat.save"), type="primary", key="katalog:save"):
         if not auth.can(ctx.user, auth.EDIT_CATALOG):  # the role may have changed since the page was drawn
-            st.error(ctx.t("denied"))
+            st.error(ctx.t("denied.page"))
             return
         user = getattr(ctx.user, "name", None)
         result = record_catalog(

@@ -9,65 +9,6 @@ from kpi.i18n import fmt_date, fmt_datetime, fmt_percent, fmt_period, fmt_value
 from kpi.text import md_escape, md_local
 from kpi.web import a11y, ui
 
-i18n.register(
-    {
-        "kd.choose": ("Kennzahl", "KPI"),
-        "kd.field": ("Handlungsfeld", "Action field"),
-        "kd.latest": ("Letzter Wert", "Latest value"),
-        "kd.plan": ("Plan zu diesem Zeitpunkt", "Planned at that time"),
-        "kd.progress": ("Fortschritt", "Progress"),
-        "kd.target": ("Zielwert {year}", "Target {year}"),
-        "kd.forecast": ("Prognose {year}", "Forecast {year}"),
-        "kd.reach": ("Ziel voraussichtlich erreicht am {day}", "Target expected to be reached on {day}"),
-        "kd.reach.short": ("Ziel erreicht voraussichtlich", "Target expected"),
-        "kd.reach.never": (
-            "Beim aktuellen Trend wird das Ziel nicht erreicht.",
-            "At the current trend the target is not reached.",
-        ),
-        "kd.reach.none": (
-            "Zu wenige Werte für eine Prognose (nötig sind mindestens {n}).",
-            "Too few values for a forecast (at least {n} are needed).",
-        ),
-        "kd.outcome": ("Ergebnis {year}", "Outcome {year}"),
-        "kd.outcome.text": (
-            "Der Zieltermin {day} ist vorbei: das Ziel wurde {word} (letzter Wert {value}).",
-            "The target date {day} has passed: the target was {word} (latest value {value}).",
-        ),
-        "kd.bounded": (
-            "Die Prognose bleibt im gültigen Wertebereich ({low} bis {high}); die gerade Linie hätte ihn "
-            "verlassen, darum flacht der Trend zum Rand hin ab.",
-            "The forecast stays inside the valid range ({low} to {high}); a straight line would have left "
-            "it, so the trend flattens towards the edge.",
-        ),
-        "kd.no_data": (
-            "Für diese Kennzahl liegen noch keine Messwerte vor. Der erste Wert ist fällig am {day}.",
-            "There are no measurements for this KPI yet. The first value is due on {day}.",
-        ),
-        "kd.stale": ("Veraltet: der nächste Wert war fällig am {day}.", "Stale: the next value was due on {day}."),
-        "kd.definition": ("Steckbrief", "Definition"),
-        "kd.values": ("Werte und Revisionen", "Values and revisions"),
-        "kd.comments": ("Kommentare je Zeitraum", "Comments per period"),
-        "kd.no_comments": ("Noch keine Kommentare.", "No comments yet."),
-        "kd.note.value": ("zum Wert", "with the value"),
-        "kd.note.discussion": ("Diskussion", "discussion"),
-        "kd.measures": ("Zugehörige Maßnahmen", "Related measures"),
-        "kd.late": (" (verspätet)", " (late)"),
-        "kd.no_measures": ("Keine Maßnahme ist mit dieser Kennzahl verknüpft.", "No measure is linked to this KPI."),
-        "kd.real": ("Reale öffentliche Daten (Quelle siehe Steckbrief)", "Real public data (source in the definition)"),
-        "kd.unknown": (
-            "Die Kennzahl '{id}' gibt es im Strategiekatalog nicht.",
-            "There is no KPI '{id}' in the catalog.",
-        ),
-        "kd.thresholds": (
-            "im Plan ab {ok} des Plans, gefährdet ab {risk}, darunter nicht im Plan",
-            "on track from {ok} of plan, at risk from {risk}, below that off track",
-        ),
-        "kd.retracted": ("zurückgezogen", "retracted"),
-        "kd.target_revisions": ("Zielpfad-Revisionen", "Target path revisions"),
-        "kd.valid_from": ("gültig ab {day}", "valid from {day}"),
-    }
-)
-
 
 def literal(text: object) -> str:
     """Catalog text as literal Markdown (kpi.text.md_escape): no emphasis, links, math or HTML."""
@@ -162,7 +103,7 @@ figure = ui.chart(
 )
 st.plotly_chart(
     figure,
-    config={"displayModeBar": False, "locale": "de" if lang == "de" else "en"},
+    config={"displayModeBar": False, "locale": lang},
     key="kpi-chart",
     alt=a11y.chart_alt(lang, "kpi", kpi=f"{kpi.id} {kpi.name}"),
 )
@@ -212,19 +153,18 @@ if fc is not None and fc.bounded:
 
 # The definition as text that wraps, the tables below it over the full width: side by side they would not fit
 # a 1280 px screen.
-de = lang == "de"
 st.subheader(ctx.t("kd.definition"))
 st.markdown(facts_markdown({"Definition": localized(kpi, "definition", lang)}, lang), unsafe_allow_html=True)
 facts, more = st.columns(2)
 facts.markdown(
     facts_markdown(
         {
-            ("Einheit" if de else "Unit"): localized(kpi, "unit", lang),
-            ("Richtung" if de else "Direction"): i18n.DIRECTIONS[kpi.direction.value][lang],
-            ("Erhebung" if de else "Frequency"): i18n.FREQUENCIES[kpi.frequency.value][lang],
-            ("Basis" if de else "Baseline"): f"{fmt_value(kpi.baseline_value, unit, lang)} "
+            ctx.t("col.unit"): localized(kpi, "unit", lang),
+            ctx.t("col.direction"): i18n.DIRECTIONS[kpi.direction.value][lang],
+            ctx.t("col.frequency"): i18n.FREQUENCIES[kpi.frequency.value][lang],
+            ctx.t("col.baseline"): f"{fmt_value(kpi.baseline_value, unit, lang)} "
             f"({fmt_period(kpi.baseline_period, kpi.frequency.value, lang)})",
-            ("Meilensteine" if de else "Milestones"): ", ".join(
+            ctx.t("col.milestones"): ", ".join(
                 f"{fmt_period(t.period, kpi.frequency.value, lang)}: {fmt_value(t.value, unit, lang)}"
                 for t in kpi.targets
             ),
@@ -236,9 +176,9 @@ facts.markdown(
 more.markdown(
     facts_markdown(
         {
-            ("Verantwortlich" if de else "Owner"): detail.unit_name,
-            ("Datenquelle" if de else "Data source"): localized(kpi, "source", lang),
-            ("Schwellen" if de else "Thresholds"): ctx.t(
+            ctx.t("col.owner"): detail.unit_name,
+            ctx.t("col.data_source"): localized(kpi, "source", lang),
+            ctx.t("col.thresholds"): ctx.t(
                 "kd.thresholds",
                 ok=fmt_percent(kpi.thresholds.on_track, lang),
                 risk=fmt_percent(kpi.thresholds.at_risk, lang),
@@ -272,9 +212,7 @@ if revisions.empty:
     st.info(ctx.t("kd.no_data", day=fmt_date(status.next_due, lang)))
 else:
     period, value, quality, comment, recorded, by, source = (
-        ("Zeitraum", "Wert", "Qualität", "Kommentar", "Erfasst am", "von", "Quelle")
-        if de
-        else ("Period", "Value", "Quality", "Comment", "Recorded", "by", "Source")
+        ctx.t(f"col.{name}") for name in ("period", "value", "quality", "comment", "recorded", "by", "source")
     )
     # The newest two years of a monthly KPI, the rest behind a switch: twenty years are 240 rows and more,
     # which nobody reads on the page (the chart shows them) and which cost the page switch time to format,
@@ -308,9 +246,7 @@ notes = detail.notes
 if notes is None or notes.empty:
     st.caption(ctx.t("kd.no_comments"))
 else:
-    period, text, kind, by, on = (
-        ("Zeitraum", "Kommentar", "Art", "von", "am") if de else ("Period", "Comment", "Kind", "by", "on")
-    )
+    period, text, kind, by, on = (ctx.t(f"col.{name}") for name in ("period", "comment", "kind", "by", "on"))
     ui.text_table(
         pd.DataFrame(
             {

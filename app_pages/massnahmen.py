@@ -8,32 +8,6 @@ from kpi import charts, i18n, views
 from kpi.i18n import fmt_date, fmt_datetime, fmt_number, measure_state_label
 from kpi.web import a11y, ui
 
-i18n.register(
-    {
-        "ms.fields": ("Handlungsfeld", "Action field"),
-        "ms.units": ("Verantwortlich", "Responsible unit"),
-        "ms.states": ("Status", "State"),
-        "ms.late_only": ("nur verspätete", "late only"),
-        "ms.all": ("alle", "all"),
-        "ms.none": ("Diese Strategie hat noch keine Maßnahmen.", "This strategy has no measures yet."),
-        "ms.filtered": ("Keine Maßnahme passt zu diesem Filter.", "No measure matches this filter."),
-        "ms.summary": ("{n} Maßnahmen, davon {late} verspätet", "{n} measures, {late} of them late"),
-        "ms.summary.one": ("{n} Maßnahme, davon {late} verspätet", "{n} measure, {late} of it late"),
-        "ms.timeline": ("Zeitplan", "Timeline"),
-        "ms.timeline.legend": (
-            "⚠ und dunkler Rand: verspätet (Plan-Ende überschritten) · gepunktete Linie: heute",
-            "⚠ and dark outline: late (planned end passed) · dotted line: today",
-        ),
-        "ms.table": ("Übersicht", "Overview"),
-        "ms.history.caption": ("Verlauf von {id}", "History of {id}"),
-        "ms.history": ("Verlauf einer Maßnahme", "History of a measure"),
-        "ms.history.choose": ("Maßnahme auswählen …", "Choose a measure …"),
-        "ms.no_history": ("Noch keine Stände erfasst.", "No updates recorded yet."),
-        "ms.duration": ("Laufzeit: {start} – {end}", "Duration: {start} – {end}"),
-        "ms.kpis": ("Zugehörige Kennzahlen", "Related KPIs"),
-    }
-)
-
 ctx = ui.context()
 snap = ui.require_snapshot(ctx)
 measures = snap.measures
@@ -134,11 +108,8 @@ if chosen:
     if history.empty:
         st.caption(ctx.t("ms.no_history"))
     else:
-        de = ctx.lang == "de"
         recorded, state, progress, comment, by = (
-            ("Erfasst am", "Status", "Fortschritt", "Kommentar", "von")
-            if de
-            else ("Recorded", "State", "Progress", "Comment", "by")
+            ctx.t(f"col.{name}") for name in ("recorded", "state", "progress", "comment", "by")
         )
         ui.text_table(
             pd.DataFrame(

@@ -15,57 +15,6 @@ from kpi.store import now
 from kpi.text import md_escape
 from kpi.web import a11y, downloads, ui
 
-i18n.register(
-    {
-        "deck.prev": ("Zurück", "Back"),
-        "deck.next": ("Weiter", "Next"),
-        "deck.first": ("Erste Folie", "First slide"),
-        "deck.last": ("Letzte Folie", "Last slide"),
-        "deck.present": ("Präsentieren", "Present"),
-        "deck.present.help": (
-            "Vollbild-Folien ohne Seitenleiste; Pfeiltasten ← → oder Presenter blättern, "
-            "Pos1/Ende springen, Esc beendet. Tastenkürzel: Strg+Umschalt+P.",
-            "Full-screen slides without sidebar; arrow keys ← → or a presenter remote turn the "
-            "slides, Home/End jump, Esc ends. Shortcut: Ctrl+Shift+P.",
-        ),
-        "deck.announce": ("Folie {n} von {total}: {title}", "Slide {n} of {total}: {title}"),
-        "deck.end": ("Beenden", "End"),
-        "deck.restart": ("Neu starten", "Restart"),
-        "deck.restart.help": (
-            "Startet den Foliensatz mit dem Stand aus der Seitenleiste neu.",
-            "Restarts the deck with the as-of date from the sidebar.",
-        ),
-        "deck.goto": ("Gehe zu Folie", "Go to slide"),
-        "deck.frozen_note": (
-            "Der Foliensatz ist eingefroren auf {stand}. Die Seitenleiste zeigt jetzt {day}: "
-            "„Neu starten“ übernimmt diesen Stand.",
-            "The deck is frozen {stand}. The sidebar now shows {day}: “Restart” uses that date.",
-        ),
-        "deck.keys": (
-            "Tastatur: ← → blättern · Pos1/Ende · Bild↑/Bild↓ (Presenter)",
-            "Keyboard: ← → turn · Home/End · PgUp/PgDn (presenter remote)",
-        ),
-        "deck.fields_head": ("Handlungsfeld|Kennzahlen|Status|Hinweise", "Action field|KPIs|Status|Notes"),
-        "deck.decisions_head": ("Nr.|Bezeichnung|Stand", "No.|Name|State"),
-        "deck.bad_stand": (
-            "Der Stand „{value}“ im Link ist kein Datum; der Foliensatz zeigt den Stand der Seitenleiste.",
-            "The as-of date “{value}” in the link is no date; the deck uses the sidebar's date.",
-        ),
-        "deck.pdf": ("PDF für das Protokoll", "PDF for the minutes"),
-        "deck.pptx": ("PowerPoint", "PowerPoint"),
-        "deck.download.help": (
-            "Derselbe Foliensatz mit {stand}; das Erstellen dauert beim ersten Mal einige Sekunden.",
-            "The same deck {stand}; the first download takes a few seconds.",
-        ),
-        "deck.no_browser": (
-            "PDF und PowerPoint sind auf diesem Server nicht verfügbar: es fehlt ein Chromium für "
-            "die Diagramme (die IT kann ihn mit `make chromium` einrichten).",
-            "PDF and PowerPoint are not available on this server: a Chromium for the charts is "
-            "missing (IT can set it up with `make chromium`).",
-        ),
-    }
-)
-
 SLIDE_CSS = """<style>
 .st-key-slide p, .st-key-slide li, .st-key-slide td, .st-key-slide th { font-size: 1.2rem; line-height: 1.32; }
 .st-key-slide h1 { font-size: 2.45rem; line-height: 1.12; padding: 0 0 .15rem 0; }

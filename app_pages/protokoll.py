@@ -6,109 +6,50 @@ import pandas as pd
 import streamlit as st
 
 from kpi import audit, i18n, templates
-from kpi.i18n import fmt_datetime, fmt_period, fmt_value, measure_state_label
+from kpi.i18n import fmt_datetime, fmt_period, fmt_value, measure_state_label, t
 from kpi.web import ui
 from kpi.web.auth_ui import current_user, escape_md
-
-i18n.register(
-    {
-        "pr.intro": (
-            "Jeder Upload mit Zeitpunkt, Person, Datei, Prüfsumme (SHA-256) und Ergebnis. „Rückgängig machen“ "
-            "schreibt neue Revisionen mit den vorherigen Werten – gelöscht wird nichts, und der Vorgang steht "
-            "selbst im Protokoll.",
-            "Every upload with time, person, file, checksum (SHA-256) and result. “Undo” writes new revisions "
-            "with the previous values – nothing is deleted, and the undo itself is logged.",
-        ),
-        "pr.kinds": ("Art", "Kind"),
-        "pr.all": ("alle", "all"),
-        "pr.empty": ("Noch keine Uploads.", "No uploads yet."),
-        "pr.export.csv": ("CSV-Export", "CSV export"),
-        "pr.export.xlsx": ("Excel-Export", "Excel export"),
-        "pr.export.help": ("Das ganze Protokoll herunterladen", "Download the whole audit log"),
-        "pr.choose": ("Upload ansehen", "Show upload"),
-        "pr.click": (
-            "Eine Zeile anklicken (Kästchen links), um die Einzelheiten unten zu sehen.",
-            "Click a row (box on the left) to see its details below.",
-        ),
-        "pr.detail": ("Upload #{id}", "Upload #{id}"),
-        "pr.rows": ("Geschriebene Zeilen ({n})", "Rows written ({n})"),
-        "pr.no_rows": (
-            "Dieser Upload hat keine Zeilen geschrieben (alle Werte waren unverändert).",
-            "This upload wrote no rows (all values were unchanged).",
-        ),
-        "pr.undone_by": ("Dieser Upload wurde mit #{undo} rückgängig gemacht.", "This upload was undone by #{undo}."),
-        "pr.is_undo": ("Dieser Vorgang hat Upload #{id} rückgängig gemacht.", "This operation undid upload #{id}."),
-        "pr.not_undoable": (
-            "Uploads dieser Art lassen sich hier nicht rückgängig machen.",
-            "Uploads of this kind cannot be undone here.",
-        ),
-        "pr.undo.title": ("Rückgängig machen", "Undo"),
-        "pr.undo.explain": (
-            "Für alle {n} Zeilen dieses Uploads wird der vorherige Stand als neue Revision geschrieben; wo "
-            "es keinen gab, wird der Wert zurückgezogen. Zeilen, die danach erneut geändert wurden, "
-            "bleiben unberührt.",
-            "For all {n} rows of this upload the previous state is written as a new revision; where there "
-            "was none, the value is retracted. Rows changed again later are left alone.",
-        ),
-        "pr.undo.explain.one": (
-            "Für die eine Zeile dieses Uploads wird der vorherige Stand als neue Revision geschrieben; "
-            "gab es keinen, wird der Wert zurückgezogen. Wurde sie danach erneut geändert, bleibt sie "
-            "unberührt.",
-            "For the one row of this upload the previous state is written as a new revision; if there "
-            "was none, the value is retracted. If it was changed again later, it is left alone.",
-        ),
-        "pr.undo.confirm": ("Ja, Upload #{id} rückgängig machen", "Yes, undo upload #{id}"),
-        "pr.undo.button": ("Rückgängig machen", "Undo"),
-        "pr.undo.skipped": ("Übersprungen (danach erneut geändert):", "Skipped (changed again later):"),
-        "pr.field": ("Angabe", "Field"),
-        "pr.value": ("Wert", "Value"),
-        "pr.retracted": ("zurückgezogen", "retracted"),
-    }
-)
 
 KIND_ORDER = ["measurements", "measures", "undo", "seed"]
 
 
 def measurement_rows(rows: pd.DataFrame, snap, lang: str) -> pd.DataFrame:
     kpis = {k.id: k for k in snap.kpis} if snap else {}
-    de = lang == "de"
     retracted = i18n.t("pr.retracted", lang)
     return pd.DataFrame(
         {
-            ("Kennzahl" if de else "KPI"): rows["kpi_id"],
-            ("Zeitraum" if de else "Period"): [
+            t("col.kpi", lang): rows["kpi_id"],
+            t("col.period", lang): [
                 fmt_period(p, kpis[k].frequency.value, lang) if k in kpis else str(p)
                 for k, p in zip(rows["kpi_id"], rows["period"])
             ],
-            ("Wert" if de else "Value"): [
+            t("col.value", lang): [
                 fmt_value(v, kpis[k].unit if k in kpis else "", lang) if pd.notna(v) else retracted
                 for k, v in zip(rows["kpi_id"], rows["value"])
             ],
-            ("Kommentar" if de else "Comment"): rows["comment"].fillna("").astype(str),
-            ("Quelle" if de else "Source"): rows["source"].fillna("").astype(str),
+            t("col.comment", lang): rows["comment"].fillna("").astype(str),
+            t("col.source", lang): rows["source"].fillna("").astype(str),
         }
     )
 
 
 def measure_rows(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
-    de = lang == "de"
     return pd.DataFrame(
         {
-            ("Maßnahme" if de else "Measure"): rows["measure_id"],
-            ("Status" if de else "State"): [measure_state_label(s, lang) for s in rows["state"]],
-            ("Fortschritt" if de else "Progress"): [f"{p:g} %" for p in rows["progress"]],
-            ("Kommentar" if de else "Comment"): rows["comment"].fillna("").astype(str),
+            t("col.measure", lang): rows["measure_id"],
+            t("col.state", lang): [measure_state_label(s, lang) for s in rows["state"]],
+            t("col.progress", lang): [f"{p:g} %" for p in rows["progress"]],
+            t("col.comment", lang): rows["comment"].fillna("").astype(str),
         }
     )
 
 
 def skipped_row(item: dict, lang: str) -> dict:
-    de = lang == "de"
     key = item.get("kpi_id") or item.get("measure_id")
-    out = {("Kennzahl/Maßnahme" if de else "KPI/measure"): str(key)}
+    out = {t("col.kpi_measure", lang): str(key)}
     if "period" in item:
-        out["Zeitraum" if de else "Period"] = str(item["period"])
-    out["später geändert durch Upload" if de else "changed later by upload"] = f"#{item['later_upload']}"
+        out[t("col.period", lang)] = str(item["period"])
+    out[t("col.changed_later_by_upload", lang)] = f"#{item['later_upload']}"
     return out
 
 
@@ -131,12 +72,12 @@ if frame.empty:
     st.stop()
 kinds = [k for k in KIND_ORDER if k in set(frame["kind"])] + sorted(set(frame["kind"]) - set(KIND_ORDER))
 filter_column, _, xlsx_column, csv_column = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
-export = audit.protocol_table(frame, "de")
+export = audit.protocol_table(frame, ctx.lang)
 stamp = date.today().isoformat()
 xlsx_column.download_button(
     ctx.t("pr.export.xlsx"),
-    templates.xlsx({"Protokoll": export}),
-    file_name=f"protokoll-{stamp}.xlsx",
+    templates.xlsx({ctx.t("template.sheet.protocol"): export}),
+    file_name=f"{ctx.t('template.file.protocol', day=stamp)}.xlsx",
     icon=":material/table_view:",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="protokoll:xlsx",
@@ -145,8 +86,8 @@ xlsx_column.download_button(
 )
 csv_column.download_button(
     ctx.t("pr.export.csv"),
-    templates.german_csv(export),
-    file_name=f"protokoll-{stamp}.csv",
+    templates.csv_bytes(export, ctx.lang),
+    file_name=f"{ctx.t('template.file.protocol', day=stamp)}.csv",
     mime="text/csv",
     icon=":material/description:",
     key="protokoll:csv",
@@ -193,12 +134,12 @@ row = frame.set_index("id").loc[upload_id]
 st.subheader(ctx.t("pr.detail", id=upload_id))
 shown_text = lambda v: "–" if v is None or pd.isna(v) or v == "" else str(v)  # noqa: E731
 facts = {
-    ("Art" if ctx.lang == "de" else "Kind"): audit.kind_label(row["kind"], ctx.lang),
-    ("Datei" if ctx.lang == "de" else "File"): shown_text(row["file_name"]),
-    ("Person" if ctx.lang == "de" else "Person"): shown_text(row["username"]),
-    ("Zeitpunkt" if ctx.lang == "de" else "Time"): fmt_datetime(row["created_at"].to_pydatetime(), ctx.lang),
-    ("Ergebnis" if ctx.lang == "de" else "Result"): audit.counts_text(row.to_dict() | {"kind": row["kind"]}, ctx.lang),
-    ("Status" if ctx.lang == "de" else "State"): audit.state_label(row["state"], ctx.lang),
+    ctx.t("col.kind"): audit.kind_label(row["kind"], ctx.lang),
+    ctx.t("col.file"): shown_text(row["file_name"]),
+    ctx.t("col.person"): shown_text(row["username"]),
+    ctx.t("col.time"): fmt_datetime(row["created_at"].to_pydatetime(), ctx.lang),
+    ctx.t("col.result"): audit.counts_text(row.to_dict() | {"kind": row["kind"]}, ctx.lang),
+    ctx.t("col.state"): audit.state_label(row["state"], ctx.lang),
     "SHA-256": shown_text(row["sha256"]),
 }
 st.dataframe(

@@ -6,24 +6,6 @@ from kpi import charts, i18n, views
 from kpi.i18n import fmt_value, stale_label, status_label
 from kpi.web import a11y, ui
 
-i18n.register(
-    {
-        "tf.theme": ("Themenfeld", "Theme field"),
-        "tf.fields": ("Handlungsfelder", "Action fields"),
-        "tf.status": ("Status", "Status"),
-        "tf.all": ("alle", "all"),
-        "tf.none": ("Keine Kennzahl passt zu diesem Filter.", "No KPI matches this filter."),
-        "tf.no_kpis": ("Für dieses Ziel sind noch keine Kennzahlen hinterlegt.", "No KPIs defined for this goal yet."),
-        "tf.goal": ("Ziel", "Goal"),
-        "tf.latest": ("Ist {value} · Plan {plan}", "Actual {value} · plan {plan}"),
-        "tf.no_data": ("Noch keine Messwerte", "No measurements yet"),
-        "tf.page": ("Seite", "Page"),
-        "tf.page.of": (
-            "Seite {page} von {pages} · Kennzahlen {first}–{last} von {total}",
-            "Page {page} of {pages} · KPIs {first}–{last} of {total}",
-        ),
-    }
-)
 PAGE_SIZE = 30  # KPI charts per page: ten rows of three, a few seconds to draw even on a slow machine
 
 ctx = ui.context()

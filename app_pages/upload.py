@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi import auth, i18n, templates, views
-from kpi.i18n import fmt_number, fmt_period, fmt_value, measure_state_label
+from kpi.i18n import fmt_number, fmt_period, fmt_value, measure_state_label, t
 from kpi.ingest import ImportResult, import_file, import_measures
 from kpi.store import StoreLockedError
 from kpi.web import ui
@@ -18,161 +18,6 @@ from kpi.web.auth_ui import current_user, escape_md
 MAX_UPLOAD_MB = 20  # as .streamlit/config.toml server.maxUploadSize
 PREVIEW_LIMIT = 5000  # rows kpi.ingest puts into a measurement preview
 
-i18n.register(
-    {
-        "up.intro": (
-            "Neue Messwerte oder Maßnahmen-Stände aus Excel/CSV übernehmen: Vorlage laden, ausfüllen, hochladen, "
-            "Prüfbericht und Vorschau ansehen, übernehmen. Jeder Upload steht im Protokoll und lässt sich dort "
-            "rückgängig machen.",
-            "Take over new measurements or measure updates from Excel/CSV: download the template, fill it in, "
-            "upload it, check the report and preview, commit. Every upload is in the audit log and can be undone "
-            "there.",
-        ),
-        "up.kind": ("Was möchten Sie hochladen?", "What do you want to upload?"),
-        "up.kind.measurements": ("Messwerte (Kennzahlen)", "Measurements (KPIs)"),
-        "up.kind.measures": ("Maßnahmen-Stände", "Measure updates"),
-        "up.step1": ("① Vorlage herunterladen", "① Download the template"),
-        "up.step2": ("② Datei hochladen", "② Upload the file"),
-        "up.step3": ("③ Prüfbericht", "③ Validation report"),
-        "up.step4": ("④ Vorschau: was sich ändert", "④ Preview: what changes"),
-        "up.step5": ("⑤ Übernehmen", "⑤ Commit"),
-        "up.due": (
-            "{rows} fällige Werte von {kpis} Kennzahlen (überfällig: {overdue}). Die Vorlage listet je Kennzahl "
-            "die Zeiträume, für die noch ein Wert fehlt.",
-            "{rows} values due for {kpis} KPIs (overdue: {overdue}). The template lists, per KPI, the periods "
-            "that still lack a value.",
-        ),
-        "up.due.none": ("Für keine Kennzahl fehlt gerade ein Wert.", "No KPI lacks a value right now."),
-        "up.include": (
-            "auch Kennzahlen aufnehmen, deren nächster Zeitraum noch läuft",
-            "also include KPIs whose next period is still running",
-        ),
-        "up.measures.count": (
-            "Die Vorlage enthält alle {n} Maßnahmen mit ihrem aktuellen Stand; ändern Sie nur, was "
-            "sich getan hat. Unveränderte Zeilen werden nicht erneut gespeichert.",
-            "The template holds all {n} measures with their current state; change only what has "
-            "moved. Unchanged rows are not saved again.",
-        ),
-        "up.xlsx": ("Excel-Vorlage (XLSX)", "Excel template (XLSX)"),
-        "up.csv": ("CSV-Vorlage", "CSV template"),
-        "up.show_due": ("Fällige Werte ansehen", "Show the values due"),
-        "up.file": ("CSV- oder Excel-Datei (höchstens {mb} MB)", "CSV or Excel file (at most {mb} MB)"),
-        "up.file.help": (
-            "CSV aus deutschem Excel (; und Dezimalkomma, UTF-8 oder Windows-1252) oder einfaches CSV; "
-            "XLSX mit Blatt 'Messwerte' bzw. 'Maßnahmen' (sonst das erste Blatt).",
-            "CSV from German Excel (; and decimal comma, UTF-8 or Windows-1252) or plain CSV; XLSX with "
-            "sheet 'Messwerte' or 'Maßnahmen' (else the first sheet).",
-        ),
-        "up.waiting": (
-            "Noch keine Datei gewählt. Nach dem Hochladen wird die Datei geprüft; gespeichert wird erst mit "
-            "„Übernehmen“.",
-            "No file chosen yet. The file is checked after upload; nothing is saved before you click “Commit”.",
-        ),
-        "up.checking": ("Datei wird geprüft …", "Checking the file …"),
-        "up.too_big": (
-            "Die Datei ist {mb} MB groß; höchstens {max} MB sind möglich.",
-            "The file is {mb} MB; at most {max} MB are possible.",
-        ),
-        "up.errors": (
-            "{n} Fehler gefunden – so kann die Datei nicht übernommen werden. Es wurde nichts gespeichert. "
-            "Bitte die Datei korrigieren und erneut hochladen.",
-            "{n} errors found – the file cannot be committed like this. Nothing was saved. Please correct the "
-            "file and upload it again.",
-        ),
-        "up.errors.one": (
-            "1 Fehler gefunden – so kann die Datei nicht übernommen werden. Es wurde nichts gespeichert. "
-            "Bitte die Datei korrigieren und erneut hochladen.",
-            "1 error found – the file cannot be committed like this. Nothing was saved. Please correct the "
-            "file and upload it again.",
-        ),
-        "up.more_errors": (
-            "… und {n} weitere Fehler (angezeigt werden die ersten {shown}).",
-            "… and {n} more errors (the first {shown} are shown).",
-        ),
-        "up.errors.csv": ("Fehlerliste herunterladen (CSV)", "Download the error list (CSV)"),
-        "up.hint.empty": (
-            "Tipp: Zeilen, für die Sie noch keinen Wert haben, bitte aus der Datei löschen.",
-            "Tip: please delete rows for which you have no value yet.",
-        ),
-        "up.not_filled": (
-            "Nicht ausgefüllt: {n} Zeilen ohne Wert wurden übersprungen.",
-            "Not filled in: {n} rows without a value were skipped.",
-        ),
-        "up.ok": ("Keine Fehler: alle {n} Zeilen sind gültig.", "No errors: all {n} rows are valid."),
-        "up.ok.one": ("Keine Fehler: die eine Zeile ist gültig.", "No errors: the one row is valid."),
-        "up.warnings": (
-            "{n} Hinweise – bitte prüfen, ob diese Werte stimmen (übernehmen ist trotzdem möglich):",
-            "{n} notes – please check whether these values are right (you may still commit):",
-        ),
-        "up.warnings.one": (
-            "1 Hinweis – bitte prüfen, ob dieser Wert stimmt (übernehmen ist trotzdem möglich):",
-            "1 note – please check whether this value is right (you may still commit):",
-        ),
-        "up.implausible": (
-            "{n} auffällige Werte – weit weg vom Wert der Vorperiode. Bitte in der Quelle prüfen; "
-            "übernommen wird erst nach Bestätigung:",
-            "{n} unusual values – far from the previous period's value. Please check them at the source; "
-            "they are committed only once confirmed:",
-        ),
-        "up.implausible.one": (
-            "1 auffälliger Wert – weit weg vom Wert der Vorperiode. Bitte in der Quelle prüfen; "
-            "übernommen wird erst nach Bestätigung:",
-            "1 unusual value – far from the previous period's value. Please check it at the source; "
-            "it is committed only once confirmed:",
-        ),
-        "up.confirm": ("Auffällige Werte geprüft", "Unusual values checked"),
-        "up.confirm.help": (
-            "Erst ankreuzen, wenn die markierten Werte in der Quelle nachgesehen wurden und stimmen.",
-            "Tick only once the flagged values were looked up at the source and are right.",
-        ),
-        "up.confirm.needed": (
-            "„Übernehmen“ wird frei, sobald „Auffällige Werte geprüft“ angekreuzt ist.",
-            "“Commit” is enabled once “Unusual values checked” is ticked.",
-        ),
-        "up.prev": ("Vorperiode {period}: {value}", "previous period {period}: {value}"),
-        "up.flag": ("auffällig", "unusual"),
-        "up.new": ("Neu", "New"),
-        "up.changed": ("Geändert", "Changed"),
-        "up.unchanged": ("Unverändert", "Unchanged"),
-        "up.show_unchanged": ("auch unveränderte Zeilen zeigen", "also show unchanged rows"),
-        "up.preview.cut": (
-            "Die Vorschau zeigt die ersten {n} Zeilen; übernommen wird die ganze Datei.",
-            "The preview shows the first {n} rows; the whole file is committed.",
-        ),
-        "up.nothing": (
-            "Die Datei enthält keine neuen oder geänderten Werte – es gibt nichts zu übernehmen.",
-            "The file holds no new or changed values – there is nothing to commit.",
-        ),
-        "up.commit.help": (
-            "Übernimmt {new} neue und {changed} geänderte Werte in einem Schritt (alles oder nichts). "
-            "Rückgängig machen ist danach im Protokoll möglich.",
-            "Commits {new} new and {changed} changed values in one step (all or nothing). You can undo "
-            "it afterwards in the audit log.",
-        ),
-        "up.commit": ("Übernehmen", "Commit"),
-        "up.done": (
-            "Übernommen als Upload #{id} ({file}): {new} neu, {changed} geändert, {unchanged} unverändert. "
-            "Cockpit und Kennzahlen zeigen die neuen Werte ab sofort.",
-            "Committed as upload #{id} ({file}): {new} new, {changed} changed, {unchanged} unchanged. The "
-            "cockpit and KPI pages show the new values right away.",
-        ),
-        "up.failed": ("Nicht übernommen – es wurde nichts gespeichert:", "Not committed – nothing was saved:"),
-        "up.busy": (
-            "Die Datenbank ist gerade durch einen anderen Upload belegt; nichts wurde übernommen. Bitte in einer "
-            "Minute erneut auf „Übernehmen“ klicken.",
-            "The database is busy with another upload; nothing was committed. Please click “Commit” again in a minute.",
-        ),
-        "up.changed_file": (
-            "Die Datei hat sich seit der Prüfung geändert. Bitte erneut hochladen.",
-            "The file changed since it was checked. Please upload it again.",
-        ),
-        "up.to_protocol": ("Zum Protokoll", "Open the audit log"),
-        "up.to_cockpit": ("Zum Cockpit", "Open the cockpit"),
-        "up.change.new": ("＋ neu", "＋ new"),
-        "up.change.changed": ("✎ geändert", "✎ changed"),
-        "up.change.unchanged": ("＝ unverändert", "＝ unchanged"),
-    }
-)
 
 PROBLEM_COLUMNS = {
     name: st.column_config.TextColumn(width=width)
@@ -199,13 +44,12 @@ def run_import(
 
 
 def problem_table(problems, lang: str) -> pd.DataFrame:
-    de = lang == "de"
     return pd.DataFrame(
         {
-            ("Zeile" if de else "Row"): [p.row if p.row is not None else "–" for p in problems],
-            ("Spalte" if de else "Column"): [p.column or "–" for p in problems],
-            ("Wert" if de else "Value"): ["" if p.value is None else str(p.value) for p in problems],
-            ("Meldung" if de else "Message"): [p.message for p in problems],
+            t("col.row", lang): [p.row if p.row is not None else "–" for p in problems],
+            t("col.column", lang): [p.column or "–" for p in problems],
+            t("col.value", lang): ["" if p.value is None else str(p.value) for p in problems],
+            t("col.message", lang): [p.message for p in problems],
         }
     ).astype(str)
 
@@ -216,7 +60,6 @@ def change_label(change: str) -> str:
 
 def measurement_preview(preview: pd.DataFrame, lang: str, snap) -> pd.DataFrame:
     kpis = {k.id: k for k in snap.kpis} if snap else {}
-    de = lang == "de"
 
     def value(kpi_id, v):
         kpi = kpis.get(kpi_id)
@@ -233,16 +76,16 @@ def measurement_preview(preview: pd.DataFrame, lang: str, snap) -> pd.DataFrame:
     flags = preview["flag"] if "flag" in preview else pd.Series("", index=preview.index)
     return pd.DataFrame(
         {
-            ("Änderung" if de else "Change"): [change_label(c) for c in preview["change"]],
-            ("Kennzahl" if de else "KPI"): [f"{k} · {kpis[k].name}" if k in kpis else k for k in preview["kpi_id"]],
-            ("Zeitraum" if de else "Period"): [
+            t("col.change", lang): [change_label(c) for c in preview["change"]],
+            t("col.kpi", lang): [f"{k} · {kpis[k].name}" if k in kpis else k for k in preview["kpi_id"]],
+            t("col.period", lang): [
                 fmt_period(pd.Timestamp(p).date(), kpis[k].frequency.value, lang) if k in kpis else str(p)
                 for k, p in zip(preview["kpi_id"], preview["period"])
             ],
-            ("Bisher" if de else "Before"): [before(r) for r in preview.itertuples()],
-            ("Neu" if de else "New"): [value(k, v) for k, v in zip(preview["kpi_id"], preview["new_value"])],
-            ("Prüfen" if de else "Check"): [flag_cause(f) for f in flags],
-            ("Kommentar" if de else "Comment"): preview["comment"].fillna("").astype(str),
+            t("col.before", lang): [before(r) for r in preview.itertuples()],
+            t("col.new", lang): [value(k, v) for k, v in zip(preview["kpi_id"], preview["new_value"])],
+            t("col.check", lang): [flag_cause(f) for f in flags],
+            t("col.comment", lang): preview["comment"].fillna("").astype(str),
         }
     )
 
@@ -256,18 +99,17 @@ def flag_cause(flag: object) -> str:
 
 
 def measure_preview(preview: pd.DataFrame, lang: str) -> pd.DataFrame:
-    de = lang == "de"
     state = lambda s: measure_state_label(s, lang) if isinstance(s, str) else "–"  # noqa: E731
     pct = lambda p: f"{fmt_number(p, lang)} %" if pd.notna(p) else "–"  # noqa: E731
     return pd.DataFrame(
         {
-            ("Änderung" if de else "Change"): [change_label(c) for c in preview["change"]],
-            ("Maßnahme" if de else "Measure"): [f"{m} · {t}" for m, t in zip(preview["measure_id"], preview["title"])],
-            ("Status bisher" if de else "State before"): [state(s) for s in preview["old_state"]],
-            ("Status neu" if de else "State new"): [state(s) for s in preview["new_state"]],
-            ("Fortschritt bisher" if de else "Progress before"): [pct(p) for p in preview["old_progress"]],
-            ("Fortschritt neu" if de else "Progress new"): [pct(p) for p in preview["new_progress"]],
-            ("Kommentar" if de else "Comment"): preview["comment"].fillna("").astype(str),
+            t("col.change", lang): [change_label(c) for c in preview["change"]],
+            t("col.measure", lang): [f"{m} · {title}" for m, title in zip(preview["measure_id"], preview["title"])],
+            t("col.state_before", lang): [state(s) for s in preview["old_state"]],
+            t("col.state_new", lang): [state(s) for s in preview["new_state"]],
+            t("col.progress_before", lang): [pct(p) for p in preview["old_progress"]],
+            t("col.progress_new", lang): [pct(p) for p in preview["new_progress"]],
+            t("col.comment", lang): preview["comment"].fillna("").astype(str),
         }
     )
 
@@ -280,7 +122,7 @@ kind = st.radio(
     ctx.t("up.kind"), list(KINDS), format_func=lambda k: ctx.t(f"up.kind.{k}"), horizontal=True, key="upload:kind"
 )
 if not auth.can(ctx.user, KINDS[kind]):
-    st.warning(ctx.t("denied"), icon=":material/lock:")
+    st.warning(ctx.t("denied.page"), icon=":material/lock:")
     st.stop()
 snap = ui.current_snapshot(ctx)
 if snap is None:
@@ -298,12 +140,12 @@ if kind == "measurements":
         # Overdue KPIs by the one rule (kpi.status.is_overdue), as the cockpit and the deck count them.
         overdue = len(views.overdue(views.status_frame(snap)))
         st.caption(ctx.t("up.due", rows=len(due), kpis=due["kpi_id"].nunique(), overdue=overdue))
-    csv_bytes, xlsx_bytes = templates.measurement_template_files(snap, include_not_due=include)
-    stem = f"messwerte-vorlage-{today}"
+    csv_bytes, xlsx_bytes = templates.measurement_template_files(snap, include_not_due=include, lang=ctx.lang)
+    stem = ctx.t("template.file.measurements", day=today)
 else:
     st.caption(ctx.t("up.measures.count", n=len(snap.measures)))
-    csv_bytes, xlsx_bytes = templates.measure_template_files(snap)
-    stem = f"massnahmen-vorlage-{today}"
+    csv_bytes, xlsx_bytes = templates.measure_template_files(snap, lang=ctx.lang)
+    stem = ctx.t("template.file.measures", day=today)
 with st.container(horizontal=True):
     st.download_button(
         ctx.t("up.xlsx"),
@@ -324,7 +166,9 @@ with st.container(horizontal=True):
 if kind == "measurements" and not due.empty:
     with st.expander(ctx.t("up.show_due")):
         st.dataframe(
-            templates.measurement_template(snap, include_not_due=include).drop(columns=["Wert", "Kommentar"]),
+            templates.measurement_template(snap, include_not_due=include, lang=ctx.lang).drop(
+                columns=[ctx.t("template.value"), ctx.t("template.comment")]
+            ),
             hide_index=True,
             width="stretch",
         )
@@ -380,8 +224,8 @@ if result.problems:
         st.info(ctx.t("up.hint.empty"), icon=":material/lightbulb:")
     st.download_button(
         ctx.t("up.errors.csv"),
-        templates.german_csv(problems),
-        file_name=f"fehler-{Path(uploaded.name).stem}.csv",
+        templates.csv_bytes(problems, ctx.lang),
+        file_name=f"{ctx.t('template.file.problems', name=Path(uploaded.name).stem)}.csv",
         mime="text/csv",
         key="upload:errcsv",
     )
@@ -443,7 +287,7 @@ if st.button(
     actor = current_user()
     # Checked again at the moment of writing, on the server.
     if not auth.can(actor, KINDS[kind]):
-        st.error(ctx.t("denied"), icon=":material/lock:")
+        st.error(ctx.t("denied.page"), icon=":material/lock:")
         st.stop()
     if hashlib.sha256(data).hexdigest() != checked["sha"]:
         st.error(ctx.t("up.changed_file"))

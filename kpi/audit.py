@@ -17,24 +17,11 @@ import pandas as pd
 import sqlalchemy as sa
 
 from kpi.auth import UNDO, User, can
-from kpi.i18n import fmt_datetime
+from kpi.i18n import TEXTS, fmt_datetime, t
 from kpi.revisions import undo_catalog
 from kpi.store import Store
 
 UNDOABLE_KINDS = ("measurements", "measures", "catalog")
-KIND_LABELS = {
-    "measurements": {"de": "Messwerte", "en": "Measurements"},
-    "measures": {"de": "Maßnahmen", "en": "Measures"},
-    "undo": {"de": "Rückgängig", "en": "Undo"},
-    "seed": {"de": "Katalog/Demo", "en": "Catalog/demo"},
-    "comment": {"de": "Kommentar", "en": "Comment"},
-    "catalog": {"de": "Katalog", "en": "Catalog"},
-    "demo_remove": {"de": "Demo entfernt", "en": "Demo removed"},
-}
-STATE_LABELS = {
-    "committed": {"de": "übernommen", "en": "committed"},
-    "undone": {"de": "rückgängig gemacht", "en": "undone"},
-}
 
 
 @dataclass
@@ -256,31 +243,23 @@ def protocol_frame(store: Store) -> pd.DataFrame:
 def counts_text(row: dict | pd.Series, lang: str = "de") -> str:
     """The counts of an upload in words: undo rows count restored / retracted / skipped."""
     n_new, n_changed, n_unchanged = (int(row.get(k) or 0) for k in ("n_new", "n_changed", "n_unchanged"))
-    de = lang == "de"
-    if row.get("kind") == "undo":
-        return (
-            f"{n_changed} wiederhergestellt, {n_new} zurückgezogen, {n_unchanged} übersprungen"
-            if de
-            else f"{n_changed} restored, {n_new} retracted, {n_unchanged} skipped"
-        )
-    return (
-        f"{n_new} neu, {n_changed} geändert, {n_unchanged} unverändert"
-        if de
-        else f"{n_new} new, {n_changed} changed, {n_unchanged} unchanged"
-    )
+    key = "audit.counts.undo" if row.get("kind") == "undo" else "audit.counts"
+    return t(key, lang, new=n_new, changed=n_changed, unchanged=n_unchanged)
 
 
 def kind_label(kind: str, lang: str = "de") -> str:
-    return KIND_LABELS.get(kind, {"de": kind, "en": kind})[lang]
+    """The kind of an upload in words (text `audit.kind.<kind>`), else the kind itself."""
+    key = f"audit.kind.{kind}"
+    return t(key, lang) if key in TEXTS else kind
 
 
 def state_label(state: str, lang: str = "de") -> str:
-    return STATE_LABELS.get(state, {"de": state, "en": state})[lang]
+    key = f"audit.state.{state}"
+    return t(key, lang) if key in TEXTS else state
 
 
 def protocol_table(frame: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
     """The log as people read it (and as it is exported): one row per upload, texts in `lang`."""
-    de = lang == "de"
 
     def state(row) -> str:
         text = state_label(row["state"], lang)
@@ -290,13 +269,13 @@ def protocol_table(frame: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
 
     return pd.DataFrame(
         {
-            "Nr.": frame["id"].astype(int),
-            ("Zeitpunkt" if de else "Time"): [fmt_datetime(t.to_pydatetime(), lang) for t in frame["created_at"]],
-            ("Art" if de else "Kind"): [kind_label(k, lang) for k in frame["kind"]],
-            ("Datei" if de else "File"): frame["file_name"].fillna("").astype(str),
-            ("Person" if de else "Person"): frame["username"].fillna("").astype(str),
-            ("Status" if de else "State"): [state(r) for r in frame.to_dict(orient="records")],
-            ("Ergebnis" if de else "Result"): [counts_text(r, lang) for r in frame.to_dict(orient="records")],
+            t("col.number", lang): frame["id"].astype(int),
+            t("col.time", lang): [fmt_datetime(ts.to_pydatetime(), lang) for ts in frame["created_at"]],
+            t("col.kind", lang): [kind_label(k, lang) for k in frame["kind"]],
+            t("col.file", lang): frame["file_name"].fillna("").astype(str),
+            t("col.person", lang): frame["username"].fillna("").astype(str),
+            t("col.state", lang): [state(r) for r in frame.to_dict(orient="records")],
+            t("col.result", lang): [counts_text(r, lang) for r in frame.to_dict(orient="records")],
             "SHA-256": frame["sha256"].fillna("").astype(str),
         }
     )

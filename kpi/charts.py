@@ -21,22 +21,6 @@ BAND_OK = "rgba(0, 158, 115, 0.13)"
 BAND_RISK = "rgba(194, 129, 0, 0.16)"
 FONT = dict(family="Source Sans Pro, DejaVu Sans, Arial, sans-serif", size=16, color="#1a1a1a")
 
-LABELS = {
-    "actual": ("Ist-Werte", "Actual"),
-    "plan": ("Zielpfad", "Target path"),
-    "baseline": ("Basis", "Baseline"),
-    "milestone": ("Meilenstein", "Milestone"),
-    "forecast": ("Prognose (Trend)", "Forecast (trend)"),
-    "band": ("Prognose-Band", "Forecast band"),
-    "tol_ok": ("Toleranz: im Plan", "Tolerance: on track"),
-    "tol_risk": ("Toleranz: gefährdet", "Tolerance: at risk"),
-    "reach": ("Ziel voraussichtlich erreicht: {day}", "Target expected: {day}"),
-    "today": ("heute", "today"),
-    "comment": ("Kommentar", "Comment"),
-    "break": ("Bruch in der Reihe", "Break in the series"),
-    "provisional": ("vorläufig", "provisional"),
-    "estimated": ("geschätzt", "estimated"),
-}
 HOLLOW = ("provisional", "estimated")  # values drawn as hollow markers: not final yet
 
 
@@ -49,15 +33,19 @@ def _qualities(series: pd.DataFrame) -> list[str]:
 
 def _with_quality(text: str, quality: str, lang: str) -> str:
     """The hover text of a value with its quality word in front, when it is not final."""
-    if quality not in LABELS:
+    if quality not in HOLLOW and quality != "break":
         return text
     word = f"<i>{_l(quality, lang)}</i>"
     return f"{word}<br>{text}" if text else word
 
 
+def _hover_day(lang: str) -> str:
+    """The hovered point's date in a hovertemplate, written as the language writes dates."""
+    return "%{x|" + i18n.PLOTLY_DATE_FORMATS[lang] + "}"
+
+
 def _l(key: str, lang: str, **values: object) -> str:
-    text = LABELS[key][0 if lang == "de" else 1]
-    return text.format(**values) if values else text
+    return i18n.t(f"chart.{key}", lang, **values)
 
 
 # The look of Plotly's "plotly_white", as the few settings our charts use. Every figure is built in one
@@ -107,14 +95,14 @@ def _figure(
         template=TEMPLATE,
         height=height,
         font=FONT,
-        separators=",." if lang == "de" else ".,",
+        separators=i18n.PLOTLY_SEPARATORS[lang],
         margin=dict(l=10, r=10, t=40 if legend else 30, b=10),
         showlegend=legend,
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, font=dict(size=14)),
         hoverlabel=dict(font_size=15),
         paper_bgcolor="white",
         xaxis={
-            "hoverformat": "%d.%m.%Y" if lang == "de" else "%d/%m/%Y",
+            "hoverformat": i18n.PLOTLY_DATE_FORMATS[lang],
             "showgrid": False,
             "tickfont": ticks,
             **(xaxis or {}),
@@ -186,8 +174,11 @@ def superseded_paths(kpi: Kpi, lang: str = "de") -> list[dict]:
     for version in kpi.history[:-1]:
         xs, ys = plan_path(version.kpi)
         until = fmt_date(version.valid_until, lang) if version.valid_until else ""
-        name = f"{'Früherer Zielpfad' if lang == 'de' else 'Earlier target path'}: {version.decision or '–'}" + (
-            f" ({'bis' if lang == 'de' else 'until'} {until})" if until else ""
+        name = i18n.t(
+            "chart.earlier_path_until" if until else "chart.earlier_path",
+            lang,
+            decision=version.decision or "–",
+            until=until,
         )
         out.append(
             dict(
@@ -198,7 +189,8 @@ def superseded_paths(kpi: Kpi, lang: str = "de") -> list[dict]:
                 name=html.escape(name),
                 line=dict(color="#8c8c8c", dash="dashdot", width=1.5),
                 marker=dict(symbol="diamond-open", size=9, color="#8c8c8c"),
-                hovertemplate="%{x|%d.%m.%Y}: %{y:,.4~g}"
+                hovertemplate=_hover_day(lang)
+                + ": %{y:,.4~g}"
                 + _unit_suffix(kpi)
                 + "<extra>"
                 + html.escape(version.decision or "")
@@ -261,7 +253,7 @@ def kpi_figure(
             marker=dict(
                 symbol=["circle-open"] + ["diamond"] * (len(xs) - 1), size=[12] + [13] * (len(xs) - 1), color=PLAN
             ),
-            hovertemplate="%{x|%d.%m.%Y}: %{y:,.4~g}" + suffix + "<extra>" + _l("plan", lang) + "</extra>",
+            hovertemplate=_hover_day(lang) + ": %{y:,.4~g}" + suffix + "<extra>" + _l("plan", lang) + "</extra>",
         ),
     ]
     traces += superseded_paths(kpi, lang)
@@ -298,7 +290,12 @@ def kpi_figure(
                 mode="lines",
                 name=_l("forecast", lang),
                 line=dict(color=FORECAST, dash="dot", width=3),
-                hovertemplate="%{x|%d.%m.%Y}: %{y:,.4~g}" + suffix + "<extra>" + _l("forecast", lang) + "</extra>",
+                hovertemplate=_hover_day(lang)
+                + ": %{y:,.4~g}"
+                + suffix
+                + "<extra>"
+                + _l("forecast", lang)
+                + "</extra>",
             )
         )
         if fc.reach_date and fc.reach_date >= start:
@@ -344,7 +341,7 @@ def kpi_figure(
                     line=dict(color=ACTUAL, width=2),
                 ),
                 customdata=[[text] for text in texts],
-                hovertemplate="%{x|%d.%m.%Y}: <b>%{y:,.4~g}" + suffix + "</b><br>%{customdata[0]}"
+                hovertemplate=_hover_day(lang) + ": <b>%{y:,.4~g}" + suffix + "</b><br>%{customdata[0]}"
                 "<extra>" + _l("actual", lang) + "</extra>",
             )
         )
@@ -422,7 +419,7 @@ def small_multiple(kpi: Kpi, series: pd.DataFrame, status: KpiStatus, lang: str 
                 y=list(series["value"]),
                 mode="lines",
                 line=dict(color=ACTUAL, width=3),
-                hovertemplate="%{x|%d.%m.%Y}: %{y:,.4~g}<extra>" + _l("actual", lang) + "</extra>",
+                hovertemplate=_hover_day(lang) + ": %{y:,.4~g}<extra>" + _l("actual", lang) + "</extra>",
             )
         )
         latest = series.iloc[-1]
@@ -551,11 +548,7 @@ def measures_timeline(measures: pd.DataFrame, lang: str = "de", today: date | No
                     )
                 ),
                 hovertemplate="%{y}<br>"
-                + ("Fortschritt" if lang == "de" else "Progress")
-                + ": %{customdata[0]} %"
-                + "<br>"
-                + ("geplantes Ende" if lang == "de" else "planned end")
-                + ": %{customdata[1]}"
+                + i18n.t("chart.measure_hover", lang, progress="%{customdata[0]}", end="%{customdata[1]}")
                 + "<extra></extra>",
             )
         )

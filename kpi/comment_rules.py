@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from kpi.i18n import fmt_number
+from kpi.i18n import fmt_number, t
 
 MAX_COMMENT_CHARS = 2000  # characters of a comment, typed or in an uploaded file (kpi.ingest)
 
@@ -26,29 +26,19 @@ class CommentError(ValueError):
 def check_comment(text: str | None, lang: str = "de") -> str:
     """The comment as it is stored (stripped; "" withdraws one), or CommentError."""
     text = (text or "").strip()
-    de = lang == "de"
     if len(text) > MAX_COMMENT_CHARS:
         raise CommentError(
             "comment.too_long",
-            (
-                f"Der Kommentar ist {fmt_number(len(text), lang)} Zeichen lang, erlaubt sind höchstens "
-                f"{fmt_number(MAX_COMMENT_CHARS, lang)}: nichts gespeichert."
-                if de
-                else f"The comment is {fmt_number(len(text), lang)} characters long, at most "
-                f"{fmt_number(MAX_COMMENT_CHARS, lang)} are allowed: nothing was saved."
+            t(
+                "comment.refused.too_long",
+                lang,
+                n=fmt_number(len(text), lang),
+                most=fmt_number(MAX_COMMENT_CHARS, lang),
             ),
         )
     if match := _FORBIDDEN.search(text):
         code = f"U+{ord(match.group()):04X}"
-        where = match.start() + 1
         raise CommentError(
-            "text.control_char",
-            (
-                f"Der Kommentar enthält ein Steuerzeichen ({code}) an Stelle {where}; bitte ohne Steuerzeichen "
-                "eingeben: nichts gespeichert."
-                if de
-                else f"The comment contains a control character ({code}) at position {where}; please type it without: "
-                "nothing was saved."
-            ),
+            "text.control_char", t("comment.refused.control_char", lang, code=code, where=match.start() + 1)
         )
     return text

@@ -13,6 +13,14 @@ from kpi import texts
 
 LANGS = ("de", "en")
 LOCALES = {"de": "de_DE", "en": "en_GB"}
+# Per language: the tag for documents (PDF, PPTX, <html lang>), date patterns (Babel, Plotly hover, the date
+# input widget) and Plotly's decimal and thousands separators.
+LANGUAGE_TAGS = {"de": "de-DE", "en": "en-GB"}
+DATE_FORMATS = {"de": "dd.MM.yyyy", "en": "dd/MM/yyyy"}
+DATETIME_FORMATS = {"de": "dd.MM.yyyy HH:mm", "en": "dd/MM/yyyy HH:mm"}
+PLOTLY_DATE_FORMATS = {"de": "%d.%m.%Y", "en": "%d/%m/%Y"}
+DATE_INPUT_FORMATS = {"de": "DD.MM.YYYY", "en": "DD/MM/YYYY"}
+PLOTLY_SEPARATORS = {"de": ",.", "en": ".,"}
 
 # Okabe–Ito, colour-blind safe; status is never shown by colour alone (icon + word go with it). As graphics every
 # colour stands out from white by at least 3:1 (WCAG 1.4.11): Okabe–Ito's orange, sky blue and grey are taken a
@@ -187,15 +195,13 @@ def fmt_date(value: date | datetime | None, lang: str = "de") -> str:
         return "–"
     if isinstance(value, datetime):
         value = value.date()
-    return format_date(value, format="dd.MM.yyyy" if lang == "de" else "dd/MM/yyyy", locale=LOCALES[lang])
+    return format_date(value, format=DATE_FORMATS[lang], locale=LOCALES[lang])
 
 
 def fmt_datetime(value: datetime | None, lang: str = "de") -> str:
     if value is None:
         return "–"
-    return format_datetime(
-        value, format="dd.MM.yyyy HH:mm" if lang == "de" else "dd/MM/yyyy HH:mm", locale=LOCALES[lang]
-    )
+    return format_datetime(value, format=DATETIME_FORMATS[lang], locale=LOCALES[lang])
 
 
 def fmt_period(value: date | None, frequency: str, lang: str = "de") -> str:
@@ -257,12 +263,6 @@ def stale_badge(lang: str = "de") -> str:
 
 
 TEXTS: dict[str, dict[str, str]] = {key: {"de": de, "en": en} for key, (de, en) in texts.TEXTS.items()}
-
-
-def register(texts: dict[str, tuple[str, str]]) -> None:
-    """Pages register their texts as key -> (German, English)."""
-    for key, (de, en) in texts.items():
-        TEXTS[key] = {"de": de, "en": en}
 
 
 def t(key: str, lang: str = "de", **values: object) -> str:

@@ -14,6 +14,7 @@ from datetime import date
 
 import pandas as pd
 
+from kpi.i18n import DATE_FORMATS, t
 from kpi.model import Catalog, Kpi
 
 PERIOD_MARGIN_YEARS = 50  # the same window as kpi.ingest (PERIOD_MARGIN_YEARS, HORIZON_YEARS)
@@ -72,9 +73,8 @@ def rows(excluded: pd.DataFrame, file_names: dict[int, str] | None = None) -> li
 
 def day_text(day: date, lang: str = "de") -> str:
     """A date of any year (strftime and Babel stumble on years before 1000)."""
-    if lang == "de":
-        return f"{day.day:02d}.{day.month:02d}.{day.year:04d}"
-    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+    separator = DATE_FORMATS[lang][2]  # "." or "/"
+    return separator.join((f"{day.day:02d}", f"{day.month:02d}", f"{day.year:04d}"))
 
 
 def notice(items: list[OutOfWindow], lang: str = "de") -> str | None:
@@ -82,28 +82,17 @@ def notice(items: list[OutOfWindow], lang: str = "de") -> str | None:
     Plain text: callers that render Markdown escape it (kpi.text.md_escape)."""
     if not items:
         return None
-    de = lang == "de"
     named = []
     for item in items[:NAMED_AT_MOST]:
         upload = ""
         if item.upload_id is not None:
-            upload = (f" (Upload {item.upload_id}" if de else f" (upload {item.upload_id}") + (
-                f" „{item.file_name}“)" if de and item.file_name else f" '{item.file_name}')" if item.file_name else ")"
-            )
+            key = "window.upload.file" if item.file_name else "window.upload"
+            upload = " " + t(key, lang, id=item.upload_id, file=item.file_name)
         named.append(f"{item.kpi_id} {day_text(item.period, lang)}{upload}")
     more = len(items) - len(named)
     if more:
-        named.append(f"und {more} weitere" if de else f"and {more} more")
+        named.append(t("window.more", lang, n=more))
     uploads = sorted({i.upload_id for i in items if i.upload_id is not None})
     undo = ", ".join(f"python -m kpi undo {u}" for u in uploads[:NAMED_AT_MOST])
-    if de:
-        how = f" Rückgängig machen: auf der Seite Protokoll (/protokoll) oder mit {undo}." if uploads else ""
-        return (
-            f"{len(items)} gespeicherte Werte mit unmöglichem Zeitraum werden nicht ausgewertet (nicht in Status, "
-            f"Prognose und Diagrammen): {'; '.join(named)}.{how}"
-        )
-    how = f" To undo: on the Audit log page (/protokoll) or with {undo}." if uploads else ""
-    return (
-        f"{len(items)} stored values with an impossible period are left out of status, forecast and charts: "
-        f"{'; '.join(named)}.{how}"
-    )
+    how = " " + t("window.undo", lang, commands=undo) if uploads else ""
+    return t("window.notice", lang, n=len(items), named="; ".join(named), how=how)

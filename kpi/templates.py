@@ -1,8 +1,8 @@
-"""Upload templates (the KPIs due, the measures) and the German-Excel file writers for every download.
+"""Upload templates (the KPIs due, the measures) in the UI language and the file writers for every download.
 
-CSV as German Excel writes it: `;`, decimal comma, UTF-8 with BOM, CRLF. XLSX via openpyxl. Text
-cells are always passed through exports.neutralise_formulas, so that a KPI name or a file name
-starting with `=`, `+`, `-` or `@` is never run as a formula.
+CSV as Excel in the UI language writes it (German: `;`, decimal comma; English: `,`, decimal point), UTF-8 with
+BOM, CRLF. XLSX via openpyxl. Text cells are always passed through exports.neutralise_formulas, so that a KPI
+name or a file name starting with `=`, `+`, `-` or `@` is never run as a formula.
 """
 
 from __future__ import annotations
@@ -13,42 +13,31 @@ from datetime import date, timedelta
 import pandas as pd
 
 from kpi.exports import neutralise_formulas
-from kpi.i18n import MEASURE_STATES, fmt_date, fmt_number, fmt_period
+from kpi.i18n import fmt_date, fmt_number, fmt_period, measure_state_label, t
 from kpi.model import Frequency, add_periods, snap_to_period_end
 from kpi.status import period_due_date
 from kpi.views import Snapshot, status_frame
 
-MEASUREMENT_COLUMNS = [
-    "Kennzahl",
-    "Bezeichnung",
-    "Einheit",
-    "Zeitraum",
-    "Wert",
-    "Kommentar",
-    "Qualität",
-    "Fällig bis",
-    "Letzter Wert",
-]
-MEASURE_COLUMNS = ["Maßnahme", "Status", "Fortschritt", "Kommentar", "Titel", "Verantwortlich", "Plan-Ende"]
+# The template columns by field; their headers are the texts `template.<field>` in the UI language (the importer,
+# kpi.ingest, reads the German and the English ones).
+MEASUREMENT_FIELDS = ("kpi", "name", "unit", "period", "value", "comment", "quality", "due", "latest")
+MEASURE_FIELDS = ("measure", "state", "progress", "comment", "title", "responsible", "planned_end")
 MAX_PERIODS_PER_KPI = 12
 
-MEASUREMENT_HINTS = [
-    "So füllen Sie die Vorlage aus:",
-    "1. Tragen Sie in der Spalte 'Wert' den Messwert ein (Dezimalkomma, z. B. 1.234,5).",
-    "2. 'Kommentar' ist freiwillig: eine kurze Erläuterung für den Ausschuss.",
-    "3. Zeilen, für die Sie (noch) keinen Wert haben, dürfen leer bleiben: sie werden übersprungen und gezählt "
-    "('nicht ausgefüllt'). 'Qualität' ist freiwillig: leer (= final), vorläufig, geschätzt oder Bruch.",
-    "4. 'Zeitraum' nicht ändern (Schreibweisen: 2025, Q3 2025, 09/2025). Weitere Zeilen dürfen Sie ergänzen.",
-    "5. Die Spalten 'Bezeichnung', 'Einheit', 'Fällig bis' und 'Letzter Wert' dienen nur der Orientierung.",
-    "6. Hochladen unter Verwaltung › Upload; vor dem Übernehmen sehen Sie eine Prüfung und eine Vorschau.",
-]
-MEASURE_HINTS = [
-    "So füllen Sie die Vorlage aus:",
-    "1. Status: geplant, in Umsetzung, abgeschlossen, pausiert oder verzögert.",
-    "2. Fortschritt: 0 bis 100 (Prozent).",
-    "3. Kommentar ist freiwillig. Unveränderte Zeilen dürfen stehen bleiben: sie werden nicht erneut gespeichert.",
-    "4. Die Spalten 'Titel', 'Verantwortlich' und 'Plan-Ende' dienen nur der Orientierung.",
-]
+
+def measurement_columns(lang: str = "de") -> list[str]:
+    """The headers of the measurement template in `lang`."""
+    return [t(f"template.{field}", lang) for field in MEASUREMENT_FIELDS]
+
+
+def measure_columns(lang: str = "de") -> list[str]:
+    """The headers of the measure template in `lang`."""
+    return [t(f"template.{field}", lang) for field in MEASURE_FIELDS]
+
+
+def hints(kind: str, lang: str = "de") -> list[str]:
+    """The lines of a template's notes sheet (`kind`: measurements or measures)."""
+    return t(f"template.hints.{kind}", lang).split("\n")
 
 
 def _ended_periods(first: date, frequency: Frequency, today: date) -> list[date]:
@@ -97,48 +86,48 @@ def due_frame(snap: Snapshot, *, include_not_due: bool = False) -> pd.DataFrame:
     return frame.sort_values(["due", "kpi_id", "period"], kind="stable").reset_index(drop=True)
 
 
-def measurement_template(snap: Snapshot, *, include_not_due: bool = False) -> pd.DataFrame:
-    """The template rows as the clerk sees them: German headers, periods in the KPI's notation, empty values."""
+def measurement_template(snap: Snapshot, *, include_not_due: bool = False, lang: str = "de") -> pd.DataFrame:
+    """The template rows as the clerk sees them: headers in `lang`, periods in the KPI's notation, empty values."""
     due = due_frame(snap, include_not_due=include_not_due)
-    frame = pd.DataFrame(
-        {
-            "Kennzahl": due["kpi_id"],
-            "Bezeichnung": due["name"],
-            "Einheit": due["unit"],
-            "Zeitraum": [fmt_period(p, f, "de") for p, f in zip(due["period"], due["frequency"])],
-            "Wert": "",
-            "Kommentar": "",
-            "Qualität": "",
-            "Fällig bis": [fmt_date(d, "de") for d in due["due"]],
-            "Letzter Wert": [
-                f"{fmt_number(v, 'de')} ({fmt_period(p, f, 'de')})" if p is not None else ""
-                for v, p, f in zip(due["latest_value"], due["latest_period"], due["frequency"])
-            ],
-        },
-        columns=MEASUREMENT_COLUMNS,
+    columns = dict(
+        kpi=due["kpi_id"],
+        name=due["name"],
+        unit=due["unit"],
+        period=[fmt_period(p, f, lang) for p, f in zip(due["period"], due["frequency"])],
+        value="",
+        comment="",
+        quality="",
+        due=[fmt_date(d, lang) for d in due["due"]],
+        latest=[
+            f"{fmt_number(v, lang)} ({fmt_period(p, f, lang)})" if p is not None else ""
+            for v, p, f in zip(due["latest_value"], due["latest_period"], due["frequency"])
+        ],
     )
-    return frame
+    headers = measurement_columns(lang)
+    return pd.DataFrame(dict(zip(headers, (columns[f] for f in MEASUREMENT_FIELDS))), columns=headers)
 
 
-def measure_template(snap: Snapshot, unit: str | None = None) -> pd.DataFrame:
-    """Every measure (of one responsible unit, if given) with its current state and progress filled in."""
+def measure_template(snap: Snapshot, unit: str | None = None, lang: str = "de") -> pd.DataFrame:
+    """Every measure (of one responsible unit, if given) with its current state and progress filled in, headers
+    and states in `lang`."""
     measures = snap.measures if unit is None else snap.measures[snap.measures["responsible"] == unit]
-    return pd.DataFrame(
-        {
-            "Maßnahme": measures["id"],
-            "Status": [MEASURE_STATES.get(s, {"de": s})["de"] for s in measures["state"]],
-            "Fortschritt": pd.Series(
-                [int(p) if float(p).is_integer() else float(p) for p in measures["progress"]],
-                index=measures.index,
-                dtype="object",
-            ),
-            "Kommentar": "",
-            "Titel": measures["title"],
-            "Verantwortlich": measures["responsible"],
-            "Plan-Ende": [fmt_date(d, "de") for d in measures["planned_end"]],
-        },
-        columns=MEASURE_COLUMNS,
-    ).reset_index(drop=True)
+    columns = dict(
+        measure=measures["id"],
+        state=[measure_state_label(s, lang) for s in measures["state"]],
+        progress=pd.Series(
+            [int(p) if float(p).is_integer() else float(p) for p in measures["progress"]],
+            index=measures.index,
+            dtype="object",
+        ),
+        comment="",
+        title=measures["title"],
+        responsible=measures["responsible"],
+        planned_end=[fmt_date(d, lang) for d in measures["planned_end"]],
+    )
+    headers = measure_columns(lang)
+    return pd.DataFrame(dict(zip(headers, (columns[f] for f in MEASURE_FIELDS))), columns=headers).reset_index(
+        drop=True
+    )
 
 
 # -- writers ---------------------------------------------------------------------------------
@@ -146,16 +135,32 @@ def measure_template(snap: Snapshot, unit: str | None = None) -> pd.DataFrame:
 
 def german_csv(frame: pd.DataFrame) -> bytes:
     """CSV as German Excel reads it: `;`, decimal comma, UTF-8 with BOM, CRLF; formulas neutralised."""
+    return csv_bytes(frame, "de")
+
+
+# Per language: (field separator, decimal mark) as that language's Excel reads and writes a CSV file.
+CSV_STYLES = {"de": (";", ","), "en": (",", ".")}
+
+
+def csv_bytes(frame: pd.DataFrame, lang: str = "de") -> bytes:
+    """CSV as Excel in `lang` reads it (German: `;` and decimal comma; English: `,` and decimal point), UTF-8
+    with BOM, CRLF; formulas neutralised. The importer tells the two apart by the separator."""
+    separator, decimal = CSV_STYLES[lang]
     safe = neutralise_formulas(frame)
-    text = safe.to_csv(sep=";", index=False, decimal=",", lineterminator="\r\n")
+    text = safe.to_csv(sep=separator, index=False, decimal=decimal, lineterminator="\r\n")
     return text.encode("utf-8-sig")
 
 
 def xlsx(
-    sheets: dict[str, pd.DataFrame], *, text_columns: set[str] = frozenset(), hints: list[str] | None = None
+    sheets: dict[str, pd.DataFrame],
+    *,
+    text_columns: set[str] = frozenset(),
+    hints: list[str] | None = None,
+    lang: str = "de",
 ) -> bytes:
-    """An Excel workbook, one sheet per frame (header bold, frozen, columns sized), plus an optional 'Hinweise'
-    sheet. Cells of `text_columns` are stored as text so that Excel never turns `09/2025` into a date."""
+    """An Excel workbook, one sheet per frame (header bold, frozen, columns sized), plus an optional notes sheet
+    ('Hinweise', 'Notes' in English). Cells of `text_columns` are stored as text so that Excel never turns
+    `09/2025` into a date."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -179,7 +184,7 @@ def xlsx(
                     cell.number_format = "@"
         sheet.freeze_panes = "A2"
     if hints:
-        sheet = book.create_sheet("Hinweise")
+        sheet = book.create_sheet(t("template.sheet.hints", lang))
         for line in hints:
             sheet.append([line])
         sheet.column_dimensions["A"].width = 110
@@ -197,13 +202,19 @@ def _excel_value(value: object) -> object:
     return value
 
 
-def measurement_template_files(snap: Snapshot, *, include_not_due: bool = False) -> tuple[bytes, bytes]:
-    """(CSV, XLSX) of the measurement template; the XLSX sheet is `Messwerte`."""
-    frame = measurement_template(snap, include_not_due=include_not_due)
-    return german_csv(frame), xlsx({"Messwerte": frame}, text_columns={"Zeitraum", "Kennzahl"}, hints=MEASUREMENT_HINTS)
+def measurement_template_files(
+    snap: Snapshot, *, include_not_due: bool = False, lang: str = "de"
+) -> tuple[bytes, bytes]:
+    """(CSV, XLSX) of the measurement template in `lang`; the XLSX sheet is `Messwerte` (`Measurements`)."""
+    frame = measurement_template(snap, include_not_due=include_not_due, lang=lang)
+    sheet = {t("template.sheet.measurements", lang): frame}
+    text = {t("template.period", lang), t("template.kpi", lang)}
+    return csv_bytes(frame, lang), xlsx(sheet, text_columns=text, hints=hints("measurements", lang), lang=lang)
 
 
-def measure_template_files(snap: Snapshot, unit: str | None = None) -> tuple[bytes, bytes]:
-    """(CSV, XLSX) of the measure template; the XLSX sheet is `Maßnahmen`."""
-    frame = measure_template(snap, unit)
-    return german_csv(frame), xlsx({"Maßnahmen": frame}, text_columns={"Maßnahme"}, hints=MEASURE_HINTS)
+def measure_template_files(snap: Snapshot, unit: str | None = None, lang: str = "de") -> tuple[bytes, bytes]:
+    """(CSV, XLSX) of the measure template in `lang`; the XLSX sheet is `Maßnahmen` (`Measures`)."""
+    frame = measure_template(snap, unit, lang)
+    sheet = {t("template.sheet.measures", lang): frame}
+    text = {t("template.measure", lang)}
+    return csv_bytes(frame, lang), xlsx(sheet, text_columns=text, hints=hints("measures", lang), lang=lang)

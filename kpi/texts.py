@@ -9,7 +9,922 @@ translated at the edge (`kpi.problems`). Placeholders are `str.format` fields (`
 from __future__ import annotations
 
 # Pages, sidebar, navigation, charts, reports, templates and exports.
-_UI: dict[str, tuple[str, str]] = {}
+_UI: dict[str, tuple[str, str]] = {
+    # app_pages/barrierefreiheit.py
+    "bf.intro": (
+        "Die Stadt ist als öffentliche Stelle verpflichtet, das Digitalcockpit barrierefrei zu gestalten "
+        "(Behindertengleichstellungsgesetz, BITV 2.0, Maßstab WCAG 2.1 Stufe AA / EN 301 549).",
+        "As a public body, the city must make the digital cockpit accessible (German Disability Equality "
+        "Act, BITV 2.0, measured against WCAG 2.1 level AA / EN 301 549).",
+    ),
+    "bf.state.h": ("Stand der Vereinbarkeit", "State of conformity"),
+    "bf.state": (
+        "Das Digitalcockpit ist **teilweise barrierefrei**. Eine automatische Prüfung mit axe-core "
+        "(WCAG 2.1 A und AA) findet auf allen Seiten, in beiden Sprachen, mit und ohne Anmeldung und im "
+        "Präsentationsmodus keinen Verstoß; sie läuft bei jeder Änderung mit. Von Hand geprüft: Sprache der "
+        "Seite, Namen der Diagramme, sichtbarer Tastaturfokus, keine Ein-Zeichen-Tastenkürzel, Ansage des "
+        "Folienwechsels, Kontraste der Statusfarben, eine Hauptüberschrift je Seite.",
+        "The digital cockpit is **partially accessible**. An automatic check with axe-core (WCAG 2.1 A "
+        "and AA) finds no violation on any page, in both languages, with and without login and in "
+        "presenting mode; it runs with every change. Checked by hand: page language, chart names, "
+        "visible keyboard focus, no single-character shortcuts, announced slide changes, contrast of the "
+        "status colours, one main heading per page.",
+    ),
+    "bf.limits.h": ("Nicht barrierefreie Inhalte", "Content that is not accessible"),
+    "bf.limits": (
+        "- **Datentabellen zum Bearbeiten und Auswählen** (Upload-Prüfung, Protokoll, Katalog): Streamlits "
+        "Tabellen-Element zeichnet auf eine Leinwand; ein Screenreader erhält nur die sichtbaren Zeilen, die "
+        "Pfeiltasten bewegen teils die Seite. Nur-Lese-Tabellen sind deshalb echte HTML-Tabellen.\n"
+        "- **Diagramme** (Plotly) sind Grafiken mit Namen; ihre Werte stehen jeweils als Text oder Tabelle auf "
+        "der Seite, einzelne Punkte sind mit der Tastatur nicht erreichbar.\n"
+        "- **Bedienelemente von Streamlit** bringen eigene englische Texte mit (z. B. „Browse files“, "
+        "„Deploy“-Menü, Datumsauswahl) und setzen die Seitensprache erst nach dem Laden.\n"
+        "- **Das Seitenmenü** steht vor dem Inhalt; einen Link „Zum Inhalt springen“ bietet Streamlit nicht.",
+        "- **Data grids for editing and choosing** (upload check, audit log, catalog): Streamlit's grid draws on "
+        "a canvas; a screen reader gets only the drawn rows and arrow keys partly move the page. Read-only "
+        "tables are therefore real HTML tables.\n"
+        "- **Charts** (Plotly) are images with a name; their values are on the page as text or table; single "
+        "points cannot be reached with the keyboard.\n"
+        "- **Streamlit's own controls** bring English texts (e.g. “Browse files”, the main menu, the date "
+        "picker) and set the page language only after loading.\n"
+        "- **The page menu** comes before the content; Streamlit offers no “skip to content” link.",
+    ),
+    "bf.contact.h": ("Feedback und Kontakt", "Feedback and contact"),
+    "bf.contact": (
+        "Barrieren melden oder Inhalte in barrierefreier Form anfragen: {contact}",
+        "Report a barrier or ask for content in an accessible form: {contact}",
+    ),
+    "bf.enforce.h": ("Durchsetzungsverfahren", "Enforcement procedure"),
+    "bf.enforce": (
+        "Antwortet die Stadt auf Ihre Meldung nicht oder nicht zufriedenstellend, können Sie sich kostenfrei an "
+        "die Durchsetzungsstelle Ihres Landes wenden. Für Städte in Nordrhein-Westfalen ist das die "
+        "**Ombudsstelle für barrierefreie Informationstechnik des Landes Nordrhein-Westfalen** (bei der "
+        "Landesbeauftragten für Menschen mit Behinderung; §§ 10d, 10e BGG NRW, §§ 9 ff. BITV NRW). Für "
+        "Bundesbehörden ist es die **Schlichtungsstelle nach § 16 BGG** beim Beauftragten der Bundesregierung "
+        "für die Belange von Menschen mit Behinderungen. Städte anderer Länder tragen hier die Stelle ihres "
+        "Landes ein.",
+        "If the city does not answer your report, or not satisfactorily, you can turn free of charge to your "
+        "state's enforcement body. For cities in North Rhine-Westphalia this is the **Ombudsstelle für "
+        "barrierefreie Informationstechnik des Landes Nordrhein-Westfalen** (with the state commissioner for "
+        "people with disabilities; §§ 10d, 10e BGG NRW, §§ 9 ff. BITV NRW). For federal bodies it is the "
+        "**Schlichtungsstelle nach § 16 BGG** with the Federal Government Commissioner for Matters relating to "
+        "Persons with Disabilities. Cities of other states name their state's body here.",
+    ),
+    "bf.missing": (
+        "Die Stadt hat noch keinen Kontakt für Barrieren eingetragen (Umgebungsvariable KPI_A11Y_CONTACT).",
+        "The city has not yet set a contact for barriers (environment variable KPI_A11Y_CONTACT).",
+    ),
+    # app_pages/bereich.py
+    "br.unit": ("Organisationseinheit", "Responsible unit"),
+    "br.attention": ("Braucht Aufmerksamkeit", "Needs attention"),
+    "br.nothing": (
+        "Nichts Dringendes: alle Kennzahlen im Plan und aktuell, keine Maßnahme verspätet.",
+        "Nothing urgent: all KPIs on track and current, no measure late.",
+    ),
+    "br.kpis": ("Kennzahlen ({n})", "KPIs ({n})"),
+    "br.measures": ("Maßnahmen ({n})", "Measures ({n})"),
+    "br.no_kpis": ("Diese Einheit verantwortet keine Kennzahl.", "This unit owns no KPI."),
+    "br.no_measures": ("Diese Einheit verantwortet keine Maßnahme.", "This unit owns no measure."),
+    "br.behind": ("liegt bei {p} des Plans", "is at {p} of plan"),
+    "br.overdue": ("Aktualisierung fällig seit {day}", "update due since {day}"),
+    "br.late": ("Plan-Ende {day} überschritten", "planned end {day} passed"),
+    "br.sum.kpis": ("{n} Kennzahlen", "{n} KPIs"),
+    "br.sum.kpis.one": ("{n} Kennzahl", "{n} KPI"),
+    "br.sum.behind": ("{n} hinter Plan", "{n} behind plan"),
+    "br.sum.stale": ("{n} überfällig", "{n} overdue"),
+    "br.sum.late": ("{n} Maßnahmen verspätet", "{n} measures late"),
+    "br.sum.late.one": ("{n} Maßnahme verspätet", "{n} measure late"),
+    # app_pages/cockpit.py
+    "cockpit.leitbild": ("Leitbild", "Mission statement"),
+    "cockpit.stand": ("Stand", "As of"),
+    "cockpit.share": ("Anteil im Plan", "Share on track"),
+    "cockpit.share.help": (
+        "Kennzahlen im Plan oder erreicht und nicht überfällig, bezogen auf alle mit Daten",
+        "KPIs on track or achieved and not overdue, of all KPIs with data",
+    ),
+    "cockpit.kpis": ("{n} Kennzahlen, {d} mit Daten", "{n} KPIs, {d} with data"),
+    "cockpit.kpis.one": ("{n} Kennzahl, {d} mit Daten", "{n} KPI, {d} with data"),
+    "cockpit.fields": ("Handlungsfelder", "Action fields"),
+    "cockpit.deviations": ("Größte Abweichungen vom Plan", "Biggest deviations from plan"),
+    "cockpit.overdue": ("Überfällige Aktualisierungen", "Overdue updates"),
+    "cockpit.late": ("Verspätete Maßnahmen", "Late measures"),
+    "cockpit.none.deviations": ("Keine Kennzahl liegt hinter dem Plan.", "No KPI is behind plan."),
+    "cockpit.none.overdue": ("Alle Kennzahlen sind aktuell.", "All KPIs are up to date."),
+    "cockpit.none.late": ("Keine Maßnahme ist verspätet.", "No measure is late."),
+    "cockpit.none.measures": ("Diese Strategie hat noch keine Maßnahmen.", "This strategy has no measures yet."),
+    "cockpit.due_since": ("fällig seit {day}", "due since {day}"),
+    "cockpit.days_late": ("{n} Tage über Plan-Ende", "{n} days past planned end"),
+    "cockpit.days_late.one": ("{n} Tag über Plan-Ende", "{n} day past planned end"),
+    "cockpit.late_measures": ("{n} verspätete Maßnahmen", "{n} late measures"),
+    "cockpit.late_measures.one": ("{n} verspätete Maßnahme", "{n} late measure"),
+    # app_pages/katalog.py
+    "kat.intro": (
+        "Änderungen am Strategiekatalog werden als Revision mit Beschluss und Gültigkeitsdatum gespeichert; "
+        "frühere Stände bleiben erhalten und sind im Protokoll rückgängig zu machen.",
+        "Catalog changes are stored as revisions with a decision and a valid-from date; earlier states "
+        "are kept and can be undone in the audit log.",
+    ),
+    "kat.frozen": ("Bearbeiten nur im aktuellen Stand (Seitenleiste: heute).", "Editing only in the current view."),
+    "kat.hierarchy": ("Hierarchie", "Hierarchy"),
+    "kat.edit": ("Kennzahl bearbeiten", "Edit KPI"),
+    "kat.add": ("Neu anlegen", "Add"),
+    "kat.retire": ("Kennzahl zurückziehen", "Retire KPI"),
+    "kat.log": ("Revisionen", "Revisions"),
+    "kat.kpi": ("Kennzahl", "KPI"),
+    "kat.name": ("Name", "Name"),
+    "kat.definition": ("Definition", "Definition"),
+    "kat.baseline": ("Basiswert", "Baseline value"),
+    "kat.targets": ("Zielwerte (Zeitraum: Wert; …)", "Targets (period: value; …)"),
+    "kat.on_track": ("Schwelle „im Plan“ (Anteil des Plans)", "Threshold on track (share of plan)"),
+    "kat.at_risk": ("Schwelle „gefährdet“", "Threshold at risk"),
+    "kat.decision": ("Beschluss (Pflicht), z. B. Ratsbeschluss V/2024/117", "Decision (required)"),
+    "kat.valid_from": ("Gültig ab", "Valid from"),
+    "kat.check": ("Änderung prüfen", "Check change"),
+    "kat.save": ("Revision speichern", "Save revision"),
+    "kat.discard": ("Verwerfen", "Discard"),
+    "kat.no_decision": (
+        "Bitte den Beschluss angeben (z. B. Ratsbeschluss V/2024/117).",
+        "Please name the decision.",
+    ),
+    "kat.no_change": ("Keine Änderung gegenüber dem geltenden Katalog.", "No change to the catalog in force."),
+    "kat.review": ("Prüfung: {decision}, gültig ab {day}", "Review: {decision}, valid from {day}"),
+    "kat.status_changes": ("Statusänderungen", "Status changes"),
+    "kat.no_status_changes": ("Keine Kennzahl ändert dadurch ihren Status.", "No KPI changes its status."),
+    "kat.level": ("Was", "What"),
+    "kat.parent": ("Gehört zu", "Belongs to"),
+    "kat.id": ("ID", "ID"),
+    "kat.unit": ("Einheit", "Unit"),
+    "kat.direction": ("Richtung", "Direction"),
+    "kat.frequency": ("Erhebung", "Frequency"),
+    "kat.baseline_period": ("Basis-Zeitraum", "Baseline period"),
+    "kat.responsible": ("Verantwortlich", "Responsible"),
+    # app_pages/kennzahlen.py
+    "kd.choose": ("Kennzahl", "KPI"),
+    "kd.field": ("Handlungsfeld", "Action field"),
+    "kd.latest": ("Letzter Wert", "Latest value"),
+    "kd.plan": ("Plan zu diesem Zeitpunkt", "Planned at that time"),
+    "kd.progress": ("Fortschritt", "Progress"),
+    "kd.target": ("Zielwert {year}", "Target {year}"),
+    "kd.forecast": ("Prognose {year}", "Forecast {year}"),
+    "kd.reach": ("Ziel voraussichtlich erreicht am {day}", "Target expected to be reached on {day}"),
+    "kd.reach.short": ("Ziel erreicht voraussichtlich", "Target expected"),
+    "kd.reach.never": (
+        "Beim aktuellen Trend wird das Ziel nicht erreicht.",
+        "At the current trend the target is not reached.",
+    ),
+    "kd.reach.none": (
+        "Zu wenige Werte für eine Prognose (nötig sind mindestens {n}).",
+        "Too few values for a forecast (at least {n} are needed).",
+    ),
+    "kd.outcome": ("Ergebnis {year}", "Outcome {year}"),
+    "kd.outcome.text": (
+        "Der Zieltermin {day} ist vorbei: das Ziel wurde {word} (letzter Wert {value}).",
+        "The target date {day} has passed: the target was {word} (latest value {value}).",
+    ),
+    "kd.bounded": (
+        "Die Prognose bleibt im gültigen Wertebereich ({low} bis {high}); die gerade Linie hätte ihn "
+        "verlassen, darum flacht der Trend zum Rand hin ab.",
+        "The forecast stays inside the valid range ({low} to {high}); a straight line would have left "
+        "it, so the trend flattens towards the edge.",
+    ),
+    "kd.no_data": (
+        "Für diese Kennzahl liegen noch keine Messwerte vor. Der erste Wert ist fällig am {day}.",
+        "There are no measurements for this KPI yet. The first value is due on {day}.",
+    ),
+    "kd.stale": ("Veraltet: der nächste Wert war fällig am {day}.", "Stale: the next value was due on {day}."),
+    "kd.definition": ("Steckbrief", "Definition"),
+    "kd.values": ("Werte und Revisionen", "Values and revisions"),
+    "kd.comments": ("Kommentare je Zeitraum", "Comments per period"),
+    "kd.no_comments": ("Noch keine Kommentare.", "No comments yet."),
+    "kd.note.value": ("zum Wert", "with the value"),
+    "kd.note.discussion": ("Diskussion", "discussion"),
+    "kd.measures": ("Zugehörige Maßnahmen", "Related measures"),
+    "kd.late": (" (verspätet)", " (late)"),
+    "kd.no_measures": ("Keine Maßnahme ist mit dieser Kennzahl verknüpft.", "No measure is linked to this KPI."),
+    "kd.real": ("Reale öffentliche Daten (Quelle siehe Steckbrief)", "Real public data (source in the definition)"),
+    "kd.unknown": (
+        "Die Kennzahl '{id}' gibt es im Strategiekatalog nicht.",
+        "There is no KPI '{id}' in the catalog.",
+    ),
+    "kd.thresholds": (
+        "im Plan ab {ok} des Plans, gefährdet ab {risk}, darunter nicht im Plan",
+        "on track from {ok} of plan, at risk from {risk}, below that off track",
+    ),
+    "kd.retracted": ("zurückgezogen", "retracted"),
+    "kd.target_revisions": ("Zielpfad-Revisionen", "Target path revisions"),
+    "kd.valid_from": ("gültig ab {day}", "valid from {day}"),
+    # app_pages/massnahmen.py
+    "ms.fields": ("Handlungsfeld", "Action field"),
+    "ms.units": ("Verantwortlich", "Responsible unit"),
+    "ms.states": ("Status", "State"),
+    "ms.late_only": ("nur verspätete", "late only"),
+    "ms.all": ("alle", "all"),
+    "ms.none": ("Diese Strategie hat noch keine Maßnahmen.", "This strategy has no measures yet."),
+    "ms.filtered": ("Keine Maßnahme passt zu diesem Filter.", "No measure matches this filter."),
+    "ms.summary": ("{n} Maßnahmen, davon {late} verspätet", "{n} measures, {late} of them late"),
+    "ms.summary.one": ("{n} Maßnahme, davon {late} verspätet", "{n} measure, {late} of it late"),
+    "ms.timeline": ("Zeitplan", "Timeline"),
+    "ms.timeline.legend": (
+        "⚠ und dunkler Rand: verspätet (Plan-Ende überschritten) · gepunktete Linie: heute",
+        "⚠ and dark outline: late (planned end passed) · dotted line: today",
+    ),
+    "ms.table": ("Übersicht", "Overview"),
+    "ms.history.caption": ("Verlauf von {id}", "History of {id}"),
+    "ms.history": ("Verlauf einer Maßnahme", "History of a measure"),
+    "ms.history.choose": ("Maßnahme auswählen …", "Choose a measure …"),
+    "ms.no_history": ("Noch keine Stände erfasst.", "No updates recorded yet."),
+    "ms.duration": ("Laufzeit: {start} – {end}", "Duration: {start} – {end}"),
+    "ms.kpis": ("Zugehörige Kennzahlen", "Related KPIs"),
+    # app_pages/praesentation.py
+    "deck.prev": ("Zurück", "Back"),
+    "deck.next": ("Weiter", "Next"),
+    "deck.first": ("Erste Folie", "First slide"),
+    "deck.last": ("Letzte Folie", "Last slide"),
+    "deck.present": ("Präsentieren", "Present"),
+    "deck.present.help": (
+        "Vollbild-Folien ohne Seitenleiste; Pfeiltasten ← → oder Presenter blättern, "
+        "Pos1/Ende springen, Esc beendet. Tastenkürzel: Strg+Umschalt+P.",
+        "Full-screen slides without sidebar; arrow keys ← → or a presenter remote turn the "
+        "slides, Home/End jump, Esc ends. Shortcut: Ctrl+Shift+P.",
+    ),
+    "deck.announce": ("Folie {n} von {total}: {title}", "Slide {n} of {total}: {title}"),
+    "deck.end": ("Beenden", "End"),
+    "deck.restart": ("Neu starten", "Restart"),
+    "deck.restart.help": (
+        "Startet den Foliensatz mit dem Stand aus der Seitenleiste neu.",
+        "Restarts the deck with the as-of date from the sidebar.",
+    ),
+    "deck.goto": ("Gehe zu Folie", "Go to slide"),
+    "deck.frozen_note": (
+        "Der Foliensatz ist eingefroren auf {stand}. Die Seitenleiste zeigt jetzt {day}: "
+        "„Neu starten“ übernimmt diesen Stand.",
+        "The deck is frozen {stand}. The sidebar now shows {day}: “Restart” uses that date.",
+    ),
+    "deck.keys": (
+        "Tastatur: ← → blättern · Pos1/Ende · Bild↑/Bild↓ (Presenter)",
+        "Keyboard: ← → turn · Home/End · PgUp/PgDn (presenter remote)",
+    ),
+    "deck.fields_head": ("Handlungsfeld|Kennzahlen|Status|Hinweise", "Action field|KPIs|Status|Notes"),
+    "deck.decisions_head": ("Nr.|Bezeichnung|Stand", "No.|Name|State"),
+    "deck.bad_stand": (
+        "Der Stand „{value}“ im Link ist kein Datum; der Foliensatz zeigt den Stand der Seitenleiste.",
+        "The as-of date “{value}” in the link is no date; the deck uses the sidebar's date.",
+    ),
+    "deck.pdf": ("PDF für das Protokoll", "PDF for the minutes"),
+    "deck.pptx": ("PowerPoint", "PowerPoint"),
+    "deck.download.help": (
+        "Derselbe Foliensatz mit {stand}; das Erstellen dauert beim ersten Mal einige Sekunden.",
+        "The same deck {stand}; the first download takes a few seconds.",
+    ),
+    "deck.no_browser": (
+        "PDF und PowerPoint sind auf diesem Server nicht verfügbar: es fehlt ein Chromium für "
+        "die Diagramme (die IT kann ihn mit `make chromium` einrichten).",
+        "PDF and PowerPoint are not available on this server: a Chromium for the charts is "
+        "missing (IT can set it up with `make chromium`).",
+    ),
+    # app_pages/protokoll.py
+    "pr.intro": (
+        "Jeder Upload mit Zeitpunkt, Person, Datei, Prüfsumme (SHA-256) und Ergebnis. „Rückgängig machen“ "
+        "schreibt neue Revisionen mit den vorherigen Werten – gelöscht wird nichts, und der Vorgang steht "
+        "selbst im Protokoll.",
+        "Every upload with time, person, file, checksum (SHA-256) and result. “Undo” writes new revisions "
+        "with the previous values – nothing is deleted, and the undo itself is logged.",
+    ),
+    "pr.kinds": ("Art", "Kind"),
+    "pr.all": ("alle", "all"),
+    "pr.empty": ("Noch keine Uploads.", "No uploads yet."),
+    "pr.export.csv": ("CSV-Export", "CSV export"),
+    "pr.export.xlsx": ("Excel-Export", "Excel export"),
+    "pr.export.help": ("Das ganze Protokoll herunterladen", "Download the whole audit log"),
+    "pr.choose": ("Upload ansehen", "Show upload"),
+    "pr.click": (
+        "Eine Zeile anklicken (Kästchen links), um die Einzelheiten unten zu sehen.",
+        "Click a row (box on the left) to see its details below.",
+    ),
+    "pr.detail": ("Upload #{id}", "Upload #{id}"),
+    "pr.rows": ("Geschriebene Zeilen ({n})", "Rows written ({n})"),
+    "pr.no_rows": (
+        "Dieser Upload hat keine Zeilen geschrieben (alle Werte waren unverändert).",
+        "This upload wrote no rows (all values were unchanged).",
+    ),
+    "pr.undone_by": ("Dieser Upload wurde mit #{undo} rückgängig gemacht.", "This upload was undone by #{undo}."),
+    "pr.is_undo": ("Dieser Vorgang hat Upload #{id} rückgängig gemacht.", "This operation undid upload #{id}."),
+    "pr.not_undoable": (
+        "Uploads dieser Art lassen sich hier nicht rückgängig machen.",
+        "Uploads of this kind cannot be undone here.",
+    ),
+    "pr.undo.title": ("Rückgängig machen", "Undo"),
+    "pr.undo.explain": (
+        "Für alle {n} Zeilen dieses Uploads wird der vorherige Stand als neue Revision geschrieben; wo "
+        "es keinen gab, wird der Wert zurückgezogen. Zeilen, die danach erneut geändert wurden, "
+        "bleiben unberührt.",
+        "For all {n} rows of this upload the previous state is written as a new revision; where there "
+        "was none, the value is retracted. Rows changed again later are left alone.",
+    ),
+    "pr.undo.explain.one": (
+        "Für die eine Zeile dieses Uploads wird der vorherige Stand als neue Revision geschrieben; "
+        "gab es keinen, wird der Wert zurückgezogen. Wurde sie danach erneut geändert, bleibt sie "
+        "unberührt.",
+        "For the one row of this upload the previous state is written as a new revision; if there "
+        "was none, the value is retracted. If it was changed again later, it is left alone.",
+    ),
+    "pr.undo.confirm": ("Ja, Upload #{id} rückgängig machen", "Yes, undo upload #{id}"),
+    "pr.undo.button": ("Rückgängig machen", "Undo"),
+    "pr.undo.skipped": ("Übersprungen (danach erneut geändert):", "Skipped (changed again later):"),
+    "pr.field": ("Angabe", "Field"),
+    "pr.value": ("Wert", "Value"),
+    "pr.retracted": ("zurückgezogen", "retracted"),
+    # app_pages/themenfelder.py
+    "tf.theme": ("Themenfeld", "Theme field"),
+    "tf.fields": ("Handlungsfelder", "Action fields"),
+    "tf.status": ("Status", "Status"),
+    "tf.all": ("alle", "all"),
+    "tf.none": ("Keine Kennzahl passt zu diesem Filter.", "No KPI matches this filter."),
+    "tf.goal": ("Ziel", "Goal"),
+    "tf.latest": ("Ist {value} · Plan {plan}", "Actual {value} · plan {plan}"),
+    "tf.no_data": ("Noch keine Messwerte", "No measurements yet"),
+    "tf.page": ("Seite", "Page"),
+    "tf.page.of": (
+        "Seite {page} von {pages} · Kennzahlen {first}–{last} von {total}",
+        "Page {page} of {pages} · KPIs {first}–{last} of {total}",
+    ),
+    # app_pages/upload.py
+    "up.intro": (
+        "Neue Messwerte oder Maßnahmen-Stände aus Excel/CSV übernehmen: Vorlage laden, ausfüllen, hochladen, "
+        "Prüfbericht und Vorschau ansehen, übernehmen. Jeder Upload steht im Protokoll und lässt sich dort "
+        "rückgängig machen.",
+        "Take over new measurements or measure updates from Excel/CSV: download the template, fill it in, "
+        "upload it, check the report and preview, commit. Every upload is in the audit log and can be undone "
+        "there.",
+    ),
+    "up.kind": ("Was möchten Sie hochladen?", "What do you want to upload?"),
+    "up.kind.measurements": ("Messwerte (Kennzahlen)", "Measurements (KPIs)"),
+    "up.kind.measures": ("Maßnahmen-Stände", "Measure updates"),
+    "up.step1": ("① Vorlage herunterladen", "① Download the template"),
+    "up.step2": ("② Datei hochladen", "② Upload the file"),
+    "up.step3": ("③ Prüfbericht", "③ Validation report"),
+    "up.step4": ("④ Vorschau: was sich ändert", "④ Preview: what changes"),
+    "up.step5": ("⑤ Übernehmen", "⑤ Commit"),
+    "up.due": (
+        "{rows} fällige Werte von {kpis} Kennzahlen (überfällig: {overdue}). Die Vorlage listet je Kennzahl "
+        "die Zeiträume, für die noch ein Wert fehlt.",
+        "{rows} values due for {kpis} KPIs (overdue: {overdue}). The template lists, per KPI, the periods "
+        "that still lack a value.",
+    ),
+    "up.due.none": ("Für keine Kennzahl fehlt gerade ein Wert.", "No KPI lacks a value right now."),
+    "up.include": (
+        "auch Kennzahlen aufnehmen, deren nächster Zeitraum noch läuft",
+        "also include KPIs whose next period is still running",
+    ),
+    "up.measures.count": (
+        "Die Vorlage enthält alle {n} Maßnahmen mit ihrem aktuellen Stand; ändern Sie nur, was "
+        "sich getan hat. Unveränderte Zeilen werden nicht erneut gespeichert.",
+        "The template holds all {n} measures with their current state; change only what has "
+        "moved. Unchanged rows are not saved again.",
+    ),
+    "up.xlsx": ("Excel-Vorlage (XLSX)", "Excel template (XLSX)"),
+    "up.csv": ("CSV-Vorlage", "CSV template"),
+    "up.show_due": ("Fällige Werte ansehen", "Show the values due"),
+    "up.file": ("CSV- oder Excel-Datei (höchstens {mb} MB)", "CSV or Excel file (at most {mb} MB)"),
+    "up.file.help": (
+        "CSV aus deutschem Excel (; und Dezimalkomma, UTF-8 oder Windows-1252) oder einfaches CSV; "
+        "XLSX mit Blatt 'Messwerte' bzw. 'Maßnahmen' (sonst das erste Blatt).",
+        "CSV from German Excel (; and decimal comma, UTF-8 or Windows-1252) or plain CSV; XLSX with "
+        "sheet 'Messwerte' or 'Maßnahmen' (else the first sheet).",
+    ),
+    "up.waiting": (
+        "Noch keine Datei gewählt. Nach dem Hochladen wird die Datei geprüft; gespeichert wird erst mit „Übernehmen“.",
+        "No file chosen yet. The file is checked after upload; nothing is saved before you click “Commit”.",
+    ),
+    "up.checking": ("Datei wird geprüft …", "Checking the file …"),
+    "up.too_big": (
+        "Die Datei ist {mb} MB groß; höchstens {max} MB sind möglich.",
+        "The file is {mb} MB; at most {max} MB are possible.",
+    ),
+    "up.errors": (
+        "{n} Fehler gefunden – so kann die Datei nicht übernommen werden. Es wurde nichts gespeichert. "
+        "Bitte die Datei korrigieren und erneut hochladen.",
+        "{n} errors found – the file cannot be committed like this. Nothing was saved. Please correct the "
+        "file and upload it again.",
+    ),
+    "up.errors.one": (
+        "1 Fehler gefunden – so kann die Datei nicht übernommen werden. Es wurde nichts gespeichert. "
+        "Bitte die Datei korrigieren und erneut hochladen.",
+        "1 error found – the file cannot be committed like this. Nothing was saved. Please correct the "
+        "file and upload it again.",
+    ),
+    "up.more_errors": (
+        "… und {n} weitere Fehler (angezeigt werden die ersten {shown}).",
+        "… and {n} more errors (the first {shown} are shown).",
+    ),
+    "up.errors.csv": ("Fehlerliste herunterladen (CSV)", "Download the error list (CSV)"),
+    "up.hint.empty": (
+        "Tipp: Zeilen, für die Sie noch keinen Wert haben, bitte aus der Datei löschen.",
+        "Tip: please delete rows for which you have no value yet.",
+    ),
+    "up.not_filled": (
+        "Nicht ausgefüllt: {n} Zeilen ohne Wert wurden übersprungen.",
+        "Not filled in: {n} rows without a value were skipped.",
+    ),
+    "up.ok": ("Keine Fehler: alle {n} Zeilen sind gültig.", "No errors: all {n} rows are valid."),
+    "up.ok.one": ("Keine Fehler: die eine Zeile ist gültig.", "No errors: the one row is valid."),
+    "up.warnings": (
+        "{n} Hinweise – bitte prüfen, ob diese Werte stimmen (übernehmen ist trotzdem möglich):",
+        "{n} notes – please check whether these values are right (you may still commit):",
+    ),
+    "up.warnings.one": (
+        "1 Hinweis – bitte prüfen, ob dieser Wert stimmt (übernehmen ist trotzdem möglich):",
+        "1 note – please check whether this value is right (you may still commit):",
+    ),
+    "up.implausible": (
+        "{n} auffällige Werte – weit weg vom Wert der Vorperiode. Bitte in der Quelle prüfen; "
+        "übernommen wird erst nach Bestätigung:",
+        "{n} unusual values – far from the previous period's value. Please check them at the source; "
+        "they are committed only once confirmed:",
+    ),
+    "up.implausible.one": (
+        "1 auffälliger Wert – weit weg vom Wert der Vorperiode. Bitte in der Quelle prüfen; "
+        "übernommen wird erst nach Bestätigung:",
+        "1 unusual value – far from the previous period's value. Please check it at the source; "
+        "it is committed only once confirmed:",
+    ),
+    "up.confirm": ("Auffällige Werte geprüft", "Unusual values checked"),
+    "up.confirm.help": (
+        "Erst ankreuzen, wenn die markierten Werte in der Quelle nachgesehen wurden und stimmen.",
+        "Tick only once the flagged values were looked up at the source and are right.",
+    ),
+    "up.confirm.needed": (
+        "„Übernehmen“ wird frei, sobald „Auffällige Werte geprüft“ angekreuzt ist.",
+        "“Commit” is enabled once “Unusual values checked” is ticked.",
+    ),
+    "up.prev": ("Vorperiode {period}: {value}", "previous period {period}: {value}"),
+    "up.flag": ("auffällig", "unusual"),
+    "up.new": ("Neu", "New"),
+    "up.changed": ("Geändert", "Changed"),
+    "up.unchanged": ("Unverändert", "Unchanged"),
+    "up.show_unchanged": ("auch unveränderte Zeilen zeigen", "also show unchanged rows"),
+    "up.preview.cut": (
+        "Die Vorschau zeigt die ersten {n} Zeilen; übernommen wird die ganze Datei.",
+        "The preview shows the first {n} rows; the whole file is committed.",
+    ),
+    "up.nothing": (
+        "Die Datei enthält keine neuen oder geänderten Werte – es gibt nichts zu übernehmen.",
+        "The file holds no new or changed values – there is nothing to commit.",
+    ),
+    "up.commit.help": (
+        "Übernimmt {new} neue und {changed} geänderte Werte in einem Schritt (alles oder nichts). "
+        "Rückgängig machen ist danach im Protokoll möglich.",
+        "Commits {new} new and {changed} changed values in one step (all or nothing). You can undo "
+        "it afterwards in the audit log.",
+    ),
+    "up.commit": ("Übernehmen", "Commit"),
+    "up.done": (
+        "Übernommen als Upload #{id} ({file}): {new} neu, {changed} geändert, {unchanged} unverändert. "
+        "Cockpit und Kennzahlen zeigen die neuen Werte ab sofort.",
+        "Committed as upload #{id} ({file}): {new} new, {changed} changed, {unchanged} unchanged. The "
+        "cockpit and KPI pages show the new values right away.",
+    ),
+    "up.failed": ("Nicht übernommen – es wurde nichts gespeichert:", "Not committed – nothing was saved:"),
+    "up.busy": (
+        "Die Datenbank ist gerade durch einen anderen Upload belegt; nichts wurde übernommen. Bitte in einer "
+        "Minute erneut auf „Übernehmen“ klicken.",
+        "The database is busy with another upload; nothing was committed. Please click “Commit” again in a minute.",
+    ),
+    "up.changed_file": (
+        "Die Datei hat sich seit der Prüfung geändert. Bitte erneut hochladen.",
+        "The file changed since it was checked. Please upload it again.",
+    ),
+    "up.to_protocol": ("Zum Protokoll", "Open the audit log"),
+    "up.to_cockpit": ("Zum Cockpit", "Open the cockpit"),
+    "up.change.new": ("＋ neu", "＋ new"),
+    "up.change.changed": ("✎ geändert", "✎ changed"),
+    "up.change.unchanged": ("＝ unverändert", "＝ unchanged"),
+    # kpi/report/__init__.py
+    "report.page_no": ("Seite {n} / {total}", "Page {n} / {total}"),
+    "report.no_browser": (
+        "Kein Chromium gefunden: PDF und PowerPoint brauchen einen Browser für die Diagramme. "
+        "Abhilfe: `make chromium` ausführen oder KPI_CHROMIUM=/pfad/zu/chromium setzen.",
+        "No Chromium found: PDF and PowerPoint need a browser to draw the charts. "
+        "Fix: run `make chromium` or set KPI_CHROMIUM=/path/to/chromium.",
+    ),
+    "report.bad_browser": (
+        "BROWSER_PATH zeigt auf {path}, dort ist kein Browser.",
+        "BROWSER_PATH points to {path}, which is no browser.",
+    ),
+    "report.render_failed": (
+        "Die Diagramme konnten nicht gezeichnet werden ({reason}).",
+        "The charts could not be drawn ({reason}).",
+    ),
+    "report.no_font": (
+        "Die Schrift für das PDF fehlt (kpi/report/fonts/DejaVuSans.ttf). Abhilfe: die Installation "
+        "wiederherstellen oder KPI_PDF_FONT=/pfad/zur/schrift.ttf setzen.",
+        "The PDF's font is missing (kpi/report/fonts/DejaVuSans.ttf). Fix: restore the installation "
+        "or set KPI_PDF_FONT=/path/to/font.ttf.",
+    ),
+    "report.empty": (
+        "Die Datenbank enthält noch keinen Strategiekatalog; zuerst `python -m kpi seed`.",
+        "The database holds no strategy yet; run `python -m kpi seed` first.",
+    ),
+    "report.chart_alt": (
+        "Diagramm {id}: Ist-Werte, Zielpfad und Prognose",
+        "Chart {id}: actual, target path, forecast",
+    ),
+    "report.bar_alt": ("Statusverteilung der Kennzahlen", "Status of the KPIs"),
+    # kpi/report/deck.py
+    "deck.stand": ("Stand: {day}", "As of {day}"),
+    "deck.stand_time": ("Stand: {day}, {time} Uhr", "As of {day}, {time}"),
+    "deck.slide_no": ("Folie {n} / {total}", "Slide {n} / {total}"),
+    "deck.part": ("{title} ({part}/{parts})", "{title} ({part}/{parts})"),
+    "deck.adopted": ("beschlossen am {day}", "adopted on {day}"),
+    "deck.leitbild": ("Leitbild", "Mission statement"),
+    "deck.theme_kicker": ("Themenfeld", "Theme field"),
+    "deck.field_kicker": ("Handlungsfeld · {theme}", "Action field · {theme}"),
+    "deck.share": ("im Plan oder erreicht", "on track or achieved"),
+    "deck.share_of": ("{share} der {n} Kennzahlen mit Daten", "{share} of the {n} KPIs with data"),
+    "deck.share_none": ("noch keine Kennzahl mit Daten", "no KPI with data yet"),
+    "deck.kpi_count": ("{n} Kennzahlen", "{n} KPIs"),
+    "deck.kpi_count.one": ("{n} Kennzahl", "{n} KPI"),
+    "deck.fields": ("Handlungsfelder", "Action fields"),
+    "deck.late_count": ("{n} Maßnahmen verspätet", "{n} measures late"),
+    "deck.late_count_1": ("1 Maßnahme verspätet", "1 measure late"),
+    "deck.stale_count": ("{n} veraltet", "{n} stale"),
+    "deck.actual": ("Ist {period}: {value}", "Actual {period}: {value}"),
+    "deck.no_value": ("noch kein Wert", "no value yet"),
+    "deck.plan": ("Plan: {value} ({progress})", "Plan: {value} ({progress})"),
+    "deck.target": ("Ziel {year}: {value}", "Target {year}: {value}"),
+    "deck.forecast": ("Prognose {year}: {value} (Band {band})", "Forecast {year}: {value} (band {band})"),
+    "deck.reach": ("Ziel laut Trend erreicht: {day}", "Trend reaches target: {day}"),
+    "deck.reach_never": ("Ziel laut Trend nicht erreichbar", "Trend does not reach the target"),
+    "deck.outcome": ("Zieltermin {day} vorbei: {word}", "Target date {day} passed: {word}"),
+    "deck.too_few": ("Zu wenige Werte für eine Prognose", "Too few values for a forecast"),
+    "deck.comments": ("Kommentare der Ressorts", "Comments from the departments"),
+    "deck.no_comments": ("Keine Kommentare zu diesen Kennzahlen.", "No comments on these KPIs."),
+    "deck.measures": ("Maßnahmen", "Measures"),
+    "deck.late_measures": ("Verspätete Maßnahmen", "Late measures"),
+    "deck.no_late": ("Keine Maßnahme verspätet.", "No measure is late."),
+    "deck.no_measures": ("Keine Maßnahmen in diesem Handlungsfeld.", "No measures in this action field."),
+    "deck.measures_more": ("und {n} weitere (siehe Entscheidungsbedarf)", "and {n} more (see decisions needed)"),
+    "deck.days_late": ("{n} Tage über Plan-Ende", "{n} days past planned end"),
+    "deck.days_late.one": ("{n} Tag über Plan-Ende", "{n} day past planned end"),
+    "deck.progress": ("{p} umgesetzt", "{p} done"),
+    "deck.no_kpis": (
+        "Für dieses Handlungsfeld sind keine Kennzahlen festgelegt.",
+        "No KPIs are defined for this action field.",
+    ),
+    "deck.decisions": ("Entscheidungsbedarf", "Decisions needed"),
+    "deck.decisions_none": (
+        "Kein Entscheidungsbedarf: keine Kennzahl nicht im Plan, keine überfällige Meldung, keine verspätete Maßnahme.",
+        "No decisions needed: no KPI off track, no overdue report, no late measure.",
+    ),
+    "deck.sec.off_track": ("Kennzahlen nicht im Plan", "KPIs off track"),
+    "deck.sec.stale": ("Überfällige Meldungen", "Overdue reports"),
+    "deck.sec.late": ("Verspätete Maßnahmen", "Late measures"),
+    "deck.continued": ("(Fortsetzung)", "(continued)"),
+    "deck.of_plan_values": ("{p} (Ist {actual}, Plan {plan})", "{p} (actual {actual}, plan {plan})"),
+    "deck.due_since": ("fällig seit {day}", "due since {day}"),
+    "deck.first_due": ("erster Wert fällig seit {day}", "first value due since {day}"),
+    "deck.illustrative": (
+        "Illustratives Beispiel: Kennzahlen, Basis- und Zielwerte sind keine offiziellen Zahlen der Stadt.",
+        "Illustrative example: KPIs, baselines and targets are not official city figures.",
+    ),
+    # kpi/web/a11y.py
+    "a11y.chart": ("Diagramm: {what}. {where}", "Chart: {what}. {where}"),
+    "alt.status_bar": ("Kennzahlen von {name} nach Status", "KPIs of {name} by status"),
+    "alt.status_bar.where": (
+        "Die Zahlen je Status stehen im Text unter dem Diagramm.",
+        "The figures per status are in the text below the chart.",
+    ),
+    "alt.small": ("Verlauf von {kpi}: Ist-Werte und Plan", "Trend of {kpi}: actual values and plan"),
+    "alt.small.where": (
+        "Die Werte stehen auf der Seite der Kennzahl in der Tabelle „Werte und Revisionen“.",
+        "The values are in the table “Values and revisions” on the KPI's page.",
+    ),
+    "alt.kpi": (
+        "Verlauf von {kpi}: Ist-Werte, Plan, Toleranzband und Prognose",
+        "Trend of {kpi}: actual values, plan, tolerance band and forecast",
+    ),
+    "alt.kpi.where": (
+        "Die Werte stehen weiter unten in der Tabelle „Werte und Revisionen“.",
+        "The values are further down in the table “Values and revisions”.",
+    ),
+    "alt.timeline": (
+        "Zeitplan von {n} Maßnahmen: je ein Balken von Beginn bis geplantem Ende, Farbe und Muster nach Status",
+        "Timeline of {n} measures: one bar from start to planned end each, colour and pattern by state",
+    ),
+    "alt.timeline.where": (
+        "Dieselben Maßnahmen mit Status, Fortschritt und Dauer stehen in der Tabelle darunter.",
+        "The same measures with state, progress and duration are in the table below.",
+    ),
+    "alt.deck_bar": ("Kennzahlen nach Status", "KPIs by status"),
+    "alt.deck_bar.where": ("Die Zahlen stehen in den Kacheln darüber.", "The figures are in the tiles above."),
+    # kpi/web/auth_ui.py
+    "login.title": ("Anmeldung", "Log in"),
+    "login.user": ("Benutzer", "User"),
+    "login.password": ("Passwort", "Password"),
+    "login.submit": ("Anmelden", "Log in"),
+    "login.sso": ("Mit Dienstkonto anmelden", "Log in with your organisation account"),
+    "login.logout": ("Abmelden", "Log out"),
+    "login.as": ("Angemeldet als **{name}** · {role}", "Logged in as **{name}** · {role}"),
+    "login.unit": ("Bereich: {unit}", "Unit: {unit}"),
+    "login.public": ("Ohne Anmeldung: nur lesen.", "Without login: read only."),
+    "login.required": (
+        "Bitte melden Sie sich an, um das Digitalcockpit zu sehen (Formular in der Seitenleiste).",
+        "Please log in to see the digital cockpit (form in the sidebar).",
+    ),
+    "login.locked_db": (
+        "Die Anmeldung ist gerade nicht möglich, weil die Datenbank belegt ist. Bitte gleich erneut versuchen.",
+        "Login is not possible right now because the database is busy. Please retry.",
+    ),
+    "login.ended": (
+        "Ihre Anmeldung wurde beendet, weil sich Ihr Konto geändert hat. Bitte erneut anmelden.",
+        "Your session ended because your account changed. Please log in again.",
+    ),
+    "login.no_role": (
+        "Ihr Dienstkonto ({name}) hat im Digitalcockpit keine Rolle. Bitte bei der IT-Leitstelle freischalten lassen.",
+        "Your organisation account ({name}) has no role in the digital cockpit. Please ask the IT office for access.",
+    ),
+    "denied.login": (
+        "Für diese Seite ist eine Anmeldung nötig. Bitte melden Sie sich in der Seitenleiste mit einem "
+        "berechtigten Konto an.",
+        "This page needs a login. Please log in in the sidebar with an account that has access.",
+    ),
+    "comment.title": ("Kommentar erfassen", "Add a comment"),
+    "comment.period": ("Zeitraum", "Period"),
+    "comment.text": ("Kommentar", "Comment"),
+    "comment.placeholder": (
+        "z. B. Erläuterung einer Abweichung für den Ausschuss",
+        "e.g. an explanation of a deviation for the committee",
+    ),
+    "comment.help": (
+        "Gespeichert wird eine neue Fassung; frühere bleiben nachvollziehbar. Leer speichern zieht den "
+        "Kommentar zu diesem Zeitraum zurück.",
+        "A new version is saved; earlier ones stay traceable. "
+        "Saving an empty text withdraws the comment for this period.",
+    ),
+    "comment.save": ("Kommentar speichern", "Save comment"),
+    "comment.saved": ("Kommentar zu {period} gespeichert.", "Comment for {period} saved."),
+    "comment.withdrawn": ("Kommentar zu {period} zurückgezogen.", "Comment for {period} withdrawn."),
+    "comment.empty": ("Bitte einen Text eingeben.", "Please enter a text."),
+    "comment.has": ("hat Kommentar", "has a comment"),
+    "comment.next": ("nächster Zeitraum", "next period"),
+    "comment.frozen": (
+        "Kommentare lassen sich nur im aktuellen Stand erfassen (Stand in der Seitenleiste auf heute stellen).",
+        "Comments can only be added for the current data (set 'As of' to today).",
+    ),
+    "measure.title": ("Stand der Maßnahme melden", "Report the measure's state"),
+    "measure.state": ("Status", "State"),
+    "measure.progress": ("Fortschritt (%)", "Progress (%)"),
+    "measure.comment": ("Kommentar", "Comment"),
+    "measure.save": ("Stand speichern", "Save state"),
+    "measure.saved": ("Stand von {id} gespeichert (Upload #{upload}).", "State of {id} saved (upload #{upload})."),
+    "measure.unchanged": (
+        "Keine Änderung: Status und Fortschritt sind schon so erfasst.",
+        "No change: state and progress are already recorded like this.",
+    ),
+    # kpi/web/downloads.py
+    "deck.cached": ("Sofort bereit (vorab erstellt).", "Ready at once (prepared in advance)."),
+    "deck.building": (
+        "PDF und PowerPoint werden im Hintergrund erstellt … seit {seconds} s.",
+        "PDF and PowerPoint are being prepared in the background … for {seconds} s.",
+    ),
+    # kpi/web/ui.py
+    "app.title": ("Digitalcockpit", "Digital cockpit"),
+    # Both words in both languages: whoever cannot read the current one finds the switch.
+    "sidebar.lang": ("Sprache / Language", "Sprache / Language"),
+    "sidebar.stand": ("Stand", "As of"),
+    "sidebar.stand.help": (
+        "Zeigt, was an diesem Tag bekannt war (spätere Korrekturen bleiben unsichtbar).",
+        "Shows what was known on that day (later corrections stay hidden).",
+    ),
+    "sidebar.frozen": ("Eingefrorener Stand: {day}", "Frozen as of {day}"),
+    "error.locked": (
+        "Die Datenbank ist gerade durch einen Import belegt. Bitte in einer Minute neu laden.",
+        "The database is busy with an import. Please reload in a minute.",
+    ),
+    "error.unexpected": (
+        "Diese Ansicht konnte nicht geladen werden. Die IT ist informiert; bitte neu laden.",
+        "This view could not be loaded. IT has been notified; please reload.",
+    ),
+    "empty.store": (
+        "Noch keine Strategie geladen. Die IT kann sie mit `python -m kpi seed` einspielen.",
+        "No strategy loaded yet. IT can load it with `python -m kpi seed`.",
+    ),
+    "cockpit.illustrative": (
+        "Illustratives Beispiel: Kennzahlen, Basis- und Zielwerte sind keine offiziellen Zahlen der Stadt.",
+        "Illustrative example: KPIs, baselines and targets are not official city figures.",
+    ),
+    "denied.page": ("Für diese Seite fehlt die Berechtigung.", "You are not allowed to open this page."),
+    # kpi/web/ui.py
+    "links.more": ("… und {n} weitere", "… and {n} more"),
+    "links.all": ("Alle {n} zeigen", "Show all {n}"),
+    # Column and row headers of tables and exports
+    "col.action_field": ("Handlungsfeld", "Action field"),
+    "col.actual_period": ("Ist (Stand)", "Actual (period)"),
+    "col.baseline": ("Basis", "Baseline"),
+    "col.before": ("Bisher", "Before"),
+    "col.by": ("von", "by"),
+    "col.change": ("Änderung", "Change"),
+    "col.changed_later_by_upload": ("später geändert durch Upload", "changed later by upload"),
+    "col.check": ("Prüfen", "Check"),
+    "col.column": ("Spalte", "Column"),
+    "col.comment": ("Kommentar", "Comment"),
+    "col.data_source": ("Datenquelle", "Data source"),
+    "col.direction": ("Richtung", "Direction"),
+    "col.duration": ("Laufzeit", "Duration"),
+    "col.file": ("Datei", "File"),
+    "col.forecast": ("Prognose", "Forecast"),
+    "col.frequency": ("Erhebung", "Frequency"),
+    "col.kind": ("Art", "Kind"),
+    "col.kpi": ("Kennzahl", "KPI"),
+    "col.kpi_measure": ("Kennzahl/Maßnahme", "KPI/measure"),
+    "col.measure": ("Maßnahme", "Measure"),
+    "col.message": ("Meldung", "Message"),
+    "col.milestones": ("Meilensteine", "Milestones"),
+    "col.new": ("Neu", "New"),
+    "col.number": ("Nr.", "No."),
+    "col.on": ("am", "on"),
+    "col.owner": ("Verantwortlich", "Owner"),
+    "col.period": ("Zeitraum", "Period"),
+    "col.person": ("Person", "Person"),
+    "col.planned": ("Plan", "Planned"),
+    "col.progress": ("Fortschritt", "Progress"),
+    "col.progress_before": ("Fortschritt bisher", "Progress before"),
+    "col.progress_new": ("Fortschritt neu", "Progress new"),
+    "col.quality": ("Qualität", "Quality"),
+    "col.recorded": ("Erfasst am", "Recorded"),
+    "col.responsible": ("Verantwortlich", "Responsible"),
+    "col.result": ("Ergebnis", "Result"),
+    "col.row": ("Zeile", "Row"),
+    "col.source": ("Quelle", "Source"),
+    "col.state": ("Status", "State"),
+    "col.state_before": ("Status bisher", "State before"),
+    "col.state_new": ("Status neu", "State new"),
+    "col.target": ("Ziel", "Target"),
+    "col.thresholds": ("Schwellen", "Thresholds"),
+    "col.time": ("Zeitpunkt", "Time"),
+    "col.unit": ("Einheit", "Unit"),
+    "col.value": ("Wert", "Value"),
+    # kpi/charts.py
+    "chart.actual": ("Ist-Werte", "Actual"),
+    "chart.plan": ("Zielpfad", "Target path"),
+    "chart.forecast": ("Prognose (Trend)", "Forecast (trend)"),
+    "chart.band": ("Prognose-Band", "Forecast band"),
+    "chart.tol_ok": ("Toleranz: im Plan", "Tolerance: on track"),
+    "chart.tol_risk": ("Toleranz: gefährdet", "Tolerance: at risk"),
+    "chart.reach": ("Ziel voraussichtlich erreicht: {day}", "Target expected: {day}"),
+    "chart.today": ("heute", "today"),
+    "chart.break": ("Bruch in der Reihe", "Break in the series"),
+    "chart.provisional": ("vorläufig", "provisional"),
+    "chart.estimated": ("geschätzt", "estimated"),
+    "chart.earlier_path": ("Früherer Zielpfad: {decision}", "Earlier target path: {decision}"),
+    "chart.earlier_path_until": (
+        "Früherer Zielpfad: {decision} (bis {until})",
+        "Earlier target path: {decision} (until {until})",
+    ),
+    "chart.measure_hover": (
+        "Fortschritt: {progress} %<br>geplantes Ende: {end}",
+        "Progress: {progress} %<br>planned end: {end}",
+    ),
+    # Key caps of button shortcuts (kpi/web/a11y.py shows Streamlit's in the UI language)
+    "key.shortcut": ("Tastenkürzel", "Shortcut"),
+    "key.home": ("Pos1", "Home"),
+    "key.end": ("Ende", "End"),
+    "key.pageup": ("Bild↑", "PageUp"),
+    "key.pagedown": ("Bild↓", "PageDown"),
+    "key.ctrl": ("Strg", "Ctrl"),
+    "key.shift": ("Umschalt", "Shift"),
+    # kpi/views.py
+    "measure.late": ("verspätet", "late"),
+    "notice.demo": (
+        "Demo-Daten: {demo} von {total} aktuellen Werten sind illustrative Demo-Werte, keine Messungen "
+        "(entfernen: python -m kpi demo remove).",
+        "Demo data: {demo} of {total} current values are illustrative demo values, not measurements "
+        "(remove: python -m kpi demo remove).",
+    ),
+    "quality.final": ("endgültig", "final"),
+    "quality.provisional": ("vorläufig", "provisional"),
+    "quality.estimated": ("geschätzt", "estimated"),
+    "quality.break": ("Bruch in der Reihe", "break in the series"),
+    "status_change.new": ("neu", "new"),
+    "status_change.retired": ("entfällt", "retired"),
+    # kpi/comment_rules.py: a typed comment that is refused
+    "comment.refused.too_long": (
+        "Der Kommentar ist {n} Zeichen lang, erlaubt sind höchstens {most}: nichts gespeichert.",
+        "The comment is {n} characters long, at most {most} are allowed: nothing was saved.",
+    ),
+    "comment.refused.control_char": (
+        "Der Kommentar enthält ein Steuerzeichen ({code}) an Stelle {where}; bitte ohne Steuerzeichen eingeben: "
+        "nichts gespeichert.",
+        "The comment contains a control character ({code}) at position {where}; please type it without: "
+        "nothing was saved.",
+    ),
+    "deck.committee": (
+        "Ausschuss für Digitalisierung und Zukunft",
+        "Committee for Digitalisation and the Future",
+    ),
+    # kpi/period_window.py: stored values with an impossible period
+    "window.upload": ("(Upload {id})", "(upload {id})"),
+    "window.upload.file": ("(Upload {id} „{file}“)", "(upload {id} '{file}')"),
+    "window.more": ("und {n} weitere", "and {n} more"),
+    "window.undo": (
+        "Rückgängig machen: auf der Seite Protokoll (/protokoll) oder mit {commands}.",
+        "To undo: on the Audit log page (/protokoll) or with {commands}.",
+    ),
+    "window.notice": (
+        "{n} gespeicherte Werte mit unmöglichem Zeitraum werden nicht ausgewertet (nicht in Status, Prognose und "
+        "Diagrammen): {named}.{how}",
+        "{n} stored values with an impossible period are left out of status, forecast and charts: {named}.{how}",
+    ),
+    # kpi/audit.py
+    "audit.kind.measurements": ("Messwerte", "Measurements"),
+    "audit.kind.measures": ("Maßnahmen", "Measures"),
+    "audit.kind.undo": ("Rückgängig", "Undo"),
+    "audit.kind.seed": ("Katalog/Demo", "Catalog/demo"),
+    "audit.kind.comment": ("Kommentar", "Comment"),
+    "audit.kind.catalog": ("Katalog", "Catalog"),
+    "audit.kind.demo_remove": ("Demo entfernt", "Demo removed"),
+    "audit.state.committed": ("übernommen", "committed"),
+    "audit.state.undone": ("rückgängig gemacht", "undone"),
+    "audit.counts": (
+        "{new} neu, {changed} geändert, {unchanged} unverändert",
+        "{new} new, {changed} changed, {unchanged} unchanged",
+    ),
+    "audit.counts.undo": (
+        "{changed} wiederhergestellt, {new} zurückgezogen, {unchanged} übersprungen",
+        "{changed} restored, {new} retracted, {unchanged} skipped",
+    ),
+    # kpi/templates.py: upload templates and exports (the importer reads both languages' headers)
+    "template.kpi": ("Kennzahl", "KPI"),
+    "template.name": ("Bezeichnung", "Name"),
+    "template.unit": ("Einheit", "Unit"),
+    "template.period": ("Zeitraum", "Period"),
+    "template.value": ("Wert", "Value"),
+    "template.comment": ("Kommentar", "Comment"),
+    "template.quality": ("Qualität", "Quality"),
+    "template.due": ("Fällig bis", "Due by"),
+    "template.latest": ("Letzter Wert", "Latest value"),
+    "template.measure": ("Maßnahme", "Measure"),
+    "template.state": ("Status", "State"),
+    "template.progress": ("Fortschritt", "Progress"),
+    "template.title": ("Titel", "Title"),
+    "template.responsible": ("Verantwortlich", "Responsible"),
+    "template.planned_end": ("Plan-Ende", "Planned end"),
+    "template.sheet.measurements": ("Messwerte", "Measurements"),
+    "template.sheet.measures": ("Maßnahmen", "Measures"),
+    "template.sheet.hints": ("Hinweise", "Notes"),
+    "template.sheet.protocol": ("Protokoll", "Audit log"),
+    "template.file.measurements": ("messwerte-vorlage-{day}", "measurements-template-{day}"),
+    "template.file.measures": ("massnahmen-vorlage-{day}", "measures-template-{day}"),
+    "template.file.protocol": ("protokoll-{day}", "audit-log-{day}"),
+    "template.file.problems": ("fehler-{name}", "problems-{name}"),
+    # One line of the notes sheet per line (split at the line breaks).
+    "template.hints.measurements": (
+        "So füllen Sie die Vorlage aus:\n"
+        "1. Tragen Sie in der Spalte 'Wert' den Messwert ein (Dezimalkomma, z. B. 1.234,5).\n"
+        "2. 'Kommentar' ist freiwillig: eine kurze Erläuterung für den Ausschuss.\n"
+        "3. Zeilen, für die Sie (noch) keinen Wert haben, dürfen leer bleiben: sie werden übersprungen und gezählt "
+        "('nicht ausgefüllt'). 'Qualität' ist freiwillig: leer (= final), vorläufig, geschätzt oder Bruch.\n"
+        "4. 'Zeitraum' nicht ändern (Schreibweisen: 2025, Q3 2025, 09/2025). Weitere Zeilen dürfen Sie ergänzen.\n"
+        "5. Die Spalten 'Bezeichnung', 'Einheit', 'Fällig bis' und 'Letzter Wert' dienen nur der Orientierung.\n"
+        "6. Hochladen unter Verwaltung › Upload; vor dem Übernehmen sehen Sie eine Prüfung und eine Vorschau.",
+        "How to fill in the template:\n"
+        "1. Enter the measured value in the column 'Value' (decimal point, e.g. 1,234.5).\n"
+        "2. 'Comment' is optional: a short explanation for the committee.\n"
+        "3. Rows you have no value for (yet) may stay empty: they are skipped and counted ('not filled in'). "
+        "'Quality' is optional: empty (= final), provisional, estimated or break.\n"
+        "4. Do not change 'Period' (written as 2025, Q3 2025, 09/2025). You may add rows.\n"
+        "5. The columns 'Name', 'Unit', 'Due by' and 'Latest value' are for orientation only.\n"
+        "6. Upload under Administration › Upload; before anything is saved you see a check and a preview.",
+    ),
+    "template.hints.measures": (
+        "So füllen Sie die Vorlage aus:\n"
+        "1. Status: geplant, in Umsetzung, abgeschlossen, pausiert oder verzögert.\n"
+        "2. Fortschritt: 0 bis 100 (Prozent).\n"
+        "3. Kommentar ist freiwillig. Unveränderte Zeilen dürfen stehen bleiben: sie werden nicht erneut "
+        "gespeichert.\n"
+        "4. Die Spalten 'Titel', 'Verantwortlich' und 'Plan-Ende' dienen nur der Orientierung.",
+        "How to fill in the template:\n"
+        "1. State: planned, in progress, completed, paused or delayed.\n"
+        "2. Progress: 0 to 100 (per cent).\n"
+        "3. Comment is optional. Unchanged rows may stay: they are not saved again.\n"
+        "4. The columns 'Title', 'Responsible' and 'Planned end' are for orientation only.",
+    ),
+    # kpi/web/ui.py: the menu (page titles, sections)
+    "page.cockpit": ("Cockpit", "Cockpit"),
+    "page.themenfelder": ("Themenfelder", "Theme fields"),
+    "page.kennzahlen": ("Kennzahlen", "KPIs"),
+    "page.massnahmen": ("Maßnahmen", "Measures"),
+    "page.bereich": ("Mein Bereich", "My area"),
+    "page.praesentation": ("Präsentation", "Presentation"),
+    "page.upload": ("Upload", "Upload"),
+    "page.protokoll": ("Protokoll", "Audit log"),
+    "page.katalog": ("Katalog", "Catalog"),
+    "page.barrierefreiheit": ("Barrierefreiheit", "Accessibility"),
+    "nav.section.overview": ("Übersicht", "Overview"),
+    "nav.section.committee": ("Ausschuss", "Committee"),
+    "nav.section.admin": ("Verwaltung", "Administration"),
+    "nav.section.about": ("Über", "About"),
+}
 
 # Labels around the catalog's own content (names, units, sources in English where the catalog has them).
 _CONTENT: dict[str, tuple[str, str]] = {}

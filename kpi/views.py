@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from kpi import content, period_window
+from kpi.i18n import t
 from kpi.model import Catalog, Kpi, MeasureState, Status
 from kpi.period_window import OutOfWindow
 from kpi.revisions import current_catalog
@@ -144,15 +145,7 @@ def demo_notice(snap: Snapshot, lang: str = "de") -> str | None:
     demo = int(snap.values["upload_id"].isin(list(snap.demo_uploads)).sum())
     if not demo:
         return None
-    if lang == "de":
-        return (
-            f"Demo-Daten: {demo} von {len(snap.values)} aktuellen Werten sind illustrative Demo-Werte, keine "
-            "Messungen (entfernen: python -m kpi demo remove)."
-        )
-    return (
-        f"Demo data: {demo} of {len(snap.values)} current values are illustrative demo values, not measurements "
-        "(remove: python -m kpi demo remove)."
-    )
+    return t("notice.demo", lang, demo=demo, total=len(snap.values))
 
 
 def evaluate_all(catalog: Catalog, values: pd.DataFrame, today: date) -> dict[str, KpiStatus]:
@@ -426,7 +419,6 @@ def kpi_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     screen: status, KPI, actual (period), planned, progress, target (year), forecast."""
     from kpi.i18n import fmt_period, fmt_progress, fmt_value, stale_label, status_label
 
-    de = lang == "de"
     rows = []
     for r in frame.itertuples():
         actual = fmt_value(r.latest_value, r.unit, lang)
@@ -434,14 +426,14 @@ def kpi_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             {
                 "Status": status_label(r.status, lang)
                 + (f" · {stale_label(lang)}" if r.stale and r.status != "no_data" else ""),
-                ("Kennzahl" if de else "KPI"): f"{r.kpi_id} · {r.name}",
-                ("Ist (Stand)" if de else "Actual (period)"): actual
+                t("col.kpi", lang): f"{r.kpi_id} · {r.name}",
+                t("col.actual_period", lang): actual
                 if actual == "–"
                 else f"{actual} ({fmt_period(r.latest_period, r.frequency, lang)})",
-                ("Plan" if de else "Planned"): fmt_value(r.planned_value, r.unit, lang),
-                ("Fortschritt" if de else "Progress"): fmt_progress(r.progress, r.direction, lang, of_plan=False),
-                ("Ziel" if de else "Target"): f"{fmt_value(r.target, r.unit, lang)} ({r.target_period.year})",
-                ("Prognose" if de else "Forecast"): fmt_value(r.forecast_value, r.unit, lang),
+                t("col.planned", lang): fmt_value(r.planned_value, r.unit, lang),
+                t("col.progress", lang): fmt_progress(r.progress, r.direction, lang, of_plan=False),
+                t("col.target", lang): f"{fmt_value(r.target, r.unit, lang)} ({r.target_period.year})",
+                t("col.forecast", lang): fmt_value(r.forecast_value, r.unit, lang),
             }
         )
     return pd.DataFrame(rows)
@@ -452,20 +444,19 @@ def measure_table(measures: pd.DataFrame, catalog: Catalog, lang: str) -> pd.Dat
     state, progress, action field, responsible unit, period (start – planned end)."""
     from kpi.i18n import fmt_date, measure_state_label
 
-    de = lang == "de"
     units = {u.id: u.name for u in catalog.units}
     fields = {a.id: a.name for a in catalog.action_fields}
     rows = []
     for m in measures.itertuples():
         rows.append(
             {
-                ("Maßnahme" if de else "Measure"): f"{'⚠ ' if m.late else ''}{m.id} {m.title}",
-                ("Status" if de else "State"): measure_state_label(m.state, lang)
-                + ((" · verspätet" if de else " · late") if m.late else ""),
-                ("Fortschritt" if de else "Progress"): float(m.progress),
-                ("Handlungsfeld" if de else "Action field"): fields.get(m.action_field_id, m.action_field_id),
-                ("Verantwortlich" if de else "Responsible"): units.get(m.responsible, m.responsible),
-                ("Laufzeit" if de else "Duration"): f"{fmt_date(m.start, lang)} – {fmt_date(m.planned_end, lang)}",
+                t("col.measure", lang): f"{'⚠ ' if m.late else ''}{m.id} {m.title}",
+                t("col.state", lang): measure_state_label(m.state, lang)
+                + (f" · {t('measure.late', lang)}" if m.late else ""),
+                t("col.progress", lang): float(m.progress),
+                t("col.action_field", lang): fields.get(m.action_field_id, m.action_field_id),
+                t("col.responsible", lang): units.get(m.responsible, m.responsible),
+                t("col.duration", lang): f"{fmt_date(m.start, lang)} – {fmt_date(m.planned_end, lang)}",
             }
         )
     return pd.DataFrame(rows)
@@ -521,18 +512,13 @@ def comments_by_period(notes: pd.DataFrame) -> dict[date, str]:
     return {period: " · ".join(texts) for period, texts in merged.items()}
 
 
-# Quality of a value (measurement.quality; NULL is final): the word shown beside it.
-QUALITY_LABELS = {
-    "final": ("endgültig", "final"),
-    "provisional": ("vorläufig", "provisional"),
-    "estimated": ("geschätzt", "estimated"),
-    "break": ("Bruch in der Reihe", "break in the series"),
-}
+# Quality of a value (measurement.quality; NULL is final): the word shown beside it is the text `quality.<q>`.
+QUALITIES = ("final", "provisional", "estimated", "break")
 
 
 def quality_label(quality: object, lang: str = "de") -> str:
-    key = quality if isinstance(quality, str) and quality in QUALITY_LABELS else "final"
-    return QUALITY_LABELS[key][0 if lang == "de" else 1]
+    key = quality if isinstance(quality, str) and quality in QUALITIES else "final"
+    return t(f"quality.{key}", lang)
 
 
 def value_source(source: object, kpi: Kpi) -> str:
@@ -556,9 +542,8 @@ class StatusChange:
     def text(self, lang: str = "de") -> str:
         from kpi.i18n import status_label
 
-        word = {"de": ("neu", "entfällt"), "en": ("new", "retired")}[lang]
-        a = status_label(self.before, lang, icon=False) if self.before else word[0]
-        b = status_label(self.after, lang, icon=False) if self.after else word[1]
+        a = status_label(self.before, lang, icon=False) if self.before else t("status_change.new", lang)
+        b = status_label(self.after, lang, icon=False) if self.after else t("status_change.retired", lang)
         return f"{self.kpi_id}: {a} → {b}" if self.changed else f"{self.kpi_id}: {b}"
 
 

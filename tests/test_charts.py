@@ -83,3 +83,17 @@ def test_yearly_kpi_ticks_sit_at_the_year_end(demo):
     kpi = snap.catalog.kpi("EG-02")
     ticks = charts.year_ticks(kpi, date(2020, 12, 31), date(2030, 12, 31))
     assert ticks["tickvals"][0] == date(2020, 12, 31) and ticks["ticktext"][-1] == "2030"
+
+
+@pytest.mark.parametrize(
+    "lang, day, separators, legend",
+    [("de", "%{x|%d.%m.%Y}", ",.", "Ist-Werte"), ("en", "%{x|%d/%m/%Y}", ".,", "Actual")],
+)
+def test_kpi_chart_speaks_the_ui_language(demo, lang, day, separators, legend):
+    store, snap = demo
+    detail = kpi_detail(store, snap, "EG-01")
+    fig = charts.kpi_figure(detail.kpi, detail.series, detail.status, lang, today=date(2026, 11, 25))
+    hovers = [trace.hovertemplate for trace in fig.data if trace.hovertemplate and "%{x|" in trace.hovertemplate]
+    assert hovers and all(day in h for h in hovers)
+    assert fig.layout.separators == separators
+    assert legend in {trace.name for trace in fig.data}

@@ -1,4 +1,5 @@
-"""Upload templates: the KPIs due, German Excel CSV and XLSX, a filled template imports, formulas neutralised."""
+"""Upload templates: the KPIs due, German (and English) Excel CSV and XLSX, a filled template imports in either
+language, formulas neutralised."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ def test_due_frame_lists_the_missing_ended_periods_in_the_kpis_notation(seeded_s
             assert row.period > values[row.kpi_id]  # only periods after the newest value
     assert due.groupby("kpi_id").size().max() <= templates.MAX_PERIODS_PER_KPI
     frame = templates.measurement_template(snap)
-    assert list(frame.columns) == templates.MEASUREMENT_COLUMNS
+    assert list(frame.columns) == templates.measurement_columns("de")
     assert (frame["Wert"] == "").all()
     monthly = frame[frame["Kennzahl"].isin({k.id for k in snap.kpis if k.frequency.value == "monthly"})]
     assert monthly["Zeitraum"].str.fullmatch(r"\d{2}/\d{4}").all()
@@ -102,3 +103,54 @@ def test_negative_numbers_are_not_mangled_by_the_neutralisation():
     frame = templates.pd.DataFrame({"Wert": [-3.5, 2.0], "Text": ["-minus", "ok"]})
     text = templates.german_csv(frame).decode("utf-8-sig")
     assert "-3,5;'-minus" in text
+
+
+def test_english_templates_have_english_headers_sheets_and_states(seeded_store):
+    snap = snapshot(seeded_store)
+    csv_bytes, xlsx_bytes = templates.measurement_template_files(snap, lang="en")
+    assert csv_bytes.decode("utf-8-sig").startswith(
+        "KPI,Name,Unit,Period,Value,Comment,Quality,Due by,Latest value\r\n"
+    )
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes))
+    assert book.sheetnames == ["Measurements", "Notes"]
+    assert book["Measurements"]["D2"].number_format == "@"
+    assert book["Notes"]["A1"].value == "How to fill in the template:"
+    measures = templates.measure_template(snap, lang="en")
+    assert list(measures.columns) == ["Measure", "State", "Progress", "Comment", "Title", "Responsible", "Planned end"]
+    assert set(measures["State"]) <= {"planned", "in progress", "completed", "paused", "delayed"}
+    assert measures["Planned end"].str.fullmatch(r"\d{2}/\d{2}/\d{4}").all()
+
+
+def test_a_filled_english_template_imports_cleanly(seeded_store, tmp_path):
+    snap = snapshot(seeded_store)
+    frame = templates.measurement_template(snap, lang="en")
+    kpis = {k.id: k for k in snap.kpis}
+    frame["Value"] = [(kpis[k].range_min or 0) + 1.5 for k in frame["KPI"]]
+    frame["Comment"] = "from the template"
+    frame["Quality"] = "provisional"
+    csv_path = tmp_path / "template.csv"
+    csv_path.write_bytes(templates.csv_bytes(frame, "en"))
+    assert csv_path.read_bytes().decode("utf-8-sig").splitlines()[1].count(".5,")  # decimal point, comma-separated
+    result = import_file(seeded_store, csv_path, dry_run=True, today=TODAY)
+    assert result.ok, result.problems[:3]
+    assert result.new == len(frame)
+    xlsx_path = tmp_path / "template.xlsx"
+    xlsx_path.write_bytes(templates.xlsx({"Measurements": frame}, text_columns={"Period"}, lang="en"))
+    assert import_file(seeded_store, xlsx_path, dry_run=True, today=TODAY).new == len(frame)
+
+
+def test_the_english_measure_template_reimports_without_changes(seeded_store, tmp_path):
+    csv_bytes, xlsx_bytes = templates.measure_template_files(snapshot(seeded_store), lang="en")
+    assert csv_bytes.decode("utf-8-sig").startswith("Measure,State,Progress,Comment,")
+    for name, data in (("m.csv", csv_bytes), ("m.xlsx", xlsx_bytes)):
+        path = tmp_path / name
+        path.write_bytes(data)
+        result = import_measures(seeded_store, path, dry_run=True)
+        assert result.ok, result.problems[:3]
+        assert result.new + result.changed == 0 and result.unchanged == len(snapshot(seeded_store).measures)
+
+
+def test_csv_follows_the_language_separator_and_decimal_mark():
+    frame = templates.pd.DataFrame({"Wert": [1234.5], "Text": ["a"]})
+    assert templates.csv_bytes(frame, "de").decode("utf-8-sig") == "Wert;Text\r\n1234,5;a\r\n"
+    assert templates.csv_bytes(frame, "en").decode("utf-8-sig") == "Wert,Text\r\n1234.5,a\r\n"

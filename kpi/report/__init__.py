@@ -25,9 +25,8 @@ import plotly.graph_objects as go
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 
-from kpi import i18n
 from kpi.browser import find_chromium
-from kpi.i18n import t
+from kpi.i18n import LANGUAGE_TAGS, t
 from kpi.report import deck as decks
 from kpi.report.deck import (
     ActionFieldSlide,
@@ -50,42 +49,6 @@ FORMATS = {
     "pdf": "application/pdf",
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
-
-i18n.register(
-    {
-        "report.page_no": ("Seite {n} / {total}", "Page {n} / {total}"),
-        "report.no_browser": (
-            "Kein Chromium gefunden: PDF und PowerPoint brauchen einen Browser für die Diagramme. "
-            "Abhilfe: `make chromium` ausführen oder KPI_CHROMIUM=/pfad/zu/chromium setzen.",
-            "No Chromium found: PDF and PowerPoint need a browser to draw the charts. "
-            "Fix: run `make chromium` or set KPI_CHROMIUM=/path/to/chromium.",
-        ),
-        "report.bad_browser": (
-            "BROWSER_PATH zeigt auf {path}, dort ist kein Browser.",
-            "BROWSER_PATH points to {path}, which is no browser.",
-        ),
-        "report.render_failed": (
-            "Die Diagramme konnten nicht gezeichnet werden ({reason}).",
-            "The charts could not be drawn ({reason}).",
-        ),
-        "report.no_font": (
-            "Die Schrift für das PDF fehlt (kpi/report/fonts/DejaVuSans.ttf). Abhilfe: die Installation "
-            "wiederherstellen oder KPI_PDF_FONT=/pfad/zur/schrift.ttf setzen.",
-            "The PDF's font is missing (kpi/report/fonts/DejaVuSans.ttf). Fix: restore the installation "
-            "or set KPI_PDF_FONT=/path/to/font.ttf.",
-        ),
-        "report.empty": (
-            "Die Datenbank enthält noch keinen Strategiekatalog; zuerst `python -m kpi seed`.",
-            "The database holds no strategy yet; run `python -m kpi seed` first.",
-        ),
-        "report.chart_alt": (
-            "Diagramm {id}: Ist-Werte, Zielpfad und Prognose",
-            "Chart {id}: actual, target path, forecast",
-        ),
-        "report.bar_alt": ("Statusverteilung der Kennzahlen", "Status of the KPIs"),
-        "report.notes_forecast": ("Prognose", "Forecast"),
-    }
-)
 
 
 class ReportError(Exception):
@@ -384,8 +347,8 @@ def pdf_report(deck: Deck) -> Report:
     pdf.add_font("Sans", "B", bold)
     pdf.set_title(f"{deck.strategy} – {deck.stand}")
     pdf.set_author("Digitalcockpit")
-    pdf.set_subject(decks.COMMITTEE[0 if deck.lang == "de" else 1])
-    pdf.set_lang("de-DE" if deck.lang == "de" else "en-GB")
+    pdf.set_subject(t("deck.committee", deck.lang))
+    pdf.set_lang(LANGUAGE_TAGS[deck.lang])
     pdf.set_creator("Digitalcockpit")
     # The same as-of moment gives the same file: no wall-clock time inside.
     pdf.set_creation_date(deck.as_of or datetime.combine(deck.today, datetime.min.time()))
@@ -650,9 +613,9 @@ def pptx_report(deck: Deck) -> Report:
     prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
     props = prs.core_properties
     props.title = f"{deck.strategy} – {deck.stand}"
-    props.subject = decks.COMMITTEE[0 if deck.lang == "de" else 1]
+    props.subject = t("deck.committee", deck.lang)
     props.author = props.last_modified_by = "Digitalcockpit"
-    props.language = "de-DE" if deck.lang == "de" else "en-GB"
+    props.language = LANGUAGE_TAGS[deck.lang]
     moment = deck.as_of or datetime.combine(deck.today, datetime.min.time())
     props.created = props.modified = moment
     props.revision = 1

@@ -35,75 +35,12 @@ from kpi.views import (
     theme_summaries,
 )
 
-COMMITTEE = ("Ausschuss für Digitalisierung und Zukunft", "Committee for Digitalisation and the Future")
 KPIS_PER_SLIDE = 4  # 2 × 2 cards: legible from the back of the room at 1280 × 720
 DECISIONS_PER_SLIDE = 12
 # What the live slide shows of a comment; the PDF and the speaker notes carry the full text.
 SLIDE_COMMENT_CHARS = 160
 NOTES_PER_KPI = 2  # newest comments per KPI on its slide (value comments and discussion together)
 NOTES_PER_SLIDE = 5
-
-i18n.register(
-    {
-        "deck.stand": ("Stand: {day}", "As of {day}"),
-        "deck.stand_time": ("Stand: {day}, {time} Uhr", "As of {day}, {time}"),
-        "deck.slide_no": ("Folie {n} / {total}", "Slide {n} / {total}"),
-        "deck.part": ("{title} ({part}/{parts})", "{title} ({part}/{parts})"),
-        "deck.adopted": ("beschlossen am {day}", "adopted on {day}"),
-        "deck.leitbild": ("Leitbild", "Mission statement"),
-        "deck.theme_kicker": ("Themenfeld", "Theme field"),
-        "deck.field_kicker": ("Handlungsfeld · {theme}", "Action field · {theme}"),
-        "deck.share": ("im Plan oder erreicht", "on track or achieved"),
-        "deck.share_of": ("{share} der {n} Kennzahlen mit Daten", "{share} of the {n} KPIs with data"),
-        "deck.share_none": ("noch keine Kennzahl mit Daten", "no KPI with data yet"),
-        "deck.kpi_count": ("{n} Kennzahlen", "{n} KPIs"),
-        "deck.kpi_count.one": ("{n} Kennzahl", "{n} KPI"),
-        "deck.fields": ("Handlungsfelder", "Action fields"),
-        "deck.late_count": ("{n} Maßnahmen verspätet", "{n} measures late"),
-        "deck.late_count_1": ("1 Maßnahme verspätet", "1 measure late"),
-        "deck.stale_count": ("{n} veraltet", "{n} stale"),
-        "deck.actual": ("Ist {period}: {value}", "Actual {period}: {value}"),
-        "deck.no_value": ("noch kein Wert", "no value yet"),
-        "deck.plan": ("Plan: {value} ({progress})", "Plan: {value} ({progress})"),
-        "deck.target": ("Ziel {year}: {value}", "Target {year}: {value}"),
-        "deck.forecast": ("Prognose {year}: {value} (Band {band})", "Forecast {year}: {value} (band {band})"),
-        "deck.reach": ("Ziel laut Trend erreicht: {day}", "Trend reaches target: {day}"),
-        "deck.reach_never": ("Ziel laut Trend nicht erreichbar", "Trend does not reach the target"),
-        "deck.outcome": ("Zieltermin {day} vorbei: {word}", "Target date {day} passed: {word}"),
-        "deck.too_few": ("Zu wenige Werte für eine Prognose", "Too few values for a forecast"),
-        "deck.comments": ("Kommentare der Ressorts", "Comments from the departments"),
-        "deck.no_comments": ("Keine Kommentare zu diesen Kennzahlen.", "No comments on these KPIs."),
-        "deck.measures": ("Maßnahmen", "Measures"),
-        "deck.late_measures": ("Verspätete Maßnahmen", "Late measures"),
-        "deck.no_late": ("Keine Maßnahme verspätet.", "No measure is late."),
-        "deck.no_measures": ("Keine Maßnahmen in diesem Handlungsfeld.", "No measures in this action field."),
-        "deck.measures_more": ("und {n} weitere (siehe Entscheidungsbedarf)", "and {n} more (see decisions needed)"),
-        "deck.days_late": ("{n} Tage über Plan-Ende", "{n} days past planned end"),
-        "deck.days_late.one": ("{n} Tag über Plan-Ende", "{n} day past planned end"),
-        "deck.progress": ("{p} umgesetzt", "{p} done"),
-        "deck.no_kpis": (
-            "Für dieses Handlungsfeld sind keine Kennzahlen festgelegt.",
-            "No KPIs are defined for this action field.",
-        ),
-        "deck.decisions": ("Entscheidungsbedarf", "Decisions needed"),
-        "deck.decisions_none": (
-            "Kein Entscheidungsbedarf: keine Kennzahl nicht im Plan, keine überfällige Meldung, "
-            "keine verspätete Maßnahme.",
-            "No decisions needed: no KPI off track, no overdue report, no late measure.",
-        ),
-        "deck.sec.off_track": ("Kennzahlen nicht im Plan", "KPIs off track"),
-        "deck.sec.stale": ("Überfällige Meldungen", "Overdue reports"),
-        "deck.sec.late": ("Verspätete Maßnahmen", "Late measures"),
-        "deck.continued": ("(Fortsetzung)", "(continued)"),
-        "deck.of_plan_values": ("{p} (Ist {actual}, Plan {plan})", "{p} (actual {actual}, plan {plan})"),
-        "deck.due_since": ("fällig seit {day}", "due since {day}"),
-        "deck.first_due": ("erster Wert fällig seit {day}", "first value due since {day}"),
-        "deck.illustrative": (
-            "Illustratives Beispiel: Kennzahlen, Basis- und Zielwerte sind keine offiziellen Zahlen der Stadt.",
-            "Illustrative example: KPIs, baselines and targets are not official city figures.",
-        ),
-    }
-)
 
 
 class SlideKind(str, Enum):
@@ -372,7 +309,7 @@ def _title_slide(snap: Snapshot, lang: str, committee: str | None) -> TitleSlide
         title=s.title,
         kicker=s.city,
         city=s.city,
-        committee=committee or COMMITTEE[0 if lang == "de" else 1],
+        committee=committee or t("deck.committee", lang),
         adopted=t("deck.adopted", lang, day=fmt_date(s.adopted, lang)) if s.adopted else "",
         leitbild_label=t("deck.leitbild", lang),
         mission=s.mission,

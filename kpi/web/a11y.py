@@ -18,40 +18,6 @@ import streamlit as st
 
 from kpi import i18n
 
-i18n.register(
-    {
-        "a11y.chart": ("Diagramm: {what}. {where}", "Chart: {what}. {where}"),
-        "alt.status_bar": ("Kennzahlen von {name} nach Status", "KPIs of {name} by status"),
-        "alt.status_bar.where": (
-            "Die Zahlen je Status stehen im Text unter dem Diagramm.",
-            "The figures per status are in the text below the chart.",
-        ),
-        "alt.small": ("Verlauf von {kpi}: Ist-Werte und Plan", "Trend of {kpi}: actual values and plan"),
-        "alt.small.where": (
-            "Die Werte stehen auf der Seite der Kennzahl in der Tabelle „Werte und Revisionen“.",
-            "The values are in the table “Values and revisions” on the KPI's page.",
-        ),
-        "alt.kpi": (
-            "Verlauf von {kpi}: Ist-Werte, Plan, Toleranzband und Prognose",
-            "Trend of {kpi}: actual values, plan, tolerance band and forecast",
-        ),
-        "alt.kpi.where": (
-            "Die Werte stehen weiter unten in der Tabelle „Werte und Revisionen“.",
-            "The values are further down in the table “Values and revisions”.",
-        ),
-        "alt.timeline": (
-            "Zeitplan von {n} Maßnahmen: je ein Balken von Beginn bis geplantem Ende, Farbe und Muster nach Status",
-            "Timeline of {n} measures: one bar from start to planned end each, colour and pattern by state",
-        ),
-        "alt.timeline.where": (
-            "Dieselben Maßnahmen mit Status, Fortschritt und Dauer stehen in der Tabelle darunter.",
-            "The same measures with state, progress and duration are in the table below.",
-        ),
-        "alt.deck_bar": ("Kennzahlen nach Status", "KPIs by status"),
-        "alt.deck_bar.where": ("Die Zahlen stehen in den Kacheln darüber.", "The figures are in the tiles above."),
-    }
-)
-
 FOCUS = "#0b57d0"  # 6.6:1 on white, 5.9:1 on the sidebar's grey
 
 CSS = f"""<style>
@@ -75,6 +41,8 @@ SCRIPT = """<script>
   const state = window.__kpiA11y = window.__kpiA11y || {};
   state.lang = %(lang)s;
   state.words = %(words)s;
+  state.keys = %(keys)s;
+  state.shortcut = %(shortcut)s;
   const fix = () => {
     const root = document.documentElement;
     if (root.lang !== state.lang) root.lang = state.lang;
@@ -95,6 +63,15 @@ SCRIPT = """<script>
         const label = b.getAttribute('title') || b.closest('[title]')?.getAttribute('title');
         if (label) b.setAttribute('aria-label', label);
       }
+    });
+    // A button's shortcut, shown and announced with the key caps of the UI language ("Pos1", not "Home").
+    document.querySelectorAll('button kbd').forEach(k => {
+      const text = k.firstChild;
+      if (!text || text.nodeType !== Node.TEXT_NODE) return;
+      const caps = text.nodeValue.split(' + ').map(key => state.keys[key] || key).join(' + ');
+      if (caps !== text.nodeValue) text.nodeValue = caps;
+      const label = state.shortcut + ' ' + caps;
+      if (k.getAttribute('aria-label') !== label) k.setAttribute('aria-label', label);
     });
   };
   fix();
@@ -131,17 +108,33 @@ GERMAN_WORDS = {
     "Show/hide columns": "Spalten ein- oder ausblenden",
     "Choose an option": "Bitte wählen",
 }
+# The words of the UI language for Streamlit's (after a language switch: for the other language's).
+STREAMLIT_WORDS = {"de": GERMAN_WORDS, "en": {german: english for english, german in GERMAN_WORDS.items()}}
+# Keys used as button shortcuts whose caps differ between the languages (texts `key.<name>`).
+SHORTCUT_KEYS = ("home", "end", "pageup", "pagedown", "ctrl", "shift")
 
 
 def head(lang: str) -> None:
     """The page's accessibility script, in the sidebar; app.py calls it on every run, before the page draws (and
     draws `CSS` together with the page CSS)."""
-    words = GERMAN_WORDS if lang == "de" else {german: english for english, german in GERMAN_WORDS.items()}
+    values = {
+        "lang": json.dumps(lang),
+        "words": json.dumps(STREAMLIT_WORDS[lang], ensure_ascii=False),
+        "keys": json.dumps(key_caps(lang), ensure_ascii=False),
+        "shortcut": json.dumps(i18n.t("key.shortcut", lang), ensure_ascii=False),
+    }
     with st.sidebar:
-        st.html(
-            SCRIPT % {"lang": json.dumps(lang), "words": json.dumps(words, ensure_ascii=False)},
-            unsafe_allow_javascript=True,
-        )
+        st.html(SCRIPT % values, unsafe_allow_javascript=True)
+
+
+def key_caps(lang: str) -> dict[str, str]:
+    """The key caps Streamlit prints on a shortcut button (its English names, either language's caps after a
+    language switch) -> the caps of `lang` (`Home` -> `Pos1` in German)."""
+    caps = {}
+    for key in SHORTCUT_KEYS:
+        for other in i18n.LANGS:
+            caps[i18n.t(f"key.{key}", other)] = i18n.t(f"key.{key}", lang)
+    return {shown: cap for shown, cap in caps.items() if shown != cap}
 
 
 def chart_alt(lang: str, key: str, **values: object) -> str:

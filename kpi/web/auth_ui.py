@@ -24,76 +24,6 @@ from kpi.text import md_escape
 from kpi.web import session as web_session
 from kpi.web.cache import get_store
 
-i18n.register(
-    {
-        "login.title": ("Anmeldung", "Log in"),
-        "login.user": ("Benutzer", "User"),
-        "login.password": ("Passwort", "Password"),
-        "login.submit": ("Anmelden", "Log in"),
-        "login.sso": ("Mit Dienstkonto anmelden", "Log in with your organisation account"),
-        "login.logout": ("Abmelden", "Log out"),
-        "login.as": ("Angemeldet als **{name}** · {role}", "Logged in as **{name}** · {role}"),
-        "login.unit": ("Bereich: {unit}", "Unit: {unit}"),
-        "login.public": ("Ohne Anmeldung: nur lesen.", "Without login: read only."),
-        "login.required": (
-            "Bitte melden Sie sich an, um das Digitalcockpit zu sehen (Formular in der Seitenleiste).",
-            "Please log in to see the digital cockpit (form in the sidebar).",
-        ),
-        "login.locked_db": (
-            "Die Anmeldung ist gerade nicht möglich, weil die Datenbank belegt ist. Bitte gleich erneut versuchen.",
-            "Login is not possible right now because the database is busy. Please retry.",
-        ),
-        "login.ended": (
-            "Ihre Anmeldung wurde beendet, weil sich Ihr Konto geändert hat. Bitte erneut anmelden.",
-            "Your session ended because your account changed. Please log in again.",
-        ),
-        "login.no_role": (
-            "Ihr Dienstkonto ({name}) hat im Digitalcockpit keine Rolle. Bitte bei der IT-Leitstelle "
-            "freischalten lassen.",
-            "Your organisation account ({name}) has no role in the digital "
-            "cockpit. Please ask the IT office for access.",
-        ),
-        "denied.login": (
-            "Für diese Seite ist eine Anmeldung nötig. Bitte melden Sie sich in der Seitenleiste mit einem "
-            "berechtigten Konto an.",
-            "This page needs a login. Please log in in the sidebar with an account that has access.",
-        ),
-        "comment.title": ("Kommentar erfassen", "Add a comment"),
-        "comment.period": ("Zeitraum", "Period"),
-        "comment.text": ("Kommentar", "Comment"),
-        "comment.placeholder": (
-            "z. B. Erläuterung einer Abweichung für den Ausschuss",
-            "e.g. an explanation of a deviation for the committee",
-        ),
-        "comment.help": (
-            "Gespeichert wird eine neue Fassung; frühere bleiben nachvollziehbar. Leer speichern zieht den "
-            "Kommentar zu diesem Zeitraum zurück.",
-            "A new version is saved; earlier ones stay traceable. "
-            "Saving an empty text withdraws the comment for this period.",
-        ),
-        "comment.save": ("Kommentar speichern", "Save comment"),
-        "comment.saved": ("Kommentar zu {period} gespeichert.", "Comment for {period} saved."),
-        "comment.withdrawn": ("Kommentar zu {period} zurückgezogen.", "Comment for {period} withdrawn."),
-        "comment.empty": ("Bitte einen Text eingeben.", "Please enter a text."),
-        "comment.has": ("hat Kommentar", "has a comment"),
-        "comment.next": ("nächster Zeitraum", "next period"),
-        "comment.frozen": (
-            "Kommentare lassen sich nur im aktuellen Stand erfassen (Stand in der Seitenleiste auf heute stellen).",
-            "Comments can only be added for the current data (set 'As of' to today).",
-        ),
-        "measure.title": ("Stand der Maßnahme melden", "Report the measure's state"),
-        "measure.state": ("Status", "State"),
-        "measure.progress": ("Fortschritt (%)", "Progress (%)"),
-        "measure.comment": ("Kommentar", "Comment"),
-        "measure.save": ("Stand speichern", "Save state"),
-        "measure.saved": ("Stand von {id} gespeichert (Upload #{upload}).", "State of {id} saved (upload #{upload})."),
-        "measure.unchanged": (
-            "Keine Änderung: Status und Fortschritt sind schon so erfasst.",
-            "No change: state and progress are already recorded like this.",
-        ),
-    }
-)
-
 
 def escape_md(text: object) -> str:
     """User text for st.markdown/st.caption/st.info: markdown, links, images, colour and icon directives and
@@ -305,7 +235,7 @@ def comment_form(ctx, detail, store: Store) -> None:
         return
     # Checked again when carried out: the form may have been drawn before a role change.
     if not auth.can(current_user(), auth.COMMENT, kpi.responsible) or period not in options:
-        st.error(ctx.t("denied"))
+        st.error(ctx.t("denied.page"))
         return
     try:
         text = check_comment(text, lang)
@@ -357,7 +287,7 @@ def measure_form(ctx, measure_id: str, store: Store) -> None:
         return
     actor = current_user()
     if not auth.can(actor, auth.UPDATE_MEASURE, measure.responsible):
-        st.error(ctx.t("denied"))
+        st.error(ctx.t("denied.page"))
         return
     restrict = actor.unit if actor.role == auth.Role.DEPARTMENT.value else None
     args = dict(user=actor.name, restrict_unit=restrict)

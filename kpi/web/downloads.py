@@ -8,19 +8,9 @@ from datetime import date, datetime
 
 import streamlit as st
 
-from kpi import i18n, report, report_cache
+from kpi import report, report_cache
 from kpi.store import Store
 
-i18n.register(
-    {
-        "deck.cached": ("Sofort bereit (vorab erstellt).", "Ready at once (prepared in advance)."),
-        "deck.building": (
-            "PDF und PowerPoint werden im Hintergrund erstellt … seit {seconds} s.",
-            "PDF and PowerPoint are being prepared in the background … for {seconds} s.",
-        ),
-        "deck.building.wait": ("Wird erstellt …", "Being prepared …"),
-    }
-)
 POLL_SECONDS = 2.0
 VERSION_KEY = "deck:version"  # the store's version (data and catalog) when the deck was frozen
 

@@ -35,36 +35,6 @@ from kpi.web.context import Context
 
 log = logging.getLogger("digitalcockpit")
 
-i18n.register(
-    {
-        "app.title": ("Digitalcockpit", "Digital cockpit"),
-        "sidebar.lang": ("Sprache", "Language"),
-        "sidebar.stand": ("Stand", "As of"),
-        "sidebar.stand.help": (
-            "Zeigt, was an diesem Tag bekannt war (spätere Korrekturen bleiben unsichtbar).",
-            "Shows what was known on that day (later corrections stay hidden).",
-        ),
-        "sidebar.live": ("Aktueller Stand", "Current data"),
-        "sidebar.frozen": ("Eingefrorener Stand: {day}", "Frozen as of {day}"),
-        "error.locked": (
-            "Die Datenbank ist gerade durch einen Import belegt. Bitte in einer Minute neu laden.",
-            "The database is busy with an import. Please reload in a minute.",
-        ),
-        "error.unexpected": (
-            "Diese Ansicht konnte nicht geladen werden. Die IT ist informiert; bitte neu laden.",
-            "This view could not be loaded. IT has been notified; please reload.",
-        ),
-        "empty.store": (
-            "Noch keine Strategie geladen. Die IT kann sie mit `python -m kpi seed` einspielen.",
-            "No strategy loaded yet. IT can load it with `python -m kpi seed`.",
-        ),
-        "illustrative": (
-            "Illustratives Beispiel: Kennzahlen, Basis- und Zielwerte sind keine offiziellen Zahlen der Stadt.",
-            "Illustrative example: KPIs, baselines and targets are not official city figures.",
-        ),
-        "denied": ("Für diese Seite fehlt die Berechtigung.", "You are not allowed to open this page."),
-    }
-)
 
 LANG_NAMES = {"de": "Deutsch", "en": "English"}
 
@@ -146,7 +116,7 @@ def sidebar() -> Context:
         language = lang()
         st.session_state["w:lang"] = language
         st.selectbox(
-            t("sidebar.lang", language) + (" / Language" if language == "de" else ""),
+            t("sidebar.lang", language),
             i18n.LANGS,
             key="w:lang",
             format_func=LANG_NAMES.get,
@@ -160,7 +130,7 @@ def sidebar() -> Context:
             t("sidebar.stand", language),
             key="w:stand",
             max_value=today,
-            format="DD.MM.YYYY",
+            format=i18n.DATE_INPUT_FORMATS[language],
             help=t("sidebar.stand.help", language),
             on_change=_keep_stand,
         )
@@ -214,12 +184,6 @@ PAGE_CSS = """<style>
 .kpi-table caption { position: absolute; left: -9999px; }
 </style>"""
 
-i18n.register(
-    {
-        "links.more": ("… und {n} weitere", "… and {n} more"),
-        "links.all": ("Alle {n} zeigen", "Show all {n}"),
-    }
-)
 LIST_LIMIT = 8  # entries of a link list before "… und N weitere": a screenful on a projector
 
 
@@ -323,27 +287,21 @@ def guard(ctx: Context) -> Iterator[None]:
         st.error(ctx.t("error.unexpected"), icon="⚠️")
 
 
-# url path -> (German title, English title, icon, section, roles allowed or None for everyone)
+# url path -> (icon, section, roles allowed or None for everyone); the titles are the texts `page.<file name>`,
+# the sections' `nav.section.<section>`
 PAGES = {
-    "": ("Cockpit", "Cockpit", ":material/dashboard:", "overview", None),
-    "themenfelder": ("Themenfelder", "Theme fields", ":material/account_tree:", "overview", None),
-    "kennzahlen": ("Kennzahlen", "KPIs", ":material/show_chart:", "overview", None),
-    "massnahmen": ("Maßnahmen", "Measures", ":material/construction:", "overview", None),
-    "bereich": ("Mein Bereich", "My area", ":material/person:", "overview", None),
-    "praesentation": ("Präsentation", "Presentation", ":material/slideshow:", "committee", None),
-    "upload": ("Upload", "Upload", ":material/upload_file:", "admin", {"it_office", "admin"}),
-    "protokoll": ("Protokoll", "Audit log", ":material/history:", "admin", {"it_office", "admin"}),
-    "katalog": ("Katalog", "Catalog", ":material/edit_note:", "admin", {"admin"}),
-    "barrierefreiheit": ("Barrierefreiheit", "Accessibility", ":material/accessibility:", "about", None),
+    "": (":material/dashboard:", "overview", None),
+    "themenfelder": (":material/account_tree:", "overview", None),
+    "kennzahlen": (":material/show_chart:", "overview", None),
+    "massnahmen": (":material/construction:", "overview", None),
+    "bereich": (":material/person:", "overview", None),
+    "praesentation": (":material/slideshow:", "committee", None),
+    "upload": (":material/upload_file:", "admin", {"it_office", "admin"}),
+    "protokoll": (":material/history:", "admin", {"it_office", "admin"}),
+    "katalog": (":material/edit_note:", "admin", {"admin"}),
+    "barrierefreiheit": (":material/accessibility:", "about", None),
 }
 PUBLIC_ALWAYS = "barrierefreiheit"  # BITV 2.0: the accessibility statement is reachable from every page
-SECTIONS = {
-    "overview": ("Übersicht", "Overview"),
-    "committee": ("Ausschuss", "Committee"),
-    "admin": ("Verwaltung", "Administration"),
-    "about": ("Über", "About"),
-}
-i18n.register({f"page.{path or 'cockpit'}": (de, en) for path, (de, en, *_rest) in PAGES.items()})
 
 
 def login_required(user: object | None) -> bool:
@@ -361,7 +319,7 @@ def _login_page(ctx: Context) -> Callable[[], None]:
 
 def _refusal_page(ctx: Context) -> Callable[[], None]:
     def refused() -> None:
-        st.warning(ctx.t("denied.login" if ctx.user is None else "denied"), icon="🔒")
+        st.warning(ctx.t("denied.login" if ctx.user is None else "denied.page"), icon="🔒")
 
     return refused
 
@@ -374,7 +332,7 @@ def navigation(ctx: Context, folder: Path) -> dict[str, list]:
     role = getattr(ctx.user, "role", None)
     gate = _login_page(ctx) if login_required(ctx.user) else None
     sections: dict[str, list] = {}
-    for path, (de, en, icon, section, roles) in PAGES.items():
+    for path, (icon, section, roles) in PAGES.items():
         file = folder / f"{path or 'cockpit'}.py"
         if not file.exists():
             continue
@@ -382,10 +340,10 @@ def navigation(ctx: Context, folder: Path) -> dict[str, list]:
         page_gate = None if path == PUBLIC_ALWAYS else gate  # the accessibility statement, also before login
         target = page_gate or (str(file) if allowed else _refusal_page(ctx))
         visible = page_gate is None and allowed
-        sections.setdefault(SECTIONS[section][0 if ctx.lang == "de" else 1], []).append(
+        sections.setdefault(ctx.t(f"nav.section.{section}"), []).append(
             st.Page(
                 target,
-                title=de if ctx.lang == "de" else en,
+                title=ctx.t(f"page.{path or 'cockpit'}"),
                 icon=icon,
                 url_path=path or "cockpit",
                 default=not path,
