@@ -528,6 +528,7 @@ def measures_timeline(measures: pd.DataFrame, lang: str = "de", today: date | No
                 ("⚠ " if late else "") + f"{mid} {title} · {i18n.measure_state_label(state, lang)}",
                 TIMELINE_LINE,
                 break_long_words=False,
+                break_on_hyphens=False,
             )
         )
         for mid, title, late, state in zip(frame["id"], frame["title"], frame["late"], frame["state"])
