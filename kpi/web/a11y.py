@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 import streamlit as st
 
-from kpi import i18n
+from kpi import i18n, texts
 
 i18n.register(
     {
@@ -75,6 +76,8 @@ SCRIPT = """<script>
   const state = window.__kpiA11y = window.__kpiA11y || {};
   state.lang = %(lang)s;
   state.words = %(words)s;
+  state.texts = %(texts)s;
+  const TEXT_SCOPE = %(scope)s;
   const fix = () => {
     const root = document.documentElement;
     if (root.lang !== state.lang) root.lang = state.lang;
@@ -88,6 +91,23 @@ SCRIPT = """<script>
         if (word && word !== label) e.setAttribute(name, word);
       });
     }
+    // Streamlit's own visible words (uploader, select boxes, main menu, status): text nodes only, so that what a
+    // screen reader reads and what is shown stay the same.
+    document.querySelectorAll(TEXT_SCOPE).forEach(scope => {
+      const walker = document.createTreeWalker(scope, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = node.nodeValue.trim();
+        if (!text) continue;
+        for (const [pattern, word] of state.texts) {
+          const re = new RegExp('^' + pattern + '$');
+          if (re.test(text)) {
+            const value = node.nodeValue.replace(text, text.replace(re, word));
+            if (value !== node.nodeValue) node.nodeValue = value;
+            break;
+          }
+        }
+      }
+    });
     document.querySelectorAll('button:not([aria-label])').forEach(b => {
       const text = (b.innerText || '').trim();
       const icon = b.querySelector('[data-testid=stIconMaterial]');
@@ -100,7 +120,8 @@ SCRIPT = """<script>
   fix();
   if (!state.observer) {
     state.observer = new MutationObserver(fix);
-    state.observer.observe(document.body, {childList: true, subtree: true});
+    // characterData: React writes a changed text into the same node, which the replacement must follow.
+    state.observer.observe(document.body, {childList: true, subtree: true, characterData: true});
   }
 })();
 </script>"""
@@ -133,15 +154,48 @@ GERMAN_WORDS = {
 }
 
 
+# Where Streamlit writes its own visible English (kpi.texts, keys "streamlit.*"): the file uploader's drop zone,
+# select boxes and their lists, the main menu and the running indicator.
+TEXT_SCOPE = (
+    ", ".join(
+        f"[data-testid={testid}]"
+        for testid in ("stFileUploaderDropzone", "stMainMenuPopover", "stMainMenuList", "stStatusWidget")
+    )
+    + ", [data-baseweb=select], [data-baseweb=popover]"
+)
+# Streamlit's accessible names that are kept in kpi.texts (beside GERMAN_WORDS).
+LABEL_KEYS = ("streamlit.running", "streamlit.add_files")
+
+
+def _pattern(template: str) -> str:
+    """A text of kpi.texts as a JavaScript pattern: `{size}` matches a size ("20MB"), the rest literally."""
+    return "".join(r"(\S+)" if part == "{size}" else re.escape(part) for part in re.split(r"(\{size\})", template))
+
+
+def streamlit_texts(lang: str) -> list[tuple[str, str]]:
+    """Streamlit's visible words as (pattern, replacement) for the script: English into German in German mode, and
+    back in English mode (a language switch reruns without reloading, and React keeps the replaced text nodes)."""
+    source, target = (1, 0) if lang == "de" else (0, 1)
+    return [
+        (_pattern(pair[source]), pair[target].replace("{size}", "$1"))
+        for key, pair in texts.TEXTS.items()
+        if key.startswith("streamlit.") and key not in LABEL_KEYS
+    ]
+
+
 def head(lang: str) -> None:
     """The page's accessibility script, in the sidebar; app.py calls it on every run, before the page draws (and
     draws `CSS` together with the page CSS)."""
-    words = GERMAN_WORDS if lang == "de" else {german: english for english, german in GERMAN_WORDS.items()}
+    german = {**GERMAN_WORDS, **{texts.TEXTS[key][1]: texts.TEXTS[key][0] for key in LABEL_KEYS}}
+    words = german if lang == "de" else {word: english for english, word in german.items()}
+    values = {
+        "lang": json.dumps(lang),
+        "words": json.dumps(words, ensure_ascii=False),
+        "texts": json.dumps(streamlit_texts(lang), ensure_ascii=False),
+        "scope": json.dumps(TEXT_SCOPE),
+    }
     with st.sidebar:
-        st.html(
-            SCRIPT % {"lang": json.dumps(lang), "words": json.dumps(words, ensure_ascii=False)},
-            unsafe_allow_javascript=True,
-        )
+        st.html(SCRIPT % values, unsafe_allow_javascript=True)
 
 
 def chart_alt(lang: str, key: str, **values: object) -> str:
