@@ -155,13 +155,13 @@ GERMAN_WORDS = {
 
 
 # Where Streamlit writes its own visible English (kpi.texts, keys "streamlit.*"): the file uploader's drop zone,
-# select boxes and their lists, the main menu and the running indicator.
+# the option lists of select boxes (react-aria listboxes in 1.67: "No results"), the main menu, the running indicator.
 TEXT_SCOPE = (
     ", ".join(
         f"[data-testid={testid}]"
         for testid in ("stFileUploaderDropzone", "stMainMenuPopover", "stMainMenuList", "stStatusWidget")
     )
-    + ", [data-baseweb=select], [data-baseweb=popover]"
+    + ", [role=listbox]"
 )
 # Streamlit's accessible names that are kept in kpi.texts (beside GERMAN_WORDS).
 LABEL_KEYS = ("streamlit.running", "streamlit.add_files")

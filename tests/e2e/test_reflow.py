@@ -85,10 +85,19 @@ def test_first_html_names_the_ui_language(reflow_server, query, lang):
         assert f'<html lang="{lang}">' in response.read().decode()
 
 
-def test_file_uploader_speaks_german_in_german_mode(browser, reflow_server):
+def test_select_box_and_file_uploader_speak_german_in_german_mode(browser, reflow_server):
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     try:
         page.goto(reflow_server)
+        wait_for_app(page, timeout=60_000)
+        search = page.locator("[data-testid=stSidebar] [data-testid=stSelectbox] input").first
+        search.click()
+        search.fill("zzzz")  # no option matches
+        listbox = page.locator("[role=listbox]").first
+        listbox.wait_for(timeout=10_000)
+        page.wait_for_function("() => document.querySelector('[role=listbox]').innerText.trim() === 'Keine Treffer'")
+        page.keyboard.press("Escape")
+        page.reload()
         wait_for_app(page, timeout=60_000)
         log_in(page)
         page.goto(f"{reflow_server}/upload")
