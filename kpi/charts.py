@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import textwrap
 from collections.abc import Iterable
 from datetime import date, timedelta
 
@@ -127,6 +128,10 @@ def _figure(
 # stays on, so a label wider than the estimate still fits, it only costs the second pass.
 TICK_PX = 10  # width of one character of a tick label at 15 px (DejaVu Sans, the widest font the charts fall back to)
 LEGEND_TOP = 76  # the legend above the plot, in up to two rows (a 1280 px projector wraps it once)
+NOTE_LINE = 22  # characters per line of the forecast's note ("Ziel voraussichtlich" / "erreicht: 31.12.2030")
+TIMELINE_LINE = 34  # characters per line of a measure's title above its bar
+TIMELINE_LINE_PX = 18  # height of one such line at 14 px
+TIMELINE_BAR = 22  # height of a bar
 
 
 def tick_chars(values: Iterable[float], lang: str = "de") -> int:
@@ -299,21 +304,27 @@ def kpi_figure(
             )
         )
         if fc.reach_date and fc.reach_date >= start:
-            text = _l("reach", lang, day=fmt_date(fc.reach_date, lang))
+            # Two short lines, on the side of the date where the plot has room: one line of 40 characters was cut
+            # off at 320 px (WCAG 1.4.10 reflow).
+            text = "<br>".join(textwrap.wrap(_l("reach", lang, day=fmt_date(fc.reach_date, lang)), NOTE_LINE))
             note = dict(
                 y=0.03,
                 yref="paper",
                 showarrow=False,
                 yanchor="bottom",
+                align="left",
                 text=text,
                 font=dict(color="#7a3d63", size=14),
                 bgcolor="rgba(255,255,255,0.8)",
             )
             if fc.reach_date <= last:
                 shapes.append(_vline(fc.reach_date, color=FORECAST, width=1, dash="dot"))
-                annotations.append(dict(note, x=fc.reach_date, xanchor="left"))
+                pad_days = max((last - first).days // 40, 20)  # as the x range below
+                share = ((fc.reach_date - first).days + pad_days) / ((last - first).days + 2 * pad_days)
+                side = "right" if share > 0.35 else "left"
+                annotations.append(dict(note, x=fc.reach_date, xanchor=side, align=side))
             else:  # far beyond the plan: named in words at the right edge instead of stretching the time axis
-                annotations.append(dict(note, x=1, xref="paper", xanchor="right", text=text + " →"))
+                annotations.append(dict(note, x=1, xref="paper", xanchor="right", align="right", text=text + " →"))
     if len(series):
         # Plotly renders tags in hover text: comments are user text, so they are escaped.
         texts = [
@@ -494,8 +505,6 @@ def status_bar(counts: dict[str, int], lang: str = "de", height: int = 64) -> go
 
 def measures_timeline(measures: pd.DataFrame, lang: str = "de", today: date | None = None) -> go.Figure:
     """Gantt-style bars from start to planned end, coloured by state; late measures marked with ⚠."""
-    import textwrap
-
     # Colours >= 3:1 on white; the state is also a pattern and a word after the title (never by colour alone).
     colors = {
         "geplant": "#858585",
@@ -506,20 +515,28 @@ def measures_timeline(measures: pd.DataFrame, lang: str = "de", today: date | No
     }
     patterns = {"geplant": ".", "pausiert": "/", "verzoegert": "x"}
     frame = measures.sort_values(["planned_end"], ascending=False)
-    # Whole titles, wrapped onto lines of about 40 characters (no title is cut off): the labels then take no more
-    # room beside the bars than one cut line did, and each row grows with the lines of its label.
+    # Each row is its whole title (wrapped, never cut) above its bar, and the bars use the plot's full width: titles
+    # beside the bars took 364 px and left the bars 1 px at 320 px (WCAG 1.4.10 reflow). Lines of 34 characters fit
+    # a 320 px screen at 14 px.
     labels = [
         "<br>".join(
             html.escape(line)
             for line in textwrap.wrap(
                 ("⚠ " if late else "") + f"{mid} {title} · {i18n.measure_state_label(state, lang)}",
-                40,
+                TIMELINE_LINE,
                 break_long_words=False,
+                break_on_hyphens=False,
             )
         )
         for mid, title, late, state in zip(frame["id"], frame["title"], frame["late"], frame["state"])
     ]
-    lines = max((label.count("<br>") + 1 for label in labels), default=1)
+    # The y axis counts pixels from the top: each row is its title's lines, then its bar, then a gap.
+    tops, centres, total = [], [], 0
+    for label in labels:
+        tops.append(total + 6)
+        title = 6 + TIMELINE_LINE_PX * (label.count("<br>") + 1)
+        centres.append(total + title + 5 + TIMELINE_BAR / 2)
+        total += title + 5 + TIMELINE_BAR + 10
     traces = []
     for state, color in colors.items():
         part = frame["state"] == state
@@ -533,8 +550,9 @@ def measures_timeline(measures: pd.DataFrame, lang: str = "de", today: date | No
                 type="bar",
                 base=list(starts),
                 x=list((ends - starts).dt.total_seconds() * 1000),
-                y=[lbl for lbl, p in zip(labels, part) if p],
+                y=[c for c, p in zip(centres, part) if p],
                 orientation="h",
+                width=TIMELINE_BAR,
                 name=i18n.measure_state_label(state, lang),
                 marker=dict(
                     color=color,
@@ -545,33 +563,42 @@ def measures_timeline(measures: pd.DataFrame, lang: str = "de", today: date | No
                     zip(
                         sub["progress"].map(lambda v: fmt_number(v, lang, 0)),
                         [fmt_date(d, lang) for d in sub["planned_end"]],
+                        [lbl for lbl, p in zip(labels, part) if p],
                     )
                 ),
-                hovertemplate="%{y}<br>"
+                hovertemplate="%{customdata[2]}<br>"
                 + i18n.t("chart.measure_hover", lang, progress="%{customdata[0]}", end="%{customdata[1]}")
                 + "<extra></extra>",
             )
         )
-    shapes, annotations = [], []
+    annotations = [
+        dict(
+            x=0,
+            xref="paper",
+            y=top,
+            yref="y",
+            xanchor="left",
+            yanchor="top",
+            align="left",
+            showarrow=False,
+            text=label,
+            font=dict(size=14, color="#1a1a1a"),
+            bgcolor="rgba(255,255,255,0.85)",
+        )
+        for top, label in zip(tops, labels)
+    ]
+    shapes = []
     if today:
         shapes.append(_vline(today, color="#1a1a1a", width=2, dash="dot"))
         annotations.append(dict(x=today, y=1, yref="paper", text=_l("today", lang), showarrow=False, yanchor="bottom"))
-    row_height = max(34, 8 + 17 * lines)
-    longest = max((len(line) for label in labels for line in html.unescape(label).split("<br>")), default=10)
     return _figure(
         traces,
         lang,
-        max(320, row_height * len(frame) + 90),
+        max(320, total + LEGEND_TOP + 40),
         barmode="overlay",
         shapes=shapes,
-        margin=dict(l=20 + round(8.6 * longest), r=10, t=LEGEND_TOP, b=40),
+        margin=dict(l=10, r=10, t=LEGEND_TOP, b=40),
         annotations=annotations,
         xaxis=dict(type="date", tickformat="%Y"),
-        yaxis=dict(
-            autorange="reversed",
-            tickfont=dict(size=14, color="#1a1a1a"),
-            categoryorder="array",
-            categoryarray=labels,
-            automargin=True,
-        ),
+        yaxis=dict(showticklabels=False, showgrid=False, zeroline=False, range=[total, 0]),  # first row on top
     )

@@ -58,6 +58,11 @@ def test_the_measures_timeline_shows_the_state_by_colour_pattern_and_word():
     figure = charts.measures_timeline(frame, "de")
     for trace in figure.data:
         assert contrast(trace.marker.color, "#FFFFFF") >= 3.0, trace.name
-        assert all(trace.name in label for label in trace.y), (trace.name, trace.y)  # the word beside the bar
+        assert all(trace.name in row[2] for row in trace.customdata), (trace.name, trace.customdata)
+    titles = [a.text for a in figure.layout.annotations]
+    assert all(
+        any(f"M-{i} Portal · {word}" in t for t in titles)
+        for i, word in enumerate(["geplant", "in Umsetzung", "abgeschlossen", "pausiert", "verzögert"])
+    )  # the word in the title above the bar
     shapes = {trace.name: trace.marker.pattern.shape for trace in figure.data}
     assert shapes["pausiert"] and shapes["geplant"] and shapes["pausiert"] != shapes["geplant"]

@@ -75,7 +75,61 @@ def test_small_multiple_and_timeline_start_with_room_for_their_labels(demo):
         }
     )
     timeline = charts.measures_timeline(measures, "de").layout
-    assert timeline.margin.l >= 8 * len("M-01 Serviceportal für Online-Dienste")
+    assert timeline.margin.t == charts.LEGEND_TOP and timeline.margin.b >= 30
+
+
+def _measures(titles: list[str]) -> pd.DataFrame:
+    n = len(titles)
+    return pd.DataFrame(
+        {
+            "id": [f"M-{i:02d}" for i in range(n)],
+            "title": titles,
+            "late": [i == 0 for i in range(n)],
+            "state": ["in_umsetzung"] * n,
+            "start": [date(2021, 3, 1)] * n,
+            "planned_end": [date(2026 + i, 12, 31) for i in range(n)],
+            "progress": [50] * n,
+        }
+    )
+
+
+def test_timeline_puts_each_title_above_its_bar_and_gives_the_bars_the_whole_width():
+    """Reflow at 320 px (WCAG 1.4.10): no labels beside the bars, every title whole, wrapped, above its own bar."""
+    long = "Einführung eines stadtweiten Dokumentenmanagementsystems mit E-Akte in allen Fachbereichen"
+    figure = charts.measures_timeline(_measures(["Portal", long]), "de")
+    layout = figure.layout
+    assert layout.margin.l <= 10 and layout.margin.r <= 10 and layout.yaxis.showticklabels is False
+    titles = {a.text.removeprefix("⚠ ")[:4]: a for a in layout.annotations}  # "⚠ M-00 …" and "M-01 …"
+    top, bottom = layout.yaxis.range[1], layout.yaxis.range[0]
+    assert top < bottom  # the first row on top
+    bars = dict(zip((row[2] for row in figure.data[0].customdata), figure.data[0].y))
+    for mid, annotation in titles.items():
+        lines = annotation.text.split("<br>")
+        assert all(len(line) <= charts.TIMELINE_LINE + 6 for line in lines)  # fits 320 px (escaped "&amp;" aside)
+        centre = next(y for label, y in bars.items() if mid in label)
+        title_bottom = annotation.y + charts.TIMELINE_LINE_PX * len(lines)
+        assert annotation.xref == "paper" and annotation.x == 0 and annotation.yanchor == "top"
+        assert title_bottom < centre - charts.TIMELINE_BAR / 2  # the title ends above its bar
+    assert " ".join(titles["M-01"].text.split("<br>")) == f"M-01 {long} · in Umsetzung"  # whole, not cut
+    assert titles["M-00"].text.startswith("⚠ M-00 Portal")  # late
+    assert figure.data[0].width == charts.TIMELINE_BAR
+
+
+@pytest.mark.parametrize("kpi_id", ["EG-03", "EG-09"])  # beyond the axis ("… →"), and on it
+def test_forecast_note_is_two_short_lines_on_the_side_with_room(demo, kpi_id):
+    store, snap = demo
+    detail = kpi_detail(store, snap, kpi_id)
+    figure = charts.kpi_figure(detail.kpi, detail.series, detail.status, "de", today=date(2026, 11, 25))
+    note = next(a for a in figure.layout.annotations if "erreicht" in a.text)
+    lines = note.text.split("<br>")
+    assert lines[0] == "Ziel voraussichtlich" and lines[1].startswith("erreicht: ")
+    assert max(len(line) for line in lines) <= charts.NOTE_LINE + 2
+    if note.xref == "paper":
+        assert note.x == 1 and note.xanchor == "right"
+    else:  # on the time axis: it reaches towards the wider side of the plot
+        first, last = (pd.Timestamp(x).date() for x in figure.layout.xaxis.range)
+        share = (pd.Timestamp(note.x).date() - first).days / (last - first).days
+        assert note.xanchor == ("right" if share > 0.35 else "left")
 
 
 def test_yearly_kpi_ticks_sit_at_the_year_end(demo):

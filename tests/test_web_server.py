@@ -7,6 +7,8 @@ import threading
 import time
 from datetime import date
 
+import pytest
+
 from kpi import report_cache
 from kpi.store import Store
 from kpi.web import server
@@ -67,3 +69,108 @@ def test_api_bench_report_names_every_route_with_its_ratio_to_the_trivial_one():
     )
     assert "2000 Anfragen je Adresse, 20 gleichzeitig" in text
     assert any(line.startswith("/api/v1/kpis") and "1.50" in line for line in text.splitlines())
+
+
+# `<html lang>` on the first paint (kpi.web.server.HtmlLang), over Streamlit's own page handler and gzip.
+
+
+def _streamlit_pages():
+    """Streamlit's static handler (index.html, the SPA fallback for page paths) behind its gzip middleware, as the
+    st.App stacks them: our middleware outside."""
+    from streamlit import file_util
+    from streamlit.web.server.starlette.starlette_gzip_middleware import SelectiveGZipMiddleware
+    from streamlit.web.server.starlette.starlette_static_routes import create_streamlit_static_handler
+
+    static = create_streamlit_static_handler(directory=file_util.get_static_dir(), base_url=None)
+    return server.HtmlLang(SelectiveGZipMiddleware(static, minimum_size=1000, compresslevel=6))
+
+
+def _get(app, path: str, query: str = "", headers: dict[str, str] | None = None, method: str = "GET"):
+    """One request through the ASGI app: (status, headers, body as sent)."""
+    import asyncio
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": query.encode(),
+        "headers": [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()],
+        "server": ("127.0.0.1", 8501),
+        "client": ("127.0.0.1", 5000),
+    }
+    sent: list[dict] = []
+
+    requested = []
+
+    async def receive():
+        if requested:  # the response waits for a disconnect meanwhile: none comes
+            await asyncio.Event().wait()
+        requested.append(True)
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    asyncio.run(app(scope, receive, send))
+    start = sent[0]
+    body = b"".join(m.get("body", b"") for m in sent[1:])
+    return start["status"], {k.decode().lower(): v.decode() for k, v in start["headers"]}, body
+
+
+def _lang(body: bytes, head: dict[str, str]) -> str:
+    import gzip
+    import re
+
+    if head.get("content-encoding") == "gzip":
+        body = gzip.decompress(body)
+    return re.search(rb'<html[^>]*\slang="([^"]*)"', body).group(1).decode()
+
+
+@pytest.mark.parametrize(
+    "path, query, lang",
+    [
+        ("/", "", "de"),  # German by default (not in the URL)
+        ("/", "lang=en", "en"),
+        ("/kennzahlen", "kpi=EG-03&lang=en", "en"),  # a page path: the SPA fallback, gzip'd by Streamlit
+        ("/kennzahlen", "lang=fr", "de"),  # an unknown language is the default
+        ("/massnahmen", "", "de"),
+    ],
+)
+def test_page_says_its_language_in_the_first_html(path, query, lang):
+    status, head, body = _get(_streamlit_pages(), path, query, {"accept-encoding": "gzip"})
+    assert status == 200 and head["content-type"].startswith("text/html")
+    assert _lang(body, head) == lang
+    assert int(head["content-length"]) == len(body)
+    assert head["etag"].endswith(f'-{lang}"')
+
+
+def test_gzipd_page_is_rewritten_and_packed_again():
+    status, head, body = _get(_streamlit_pages(), "/kennzahlen", "", {"accept-encoding": "gzip"})
+    assert status == 200 and head.get("content-encoding") == "gzip"  # Streamlit packs every path but "/"
+    assert _lang(body, head) == "de" and int(head["content-length"]) == len(body)
+    status, plain, body = _get(_streamlit_pages(), "/kennzahlen")  # a client without gzip
+    assert "content-encoding" not in plain and _lang(body, plain) == "de"
+
+
+def test_etag_differs_per_language_and_revalidates():
+    app = _streamlit_pages()
+    _, german, _ = _get(app, "/")
+    _, english, _ = _get(app, "/", "lang=en")
+    assert german["etag"] != english["etag"]
+    status, again, body = _get(app, "/", "", {"if-none-match": german["etag"]})
+    assert status == 304 and body == b"" and again["etag"] == german["etag"]  # unchanged: Streamlit's 304
+    status, _, body = _get(app, "/", "", {"if-none-match": english["etag"]})
+    assert status == 200 and _lang(body, {}) == "de"  # the other language's tag is not this page
+
+
+def test_other_answers_pass_untouched():
+    app = _streamlit_pages()
+    status, head, body = _get(app, "/manifest.json")
+    assert status == 200 and not head.get("etag", "").endswith('-de"')
+    status, head, _ = _get(app, "/", method="HEAD")
+    assert status == 200 and head["etag"].endswith('-de"')

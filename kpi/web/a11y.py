@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 import streamlit as st
 
-from kpi import i18n
+from kpi import i18n, texts
 
 FOCUS = "#0b57d0"  # 6.6:1 on white, 5.9:1 on the sidebar's grey
 
@@ -43,6 +44,8 @@ SCRIPT = """<script>
   state.words = %(words)s;
   state.keys = %(keys)s;
   state.shortcut = %(shortcut)s;
+  state.texts = %(texts)s;
+  const TEXT_SCOPE = %(scope)s;
   const fix = () => {
     const root = document.documentElement;
     if (root.lang !== state.lang) root.lang = state.lang;
@@ -56,6 +59,23 @@ SCRIPT = """<script>
         if (word && word !== label) e.setAttribute(name, word);
       });
     }
+    // Streamlit's own visible words (uploader, select boxes, main menu, status): text nodes only, so that what a
+    // screen reader reads and what is shown stay the same.
+    document.querySelectorAll(TEXT_SCOPE).forEach(scope => {
+      const walker = document.createTreeWalker(scope, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = node.nodeValue.trim();
+        if (!text) continue;
+        for (const [pattern, word] of state.texts) {
+          const re = new RegExp('^' + pattern + '$');
+          if (re.test(text)) {
+            const value = node.nodeValue.replace(text, text.replace(re, word));
+            if (value !== node.nodeValue) node.nodeValue = value;
+            break;
+          }
+        }
+      }
+    });
     document.querySelectorAll('button:not([aria-label])').forEach(b => {
       const text = (b.innerText || '').trim();
       const icon = b.querySelector('[data-testid=stIconMaterial]');
@@ -77,7 +97,8 @@ SCRIPT = """<script>
   fix();
   if (!state.observer) {
     state.observer = new MutationObserver(fix);
-    state.observer.observe(document.body, {childList: true, subtree: true});
+    // characterData: React writes a changed text into the same node, which the replacement must follow.
+    state.observer.observe(document.body, {childList: true, subtree: true, characterData: true});
   }
 })();
 </script>"""
@@ -108,10 +129,40 @@ GERMAN_WORDS = {
     "Show/hide columns": "Spalten ein- oder ausblenden",
     "Choose an option": "Bitte wählen",
 }
-# The words of the UI language for Streamlit's (after a language switch: for the other language's).
-STREAMLIT_WORDS = {"de": GERMAN_WORDS, "en": {german: english for english, german in GERMAN_WORDS.items()}}
 # Keys used as button shortcuts whose caps differ between the languages (texts `key.<name>`).
 SHORTCUT_KEYS = ("home", "end", "pageup", "pagedown", "ctrl", "shift")
+
+
+# Where Streamlit writes its own visible English (kpi.texts, keys "streamlit.*"): the file uploader's drop zone,
+# the option lists of select boxes (react-aria listboxes in 1.67: "No results"), the main menu, the running indicator.
+TEXT_SCOPE = (
+    ", ".join(
+        f"[data-testid={testid}]"
+        for testid in ("stFileUploaderDropzone", "stMainMenuPopover", "stMainMenuList", "stStatusWidget")
+    )
+    + ", [role=listbox]"
+)
+# Streamlit's accessible names that are kept in kpi.texts (beside GERMAN_WORDS).
+LABEL_KEYS = ("streamlit.running", "streamlit.add_files")
+# The words of the UI language for Streamlit's accessible names (after a language switch: for the other language's).
+_GERMAN_NAMES = {**GERMAN_WORDS, **{texts.TEXTS[key][1]: texts.TEXTS[key][0] for key in LABEL_KEYS}}
+STREAMLIT_WORDS = {"de": _GERMAN_NAMES, "en": {german: english for english, german in _GERMAN_NAMES.items()}}
+
+
+def _pattern(template: str) -> str:
+    """A text of kpi.texts as a JavaScript pattern: `{size}` matches a size ("20MB"), the rest literally."""
+    return "".join(r"(\S+)" if part == "{size}" else re.escape(part) for part in re.split(r"(\{size\})", template))
+
+
+def streamlit_texts(lang: str) -> list[tuple[str, str]]:
+    """Streamlit's visible words as (pattern, replacement) for the script: English into German in German mode, and
+    back in English mode (a language switch reruns without reloading, and React keeps the replaced text nodes)."""
+    source, target = (1, 0) if lang == "de" else (0, 1)
+    return [
+        (_pattern(pair[source]), pair[target].replace("{size}", "$1"))
+        for key, pair in texts.TEXTS.items()
+        if key.startswith("streamlit.") and key not in LABEL_KEYS
+    ]
 
 
 def head(lang: str) -> None:
@@ -120,6 +171,8 @@ def head(lang: str) -> None:
     values = {
         "lang": json.dumps(lang),
         "words": json.dumps(STREAMLIT_WORDS[lang], ensure_ascii=False),
+        "texts": json.dumps(streamlit_texts(lang), ensure_ascii=False),
+        "scope": json.dumps(TEXT_SCOPE),
         "keys": json.dumps(key_caps(lang), ensure_ascii=False),
         "shortcut": json.dumps(i18n.t("key.shortcut", lang), ensure_ascii=False),
     }

@@ -9,17 +9,20 @@ finds the st.App in the script), and so does any ASGI server, e.g. `uvicorn app:
 from __future__ import annotations
 
 import asyncio
+import gzip
 import logging
+import re
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import cache
 
+from starlette.datastructures import QueryParams
 from starlette.middleware import Middleware
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kpi import report_cache
+from kpi import i18n, report_cache
 from kpi.store import Store
 from kpi.web import session
 from kpi.web.api import Api
@@ -74,8 +77,87 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
+class HtmlLang:
+    """`<html lang>` in the UI language from the first paint (WCAG 3.1.1): Streamlit's page says `lang="en"`
+    whatever the language, and the script in kpi.web.a11y corrects it only after the app has drawn. The language
+    is the URL's `?lang=` (the sidebar keeps it there; German is the default and is left out of the URL).
+
+    The page may come gzip'd (Streamlit compresses it on every path but "/"): it is unpacked, rewritten and packed
+    again, with its Content-Length. Its ETag gets the language (`"…-de"`, `"…-en"`), so that a cache never answers
+    one language with the other; If-None-Match loses that suffix on the way in, so that Streamlit's own
+    revalidation (304) still works, and the 304 carries the suffix again."""
+
+    HTML_TAG = re.compile(rb'<html([^>]*?)\slang="[^"]*"')
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    @staticmethod
+    def language(scope: Scope) -> str:
+        lang = QueryParams(scope.get("query_string", b"").decode("latin-1")).get("lang")
+        return lang if lang in i18n.LANGS else "de"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        lang = self.language(scope)
+        suffix = f"-{lang}".encode()
+        ours = re.compile(re.escape(suffix) + rb'"')
+        headers, asked_ours = [], False
+        for name, value in scope.get("headers", []):
+            if name == b"if-none-match" and ours.search(value):  # "abc-de" -> "abc" (another language's stays)
+                value, asked_ours = ours.sub(b'"', value), True
+            headers.append((name, value))
+        scope = {**scope, "headers": headers}
+        start: Message | None = None
+        body: list[bytes] = []
+
+        async def rewrite(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                kind = dict((k.lower(), v) for k, v in message.get("headers", [])).get(b"content-type", b"")
+                if message["status"] == 200 and kind.startswith(b"text/html"):
+                    start = message  # held back until the whole page is here
+                elif message["status"] == 304 and asked_ours:
+                    await send(self.with_etag(message, suffix))
+                else:
+                    await send(message)
+                return
+            if start is None:
+                await send(message)
+                return
+            body.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                page = self.rewrite_page(start, b"".join(body), lang)
+                await send(self.with_etag(start, suffix, len(page) if page else None))
+                await send({"type": "http.response.body", "body": page, "more_body": False})
+
+        await self.app(scope, receive, rewrite)
+
+    @classmethod
+    def rewrite_page(cls, start: Message, page: bytes, lang: str) -> bytes:
+        if not page:  # HEAD: only the headers change
+            return page
+        packed = any(k.lower() == b"content-encoding" and v.strip() == b"gzip" for k, v in start.get("headers", []))
+        text = gzip.decompress(page) if packed else page
+        text = cls.HTML_TAG.sub(b'<html\\1 lang="' + lang.encode() + b'"', text, count=1)
+        return gzip.compress(text, mtime=0) if packed else text
+
+    @staticmethod
+    def with_etag(message: Message, suffix: bytes, length: int | None = None) -> Message:
+        headers = []
+        for name, value in message.get("headers", []):
+            if name.lower() == b"etag" and value.endswith(b'"'):
+                value = value[:-1] + suffix + b'"'
+            elif name.lower() == b"content-length" and length is not None:
+                value = str(length).encode()
+            headers.append((name, value))
+        return {**message, "headers": headers}
+
+
 def middleware() -> list[Middleware]:
-    return [Middleware(SecurityHeaders)]
+    return [Middleware(SecurityHeaders), Middleware(HtmlLang)]
 
 
 def watch_store(store: Store, stop: threading.Event, interval: float = WATCH_SECONDS) -> None:
