@@ -157,7 +157,8 @@ def _pattern(template: str) -> str:
 def streamlit_texts(lang: str) -> list[tuple[str, str]]:
     """Streamlit's visible words as (pattern, replacement) for the script: English into German in German mode, and
     back in English mode (a language switch reruns without reloading, and React keeps the replaced text nodes)."""
-    source, target = (1, 0) if lang == "de" else (0, 1)
+    target = i18n.LANGS.index(lang)  # the pairs in kpi.texts are (German, English), in the order of LANGS
+    source = 1 - target
     return [
         (_pattern(pair[source]), pair[target].replace("{size}", "$1"))
         for key, pair in texts.TEXTS.items()
