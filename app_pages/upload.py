@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi import auth, i18n, templates, views
+from kpi import problems as problems_text
 from kpi.i18n import fmt_number, fmt_period, fmt_value, measure_state_label
 from kpi.ingest import ImportResult, import_file, import_measures
 from kpi.store import StoreLockedError
@@ -179,7 +180,7 @@ PROBLEM_COLUMNS = {
     for names, width in (
         (("Zeile", "Row", "Spalte", "Column"), "small"),
         (("Wert", "Value"), "medium"),
-        (("Meldung", "Message"), "large"),
+        (("Problem",), "large"),
     )
     for name in names
 }
@@ -199,15 +200,8 @@ def run_import(
 
 
 def problem_table(problems, lang: str) -> pd.DataFrame:
-    de = lang == "de"
-    return pd.DataFrame(
-        {
-            ("Zeile" if de else "Row"): [p.row if p.row is not None else "–" for p in problems],
-            ("Spalte" if de else "Column"): [p.column or "–" for p in problems],
-            ("Wert" if de else "Value"): ["" if p.value is None else str(p.value) for p in problems],
-            ("Meldung" if de else "Message"): [p.message for p in problems],
-        }
-    ).astype(str)
+    """The problems in the UI language (the core gives codes with parameters; kpi.problems words them)."""
+    return pd.DataFrame(problems_text.table_rows(problems, lang), columns=problems_text.table_header(lang)).astype(str)
 
 
 def change_label(change: str) -> str:
@@ -249,10 +243,9 @@ def measurement_preview(preview: pd.DataFrame, lang: str, snap) -> pd.DataFrame:
 
 def flag_cause(flag: object) -> str:
     """The short form of a plausibility flag for the preview: its likely cause, or that it is unusual."""
-    if not isinstance(flag, str) or not flag:
+    if not isinstance(flag, problems_text.Wording):
         return ""
-    cause = flag.rsplit(" – ", 1)[1].removesuffix(" Bitte prüfen und bestätigen.") if " – " in flag else ""
-    return "⚠ " + (cause or ctx.t("up.flag"))
+    return "⚠ " + (problems_text.cause(flag, ctx.lang) or ctx.t("up.flag"))
 
 
 def measure_preview(preview: pd.DataFrame, lang: str) -> pd.DataFrame:

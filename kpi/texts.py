@@ -18,6 +18,254 @@ _CONTENT: dict[str, tuple[str, str]] = {}
 _LAYOUT: dict[str, tuple[str, str]] = {}
 
 # Problems in uploaded files, catalog edits, logins and undo: code -> (German, English), with {params}.
-PROBLEMS: dict[str, tuple[str, str]] = {}
+PROBLEMS: dict[str, tuple[str, str]] = {
+    # Where a problem is, and the column keys as the reader knows the headers.
+    "where.row": ("Zeile {row}", "row {row}"),
+    "where.column": ("Spalte {column}", "column {column}"),
+    "column.kpi_id": ("Kennzahl", "KPI"),
+    "column.period": ("Zeitraum", "Period"),
+    "column.value": ("Wert", "Value"),
+    "column.comment": ("Kommentar", "Comment"),
+    "column.source": ("Quelle", "Source"),
+    "column.quality": ("Qualität", "Quality"),
+    "column.measure_id": ("Maßnahme", "Measure"),
+    "column.state": ("Status", "Status"),
+    "column.progress": ("Fortschritt", "Progress"),
+    "table.row": ("Zeile", "Row"),
+    "table.column": ("Spalte", "Column"),
+    "table.value": ("Wert", "Value"),
+    "table.problem": ("Problem", "Problem"),
+    "granularity.yearly": ("ein Jahr", "a year"),
+    "granularity.half_yearly": ("ein Halbjahr", "a half-year"),
+    "granularity.quarterly": ("ein Quartal", "a quarter"),
+    "granularity.monthly": ("ein Monat", "a month"),
+    # The file as a whole (kpi.reader, kpi.ingest).
+    "file.not_regular": (
+        "keine normale Datei (Gerät, Pipe oder Ordner): erwartet CSV oder XLSX",
+        "not a regular file (device, pipe or folder): expected CSV or XLSX",
+    ),
+    "file.unreadable": ("Datei nicht lesbar: {detail}", "file not readable: {detail}"),
+    "file.too_large": (
+        "Datei zu groß (höchstens {limit_mb} MB)",
+        "file too large (at most {limit_mb} MB)",
+    ),
+    "file.empty": ("die Datei ist leer", "the file is empty"),
+    "file.type": (
+        "Dateityp '{suffix}' wird nicht unterstützt: erwartet .csv oder .xlsx",
+        "file type '{suffix}' is not supported: expected .csv or .xlsx",
+    ),
+    "file.binary": (
+        "keine Textdatei (NUL-Byte, Binärdaten): erwartet CSV oder XLSX",
+        "not a text file (NUL byte, binary data): expected CSV or XLSX",
+    ),
+    "file.mixed_encoding": (
+        "gemischte Zeichenkodierung: Zeile {utf8_row} ist UTF-8, diese nicht; bitte einheitlich als UTF-8 speichern",
+        "mixed character encoding: row {utf8_row} is UTF-8, this one is not; please save all of it as UTF-8",
+    ),
+    "file.encoding": (
+        "unbekannte Zeichenkodierung: bitte als UTF-8 speichern",
+        "unknown character encoding: please save as UTF-8",
+    ),
+    "file.control_char": ("Steuerzeichen {char} in der Datei", "control character {char} in the file"),
+    "file.line_too_long": (
+        "die Zeile ist länger als {limit} Zeichen: keine Tabelle erkannt",
+        "the line is longer than {limit} characters: no table recognised",
+    ),
+    "file.no_table": (
+        "keine Tabelle erkannt: erwartet Spalten getrennt durch ; oder ,",
+        "no table recognised: expected columns separated by ; or ,",
+    ),
+    "file.too_many_columns": ("mehr als {limit} Spalten", "more than {limit} columns"),
+    "file.too_many_rows": ("mehr als {limit} Zeilen", "more than {limit} rows"),
+    "file.field_too_long": (
+        "ein Feld ist länger als {limit} Zeichen (nicht geschlossenes Anführungszeichen?)",
+        "a field is longer than {limit} characters (unclosed quotation mark?)",
+    ),
+    "file.quoting": (
+        "CSV nicht lesbar ab dieser Zeile: {detail} (nicht geschlossenes Anführungszeichen?)",
+        "CSV not readable from this row on: {detail} (unclosed quotation mark?)",
+    ),
+    "file.no_rows": ("die Datei enthält keine Datenzeilen", "the file contains no data rows"),
+    "file.no_values": (
+        "keine Werte eingetragen (nicht ausgefüllt: {n} Zeilen)",
+        "no values entered (not filled in: {n} rows)",
+    ),
+    "sheet.empty": ("das Blatt '{sheet}' ist leer", "the sheet '{sheet}' is empty"),
+    "xlsx.unreadable": (
+        "XLSX nicht lesbar ({detail}): erwartet eine Excel-Arbeitsmappe",
+        "XLSX not readable ({detail}): expected an Excel workbook",
+    ),
+    "xlsx.too_large": (
+        "XLSX entpackt zu groß ({size_mb} MB; höchstens {limit_mb} MB)",
+        "XLSX too large when unpacked ({size_mb} MB; at most {limit_mb} MB)",
+    ),
+    "xlsx.too_many_strings": (
+        "XLSX enthält zu viele Texte ({size_mb} MB; höchstens {limit_mb} MB)",
+        "XLSX holds too much text ({size_mb} MB; at most {limit_mb} MB)",
+    ),
+    "xlsx.empty": ("die Arbeitsmappe enthält kein Blatt", "the workbook contains no sheet"),
+    "xlsx.hidden_sheet": (
+        "das Blatt '{sheet}' ist ausgeblendet: bitte einblenden oder löschen (gelesen wird nur, was man sieht)",
+        "the sheet '{sheet}' is hidden: please unhide or delete it (only what can be seen is read)",
+    ),
+    "csv.timeout": (
+        "CSV nach {seconds} s nicht gelesen (zu groß oder zu komplex): abgebrochen",
+        "CSV not read after {seconds} s (too large or too complex): stopped",
+    ),
+    "xlsx.timeout": (
+        "XLSX nach {seconds} s nicht gelesen (zu groß oder zu komplex): abgebrochen",
+        "XLSX not read after {seconds} s (too large or too complex): stopped",
+    ),
+    "csv.memory": (
+        "CSV zu groß zum Lesen (Lesevorgang abgebrochen)",
+        "CSV too large to read (reading stopped)",
+    ),
+    "xlsx.memory": (
+        "XLSX zu groß zum Lesen (Lesevorgang abgebrochen)",
+        "XLSX too large to read (reading stopped)",
+    ),
+    "store.error": (
+        "Datenbankfehler, nichts übernommen: {detail}",
+        "database error, nothing was saved: {detail}",
+    ),
+    # The header row.
+    "header.duplicate_column": (
+        "die Spalte {column} kommt zweimal vor: welche gilt, ist nicht eindeutig",
+        "the column {column} appears twice: which one counts is ambiguous",
+    ),
+    "header.missing": (
+        "Kopfzeile unvollständig: es fehlt {columns} (erwartet {expected})",
+        "header row incomplete: {columns} missing (expected {expected})",
+    ),
+    "header.expected.measurements": (
+        "Kennzahl;Zeitraum;Wert[;Kommentar;Quelle] oder kpi_id;period;value[;comment;source]",
+        "kpi_id;period;value[;comment;source] or Kennzahl;Zeitraum;Wert[;Kommentar;Quelle]",
+    ),
+    "header.expected.measures": (
+        "Maßnahme;Status;Fortschritt;Kommentar",
+        "measure_id;state;progress;comment or Maßnahme;Status;Fortschritt;Kommentar",
+    ),
+    # One row or cell of a measurement file.
+    "row.columns": ("falsche Anzahl Spalten{detail}", "wrong number of columns{detail}"),
+    "row.columns.counts": (" (erwartet {expected}, gefunden {found})", " (expected {expected}, found {found})"),
+    "row.unreadable": ("Zeile nicht lesbar: {detail}", "row not readable: {detail}"),
+    "kpi.missing": ("Kennzahl fehlt", "KPI missing"),
+    "kpi.unknown": ("unbekannte Kennzahl (nicht im Strategiekatalog)", "unknown KPI (not in the strategy catalog)"),
+    "period.missing": ("Zeitraum fehlt", "period missing"),
+    "period.unreadable": (
+        "Zeitraum nicht lesbar (erwartet z. B. 2024, 2024-Q3, Q3/2024, 2024-09, 09/2024 oder 31.12.2024)",
+        "period not readable (expected e.g. 2024, 2024-Q3, Q3/2024, 2024-09, 09/2024 or 2024-12-31)",
+    ),
+    "period.out_of_range": (
+        "Zeitraum liegt außerhalb des zulässigen Fensters {lower} bis {upper} (Tippfehler?)",
+        "period lies outside the allowed window {lower} to {upper} (typo?)",
+    ),
+    "period.frequency": (
+        "Zeitraum ist {granularity}, aber {kpi} wird {frequency} erhoben",
+        "the period is {granularity}, but {kpi} is collected {frequency}",
+    ),
+    "period.future": (
+        "Zeitraum liegt in der Zukunft (endet am {period})",
+        "the period lies in the future (ends on {period})",
+    ),
+    "value.missing": ("Wert fehlt", "value missing"),
+    "value.format": (
+        "Wert ist keine Zahl im erwarteten Format (z. B. 1.234,5 in deutschen Dateien, 1234.5 sonst)",
+        "value is not a number in the expected format (e.g. 1234.5, or 1.234,5 in German files)",
+    ),
+    "value.not_finite": (
+        "Wert ist keine endliche Zahl oder zu groß (Betrag höchstens 10^15)",
+        "value is not a finite number or too large (magnitude at most 10^15)",
+    ),
+    "value.out_of_range": (
+        "Wert liegt außerhalb des gültigen Bereichs {min} bis {max} für {kpi}",
+        "value lies outside the valid range {min} to {max} for {kpi}",
+    ),
+    "value.unbounded_low": ("−∞", "−∞"),
+    "value.unbounded_high": ("∞", "∞"),
+    "value.jump": (
+        "auffälliger Sprung: {kpi} bisher {old}, neu {new}",
+        "unusual jump: {kpi} was {old}, now {new}",
+    ),
+    "quality.unknown": (
+        "unbekannte Qualitätsangabe (erlaubt: final, vorläufig, geschätzt, Bruch)",
+        "unknown quality (allowed: final, provisional, estimated, break)",
+    ),
+    "comment.too_long": ("Kommentar ist länger als {limit} Zeichen", "comment is longer than {limit} characters"),
+    "text.control_char": (
+        "Steuerzeichen im Text sind nicht erlaubt",
+        "control characters in the text are not allowed",
+    ),
+    "row.conflict": (
+        "widersprüchliche Doppelung: {kpi} {period} kommt mehrfach mit verschiedenen Werten oder Kommentaren vor",
+        "contradictory duplicate: {kpi} {period} appears more than once with different values or comments",
+    ),
+    # Plausibility of a new value against the previous period's (kpi.plausibility).
+    "value.implausible": (
+        "auffälliger Wert: {kpi} {period} neu {new}, Vorperiode {prev_period}: {old}{reason}{cause}"
+        " Bitte prüfen und bestätigen.",
+        "unusual value: {kpi} {period} now {new}, previous period {prev_period}: {old}{reason}{cause}"
+        " Please check and confirm.",
+    ),
+    "implausible.sign": (" (Vorzeichen gewechselt)", " (sign changed)"),
+    "implausible.factor": (" (Faktor {op}{factor})", " (factor {op}{factor})"),
+    "implausible.typical": (" (üblich sind Änderungen um {typical})", " (usual changes are about {typical})"),
+    "slip.1": (" – ×10: Komma verrutscht?", " – ×10: decimal point slipped?"),
+    "slip.-1": (" – ÷10: Komma verrutscht?", " – ÷10: decimal point slipped?"),
+    "slip.2": (" – ×100: Komma um zwei Stellen verrutscht?", " – ×100: decimal point slipped by two places?"),
+    "slip.-2": (" – ÷100: Komma um zwei Stellen verrutscht?", " – ÷100: decimal point slipped by two places?"),
+    "slip.3": (
+        " – ×1000: Tausender- und Dezimaltrennzeichen verwechselt?",
+        " – ×1000: thousands and decimal separators mixed up?",
+    ),
+    "slip.-3": (
+        " – ÷1000: Tausender- und Dezimaltrennzeichen verwechselt?",
+        " – ÷1000: thousands and decimal separators mixed up?",
+    ),
+    "slip.share": (
+        " – ÷100: Anteil statt Prozent eingetragen (z. B. 0,83 statt 83 %)?",
+        " – ÷100: share entered instead of percent (e.g. 0.83 instead of 83 %)?",
+    ),
+    # Measure updates (file or form).
+    "measure.missing": ("Maßnahme fehlt", "measure missing"),
+    "measure.unknown": (
+        "unbekannte Maßnahme (nicht im Strategiekatalog)",
+        "unknown measure (not in the strategy catalog)",
+    ),
+    "measure.not_permitted": (
+        "keine Berechtigung: {measure} liegt bei {owner}, nicht bei {unit}",
+        "not permitted: {measure} belongs to {owner}, not to {unit}",
+    ),
+    "measure.conflict": (
+        "widersprüchliche Doppelung: {measure} kommt mehrfach mit verschiedenen Angaben vor",
+        "contradictory duplicate: {measure} appears more than once with different entries",
+    ),
+    "state.missing": (
+        "Status fehlt (erlaubt: geplant, in Umsetzung, abgeschlossen, pausiert, verzögert)",
+        "status missing (allowed: planned, in progress, completed, paused, delayed)",
+    ),
+    "state.unknown": (
+        "unbekannter Status (erlaubt: geplant, in Umsetzung, abgeschlossen, pausiert, verzögert)",
+        "unknown status (allowed: planned, in progress, completed, paused, delayed)",
+    ),
+    "state.not_closed": (
+        "{measure} hat 100 % Fortschritt, ist aber nicht als abgeschlossen gemeldet",
+        "{measure} has 100 % progress but is not reported as completed",
+    ),
+    "progress.missing": ("Fortschritt fehlt (0 bis 100)", "progress missing (0 to 100)"),
+    "progress.format": (
+        "Fortschritt ist keine Zahl (erwartet 0 bis 100, z. B. 75 oder 75 %)",
+        "progress is not a number (expected 0 to 100, e.g. 75 or 75 %)",
+    ),
+    "progress.out_of_range": ("Fortschritt muss zwischen 0 und 100 liegen", "progress must lie between 0 and 100"),
+    "progress.incomplete": (
+        "{measure} ist abgeschlossen, aber der Fortschritt ist nur {progress} %",
+        "{measure} is completed, but its progress is only {progress} %",
+    ),
+    "progress.falls": (
+        "Fortschritt von {measure} sinkt von {before} % auf {after} %",
+        "progress of {measure} falls from {before} % to {after} %",
+    ),
+}
 
 TEXTS: dict[str, tuple[str, str]] = {**_UI, **_CONTENT, **_LAYOUT}
