@@ -182,3 +182,29 @@ def cause(wording_: Wording | None, lang: str = "de") -> str:
     """The likely cause of a plausibility flag in `lang` ("÷10: Komma verrutscht?"), or "" when it names none."""
     part = wording_.params.get("cause") if isinstance(wording_, Wording) else None
     return wording(part["code"], {}, lang).removeprefix(" – ") if isinstance(part, dict) else ""
+
+
+class CatalogProblem(str):
+    """A problem in a strategy catalog (YAML, Excel or a form on /katalog): its place (`path`, e.g.
+    `themes[0].kpis[2].unit` or `Kennzahlen, Zeile 2, Spalte Basiswert`), a code and parameters. It *is* its German
+    text (the command line and the log show that), and `text(lang)` words it for a page."""
+
+    path: str
+    code: str
+    params: dict
+
+    def __new__(cls, path: str, code: str, **params: object) -> CatalogProblem:
+        worded = wording(code, params, "de")
+        problem = super().__new__(cls, f"{path}: {worded}" if path else worded)
+        problem.path, problem.code, problem.params = path, code, params
+        return problem
+
+    def text(self, lang: str = "de") -> str:
+        worded = wording(self.code, self.params, lang)
+        return f"{self.path}: {worded}" if self.path else worded
+
+
+def in_language(problem: object, lang: str = "de") -> str:
+    """Any problem in `lang`: a worded one (`text`) in its words, anything else as it is."""
+    text = getattr(problem, "text", None)
+    return text(lang) if callable(text) else str(problem)

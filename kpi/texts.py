@@ -266,6 +266,61 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "Fortschritt von {measure} sinkt von {before} % auf {after} %",
         "progress of {measure} falls from {before} % to {after} %",
     ),
+    # Strategy catalog (kpi.catalog, kpi.catalog_io, kpi.catalog_edit): the place in the file comes before the words.
+    "catalog.missing": ("fehlt", "missing"),
+    "catalog.type": ("unerwarteter Typ {type} ({value})", "unexpected type {type} ({value})"),
+    "catalog.not_allowed": (
+        "'{value}' ist nicht erlaubt (erlaubt: {allowed})",
+        "'{value}' is not allowed (allowed: {allowed})",
+    ),
+    "catalog.not_iso_date": ("'{value}' ist kein ISO-Datum (JJJJ-MM-TT)", "'{value}' is not an ISO date (YYYY-MM-DD)"),
+    "catalog.period": ("{detail}", "{detail}"),
+    "catalog.period_finer": (
+        "Zeitraum ist {granularity}, aber die Kennzahl wird {frequency} erhoben",
+        "the period is {granularity}, but the KPI is collected {frequency}",
+    ),
+    "catalog.not_a_number": ("'{value}' ist keine Zahl", "'{value}' is not a number"),
+    "catalog.unreadable": ("Datei nicht lesbar: {detail}", "file not readable: {detail}"),
+    "catalog.yaml": ("kein gültiges YAML: {detail}", "not valid YAML: {detail}"),
+    "catalog.not_mapping": (
+        "die Datei muss ein YAML-Objekt mit strategy, units, themes, measures sein",
+        "the file must be a YAML mapping with strategy, units, themes, measures",
+    ),
+    "catalog.no_units": ("keine Organisationseinheiten angegeben", "no organisational units given"),
+    "catalog.duplicate_id": ("'{value}' doppelt (schon bei {first})", "'{value}' appears twice (already at {first})"),
+    "catalog.no_themes": ("keine Themenfelder angegeben", "no themes given"),
+    "catalog.unknown_kpi": ("unbekannte Kennzahl '{value}'", "unknown KPI '{value}'"),
+    "catalog.unknown_action_field": ("unbekanntes Handlungsfeld '{value}'", "unknown action field '{value}'"),
+    "catalog.unknown_unit": ("unbekannte Organisationseinheit '{value}'", "unknown organisational unit '{value}'"),
+    "catalog.progress_range": ("{value} liegt nicht zwischen 0 und 100", "{value} is not between 0 and 100"),
+    "catalog.end_before_start": ("liegt vor dem Start {start}", "lies before the start {start}"),
+    "catalog.range_pair": ("erwartet [min, max]", "expected [min, max]"),
+    "catalog.range_inverted": ("min {min} > max {max}", "min {min} > max {max}"),
+    "catalog.thresholds": ("erwartet 0 < at_risk ≤ on_track", "expected 0 < at_risk ≤ on_track"),
+    "catalog.grace_days": ("erwartet eine ganze Zahl ≥ 0", "expected a whole number ≥ 0"),
+    "catalog.kpi_id_pattern": (
+        "'{value}' passt nicht zum Muster: 2–5 Großbuchstaben, Bindestrich, 2–4 Ziffern (z. B. EG-03, MOB-101)",
+        "'{value}' does not match the pattern: 2–5 capital letters, hyphen, 2–4 digits (e.g. EG-03, MOB-101)",
+    ),
+    "catalog.no_targets": (
+        "mindestens ein Zielwert (Zeitraum: Wert) nötig",
+        "at least one target (period: value) needed",
+    ),
+    "catalog.targets_before_baseline": (
+        "Zielwerte müssen nach dem Basiszeitraum liegen",
+        "targets must lie after the baseline period",
+    ),
+    "catalog.value_range": (
+        "{value} liegt außerhalb des gültigen Bereichs [{min}, {max}]",
+        "{value} lies outside the valid range [{min}, {max}]",
+    ),
+    "catalog.target_syntax": (
+        "Zielwerte: '{value}' ist nicht 'Zeitraum: Wert' (z. B. 2025: 60; 2030: 85)",
+        "targets: '{value}' is not 'period: value' (e.g. 2025: 60; 2030: 85)",
+    ),
+    "catalog.no_goal": ("Ziel '{value}' gibt es nicht", "there is no goal '{value}'"),
+    "catalog.no_action_field": ("Handlungsfeld '{value}' gibt es nicht", "there is no action field '{value}'"),
+    "catalog.no_theme": ("Themenfeld '{value}' gibt es nicht", "there is no theme '{value}'"),
 }
 
 TEXTS: dict[str, tuple[str, str]] = {**_UI, **_CONTENT, **_LAYOUT}
