@@ -186,22 +186,33 @@ def cause(wording_: Wording | None, lang: str = "de") -> str:
 
 class CatalogProblem(str):
     """A problem in a strategy catalog (YAML, Excel or a form on /katalog): its place (`path`, e.g.
-    `themes[0].kpis[2].unit` or `Kennzahlen, Zeile 2, Spalte Basiswert`), a code and parameters. It *is* its German
-    text (the command line and the log show that), and `text(lang)` words it for a page."""
+    `themes[0].kpis[2].unit`, or for a workbook `sheet`, `row` and the column's header), a code and parameters. It
+    *is* its German text (the command line and the log show that), and `text(lang)` words it for a page."""
 
     path: str
     code: str
     params: dict
+    cell: tuple
 
-    def __new__(cls, path: str, code: str, **params: object) -> CatalogProblem:
-        worded = wording(code, params, "de")
-        problem = super().__new__(cls, f"{path}: {worded}" if path else worded)
-        problem.path, problem.code, problem.params = path, code, params
+    def __new__(
+        cls, path: str, code: str, *, cell: tuple[str, int, str | None] | None = None, **params: object
+    ) -> CatalogProblem:
+        problem = super().__new__(cls, _catalog_text(path, cell, code, params, "de"))
+        problem.path, problem.code, problem.params, problem.cell = path, code, params, cell
         return problem
 
     def text(self, lang: str = "de") -> str:
-        worded = wording(self.code, self.params, lang)
-        return f"{self.path}: {worded}" if self.path else worded
+        return _catalog_text(self.path, self.cell, self.code, self.params, lang)
+
+
+def _catalog_text(path: str, cell: tuple | None, code: str, params: dict, lang: str) -> str:
+    if cell is not None:  # a workbook cell: sheet, row, header (sheet and header as the workbook names them)
+        sheet, row, header = cell
+        path = f"{sheet}, " + word("where.row", lang).format(row=row)
+        if header:
+            path += ", " + word("where.column", lang).format(column=header)
+    worded = wording(code, params, lang)
+    return f"{path}: {worded}" if path else worded
 
 
 def in_language(problem: object, lang: str = "de") -> str:

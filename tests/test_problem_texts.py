@@ -19,7 +19,14 @@ from tests.conftest import write
 
 ROOT = Path(__file__).resolve().parents[1]
 # The modules that report problems; a problem code is a dotted literal with one of these first words.
-SOURCES = ("kpi/ingest.py", "kpi/reader.py", "kpi/plausibility.py")
+SOURCES = (
+    "kpi/ingest.py",
+    "kpi/reader.py",
+    "kpi/plausibility.py",
+    "kpi/catalog.py",
+    "kpi/catalog_io.py",
+    "kpi/catalog_edit.py",
+)
 PREFIXES = (
     "file",
     "xlsx",
@@ -39,6 +46,7 @@ PREFIXES = (
     "sheet",
     "slip",
     "implausible",
+    "catalog",
 )
 
 
@@ -54,6 +62,7 @@ def codes_in_sources() -> set[str]:
     # codes built from a template in the source
     found |= {f"{kind}.{what}" for kind in ("csv", "xlsx") for what in ("timeout", "memory")}
     found |= set(plausibility.SLIPS.values()) | {plausibility.SHARE_AS_FRACTION, plausibility.CODE}
+    found |= {f"catalog.unknown_{what}" for what in ("theme", "action_field", "goal")}
     return found
 
 
@@ -173,3 +182,18 @@ def test_a_read_error_carries_what_its_english_words_need():
     problem = Problem("big.csv", None, None, None, refused.value.code, dict(refused.value.params))
     assert problem.text("en") == "file too large (at most 3 MB)"
     assert problem.text("de") == "Datei zu groß (höchstens 3 MB)"
+
+
+def test_catalog_problems_keep_their_german_text_and_are_worded_per_language():
+    from kpi.catalog import CatalogError, parse_catalog
+
+    with pytest.raises(CatalogError) as refused:
+        parse_catalog({"strategy": {}, "units": [], "themes": []}, source="s.yaml")
+    first = refused.value.problems[0]
+    assert first == "strategy.id: fehlt" and first.code == "catalog.missing"
+    assert first.text("en") == "strategy.id: missing"
+    assert problems.in_language(first, "en") == "strategy.id: missing"
+    assert problems.in_language("plain text", "en") == "plain text"
+    cell = problems.CatalogProblem("", "catalog.not_a_number", cell=("Kennzahlen", 2, "Basiswert"), value="zwanzig")
+    assert cell == "Kennzahlen, Zeile 2, Spalte Basiswert: 'zwanzig' ist keine Zahl"
+    assert cell.text("en") == "Kennzahlen, row 2, column Basiswert: 'zwanzig' is not a number"
