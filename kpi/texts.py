@@ -321,8 +321,14 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "catalog.no_goal": ("Ziel '{value}' gibt es nicht", "there is no goal '{value}'"),
     "catalog.no_action_field": ("Handlungsfeld '{value}' gibt es nicht", "there is no action field '{value}'"),
     "catalog.no_theme": ("Themenfeld '{value}' gibt es nicht", "there is no theme '{value}'"),
-    "catalog.xlsx_unreadable": ("keine lesbare Excel-Datei (.xlsx): {detail}", "not a readable Excel file (.xlsx): {detail}"),
-    "catalog.sheet_missing": ("Blatt '{sheet}' fehlt (erwartet: {expected})", "sheet '{sheet}' missing (expected: {expected})"),
+    "catalog.xlsx_unreadable": (
+        "keine lesbare Excel-Datei (.xlsx): {detail}",
+        "not a readable Excel file (.xlsx): {detail}",
+    ),
+    "catalog.sheet_missing": (
+        "Blatt '{sheet}' fehlt (erwartet: {expected})",
+        "sheet '{sheet}' missing (expected: {expected})",
+    ),
     "catalog.sheet_empty": ("Blatt ist leer (erwartet eine Kopfzeile)", "sheet is empty (expected a header row)"),
     "catalog.header_missing": ("Spalte '{header}' fehlt", "column '{header}' missing"),
     "catalog.not_yes_no": ("'{value}' ist nicht ja/nein", "'{value}' is not ja/nein (yes/no)"),
@@ -332,7 +338,17 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     ),
     "catalog.unknown_theme": ("unbekanntes Themenfeld '{value}'", "unknown theme '{value}'"),
     "catalog.unknown_goal": ("unbekanntes Ziel '{value}'", "unknown goal '{value}'"),
-    "catalog.unknown_field": ("unbekanntes Feld '{value}' (erwartet: {expected})", "unknown field '{value}' (expected: {expected})"),
+    "catalog.unknown_field": (
+        "unbekanntes Feld '{value}' (erwartet: {expected})",
+        "unknown field '{value}' (expected: {expected})",
+    ),
+    # Login (kpi.auth).
+    "login.empty": ("Bitte Benutzer und Passwort eingeben.", "Please enter user name and password."),
+    "login.wrong": ("Benutzer oder Passwort ist falsch.", "User name or password is wrong."),
+    "login.too_many": (
+        "Zu viele fehlgeschlagene Anmeldungen für '{name}'. Bitte in {seconds} s erneut versuchen.",
+        "Too many failed logins for '{name}'. Please try again in {seconds} s.",
+    ),
 }
 
 TEXTS: dict[str, tuple[str, str]] = {**_UI, **_CONTENT, **_LAYOUT}

@@ -197,3 +197,14 @@ def test_catalog_problems_keep_their_german_text_and_are_worded_per_language():
     cell = problems.CatalogProblem("", "catalog.not_a_number", cell=("Kennzahlen", 2, "Basiswert"), value="zwanzig")
     assert cell == "Kennzahlen, Zeile 2, Spalte Basiswert: 'zwanzig' ist keine Zahl"
     assert cell.text("en") == "Kennzahlen, row 2, column Basiswert: 'zwanzig' is not a number"
+
+
+def test_a_refused_login_is_a_code_worded_per_language(store):
+    from kpi import auth
+
+    auth.add_user(store, "it", "it_office", "ein-langes-passwort-1")
+    wrong = auth.authenticate(store, "it", "falsch-falsch")
+    assert (wrong.ok, wrong.code) == (False, "login.wrong")
+    assert wrong.text("en") == "User name or password is wrong."
+    assert wrong.message == wrong.text("de") == "Benutzer oder Passwort ist falsch."
+    assert auth.authenticate(store, "", "").text("en") == "Please enter user name and password."
