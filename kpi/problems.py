@@ -63,7 +63,9 @@ def _named(key: str, value: object, params: dict, lang: str) -> str | None:
 
 
 def _typed(value: object, lang: str) -> str:
-    if isinstance(value, (date, datetime)):
+    if isinstance(value, datetime):
+        return i18n.fmt_datetime(value, lang)
+    if isinstance(value, date):
         return i18n.fmt_date(value, lang)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return i18n.fmt_number(value, lang)

@@ -349,6 +349,53 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "Zu viele fehlgeschlagene Anmeldungen für '{name}'. Bitte in {seconds} s erneut versuchen.",
         "Too many failed logins for '{name}'. Please try again in {seconds} s.",
     ),
+    # Undo from the audit log (kpi.audit).
+    "undo.not_allowed": (
+        "Keine Berechtigung: Rückgängig machen dürfen nur IT-Leitstelle und Administration.",
+        "Not permitted: only the IT office and administrators may undo.",
+    ),
+    "undo.conflict": (
+        "Upload #{id} wird gerade von jemand anderem geändert oder rückgängig gemacht; nichts geschrieben. "
+        "Bitte die Seite neu laden.",
+        "Upload #{id} is being changed or undone by someone else right now; nothing was written. "
+        "Please reload the page.",
+    ),
+    "undo.no_upload": ("Upload #{id} gibt es nicht.", "There is no upload #{id}."),
+    "undo.is_undo": (
+        "#{id} ist selbst ein Rückgängig-Vorgang und kann nicht rückgängig gemacht werden. Bitte die Datei von "
+        "Upload #{original} erneut hochladen.",
+        "#{id} is itself an undo and cannot be undone. Please upload the file of upload #{original} again.",
+    ),
+    "undo.not_undoable": (
+        "Upload #{id} ({kind}) kann nicht rückgängig gemacht werden: nur Uploads von Messwerten und Maßnahmen.",
+        "Upload #{id} ({kind}) cannot be undone: only uploads of measurements and measures.",
+    ),
+    "undo.already": (
+        "Upload #{id} wurde bereits rückgängig gemacht{by}. Ein zweites Mal ist nicht möglich.",
+        "Upload #{id} has already been undone{by}. It cannot be undone twice.",
+    ),
+    "undo.already_by": (" am {at} von {user} (#{undo})", " on {at} by {user} (#{undo})"),
+    "undo.just_undone": (
+        "Upload #{id} wurde soeben von jemand anderem rückgängig gemacht.",
+        "Upload #{id} has just been undone by someone else.",
+    ),
+    "undo.catalog": ("{detail}", "{detail}"),
+    "undo.done.measurements": (
+        "Upload #{id} rückgängig gemacht (als #{undo}): {restored} frühere(r) Wert(e) wiederhergestellt, "
+        "{retracted} neu hinzugekommene(r) Wert(e) zurückgezogen.{skipped}",
+        "Upload #{id} undone (as #{undo}): {restored} earlier value(s) restored, "
+        "{retracted} newly added value(s) retracted.{skipped}",
+    ),
+    "undo.done.measures": (
+        "Upload #{id} rückgängig gemacht (als #{undo}): {restored} frühere(r) Maßnahmen-Stand/Stände "
+        "wiederhergestellt, {retracted} Maßnahme(n) auf den Ausgangszustand gesetzt.{skipped}",
+        "Upload #{id} undone (as #{undo}): {restored} earlier measure update(s) restored, "
+        "{retracted} measure(s) set back to their initial state.{skipped}",
+    ),
+    "undo.skipped": (
+        " {n} Zeile(n) übersprungen, weil sie danach erneut geändert wurden (die späteren Werte bleiben).",
+        " {n} row(s) skipped because they were changed again later (the later values stay).",
+    ),
 }
 
 TEXTS: dict[str, tuple[str, str]] = {**_UI, **_CONTENT, **_LAYOUT}

@@ -208,3 +208,15 @@ def test_a_refused_login_is_a_code_worded_per_language(store):
     assert wrong.text("en") == "User name or password is wrong."
     assert wrong.message == wrong.text("de") == "Benutzer oder Passwort ist falsch."
     assert auth.authenticate(store, "", "").text("en") == "Please enter user name and password."
+
+
+def test_an_undo_refusal_is_a_code_worded_per_language(store):
+    from kpi import audit
+    from kpi.auth import User
+
+    missing = audit.undo_upload(store, 4711, User("it", "it_office", None))
+    assert (missing.ok, missing.code) == (False, "undo.no_upload")
+    assert missing.text("en") == "There is no upload #4711."
+    assert missing.message == "Upload #4711 gibt es nicht."
+    refused = audit.undo_upload(store, 4711, None)
+    assert refused.code == "undo.not_allowed" and refused.text("en").startswith("Not permitted")
