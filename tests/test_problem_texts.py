@@ -26,6 +26,8 @@ SOURCES = (
     "kpi/catalog.py",
     "kpi/catalog_io.py",
     "kpi/catalog_edit.py",
+    "kpi/auth.py",
+    "kpi/audit.py",
 )
 PREFIXES = (
     "file",
@@ -47,6 +49,8 @@ PREFIXES = (
     "slip",
     "implausible",
     "catalog",
+    "login",
+    "undo",
 )
 
 
@@ -63,6 +67,7 @@ def codes_in_sources() -> set[str]:
     found |= {f"{kind}.{what}" for kind in ("csv", "xlsx") for what in ("timeout", "memory")}
     found |= set(plausibility.SLIPS.values()) | {plausibility.SHARE_AS_FRACTION, plausibility.CODE}
     found |= {f"catalog.unknown_{what}" for what in ("theme", "action_field", "goal")}
+    found |= {f"undo.done.{kind}" for kind in ("measurements", "measures")}
     return found
 
 
