@@ -19,6 +19,7 @@ from kpi.catalog_edit import (
 from kpi.catalog_io import kpi_to_dict
 from kpi.i18n import DATE_INPUT_FORMATS, fmt_date
 from kpi.model import Direction, Frequency
+from kpi.problems import in_language
 from kpi.revisions import diff_catalogs, record_catalog, revision_log
 from kpi.views import status_preview
 from kpi.web import ui
@@ -61,8 +62,8 @@ def propose(ctx, build, decision: str, valid_from: date) -> None:
     try:
         candidate = build()
     except (CatalogError, ValueError) as exc:
-        problems = getattr(exc, "problems", [str(exc)])
-        st.error("\n".join(f"- {escape_md(p)}" for p in problems))
+        problems = getattr(exc, "problems", [str(exc)])  # codes with parameters, worded in the UI language
+        st.error("\n".join(f"- {escape_md(in_language(p, ctx.lang))}" for p in problems))
         return
     st.session_state[PENDING] = dict(catalog=candidate, decision=decision, valid_from=valid_from)
     st.rerun()  # the review stands above the forms

@@ -183,7 +183,7 @@ if undo is audit.UndoState.POSSIBLE:
         ):
             result = audit.undo_upload(store, upload_id, current_user())
             st.session_state["protokoll:flash"] = dict(
-                ok=result.ok, message=result.message, skipped=[skipped_row(s, ctx.lang) for s in result.skipped]
+                ok=result.ok, message=result.text(ctx.lang), skipped=[skipped_row(s, ctx.lang) for s in result.skipped]
             )
             if result.ok:
                 st.query_params["upload"] = str(result.undo_id)

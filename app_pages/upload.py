@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi import auth, i18n, templates, views
+from kpi import problems as problems_text
 from kpi.i18n import fmt_number, fmt_period, fmt_value, measure_state_label, t
 from kpi.ingest import ImportResult, import_file, import_measures
 from kpi.store import StoreLockedError
@@ -24,7 +25,7 @@ PROBLEM_COLUMNS = {
     for names, width in (
         (("Zeile", "Row", "Spalte", "Column"), "small"),
         (("Wert", "Value"), "medium"),
-        (("Meldung", "Message"), "large"),
+        (("Problem",), "large"),
     )
     for name in names
 }
@@ -44,14 +45,8 @@ def run_import(
 
 
 def problem_table(problems, lang: str) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            t("col.row", lang): [p.row if p.row is not None else "–" for p in problems],
-            t("col.column", lang): [p.column or "–" for p in problems],
-            t("col.value", lang): ["" if p.value is None else str(p.value) for p in problems],
-            t("col.message", lang): [p.message for p in problems],
-        }
-    ).astype(str)
+    """The problems in the UI language (the core gives codes with parameters; kpi.problems words them)."""
+    return pd.DataFrame(problems_text.table_rows(problems, lang), columns=problems_text.table_header(lang)).astype(str)
 
 
 def change_label(change: str) -> str:
@@ -92,10 +87,9 @@ def measurement_preview(preview: pd.DataFrame, lang: str, snap) -> pd.DataFrame:
 
 def flag_cause(flag: object) -> str:
     """The short form of a plausibility flag for the preview: its likely cause, or that it is unusual."""
-    if not isinstance(flag, str) or not flag:
+    if not isinstance(flag, problems_text.Wording):
         return ""
-    cause = flag.rsplit(" – ", 1)[1].removesuffix(" Bitte prüfen und bestätigen.") if " – " in flag else ""
-    return "⚠ " + (cause or ctx.t("up.flag"))
+    return "⚠ " + (problems_text.cause(flag, ctx.lang) or ctx.t("up.flag"))
 
 
 def measure_preview(preview: pd.DataFrame, lang: str) -> pd.DataFrame:

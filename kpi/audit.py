@@ -28,11 +28,22 @@ UNDOABLE_KINDS = ("measurements", "measures", "catalog")
 class UndoResult:
     upload_id: int
     ok: bool
-    message: str  # German, for the page and the command line
+    code: str  # what happened or why not (kpi.texts.PROBLEMS), worded at the edge with `params`
+    params: dict = field(default_factory=dict)
     undo_id: int | None = None
     restored: int = 0  # previous value written again as a new revision
     retracted: int = 0  # there was no previous value: a retraction revision (value NULL) written
     skipped: list[dict] = field(default_factory=list)  # changed again later: left as it is
+
+    def text(self, lang: str = "de") -> str:
+        from kpi.problems import wording
+
+        return wording(self.code, self.params, lang)
+
+    @property
+    def message(self) -> str:
+        """The German text (the command line)."""
+        return self.text("de")
 
 
 class UndoState(str, Enum):
@@ -102,42 +113,24 @@ def _plan_sql(spec: dict) -> str:
 def undo_upload(store: Store, upload_id: int, actor: User | None) -> UndoResult:
     """Undo one upload (measurements or measure updates) as `actor`; refused with a message where not allowed."""
     if not can(actor, UNDO):
-        return UndoResult(
-            upload_id, False, "Keine Berechtigung: Rückgängig machen dürfen nur IT-Leitstelle und Administration."
-        )
+        return UndoResult(upload_id, False, "undo.not_allowed")
     try:
         with store.writing() as conn:
             return _undo(store, conn, upload_id, actor)
     except sa.exc.DBAPIError as exc:
         if "conflict" in str(exc).lower():
-            return UndoResult(
-                upload_id,
-                False,
-                f"Upload #{upload_id} wird gerade von jemand anderem geändert oder "
-                "rückgängig gemacht; nichts geschrieben. Bitte die Seite neu laden.",
-            )
+            return UndoResult(upload_id, False, "undo.conflict", {"id": str(upload_id)})
         raise
 
 
 def _undo(store: Store, conn: sa.Connection, upload_id: int, actor: User) -> UndoResult:
     upload = conn.execute(sa.text("SELECT * FROM upload WHERE id = :x"), {"x": upload_id}).mappings().first()
     if upload is None:
-        return UndoResult(upload_id, False, f"Upload #{upload_id} gibt es nicht.")
+        return UndoResult(upload_id, False, "undo.no_upload", {"id": str(upload_id)})
     if upload["kind"] == "undo":
-        return UndoResult(
-            upload_id,
-            False,
-            f"#{upload_id} ist selbst ein Rückgängig-Vorgang und kann nicht rückgängig "
-            f"gemacht werden. Bitte die Datei von Upload #{upload['undo_of']} "
-            "erneut hochladen.",
-        )
+        return UndoResult(upload_id, False, "undo.is_undo", {"id": str(upload_id), "original": str(upload["undo_of"])})
     if upload["kind"] not in UNDOABLE_KINDS:
-        return UndoResult(
-            upload_id,
-            False,
-            f"Upload #{upload_id} ({upload['kind']}) kann nicht rückgängig gemacht "
-            "werden: nur Uploads von Messwerten und Maßnahmen.",
-        )
+        return UndoResult(upload_id, False, "undo.not_undoable", {"id": str(upload_id), "kind": upload["kind"]})
     if upload["state"] == "undone":
         done = (
             conn.execute(
@@ -148,24 +141,25 @@ def _undo(store: Store, conn: sa.Connection, upload_id: int, actor: User) -> Und
             .first()
         )
         by = (
-            f" am {done['created_at']:%d.%m.%Y %H:%M} von {done['username'] or 'unbekannt'} (#{done['id']})"
+            {
+                "code": "undo.already_by",
+                "params": {"at": done["created_at"], "user": done["username"] or "–", "undo": str(done["id"])},
+            }
             if done
             else ""
         )
-        return UndoResult(
-            upload_id,
-            False,
-            f"Upload #{upload_id} wurde bereits rückgängig gemacht{by}. Ein zweites Mal ist nicht möglich.",
-        )
+        return UndoResult(upload_id, False, "undo.already", {"id": str(upload_id), "by": by})
     # Claim the upload first: a second undo running at the same moment conflicts here or finds it undone.
     claimed = conn.execute(
         sa.text("UPDATE upload SET state = 'undone' WHERE id = :x AND state = 'committed'"), {"x": upload_id}
     ).rowcount
     if claimed != 1:
-        return UndoResult(upload_id, False, f"Upload #{upload_id} wurde soeben von jemand anderem rückgängig gemacht.")
+        return UndoResult(upload_id, False, "undo.just_undone", {"id": str(upload_id)})
     if upload["kind"] == "catalog":
         done = undo_catalog(store, conn, dict(upload), actor)
-        return UndoResult(upload_id, done.ok, done.message, done.undo_id, restored=int(done.ok))
+        return UndoResult(
+            upload_id, done.ok, "undo.catalog", {"detail": done.message}, done.undo_id, restored=int(done.ok)
+        )
     spec = _TABLES[upload["kind"]]
     keys = spec["keys"]
     plan = conn.execute(sa.text(_plan_sql(spec)), {"x": upload_id}).mappings().all()
@@ -211,23 +205,14 @@ def _undo(store: Store, conn: sa.Connection, upload_id: int, actor: User) -> Und
             {"x": upload_id, "undo_id": undo_id, "at": moment, "by": actor.name},
         )
     retracted = len(mine) - restored
-    if upload["kind"] == "measurements":
-        parts = [
-            f"{restored} frühere(r) Wert(e) wiederhergestellt",
-            f"{retracted} neu hinzugekommene(r) Wert(e) zurückgezogen",
-        ]
-    else:
-        parts = [
-            f"{restored} frühere(r) Maßnahmen-Stand/Stände wiederhergestellt",
-            f"{retracted} Maßnahme(n) auf den Ausgangszustand gesetzt",
-        ]
-    message = f"Upload #{upload_id} rückgängig gemacht (als #{undo_id}): " + ", ".join(parts) + "."
-    if skipped:
-        message += (
-            f" {len(skipped)} Zeile(n) übersprungen, weil sie danach erneut geändert wurden "
-            "(die späteren Werte bleiben)."
-        )
-    return UndoResult(upload_id, True, message, undo_id, restored, retracted, skipped)
+    params = {
+        "id": str(upload_id),
+        "undo": str(undo_id),
+        "restored": restored,
+        "retracted": retracted,
+        "skipped": {"code": "undo.skipped", "params": {"n": len(skipped)}} if skipped else "",
+    }
+    return UndoResult(upload_id, True, f"undo.done.{upload['kind']}", params, undo_id, restored, retracted, skipped)
 
 
 def protocol_frame(store: Store) -> pd.DataFrame:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
 from functools import cache
@@ -110,9 +110,22 @@ class AuthError(ValueError):
 
 @dataclass(frozen=True)
 class LoginResult:
+    """A login's outcome: the user, or why not as a code with parameters (worded at the edge, `text(lang)`)."""
+
     user: User | None
-    message: str = ""  # German, for the login form; empty on success
+    code: str = ""  # e.g. "login.wrong"; empty on success
+    params: dict = field(default_factory=dict, hash=False)
     locked_until: datetime | None = None
+
+    def text(self, lang: str = "de") -> str:
+        from kpi.problems import wording
+
+        return wording(self.code, self.params, lang) if self.code else ""
+
+    @property
+    def message(self) -> str:
+        """The German text (scripts, logs)."""
+        return self.text("de")
 
     @property
     def ok(self) -> bool:
@@ -246,21 +259,19 @@ def authenticate(
     moment = at or now()
     key = _stored_name(name)
     if not key or not password:
-        return LoginResult(None, "Bitte Benutzer und Passwort eingeben.")
+        return LoginResult(None, "login.empty")
     client = (client or "")[:MAX_STORED_NAME]
     failures = store.login_failures(key, moment - ATTEMPT_MEMORY, client=client)
     until = backoff_until(failures)
     if until is not None and moment < until:
         # Answered at once and without hashing: a flood of tries costs no CPU and extends nothing.
         seconds = max(1, int((until - moment).total_seconds() + 0.999))
-        return LoginResult(
-            None, f"Zu viele fehlgeschlagene Anmeldungen für '{key}'. Bitte in {seconds} s erneut versuchen.", until
-        )
+        return LoginResult(None, "login.too_many", {"name": key, "seconds": seconds}, until)
     row = store.user_row(key) if len(normalise_name(name)) <= MAX_STORED_NAME else None
     valid = verify_password(row["password_hash"] if row else _dummy_hash(), password) and row is not None
     if not valid:
         store.record_login_attempt(key, "failed", moment, client=client, prune_before=moment - ATTEMPT_MEMORY)
-        return LoginResult(None, "Benutzer oder Passwort ist falsch.")
+        return LoginResult(None, "login.wrong")
     if _hasher.check_needs_rehash(row["password_hash"]):
         store.update_user_hash(key, hash_password(password))
     store.record_login_attempt(key, "ok", moment, client=client, prune_before=moment - ATTEMPT_MEMORY)

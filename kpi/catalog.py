@@ -30,24 +30,16 @@ from kpi.model import (
     Unit,
 )
 from kpi.periods import PeriodError, parse_period
+from kpi.problems import CatalogProblem
 
 DEFAULT_CATALOG = Path(__file__).resolve().parent.parent / "data" / "strategy.yaml"
 KPI_ID = re.compile(r"^[A-Z]{2,5}-\d{2,4}$")  # data/CATALOG_SCHEMA.md documents this pattern
-_GRANULARITY = {
-    Frequency.YEARLY: "ein Jahr",
-    Frequency.HALF_YEARLY: "ein Halbjahr",
-    Frequency.QUARTERLY: "ein Quartal",
-    Frequency.MONTHLY: "ein Monat",
-}
-_FREQUENCY = {
-    Frequency.YEARLY: "jährlich",
-    Frequency.HALF_YEARLY: "halbjährlich",
-    Frequency.QUARTERLY: "quartalsweise",
-    Frequency.MONTHLY: "monatlich",
-}
 
 
 class CatalogError(ValueError):
+    """Every problem of a catalog at once; each a `CatalogProblem` (its German text, and `.text(lang)`) or, from
+    older callers, a plain string."""
+
     def __init__(self, source: str, problems: list[str]):
         self.problems = problems
         super().__init__(
@@ -63,11 +55,13 @@ class _Reader:
 
     def req(self, node: Any, key: str, path: str, kind: type | tuple[type, ...] = str) -> Any:
         if not isinstance(node, dict) or node.get(key) in (None, ""):
-            self.problems.append(f"{path}.{key}: fehlt")
+            self.problems.append(CatalogProblem(f"{path}.{key}", "catalog.missing"))
             return None
         value = node[key]
         if not isinstance(value, kind):
-            self.problems.append(f"{path}.{key}: unerwarteter Typ {type(value).__name__} ({value!r})")
+            self.problems.append(
+                CatalogProblem(f"{path}.{key}", "catalog.type", type=type(value).__name__, value=repr(value))
+            )
             return None
         return value
 
@@ -77,7 +71,9 @@ class _Reader:
             return enum_type(raw)
         except ValueError:
             allowed = ", ".join(e.value for e in enum_type)
-            self.problems.append(f"{path}.{key}: '{raw}' ist nicht erlaubt (erlaubt: {allowed})")
+            self.problems.append(
+                CatalogProblem(f"{path}.{key}", "catalog.not_allowed", value=str(raw), allowed=allowed)
+            )
             return None
 
     def day(self, node: dict, key: str, path: str) -> date | None:
@@ -91,28 +87,27 @@ class _Reader:
         try:
             return date.fromisoformat(raw)
         except ValueError:
-            self.problems.append(f"{path}.{key}: '{raw}' ist kein ISO-Datum (JJJJ-MM-TT)")
+            self.problems.append(CatalogProblem(f"{path}.{key}", "catalog.not_iso_date", value=str(raw)))
             return None
 
     def period(self, raw: Any, path: str, frequency: Frequency | None) -> date | None:
         try:
             end, written = parse_period(raw, frequency)
         except PeriodError as exc:
-            self.problems.append(f"{path}: {exc}")
+            self.problems.append(CatalogProblem(path, "catalog.period", detail=str(exc)))
             return None
         # A finer period than the KPI's (a quarter for a yearly KPI) ends off the KPI's period
         # grid, so that no measurement could ever fall on it; a coarser one ends on the grid.
         if frequency and written and written.months < frequency.grid_months:
             self.problems.append(
-                f"{path}: Zeitraum ist {_GRANULARITY[written]}, aber die Kennzahl wird "
-                f"{_FREQUENCY.get(frequency, frequency.value)} erhoben"
+                CatalogProblem(path, "catalog.period_finer", granularity=written.value, frequency=frequency.value)
             )
             return None
         return end
 
     def number(self, raw: Any, path: str) -> float | None:
         if isinstance(raw, bool) or not isinstance(raw, (int, float)):
-            self.problems.append(f"{path}: '{raw}' ist keine Zahl")
+            self.problems.append(CatalogProblem(path, "catalog.not_a_number", value=str(raw)))
             return None
         return float(raw)
 
@@ -128,16 +123,16 @@ def load_catalog(path: str | Path = DEFAULT_CATALOG) -> Catalog:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise CatalogError(str(path), [f"Datei nicht lesbar: {exc}"]) from exc
+        raise CatalogError(str(path), [CatalogProblem("", "catalog.unreadable", detail=str(exc))]) from exc
     except yaml.YAMLError as exc:
-        raise CatalogError(str(path), [f"kein gültiges YAML: {exc}"]) from exc
+        raise CatalogError(str(path), [CatalogProblem("", "catalog.yaml", detail=str(exc))]) from exc
     return parse_catalog(data, source=str(path))
 
 
 def parse_catalog(data: Any, source: str = "<catalog>") -> Catalog:
     r = _Reader()
     if not isinstance(data, dict):
-        raise CatalogError(source, ["die Datei muss ein YAML-Objekt mit strategy, units, themes, measures sein"])
+        raise CatalogError(source, [CatalogProblem("", "catalog.not_mapping")])
     s = data.get("strategy") or {}
     principles = s.get("principles") or []
     strategy = Strategy(
@@ -165,19 +160,19 @@ def parse_catalog(data: Any, source: str = "<catalog>") -> Catalog:
         )
     unit_ids = {u.id for u in units}
     if not units:
-        r.problems.append("units: keine Organisationseinheiten angegeben")
+        r.problems.append(CatalogProblem("units", "catalog.no_units"))
 
     seen: dict[str, str] = {}
 
     def unique(kind: str, ident: str | None, path: str) -> None:
         if ident and ident in seen:
-            r.problems.append(f"{path}.id: '{ident}' doppelt (schon bei {seen[ident]})")
+            r.problems.append(CatalogProblem(f"{path}.id", "catalog.duplicate_id", value=ident, first=seen[ident]))
         elif ident:
             seen[ident] = path
 
     themes, action_fields, goals, kpis, declared_kpi_ids = _parse_themes(r, data, unit_ids, unique)
     if not themes:
-        r.problems.append("themes: keine Themenfelder angegeben")
+        r.problems.append(CatalogProblem("themes", "catalog.no_themes"))
 
     kpi_ids = {k.id for k in kpis} | declared_kpi_ids
     af_ids = {a.id for a in action_fields}
@@ -242,19 +237,19 @@ def _parse_measure(r: _Reader, m: Any, mp: str, kpi_ids: set[str], af_ids: set[s
     linked = tuple(str(x) for x in (m or {}).get("kpis") or [])
     for x in linked:
         if x not in kpi_ids:
-            r.problems.append(f"{mp}.kpis: unbekannte Kennzahl '{x}'")
+            r.problems.append(CatalogProblem(f"{mp}.kpis", "catalog.unknown_kpi", value=str(x)))
     action_field = r.req(m, "action_field", mp)
     if action_field and action_field not in af_ids:
-        r.problems.append(f"{mp}.action_field: unbekanntes Handlungsfeld '{action_field}'")
+        r.problems.append(CatalogProblem(f"{mp}.action_field", "catalog.unknown_action_field", value=str(action_field)))
     responsible = r.req(m, "responsible", mp)
     if responsible and responsible not in unit_ids:
-        r.problems.append(f"{mp}.responsible: unbekannte Organisationseinheit '{responsible}'")
+        r.problems.append(CatalogProblem(f"{mp}.responsible", "catalog.unknown_unit", value=str(responsible)))
     progress = r.number((m or {}).get("progress", 0), f"{mp}.progress")
     if progress is not None and not 0 <= progress <= 100:
-        r.problems.append(f"{mp}.progress: {progress} liegt nicht zwischen 0 und 100")
+        r.problems.append(CatalogProblem(f"{mp}.progress", "catalog.progress_range", value=str(progress)))
     start, end = r.day(m, "start", mp), r.day(m, "planned_end", mp)
     if start and end and end < start:
-        r.problems.append(f"{mp}.planned_end: liegt vor dem Start {start.isoformat()}")
+        r.problems.append(CatalogProblem(f"{mp}.planned_end", "catalog.end_before_start", start=start.isoformat()))
     measure = Measure(
         id=r.req(m, "id", mp) or "",
         title=r.req(m, "title", mp) or "",
@@ -275,12 +270,12 @@ def _parse_measure(r: _Reader, m: Any, mp: str, kpi_ids: set[str], af_ids: set[s
 def _parse_range(r: _Reader, k: dict, path: str) -> tuple[float | None, float | None]:
     rng = k.get("range") or [None, None]
     if not isinstance(rng, list) or len(rng) != 2:
-        r.problems.append(f"{path}.range: erwartet [min, max]")
+        r.problems.append(CatalogProblem(f"{path}.range", "catalog.range_pair"))
         rng = [None, None]
     lo = None if rng[0] is None else r.number(rng[0], f"{path}.range[0]")
     hi = None if rng[1] is None else r.number(rng[1], f"{path}.range[1]")
     if lo is not None and hi is not None and lo > hi:
-        r.problems.append(f"{path}.range: min {lo} > max {hi}")
+        r.problems.append(CatalogProblem(f"{path}.range", "catalog.range_inverted", min=str(lo), max=str(hi)))
     return lo, hi
 
 
@@ -288,10 +283,10 @@ def _parse_status_rules(r: _Reader, k: dict, path: str) -> tuple[Thresholds, int
     th = k.get("thresholds") or {}
     thresholds = Thresholds(float(th.get("on_track", 0.95)), float(th.get("at_risk", 0.80)))
     if not 0 < thresholds.at_risk <= thresholds.on_track <= 1.5:
-        r.problems.append(f"{path}.thresholds: erwartet 0 < at_risk ≤ on_track")
+        r.problems.append(CatalogProblem(f"{path}.thresholds", "catalog.thresholds"))
     grace = k.get("grace_days")
     if grace is not None and (not isinstance(grace, int) or grace < 0):
-        r.problems.append(f"{path}.grace_days: erwartet eine ganze Zahl ≥ 0")
+        r.problems.append(CatalogProblem(f"{path}.grace_days", "catalog.grace_days"))
     return thresholds, grace
 
 
@@ -301,10 +296,7 @@ def _parse_kpi(
     before = len(r.problems)
     kpi_id = r.req(k, "id", path)
     if kpi_id and not KPI_ID.match(kpi_id):
-        r.problems.append(
-            f"{path}.id: '{kpi_id}' passt nicht zum Muster: 2–5 Großbuchstaben, Bindestrich, 2–4 Ziffern "
-            "(z. B. EG-03, MOB-101)"
-        )
+        r.problems.append(CatalogProblem(f"{path}.id", "catalog.kpi_id_pattern", value=str(kpi_id)))
     if not isinstance(k, dict):
         return None
     frequency = r.enum(k, "frequency", path, Frequency)
@@ -315,7 +307,7 @@ def _parse_kpi(
     targets = []
     raw_targets = k.get("targets") or {}
     if not isinstance(raw_targets, dict) or not raw_targets:
-        r.problems.append(f"{path}.targets: mindestens ein Zielwert (Zeitraum: Wert) nötig")
+        r.problems.append(CatalogProblem(f"{path}.targets", "catalog.no_targets"))
         raw_targets = {}
     for period_text, value in raw_targets.items():
         period = r.period(period_text, f"{path}.targets.{period_text}", frequency)
@@ -324,14 +316,16 @@ def _parse_kpi(
             targets.append(Target(period, number))
     targets.sort(key=lambda t: t.period)
     if b_period and targets and targets[0].period <= b_period:
-        r.problems.append(f"{path}.targets: Zielwerte müssen nach dem Basiszeitraum liegen")
+        r.problems.append(CatalogProblem(f"{path}.targets", "catalog.targets_before_baseline"))
     lo, hi = _parse_range(r, k, path)
     for label, value in [("baseline", b_value)] + [(f"targets.{t.period.year}", t.value) for t in targets]:
         if value is not None and ((lo is not None and value < lo) or (hi is not None and value > hi)):
-            r.problems.append(f"{path}.{label}: {value} liegt außerhalb des gültigen Bereichs [{lo}, {hi}]")
+            r.problems.append(
+                CatalogProblem(f"{path}.{label}", "catalog.value_range", value=str(value), min=str(lo), max=str(hi))
+            )
     responsible = r.req(k, "responsible", path)
     if responsible and responsible not in unit_ids:
-        r.problems.append(f"{path}.responsible: unbekannte Organisationseinheit '{responsible}'")
+        r.problems.append(CatalogProblem(f"{path}.responsible", "catalog.unknown_unit", value=str(responsible)))
     thresholds, grace = _parse_status_rules(r, k, path)
     name, unit = r.req(k, "name", path), r.req(k, "unit", path)
     if len(r.problems) > before:

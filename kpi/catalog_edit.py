@@ -8,6 +8,7 @@ from typing import Any
 from kpi.catalog import CatalogError, parse_catalog
 from kpi.catalog_io import catalog_to_dict
 from kpi.model import Catalog
+from kpi.problems import CatalogProblem
 
 
 def parse_targets(text: str) -> dict[str, float]:
@@ -23,7 +24,7 @@ def parse_targets(text: str) -> dict[str, float]:
                 raise ValueError
             out[period.strip()] = _number(number)
         except ValueError:
-            problems.append(f"Zielwerte: '{part}' ist nicht 'Zeitraum: Wert' (z. B. 2025: 60; 2030: 85)")
+            problems.append(CatalogProblem("", "catalog.target_syntax", value=part))
     if problems:
         raise CatalogError("Eingabe", problems)
     return out
@@ -60,7 +61,7 @@ def with_new_kpi(catalog: Catalog, goal_id: str, kpi: dict[str, Any]) -> Catalog
     data = catalog_to_dict(catalog)
     goal = next((g for g, _ in _kpis(data) if g["id"] == goal_id), None)
     if goal is None:
-        raise CatalogError("Eingabe", [f"Ziel '{goal_id}' gibt es nicht"])
+        raise CatalogError("Eingabe", [CatalogProblem("", "catalog.no_goal", value=goal_id)])
     goal["kpis"].append(kpi)
     return _reparse(data)
 
@@ -69,7 +70,7 @@ def with_new_goal(catalog: Catalog, action_field_id: str, goal_id: str, name: st
     data = catalog_to_dict(catalog)
     field = next((a for t in data["themes"] for a in t["action_fields"] if a["id"] == action_field_id), None)
     if field is None:
-        raise CatalogError("Eingabe", [f"Handlungsfeld '{action_field_id}' gibt es nicht"])
+        raise CatalogError("Eingabe", [CatalogProblem("", "catalog.no_action_field", value=action_field_id)])
     field["goals"].append(dict(id=goal_id, name=name, kpis=[]))
     return _reparse(data)
 
@@ -78,7 +79,7 @@ def with_new_action_field(catalog: Catalog, theme_id: str, field_id: str, name: 
     data = catalog_to_dict(catalog)
     theme = next((t for t in data["themes"] if t["id"] == theme_id), None)
     if theme is None:
-        raise CatalogError("Eingabe", [f"Themenfeld '{theme_id}' gibt es nicht"])
+        raise CatalogError("Eingabe", [CatalogProblem("", "catalog.no_theme", value=theme_id)])
     theme["action_fields"].append(dict(id=field_id, name=name, description=description, goals=[]))
     return _reparse(data)
 

@@ -16,6 +16,7 @@ import yaml
 
 from kpi.catalog import CatalogError, load_catalog, parse_catalog
 from kpi.model import Catalog, Frequency, Kpi, Measure, Strategy
+from kpi.problems import CatalogProblem
 
 # -- dict / YAML -------------------------------------------------------------------------------------------
 
@@ -384,7 +385,7 @@ def read_workbook(data: bytes, source: str = "<xlsx>") -> dict:
     try:
         wb = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
     except Exception as exc:  # noqa: BLE001 - any unreadable file is the user's to fix, named as such
-        raise CatalogError(source, [f"keine lesbare Excel-Datei (.xlsx): {exc}"]) from exc
+        raise CatalogError(source, [CatalogProblem("", "catalog.xlsx_unreadable", detail=str(exc))]) from exc
     problems: list[str] = []
     sheets = {name: _sheet_rows(wb, name, problems) for name in SHEETS}
     if problems:
@@ -398,11 +399,11 @@ def read_workbook(data: bytes, source: str = "<xlsx>") -> dict:
 
 def _sheet_rows(wb: Any, name: str, problems: list[str]) -> list[tuple[int, dict]]:
     if name not in wb.sheetnames:
-        problems.append(f"Blatt '{name}' fehlt (erwartet: {', '.join(SHEETS)})")
+        problems.append(CatalogProblem("", "catalog.sheet_missing", sheet=name, expected=", ".join(SHEETS)))
         return []
     values = list(wb[name].iter_rows(values_only=True))
     if not values:
-        problems.append(f"{name}: Blatt ist leer (erwartet eine Kopfzeile)")
+        problems.append(CatalogProblem(name, "catalog.sheet_empty"))
         return []
     headers = [_cell_text(h) for h in values[0]]
     by_header = {h.lower(): i for i, h in enumerate(headers) if h}
@@ -414,7 +415,7 @@ def _sheet_rows(wb: Any, name: str, problems: list[str]) -> list[tuple[int, dict
         elif key.endswith("_en"):
             continue
         elif header.lower() not in ("beschreibung", "definition", "quelle", "karenztage", "echte daten"):
-            problems.append(f"{name}, Zeile 1: Spalte '{header}' fehlt")
+            problems.append(CatalogProblem("", "catalog.header_missing", cell=(name, 1, None), header=header))
     rows = []
     for number, raw in enumerate(values[1:], start=2):
         if raw is None or all(v is None or str(v).strip() == "" for v in raw):
@@ -444,15 +445,17 @@ class _WorkbookReader:
     def __init__(self, problems: list[str]):
         self.problems = problems
 
-    def where(self, sheet: str, row: int, key: str) -> str:
-        header = next(h for h, k in SHEETS[sheet] if k == key)
-        return f"{sheet}, Zeile {row}, Spalte {header}"
+    def where(self, sheet: str, row: int, key: str) -> tuple[str, int, str]:
+        """The cell as sheet, row and the column's header (worded per language by kpi.problems)."""
+        return sheet, row, next(h for h, k in SHEETS[sheet] if k == key)
 
     def number(self, value: Any, sheet: str, row: int, key: str) -> float | int | None:
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
         if isinstance(value, bool):
-            self.problems.append(f"{self.where(sheet, row, key)}: '{value}' ist keine Zahl")
+            self.problems.append(
+                CatalogProblem("", "catalog.not_a_number", cell=self.where(sheet, row, key), value=str(value))
+            )
             return None
         if isinstance(value, (int, float)):
             return _num(float(value))
@@ -460,7 +463,9 @@ class _WorkbookReader:
         try:
             return _num(float(text.replace(".", "").replace(",", ".") if "," in text else text))
         except ValueError:
-            self.problems.append(f"{self.where(sheet, row, key)}: '{value}' ist keine Zahl")
+            self.problems.append(
+                CatalogProblem("", "catalog.not_a_number", cell=self.where(sheet, row, key), value=str(value))
+            )
             return None
 
     def flag(self, value: Any, sheet: str, row: int, key: str, default: bool) -> bool:
@@ -470,7 +475,9 @@ class _WorkbookReader:
         if isinstance(value, bool):
             return value
         if text not in BOOL_WORDS:
-            self.problems.append(f"{self.where(sheet, row, key)}: '{value}' ist nicht ja/nein")
+            self.problems.append(
+                CatalogProblem("", "catalog.not_yes_no", cell=self.where(sheet, row, key), value=str(value))
+            )
             return default
         return BOOL_WORDS[text]
 
@@ -483,8 +490,9 @@ class _WorkbookReader:
             period, sep, number = part.partition(":")
             if not sep:
                 self.problems.append(
-                    f"{self.where('Kennzahlen', row, 'targets')}: '{part}' ist nicht "
-                    "'Zeitraum: Wert' (z. B. 2025: 40; 2030: 70)"
+                    CatalogProblem(
+                        "", "catalog.xlsx_target_syntax", cell=self.where("Kennzahlen", row, "targets"), value=part
+                    )
                 )
                 continue
             parsed = self.number(number.strip(), "Kennzahlen", row, "targets")
@@ -512,17 +520,17 @@ class _WorkbookReader:
             if _cell_text(r.get("description")):
                 field["description"] = _cell_text(r.get("description"))
             field.update(_english_cells(r, ("name_en", "description_en")))
-            if self.attach(field, themes, "action_fields", ("Handlungsfelder", row, r, "theme", "Themenfeld")):
+            if self.attach(field, themes, "action_fields", ("Handlungsfelder", row, r, "theme", "theme")):
                 fields[field["id"]] = field
         goals = {}
         for row, r in sheets["Ziele"]:
             goal = dict(id=_cell_text(r.get("id")), name=_cell_text(r.get("name")), kpis=[])
             goal.update(_english_cells(r, ("name_en",)))
-            if self.attach(goal, fields, "goals", ("Ziele", row, r, "action_field", "Handlungsfeld")):
+            if self.attach(goal, fields, "goals", ("Ziele", row, r, "action_field", "action_field")):
                 goals[goal["id"]] = goal
         for row, r in sheets["Kennzahlen"]:
             kpi = self.kpi(row, r)  # read first: its own problems count even where its goal is unknown
-            self.attach(kpi, goals, "kpis", ("Kennzahlen", row, r, "goal", "Ziel"))
+            self.attach(kpi, goals, "kpis", ("Kennzahlen", row, r, "goal", "goal"))
         measures = [self.measure(row, r) for row, r in sheets["Maßnahmen"]]
         return dict(strategy=strategy, units=units, themes=list(themes.values()), measures=measures)
 
@@ -532,7 +540,11 @@ class _WorkbookReader:
         sheet, row, r, column, what = where
         parent = parents.get(_cell_text(r.get(column)))
         if parent is None:
-            self.problems.append(f"{self.where(sheet, row, column)}: unbekanntes {what} '{_cell_text(r.get(column))}'")
+            self.problems.append(
+                CatalogProblem(
+                    "", f"catalog.unknown_{what}", cell=self.where(sheet, row, column), value=_cell_text(r.get(column))
+                )
+            )
             return False
         parent[into].append(child)
         return True
@@ -544,8 +556,13 @@ class _WorkbookReader:
             key = labels.get(_cell_text(r.get("key")).lower())
             if key is None:
                 self.problems.append(
-                    f"Strategie, Zeile {row}, Spalte Feld: unbekanntes Feld '{_cell_text(r.get('key'))}'"
-                    f" (erwartet: {', '.join(label for label, _ in STRATEGY_FIELDS)})"
+                    CatalogProblem(
+                        "",
+                        "catalog.unknown_field",
+                        cell=("Strategie", row, "Feld"),
+                        value=_cell_text(r.get("key")),
+                        expected=", ".join(label for label, _ in STRATEGY_FIELDS),
+                    )
                 )
                 continue
             value = r.get("value")

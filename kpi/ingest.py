@@ -26,6 +26,7 @@ import sqlalchemy as sa
 
 from kpi import reader
 from kpi.comment_rules import MAX_COMMENT_CHARS  # the one limit, also for typed comments
+from kpi.problems import Problem  # re-exported: callers import it from here
 from kpi.store import DRIVER_ERRORS, Store, kpi_t, latest_sql, target_t
 
 MAX_FILE_BYTES = reader.max_file_bytes()
@@ -45,14 +46,6 @@ COLUMN_ALIASES = {
     "quality": {"quality", "qualität", "qualitaet", "datenqualität"},
 }
 REQUIRED = ("kpi_id", "period", "value")
-COLUMN_LABELS = {
-    "kpi_id": "Kennzahl",
-    "period": "Zeitraum",
-    "value": "Wert",
-    "comment": "Kommentar",
-    "source": "Quelle",
-    "quality": "Qualität",
-}
 # Upload words for measurement.quality (lower case) -> stored code; empty = final (stored NULL).
 QUALITY_WORDS = {
     "final": "final",
@@ -64,34 +57,6 @@ QUALITY_WORDS = {
     "bruch": "break",
     "break": "break",
 }
-QUALITY_HINT = "erlaubt: final, vorläufig, geschätzt, Bruch"
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with an uploaded file, located as precisely as possible."""
-
-    file: str
-    row: int | None
-    column: str | None
-    value: str | None
-    message: str
-    code: str = ""  # stable, for pages and scripts to decide on (e.g. "value.missing"); the message is for people
-    params: dict = field(default_factory=dict, hash=False)
-    kpi_id: str | None = None
-
-    def __str__(self) -> str:
-        where = self.file
-        if self.row is not None:
-            where += f", Zeile {self.row}"
-        if self.column:
-            where += f", Spalte {self.column}"
-        shown = f" ('{self.value}')" if self.value not in (None, "") else ""
-        kpi = ""
-        if self.kpi_id and self.kpi_id not in self.message:
-            name = self.params.get("kpi_name")
-            kpi = f" [{self.kpi_id}{' – ' + name if name else ''}]"
-        return f"{where}{shown}{kpi}: {self.message}"
 
 
 @dataclass
@@ -137,50 +102,34 @@ class _Rejected(Exception):
 # -- reading files into the staging table ----------------------------------------------------
 
 
-def _file_problem(name: str, message: str, code: str = "file.unreadable") -> _Rejected:
-    return _Rejected([Problem(name, None, None, None, message, code)])
+def _file_problem(name: str, code: str, **params: object) -> _Rejected:
+    return _Rejected([Problem(name, None, None, None, code, params)])
 
 
 def _read_problem(name: str, error: reader.ReadError) -> _Rejected:
-    return _Rejected(
-        [Problem(name, error.row, error.column, error.value, error.message, error.code, dict(error.params))]
-    )
+    return _Rejected([Problem(name, error.row, error.column, error.value, error.code, dict(error.params))])
 
 
 def _canonical_columns(
     header: list[str],
     name: str,
     aliases: dict[str, set[str]] | None = None,
-    labels: dict[str, str] | None = None,
     required: tuple[str, ...] = REQUIRED,
-    expected: str = "Kennzahl;Zeitraum;Wert[;Kommentar;Quelle] oder kpi_id;period;value[;comment;source]",
+    expected: str = "header.expected.measurements",
 ) -> list[str]:
     """Map a header row to canonical column names (German or English); unknown columns become extra_N."""
-    aliases, labels = aliases or COLUMN_ALIASES, labels or COLUMN_LABELS
+    aliases = aliases or COLUMN_ALIASES
     columns, seen = [], set()
     for i, raw in enumerate(header):
         key = str(raw or "").strip().strip('"').lower().replace(" ", "_")
         canonical = next((c for c, names in aliases.items() if key in names), None)
         if canonical in seen:
-            raise _Rejected(
-                [
-                    Problem(
-                        name,
-                        1,
-                        labels.get(canonical, canonical),
-                        str(raw),
-                        f"die Spalte {labels.get(canonical, canonical)} kommt zweimal vor: "
-                        "welche gilt, ist nicht eindeutig",
-                        "header.duplicate_column",
-                        {"column": canonical},
-                    )
-                ]
-            )
+            raise _Rejected([Problem(name, 1, canonical, str(raw), "header.duplicate_column", {"column": canonical})])
         if canonical is None:
             canonical = f"extra_{i}"
         seen.add(canonical)
         columns.append(canonical)
-    missing = [labels[c] for c in required if c not in seen]
+    missing = [c for c in required if c not in seen]
     if missing:
         raise _Rejected(
             [
@@ -189,9 +138,8 @@ def _canonical_columns(
                     1,
                     None,
                     ";".join(str(h) for h in header)[:120],
-                    "Kopfzeile unvollständig: es fehlt " + ", ".join(missing) + f" (erwartet {expected})",
                     "header.missing",
-                    {"missing": missing},
+                    {"columns": missing, "expected": {"code": expected}},
                 )
             ]
         )
@@ -237,15 +185,15 @@ def _csv_rejects(con: duckdb.DuckDBPyConnection, name: str) -> list[Problem]:
         Problem(
             name,
             int(line),
-            COLUMN_LABELS.get(col or "", col),
+            col or None,
             (csv_line or "").strip()[:80],
-            "falsche Anzahl Spalten" if "COLUMNS" in etype else emsg,
             "row.columns" if "COLUMNS" in etype else "row.unreadable",
+            {} if "COLUMNS" in etype else {"detail": emsg},
         )
         for line, col, csv_line, etype, emsg in rejects
     ]
     # de-duplicate: DuckDB reports one reject per surplus column
-    return list({(p.row, p.message): p for p in problems}.values())
+    return list({(p.row, p.code, p.params.get("detail")): p for p in problems}.values())
 
 
 def _cell_text(value: object) -> str | None:
@@ -270,7 +218,7 @@ def _read_sheet(data: bytes, name: str, preferred: tuple[str, ...]) -> reader.Sh
 def _stage_xlsx(con: duckdb.DuckDBPyConnection, data: bytes, name: str) -> dict:
     sheet = _read_sheet(data, name, ("Messwerte",))
     if not sheet.rows:
-        raise _file_problem(name, f"das Blatt '{sheet.title}' ist leer", "file.empty")
+        raise _file_problem(name, "sheet.empty", sheet=sheet.title)
     header = [_cell_text(c) or "" for c in sheet.rows[0][1]]
     columns = _canonical_columns(header, f"{name} [{sheet.title}]")
     records = []
@@ -344,15 +292,6 @@ _PERIOD_SQL = r"""
         THEN struct_pack(d := try_cast(p AS DATE), g := 'date')
     END"""
 
-_FREQ_LABEL = {
-    "yearly": "jährlich",
-    "half_yearly": "halbjährlich",
-    "quarterly": "quartalsweise",
-    "monthly": "monatlich",
-    **{f"every_{n}_years": f"alle {n} Jahre" for n in (2, 3, 4, 5, 6, 10)},
-}
-_GRAN_LABEL = {"yearly": "ein Jahr", "half_yearly": "ein Halbjahr", "quarterly": "ein Quartal", "monthly": "ein Monat"}
-
 
 def _validate(con: duckdb.DuckDBPyConnection, number_style: str, today: date) -> None:
     """Turn the staged text into typed rows (NULL where unreadable) joined with the KPI catalog."""
@@ -412,69 +351,80 @@ def _has_column(con: duckdb.DuckDBPyConnection, column: str) -> bool:
     )
 
 
-def _de(expr: str) -> str:
-    """SQL for a number as German text in messages: decimal comma, no trailing `,0`."""
-    return f"replace(regexp_replace(CAST({expr} AS VARCHAR), '\\.0$', ''), '.', ',')"
-
-
 _CONTROL_RE = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+# Each check yields the row, the column key, the cell as written, the problem's code, the KPI, and up to two
+# parameters `a`, `b` as text (typed and named per code in `_PARAMS`): words are chosen at the edge (kpi.problems).
 _PROBLEMS_SQL = f"""
-    SELECT idx, 'Kennzahl', kpi_raw, 'Kennzahl fehlt', 'kpi.missing', NULL, NULL FROM parsed WHERE kpi_raw = ''
+    SELECT idx, 'kpi_id', kpi_raw, 'kpi.missing', NULL, NULL, NULL, NULL FROM parsed WHERE kpi_raw = ''
     UNION ALL
-    SELECT idx, 'Kennzahl', kpi_raw, 'unbekannte Kennzahl (nicht im Strategiekatalog)', 'kpi.unknown', NULL, NULL
+    SELECT idx, 'kpi_id', kpi_raw, 'kpi.unknown', NULL, NULL, NULL, NULL
       FROM parsed WHERE kpi_raw <> '' AND kpi_id IS NULL
     UNION ALL
-    SELECT idx, 'Zeitraum', period_raw,
-           CASE WHEN coalesce(trim(period_raw), '') = '' THEN 'Zeitraum fehlt'
-                ELSE 'Zeitraum nicht lesbar (erwartet z. B. 2024, 2024-Q3, Q3/2024, 2024-09, 09/2024 oder 31.12.2024)' END,
+    SELECT idx, 'period', period_raw,
            CASE WHEN coalesce(trim(period_raw), '') = '' THEN 'period.missing' ELSE 'period.unreadable' END,
-           kpi_id, kpi_name
+           kpi_id, kpi_name, NULL, NULL
       FROM parsed WHERE period IS NULL
     UNION ALL
-    SELECT idx, 'Zeitraum', period_raw,
-           'Zeitraum liegt außerhalb des zulässigen Fensters ' || strftime(lower_bound, '%d.%m.%Y') || ' bis '
-           || strftime(upper_bound, '%d.%m.%Y') || ' (Tippfehler?)', 'period.out_of_range', kpi_id, kpi_name
+    SELECT idx, 'period', period_raw, 'period.out_of_range', kpi_id, kpi_name,
+           CAST(lower_bound AS VARCHAR), CAST(upper_bound AS VARCHAR)
       FROM parsed WHERE period IS NOT NULL AND kpi_id IS NOT NULL AND (period < lower_bound OR period > upper_bound)
     UNION ALL
-    SELECT idx, 'Zeitraum', period_raw,
-           'Zeitraum ist ' || CASE granularity {" ".join(f"WHEN '{g}' THEN '{label}'" for g, label in _GRAN_LABEL.items())} END
-           || ', aber ' || kpi_id || ' wird ' || CASE frequency {" ".join(f"WHEN '{f}' THEN '{label}'" for f, label in _FREQ_LABEL.items())} END
-           || ' erhoben', 'period.frequency', kpi_id, kpi_name
+    SELECT idx, 'period', period_raw, 'period.frequency', kpi_id, kpi_name, granularity, frequency
       FROM parsed WHERE kpi_id IS NOT NULL AND granularity NOT IN ('date')
         AND granularity <> regexp_replace(frequency, '^every_.*', 'yearly')
     UNION ALL
-    SELECT idx, 'Wert', value_raw,
-           CASE WHEN coalesce(trim(value_raw), '') = '' THEN 'Wert fehlt'
-                ELSE 'Wert ist keine Zahl im erwarteten Format (z. B. 1.234,5 in deutschen Dateien, 1234.5 sonst)' END,
-           CASE WHEN coalesce(trim(value_raw), '') = '' THEN 'value.missing' ELSE 'value.format' END, kpi_id, kpi_name
+    SELECT idx, 'value', value_raw,
+           CASE WHEN coalesce(trim(value_raw), '') = '' THEN 'value.missing' ELSE 'value.format' END, kpi_id, kpi_name,
+           NULL, NULL
       FROM parsed WHERE value IS NULL
     UNION ALL
-    SELECT idx, 'Wert', value_raw, 'Wert ist keine endliche Zahl oder zu groß (Betrag höchstens 10^15)',
-           'value.not_finite', kpi_id, kpi_name
+    SELECT idx, 'value', value_raw, 'value.not_finite', kpi_id, kpi_name, NULL, NULL
       FROM parsed WHERE isnan(value) OR isinf(value) OR abs(value) > {MAX_VALUE}
     UNION ALL
-    SELECT idx, 'Wert', value_raw,
-           'Wert liegt außerhalb des gültigen Bereichs ' || coalesce({_de("range_min")}, '−∞') || ' bis '
-           || coalesce({_de("range_max")}, '∞') || ' für ' || kpi_id, 'value.out_of_range', kpi_id, kpi_name
+    SELECT idx, 'value', value_raw, 'value.out_of_range', kpi_id, kpi_name,
+           CAST(range_min AS VARCHAR), CAST(range_max AS VARCHAR)
       FROM parsed WHERE value < range_min OR value > range_max
     UNION ALL
-    SELECT idx, 'Qualität', quality_raw, 'unbekannte Qualitätsangabe ({QUALITY_HINT})', 'quality.unknown',
-           kpi_id, kpi_name
+    SELECT idx, 'quality', quality_raw, 'quality.unknown', kpi_id, kpi_name, NULL, NULL
       FROM parsed WHERE quality_raw IS NOT NULL AND quality IS NULL
     UNION ALL
-    SELECT idx, 'Kommentar', left(comment, 40) || '…', 'Kommentar ist länger als {MAX_COMMENT_CHARS} Zeichen',
-           'comment.too_long', kpi_id, kpi_name
+    SELECT idx, 'comment', left(comment, 40) || '…', 'comment.too_long', kpi_id, kpi_name, NULL, NULL
       FROM parsed WHERE length(comment) > {MAX_COMMENT_CHARS}
     UNION ALL
-    SELECT idx, CASE WHEN regexp_matches(coalesce(comment, ''), '{_CONTROL_RE}') THEN 'Kommentar' ELSE 'Quelle' END,
-           NULL, 'Steuerzeichen im Text sind nicht erlaubt', 'text.control_char', kpi_id, kpi_name
+    SELECT idx, CASE WHEN regexp_matches(coalesce(comment, ''), '{_CONTROL_RE}') THEN 'comment' ELSE 'source' END,
+           NULL, 'text.control_char', kpi_id, kpi_name, NULL, NULL
       FROM parsed WHERE regexp_matches(coalesce(comment, '') || coalesce(source, ''), '{_CONTROL_RE}')
     UNION ALL
-    SELECT p.idx, 'Wert', p.value_raw,
-           'widersprüchliche Doppelung: ' || p.kpi_id || ' ' || strftime(p.period, '%d.%m.%Y')
-           || ' kommt mehrfach mit verschiedenen Werten oder Kommentaren vor', 'row.conflict', p.kpi_id, p.kpi_name
+    SELECT p.idx, 'value', p.value_raw, 'row.conflict', p.kpi_id, p.kpi_name, CAST(p.period AS VARCHAR), NULL
       FROM parsed p JOIN incoming i ON i.conflict AND i.kpi_id = p.kpi_id AND i.period = p.period
 """
+
+
+def _bound(text: str | None, unbounded: str) -> object:
+    return float(text) if text is not None else {"code": unbounded}
+
+
+# code -> how the SQL's parameters `a`, `b` become the wording's (the KPI is `kpi` in every wording that names it)
+_PARAMS = {
+    "period.out_of_range": lambda a, b: {"lower": date.fromisoformat(a), "upper": date.fromisoformat(b)},
+    "period.frequency": lambda a, b: {"granularity": a, "frequency": b},
+    "value.out_of_range": lambda a, b: {
+        "min": _bound(a, "value.unbounded_low"),
+        "max": _bound(b, "value.unbounded_high"),
+    },
+    "row.conflict": lambda a, b: {"period": date.fromisoformat(a)},
+    "comment.too_long": lambda a, b: {"limit": MAX_COMMENT_CHARS},
+}
+
+
+def _params(code: str, kpi_id: str | None, kpi_name: str | None, a: str | None, b: str | None) -> dict:
+    params: dict = {"kpi": kpi_id} if kpi_id else {}
+    if kpi_name:
+        params["kpi_name"] = kpi_name
+    if code in _PARAMS:
+        params.update(_PARAMS[code](a, b))
+    return params
+
 
 # One row per (KPI, period); identical repeats collapse, differing ones are flagged as conflicts.
 _INCOMING_SQL = """
@@ -543,21 +493,19 @@ def _problems(con: duckdb.DuckDBPyConnection, name: str, limit: int) -> tuple[li
     rows = con.execute(
         f"SELECT *, count(*) OVER () FROM ({_SUSPECT_PROBLEMS_SQL}) ORDER BY 1, 2 LIMIT {limit}"
     ).fetchall()
-    total = rows[0][7] if rows else 0
+    total = rows[0][8] if rows else 0
     return [
-        Problem(name, int(idx), column, value, message, code, {"kpi_name": kpi_name} if kpi_name else {}, kpi_id)
-        for idx, column, value, message, code, kpi_id, kpi_name, _ in rows
+        Problem(name, int(idx), column, value, code, _params(code, kpi_id, kpi_name, a, b), kpi_id)
+        for idx, column, value, code, kpi_id, kpi_name, a, b, _ in rows
     ], total
 
 
 def _warnings(con: duckdb.DuckDBPyConnection, name: str, today: date) -> list[Problem]:
     rows = con.execute(
-        f"""SELECT min(p.idx), 'Zeitraum', p.period_raw, 'Zeitraum liegt in der Zukunft (endet am '
-                  || strftime(d.period, '%d.%m.%Y') || ')'
+        """SELECT min(p.idx), 'period', p.period_raw, NULL, d.period, NULL::DOUBLE, NULL::DOUBLE
            FROM diff d JOIN parsed p USING (kpi_id, period) WHERE d.period > ? GROUP BY p.period_raw, d.period
            UNION ALL
-           SELECT min(p.idx), 'Wert', p.value_raw, 'auffälliger Sprung: ' || d.kpi_id || ' bisher '
-                  || {_de("d.old_value")} || ', neu ' || {_de("d.value")}
+           SELECT min(p.idx), 'value', p.value_raw, d.kpi_id, NULL, d.old_value, d.value
            FROM diff d JOIN parsed p USING (kpi_id, period)
            WHERE d.change = 'changed' AND abs(d.value - d.old_value) > ? * greatest(abs(d.old_value), 1e-9)
            GROUP BY p.value_raw, d.kpi_id, d.old_value, d.value
@@ -565,8 +513,10 @@ def _warnings(con: duckdb.DuckDBPyConnection, name: str, today: date) -> list[Pr
         [today, JUMP_WARNING_RATIO],
     ).fetchall()
     return [
-        Problem(name, int(idx), column, value, message, "period.future" if column == "Zeitraum" else "value.jump")
-        for idx, column, value, message in rows
+        Problem(name, int(idx), column, value, "period.future", {"period": period})
+        if column == "period"
+        else Problem(name, int(idx), column, value, "value.jump", {"kpi": kpi, "old": old, "new": new}, kpi)
+        for idx, column, value, kpi, period, old, new in rows
     ]
 
 
@@ -619,16 +569,22 @@ def _plausibility(con: duckdb.DuckDBPyConnection, result: ImportResult) -> list[
     if result.preview is not None and len(result.preview):
         previous = con.execute("""SELECT f.kpi_id, f.period, f.prev_period, f.prev_value FROM plausibility f
                                   SEMI JOIN preview_keys k ON k.kpi_id = f.kpi_id AND k.period = f.period""").df()
-        previous = previous.merge(flags[["kpi_id", "period", "message"]], how="left", on=["kpi_id", "period"])
+        previous = previous.merge(flags[["kpi_id", "period", "flag"]], how="left", on=["kpi_id", "period"])
         previous["period"] = pd.to_datetime(previous["period"])
         result.preview["period"] = pd.to_datetime(result.preview["period"])
-        result.preview = result.preview.merge(
-            previous.rename(columns={"message": "flag"}), how="left", on=["kpi_id", "period"]
-        )
+        result.preview = result.preview.merge(previous, how="left", on=["kpi_id", "period"])
     con.unregister("preview_keys")
     con.execute("DROP TABLE IF EXISTS plausibility")
     return [
-        Problem(result.file_name, int(r.idx), "Wert", fmt_value(r.value, r.unit or "", "de"), r.message)
+        Problem(
+            result.file_name,
+            int(r.idx),
+            "value",
+            fmt_value(r.value, r.unit or "", "de"),
+            r.flag.code,
+            r.flag.params,
+            r.kpi_id,
+        )
         for r in flags.sort_values("idx").itertuples()
     ]
 
@@ -732,8 +688,8 @@ def _stage_file(con: duckdb.DuckDBPyConnection, data: bytes, name: str) -> tuple
     return _stage_csv(con, data, name)
 
 
-def _fail(result: ImportResult, message: str, code: str) -> ImportResult:
-    result.problems = [Problem(result.file_name, None, None, None, message, code)]
+def _fail(result: ImportResult, code: str, **params: object) -> ImportResult:
+    result.problems = [Problem(result.file_name, None, None, None, code, params)]
     result.problem_count = 1
     result.upload_id = None
     return result
@@ -764,7 +720,7 @@ def _run(
                 result.problems, result.problem_count = rejected.problems, len(rejected.problems)
                 return result
             except duckdb.Error as exc:
-                return _fail(result, f"Datei nicht lesbar: {str(exc).splitlines()[0]}", "file.unreadable")
+                return _fail(result, "file.unreadable", detail=str(exc).splitlines()[0])
             if conn is not None:
                 _mirror_current(conn, con)
             if _check(con, result, info, today, confirm_implausible):
@@ -773,7 +729,7 @@ def _run(
                 con.execute(f"DROP TABLE IF EXISTS {table}")
     except (duckdb.Error, sa.exc.SQLAlchemyError, OSError, *DRIVER_ERRORS) as exc:
         # A database fault is not the file's fault, but the user still needs to know nothing was written.
-        return _fail(result, f"Datenbankfehler, nichts übernommen: {str(exc).splitlines()[0]}", "store.error")
+        return _fail(result, "store.error", detail=str(exc).splitlines()[0])
     finally:
         if info.get("cleanup"):
             shutil.rmtree(Path(info["cleanup"]).parent, ignore_errors=True)
@@ -793,12 +749,10 @@ def _check(
         con.execute("DELETE FROM parsed WHERE not_filled")
     result.rows = filled + len(rejects)
     if result.rows == 0:
-        message = (
-            f"keine Werte eingetragen (nicht ausgefüllt: {result.not_filled} Zeilen)"
-            if result.not_filled
-            else "die Datei enthält keine Datenzeilen"
-        )
-        _fail(result, message, "file.no_values" if result.not_filled else "file.no_rows")
+        if result.not_filled:
+            _fail(result, "file.no_values", n=result.not_filled)
+        else:
+            _fail(result, "file.no_rows")
         return False
     _incoming(con)
     problems, total = _problems(con, name, MAX_PROBLEMS)
@@ -944,7 +898,6 @@ MEASURE_COLUMN_ALIASES = {
     "comment": {"kommentar", "comment", "bemerkung", "anmerkung"},
 }
 MEASURE_REQUIRED = ("measure_id", "state", "progress")
-MEASURE_LABELS = {"measure_id": "Maßnahme", "state": "Status", "progress": "Fortschritt", "comment": "Kommentar"}
 MEASURE_SHEETS = ("Maßnahmen", "Massnahmen")
 
 
@@ -957,9 +910,6 @@ def _state_aliases() -> dict[str, str]:
             aliases[" ".join(text.lower().split())] = code
     aliases["verzoegert"] = aliases["verzögert"] = "verzoegert"
     return aliases
-
-
-STATE_HINT = "erlaubt: geplant, in Umsetzung, abgeschlossen, pausiert, verzögert"
 
 
 def _parse_progress(raw: object) -> float | None:
@@ -978,9 +928,7 @@ def _parse_progress(raw: object) -> float | None:
 
 
 def _measure_columns(header: list[str], name: str) -> list[str]:
-    return _canonical_columns(
-        header, name, MEASURE_COLUMN_ALIASES, MEASURE_LABELS, MEASURE_REQUIRED, "Maßnahme;Status;Fortschritt;Kommentar"
-    )
+    return _canonical_columns(header, name, MEASURE_COLUMN_ALIASES, MEASURE_REQUIRED, "header.expected.measures")
 
 
 def _read_measure_csv(data: bytes, name: str) -> list[tuple[int, dict]]:
@@ -997,8 +945,13 @@ def _read_measure_csv(data: bytes, name: str) -> list[tuple[int, dict]]:
                     line,
                     None,
                     delimiter.join(record)[:80],
-                    f"falsche Anzahl Spalten (erwartet {len(columns)}, gefunden {len(record)})",
                     "row.columns",
+                    {
+                        "detail": {
+                            "code": "row.columns.counts",
+                            "params": {"expected": len(columns), "found": len(record)},
+                        }
+                    },
                 )
             )
             continue
@@ -1011,7 +964,7 @@ def _read_measure_csv(data: bytes, name: str) -> list[tuple[int, dict]]:
 def _read_measure_xlsx(data: bytes, name: str) -> list[tuple[int, dict]]:
     sheet = _read_sheet(data, name, MEASURE_SHEETS)
     if not sheet.rows:
-        raise _file_problem(name, f"das Blatt '{sheet.title}' ist leer", "file.empty")
+        raise _file_problem(name, "sheet.empty", sheet=sheet.title)
     columns = _measure_columns([_cell_text(v) or "" for v in sheet.rows[0][1]], f"{name} [{sheet.title}]")
     records = []
     for line, values in sheet.rows[1:]:
@@ -1086,57 +1039,45 @@ def _measure_row_problems(
     comment = str(record.get("comment") or "").strip() or None
     problems = []
 
-    def problem(column: str, value: str, message: str, code: str) -> None:
-        problems.append(Problem(name, line, column, value, message, code))
+    def problem(column: str, value: str | None, code: str, **params: object) -> None:
+        problems.append(Problem(name, line, column, value, code, params))
 
     if not mid:
-        problem("Maßnahme", mid_raw, "Maßnahme fehlt", "measure.missing")
+        problem("measure_id", mid_raw, "measure.missing")
     elif mid not in catalog:
-        problem("Maßnahme", mid_raw, "unbekannte Maßnahme (nicht im Strategiekatalog)", "measure.unknown")
+        problem("measure_id", mid_raw, "measure.unknown")
     elif restrict_unit is not None and catalog[mid]["responsible"] != restrict_unit:
         problem(
-            "Maßnahme",
+            "measure_id",
             mid_raw,
-            f"keine Berechtigung: {mid} liegt bei {catalog[mid]['responsible'] or '–'}, nicht bei {restrict_unit}",
             "measure.not_permitted",
+            measure=mid,
+            owner=catalog[mid]["responsible"] or "–",
+            unit=restrict_unit,
         )
     state = states.get(" ".join(state_raw.lower().split()))
     if not state_raw:
-        problem("Status", state_raw, f"Status fehlt ({STATE_HINT})", "state.missing")
+        problem("state", state_raw, "state.missing")
     elif state is None:
-        problem("Status", state_raw, f"unbekannter Status ({STATE_HINT})", "state.unknown")
+        problem("state", state_raw, "state.unknown")
     progress = _parse_progress(progress_raw)
     shown = "" if progress_raw is None else str(progress_raw)
     if progress_raw is None or not str(progress_raw).strip():
-        problem("Fortschritt", shown, "Fortschritt fehlt (0 bis 100)", "progress.missing")
+        problem("progress", shown, "progress.missing")
     elif progress is None:
-        problem(
-            "Fortschritt",
-            shown,
-            "Fortschritt ist keine Zahl (erwartet 0 bis 100, z. B. 75 oder 75 %)",
-            "progress.format",
-        )
+        problem("progress", shown, "progress.format")
     elif not 0 <= progress <= 100:
-        problem("Fortschritt", shown, "Fortschritt muss zwischen 0 und 100 liegen", "progress.out_of_range")
+        problem("progress", shown, "progress.out_of_range")
     if comment and len(comment) > MAX_COMMENT_CHARS:
-        problem(
-            "Kommentar", comment[:40] + "…", f"Kommentar ist länger als {MAX_COMMENT_CHARS} Zeichen", "comment.too_long"
-        )
+        problem("comment", comment[:40] + "…", "comment.too_long", limit=MAX_COMMENT_CHARS)
     elif comment and reader.has_control(comment):
-        problem("Kommentar", None, "Steuerzeichen im Text sind nicht erlaubt", "text.control_char")
+        problem("comment", None, "text.control_char")
     return problems, None if problems else (line, mid, state, float(progress), comment, mid_raw)
 
 
 def _measure_conflicts(name: str, by_measure: dict[str, list[tuple]]) -> list[Problem]:
     return [
-        Problem(
-            name,
-            line,
-            "Maßnahme",
-            raw,
-            f"widersprüchliche Doppelung: {mid} kommt mehrfach mit verschiedenen Angaben vor",
-            "row.conflict",
-        )
+        Problem(name, line, "measure_id", raw, "measure.conflict", {"measure": mid})
         for mid, items in by_measure.items()
         if len({(s, p, c) for _, _, s, p, c, _ in items}) > 1
         for line, _, _, _, _, raw in items
@@ -1160,34 +1101,20 @@ def _measure_warnings(name: str, line: int, mid: str, state: str, progress: floa
     if state == "abgeschlossen" and progress < 100:
         warnings.append(
             Problem(
-                name,
-                line,
-                "Fortschritt",
-                f"{progress:g}",
-                f"{mid} ist abgeschlossen, aber der Fortschritt ist nur {progress:g} %",
-                "progress.incomplete",
+                name, line, "progress", f"{progress:g}", "progress.incomplete", {"measure": mid, "progress": progress}
             )
         )
     if progress >= 100 and state != "abgeschlossen":
-        warnings.append(
-            Problem(
-                name,
-                line,
-                "Status",
-                state,
-                f"{mid} hat 100 % Fortschritt, ist aber nicht als abgeschlossen gemeldet",
-                "state.not_closed",
-            )
-        )
+        warnings.append(Problem(name, line, "state", state, "state.not_closed", {"measure": mid}))
     if old is not None and progress < float(old["progress"]):
         warnings.append(
             Problem(
                 name,
                 line,
-                "Fortschritt",
+                "progress",
                 f"{progress:g}",
-                f"Fortschritt von {mid} sinkt von {float(old['progress']):g} % auf {progress:g} %",
                 "progress.falls",
+                {"measure": mid, "before": float(old["progress"]), "after": progress},
             )
         )
     return warnings
@@ -1200,7 +1127,7 @@ def _import_measure_records(
         return _measure_records(store, result, records, user=user, restrict_unit=restrict_unit)
     except (duckdb.Error, sa.exc.SQLAlchemyError, OSError, *DRIVER_ERRORS) as exc:
         # Not the file's fault; the transaction was rolled back, and the user is told so.
-        return _fail(result, f"Datenbankfehler, nichts übernommen: {str(exc).splitlines()[0]}", "store.error")
+        return _fail(result, "store.error", detail=str(exc).splitlines()[0])
 
 
 def _measure_records(
@@ -1211,7 +1138,7 @@ def _measure_records(
     name = result.file_name
     result.rows = len(records)
     if not records:
-        return _fail(result, "die Datei enthält keine Datenzeilen", "file.no_rows")
+        return _fail(result, "file.no_rows")
     states = _state_aliases()
     with store.writing() as conn:
         catalog = {

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kpi.i18n import fmt_period, fmt_value
+from kpi.problems import Wording
 
-# The start of every flag message: the import and the pages recognise a plausibility flag by it.
+# The code of every flag: the import and the pages recognise a plausibility flag by it (worded in kpi.texts).
+CODE = "value.implausible"
+# The start of every flag's German text.
 PREFIX = "auffälliger Wert"
 
 
@@ -37,24 +39,18 @@ class Step:
 
 DEFAULT_STEP = Step()
 
-# ratio exponent → likely cause; a ratio within a factor of 10**SLIP_TOLERANCE of a power of ten counts
+# ratio exponent → likely cause (a code, worded in kpi.texts: "slip.-1" is "÷10: Komma verrutscht?"); a ratio
+# within a factor of 10**SLIP_TOLERANCE of a power of ten counts
 SLIP_TOLERANCE = 0.25
-SLIPS = {
-    1: "×10: Komma verrutscht?",
-    -1: "÷10: Komma verrutscht?",
-    2: "×100: Komma um zwei Stellen verrutscht?",
-    -2: "÷100: Komma um zwei Stellen verrutscht?",
-    3: "×1000: Tausender- und Dezimaltrennzeichen verwechselt?",
-    -3: "÷1000: Tausender- und Dezimaltrennzeichen verwechselt?",
-}
+SLIPS = {n: f"slip.{n}" for n in (1, -1, 2, -2, 3, -3)}
 SLIP_LOW = 10 ** (SLIP_TOLERANCE - 1)  # ratios below this may be a ÷10 slip
-SHARE_AS_FRACTION = "÷100: Anteil statt Prozent eingetragen (z. B. 0,83 statt 83 %)?"
+SHARE_AS_FRACTION = "slip.share"  # ÷100: a share entered instead of a percentage (0,83 instead of 83 %)
 
 
 @dataclass(frozen=True)
 class Flag:
     """Why a value is implausible: `reason` is "factor" (beyond the step, or a slip), "sign" or "typical";
-    `cause` the likely slip or ""."""
+    `cause` the likely slip's code (`SLIPS`) or ""."""
 
     value: float
     previous: float
@@ -63,7 +59,8 @@ class Flag:
 
 
 def likely_slip(value: float, previous: float, unit: str = "") -> str:
-    """The decimal or thousands slip that turns `previous` into about `value` ("÷10: Komma verrutscht?"), or ""."""
+    """The code of the decimal or thousands slip that turns `previous` into about `value` ("slip.-1": ÷10), or
+    ""."""
     if not previous or not value or (value > 0) != (previous > 0):
         return ""
     exponent = math.log10(abs(value / previous))
@@ -123,7 +120,7 @@ def _floor(previous: float, span: float | None, step: Step) -> float:
     return floor
 
 
-def message(
+def wording(
     kpi_id: str,
     flag: Flag,
     period: object,
@@ -131,38 +128,46 @@ def message(
     frequency: str,
     unit: str,
     typical_change: float | None = None,
-) -> str:
-    """The flag in words, with both values and periods: what the validation report shows."""
-    new = fmt_value(flag.value, unit, "de")
-    old = fmt_value(flag.previous, unit, "de")
-    text = (
-        f"{PREFIX}: {kpi_id} {fmt_period(period, frequency, 'de')} neu {new}, "
-        f"Vorperiode {fmt_period(previous_period, frequency, 'de')}: {old}"
-    )
+) -> Wording:
+    """The flag as a code with parameters, with both values and periods: worded in the reader's language at the
+    edge (`.text(lang)`), what the validation report shows."""
+    reason: object = ""
     if flag.reason == "sign":
-        text += " (Vorzeichen gewechselt)"
+        reason = {"code": "implausible.sign"}
     elif flag.reason == "factor":
-        text += f" (Faktor {_factor(flag.value / flag.previous)})"
+        reason = {"code": "implausible.factor", "params": _factor(flag.value / flag.previous)}
     elif typical_change:
-        text += f" (üblich sind Änderungen um {fmt_value(typical_change, unit, 'de')})"
-    if flag.cause:
-        text += f" – {flag.cause}"
-    return text + " Bitte prüfen und bestätigen."
+        reason = {"code": "implausible.typical", "params": {"typical": typical_change, "unit": unit}}
+    params = {
+        "kpi": kpi_id,
+        "period": period,
+        "prev_period": previous_period,
+        "frequency": frequency,
+        "unit": unit,
+        "new": flag.value,
+        "old": flag.previous,
+        "reason": reason,
+        "cause": {"code": flag.cause} if flag.cause else "",
+    }
+    return Wording(CODE, params)
 
 
-def _factor(ratio: float) -> str:
-    from kpi.i18n import fmt_number
+def message(*args: object, **kwargs: object) -> str:
+    """The flag in German words (the command line's language); the arguments are those of `wording`."""
+    return wording(*args, **kwargs).text("de")
 
-    if ratio >= 1:
-        return "×" + fmt_number(ratio, "de", 1 if ratio < 10 else 0)
-    return "÷" + fmt_number(1 / ratio, "de", 1 if 1 / ratio < 10 else 0) if ratio else "×0"
+
+def _factor(ratio: float) -> dict:
+    """`×12`, `÷2,5` as the operator and the rounded size (formatted in the reader's language at the edge)."""
+    op, size = ("×", ratio) if ratio >= 1 or not ratio else ("÷", 1 / ratio)
+    return {"op": op, "factor": round(size, 1 if size < 10 else 0)}
 
 
 def flag_frame(facts: pd.DataFrame, step: Step = DEFAULT_STEP) -> pd.DataFrame:
     """Flags for a whole upload. `facts` has one row per new or changed value: kpi_id, period, value,
     prev_period, prev_value, typical_change, changes, span, unit, frequency. Returns those rows that are flagged,
-    with a column `message`. Cheap candidates are found with arrays; `check` decides each of the (few) candidates."""
-    none = facts.iloc[:0].assign(message=pd.Series(dtype=object))  # the columns keep their types
+    with a column `flag` (a `Wording`). Cheap candidates are found with arrays; `check` decides each of the (few) candidates."""
+    none = facts.iloc[:0].assign(flag=pd.Series(dtype=object))  # the columns keep their types
     if facts.empty:
         return none
     value = facts["value"].to_numpy(dtype=float)
@@ -191,7 +196,7 @@ def flag_frame(facts: pd.DataFrame, step: Step = DEFAULT_STEP) -> pd.DataFrame:
             rows.append(
                 {
                     **row._asdict(),
-                    "message": message(
+                    "flag": wording(
                         row.kpi_id,
                         flag,
                         _day(row.period),

@@ -44,7 +44,8 @@ _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|
 
 
 class ReadError(Exception):
-    """The file cannot be read; `code`, `params` and `message` say why (message: German, one sentence)."""
+    """The file cannot be read; `code` and `params` say why (worded per language in kpi.texts.PROBLEMS), and
+    `message` in German for scripts."""
 
     def __init__(
         self,
@@ -87,7 +88,7 @@ def read_path(path: Path, limit: int | None = None) -> bytes:
             if len(data) > info.st_size:
                 data += handle.read(limit + 1 - len(data))
     except OSError as exc:
-        raise ReadError("file.unreadable", f"Datei nicht lesbar: {exc.strerror}") from exc
+        raise ReadError("file.unreadable", f"Datei nicht lesbar: {exc.strerror}", detail=exc.strerror) from exc
     check_size(data, limit)
     return data
 
@@ -98,7 +99,7 @@ def check_size(data: bytes, limit: int | None = None) -> None:
         raise ReadError(
             "file.too_large",
             f"Datei zu groß (über {limit / 1048576:.0f} MB; höchstens {limit / 1048576:.0f} MB)",
-            limit_mb=limit / 1048576,
+            limit_mb=round(limit / 1048576),
         )
 
 
@@ -148,6 +149,7 @@ def decode_as(data: bytes) -> tuple[str, str]:
                 f"gemischte Zeichenkodierung: Zeile {_line_of(data, sequence.start())} ist UTF-8, Zeile "
                 f"{_line_of(data, exc.start)} nicht; bitte einheitlich als UTF-8 speichern",
                 row=_line_of(data, exc.start),
+                utf8_row=_line_of(data, sequence.start()),
             ) from exc
         try:
             text, encoding = data.decode("cp1252"), "cp1252"
@@ -164,6 +166,7 @@ def decode_as(data: bytes) -> tuple[str, str]:
             f"Steuerzeichen U+{ord(control.group()):04X} in der Datei",
             row=text.count("\n", 0, control.start()) + 1,
             value=f"U+{ord(control.group()):04X}",
+            char=f"U+{ord(control.group()):04X}",
         )
     return text, encoding
 
@@ -181,7 +184,10 @@ def sniff(text: str) -> tuple[str, str]:
             break
     if len(first) > MAX_LINE_CHARS:
         raise ReadError(
-            "file.line_too_long", f"die Kopfzeile ist länger als {MAX_LINE_CHARS} Zeichen: keine Tabelle erkannt", row=1
+            "file.line_too_long",
+            f"die Kopfzeile ist länger als {MAX_LINE_CHARS} Zeichen: keine Tabelle erkannt",
+            row=1,
+            limit=MAX_LINE_CHARS,
         )
     if not first:
         raise ReadError("file.empty", "die Datei ist leer")
@@ -271,6 +277,7 @@ def scan_csv(lines: Iterable[str], delimiter: str, *, keep: bool = True) -> list
             "file.quoting",
             f"CSV nicht lesbar ab Zeile {start}: {exc} (nicht geschlossenes Anführungszeichen?)",
             row=start,
+            detail=str(exc),
         ) from exc
     finally:
         csv.field_size_limit(previous)
@@ -336,13 +343,15 @@ def check_zip(data: bytes) -> None:
             members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
         raise ReadError(
-            "xlsx.unreadable", "XLSX nicht lesbar (kein gültiges ZIP): erwartet eine Excel-Arbeitsmappe"
+            "xlsx.unreadable", "XLSX nicht lesbar (kein gültiges ZIP): erwartet eine Excel-Arbeitsmappe", detail="ZIP"
         ) from exc
     total = sum(m.file_size for m in members)
     if total > MAX_XLSX_UNCOMPRESSED:
         raise ReadError(
             "xlsx.too_large",
             f"XLSX entpackt zu groß ({total / 1048576:.0f} MB; höchstens {MAX_XLSX_UNCOMPRESSED / 1048576:.0f} MB)",
+            size_mb=round(total / 1048576),
+            limit_mb=round(MAX_XLSX_UNCOMPRESSED / 1048576),
         )
     shared = sum(m.file_size for m in members if m.filename.lower().endswith("sharedstrings.xml"))
     if shared > MAX_SHARED_STRINGS_BYTES:
@@ -350,6 +359,8 @@ def check_zip(data: bytes) -> None:
             "xlsx.too_many_strings",
             f"XLSX enthält zu viele Texte ({shared / 1048576:.0f} MB; "
             f"höchstens {MAX_SHARED_STRINGS_BYTES / 1048576:.0f} MB)",
+            size_mb=round(shared / 1048576),
+            limit_mb=round(MAX_SHARED_STRINGS_BYTES / 1048576),
         )
 
 
@@ -360,7 +371,9 @@ def _sheet_rows(sheet, result: Sheet) -> None:
         for index, cell in enumerate(cells):
             if index >= MAX_COLUMNS:
                 if getattr(cell, "value", None) not in (None, ""):
-                    raise ReadError("file.too_many_columns", f"mehr als {MAX_COLUMNS} Spalten", row=number)
+                    raise ReadError(
+                        "file.too_many_columns", f"mehr als {MAX_COLUMNS} Spalten", row=number, limit=MAX_COLUMNS
+                    )
                 continue
             value = getattr(cell, "value", None)
             values.append(value)
@@ -382,7 +395,9 @@ def _parse_xlsx(data: bytes, preferred: tuple[str, ...]) -> Sheet:
         raise
     except Exception as exc:  # openpyxl raises many kinds for a broken or foreign file
         raise ReadError(
-            "xlsx.unreadable", f"XLSX nicht lesbar ({type(exc).__name__}): erwartet eine Excel-Arbeitsmappe"
+            "xlsx.unreadable",
+            f"XLSX nicht lesbar ({type(exc).__name__}): erwartet eine Excel-Arbeitsmappe",
+            detail=type(exc).__name__,
         ) from exc
     try:
         sheet = next((book[s] for s in preferred if s in book.sheetnames), None)

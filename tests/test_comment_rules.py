@@ -55,5 +55,5 @@ def test_measure_update_and_upload_comments_have_the_same_limit(store, tmp_path)
     control = record_measure_update(store, "M-01", "geplant", 0, "a\x1bb", user="it", dry_run=True)
     assert [p.code for p in control.problems] == ["text.control_char"]
     upload = import_file(store, write(tmp_path, "k.csv", f"Kennzahl;Zeitraum;Wert;Kommentar\nEG-02;2024;1;{long}\n"))
-    assert [(p.code, p.column) for p in upload.problems] == [("comment.too_long", "Kommentar")]
+    assert [(p.code, p.column) for p in upload.problems] == [("comment.too_long", "comment")]
     assert store.measurement_count() == 0

@@ -129,7 +129,7 @@ def test_2_periods_outside_a_sane_window_are_refused(store, tmp_path, period):
     path = write(tmp_path, "typo.csv", f"Kennzahl;Zeitraum;Wert\nEG-02;2024;100\nEG-02;{period};5\n")
     result = import_file(store, path)
     assert not result.ok
-    assert result.problems[0].row == 3 and result.problems[0].column == "Zeitraum"
+    assert result.problems[0].row == 3 and result.problems[0].column == "period"
     assert result.problems[0].code in ("period.out_of_range", "period.unreadable")
     assert store.measurement_count() == 0
 
@@ -412,7 +412,7 @@ def test_quality_column_is_parsed_and_stored(store, tmp_path, word, code):
 def test_an_unknown_quality_names_row_column_and_value(store, tmp_path):
     result = import_file(store, write(tmp_path, "q.csv", "Kennzahl;Zeitraum;Wert;quality\nEG-02;2024;1;ungefähr\n"))
     problem = result.problems[0]
-    assert (problem.row, problem.column, problem.value, problem.code) == (2, "Qualität", "ungefähr", "quality.unknown")
+    assert (problem.row, problem.column, problem.value, problem.code) == (2, "quality", "ungefähr", "quality.unknown")
     assert problem.kpi_id == "EG-02" and "EG-02" in str(problem)
 
 

@@ -108,7 +108,7 @@ def test_bad_rows_name_row_and_column_and_write_nothing(store, tmp_path, line, c
     path = write(tmp_path, "bad.csv", f"Kennzahl;Zeitraum;Wert\nEG-02;2024;100\n\n{line}\n")
     result = import_file(store, path)
     assert not result.ok
-    assert [(p.row, p.column) for p in result.problems] == [(4, column)]
+    assert [(p.row, p.column_label("de")) for p in result.problems] == [(4, column)]
     assert fragment in result.problems[0].message
     assert measurement_rows(store) == 0
     assert len(store.uploads()) == 0
@@ -239,4 +239,4 @@ def test_xlsx_problem_names_excel_row(store, tmp_path):
         tmp_path, {"Tabelle1": [["Kennzahl", "Zeitraum", "Wert"], ["EG-02", 2024, 5], ["EG-02", 2023, "viel"]]}
     )
     result = import_file(store, path)
-    assert [(p.row, p.column, p.value) for p in result.problems] == [(3, "Wert", "viel")]
+    assert [(p.row, p.column, p.value) for p in result.problems] == [(3, "value", "viel")]

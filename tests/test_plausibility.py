@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from kpi import plausibility
+from kpi import plausibility, problems
 from kpi.ingest import import_file
 from kpi.model import add_periods
 from kpi.revisions import current_catalog
@@ -37,7 +37,12 @@ from tests.conftest import write
             id="thousands-times-1000",
         ),
         pytest.param(
-            0.83, 82.0, {"unit": "%", "span": 100.0}, "factor", plausibility.SHARE_AS_FRACTION, id="share-as-fraction"
+            0.83,
+            82.0,
+            {"unit": "%", "span": 100.0},
+            "factor",
+            "÷100: Anteil statt Prozent eingetragen (z. B. 0,83 statt 83 %)?",
+            id="share-as-fraction",
         ),
         pytest.param(950.0, 9.0, {}, "factor", "×100: Komma um zwei Stellen verrutscht?", id="times-100"),
         pytest.param(
@@ -64,7 +69,9 @@ from tests.conftest import write
 def test_implausible_values_are_flagged_with_the_likely_cause(value, previous, options, reason, cause):
     flag = plausibility.check(value, previous, **options)
     assert flag is not None
-    assert (flag.reason, flag.cause) == (reason, cause)
+    # the cause is a code (kpi.texts.PROBLEMS); its German words are what the table names
+    worded = problems.word(flag.cause).removeprefix(" – ") if flag.cause else ""
+    assert (flag.reason, worded) == (reason, cause)
 
 
 @pytest.mark.parametrize(
@@ -135,7 +142,7 @@ def test_preview_shows_the_previous_periods_value_for_new_periods(seeded_store, 
     row = result.preview[result.preview["kpi_id"] == "EG-04"].iloc[0]
     assert row["change"] == "new" and row["old_value"] != row["old_value"]  # NaN: nothing before in this period
     assert row["prev_value"] == pytest.approx(last["value"])
-    assert "Komma verrutscht" in row["flag"]
+    assert row["flag"].code == plausibility.CODE and "Komma verrutscht" in row["flag"].text("de")
 
 
 def test_plausible_upload_commits_without_confirmation(seeded_store, tmp_path):

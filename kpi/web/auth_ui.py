@@ -181,7 +181,7 @@ def _login_form(lang: str) -> None:
             web_session.logged_in(_store(), result.user)
             st.session_state.pop("login-password", None)
             st.rerun()
-        st.error(result.message, icon=":material/lock:")
+        st.error(result.text(lang), icon=":material/lock:")
 
 
 # -- comments (for /kennzahlen) ----------------------------------------------------------------
@@ -294,7 +294,7 @@ def measure_form(ctx, measure_id: str, store: Store) -> None:
     check = record_measure_update(store, measure_id, state, float(progress), comment, dry_run=True, **args)
     if check.problems:
         for problem in check.problems:
-            st.error(escape_md(problem.message))
+            st.error(escape_md(problem.text(lang)))
         return
     if not check.new and not check.changed:
         st.info(t("measure.unchanged", lang))

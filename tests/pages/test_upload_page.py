@@ -63,11 +63,11 @@ def test_a_file_with_errors_shows_every_problem_and_cannot_be_committed(app_stor
     bad = HEADER + "EG-02;2024;viel;\r\nXX-99;2024;1;\r\nEG-04;2024;50;\r\nEG-01;2024;150;\r\n"
     upload(at, "fehler.csv", bad.encode("utf-8"))
     assert "4 Fehler gefunden" in at.error[0].value and "nichts gespeichert" in at.error[0].value
-    report = frame_with(at, "Meldung")
-    assert list(report.columns) == ["Zeile", "Spalte", "Wert", "Meldung"]
+    report = frame_with(at, "Problem")
+    assert list(report.columns) == ["Zeile", "Spalte", "Wert", "Problem"]
     rows = {(r.Zeile, r.Spalte, r.Wert) for r in report.itertuples()}
     assert {("2", "Wert", "viel"), ("3", "Kennzahl", "XX-99"), ("4", "Zeitraum", "2024"), ("5", "Wert", "150")} <= rows
-    assert any("unbekannte Kennzahl" in m for m in report["Meldung"])
+    assert any("unbekannte Kennzahl" in m for m in report["Problem"])
     assert commit_button(at) is None
     assert "④ Vorschau" not in messages(at)
     assert any(b.label == "Fehlerliste herunterladen (CSV)" for b in at.download_button)
@@ -86,9 +86,9 @@ def test_preview_shows_new_changed_and_unchanged_values_and_warnings(app_store):
     upload(at, "messwerte.csv", (HEADER + rows).encode("utf-8"))
     metrics = {m.label: m.value for m in at.metric}
     assert metrics == {"Neu": "1", "Geändert": "1", "Unverändert": "1"}
-    warnings = frame_with(at, "Meldung")
-    assert any("auffälliger Sprung" in m for m in warnings["Meldung"])
-    assert any("Zukunft" in m for m in warnings["Meldung"])
+    warnings = frame_with(at, "Problem")
+    assert any("auffälliger Sprung" in m for m in warnings["Problem"])
+    assert any("Zukunft" in m for m in warnings["Problem"])
     preview = frame_with(at, "Änderung")
     assert list(preview.columns) == ["Änderung", "Kennzahl", "Zeitraum", "Bisher", "Neu", "Prüfen", "Kommentar"]
     changed = preview[preview["Änderung"] == "✎ geändert"].iloc[0]
@@ -165,7 +165,7 @@ def test_measure_updates_have_the_same_flow(app_store):
     assert {b.label for b in at.download_button} == {"Excel-Vorlage (XLSX)", "CSV-Vorlage"}
     bad = "Maßnahme;Status;Fortschritt;Kommentar\r\nM-01;fertig;120;\r\n"
     upload(at, "massnahmen.csv", bad.encode("utf-8"))
-    report = frame_with(at, "Meldung")
+    report = frame_with(at, "Problem")
     assert set(report["Spalte"]) == {"Status", "Fortschritt"} and commit_button(at) is None
 
     good = "Maßnahme;Status;Fortschritt;Kommentar\r\nM-01;abgeschlossen;100;live\r\nM-02;verzögert;25;\r\n"

@@ -28,8 +28,8 @@ def test_decimal_slip_needs_the_confirmation_before_commit(app_store):
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert "1 auffälliger Wert" in messages(at)
-    flags = frame_with(at, "Meldung")
-    assert any("÷10: Komma verrutscht?" in m and "Vorperiode" in m for m in flags["Meldung"])
+    flags = frame_with(at, "Problem")
+    assert any("÷10: Komma verrutscht?" in m and "Vorperiode" in m for m in flags["Problem"])
     preview = frame_with(at, "Änderung")
     row = preview.iloc[0]
     assert row["Änderung"] == "＋ neu"
