@@ -109,8 +109,11 @@ def edit_form(ctx, catalog) -> None:
     )
     current = kpi_to_dict(catalog.kpi(kpi_id))
     with st.form(f"katalog:edit:{kpi_id}"):
-        name = st.text_input(ctx.t("kat.name"), current["name"])
-        definition = st.text_area(ctx.t("kat.definition"), current["definition"])
+        left, right = st.columns(2)
+        name = left.text_input(ctx.t("kat.name"), current["name"])
+        name_en = right.text_input(ctx.t("kat.name_en"), current.get("name_en", ""))
+        definition = left.text_area(ctx.t("kat.definition"), current["definition"])
+        definition_en = right.text_area(ctx.t("kat.definition_en"), current.get("definition_en", ""))
         cols = st.columns(4)
         baseline = cols[0].number_input(ctx.t("kat.baseline"), value=float(current["baseline"]["value"]))
         targets = cols[1].text_input(
@@ -127,7 +130,9 @@ def edit_form(ctx, catalog) -> None:
                     kpi_id,
                     dict(
                         name=name,
+                        name_en=name_en,
                         definition=definition,
+                        definition_en=definition_en,
                         baseline=dict(current["baseline"], value=baseline),
                         targets=parse_targets(targets),
                         thresholds=dict(on_track=on_track, at_risk=at_risk),
@@ -139,7 +144,7 @@ def edit_form(ctx, catalog) -> None:
 
 
 def add_form(ctx, catalog) -> None:
-    levels = {"kpi": ctx.t("kat.kpi"), "goal": "Ziel", "action_field": "Handlungsfeld"}
+    levels = {"kpi": ctx.t("kat.kpi"), "goal": ctx.t("kat.goal"), "action_field": ctx.t("kat.action_field")}
     level = st.radio(ctx.t("kat.level"), list(levels), format_func=levels.get, horizontal=True, key="katalog:add:lvl")
     parents = {
         "kpi": [g.id for g in catalog.goals],
@@ -149,7 +154,9 @@ def add_form(ctx, catalog) -> None:
     with st.form(f"katalog:add:{level}"):
         parent = st.selectbox(ctx.t("kat.parent"), parents)
         ident = st.text_input(ctx.t("kat.id"))
-        name = st.text_input(ctx.t("kat.name"))
+        left, right = st.columns(2)
+        name = left.text_input(ctx.t("kat.name"))
+        name_en = right.text_input(ctx.t("kat.name_en"))
         extra = kpi_fields(ctx, catalog) if level == "kpi" else {}
         decision, valid_from = decision_inputs(ctx, f"katalog:add:{level}")
         if st.form_submit_button(ctx.t("kat.check")):
@@ -161,19 +168,21 @@ def add_form(ctx, catalog) -> None:
                         extra,
                         id=ident.strip(),
                         name=name,  # noqa: E731
+                        name_en=name_en,
                         targets=parse_targets(extra["targets"]),
                     ),
                 )
             elif level == "goal":
-                build = lambda: with_new_goal(catalog, parent, ident.strip(), name)  # noqa: E731
+                build = lambda: with_new_goal(catalog, parent, ident.strip(), name, name_en)  # noqa: E731
             else:
-                build = lambda: with_new_action_field(catalog, parent, ident.strip(), name)  # noqa: E731
+                build = lambda: with_new_action_field(catalog, parent, ident.strip(), name, name_en=name_en)  # noqa: E731
             propose(ctx, build, decision, valid_from)
 
 
 def kpi_fields(ctx, catalog) -> dict:
     cols = st.columns(4)
     unit = cols[0].text_input(ctx.t("kat.unit"), "%")
+    unit_en = cols[0].text_input(ctx.t("kat.unit_en"), "")
     direction = cols[1].selectbox(ctx.t("kat.direction"), [d.value for d in Direction])
     frequency = cols[2].selectbox(ctx.t("kat.frequency"), [f.value for f in Frequency])
     responsible = cols[3].selectbox(ctx.t("kat.responsible"), [u.id for u in catalog.units])
@@ -181,9 +190,13 @@ def kpi_fields(ctx, catalog) -> dict:
     period = cols[0].text_input(ctx.t("kat.baseline_period"), str(date.today().year - 1))
     value = cols[1].number_input(ctx.t("kat.baseline"), value=0.0)
     targets = cols[2].text_input(ctx.t("kat.targets"), f"{date.today().year + 4}: 100")
-    definition = st.text_area(ctx.t("kat.definition"), "")
+    left, right = st.columns(2)
+    definition = left.text_area(ctx.t("kat.definition"), "")
+    definition_en = right.text_area(ctx.t("kat.definition_en"), "")
     return dict(
         unit=unit,
+        unit_en=unit_en,
+        definition_en=definition_en,
         direction=direction,
         frequency=frequency,
         responsible=responsible,

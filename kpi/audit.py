@@ -157,9 +157,7 @@ def _undo(store: Store, conn: sa.Connection, upload_id: int, actor: User) -> Und
         return UndoResult(upload_id, False, "undo.just_undone", {"id": str(upload_id)})
     if upload["kind"] == "catalog":
         done = undo_catalog(store, conn, dict(upload), actor)
-        return UndoResult(
-            upload_id, done.ok, "undo.catalog", {"detail": done.message}, done.undo_id, restored=int(done.ok)
-        )
+        return UndoResult(upload_id, done.ok, done.code, done.params, done.undo_id, restored=int(done.ok))
     spec = _TABLES[upload["kind"]]
     keys = spec["keys"]
     plan = conn.execute(sa.text(_plan_sql(spec)), {"x": upload_id}).mappings().all()

@@ -94,7 +94,7 @@ class _Reader:
         try:
             end, written = parse_period(raw, frequency)
         except PeriodError as exc:
-            self.problems.append(CatalogProblem(path, "catalog.period", detail=str(exc)))
+            self.problems.append(CatalogProblem(path, exc.code, **exc.params))
             return None
         # A finer period than the KPI's (a quarter for a yearly KPI) ends off the KPI's period
         # grid, so that no measurement could ever fall on it; a coarser one ends on the grid.

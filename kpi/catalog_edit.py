@@ -66,21 +66,23 @@ def with_new_kpi(catalog: Catalog, goal_id: str, kpi: dict[str, Any]) -> Catalog
     return _reparse(data)
 
 
-def with_new_goal(catalog: Catalog, action_field_id: str, goal_id: str, name: str) -> Catalog:
+def with_new_goal(catalog: Catalog, action_field_id: str, goal_id: str, name: str, name_en: str = "") -> Catalog:
     data = catalog_to_dict(catalog)
     field = next((a for t in data["themes"] for a in t["action_fields"] if a["id"] == action_field_id), None)
     if field is None:
         raise CatalogError("Eingabe", [CatalogProblem("", "catalog.no_action_field", value=action_field_id)])
-    field["goals"].append(dict(id=goal_id, name=name, kpis=[]))
+    field["goals"].append(dict(id=goal_id, name=name, name_en=name_en, kpis=[]))
     return _reparse(data)
 
 
-def with_new_action_field(catalog: Catalog, theme_id: str, field_id: str, name: str, description: str = "") -> Catalog:
+def with_new_action_field(
+    catalog: Catalog, theme_id: str, field_id: str, name: str, description: str = "", name_en: str = ""
+) -> Catalog:
     data = catalog_to_dict(catalog)
     theme = next((t for t in data["themes"] if t["id"] == theme_id), None)
     if theme is None:
         raise CatalogError("Eingabe", [CatalogProblem("", "catalog.no_theme", value=theme_id)])
-    theme["action_fields"].append(dict(id=field_id, name=name, description=description, goals=[]))
+    theme["action_fields"].append(dict(id=field_id, name=name, name_en=name_en, description=description, goals=[]))
     return _reparse(data)
 
 

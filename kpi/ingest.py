@@ -28,6 +28,7 @@ from kpi import reader
 from kpi.comment_rules import MAX_COMMENT_CHARS  # the one limit, also for typed comments
 from kpi.problems import Problem  # re-exported: callers import it from here
 from kpi.store import DRIVER_ERRORS, Store, kpi_t, latest_sql, target_t
+from kpi.texts import TEXTS
 
 MAX_FILE_BYTES = reader.max_file_bytes()
 MAX_PROBLEMS = 1000
@@ -216,7 +217,7 @@ def _read_sheet(data: bytes, name: str, preferred: tuple[str, ...]) -> reader.Sh
 
 
 def _stage_xlsx(con: duckdb.DuckDBPyConnection, data: bytes, name: str) -> dict:
-    sheet = _read_sheet(data, name, ("Messwerte",))
+    sheet = _read_sheet(data, name, MEASUREMENT_SHEETS)
     if not sheet.rows:
         raise _file_problem(name, "sheet.empty", sheet=sheet.title)
     header = [_cell_text(c) or "" for c in sheet.rows[0][1]]
@@ -898,7 +899,9 @@ MEASURE_COLUMN_ALIASES = {
     "comment": {"kommentar", "comment", "bemerkung", "anmerkung"},
 }
 MEASURE_REQUIRED = ("measure_id", "state", "progress")
-MEASURE_SHEETS = ("Maßnahmen", "Massnahmen")
+# The templates' sheet names in either language (kpi.templates), found before any other sheet of a workbook.
+MEASUREMENT_SHEETS = TEXTS["template.sheet.measurements"]
+MEASURE_SHEETS = (*TEXTS["template.sheet.measures"], "Massnahmen")
 
 
 def _state_aliases() -> dict[str, str]:

@@ -10,6 +10,7 @@ import re
 from datetime import UTC, date, datetime
 
 from kpi.model import Frequency, period_end, snap_to_period_end
+from kpi.problems import wording
 
 _YEAR = re.compile(r"^(?:(?:Berichtsjahr|Jahr)\s+)?(\d{4})$", re.IGNORECASE)
 _QUARTER = (
@@ -31,7 +32,18 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
 class PeriodError(ValueError):
-    pass
+    """A period or moment that cannot be read: a problem code (`kpi.texts.PROBLEMS`) and its parameters, worded
+    per language by `text(lang)`; `str()` is the German sentence (the command line)."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(code)
+        self.code, self.params = code, params
+
+    def text(self, lang: str = "de") -> str:
+        return wording(self.code, self.params, lang)
+
+    def __str__(self) -> str:
+        return self.text("de")
 
 
 def parse_period(text: str | int | date, frequency: Frequency | None = None) -> tuple[date, Frequency | None]:
@@ -73,10 +85,8 @@ def _written_day(raw: str) -> date:
         if m := _ISO_DATE.match(raw):
             return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError as exc:
-        raise PeriodError(f"'{raw}' ist kein gültiges Datum") from exc
-    raise PeriodError(
-        f"Zeitraum '{raw}' nicht lesbar (erwartet z. B. 2024, 2024-H1, 2024-Q3, Q3/2024, 2024-09, 09/2024 oder 31.12.2024)"
-    )
+        raise PeriodError("date.invalid", raw=raw) from exc
+    raise PeriodError("period.not_readable", raw=raw)
 
 
 def parse_timestamp(text: str) -> datetime:
@@ -87,7 +97,7 @@ def parse_timestamp(text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(raw)
     except ValueError as exc:
-        raise PeriodError(f"Zeitpunkt '{text}' nicht lesbar (erwartet z. B. 2025-12-31 oder 2025-12-31T18:00)") from exc
+        raise PeriodError("moment.not_readable", raw=text) from exc
     if len(raw) == 10:
         moment = moment.replace(hour=23, minute=59, second=59, microsecond=999999)
     if moment.tzinfo is not None:

@@ -430,7 +430,8 @@ class CatalogUndo:
     """What undoing a catalog change did (kpi.audit turns it into its UndoResult)."""
 
     ok: bool
-    message: str
+    code: str  # what happened or why not (kpi.texts.PROBLEMS), worded at the edge with `params`
+    params: dict
     undo_id: int | None = None
 
 
@@ -456,12 +457,7 @@ def undo_catalog(store: Store, conn: sa.Connection, upload: dict, actor) -> Cata
     if later is not None:
         # Each revision holds the whole catalog: a later one carries this change on. Release the claim.
         conn.execute(sa.text("UPDATE upload SET state = 'committed' WHERE id = :x"), {"x": upload_id})
-        return CatalogUndo(
-            False,
-            f"Katalogänderung #{upload_id} kann nicht rückgängig gemacht werden: "
-            f"danach wurde Katalog-Revision #{later} gespeichert, die auf ihr aufbaut. "
-            "Zuerst die spätere Änderung rückgängig machen.",
-        )
+        return CatalogUndo(False, "undo.catalog.later", {"id": str(upload_id), "later": str(later)})
     moment = store.moment(conn)
     undo_id = store.record_upload(
         conn,
@@ -496,10 +492,7 @@ def undo_catalog(store: Store, conn: sa.Connection, upload: dict, actor) -> Cata
     conn.execute(catalog_revision_t.update().where(catalog_revision_t.c.id == rev["id"]).values(state="undone"))
     _refresh_cache(conn, rev["strategy_id"])
     return CatalogUndo(
-        True,
-        f"Katalogänderung #{upload_id} rückgängig gemacht (als #{undo_id}): es gilt wieder "
-        f"der vorherige Katalog; Revision #{rev['id']} bleibt im Protokoll.",
-        undo_id,
+        True, "undo.catalog.done", {"id": str(upload_id), "undo": str(undo_id), "revision": str(rev["id"])}, undo_id
     )
 
 

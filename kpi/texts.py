@@ -132,6 +132,11 @@ _UI: dict[str, tuple[str, str]] = {
     "kat.log": ("Revisionen", "Revisions"),
     "kat.kpi": ("Kennzahl", "KPI"),
     "kat.name": ("Name", "Name"),
+    "kat.name_en": ("Name (englisch, optional)", "Name (English, optional)"),
+    "kat.definition_en": ("Definition (englisch, optional)", "Definition (English, optional)"),
+    "kat.unit_en": ("Einheit (englisch, optional)", "Unit (English, optional)"),
+    "kat.goal": ("Ziel", "Goal"),
+    "kat.action_field": ("Handlungsfeld", "Action field"),
     "kat.definition": ("Definition", "Definition"),
     "kat.baseline": ("Basiswert", "Baseline value"),
     "kat.targets": ("Zielwerte (Zeitraum: Wert; …)", "Targets (period: value; …)"),
@@ -1213,7 +1218,15 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "'{value}' is not allowed (allowed: {allowed})",
     ),
     "catalog.not_iso_date": ("'{value}' ist kein ISO-Datum (JJJJ-MM-TT)", "'{value}' is not an ISO date (YYYY-MM-DD)"),
-    "catalog.period": ("{detail}", "{detail}"),
+    "date.invalid": ("'{raw}' ist kein gültiges Datum", "'{raw}' is not a valid date"),
+    "period.not_readable": (
+        "Zeitraum '{raw}' nicht lesbar (erwartet z. B. 2024, 2024-H1, 2024-Q3, Q3/2024, 2024-09, 09/2024 oder 31.12.2024)",
+        "period '{raw}' not readable (expected e.g. 2024, 2024-H1, 2024-Q3, Q3/2024, 2024-09, 09/2024 or 2024-12-31)",
+    ),
+    "moment.not_readable": (
+        "Zeitpunkt '{raw}' nicht lesbar (erwartet z. B. 2025-12-31 oder 2025-12-31T18:00)",
+        "point in time '{raw}' not readable (expected e.g. 2025-12-31 or 2025-12-31T18:00)",
+    ),
     "catalog.period_finer": (
         "Zeitraum ist {granularity}, aber die Kennzahl wird {frequency} erhoben",
         "the period is {granularity}, but the KPI is collected {frequency}",
@@ -1318,7 +1331,18 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "Upload #{id} wurde soeben von jemand anderem rückgängig gemacht.",
         "Upload #{id} has just been undone by someone else.",
     ),
-    "undo.catalog": ("{detail}", "{detail}"),
+    "undo.catalog.later": (
+        "Katalogänderung #{id} kann nicht rückgängig gemacht werden: danach wurde Katalog-Revision #{later} "
+        "gespeichert, die auf ihr aufbaut. Zuerst die spätere Änderung rückgängig machen.",
+        "Catalog change #{id} cannot be undone: catalog revision #{later} was saved after it and builds on it. "
+        "Undo the later change first.",
+    ),
+    "undo.catalog.done": (
+        "Katalogänderung #{id} rückgängig gemacht (als #{undo}): es gilt wieder der vorherige Katalog; "
+        "Revision #{revision} bleibt im Protokoll.",
+        "Catalog change #{id} undone (as #{undo}): the previous catalog applies again; revision #{revision} stays "
+        "in the log.",
+    ),
     "undo.done.measurements": (
         "Upload #{id} rückgängig gemacht (als #{undo}): {restored} frühere(r) Wert(e) wiederhergestellt, "
         "{retracted} neu hinzugekommene(r) Wert(e) zurückgezogen.{skipped}",

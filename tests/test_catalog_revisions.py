@@ -183,6 +183,7 @@ def test_catalog_change_is_logged_and_can_be_undone(seeded_store, capsys):
     )
     refused = undo_upload(seeded_store, result.upload_id, ADMIN)
     assert not refused.ok and f"Katalog-Revision #{later.revision_id}" in refused.message
+    assert refused.code == "undo.catalog.later" and f"catalog revision #{later.revision_id}" in refused.text("en")
     assert seeded_store.upload(result.upload_id)["state"] == "committed"
     assert undo_upload(seeded_store, later.upload_id, ADMIN).ok
     moment = now()

@@ -225,3 +225,18 @@ def test_an_undo_refusal_is_a_code_worded_per_language(store):
     assert missing.message == "Upload #4711 gibt es nicht."
     refused = audit.undo_upload(store, 4711, None)
     assert refused.code == "undo.not_allowed" and refused.text("en").startswith("Not permitted")
+
+
+def test_an_unreadable_catalog_period_is_worded_per_language():
+    from kpi.periods import PeriodError, parse_period, parse_timestamp
+
+    with pytest.raises(PeriodError) as period:
+        parse_period("Q5/2024")
+    assert period.value.code == "period.not_readable" and str(period.value).startswith("Zeitraum 'Q5/2024' nicht")
+    assert period.value.text("en").startswith("period 'Q5/2024' not readable (expected e.g. 2024, 2024-H1")
+    with pytest.raises(PeriodError) as moment:
+        parse_timestamp("gestern")
+    assert moment.value.text("en").startswith("point in time 'gestern' not readable")
+    with pytest.raises(PeriodError) as day:
+        parse_period("31.02.2024")
+    assert (day.value.code, day.value.text("en")) == ("date.invalid", "'31.02.2024' is not a valid date")

@@ -54,6 +54,21 @@ def test_editing_targets_shows_status_changes_then_saves_a_revision(app_store):
     assert any(n.startswith("Früherer Zielpfad: Strategiebeschluss (bis 31.12.2021)") for n in names), names
 
 
+def test_an_english_name_typed_on_the_page_is_saved_and_shown_in_english(app_store):
+    before = current_catalog(app_store).kpi("EG-01")
+    at = open_as("katalog", ADMIN)
+    english = _field(at, "Name (englisch")
+    assert english.value == before.name_en != ""  # the catalog's English wording, to edit
+    english.set_value("Online services, revised")
+    _field(at, "Beschluss").set_value("Ratsbeschluss V/2026/2")
+    next(b for b in at.button if b.label == "Änderung prüfen").click().run()
+    next(b for b in at.button if b.label == "Revision speichern").click().run()
+    kpi = current_catalog(app_store).kpi("EG-01")
+    assert (kpi.name_en, kpi.name) == ("Online services, revised", before.name)  # the German name stays
+    kd = open_as("kennzahlen", None, {"kpi": "EG-01", "lang": "en"})
+    assert "Online services, revised" in messages(kd)
+
+
 def test_every_page_says_so_in_one_line_while_demo_values_are_current(app_store):
     at = open_as("cockpit")
     assert sum("Demo-Daten:" in str(c.value) for c in at.caption) == 1
