@@ -3,7 +3,7 @@
 import streamlit as st
 
 from kpi import i18n, views
-from kpi.i18n import fmt_date, fmt_percent
+from kpi.i18n import fmt_date, fmt_number, fmt_percent
 from kpi.web import ui
 
 ctx = ui.context()
@@ -87,22 +87,15 @@ if mine.empty:
     st.caption(ctx.t("br.no_kpis"))
 else:
     # Widths for a 1280 px screen (about 790 px of table); wider screens share the rest out. Long names wrap.
+    # Real HTML tables (every row for a screen reader, issue 15); the status is icon and word, its tint an extra.
     table = views.kpi_table(mine, ctx.lang)
     status, kpi, actual, planned, progress, target, forecast = table.columns
-    right = {"alignment": "right"}
-    tints = [f"background-color: {i18n.tint(i18n.status_color(s))}" for s in mine["status"]]
-    ui.table(
-        table.style.apply(lambda _column: tints, subset=[status]),
-        most=12,
-        column_config={
-            status: st.column_config.TextColumn(width=115),
-            kpi: st.column_config.TextColumn(width=215),
-            actual: st.column_config.TextColumn(width=100, **right),
-            planned: st.column_config.TextColumn(width=80, **right),
-            progress: st.column_config.TextColumn(width=85, **right),
-            target: st.column_config.TextColumn(width=100, **right),
-            forecast: st.column_config.TextColumn(width=80, **right),
-        },
+    ui.text_table(
+        table,
+        {status: 115, kpi: 215, actual: 100, planned: 80, progress: 85, target: 100, forecast: 80},
+        right=(actual, planned, progress, target, forecast),
+        caption=ctx.t("br.kpis.caption", unit=units[unit_id]),
+        tints={status: [i18n.tint(i18n.status_color(s)) for s in mine["status"]]},
     )
 st.subheader(ctx.t("br.measures", n=len(measures)))
 if measures.empty:
@@ -111,15 +104,10 @@ else:
     # The unit is the page's own: no column for it, its width goes to the measure's title.
     table = views.measure_table(measures, catalog, ctx.lang)
     measure, state, progress, field, _unit, duration = table.columns
-    ui.table(
-        table,
-        most=12,
-        column_order=[measure, state, progress, field, duration],
-        column_config={
-            measure: st.column_config.TextColumn(width=300),
-            state: st.column_config.TextColumn(width=110),
-            progress: st.column_config.ProgressColumn(width=95, min_value=0, max_value=100, format="%d %%"),
-            field: st.column_config.TextColumn(width=170),
-            duration: st.column_config.TextColumn(width=100),
-        },
+    table[progress] = [f"{fmt_number(p, ctx.lang, 0)} %" for p in table[progress]]
+    ui.text_table(
+        table[[measure, state, progress, field, duration]],
+        {measure: 300, state: 110, progress: 95, field: 170, duration: 100},
+        right=(progress,),
+        caption=ctx.t("br.measures.caption", unit=units[unit_id]),
     )

@@ -4,9 +4,10 @@ status changes it causes before it is saved, and is stored as a catalog revision
 
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
-from kpi import auth
+from kpi import audit, auth
 from kpi.catalog import CatalogError
 from kpi.catalog_edit import (
     parse_targets,
@@ -17,7 +18,7 @@ from kpi.catalog_edit import (
     without_kpi,
 )
 from kpi.catalog_io import kpi_to_dict
-from kpi.i18n import DATE_INPUT_FORMATS, fmt_date
+from kpi.i18n import DATE_INPUT_FORMATS, TEXTS, fmt_date, fmt_datetime
 from kpi.model import Direction, Frequency
 from kpi.problems import in_language
 from kpi.revisions import diff_catalogs, record_catalog, revision_log
@@ -219,8 +220,33 @@ def retire_form(ctx, catalog) -> None:
 
 def log_table(ctx, store) -> None:
     frame = revision_log(store)
-    st.dataframe(
-        frame[["id", "valid_from", "recorded_at", "recorded_by", "decision", "kind", "state"]], hide_index=True
+    number, valid_from, recorded, by, decision, kind, state = (
+        ctx.t(key)
+        for key in (
+            "col.number",
+            "kat.log.valid_from",
+            "col.recorded",
+            "col.by",
+            "kat.log.decision",
+            "col.kind",
+            "col.state",
+        )
+    )
+    table = pd.DataFrame(
+        {
+            number: [f"#{i}" for i in frame["id"]],
+            valid_from: [fmt_date(pd.Timestamp(d).date(), ctx.lang) for d in frame["valid_from"]],
+            recorded: [fmt_datetime(pd.Timestamp(d).to_pydatetime(), ctx.lang) for d in frame["recorded_at"]],
+            by: frame["recorded_by"].fillna("").astype(str),
+            decision: frame["decision"].fillna("").astype(str),
+            kind: [ctx.t(f"kat.log.kind.{k}") if f"kat.log.kind.{k}" in TEXTS else str(k) for k in frame["kind"]],
+            state: [audit.state_label(str(s), ctx.lang) for s in frame["state"]],
+        }
+    )
+    ui.text_table(
+        table,
+        {number: 50, valid_from: 90, recorded: 130, by: 90, decision: 250, kind: 80, state: 90},
+        caption=ctx.t("kat.log.caption"),
     )
 
 

@@ -64,7 +64,7 @@ if flash:
     )
     if flash.get("skipped"):
         st.markdown(ctx.t("pr.undo.skipped"))
-        st.dataframe(pd.DataFrame(flash["skipped"]).astype(str), hide_index=True)
+        ui.text_table(pd.DataFrame(flash["skipped"]).astype(str), {}, caption=ctx.t("pr.skipped.caption"))
 
 frame = audit.protocol_frame(store)
 if frame.empty:
@@ -142,11 +142,10 @@ facts = {
     ctx.t("col.state"): audit.state_label(row["state"], ctx.lang),
     "SHA-256": shown_text(row["sha256"]),
 }
-st.dataframe(
+ui.text_table(
     pd.DataFrame({ctx.t("pr.field"): list(facts), ctx.t("pr.value"): [str(v) for v in facts.values()]}),
-    hide_index=True,
-    width="stretch",
-    key="protokoll:facts",
+    {ctx.t("pr.field"): 150, ctx.t("pr.value"): 640},
+    caption=ctx.t("pr.facts.caption", id=upload_id),
 )
 if row["kind"] == "undo" and pd.notna(row["undo_of"]):
     st.info(ctx.t("pr.is_undo", id=int(row["undo_of"])), icon=":material/undo:")
@@ -162,9 +161,7 @@ else:
     rows_table = measure_rows(rows, ctx.lang) if len(rows) else rows
 st.markdown(f"**{ctx.t('pr.rows', n=len(rows))}**")
 if len(rows):
-    st.dataframe(
-        rows_table, hide_index=True, width="stretch", height=min(420, 40 + 35 * len(rows_table)), key="protokoll:rows"
-    )
+    ui.text_table(rows_table, {}, most=10, caption=ctx.t("pr.rows.caption", id=upload_id))
 else:
     st.caption(ctx.t("pr.no_rows"))
 

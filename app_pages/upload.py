@@ -20,12 +20,13 @@ MAX_UPLOAD_MB = 20  # as .streamlit/config.toml server.maxUploadSize
 PREVIEW_LIMIT = 5000  # rows kpi.ingest puts into a measurement preview
 
 
-PROBLEM_COLUMNS = {
-    name: st.column_config.TextColumn(width=width)
+# Column widths of the problem tables (px at 1280, as text_table shares them out), by header in either language.
+PROBLEM_WIDTHS = {
+    name: width
     for names, width in (
-        (("Zeile", "Row", "Spalte", "Column"), "small"),
-        (("Wert", "Value"), "medium"),
-        (("Problem",), "large"),
+        (("Zeile", "Row", "Spalte", "Column"), 75),
+        (("Wert", "Value"), 200),
+        (("Problem",), 400),
     )
     for name in names
 }
@@ -47,6 +48,11 @@ def run_import(
 def problem_table(problems, lang: str) -> pd.DataFrame:
     """The problems in the UI language (the core gives codes with parameters; kpi.problems words them)."""
     return pd.DataFrame(problems_text.table_rows(problems, lang), columns=problems_text.table_header(lang)).astype(str)
+
+
+def problem_list(problems, caption: str, more: str = "") -> None:
+    """Problems as a read-only HTML table (every shown row for a screen reader), up to ui.TABLE_LIMIT rows."""
+    ui.text_table(problem_table(problems, ctx.lang), PROBLEM_WIDTHS, caption=caption, more=more)
 
 
 def change_label(change: str) -> str:
@@ -159,13 +165,10 @@ with st.container(horizontal=True):
     )
 if kind == "measurements" and not due.empty:
     with st.expander(ctx.t("up.show_due")):
-        st.dataframe(
-            templates.measurement_template(snap, include_not_due=include, lang=ctx.lang).drop(
-                columns=[ctx.t("template.value"), ctx.t("template.comment")]
-            ),
-            hide_index=True,
-            width="stretch",
+        due_table = templates.measurement_template(snap, include_not_due=include, lang=ctx.lang).drop(
+            columns=[ctx.t("template.value"), ctx.t("template.comment")]
         )
+        ui.text_table(due_table.astype(str), {}, caption=ctx.t("up.due.caption"))
 
 st.subheader(ctx.t("up.step2"))
 done = st.session_state.pop(f"upload:done:{kind}", None)
@@ -205,7 +208,7 @@ st.subheader(ctx.t("up.step3"))
 if result.problems:
     st.error(i18n.t_count("up.errors", result.problem_count, ctx.lang), icon=":material/block:")
     problems = problem_table(result.problems, ctx.lang)
-    st.dataframe(problems, hide_index=True, width="stretch", key="upload:problems", column_config=PROBLEM_COLUMNS)
+    problem_list(result.problems, ctx.t("up.problems.caption", file=uploaded.name), more=ctx.t("up.problems.in_csv"))
     if result.problem_count > len(result.problems):
         st.caption(
             ctx.t(
@@ -231,22 +234,10 @@ implausible = result.implausible
 notes = [w for w in result.warnings if w not in implausible]
 if implausible:
     st.warning(i18n.t_count("up.implausible", len(implausible), ctx.lang), icon=":material/report:")
-    st.dataframe(
-        problem_table(implausible, ctx.lang),
-        hide_index=True,
-        width="stretch",
-        key="upload:implausible",
-        column_config=PROBLEM_COLUMNS,
-    )
+    problem_list(implausible, ctx.t("up.implausible.caption", file=uploaded.name))
 if notes:
     st.warning(i18n.t_count("up.warnings", len(notes), ctx.lang), icon=":material/warning:")
-    st.dataframe(
-        problem_table(notes, ctx.lang),
-        hide_index=True,
-        width="stretch",
-        key="upload:warn",
-        column_config=PROBLEM_COLUMNS,
-    )
+    problem_list(notes, ctx.t("up.warnings.caption", file=uploaded.name))
 
 st.subheader(ctx.t("up.step4"))
 counts = st.columns(3)
@@ -261,7 +252,13 @@ if len(preview):
     table = (
         measurement_preview(preview, ctx.lang, snap) if kind == "measurements" else measure_preview(preview, ctx.lang)
     )
-    st.dataframe(table, hide_index=True, width="stretch", height=min(560, 40 + 35 * len(table)), key="upload:preview")
+    # The KPI or measure (second column) and the comment (last) get the width; the rest share what is left.
+    ui.text_table(
+        table,
+        {table.columns[1]: 250, table.columns[-1]: 200},
+        most=14,
+        caption=ctx.t("up.preview.caption", file=uploaded.name),
+    )
 if kind == "measurements" and result.preview is not None and len(result.preview) >= PREVIEW_LIMIT:
     st.caption(ctx.t("up.preview.cut", n=fmt_number(PREVIEW_LIMIT, ctx.lang)))
 
@@ -300,7 +297,7 @@ if st.button(
         st.stop()
     if committed.sha256 != checked["sha"] or committed.problems or not committed.committed:
         st.error(ctx.t("up.failed"), icon=":material/block:")
-        st.dataframe(problem_table(committed.problems, ctx.lang), hide_index=True, width="stretch")
+        problem_list(committed.problems, ctx.t("up.failed.caption", file=uploaded.name))
         st.session_state.pop(key, None)
         st.stop()
     st.session_state[f"upload:done:{kind}"] = ctx.t(

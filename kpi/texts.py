@@ -83,6 +83,8 @@ _UI: dict[str, tuple[str, str]] = {
     ),
     "br.kpis": ("Kennzahlen ({n})", "KPIs ({n})"),
     "br.measures": ("Maßnahmen ({n})", "Measures ({n})"),
+    "br.kpis.caption": ("Kennzahlen von {unit}", "KPIs of {unit}"),
+    "br.measures.caption": ("Maßnahmen von {unit}", "Measures of {unit}"),
     "br.no_kpis": ("Diese Einheit verantwortet keine Kennzahl.", "This unit owns no KPI."),
     "br.no_measures": ("Diese Einheit verantwortet keine Maßnahme.", "This unit owns no measure."),
     "br.behind": ("liegt bei {p} des Plans", "is at {p} of plan"),
@@ -130,6 +132,12 @@ _UI: dict[str, tuple[str, str]] = {
     "kat.add": ("Neu anlegen", "Add"),
     "kat.retire": ("Kennzahl zurückziehen", "Retire KPI"),
     "kat.log": ("Revisionen", "Revisions"),
+    "kat.log.caption": ("Revisionen des Strategiekatalogs", "Revisions of the strategy catalog"),
+    "kat.log.valid_from": ("gültig ab", "valid from"),
+    "kat.log.decision": ("Beschluss", "Decision"),
+    "kat.log.kind.initial": ("erste Fassung", "first version"),
+    "kat.log.kind.change": ("Änderung", "change"),
+    "kat.log.kind.undo": ("Rücknahme", "undo"),
     "kat.kpi": ("Kennzahl", "KPI"),
     "kat.name": ("Name", "Name"),
     "kat.name_en": ("Name (englisch, optional)", "Name (English, optional)"),
@@ -308,6 +316,9 @@ _UI: dict[str, tuple[str, str]] = {
     ),
     "pr.detail": ("Upload #{id}", "Upload #{id}"),
     "pr.rows": ("Geschriebene Zeilen ({n})", "Rows written ({n})"),
+    "pr.rows.caption": ("Von Upload #{id} geschriebene Zeilen", "Rows written by upload #{id}"),
+    "pr.facts.caption": ("Angaben zu Upload #{id}", "Details of upload #{id}"),
+    "pr.skipped.caption": ("Übersprungene Werte", "Skipped values"),
     "pr.no_rows": (
         "Dieser Upload hat keine Zeilen geschrieben (alle Werte waren unverändert).",
         "This upload wrote no rows (all values were unchanged).",
@@ -390,6 +401,16 @@ _UI: dict[str, tuple[str, str]] = {
     "up.xlsx": ("Excel-Vorlage (XLSX)", "Excel template (XLSX)"),
     "up.csv": ("CSV-Vorlage", "CSV template"),
     "up.show_due": ("Fällige Werte ansehen", "Show the values due"),
+    "up.due.caption": ("Fällige Werte", "Values due"),
+    "up.problems.caption": ("Fehler in {file}", "Errors in {file}"),
+    "up.problems.in_csv": (
+        "Alle stehen in der Fehlerliste (CSV) zum Herunterladen unten.",
+        "All of them are in the error list (CSV) to download below.",
+    ),
+    "up.implausible.caption": ("Auffällige Werte in {file}", "Unusual values in {file}"),
+    "up.warnings.caption": ("Hinweise zu {file}", "Notes on {file}"),
+    "up.failed.caption": ("Fehler beim Übernehmen von {file}", "Errors while committing {file}"),
+    "up.preview.caption": ("Vorschau der Änderungen aus {file}", "Preview of the changes from {file}"),
     "up.file": ("CSV- oder Excel-Datei (höchstens {mb} MB)", "CSV or Excel file (at most {mb} MB)"),
     "up.file.help": (
         "CSV aus deutschem Excel (; und Dezimalkomma, UTF-8 oder Windows-1252) oder einfaches CSV; "
@@ -722,6 +743,9 @@ _UI: dict[str, tuple[str, str]] = {
     # kpi/web/ui.py
     "links.more": ("… und {n} weitere", "… and {n} more"),
     "links.all": ("Alle {n} zeigen", "Show all {n}"),
+    "table.cut": ("die ersten {shown} von {n} Zeilen", "the first {shown} of {n} rows"),
+    "table.more": ("… und {n} weitere Zeilen, hier nicht gezeigt.", "… and {n} more rows, not shown here."),
+    "table.more.one": ("… und 1 weitere Zeile, hier nicht gezeigt.", "… and 1 more row, not shown here."),
     # Column and row headers of tables and exports
     "col.action_field": ("Handlungsfeld", "Action field"),
     "col.actual_period": ("Ist (Stand)", "Actual (period)"),

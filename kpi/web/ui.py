@@ -182,6 +182,7 @@ PAGE_CSS = """<style>
     overflow-wrap: break-word; vertical-align: top; }
 .kpi-table .r { text-align: right; font-variant-numeric: tabular-nums; }
 .kpi-table caption { position: absolute; left: -9999px; }
+.kpi-table-more { margin: 0.25rem 0 0; }
 </style>"""
 
 LIST_LIMIT = 8  # entries of a link list before "… und N weitere": a screenful on a projector
@@ -223,55 +224,78 @@ def show_all_switch(ctx: Context, key: str, total: int, limit: int) -> None:
         st.toggle(i18n.t_count("links.all", total, ctx.lang), key=f"all-{key}")
 
 
+TABLE_LIMIT = 500  # rows of a text table: 500 rows of seven columns are about 200 kB of HTML; beyond, a note
+
+
 def text_table_html(
-    frame: pd.DataFrame, widths: dict[str, int], *, right: tuple[str, ...] = (), most: int = 12, caption: str = ""
+    frame: pd.DataFrame,
+    widths: dict[str, int],
+    *,
+    right: tuple[str, ...] = (),
+    most: int = 12,
+    caption: str = "",
+    tints: dict[str, list[str]] | None = None,
+    limit: int = TABLE_LIMIT,
+    more: str = "",
+    lang: str = "de",
 ) -> str:
     """`frame` as an HTML table: full width, the columns sharing it in the ratio of `widths` (their px at 1280),
     long text wrapping inside its cell, numbers in the `right` columns right-aligned, the header staying in view
-    while the rows scroll beyond about `most` lines. Every name and cell is escaped (comments are user text)."""
+    while the rows scroll beyond about `most` lines. Every name and cell is escaped (comments are user text).
+    `tints` gives a column's cells a background (CSS colour per row), beside their text, never instead of it.
+    Only the first `limit` rows are drawn; a note below says how many more there are, followed by `more`
+    (where the rest can be found)."""
+    hidden = max(len(frame) - limit, 0)
+    if hidden:
+        frame = frame.head(limit)
+        caption = f"{caption} ({t('table.cut', lang, shown=i18n.fmt_number(limit, lang), n=i18n.fmt_number(limit + hidden, lang))})"
     total = sum(widths.get(c, 100) for c in frame.columns)
     cols = "".join(f'<col style="width:{100 * widths.get(c, 100) / total:.1f}%">' for c in frame.columns)
     cls = {c: ' class="r"' if c in right else "" for c in frame.columns}
     head = "".join(f'<th scope="col"{cls[c]}>{html.escape(str(c))}</th>' for c in frame.columns)
+    tints = tints or {}
+
+    def cell(column: object, value: object, i: int) -> str:
+        tint_css = f' style="background:{html.escape(tints[column][i])}"' if column in tints else ""
+        return f"<td{cls[column]}{tint_css}>{html.escape(str(value))}</td>"
+
     body = "".join(
-        "<tr>" + "".join(f"<td{cls[c]}>{html.escape(str(v))}</td>" for c, v in zip(frame.columns, row)) + "</tr>"
-        for row in frame.itertuples(index=False)
+        "<tr>" + "".join(cell(c, v, i) for c, v in zip(frame.columns, row)) + "</tr>"
+        for i, row in enumerate(frame.itertuples(index=False))
     )
     # A scrolling box is reachable by keyboard (tabindex) and named by the table's caption (screen readers).
     label = f'<caption class="kpi-caption">{html.escape(caption)}</caption>' if caption else ""
+    note = (
+        f'<p class="kpi-table-more">{html.escape(" ".join(filter(None, [i18n.t_count("table.more", hidden, lang), more])))}</p>'
+        if hidden
+        else ""
+    )
     return (
         f'<div class="kpi-table" style="max-height:{44 + 37 * most}px" tabindex="0" role="region"'
         f' aria-label="{html.escape(caption or ", ".join(map(str, frame.columns)))}">'
         f"<table>{label}<colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+        f"{note}"
     )
 
 
 def text_table(
-    frame: pd.DataFrame, widths: dict[str, int], *, right: tuple[str, ...] = (), most: int = 12, caption: str = ""
+    frame: pd.DataFrame,
+    widths: dict[str, int],
+    *,
+    right: tuple[str, ...] = (),
+    most: int = 12,
+    caption: str = "",
+    tints: dict[str, list[str]] | None = None,
+    limit: int = TABLE_LIMIT,
+    more: str = "",
 ) -> None:
-    """A small read-only table of text (see `text_table_html`). For the detail page's values and comments:
-    a data grid (half a megabyte of script and a canvas) made the page switch wait a tenth of a second."""
-    st.html(text_table_html(frame, widths, right=right, most=most, caption=caption))
-
-
-WRAP_ROW = 70  # px per table row: above 4 rem Streamlit wraps long cell text onto up to three lines
-
-
-def table(data: object, column_config: dict, *, most: int = 8, row_height: int = WRAP_ROW, **options: object) -> None:
-    """A full-width table without index: the pages give every column a fixed width that fits a 1280 px screen
-    (wider screens share the rest out), rows of `row_height` (long text wraps at WRAP_ROW), and at most `most`
-    rows in view before it scrolls."""
-    from pandas.io.formats.style import Styler
-
-    rows = len(data.data if isinstance(data, Styler) else pd.DataFrame(data))  # a frame, a dict or a styled frame
-    st.dataframe(
-        data,
-        hide_index=True,
-        width="stretch",
-        row_height=row_height,
-        height=40 + row_height * min(rows, most),
-        column_config=column_config,
-        **options,
+    """A read-only table of text (see `text_table_html`): every row (up to `limit`) for a screen reader, named by
+    its caption, reachable by keyboard. For the detail page's values and comments a data grid (half a megabyte
+    of script and a canvas) also made the page switch wait a tenth of a second."""
+    st.html(
+        text_table_html(
+            frame, widths, right=right, most=most, caption=caption, tints=tints, limit=limit, more=more, lang=lang()
+        )
     )
 
 

@@ -5,7 +5,6 @@ them is cached per process (st.cache_resource) and would otherwise outlive the t
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Iterator
@@ -198,22 +197,3 @@ def link_items(at: AppTest) -> list[tuple[str, str, str, str]]:
 
     walk(at.main)
     return items
-
-
-TABLE_WIDTH_1280 = 780  # px of a full-width table on a 1280 px screen with the sidebar open (the browser has 789)
-
-
-def table_columns(frame) -> dict[str, dict]:
-    """The columns a table shows (in its column order, without hidden ones) with their column config."""
-    config = json.loads(frame.proto.columns or "{}")
-    order = list(frame.proto.column_order) or [str(c) for c in frame.value.columns]
-    return {name: config.get(name, {}) for name in order if not config.get(name, {}).get("hidden")}
-
-
-def assert_fits_1280(frame) -> dict[str, dict]:
-    """Every shown column has a fixed width and together they fit a 1280 px screen: no sideways scrolling (wider
-    screens share the rest out). Returns the columns for further checks."""
-    columns = table_columns(frame)
-    assert all("width" in c for c in columns.values()), columns
-    assert sum(c["width"] for c in columns.values()) <= TABLE_WIDTH_1280, columns
-    return columns

@@ -8,8 +8,8 @@ from datetime import date
 from kpi.auth import User
 from kpi.i18n import stale_label, status_color, tint
 from tests.pages.conftest import (
-    assert_fits_1280,
     assert_page_ok,
+    html_tables,
     link_items,
     open_page,
     set_language,
@@ -51,20 +51,29 @@ def test_my_area_shows_the_units_kpis_measures_and_what_needs_attention(demo_sto
     assert "Kennzahlen (7)" in shown and "Maßnahmen (" in shown
 
 
-def test_my_areas_tables_fit_1280_with_numbers_right_aligned_and_status_in_colour(demo_store):
+def test_my_areas_tables_are_real_tables_with_a_caption_numbers_right_and_status_in_words(demo_store):
     at = open_page("bereich")
-    kpis, measures = at.dataframe
-    columns = assert_fits_1280(kpis)
-    assert list(columns) == ["Status", "Kennzahl", "Ist (Stand)", "Plan", "Fortschritt", "Ziel", "Prognose"]
-    assert max(columns, key=lambda c: columns[c]["width"]) == "Kennzahl"
-    assert all(
-        columns[c].get("alignment") == "right" for c in ("Ist (Stand)", "Plan", "Fortschritt", "Ziel", "Prognose")
-    )
-    assert kpis.proto.row_height > 68  # long names wrap
-    styles = kpis.proto.arrow_data.styler.styles
-    assert tint(status_color("off_track")) in styles and tint(status_color("on_track")) in styles
-    columns = assert_fits_1280(measures)
-    assert list(columns) == ["Maßnahme", "Status", "Fortschritt", "Handlungsfeld", "Laufzeit"]  # the unit is the page's
+    kpis, measures = (t for t in html_tables(at) if {"Kennzahl", "Maßnahme"} & set(t["frame"].columns))
+    assert list(kpis["frame"].columns) == [
+        "Status",
+        "Kennzahl",
+        "Ist (Stand)",
+        "Plan",
+        "Fortschritt",
+        "Ziel",
+        "Prognose",
+    ]
+    assert max(zip(kpis["widths"], kpis["frame"].columns))[1] == "Kennzahl"
+    assert kpis["right"] == [False, False, True, True, True, True, True]
+    assert len(kpis["frame"]) == 7  # every row in the markup (the summary line counts 7 KPIs)
+    # The status in words and icon; its tint only adds to them (no information by colour alone).
+    assert {"○ keine Daten"} <= set(kpis["frame"]["Status"])
+    body = next(str(e.proto.body) for e in at.get("html") if "Prognose" in str(e.proto.body))
+    assert "<caption" in body and "Kennzahlen von " in body
+    assert tint(status_color("off_track")) in body or tint(status_color("no_data")) in body
+    assert list(measures["frame"].columns) == ["Maßnahme", "Status", "Fortschritt", "Handlungsfeld", "Laufzeit"]
+    assert all(re.fullmatch(r"\d+ %", v) for v in measures["frame"]["Fortschritt"])
+    assert not at.dataframe  # no canvas grid left on the page
 
 
 def test_a_unit_with_one_late_measure_is_counted_in_the_singular(demo_store):
