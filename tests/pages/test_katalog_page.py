@@ -11,6 +11,7 @@ import pytest
 
 from kpi.own_strategy import remove_demo
 from kpi.revisions import current_catalog
+from tests.pages.conftest import html_tables
 from tests.pages.roles import ADMIN, DEPT_BB, IT, VIEWER, messages, open_as, serve
 
 
@@ -46,6 +47,14 @@ def test_editing_targets_shows_status_changes_then_saves_a_revision(app_store):
     assert "Revision #2 gespeichert" in messages(at).replace("\\", "")
     assert current_catalog(app_store).kpi("EG-01").final_target.value == 5
     assert app_store.uploads().iloc[0]["kind"] == "catalog"
+    # The revisions log: a captioned HTML table in words, newest first (no raw column names or codes).
+    log = next(t for t in html_tables(at) if "Beschluss" in t["frame"].columns)["frame"]
+    assert list(log.columns) == ["Nr.", "gültig ab", "Erfasst am", "von", "Beschluss", "Art", "Status"]
+    assert list(log["Nr."]) == ["#2", "#1"] and log["Beschluss"][0] == "Ratsbeschluss V/2026/1"
+    assert list(log["Art"]) == ["Änderung", "erste Fassung"] and log["gültig ab"][0] == "01.01.2022"
+    assert set(log["Status"]) == {"übernommen"}
+    body = next(str(e.proto.body) for e in at.get("html") if "Beschluss" in str(e.proto.body))
+    assert "<caption" in body and "Revisionen des Strategiekatalogs" in body
 
     kd = open_as("kennzahlen", None, {"kpi": "EG-01"})
     text = messages(kd).replace("\\", "")

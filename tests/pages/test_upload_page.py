@@ -8,6 +8,8 @@ import pytest
 
 from kpi.auth import User
 from kpi.views import snapshot
+from kpi.web.ui import TABLE_LIMIT
+from tests.pages.conftest import html_tables
 from tests.pages.roles import ADMIN, DEPT_BB, IT, VIEWER, frame_with, menu, messages, open_as, serve
 
 pytestmark = pytest.mark.both_backends  # DuckDB and PostgreSQL (tests/pg.py)
@@ -187,3 +189,17 @@ def test_a_user_whose_role_was_taken_away_is_refused_on_commit(app_store):
     commit_button(at).click().run()
     assert len(at.file_uploader) == 0
     assert app_store.uploads()["file_name"].eq("messwerte.csv").sum() == 0
+
+
+def test_the_error_list_is_a_captioned_html_table_of_every_row_up_to_the_cap(app_store):
+    at = open_as("upload", IT)
+    bad = HEADER + "".join(f"XX-{i:03d};2024;1;\r\n" for i in range(TABLE_LIMIT + 20))
+    upload(at, "viele.csv", bad.encode("utf-8"))
+    table = next(t for t in html_tables(at) if "Problem" in t["frame"].columns)
+    assert len(table["frame"]) == TABLE_LIMIT  # every row up to the cap in the markup, not only the drawn ones
+    assert list(table["frame"]["Wert"][:3]) == ["XX-000", "XX-001", "XX-002"]
+    body = next(str(e.proto.body) for e in at.get("html") if "Problem" in str(e.proto.body))
+    assert "<caption" in body and "Fehler in viele.csv (die ersten 500 von 520 Zeilen)" in body
+    assert "… und 20 weitere Zeilen, hier nicht gezeigt. Alle stehen in der Fehlerliste (CSV)" in body
+    assert len(body) < 200_000  # the page stays light however long the list
+    assert not at.dataframe
