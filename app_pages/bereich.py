@@ -86,13 +86,14 @@ st.subheader(ctx.t("br.kpis", n=len(mine)))
 if mine.empty:
     st.caption(ctx.t("br.no_kpis"))
 else:
-    # Widths for a 1280 px screen (about 790 px of table); wider screens share the rest out. Long names wrap.
+    # Widths for a 1280 px screen (about 790 px of table; headers such as "Fortschritt" whole), wider screens share
+    # the rest out. Long names wrap.
     # Real HTML tables (every row for a screen reader, issue 15); the status is icon and word, its tint an extra.
     table = views.kpi_table(mine, ctx.lang)
     status, kpi, actual, planned, progress, target, forecast = table.columns
     ui.text_table(
         table,
-        {status: 115, kpi: 215, actual: 100, planned: 80, progress: 85, target: 100, forecast: 80},
+        {status: 110, kpi: 190, actual: 100, planned: 80, progress: 105, target: 95, forecast: 100},
         right=(actual, planned, progress, target, forecast),
         caption=ctx.t("br.kpis.caption", unit=units[unit_id]),
         tints={status: [i18n.tint(i18n.status_color(s)) for s in mine["status"]]},
@@ -107,7 +108,7 @@ else:
     table[progress] = [f"{fmt_number(p, ctx.lang, 0)} %" for p in table[progress]]
     ui.text_table(
         table[[measure, state, progress, field, duration]],
-        {measure: 300, state: 110, progress: 95, field: 170, duration: 100},
+        {measure: 255, state: 125, progress: 105, field: 190, duration: 100},
         right=(progress,),
         caption=ctx.t("br.measures.caption", unit=units[unit_id]),
     )
