@@ -9,6 +9,7 @@ import pytest
 
 from kpi.ingest import import_file
 from tests.conftest import write
+from tests.pages.conftest import html_tables
 from tests.pages.roles import ADMIN, DEPT_BB, IT, VIEWER, frame_with, messages, open_as, serve
 
 pytestmark = pytest.mark.both_backends  # DuckDB and PostgreSQL (tests/pg.py)
@@ -32,7 +33,7 @@ def commit(store, tmp_path, name: str, rows: str, user: str = "it"):
 @pytest.mark.parametrize("user", [None, VIEWER, DEPT_BB], ids=["anonymous", "viewer", "department"])
 def test_protokoll_is_refused_to_everyone_but_it_office_and_admin(app_store, user):
     at = open_as("protokoll", user)
-    assert len(at.dataframe) == 0
+    assert len(at.dataframe) == 0 and not html_tables(at)  # neither the log nor any of its tables
     assert not [b for b in at.button if b.label == "Rückgängig machen"]
     assert "Berechtigung" in messages(at) or "Anmeldung" in messages(at)
 
