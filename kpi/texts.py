@@ -32,21 +32,26 @@ _UI: dict[str, tuple[str, str]] = {
     ),
     "bf.limits.h": ("Nicht barrierefreie Inhalte", "Content that is not accessible"),
     "bf.limits": (
-        "- **Datentabellen zum Bearbeiten und Auswählen** (Upload-Prüfung, Protokoll, Katalog): Streamlits "
-        "Tabellen-Element zeichnet auf eine Leinwand; ein Screenreader erhält nur die sichtbaren Zeilen, die "
-        "Pfeiltasten bewegen teils die Seite. Nur-Lese-Tabellen sind deshalb echte HTML-Tabellen.\n"
+        "- **Die Auswahl-Tabelle im Protokoll**: Streamlits Tabellen-Element, mit dem eine Zeile zum "
+        "Rückgängigmachen gewählt wird, zeichnet auf eine Leinwand; ein Screenreader erhält nur die sichtbaren "
+        "Zeilen. Alle anderen Tabellen sind echte HTML-Tabellen mit Überschrift (lange Listen zeigen die ersten "
+        "500 Zeilen und sagen, wie viele folgen).\n"
         "- **Diagramme** (Plotly) sind Grafiken mit Namen; ihre Werte stehen jeweils als Text oder Tabelle auf "
         "der Seite, einzelne Punkte sind mit der Tastatur nicht erreichbar.\n"
-        "- **Bedienelemente von Streamlit** bringen eigene englische Texte mit (z. B. „Browse files“, "
-        "„Deploy“-Menü, Datumsauswahl) und setzen die Seitensprache erst nach dem Laden.\n"
+        "- **Bedienelemente von Streamlit**: die Monats- und Wochentagsnamen der Datumsauswahl und der Hinweis "
+        "„Page not found“ bleiben englisch; Zahlenfelder zeigen den Dezimalpunkt.\n"
+        "- **Inhalte ohne englische Fassung** erscheinen in der englischen Ansicht deutsch (auf den Seiten als "
+        "deutsch ausgezeichnet, in Menü-Links, Diagrammtiteln und den Berichten ohne Auszeichnung).\n"
         "- **Das Seitenmenü** steht vor dem Inhalt; einen Link „Zum Inhalt springen“ bietet Streamlit nicht.",
-        "- **Data grids for editing and choosing** (upload check, audit log, catalog): Streamlit's grid draws on "
-        "a canvas; a screen reader gets only the drawn rows and arrow keys partly move the page. Read-only "
-        "tables are therefore real HTML tables.\n"
+        "- **The selection grid in the audit log**: Streamlit's grid, in which a row is chosen for undoing, draws "
+        "on a canvas; a screen reader gets only the drawn rows. All other tables are real HTML tables with a "
+        "caption (long lists show the first 500 rows and say how many follow).\n"
         "- **Charts** (Plotly) are images with a name; their values are on the page as text or table; single "
         "points cannot be reached with the keyboard.\n"
-        "- **Streamlit's own controls** bring English texts (e.g. “Browse files”, the main menu, the date "
-        "picker) and set the page language only after loading.\n"
+        "- **Streamlit's own controls**: the date picker's month and weekday names and the “Page not found” "
+        "notice stay English; number fields show a decimal point.\n"
+        "- **Content without an English wording** shows in German in the English view (marked as German on the "
+        "pages, unmarked in menu links, chart titles and the reports).\n"
         "- **The page menu** comes before the content; Streamlit offers no “skip to content” link.",
     ),
     "bf.contact.h": ("Feedback und Kontakt", "Feedback and contact"),

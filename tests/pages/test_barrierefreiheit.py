@@ -12,7 +12,7 @@ def test_the_statement_names_conformity_limits_and_enforcement(demo_store, monke
     shown = assert_page_ok(at)
     assert [t.value for t in at.title] == ["Barrierefreiheit"]
     assert "teilweise barrierefrei" in shown and "axe-core" in shown
-    assert "Datentabellen" in shown and "Diagramme" in shown  # the Streamlit limits that remain, by name
+    assert "Auswahl-Tabelle" in shown and "Diagramme" in shown  # the Streamlit limits that remain, by name
     assert "Ombudsstelle für barrierefreie Informationstechnik des Landes Nordrhein-Westfalen" in shown
     assert "Schlichtungsstelle nach § 16 BGG" in shown
     assert "KPI_A11Y_CONTACT" in shown and any("KPI_A11Y_CONTACT" in w.value for w in at.warning)
