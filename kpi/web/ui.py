@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -278,25 +279,12 @@ def text_table_html(
     )
 
 
-def text_table(
-    frame: pd.DataFrame,
-    widths: dict[str, int],
-    *,
-    right: tuple[str, ...] = (),
-    most: int = 12,
-    caption: str = "",
-    tints: dict[str, list[str]] | None = None,
-    limit: int = TABLE_LIMIT,
-    more: str = "",
-) -> None:
-    """A read-only table of text (see `text_table_html`): every row (up to `limit`) for a screen reader, named by
-    its caption, reachable by keyboard. For the detail page's values and comments a data grid (half a megabyte
-    of script and a canvas) also made the page switch wait a tenth of a second."""
-    st.html(
-        text_table_html(
-            frame, widths, right=right, most=most, caption=caption, tints=tints, limit=limit, more=more, lang=lang()
-        )
-    )
+def text_table(frame: pd.DataFrame, widths: dict[str, int], **options: Any) -> None:
+    """A read-only table of text in the UI language (options: those of `text_table_html`): every row (up to
+    `limit`) for a screen reader, named by its caption, reachable by keyboard. For the detail page's values and
+    comments a data grid (half a megabyte of script and a canvas) also made the page switch wait a tenth of a
+    second."""
+    st.html(text_table_html(frame, widths, lang=lang(), **options))
 
 
 @contextmanager
