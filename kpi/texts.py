@@ -960,9 +960,6 @@ _UI: dict[str, tuple[str, str]] = {
     "nav.section.about": ("Über", "About"),
 }
 
-# Labels around the catalog's own content (names, units, sources in English where the catalog has them).
-_CONTENT: dict[str, tuple[str, str]] = {}
-
 # Layout and assistive-technology texts (chart names, reflow notes, Streamlit's built-in strings).
 _LAYOUT: dict[str, tuple[str, str]] = {
     # Streamlit 1.67's own visible words, in German mode replaced in the page by kpi.web.a11y (text nodes only; the
@@ -1390,4 +1387,4 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     ),
 }
 
-TEXTS: dict[str, tuple[str, str]] = {**_UI, **_CONTENT, **_LAYOUT}
+TEXTS: dict[str, tuple[str, str]] = {**_UI, **_LAYOUT}
