@@ -418,10 +418,14 @@ _PARAMS = {
 }
 
 
-def _params(code: str, kpi_id: str | None, kpi_name: str | None, a: str | None, b: str | None) -> dict:
+def _params(
+    code: str, kpi_id: str | None, kpi_name: str | None, a: str | None, b: str | None, kpi_name_en: str | None = None
+) -> dict:
     params: dict = {"kpi": kpi_id} if kpi_id else {}
     if kpi_name:
         params["kpi_name"] = kpi_name
+    if kpi_name_en:  # the catalog's English name, for the English wording (kpi.problems.Problem.line)
+        params["kpi_name_en"] = kpi_name_en
     if code in _PARAMS:
         params.update(_PARAMS[code](a, b))
     return params
@@ -495,8 +499,9 @@ def _problems(con: duckdb.DuckDBPyConnection, name: str, limit: int) -> tuple[li
         f"SELECT *, count(*) OVER () FROM ({_SUSPECT_PROBLEMS_SQL}) ORDER BY 1, 2 LIMIT {limit}"
     ).fetchall()
     total = rows[0][8] if rows else 0
+    english = dict(con.execute("SELECT id, name_en FROM kpi WHERE coalesce(name_en, '') <> ''").fetchall())
     return [
-        Problem(name, int(idx), column, value, code, _params(code, kpi_id, kpi_name, a, b), kpi_id)
+        Problem(name, int(idx), column, value, code, _params(code, kpi_id, kpi_name, a, b, english.get(kpi_id)), kpi_id)
         for idx, column, value, code, kpi_id, kpi_name, a, b, _ in rows
     ], total
 

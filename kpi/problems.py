@@ -145,7 +145,7 @@ class Problem:
         shown = f" ('{self.value}')" if self.value not in (None, "") else ""
         kpi = ""
         if self.kpi_id and self.kpi_id not in text:
-            name = self.params.get("kpi_name")
+            name = self.params.get(f"kpi_name_{lang}") or self.params.get("kpi_name")  # German: the catalog's own
             kpi = f" [{self.kpi_id}{' – ' + name if name else ''}]"
         return f"{self.where(lang)}{shown}{kpi}: {text}"
 

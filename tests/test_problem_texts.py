@@ -240,3 +240,13 @@ def test_an_unreadable_catalog_period_is_worded_per_language():
     with pytest.raises(PeriodError) as day:
         parse_period("31.02.2024")
     assert (day.value.code, day.value.text("en")) == ("date.invalid", "'31.02.2024' is not a valid date")
+
+
+def test_an_english_problem_names_the_kpi_by_its_english_name(seeded_store, tmp_path):
+    path = write(tmp_path, "bad.csv", "Kennzahl;Zeitraum;Wert\nEG-02;2024;abc\n")
+    problem = import_file(seeded_store, path, dry_run=True).problems[0]
+    from kpi.revisions import current_catalog
+
+    english = current_catalog(seeded_store).kpi("EG-02").name_en
+    assert english and f"[EG-02 – {english}]" in problem.line("en")
+    assert "[EG-02 – Online-Anträge pro Jahr]" in problem.line("de")
