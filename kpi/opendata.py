@@ -471,7 +471,18 @@ def _op(summary: str, media: str, *, kpi: bool = False, extra: dict | None = Non
     }
     if kpi:
         responses["404"] = {"description": "Unbekannte Kennzahl"}
-    return {"get": {"summary": summary, "parameters": params, "responses": responses, **(extra or {})}}
+    responses.update((extra or {}).get("responses", {}))  # an address's own answers beside the common ones
+    return {"get": {"summary": summary, "parameters": params, "responses": responses}}
+
+
+def _report_op(fmt: str, media: str) -> dict:
+    return _op(
+        f"Ausschussbericht ({fmt.upper()}) aus dem Zwischenspeicher",
+        media,
+        extra={
+            "responses": {"200": {"description": fmt.upper()}, "202": {"description": "Wird erstellt; Retry-After"}}
+        },
+    )
 
 
 def openapi(base_url: str = "") -> dict:
@@ -493,12 +504,9 @@ def openapi(base_url: str = "") -> dict:
             f"{API}/values.csv": _op("Messwerte (wie `python -m kpi export`)", "text/csv"),
             f"{API}/values.json": _op("Messwerte (wie `python -m kpi export --format json`)", "application/json"),
             f"{API}/dcat.jsonld": _op("DCAT-AP.de-Katalog", "application/ld+json"),
-            f"{API}/report.pdf": _op(
-                "Ausschussbericht (PDF) aus dem Zwischenspeicher",
-                "application/pdf",
-                extra={
-                    "responses": {"200": {"description": "PDF"}, "202": {"description": "Wird erstellt; Retry-After"}}
-                },
+            f"{API}/report.pdf": _report_op("pdf", "application/pdf"),
+            f"{API}/report.pptx": _report_op(
+                "pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"
             ),
             f"{API}/openapi.json": {
                 "get": {"summary": "Diese Beschreibung", "responses": {"200": {"description": "OK"}}}
@@ -508,6 +516,9 @@ def openapi(base_url: str = "") -> dict:
                     "summary": "Zustand: Speicher lesbar, Anzahlen",
                     "responses": {"200": {"description": "OK"}, "503": {"description": "Speicher nicht lesbar"}},
                 }
+            },
+            "/livez": {
+                "get": {"summary": "Der Server antwortet (ohne Speicher)", "responses": {"200": {"description": "ok"}}}
             },
         },
         "components": {

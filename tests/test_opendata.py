@@ -144,8 +144,12 @@ def test_openapi_names_every_endpoint():
         "/api/v1/values.json",
         "/api/v1/dcat.jsonld",
         "/api/v1/report.pdf",
+        "/api/v1/report.pptx",
         "/healthz",
+        "/livez",
     } <= set(spec["paths"])
+    report = spec["paths"]["/api/v1/report.pdf"]["get"]["responses"]
+    assert {"200", "202", "400", "401"} <= set(report)  # its own answers beside the common ones
 
 
 def test_health_counts_a_readable_store_and_fails_for_a_missing_one(seeded_store: Store, tmp_path):

@@ -46,7 +46,7 @@ def test_app_options_name_the_routes_the_readme_promises():
         "/healthz",
         "/livez",
         "/auth/claim",
-        "/auth/logout",
+        "/auth/session/logout",
         "/api/v1/kpis",
         "/api/v1/kpis/{kpi_id}",
         "/api/v1/values.csv",

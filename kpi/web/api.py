@@ -30,6 +30,7 @@ from kpi.web import session
 
 log = logging.getLogger("digitalcockpit")
 JSON = "application/json"
+READ_METHODS = ["GET", "HEAD"]  # the API only reads
 _CACHE_SIZE = 256  # answers kept per process (each Stand asked for is one more) ...
 _CACHE_BYTES = 64 * 1024 * 1024  # ... and at most this many bytes of them
 
@@ -103,6 +104,7 @@ class Api:
             headers["Cache-Control"] = "public, no-cache" if public else "private, no-cache"
             if public:
                 headers["Access-Control-Allow-Origin"] = "*"
+                headers["Access-Control-Expose-Headers"] = "ETag"  # Last-Modified is readable anyway
             if headers["ETag"] in _etags(request.headers.get("if-none-match")):
                 return Response(status_code=304, headers=headers)
             body, media = self._cached((token, *key), lambda: make(store, as_of))
@@ -213,20 +215,25 @@ class Api:
 
     @staticmethod
     def not_found(request: Request) -> Response:
+        if request.method not in READ_METHODS:
+            return error(405, "method_not_allowed", "Die API ist nur lesend (GET, HEAD).", {"Allow": "GET, HEAD"})
         return error(404, "not_found", f"Unbekannte Adresse {request.url.path[:80]}; siehe {API}/openapi.json.")
 
     def routes(self) -> list[Route]:
         return [
-            Route("/healthz", self.health, methods=["GET", "HEAD"]),
-            Route("/livez", self.live, methods=["GET", "HEAD"]),
-            Route(f"{API}/kpis", self.kpis, methods=["GET", "HEAD"]),
-            Route(f"{API}/kpis/{{kpi_id}}", self.kpi, methods=["GET", "HEAD"]),
-            Route(f"{API}/values.csv", self.values_csv, methods=["GET", "HEAD"]),
-            Route(f"{API}/values.json", self.values_json, methods=["GET", "HEAD"]),
-            Route(f"{API}/dcat.jsonld", self.dcat, methods=["GET", "HEAD"]),
-            Route(f"{API}/openapi.json", self.openapi, methods=["GET", "HEAD"]),
-            Route(f"{API}/report.{{fmt:str}}", self.report_checked, methods=["GET", "HEAD"]),
-            Route("/api/{rest:path}", self.not_found),
+            Route("/healthz", self.health, methods=READ_METHODS),
+            Route("/livez", self.live, methods=READ_METHODS),
+            Route(f"{API}/kpis", self.kpis, methods=READ_METHODS),
+            Route(f"{API}/kpis/{{kpi_id}}", self.kpi, methods=READ_METHODS),
+            Route(f"{API}/values.csv", self.values_csv, methods=READ_METHODS),
+            Route(f"{API}/values.json", self.values_json, methods=READ_METHODS),
+            Route(f"{API}/dcat.jsonld", self.dcat, methods=READ_METHODS),
+            Route(f"{API}/openapi.json", self.openapi, methods=READ_METHODS),
+            Route(f"{API}/report.{{fmt:str}}", self.report_checked, methods=READ_METHODS),
+            # Every other address and method below /api: a JSON answer (404, or 405 for a write), never plain text.
+            Route(
+                "/api/{rest:path}", self.not_found, methods=[*READ_METHODS, "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+            ),
         ]
 
     def report_checked(self, request: Request) -> Response:

@@ -42,7 +42,7 @@ def routes() -> list[Route]:
     api = Api(get_store, read_secrets)
     return [
         Route("/auth/claim", session.claim_route(get_store), methods=["GET"]),
-        Route("/auth/logout", session.logout_route(get_store), methods=["GET", "POST"]),
+        Route("/auth/session/logout", session.logout_route(get_store), methods=["GET", "POST"]),
         *api.routes(),
     ]
 

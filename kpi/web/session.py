@@ -7,7 +7,8 @@
   to the browser's XSRF cookie and the request must come from the app's own pages, so a code is of no use
   to another site or browser. The password never leaves the form.
 - Every run reads the cookie (st.context.cookies) and asks the store whether its session still holds.
-- Logout revokes the record; `/auth/logout` clears the cookie (and revokes the record behind it).
+- Logout revokes the record; `/auth/session/logout` clears the cookie (and revokes the record behind it);
+  `/auth/logout` stays Streamlit's own, for `st.logout()` of a single sign-on.
 """
 
 from __future__ import annotations
@@ -96,7 +97,7 @@ def claim_image(code: str) -> str:
 
 
 def logout_image() -> str:
-    return f'<img src="{escape(base_path())}/auth/logout" alt="" width="1" height="1" data-testid="dc-session-end">'
+    return f'<img src="{escape(base_path())}/auth/session/logout" alt="" width="1" height="1" data-testid="dc-session-end">'
 
 
 # -- routes of the st.App ----------------------------------------------------------------------

@@ -4,8 +4,10 @@ routes refusing cross-site requests."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -15,8 +17,8 @@ from kpi import auth, sessions
 pytestmark = pytest.mark.e2e
 
 
-def get(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
-    request = urllib.request.Request(url, headers=headers or {})
+def get(url: str, headers: dict | None = None, method: str = "GET") -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(url, headers=headers or {}, method=method)
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
@@ -52,11 +54,14 @@ def test_kpi_list_carries_an_etag_and_answers_304_when_unchanged(server):
         ("/api/v1/values.json?stand=2999-01-01", 400, "bad_stand"),
         ("/api/v1/nichts", 404, "not_found"),
         ("/api/v1/report.exe", 404, "not_found"),
+        ("POST /api/v1/kpis", 405, "method_not_allowed"),
+        ("DELETE /api/v1/values.csv", 405, "method_not_allowed"),
     ],
-    ids=["unknown-kpi", "german-date", "word", "future", "unknown-path", "unknown-report-format"],
+    ids=["unknown-kpi", "german-date", "word", "future", "unknown-path", "unknown-report-format", "post", "delete"],
 )
 def test_errors_are_json_with_a_status_code_and_no_trace(server, path, status, code):
-    got, headers, body = get(server + path)
+    method, _, path = path.rpartition(" ")
+    got, headers, body = get(server + path, method=method or "GET")
     assert got == status and headers["content-type"].startswith("application/json")
     payload = json.loads(body)
     assert payload["error"] == code and payload["message"]
@@ -126,6 +131,18 @@ def test_claim_behind_https_sets_a_secure_httponly_cookie_that_opens_the_api_unt
     assert get(private_server + f"/auth/claim?code={new.claim}", own)[0] == 403  # once only
     status, _, body = get(private_server + "/api/v1/kpis", {"Cookie": value})
     assert status == 200 and json.loads(body)["count"] > 0
-    status, headers, _ = get(private_server + "/auth/logout", {**own, "Cookie": value})
+    status, headers, _ = get(private_server + "/auth/session/logout", {**own, "Cookie": value})
     assert status == 204 and "dc_session=" in headers["set-cookie"] and "Max-Age=0" in headers["set-cookie"]
     assert get(private_server + "/api/v1/kpis", {"Cookie": value})[0] == 401  # revoked on the server too
+
+
+def test_streamlit_keeps_its_own_logout_for_single_sign_on(server):
+    """`st.logout()` sends the browser to /auth/logout: Streamlit's route, which clears its identity cookie and
+    redirects (ours is /auth/session/logout and would have answered 204, leaving the single sign-on in place)."""
+    address = urllib.parse.urlsplit(server)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=60)
+    navigate = {"Sec-Fetch-Site": "same-origin", "Sec-Fetch-Mode": "navigate", "Cookie": "_streamlit_user=x"}
+    connection.request("GET", "/auth/logout", headers=navigate)
+    answer = connection.getresponse()
+    assert answer.status in (302, 303, 307), answer.status
+    assert "dc_session=" not in (answer.getheader("set-cookie") or "")

@@ -5,6 +5,7 @@ the API when the public view is off."""
 from __future__ import annotations
 
 import json
+import urllib.parse
 
 import pytest
 
@@ -35,6 +36,8 @@ def test_login_survives_reload_and_new_tab_and_logout_ends_it(browser, private_s
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="de-DE")
     try:
         page = context.new_page()
+        addresses: list[str] = []
+        context.on("request", lambda request: addresses.append(request.url))
         page.goto(url + "/kennzahlen")
         wait_for_app(page)
         assert LOGGED_IN not in sidebar_text(page)
@@ -42,6 +45,8 @@ def test_login_survives_reload_and_new_tab_and_logout_ends_it(browser, private_s
         cookie = session_cookie(context)
         assert cookie is not None and cookie["httpOnly"] and cookie["sameSite"] == "Lax"
         assert PASSWORD not in cookie["value"]
+        assert any("/auth/claim" in a for a in addresses)  # the requests were seen, and none carries the password
+        assert not [a for a in addresses if PASSWORD in a or urllib.parse.quote(PASSWORD) in a]
         assert not cookie["secure"]  # plain http on the loopback; Secure behind HTTPS
         assert 7.9 * 3600 < cookie["expires"] - __import__("time").time() <= 8 * 3600 + 60
 
