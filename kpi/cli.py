@@ -155,6 +155,12 @@ def cmd_bench(args: argparse.Namespace, store: Store) -> int:
         results = bench_backends(runs=args.runs, rows=args.rows, kpis=min(args.kpis, 500))
         print(json.dumps(results, indent=1, default=_json_default) if args.json else backends_report(results))
         return 0
+    if args.reports:
+        from kpi.bench.reports import bench_reports, reports_report
+
+        results = bench_reports(runs=args.runs)
+        print(json.dumps(results, indent=1, default=_json_default) if args.json else reports_report(results))
+        return 0
     results = (
         {} if args.api_only else run_bench(runs=args.runs, rows=args.rows, kpis=args.kpis, pages=not args.no_pages)
     )
@@ -350,6 +356,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--api", action="store_true", help="auch die Open-Data-API unter Last messen")
     p.add_argument("--api-only", action="store_true", help="nur die Open-Data-API messen")
     p.add_argument("--pg", action="store_true", help="nur Import und Status: DuckDB- gegen PostgreSQL-Store")
+    p.add_argument("--reports", action="store_true", help="nur den Ausschussbericht: ungecacht gegen gecacht")
     p.add_argument("--api-requests", type=int, default=2000, help="Anfragen je Adresse (Standard 2000)")
     p.add_argument("--api-clients", type=int, default=20, help="gleichzeitige Clients (Standard 20)")
     p.set_defaults(func=cmd_bench)

@@ -180,3 +180,24 @@ def test_cpu_seconds_stand_beside_the_wall_clock_figures_with_their_own_ratio():
     assert lines[at + 1].split()[-8:] == ["4,500", "3", "2,31", "3,00×", "DuckDB", "direkt", "–", "–"]
     at = next(i for i, line in enumerate(lines) if line.startswith("Status aller Kennzahlen"))
     assert lines[at + 1].split()[-8:] == ["0,500", "3", "0,87", "2,50×", "nacktes", "SQL", "–", "–"]
+
+
+def test_report_timing_names_both_formats_with_the_load_beside_them():
+    from kpi.bench.reports import reports_report
+
+    text = reports_report(
+        {
+            "stand": "2025-12-31",
+            "runs": 5,
+            "load_before": 1.25,
+            "load_after": 3.5,
+            "formats": {
+                "pdf": {"uncached_s": 21.4, "cached_median_s": 0.052, "bytes": 2_900_000, "ratio": 411.5},
+                "pptx": {"uncached_s": 14.9, "cached_median_s": 0.1, "bytes": 1_700_000, "ratio": 149.0},
+            },
+        }
+    )
+    lines = text.strip().splitlines()
+    assert "stand=2025-12-31" in lines[0] and "1.25" in lines[0] and "3.50" in lines[0]
+    assert lines[2].split()[:4] == ["pdf", "21.40", "0.052", "412"]
+    assert lines[3].split()[:4] == ["pptx", "14.90", "0.100", "149"]
