@@ -27,6 +27,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
+from kpi.content import ENGLISH_FIELDS
 from kpi.model import (
     ActionField,
     Catalog,
@@ -81,16 +82,21 @@ upload_seq = sa.Sequence("upload_id_seq", metadata=metadata)
 revision_seq = sa.Sequence("revision_seq", metadata=metadata)
 
 
-# The English wordings of the catalog's content (kpi.content), nullable: added to older stores by
-# `add_english_columns` and `migrate`.
+# The English wordings of the catalog's content (kpi.content.ENGLISH_FIELDS) as nullable `<field>_en` columns of
+# each catalog table, and the strategy's principles as a JSON list; added to older stores by `add_english_columns`
+# and `migrate`.
+_CONTENT_TYPES = {
+    "strategy": "Strategy",
+    "org_unit": "Unit",
+    "theme": "Theme",
+    "action_field": "ActionField",
+    "goal": "Goal",
+    "kpi": "Kpi",
+    "measure": "Measure",
+}
 ENGLISH_COLUMNS: dict[str, tuple[str, ...]] = {
-    "strategy": ("title_en", "mission_en", "principles_en", "note_en"),  # principles_en: JSON list
-    "org_unit": ("name_en",),
-    "theme": ("name_en",),
-    "action_field": ("name_en", "description_en"),
-    "goal": ("name_en",),
-    "kpi": ("name_en", "unit_en", "definition_en", "source_en"),
-    "measure": ("title_en", "description_en"),
+    table: tuple(f"{field}_en" for field in ENGLISH_FIELDS[kind]) + (("principles_en",) if kind == "Strategy" else ())
+    for table, kind in _CONTENT_TYPES.items()
 }
 
 
