@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kpi import auth
+from kpi import auth, sessions
 from kpi.browser import LAUNCH_ARGS, find_chromium
 from kpi.serve import ROOT, free_port, start_server, stop_server, wait_for_app  # noqa: F401 - shared with tests
 from kpi.store import Store
@@ -63,6 +63,13 @@ def log_in(page, name: str = "it", password: str = PASSWORD) -> None:
     sidebar.get_by_label("Passwort", exact=True).fill(password)
     sidebar.get_by_role("button", name="Anmelden").click()
     sidebar.get_by_text("Angemeldet als").wait_for(timeout=30000)
+    # The login cookie comes by a request the page makes after that run (kpi.web.session): a navigation before it
+    # has arrived (page.goto, reload) would start a session that is not logged in.
+    for _ in range(300):
+        if any(c["name"] == sessions.COOKIE_NAME for c in page.context.cookies()):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("the login cookie was not set within 30 s")
 
 
 @pytest.fixture
