@@ -836,10 +836,9 @@ def _commit(
     con.execute(
         """INSERT INTO measurement (kpi_id, period, value, comment, source, quality, upload_id, recorded_at,
                                     recorded_by)
-           SELECT kpi_id, period, value, coalesce(comment, old_comment),
-                  coalesce(source, old_source, (SELECT k.source FROM kpi k WHERE k.id = diff.kpi_id)), quality,
-                  ?, coalesce(recorded_at, ?), ?
-           FROM diff WHERE change <> 'unchanged'""",
+           SELECT d.kpi_id, d.period, d.value, coalesce(d.comment, d.old_comment),
+                  coalesce(d.source, d.old_source, k.source), d.quality, ?, coalesce(d.recorded_at, ?), ?
+           FROM diff d LEFT JOIN kpi k ON k.id = d.kpi_id WHERE d.change <> 'unchanged'""",
         [upload_id, moment, user],
     )
     result.upload_id = upload_id

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
 from functools import cached_property
+from operator import attrgetter
 
 
 class Direction(str, Enum):
@@ -31,9 +32,7 @@ class Frequency(str, Enum):
     @property
     def months(self) -> int:
         """Months from one value to the next (the staleness rule steps by this)."""
-        if self.value.startswith("every_"):
-            return 12 * int(self.value.split("_")[1])
-        return {"yearly": 12, "half_yearly": 6, "quarterly": 3, "monthly": 1}[self.value]
+        return _MONTHS[self.value]
 
     @property
     def grid_months(self) -> int:
@@ -48,9 +47,18 @@ class Frequency(str, Enum):
     @property
     def default_grace_days(self) -> int:
         """How long after a period is due its value may still arrive before the KPI counts as stale."""
-        if self.months > 12:
-            return 180
-        return {"yearly": 120, "half_yearly": 90, "quarterly": 60, "monthly": 30}[self.value]
+        return _GRACE_DAYS.get(self.value, 180)  # 180: a survey every N years
+
+
+# Per frequency: months from one value to the next, and the default grace days (status rules evaluate these for
+# thousands of KPIs at once, so they are looked up, not computed).
+_MONTHS = {f.value: 12 * int(f.value.split("_")[1]) for f in Frequency if f.value.startswith("every_")} | {
+    "yearly": 12,
+    "half_yearly": 6,
+    "quarterly": 3,
+    "monthly": 1,
+}
+_GRACE_DAYS = {"yearly": 120, "half_yearly": 90, "quarterly": 60, "monthly": 30}
 
 
 class Status(str, Enum):
@@ -119,7 +127,17 @@ class Kpi:
     def final_target(self) -> Target:
         return self.targets[-1]
 
-    @property
+    @cached_property
+    def milestones(self) -> tuple[Target, ...]:
+        """The targets by period (the catalog sorts them; the status rules do not rely on it)."""
+        return tuple(sorted(self.targets, key=attrgetter("period")))
+
+    @cached_property
+    def last_target(self) -> Target:
+        """The target with the latest period: what the KPI must reach in the end."""
+        return max(self.targets, key=attrgetter("period"))
+
+    @cached_property
     def effective_grace_days(self) -> int:
         return self.grace_days if self.grace_days is not None else self.frequency.default_grace_days
 

@@ -33,7 +33,7 @@ import sqlalchemy as sa
 from kpi.catalog import parse_catalog
 from kpi.catalog_io import catalog_to_dict, to_json_ready
 from kpi.model import Catalog, Kpi, KpiVersion, Measure, MeasureState
-from kpi.store import Store, metadata, migrate, now, write_catalog_rows
+from kpi.store import Store, metadata, migrate, now, strategy_t, write_catalog_rows
 
 catalog_revision_seq = sa.Sequence("catalog_revision_id_seq", metadata=metadata)
 catalog_revision_t = sa.Table(
@@ -220,9 +220,9 @@ def current_catalog(
     """The catalog as recorded by `as_of` (None: now), in force on that day, with each measure's state as of
     then; None for an empty store. A store made before revisions existed gets its catalog as revision 1."""
     with store.connect() as conn:
-        if not sa.inspect(conn).has_table("strategy"):
+        if not store._has(conn, strategy_t):  # looked up once per Store object, as the next line
             return None
-        ensure(conn)
+        store._ensure(conn, catalog_revision_t)
         sid = _strategy_id(conn, strategy_id)
         if sid is None:
             return None

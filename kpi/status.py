@@ -164,13 +164,12 @@ def meets(kpi: Kpi, value: float, target: float) -> bool:
 
 
 def _milestones(kpi: Kpi) -> tuple[Target, ...]:
-    # The catalog should already sort them; sorting here is cheap and makes the rule
-    # independent of it.
-    return tuple(sorted(kpi.targets, key=attrgetter("period")))
+    # The catalog should already sort them; the rule does not rely on it (sorted once per Kpi object).
+    return kpi.milestones
 
 
 def _final_target(kpi: Kpi) -> Target:
-    return max(kpi.targets, key=attrgetter("period"))
+    return kpi.last_target
 
 
 def planned_value_at(kpi: Kpi, day: date) -> float:
@@ -209,7 +208,7 @@ def _step(kpi: Kpi, planned: float) -> float:
     return step if step != 0.0 else max(abs(planned), _TINY)
 
 
-def progress_ratio(kpi: Kpi, actual: float, day: date) -> float | None:
+def progress_ratio(kpi: Kpi, actual: float, day: date, planned: float | None = None) -> float | None:
     """Share of the planned improvement (baseline → plan on `day`) that `actual` has achieved.
 
     For a plan that moves in the KPI's direction this is (actual − baseline) / (planned − baseline),
@@ -222,11 +221,13 @@ def progress_ratio(kpi: Kpi, actual: float, day: date) -> float | None:
     1.0 if `actual` meets the plan, otherwise 1 − shortfall / |planned| clipped at 0, i.e. the
     relative shortfall against the plan (a plan of 0 missed by any amount gives 0.0).
 
-    None when `actual` is not a finite number: there is nothing to measure.
+    None when `actual` is not a finite number: there is nothing to measure. `planned`: the plan on `day`, when the
+    caller has it already.
     """
     if not math.isfinite(actual):
         return None
-    planned = planned_value_at(kpi, day)
+    if planned is None:
+        planned = planned_value_at(kpi, day)
     shortfall = _shortfall(kpi, actual, planned)
     if planned == kpi.baseline_value:
         if meets(kpi, actual, planned):
@@ -260,7 +261,7 @@ def band_days(kpi: Kpi, first: date, last: date, samples: int = 48) -> list[date
     return sorted(d for d in corners | spread if first <= d <= last)
 
 
-def assess(kpi: Kpi, latest: Point | None) -> tuple[Status, float | None]:
+def assess(kpi: Kpi, latest: Point | None, planned: float | None = None) -> tuple[Status, float | None]:
     """Status and progress of a KPI from its newest value, judged against the plan in force at that value's period.
 
     - no value: NO_DATA; value not a number: NO_DATA.
@@ -271,11 +272,12 @@ def assess(kpi: Kpi, latest: Point | None) -> tuple[Status, float | None]:
     """
     if latest is None:
         return Status.NO_DATA, None
-    progress = progress_ratio(kpi, latest.value, latest.period)
+    if planned is None:  # `planned`: the plan at the value's period, when the caller has it already
+        planned = planned_value_at(kpi, latest.period)
+    progress = progress_ratio(kpi, latest.value, latest.period, planned)
     if progress is None:
         return Status.NO_DATA, None
     final = _final_target(kpi)
-    planned = planned_value_at(kpi, latest.period)
     if meets(kpi, latest.value, final.value) and meets(kpi, latest.value, planned):
         return Status.ACHIEVED, progress
     if latest.period >= final.period:
@@ -524,18 +526,19 @@ def evaluate(kpi: Kpi, points: Sequence[Point], today: date) -> KpiStatus:
 
 def _kpi_status(kpi: Kpi, latest: Point | None, today: date, fc: Forecast | None, note: str) -> KpiStatus:
     period = latest.period if latest else None
-    status, progress = assess(kpi, latest)
     planned = planned_value_at(kpi, latest.period) if latest else None
+    status, progress = assess(kpi, latest, planned)
+    due = due_date(kpi, period)
     return KpiStatus(
         kpi_id=kpi.id,
         status=status,
-        stale=is_overdue(kpi, period, today),
+        stale=today > due,  # is_overdue(kpi, period, today), with the due date at hand
         latest_period=period,
         latest_value=latest.value if latest else None,
         planned_value=planned,
         progress=progress,
         deviation=-_shortfall(kpi, latest.value, planned) if latest else None,
-        next_due=due_date(kpi, period),
+        next_due=due,
         forecast=fc,
         forecast_note=note,
     )
@@ -635,13 +638,8 @@ def forecast_all(
     local = np.where(valid, (offset[ok] + sizes[ok] - n)[:, None] + np.arange(width)[None, :], 0)
     d, v = np.where(valid, days[local], np.nan), np.where(valid, values[rows[local]], np.nan)
     linear = _fit_batch(d, v, n)
-    trends, leaving = [], []
-    for row, k in enumerate(ok):
-        kpi = kpis[k]
-        trend = Trend("linear", -math.inf, math.inf, *(float(a[row]) for a in linear))
-        trends.append(trend)
-        if _leaves_range(kpi, trend, _final_target(kpi).period):
-            leaving.append(row)
+    trends = [Trend("linear", -math.inf, math.inf, *fit) for fit in zip(*(a.tolist() for a in linear))]
+    leaving = np.flatnonzero(_leave_range([kpis[k] for k in ok], final[ok], linear)).tolist()
     if leaving:
         rows = np.array(leaving)
         z, scales = _batch_model_values([kpis[ok[r]] for r in rows], v[rows], valid[rows])
@@ -653,6 +651,16 @@ def forecast_all(
         latest = Point(periods[ends[k] - 1], float(values[ends[k] - 1]))
         out[k] = _make_forecast(kpis[k], trends[row], row in leaving_set, latest)
     return out
+
+
+def _leave_range(kpis: list[Kpi], final: np.ndarray, linear: tuple[np.ndarray, ...]) -> np.ndarray:
+    """`_leaves_range` for each KPI's straight line at its final target day (ordinals in `final`), in one numpy
+    pass: the same operations as Trend.model_at, so the same answers."""
+    pivot_day, pivot, slope, low, high = linear
+    years = (final - pivot_day) / DAYS_PER_YEAR
+    ends = np.stack([pivot + slope * years, pivot + low * years, pivot + high * years])
+    lo, hi = np.array([_bounds(k) for k in kpis], dtype=float).reshape(-1, 2).T
+    return (ends.min(axis=0) < lo) | (ends.max(axis=0) > hi)
 
 
 def evaluate_many(

@@ -61,8 +61,9 @@ def statuses(
 ) -> dict[str, KpiStatus] | None:
     """The status of every KPI of the strategy as of a moment (None: now), equal to `snapshot(...).statuses`;
     None if the store holds no strategy."""
-    catalog = current_catalog(store, strategy_id, as_of=as_of, measure_states=False)
-    if catalog is None:
-        return None
-    values = status_values(store, as_of, [k.id for k in catalog.kpis])
+    with store.reading():  # the catalog and the values from one view of the store, the file opened once
+        catalog = current_catalog(store, strategy_id, as_of=as_of, measure_states=False)
+        if catalog is None:
+            return None
+        values = status_values(store, as_of, [k.id for k in catalog.kpis])
     return evaluate_all(catalog_for_status(catalog, values), values, reference_day(as_of))

@@ -361,6 +361,7 @@ class Store:
         self.lock_timeout = lock_timeout_seconds() if lock_timeout is None else lock_timeout
         self.read_only = read_only
         self._ensured: set[str] = set()  # tables this object has made sure of (see _ensure)
+        self._reading = threading.local()  # the connection of a `reading()` block in this thread, if any
         try:
             parsed = sa.engine.make_url(self.url)
         except sa.exc.ArgumentError as exc:
@@ -390,8 +391,27 @@ class Store:
 
     # -- connections -----------------------------------------------------------------------
     @contextmanager
-    def connect(self) -> Iterator[sa.Connection]:
-        """A short-lived connection in one transaction: committed on success, rolled back on error."""
+    def reading(self) -> Iterator[sa.Connection]:
+        """One connection for several reads in a row (the status of every KPI: the catalog, then the values): one
+        consistent view of the store, and the file opened once instead of per read. Reads inside the block use
+        it; writes open their own connection as always."""
+        if getattr(self._reading, "conn", None) is not None:
+            yield self._reading.conn
+            return
+        with self.connect() as conn:
+            self._reading.conn = conn
+            try:
+                yield conn
+            finally:
+                self._reading.conn = None
+
+    @contextmanager
+    def connect(self, shared: bool = True) -> Iterator[sa.Connection]:
+        """A short-lived connection in one transaction: committed on success, rolled back on error. Inside a
+        `reading()` block (`shared`): that block's connection."""
+        if shared and getattr(self._reading, "conn", None) is not None:
+            yield self._reading.conn
+            return
         deadline = time.monotonic() + self.lock_timeout
         delay = 0.05
         while True:
@@ -423,7 +443,7 @@ class Store:
         """A write transaction, serialised with every other writer of this store in this process."""
         if self.read_only:
             raise StoreError("Die Datenbank ist nur zum Lesen geöffnet; nichts geschrieben.")
-        with write_lock(self.url), self.connect() as conn:
+        with write_lock(self.url), self.connect(shared=False) as conn:
             if not self.is_duckdb:
                 self._serialise(conn)
             yield conn

@@ -86,23 +86,17 @@ def snapshot(store: Store, as_of: datetime | None = None, strategy_id: str | Non
     from kpi.own_strategy import demo_upload_ids
     from kpi.revisions import catalog_for_status
 
-    catalog = current_catalog(store, strategy_id, as_of=as_of, measure_states=False)  # measure_frame reads them
-    if catalog is None:
-        return None
-    today = reference_day(as_of)
-    values, excluded = sane_values(store, catalog, store.current_values(as_of, [k.id for k in catalog.kpis]), today)
+    with store.reading():  # every read from one view of the store, the file opened once
+        catalog = current_catalog(store, strategy_id, as_of=as_of, measure_states=False)  # measure_frame reads them
+        if catalog is None:
+            return None
+        today = reference_day(as_of)
+        current = store.current_values(as_of, [k.id for k in catalog.kpis])
+        measures, demo = measure_frame(store, catalog, as_of, today), demo_upload_ids(store)
+    values, excluded = sane_values(store, catalog, current, today)
     # Each KPI's status is judged against the target path in force for its latest period (catalog revisions).
     statuses = evaluate_all(catalog_for_status(catalog, values), values, today)
-    return Snapshot(
-        catalog,
-        as_of,
-        today,
-        values,
-        statuses,
-        measure_frame(store, catalog, as_of, today),
-        demo_upload_ids(store),
-        excluded,
-    )
+    return Snapshot(catalog, as_of, today, values, statuses, measures, demo, excluded)
 
 
 def in_language(snap: Snapshot, lang: str) -> Snapshot:

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 KPI = ROOT / "kpi"
 
@@ -93,6 +95,7 @@ print(json.dumps(loaded))
 """
 
 
+@pytest.mark.processes  # a fresh interpreter (subprocess)
 def test_only_kpi_web_imports_streamlit():
     """Every module outside kpi/web/ is imported, one after the other, in a fresh interpreter: none of them may
     load Streamlit (the domain runs in the command line, the benchmarks and the report without it)."""
@@ -105,6 +108,7 @@ def test_only_kpi_web_imports_streamlit():
     assert {name: mods for name, mods in loaded.items() if mods} == {}
 
 
+@pytest.mark.processes  # a fresh interpreter (subprocess)
 def test_kpi_web_is_where_streamlit_is():
     done = subprocess.run(
         [sys.executable, "-c", PROBE, "kpi.web.ui"], cwd=ROOT, capture_output=True, text=True, timeout=300, check=True

@@ -345,6 +345,7 @@ def test_a_login_does_not_create_or_look_up_the_schema_again(store):
     assert statements and not [s for s in statements if schema_work.search(s)]
 
 
+@pytest.mark.processes  # a fresh interpreter (subprocess)
 def test_importing_the_store_prints_nothing_even_with_a_malformed_lock_timeout(tmp_path):
     env = {**os.environ, "KPI_LOCK_TIMEOUT": "zwanzig"}
     done = subprocess.run(

@@ -62,7 +62,7 @@ def test_the_command_line_refuses_a_bomb_in_one_sentence(store, tmp_path, capsys
 
 def test_the_parsing_child_is_stopped_at_its_time_limit():
     with pytest.raises(reader.ReadError) as stopped:
-        reader.read_csv(b"Kennzahl;Zeitraum;Wert\nEG-02;2024;1\n", seconds=0)
+        reader.read_csv(b"Kennzahl;Zeitraum;Wert\nEG-02;2024;1\n", seconds=0, isolate=True)
     assert stopped.value.code == "csv.timeout" and "abgebrochen" in stopped.value.message
 
 
@@ -73,12 +73,25 @@ def test_the_parsing_child_is_stopped_at_its_memory_limit():
     assert stopped.value.code == "csv.memory" and "zu groß" in stopped.value.message
 
 
-def test_a_normal_file_reads_the_same_through_the_child(store, tmp_path):
+def test_a_normal_file_reads_the_same_through_the_child_and_here(store, tmp_path):
     text = 'Kennzahl;Zeitraum;Wert;Kommentar\nEG-02;2023;1.234,5;"mit ; Semikolon"\nEG-02;2024;12 345;Straße\n'
     for encoding in ("utf-8-sig", "cp1252"):
-        checked = reader.read_csv(text.encode(encoding), records=True)
-        assert checked.text == text and checked.delimiter == ";"
-        assert checked.records[1] == (2, ["EG-02", "2023", "1.234,5", "mit ; Semikolon"])
+        for isolate in (True, False):
+            checked = reader.read_csv(text.encode(encoding), records=True, isolate=isolate)
+            assert checked.text == text and checked.delimiter == ";"
+            assert checked.records[1] == (2, ["EG-02", "2023", "1.234,5", "mit ; Semikolon"])
     result = import_file(store, data=text.encode("cp1252"), file_name="w.csv", confirm_implausible=True)
     assert result.committed, result.problems
     assert store.comments().empty and set(store.current_values()["comment"]) == {"mit ; Semikolon", "Straße"}
+
+
+def test_only_a_large_file_that_is_not_a_plain_table_is_parsed_in_the_child():
+    """A small file, and a large one without quotes, are checked in this process (their cost is bounded by their
+    size); a large file with quoted fields goes to the child, which reports its peak memory."""
+    plain = b"Kennzahl;Zeitraum;Wert\n" + b"EG-02;2024;1\n" * 120_000  # 1.5 MB
+    quoted = b"Kennzahl;Zeitraum;Wert;Kommentar\n" + b'EG-02;2024;1;"x"\n' * 80_000  # 1.4 MB
+    for data, in_child in ((b"Kennzahl;Zeitraum;Wert\nEG-02;2024;1\n", False), (plain, False), (quoted, True)):
+        reader.LAST_CHILD_PEAK_BYTES[0] = -1
+        checked = reader.read_csv(data)
+        assert checked.delimiter == ";" and checked.text == data.decode()
+        assert (reader.LAST_CHILD_PEAK_BYTES[0] != -1) is in_child

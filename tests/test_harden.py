@@ -84,6 +84,7 @@ def value_of_as_of(store: Store, as_of: datetime) -> float | None:
     return None if frame.empty else float(frame["value"].iloc[0])
 
 
+@pytest.mark.processes  # a fresh interpreter (subprocess)
 def test_1_writers_in_different_time_zones_keep_the_order(store, tmp_path):
     script = (
         "import sys; from kpi.ingest import import_file; from kpi.store import Store; "
@@ -276,6 +277,7 @@ def test_8_a_password_of_spaces_is_refused(store):
 
 
 @pytest.mark.duckdb_only  # about reading the file: the store's backend plays no part
+@pytest.mark.processes  # a fresh interpreter (subprocess)
 def test_9_a_declared_huge_dimension_is_not_trusted(store, tmp_path):
     bomb = bombs.dimension_bomb()
     assert b"XFD1048576" in zipfile.ZipFile(io.BytesIO(bomb)).read("xl/worksheets/sheet1.xml")
@@ -332,6 +334,7 @@ def test_10_text_from_a_url_is_shown_literally(text):
 
 
 @pytest.mark.duckdb_only  # the DuckDB file: broken, missing, not written by a read
+@pytest.mark.processes  # a fresh interpreter (subprocess)
 def test_11_faults_are_sentences_and_read_commands_do_not_write(store, tmp_path, capsys):
     broken = tmp_path / "broken.duckdb"
     broken.write_bytes(b"not a database" * 100)

@@ -30,6 +30,7 @@ def current(store) -> float:
     return float(frame[frame["period"] == PERIOD]["value"].iloc[0])
 
 
+@pytest.mark.processes  # each correction comes from a process in its own time zone
 @pytest.mark.parametrize(
     "zones",
     [("Pacific/Auckland", "America/Los_Angeles"), ("America/Los_Angeles", "Pacific/Auckland")],

@@ -82,3 +82,16 @@ def private_server(tmp_path: Path, seeded_template: Path) -> Iterator[tuple[str,
     proc, url = start_server(db, {"KPI_PUBLIC_VIEW": "0"})
     yield url, store
     stop_server(proc)
+
+
+@pytest.fixture(scope="module")
+def a11y_server(tmp_path_factory, seeded_template: Path) -> Iterator[str]:
+    """A server over the demo store with the users it_office and admin (the accessibility scans)."""
+    db = tmp_path_factory.mktemp("a11y") / "kpi.duckdb"
+    db.write_bytes(seeded_template.read_bytes())
+    store = Store(f"duckdb:///{db}")
+    for role in ("it_office", "admin"):  # the roles of tests/e2e/axe_scan.py STAFF
+        auth.add_user(store, role, role, PASSWORD)
+    proc, url = start_server(db)
+    yield url
+    stop_server(proc)

@@ -18,7 +18,7 @@ from kpi.cluster import find_nginx, start_cluster
 from kpi.store import Store
 from tests.e2e.conftest import ROOT, assert_no_exception, log_in, start_server, stop_server, wait_for_app
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.e2e
 
 PASSWORD = "Rathaus-2026!"
 CSV = "Kennzahl;Zeitraum;Wert\r\nEG-02;2025;23.456\r\nEG-03;2025;61,5\r\n".encode("cp1252")

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from kpi.serve import start_server, stop_server, wait_for_app
 from tests.e2e.conftest import SCREENSHOTS, assert_no_exception
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]  # one worker: one server, one Chromium
+pytestmark = pytest.mark.e2e
 
 CHART = ".js-plotly-plot .main-svg"
 FAILED = "konnte nicht geladen werden"  # kpi.web.ui.guard's sentence for a page bug
@@ -118,17 +118,6 @@ def assert_page_ok(page) -> None:
     assert FAILED not in page.inner_text("body")
 
 
-@pytest.mark.parametrize("path", list(PAGES), ids=[v[0] for v in PAGES.values()])
-def test_every_page_shows_its_key_texts_and_charts(server, page_factory, path):
-    name, texts, chart = PAGES[path]
-    page = page_factory()
-    open_and_wait(page, server + path, texts, chart)
-    assert_page_ok(page)
-    assert_sidebar_drawn(page)
-    if chart:
-        assert page.locator(CHART).first.is_visible()
-
-
 def test_sidebar_menu_switches_pages_without_reload(server, page_factory):
     page = page_factory()
     open_and_wait(page, server + "/", PAGES["/"][1], True)
@@ -175,8 +164,9 @@ def test_a_typed_deep_link_as_first_request_to_a_fresh_server(e2e_db, tmp_path, 
 
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 @pytest.mark.parametrize("path", list(PAGES), ids=[v[0] for v in PAGES.values()])
-def test_layout_has_no_horizontal_scroll_and_screenshots_are_saved(server, page_factory, path, size):
-    """Screenshots go to screenshots/ for a human look: <page>-<size>.png is the first screen as a visitor sees
+def test_every_page_shows_its_key_texts_fits_the_screen_and_is_screenshotted(server, page_factory, path, size):
+    """Every page at both sizes: its key texts, charts and the shared sidebar drawn, no sideways scrolling, no label
+    cut off. Screenshots go to screenshots/ for a human look: <page>-<size>.png is the first screen as a visitor sees
     it, <page>-<size>-full.png the whole page (Streamlit scrolls an inner container, so the window is made as
     tall as the content instead of using full_page)."""
     name, texts, chart = PAGES[path]
@@ -184,6 +174,9 @@ def test_layout_has_no_horizontal_scroll_and_screenshots_are_saved(server, page_
     page = page_factory(width, height)
     open_and_wait(page, server + path, texts, chart)
     assert_page_ok(page)
+    assert_sidebar_drawn(page)
+    if chart:
+        assert page.locator(CHART).first.is_visible()
     overflow = page.evaluate(
         "() => { const m = document.querySelector('[data-testid=stMain]'); return [m.scrollWidth, m.clientWidth]; }"
     )

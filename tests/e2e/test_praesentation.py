@@ -9,7 +9,7 @@ import pytest
 
 from tests.e2e.conftest import SCREENSHOTS, assert_no_exception, wait_for_app
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]  # one worker: one server, one Chromium
+pytestmark = pytest.mark.e2e
 
 VIEWPORTS = [(1280, 720), (1920, 1080)]
 

@@ -13,7 +13,7 @@ from kpi import auth
 from kpi.serve import start_server, stop_server, wait_for_app
 from tests.e2e.conftest import PASSWORD, SCREENSHOTS, assert_no_exception, log_in
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.e2e
 
 # The timeline's plot area (Plotly's drag rectangle) and the widths of its bars, as drawn.
 TIMELINE = """() => {

@@ -14,7 +14,7 @@ from kpi import auth
 from kpi.store import Store
 from tests.e2e.conftest import SCREENSHOTS, assert_no_exception, log_in, start_server, stop_server, wait_for_app
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]  # one worker: one server, one Chromium
+pytestmark = pytest.mark.e2e
 
 PASSWORD = "Rathaus-2026!"
 PAYLOAD = "<script>alert(1)</script><b>x</b>"
