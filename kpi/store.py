@@ -392,9 +392,9 @@ class Store:
     # -- connections -----------------------------------------------------------------------
     @contextmanager
     def reading(self) -> Iterator[sa.Connection]:
-        """One connection for several reads in a row (the status of every KPI: the catalog, then the values): one
-        consistent view of the store, and the file opened once instead of per read. Reads inside the block use
-        it; writes open their own connection as always."""
+        """One connection for several reads in a row (the status of every KPI: the catalog, then the values): the
+        file opened once instead of per read, and on DuckDB one transaction's view of the store (PostgreSQL reads
+        in READ COMMITTED). Reads inside the block use it; writes open their own connection as always."""
         if getattr(self._reading, "conn", None) is not None:
             yield self._reading.conn
             return

@@ -7,10 +7,12 @@ from datetime import date, datetime
 import pytest
 
 from kpi.bench import build_stress_store
+from kpi.ingest import import_file
 from kpi.status import FORECAST_WINDOW
 from kpi.statuses import status_values, statuses
 from kpi.store import now
 from kpi.views import snapshot
+from tests.conftest import write
 from tests.test_values import add_value
 
 pytestmark = pytest.mark.both_backends  # DuckDB and PostgreSQL (tests/pg.py)
@@ -50,3 +52,17 @@ def test_status_values_are_the_newest_window_from_the_last_break_on(tmp_path):
     assert statuses(store, as_of=before) == snapshot(store, as_of=before).statuses
     assert status_values(store, as_of=before).groupby("kpi_id").size().tolist() == [FORECAST_WINDOW] * 3
     assert status_values(store, kpi_ids=["ST-0001"])["kpi_id"].unique().tolist() == ["ST-0001"]
+
+
+@pytest.mark.duckdb_only  # PostgreSQL reads in READ COMMITTED: one connection there, not one snapshot
+def test_reads_in_one_reading_block_see_one_state_of_the_store(seeded_store, tmp_path):
+    """Store.reading: the catalog and the values of a status come from one view of the store. A value written
+    meanwhile (its own connection, as every write) is not seen inside the block, and is seen after it."""
+    with seeded_store.reading() as conn:
+        with seeded_store.connect() as inner:
+            assert inner is conn  # reads inside the block share its connection
+        before = seeded_store.measurement_count()  # the block's first read: its view of the store from here on
+        file = write(tmp_path, "neu.csv", "Kennzahl;Zeitraum;Wert\nEG-02;2026;30000\n")
+        assert import_file(seeded_store, file, user="test", confirm_implausible=True).committed
+        assert seeded_store.measurement_count() == before
+    assert seeded_store.measurement_count() == before + 1
