@@ -9,16 +9,11 @@ import subprocess
 import sys
 import time
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from kpi import report_cache
-from kpi.catalog import load_catalog
-from kpi.ingest import import_file
-from kpi.revisions import record_catalog
 from kpi.store import Store
-from tests.conftest import write
 
 STAND = date(2025, 12, 31)
 
@@ -81,24 +76,10 @@ def test_default_reports_are_not_scheduled_when_prebuild_is_off(cache: Store, mo
     assert not report_cache.cache_dir(cache).exists()
 
 
-@pytest.fixture
-def small_cache(tmp_path, monkeypatch) -> Store:
-    """A store of the four-KPI Musterstadt strategy with a value each: a real build of few charts (the demo
-    store's reports are built once per test session, in tests/test_report.py)."""
-    monkeypatch.setenv("KPI_REPORT_CACHE", str(tmp_path / "cache"))
-    store = Store(f"duckdb:///{tmp_path / 'small.duckdb'}", lock_timeout=2)
-    catalog = load_catalog(Path(__file__).parent / "fixtures" / "musterstadt.yaml")
-    record_catalog(store, catalog)
-    rows = "".join(f"{k.id};31.12.2024;{k.baseline_value:g}\n" for k in catalog.kpis)
-    assert import_file(store, write(tmp_path, "werte.csv", "Kennzahl;Zeitraum;Wert\n" + rows), user="test").committed
-    return store
-
-
 @pytest.mark.report
 @pytest.mark.processes
-def test_background_build_fills_the_cache_and_a_cached_download_is_immediate(small_cache: Store, capsys):
+def test_background_build_fills_the_cache_and_a_cached_download_is_immediate(cache: Store, capsys):
     """Measured: time to the file uncached (a whole build) and cached (a look-up and a read)."""
-    cache = small_cache
     started = time.perf_counter()
     assert report_cache.schedule(cache, STAND, "de") is True
     time.sleep(0.5)
