@@ -261,13 +261,14 @@ def authenticate(
     if not key or not password:
         return LoginResult(None, "login.empty")
     client = (client or "")[:MAX_STORED_NAME]
-    failures = store.login_failures(key, moment - ATTEMPT_MEMORY, client=client)
-    until = backoff_until(failures)
-    if until is not None and moment < until:
-        # Answered at once and without hashing: a flood of tries costs no CPU and extends nothing.
-        seconds = max(1, int((until - moment).total_seconds() + 0.999))
-        return LoginResult(None, "login.too_many", {"name": key, "seconds": seconds}, until)
-    row = store.user_row(key) if len(normalise_name(name)) <= MAX_STORED_NAME else None
+    with store.reading():  # the two reads on one connection; the file is not held while the password is hashed
+        failures = store.login_failures(key, moment - ATTEMPT_MEMORY, client=client)
+        until = backoff_until(failures)
+        if until is not None and moment < until:
+            # Answered at once and without hashing: a flood of tries costs no CPU and extends nothing.
+            seconds = max(1, int((until - moment).total_seconds() + 0.999))
+            return LoginResult(None, "login.too_many", {"name": key, "seconds": seconds}, until)
+        row = store.user_row(key) if len(normalise_name(name)) <= MAX_STORED_NAME else None
     valid = verify_password(row["password_hash"] if row else _dummy_hash(), password) and row is not None
     if not valid:
         store.record_login_attempt(key, "failed", moment, client=client, prune_before=moment - ATTEMPT_MEMORY)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from datetime import date, timedelta
 from pathlib import Path
@@ -45,6 +46,19 @@ def production_hasher(monkeypatch) -> PasswordHasher:
 # No committee reports rendered in the background after every write (kpi.report_cache): Chromium per import
 # would take the test machine's CPU. Tests of the report cache turn it on for their own server.
 os.environ.setdefault("KPI_REPORT_PREBUILD", "0")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def component_scan_once():
+    """Every new AppTest scans the metadata of every installed distribution for Streamlit components (its
+    `discover_and_register_components`): 0.5 s per page test here, half of its time. A server does it once when it
+    starts; the installed packages do not change during a test run, so the tests scan once per process too."""
+    from streamlit.components.v2 import manifest_scanner
+
+    scan = manifest_scanner.scan_component_manifests
+    manifest_scanner.scan_component_manifests = functools.cache(scan)
+    yield
+    manifest_scanner.scan_component_manifests = scan
 
 
 @pytest.fixture
