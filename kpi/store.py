@@ -1058,6 +1058,9 @@ def add_english_columns(conn: sa.Connection) -> None:
                 conn.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} VARCHAR"))
 
 
+_HAS_REVISION_SEQ = "SELECT count(*) FROM duckdb_sequences() WHERE sequence_name = 'revision_seq'"
+
+
 def migrate(conn: sa.Connection) -> None:
     """Bring a store written by an older version up to date, idempotently: the revision key `rev` (backfilled
     in the old order, recorded_at then upload, as negative numbers so that every new revision sorts after
@@ -1075,7 +1078,10 @@ def migrate(conn: sa.Connection) -> None:
         conn.execute(sa.text("ALTER TABLE login_attempt ADD COLUMN IF NOT EXISTS client VARCHAR"))
     if "measurement" not in columns:
         return
-    revision_seq.create(conn, checkfirst=True)
+    # Not `revision_seq.create(conn, checkfirst=True)`: its check asks DuckDB's emulated PostgreSQL catalog, which
+    # took 8.3 ms of the first connection to every store (this query: 2.0 ms).
+    if not conn.execute(sa.text(_HAS_REVISION_SEQ)).scalar():
+        conn.execute(sa.text("CREATE SEQUENCE IF NOT EXISTS revision_seq"))
     for table in REVISION_KEYS:
         if table not in columns or "rev" in columns[table]:
             continue

@@ -149,12 +149,12 @@ def evaluate_all(catalog: Catalog, values: pd.DataFrame, today: date) -> dict[st
     periods = values["period"].to_numpy() if len(values) else np.array([], dtype=object)
     numbers = values["value"].to_numpy(dtype=float) if len(values) else np.array([], dtype=float)
     if len(values):
-        ids = values["kpi_id"].to_numpy()
-        bounds = np.flatnonzero(ids[1:] != ids[:-1]) + 1
+        kpi_ids = values["kpi_id"]
+        firsts = np.flatnonzero(kpi_ids.ne(kpi_ids.shift()).to_numpy())  # the first row of each KPI
         breaks = _break_rows(values)
-        for start, end in zip(np.concatenate(([0], bounds)), np.concatenate((bounds, [len(ids)]))):
+        for kpi_id, start, end in zip(kpi_ids.iloc[firsts].tolist(), firsts.tolist(), [*firsts[1:], len(values)]):
             # The forecast is not fitted across a break in the series: only the values from the last break on.
-            where[ids[start]] = (max(int(start), _last_break(breaks, start, end)), int(end))
+            where[kpi_id] = (max(start, _last_break(breaks, start, end)), int(end))
     spans = [where.get(k.id, (0, 0)) for k in catalog.kpis]
     starts = np.array([s for s, _ in spans], dtype=int)
     ends = np.array([e for _, e in spans], dtype=int)
