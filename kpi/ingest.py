@@ -297,12 +297,13 @@ _PERIOD_SQL = r"""
 def _validate(con: duckdb.DuckDBPyConnection, number_style: str, today: date) -> None:
     """Turn the staged text into typed rows (NULL where unreadable) joined with the KPI catalog."""
     pattern, convert = _NUMBER[number_style]
-    value_num = "value_num" if _has_column(con, "value_num") else "NULL::DOUBLE"
+    staged = _staged_columns(con)
+    value_num = "value_num" if "value_num" in staged else "NULL::DOUBLE"
     line = "line"
-    comment = "comment" if _has_column(con, "comment") else "NULL"
-    source = "source" if _has_column(con, "source") else "NULL"
-    recorded = "recorded_at" if _has_column(con, "recorded_at") else "NULL::TIMESTAMP"
-    quality = "quality" if _has_column(con, "quality") else "NULL"
+    comment = "comment" if "comment" in staged else "NULL"
+    source = "source" if "source" in staged else "NULL"
+    recorded = "recorded_at" if "recorded_at" in staged else "NULL::TIMESTAMP"
+    quality = "quality" if "quality" in staged else "NULL"
     words = " ".join(f"WHEN '{word}' THEN '{code}'" for word, code in QUALITY_WORDS.items())
     # Periods are parsed once per distinct text (a file has a few hundred, not a million). Speed: `s` is read once
     # (the distinct periods and KPIs come from the staging table), so DuckDB does not materialise it.
@@ -344,12 +345,12 @@ def _validate(con: duckdb.DuckDBPyConnection, number_style: str, today: date) ->
     )
 
 
-def _has_column(con: duckdb.DuckDBPyConnection, column: str) -> bool:
-    return bool(
-        con.execute(
-            "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'staging' AND column_name = ?", [column]
-        ).fetchone()[0]
-    )
+def _staged_columns(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The staging table's columns, from one catalog query."""
+    return {
+        name
+        for (name,) in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = 'staging'").fetchall()
+    }
 
 
 _CONTROL_RE = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
