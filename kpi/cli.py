@@ -273,6 +273,7 @@ def cmd_undo(args: argparse.Namespace, store: Store) -> int:
 
 def cmd_report(args: argparse.Namespace, store: Store) -> int:
     from kpi.report import ReportError, build_report, file_name
+    from kpi.report_cache import chart_dir
     from kpi.store import now
 
     # Without --as-of the report is frozen at this moment, and says so: it can be made again later.
@@ -281,7 +282,7 @@ def cmd_report(args: argparse.Namespace, store: Store) -> int:
     if out.is_dir():
         out = out / file_name(as_of, args.format)
     try:
-        report = build_report(store, as_of, args.format, args.lang)
+        report = build_report(store, as_of, args.format, args.lang, chart_dir(store))
     except ReportError as exc:
         print(f"Fehler: {exc}", file=sys.stderr)
         return 1

@@ -67,6 +67,13 @@ def cache_dir(store: Store) -> Path:
     return folder / "report_cache"
 
 
+def chart_dir(store: Store) -> Path:
+    """KPI_CHART_CACHE, else `charts/` in the cache folder: the chart images of every report drawn for this store
+    (kpi.report.render_images), shared by the server and its background builds."""
+    configured = os.environ.get("KPI_CHART_CACHE", "").strip()
+    return Path(configured) if configured else cache_dir(store) / "charts"
+
+
 def as_of_for(stand: date) -> datetime:
     """A report of a Stand shows what was recorded by the end of that day."""
     return datetime.combine(stand, time.max)
@@ -170,7 +177,7 @@ def build(store: Store, stand: date, lang: str = DEFAULT_LANG, formats: tuple[st
         path = cached_path(store, stand, lang, fmt, version)
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f".{path.name}.{os.getpid()}.part")
-        partial.write_bytes(report.render(deck, fmt).data)
+        partial.write_bytes(report.render(deck, fmt, chart_dir(store)).data)
         partial.replace(path)  # atomic: a reader sees the whole file or none
         done.append(path)
     _prune(cache_dir(store))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -46,6 +47,23 @@ def production_hasher(monkeypatch) -> PasswordHasher:
 # No committee reports rendered in the background after every write (kpi.report_cache): Chromium per import
 # would take the test machine's CPU. Tests of the report cache turn it on for their own server.
 os.environ.setdefault("KPI_REPORT_PREBUILD", "0")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def one_chart_folder_per_run(tmp_path_factory) -> Iterator[Path]:
+    """The chart images drawn for any report (kpi.report_cache.chart_dir) in one folder for the whole run, shared
+    by the xdist workers and the processes they start: each chart of the demo deck is drawn in Chromium once per
+    run, not once per report build. It lies in pytest's folder of the run (workers have theirs inside it), which
+    pytest removes with its older runs."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "charts"
+    previous = os.environ.get("KPI_CHART_CACHE")
+    os.environ["KPI_CHART_CACHE"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("KPI_CHART_CACHE", None)
+    else:
+        os.environ["KPI_CHART_CACHE"] = previous
 
 
 @pytest.fixture(autouse=True, scope="session")

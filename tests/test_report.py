@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pypdf import PdfReader
 
-from kpi import report
+from kpi import report, report_cache
 from kpi.cli import main
 from kpi.i18n import fmt_value
 from kpi.ingest import import_file
@@ -44,15 +45,16 @@ def deck(report_store):
 
 
 # The one real PDF and the one real PowerPoint build of the session (every chart drawn in Chromium); every other
-# test reads these, and a second build of the same deck comes from the image cache.
+# test reads these, and a second build of the same deck comes from the image cache (in this process) or from the
+# session's chart folder (KPI_CHART_CACHE, tests/conftest.py: also in other processes).
 @pytest.fixture(scope="session")
 def pdf(report_store) -> report.Report:
-    return report.build_report(report_store, AS_OF, "pdf")
+    return report.build_report(report_store, AS_OF, "pdf", charts=report_cache.chart_dir(report_store))
 
 
 @pytest.fixture(scope="session")
 def pptx(report_store) -> report.Report:
-    return report.build_report(report_store, AS_OF, "pptx")
+    return report.build_report(report_store, AS_OF, "pptx", charts=report_cache.chart_dir(report_store))
 
 
 @pytest.fixture
@@ -61,7 +63,7 @@ def built(pdf, pptx, monkeypatch) -> list[tuple]:
     language); returns the calls it received."""
     calls = []
 
-    def build_report(store, as_of, fmt, lang="de"):
+    def build_report(store, as_of, fmt, lang="de", charts=None):
         calls.append((store.url, as_of, fmt, lang))
         return {"pdf": pdf, "pptx": pptx}[fmt]
 
@@ -287,7 +289,8 @@ def test_cli_report_rejects_unreadable_as_of(report_store, tmp_path, capsys):
 @pytest.mark.processes
 def test_cli_report_without_browser_fails_with_a_sentence(report_store, tmp_path):
     """A real process without any Chromium: exit code 1, a sentence naming the fix, no traceback."""
-    env = {k: v for k, v in os.environ.items() if k not in ("BROWSER_PATH", "KPI_CHROMIUM")}
+    # (nor the session's chart folder, which holds every chart of this report: it would need no browser)
+    env = {k: v for k, v in os.environ.items() if k not in ("BROWSER_PATH", "KPI_CHROMIUM", "KPI_CHART_CACHE")}
     env.update(PATH=str(Path(sys.executable).parent), HOME=str(tmp_path))
     proc = subprocess.run(
         [
@@ -312,6 +315,76 @@ def test_cli_report_without_browser_fails_with_a_sentence(report_store, tmp_path
     assert "Kein Chromium gefunden" in proc.stderr and "make chromium" in proc.stderr
     assert "Traceback" not in proc.stderr + proc.stdout
     assert not (tmp_path / "x.pdf").exists()
+
+
+@pytest.mark.report
+@pytest.mark.processes
+def test_a_background_build_takes_the_charts_drawn_before_and_the_cached_download_is_immediate(
+    pdf, pptx, seeded_store, tmp_path, monkeypatch, capsys
+):
+    """kpi.report_cache's build in its own process, over a copy of the same demo store as the session's builds: it
+    finds every chart in the chart folder (none is added) and writes both files, which a look-up then finds.
+    Measured: time to the files, and to the cached PDF."""
+    monkeypatch.setenv("KPI_REPORT_CACHE", str(tmp_path / "cache"))
+    charts = report_cache.chart_dir(seeded_store)
+    before = {p.name for p in charts.rglob("*.png")}
+    assert len(before) >= pdf.charts + pptx.charts - 2  # (two status bars are in both)
+    stand = AS_OF.date()
+    started = time.perf_counter()
+    assert report_cache.schedule(seeded_store, stand, "de") is True
+    time.sleep(0.5)
+    assert report_cache.progress(seeded_store, stand, "de") is not None
+    deadline = time.monotonic() + 300
+    while report_cache.progress(seeded_store, stand, "de") is not None and time.monotonic() < deadline:
+        time.sleep(0.25)
+    uncached = time.perf_counter() - started
+    files = {fmt: report_cache.lookup(seeded_store, stand, "de", fmt) for fmt in ("pdf", "pptx")}
+    assert None not in files.values(), report_cache.failed(seeded_store, stand, "de")
+    started = time.perf_counter()
+    data = report_cache.lookup(seeded_store, stand, "de", "pdf").read_bytes()
+    cached = time.perf_counter() - started
+    assert data.startswith(b"%PDF") and files["pptx"].read_bytes()[:2] == b"PK"
+    assert pdf_pages(data) == pdf_pages(pdf.data)
+    assert {p.name for p in charts.rglob("*.png")} == before  # nothing drawn again
+    assert report_cache.schedule(seeded_store, stand, "de") is False  # nothing left to do
+    with capsys.disabled():
+        print(
+            f"\nreport cache: PDF+PPTX built in the background in {uncached:.1f} s (charts from the chart folder); "
+            f"cached PDF read in {cached * 1000:.1f} ms"
+        )
+
+
+@pytest.mark.report
+def test_charts_on_disk_need_no_browser(pdf, report_store, monkeypatch):
+    """A new process (no image in memory) builds the same report from the chart folder alone: byte for byte, nothing
+    drawn, even where no Chromium is left."""
+    report.clear_image_cache()
+    monkeypatch.delenv("BROWSER_PATH", raising=False)
+    monkeypatch.setattr(report, "find_chromium", lambda: None)
+    again = report.build_report(report_store, AS_OF, "pdf", charts=report_cache.chart_dir(report_store))
+    assert again.data == pdf.data and again.rendered == 0
+
+
+def test_chart_folder_keeps_the_newest_images_of_the_current_version_only(tmp_path):
+    old = tmp_path / "0123456789abcdef"
+    old.mkdir()
+    (old / "x.png").write_bytes(b"drawn by an older version")
+    report._store_images(tmp_path, {f"chart {i}": f"png {i}".encode() for i in range(3)})
+    current = tmp_path / report.render_version()
+    assert [p.name for p in tmp_path.iterdir()] == [current.name]  # the older version's images are gone
+    assert report._stored_images(tmp_path, ["chart 1", "unknown"]) == {"chart 1": b"png 1"}
+    for age, path in enumerate(sorted(current.glob("*.png"))):
+        os.utime(path, (1_000_000 + age, 1_000_000 + age))
+    newest = sorted(current.glob("*.png"))[1:]
+    report._prune_images(tmp_path, keep=2)
+    assert sorted(current.glob("*.png")) == newest
+
+
+def test_a_chart_folder_that_cannot_be_written_costs_no_report(tmp_path):
+    blocked = tmp_path / "charts"
+    blocked.write_text("a file where the folder should be")
+    report._store_images(blocked, {"chart": b"png"})  # logged, not raised
+    assert report._stored_images(blocked, ["chart"]) == {}
 
 
 def test_no_browser_is_a_report_error(monkeypatch):

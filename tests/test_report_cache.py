@@ -1,5 +1,5 @@
-"""The committee report cache (kpi.report_cache): keys, look-up, progress markers, failures remembered, and a
-real background build whose files a later look-up finds (timed against a build on demand)."""
+"""The committee report cache (kpi.report_cache): keys, look-up, progress markers, failures remembered. The real
+background build is tested beside the session's report builds, whose charts it takes (tests/test_report.py)."""
 
 from __future__ import annotations
 
@@ -74,33 +74,6 @@ def test_default_reports_are_not_scheduled_when_prebuild_is_off(cache: Store, mo
     monkeypatch.setenv("KPI_REPORT_PREBUILD", "0")
     assert report_cache.schedule_default_reports(cache) is False
     assert not report_cache.cache_dir(cache).exists()
-
-
-@pytest.mark.report
-@pytest.mark.processes
-def test_background_build_fills_the_cache_and_a_cached_download_is_immediate(cache: Store, capsys):
-    """Measured: time to the file uncached (a whole build) and cached (a look-up and a read)."""
-    started = time.perf_counter()
-    assert report_cache.schedule(cache, STAND, "de") is True
-    time.sleep(0.5)
-    assert report_cache.progress(cache, STAND, "de") is not None
-    deadline = time.monotonic() + 300
-    while report_cache.progress(cache, STAND, "de") is not None and time.monotonic() < deadline:
-        time.sleep(0.5)
-    uncached = time.perf_counter() - started
-    pdf = report_cache.lookup(cache, STAND, "de", "pdf")
-    pptx = report_cache.lookup(cache, STAND, "de", "pptx")
-    assert pdf is not None and pptx is not None, report_cache.failed(cache, STAND, "de")
-    started = time.perf_counter()
-    data = report_cache.lookup(cache, STAND, "de", "pdf").read_bytes()
-    cached = time.perf_counter() - started
-    assert data.startswith(b"%PDF") and pptx.read_bytes()[:2] == b"PK"
-    assert report_cache.schedule(cache, STAND, "de") is False  # nothing left to do
-    with capsys.disabled():
-        print(
-            f"\nreport cache: PDF+PPTX built in the background in {uncached:.1f} s; cached PDF read in "
-            f"{cached * 1000:.1f} ms"
-        )
 
 
 def test_at_most_two_builds_run_at_once(cache: Store):

@@ -38,7 +38,12 @@ def bench_reports(formats: tuple[str, ...] = ("pdf", "pptx"), runs: int = 5) -> 
     with tempfile.TemporaryDirectory(prefix="kpi-bench-reports-") as work:
         db = Path(work) / "kpi.duckdb"
         seed(Store(f"duckdb:///{db}"))
-        env = {"KPI_REPORT_PREBUILD": "0", "KPI_PUBLIC_VIEW": "1", "KPI_REPORT_CACHE": str(Path(work) / "cache")}
+        env = {  # an empty report cache and chart folder: the first download draws every chart
+            "KPI_REPORT_PREBUILD": "0",
+            "KPI_PUBLIC_VIEW": "1",
+            "KPI_REPORT_CACHE": str(Path(work) / "cache"),
+            "KPI_CHART_CACHE": str(Path(work) / "charts"),
+        }
         proc, url = start_server(db, env)
         try:
             results = {"stand": STAND, "runs": runs, "load_before": load_avg(), "formats": {}}

@@ -7,10 +7,13 @@ as of D only reads revisions recorded up to D, so it comes out the same after la
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.metadata
 import io
 import logging
 import os
+import shutil
 import tempfile
 import threading
 import time
@@ -80,11 +83,14 @@ def load_deck(store: Store, as_of: datetime | None, lang: str = "de") -> Deck:
     return build_deck(in_language(snap, lang), store.comments(as_of), lang)
 
 
-def build_report(store: Store, as_of: datetime | None, fmt: str, lang: str = "de") -> Report:
-    """The report of the strategy as of a moment (None: now) in `fmt` (pdf | pptx)."""
+def build_report(
+    store: Store, as_of: datetime | None, fmt: str, lang: str = "de", charts: Path | None = None
+) -> Report:
+    """The report of the strategy as of a moment (None: now) in `fmt` (pdf | pptx); `charts`: the folder of chart
+    images drawn before (kpi.report_cache.chart_dir)."""
     started = time.perf_counter()
     deck = load_deck(store, as_of, lang)
-    report = render(deck, fmt)
+    report = render(deck, fmt, charts)
     return Report(
         report.data,
         fmt,
@@ -96,11 +102,12 @@ def build_report(store: Store, as_of: datetime | None, fmt: str, lang: str = "de
     )
 
 
-def render(deck: Deck, fmt: str) -> Report:
+def render(deck: Deck, fmt: str, charts: Path | None = None) -> Report:
+    """The deck as a file; `charts`: the folder of chart images drawn before (see render_images)."""
     if fmt == "pdf":
-        return pdf_report(deck)
+        return pdf_report(deck, charts)
     if fmt == "pptx":
-        return pptx_report(deck)
+        return pptx_report(deck, charts)
     raise ValueError(f"unknown report format {fmt!r}")
 
 
@@ -158,17 +165,21 @@ def chromium_available() -> bool:
     return True
 
 
-def render_images(jobs: list[ImageJob], lang: str = "de") -> tuple[list[bytes], int]:
+def render_images(jobs: list[ImageJob], lang: str = "de", charts: Path | None = None) -> tuple[list[bytes], int]:
     """PNG bytes for every job, drawn in ONE Kaleido batch (the browser start dominates single images).
 
-    Images already drawn for an identical figure come from a small in-process cache, so a second
-    download of the same deck, or a report after one correction, only draws what changed.
+    Images already drawn for an identical figure come from a small in-process cache, or from the folder
+    `charts` (shared by the server and its background builds, kept across restarts), so a second download of
+    the same deck, or a report after one correction, only draws what changed.
     Returns the images and how many were drawn now.
     """
     keys = [f"{job.key}|{job.width}x{job.height}@{job.scale}" for job in jobs]
     with _IMAGE_LOCK:
         cached = {k: _IMAGE_CACHE[k] for k in keys if k in _IMAGE_CACHE}
     missing = list(dict.fromkeys(k for k in keys if k not in cached))
+    stored = _stored_images(charts, missing) if charts is not None and missing else {}
+    missing = [k for k in missing if k not in stored]
+    drawn: dict[str, bytes] = {}
     if missing:
         browser_path(lang)
         import plotly.io as pio
@@ -192,14 +203,77 @@ def render_images(jobs: list[ImageJob], lang: str = "de") -> tuple[list[bytes], 
                 log.exception("chart rendering failed")
                 reason = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
                 raise ReportError(t("report.render_failed", lang, reason=reason)) from exc
-        with _IMAGE_LOCK:
-            for k, data in drawn.items():
-                _IMAGE_CACHE[k] = data
-                _IMAGE_CACHE.move_to_end(k)
-            while len(_IMAGE_CACHE) > _IMAGE_CACHE_SIZE:
-                _IMAGE_CACHE.popitem(last=False)
-        cached.update(drawn)
+        if charts is not None:
+            _store_images(charts, drawn)
+    with _IMAGE_LOCK:
+        for k, data in {**stored, **drawn}.items():
+            _IMAGE_CACHE[k] = data
+            _IMAGE_CACHE.move_to_end(k)
+        while len(_IMAGE_CACHE) > _IMAGE_CACHE_SIZE:
+            _IMAGE_CACHE.popitem(last=False)
+    cached.update(stored)
+    cached.update(drawn)
     return [cached[k] for k in keys], len(missing)
+
+
+# -- chart images kept on disk ---------------------------------------------------------------------
+# One file per drawn chart, named by its content key, in a subfolder per "render version": the code that builds
+# the figures and the plotting libraries. After an update the old images are never used, and removed.
+
+KEEP_CHARTS = 800  # newest images kept (about 80 KB each): the two formats of a few Stands in both languages
+
+
+@functools.cache
+def render_version() -> str:
+    """What a drawn chart depends on beyond its data: the source of `kpi` (figures, texts, number formats) and the
+    versions of Plotly and Kaleido."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).resolve().parents[1].rglob("*.py")):
+        digest.update(path.read_bytes())
+    for package in ("plotly", "kaleido"):
+        digest.update(f"{package} {importlib.metadata.version(package)}".encode())
+    return digest.hexdigest()[:16]
+
+
+def _image_file(charts: Path, key: str) -> Path:
+    return charts / render_version() / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.png"
+
+
+def _stored_images(charts: Path, keys: list[str]) -> dict[str, bytes]:
+    found = {}
+    for key in keys:
+        path = _image_file(charts, key)
+        try:
+            found[key] = path.read_bytes()
+            os.utime(path)  # used now: kept by the pruning
+        except OSError:
+            pass
+    return found
+
+
+def _store_images(charts: Path, drawn: dict[str, bytes]) -> None:
+    """Write the images (each whole or not at all: a parallel build may read them), then prune the folder. A full
+    disk or a read-only folder costs only the next build's time, never the report."""
+    try:
+        for key, data in drawn.items():
+            path = _image_file(charts, key)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.part")
+            partial.write_bytes(data)
+            partial.replace(path)
+        _prune_images(charts)
+    except OSError:
+        log.warning("chart images not kept in %s", charts, exc_info=True)
+
+
+def _prune_images(charts: Path, keep: int = KEEP_CHARTS) -> None:
+    current = charts / render_version()
+    for old in charts.iterdir():
+        if old.is_dir() and old != current:
+            shutil.rmtree(old, ignore_errors=True)
+    images = sorted(current.glob("*.png"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for image in images[keep:]:
+        image.unlink(missing_ok=True)
 
 
 # -- fonts for the PDF -----------------------------------------------------------------------------
@@ -332,12 +406,12 @@ def _symbols(text: str, cmap: set[int] | None) -> str:
 # -- PDF -------------------------------------------------------------------------------------------
 
 
-def pdf_report(deck: Deck) -> Report:
+def pdf_report(deck: Deck, charts: Path | None = None) -> Report:
     """A4 landscape, one page per deck slide; the charts are the full KPI charts (target path, forecast)."""
     started = time.perf_counter()
     jobs, where = _chart_jobs(deck, full=True)
     chart_start = time.perf_counter()
-    images, rendered = render_images(jobs, deck.lang)
+    images, rendered = render_images(jobs, deck.lang, charts)
     chart_seconds = time.perf_counter() - chart_start
 
     regular, bold = find_font()
@@ -597,7 +671,7 @@ class _DeckPdf(FPDF):
 # -- PowerPoint ------------------------------------------------------------------------------------
 
 
-def pptx_report(deck: Deck) -> Report:
+def pptx_report(deck: Deck, charts: Path | None = None) -> Report:
     """16:9 slides like the presentation page: KPI cards with small charts, comments and late measures;
     the full comments and each KPI's forecast go into the speaker notes."""
     from pptx import Presentation
@@ -606,7 +680,7 @@ def pptx_report(deck: Deck) -> Report:
     started = time.perf_counter()
     jobs, where = _chart_jobs(deck, full=False)
     chart_start = time.perf_counter()
-    images, rendered = render_images(jobs, deck.lang)
+    images, rendered = render_images(jobs, deck.lang, charts)
     chart_seconds = time.perf_counter() - chart_start
 
     prs = Presentation()

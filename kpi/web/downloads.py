@@ -64,7 +64,9 @@ def download_buttons(ctx, store: Store, as_of: datetime, stand_text: str, token:
             data = lambda fmt=fmt: report_cache.build(store, stand, ctx.lang, (fmt,))[0].read_bytes()
             note = ctx.t("deck.download.help", stand=stand_text)
         else:
-            data = lambda fmt=fmt: report.render(report.load_deck(store, as_of, ctx.lang), fmt).data
+            data = lambda fmt=fmt: (
+                report.render(report.load_deck(store, as_of, ctx.lang), fmt, report_cache.chart_dir(store)).data
+            )
             note = ctx.t("deck.download.help", stand=stand_text)
         st.download_button(
             label,
