@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import plotly.graph_objects as go
 import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
@@ -385,6 +386,32 @@ def test_a_chart_folder_that_cannot_be_written_costs_no_report(tmp_path):
     blocked.write_text("a file where the folder should be")
     report._store_images(blocked, {"chart": b"png"})  # logged, not raised
     assert report._stored_images(blocked, ["chart"]) == {}
+
+
+def test_charts_kaleido_could_not_draw_are_drawn_again_and_a_lasting_failure_is_named(tmp_path, monkeypatch):
+    """Kaleido returns a figure's error instead of raising it (plotly.io.write_images then drops it and the image is
+    simply missing): the missing ones are drawn in a second session; when that fails too, the report names why."""
+    import kaleido
+
+    calls: list[list[str]] = []
+
+    def flaky(specs, kopts):  # the first session draws only the first figure, the second the rest
+        calls.append([spec["path"].name for spec in specs])
+        for spec in specs[: 1 if len(calls) == 1 else None]:
+            spec["path"].write_bytes(b"png " + spec["path"].name.encode())
+        return (TimeoutError("render timed out"),) if len(calls) == 1 else ()
+
+    monkeypatch.setattr(kaleido, "write_fig_from_object_sync", flaky)
+    jobs = [report.ImageJob(f"figure {i}", go.Figure, 10, 10) for i in range(3)]
+    paths = [tmp_path / f"{i}.png" for i in range(3)]
+    report._draw(jobs, paths)
+    assert calls == [["0.png", "1.png", "2.png"], ["1.png", "2.png"]]
+    assert [p.read_bytes() for p in paths] == [b"png 0.png", b"png 1.png", b"png 2.png"]
+
+    monkeypatch.setattr(kaleido, "write_fig_from_object_sync", lambda specs, kopts: (TimeoutError("render timed out"),))
+    monkeypatch.setenv("BROWSER_PATH", sys.executable)  # a file that exists: the browser check passes
+    with pytest.raises(report.ReportError, match="TimeoutError: render timed out"):
+        report.render_images([report.ImageJob("never drawn", go.Figure, 10, 10)])
 
 
 def test_no_browser_is_a_report_error(monkeypatch):

@@ -182,22 +182,11 @@ def render_images(jobs: list[ImageJob], lang: str = "de", charts: Path | None = 
     drawn: dict[str, bytes] = {}
     if missing:
         browser_path(lang)
-        import plotly.io as pio
-
         todo = {k: jobs[keys.index(k)] for k in missing}
         with tempfile.TemporaryDirectory(prefix="kpi-charts-") as folder:
             paths = [Path(folder) / f"{i}.png" for i in range(len(missing))]
             try:
-                # The figures come from our own builders, already validated by plotly.graph_objects.
-                pio.write_images(
-                    [todo[k].build() for k in missing],
-                    paths,
-                    format="png",
-                    width=[todo[k].width for k in missing],
-                    height=[todo[k].height for k in missing],
-                    scale=[todo[k].scale for k in missing],
-                    validate=False,
-                )
+                _draw([todo[k] for k in missing], paths)
                 drawn = {k: p.read_bytes() for k, p in zip(missing, paths)}
             except Exception as exc:  # noqa: BLE001 - Kaleido/Chromium fail in many ways; the user gets one sentence
                 log.exception("chart rendering failed")
@@ -214,6 +203,36 @@ def render_images(jobs: list[ImageJob], lang: str = "de", charts: Path | None = 
     cached.update(stored)
     cached.update(drawn)
     return [cached[k] for k in keys], len(missing)
+
+
+DRAW_ATTEMPTS = 2
+
+
+def _draw(jobs: list[ImageJob], paths: list[Path]) -> None:
+    """Kaleido draws the jobs' figures into `paths` in one browser session. A figure it could not draw is not raised
+    but returned (and `plotly.io.write_images` drops it: the file is simply missing); such figures are drawn again
+    in a new session, and an error that persists is raised with Kaleido's reason."""
+    import kaleido
+    import plotly.io as pio
+
+    options = {name: value for name in ("plotlyjs", "mathjax") if (value := getattr(pio.defaults, name, None))}
+    specs = [
+        # The figures come from our own builders, already validated by plotly.graph_objects.
+        dict(
+            fig=job.build().to_dict(),
+            path=path,
+            opts=dict(format="png", width=job.width, height=job.height, scale=job.scale),
+        )
+        for job, path in zip(jobs, paths)
+    ]
+    for attempt in range(1, DRAW_ATTEMPTS + 1):
+        errors = kaleido.write_fig_from_object_sync(specs, kopts=options) or ()
+        specs = [spec for spec in specs if not spec["path"].is_file()]
+        if not specs:
+            return
+        reason = next((f"{type(e).__name__}: {e}".strip() for e in errors if isinstance(e, BaseException)), "")
+        log.warning("%d of %d charts not drawn (attempt %d): %s", len(specs), len(jobs), attempt, reason or "no file")
+    raise RuntimeError(reason or f"{len(specs)} charts not drawn")
 
 
 # -- chart images kept on disk ---------------------------------------------------------------------
