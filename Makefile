@@ -47,8 +47,7 @@ format-check: $(VENV)/.dev-installed
 # Two workers (pytest-xdist); the tests of one file share a worker, so a file's session fixtures (the report
 # builds, the crash test's big store, a browser file's server) are made once. (`--dist loadgroup` does not group
 # with pytest 9.2: pytest-xdist issue 1386; the German and the English accessibility scans are two files instead.)
-# Files are queued in collection order, the longest first (tests/conftest.py LONG_FIRST), not by number of tests.
-PYTEST_PARALLEL := -n 2 --dist loadfile --no-loadscope-reorder
+PYTEST_PARALLEL := -n 2 --dist loadfile
 
 test: $(VENV)/.dev-installed chromium nginx postgres lint format-check
 	$(PY) -m pytest -q $(PYTEST_PARALLEL)

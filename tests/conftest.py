@@ -92,31 +92,6 @@ def catalog():
     return load_catalog()
 
 
-# The files that take longest (measured with --durations=0 in December 2026: the browser scans, the page layouts,
-# the report builds, the two-server cluster, the hardening and crash tests), queued first. pytest-xdist's loadfile
-# would otherwise queue the files with the most tests first and leave these few-test, long files for the end,
-# where one worker runs them while the other idles (`--no-loadscope-reorder` in the Makefile keeps this order).
-LONG_FIRST = (
-    "tests/e2e/test_pages.py",
-    "tests/e2e/test_accessibility.py",
-    "tests/e2e/test_accessibility_english.py",
-    "tests/test_report.py",
-    "tests/e2e/test_cluster_e2e.py",
-    "tests/test_harden.py",
-    "tests/e2e/test_upload_flow.py",
-    "tests/e2e/test_web_session.py",
-    "tests/e2e/test_praesentation.py",
-    "tests/e2e/test_reflow.py",
-    "tests/test_crash.py",
-)
-
-
-def pytest_collection_modifyitems(items) -> None:
-    """LONG_FIRST's files ahead of the others; each file's tests keep their order."""
-    rank = {path: i for i, path in enumerate(LONG_FIRST)}
-    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
-
-
 def pytest_generate_tests(metafunc) -> None:
     parametrize_backend(metafunc)  # tests/pg.py: DuckDB and PostgreSQL for `both_backends` modules
 
