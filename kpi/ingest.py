@@ -349,7 +349,9 @@ def _staged_columns(con: duckdb.DuckDBPyConnection) -> set[str]:
     """The staging table's columns, from one catalog query."""
     return {
         name
-        for (name,) in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = 'staging'").fetchall()
+        for (name,) in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE database_name = 'temp' AND table_name = 'staging'"
+        ).fetchall()
     }
 
 

@@ -59,7 +59,8 @@ def _source_columns(conn: sa.Connection) -> dict[str, list[str]]:
     columns: dict[str, list[str]] = {}
     for table, column in conn.execute(
         sa.text(
-            "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'main' AND NOT internal "
+            "SELECT table_name, column_name FROM duckdb_columns() "
+            "WHERE database_name = current_database() AND schema_name = 'main' AND NOT internal "
             "ORDER BY table_name, column_index"
         )
     ):
@@ -87,7 +88,13 @@ def _sequence_positions(source: Store) -> dict[str, int]:
     and its transaction rolled back (numbers are never handed out twice)."""
     with source.connect() as conn:
         columns = _source_columns(conn)
-        drawn = dict(conn.execute(sa.text("SELECT sequence_name, last_value FROM duckdb_sequences()")).fetchall())
+        drawn = dict(
+            conn.execute(
+                sa.text(
+                    "SELECT sequence_name, last_value FROM duckdb_sequences() WHERE database_name = current_database()"
+                )
+            ).fetchall()
+        )
         positions = {}
         for name, users in SEQUENCES.items():
             highest = [

@@ -419,7 +419,7 @@ def store_health(store: Store) -> tuple[int, dict]:
             try:
                 with duckdb.connect(store.path, read_only=True) as con:
                     counts = _counts(con.execute(HEALTH_SQL).fetchone())
-            except duckdb.ConnectionException:  # this process has it open read-write just now
+            except (duckdb.ConnectionException, duckdb.ResourceInUseException):  # this process has it open now
                 with store.connect() as conn:
                     counts = _counts(tuple(conn.execute(sa.text(HEALTH_SQL)).one()))
         else:
