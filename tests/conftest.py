@@ -80,6 +80,28 @@ def component_scan_once():
     manifest_scanner.scan_component_manifests = scan
 
 
+@pytest.fixture(autouse=True, scope="session")
+def page_bytecode_once():
+    """Every new AppTest compiles app.py and the page it runs again (each has its own ScriptCache; about 4 % of
+    `make test-fast`'s time). A server compiles each script once, so the tests do too: once per process and
+    version of the file."""
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+
+    compiled: dict[tuple, object] = {}
+    get_bytecode = ScriptCache.get_bytecode
+
+    def once(self, script_path: str):
+        path = os.path.abspath(script_path)
+        key = (path, os.stat(path).st_mtime_ns)
+        if key not in compiled:
+            compiled[key] = get_bytecode(self, script_path)
+        return compiled[key]
+
+    ScriptCache.get_bytecode = once
+    yield
+    ScriptCache.get_bytecode = get_bytecode
+
+
 @pytest.fixture
 def slow_backoff(monkeypatch) -> None:
     """A back-off of ten minutes per step, for tests that try logins at the real time: on a loaded machine the
