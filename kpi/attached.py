@@ -1,5 +1,5 @@
-"""Store files opened cheaply: one in-memory DuckDB instance per process, each store file ATTACHed to it while at
-least one connection uses it and DETACHed when the last one closes.
+"""Store files opened cheaply: one in-memory DuckDB instance per process, each store file ATTACHed to it while a
+connection uses it and DETACHed when the process has no connection open (see `_Instance`).
 
 Starting a DuckDB instance costs about 40 ms on this machine (it registers every built-in function), attaching a
 file to a running one about 5 ms. `duckdb.connect(path)` starts an instance for every short-lived connection, so
@@ -24,13 +24,20 @@ def _literal(text: str) -> str:
 
 
 class _Instance:
-    """The process's DuckDB instance and the files attached to it, counted by their open connections."""
+    """The process's DuckDB instance and the files attached to it, counted by their open connections.
+
+    Files are detached when the whole instance is idle (no connection open to any file), not as soon as their own
+    last connection closes: DuckDB keeps a detached database registered until every transaction that began before
+    the DETACH has ended, so attaching the file again while another store's reads run failed with "Unique file
+    handle conflict … already attached". A process with one store (a server) detaches it after every operation as
+    before; with several, a file waits for the others' connections to close."""
 
     def __init__(self) -> None:
         self._guard = threading.Lock()
         self._base: duckdb.DuckDBPyConnection | None = None
         self._pid = 0
         self._files: dict[str, list] = {}  # real path -> [alias, open connections]
+        self._open = 0  # open connections to any file
         self._next = 0
 
     def _started(self) -> duckdb.DuckDBPyConnection:
@@ -40,6 +47,7 @@ class _Instance:
             self._base = duckdb.connect(config={"temp_directory": spill})
             self._pid = os.getpid()
             self._files = {}
+            self._open = 0
         return self._base
 
     def open(self, path: str) -> duckdb.DuckDBPyConnection:
@@ -55,6 +63,7 @@ class _Instance:
                 base.execute(f"ATTACH {_literal(key)} AS {alias}")
                 entry = self._files[key] = [alias, 0]
             entry[1] += 1
+            self._open += 1
             connection = base.cursor()
         try:
             connection.execute(f"USE {entry[0]}")
@@ -65,17 +74,19 @@ class _Instance:
         return connection
 
     def release(self, key: str) -> None:
-        """One connection to the file `key` (a real path) closed; the last one detaches the file, which
-        checkpoints it and frees its lock."""
+        """One connection to the file `key` (a real path) closed. When no connection is open at all, every file
+        is detached, which checkpoints it and frees its lock."""
         with self._guard:
             entry = self._files.get(key)
             if entry is None or self._pid != os.getpid():
                 return
-            entry[1] -= 1
-            if entry[1] <= 0:
-                entry[1] = 0
-                self._base.execute(f"DETACH {entry[0]}")  # if this fails, the file stays attached for the next use
-                del self._files[key]
+            entry[1] = max(entry[1] - 1, 0)
+            self._open = max(self._open - 1, 0)
+            if self._open:
+                return
+            for path, (alias, _users) in list(self._files.items()):
+                self._base.execute(f"DETACH {alias}")  # if this fails, the file stays attached for the next use
+                del self._files[path]
 
     def attached(self) -> list[str]:
         """The real paths of the files attached now (for tests and diagnostics)."""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import duckdb
 import pytest
 import sqlalchemy as sa
@@ -71,3 +74,33 @@ def test_an_old_store_is_migrated_while_another_store_is_open(seeded_store, tmp_
         assert result.committed, result.problems
         values = old.current_values()
     assert values[["kpi_id", "value", "quality"]].values.tolist() == [["EG-02", 3.0, "provisional"]]
+
+
+def test_two_stores_used_from_threads_at_once(seeded_store, tmp_path):
+    """Server threads read one store while another thread opens and closes a second one over and over: a file
+    detached while other reads ran could not be attached again (DuckDB still held it for their transactions)."""
+    other = Store(f"duckdb:///{tmp_path / 'zweiter' / 'kpi.duckdb'}")
+    errors: list[BaseException] = []
+    done = {"reads": 0, "other": 0}
+    stop = time.monotonic() + 3
+
+    def repeat(work, counter: str) -> None:
+        while time.monotonic() < stop:
+            try:
+                work()
+            except Exception as exc:  # noqa: BLE001 - collected and asserted below
+                errors.append(exc)
+            done[counter] += 1
+
+    threads = [
+        threading.Thread(target=repeat, args=(seeded_store.current_values, "reads")),
+        threading.Thread(target=repeat, args=(seeded_store.measurement_count, "reads")),
+        threading.Thread(target=repeat, args=(lambda: other.strategy_ids() and other.is_initialised(), "other")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert done["reads"] > 10 and done["other"] > 10
+    assert INSTANCE.attached() == []
