@@ -136,53 +136,46 @@ def beyond_axe(page, lang: str, name: str) -> list[str]:
     return problems + [f"{name}: single-key shortcut {k}" for k in found["single_keys"]]
 
 
-def scan_all(browser, base: str, lang: str, problems: list[str]) -> dict[str, dict[str, set[str]]]:
-    """Every page of every role in `lang`: `who /path` -> violations; what axe cannot see into `problems`."""
+def scan_all(new_page, base: str, lang: str, problems: list[str]) -> dict[str, dict[str, set[str]]]:
+    """Every page of every role in `lang`, in one tab (tests/e2e/conftest.py `new_page`; its login cookie cleared
+    before each role): `who /path` -> violations; what axe cannot see into `problems`."""
     results: dict[str, dict[str, set[str]]] = {}
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="de-DE")
-    page = context.new_page()
-    try:
-        for path in PUBLIC:
-            visit(page, url(base, path, lang))
-            results[f"public /{path}"] = scan(page)
-            problems += beyond_axe(page, lang, f"/{path}")
-            if path == "praesentation":
-                start, end = PRESENT[lang]
-                page.get_by_role("button", name=start).click()
-                page.get_by_role("button", name=end).wait_for(timeout=30_000)
+    page = new_page(1280, 800)
+    for path in PUBLIC:
+        visit(page, url(base, path, lang))
+        results[f"public /{path}"] = scan(page)
+        problems += beyond_axe(page, lang, f"/{path}")
+        if path == "praesentation":
+            start, end = PRESENT[lang]
+            page.get_by_role("button", name=start).click()
+            page.get_by_role("button", name=end).wait_for(timeout=30_000)
+            settle(page)
+            results["public /praesentation presenting, slide 1"] = scan(page)
+            problems += beyond_axe(page, lang, "/praesentation presenting")
+            for _ in range(3):
+                page.keyboard.press("ArrowRight")
                 settle(page)
-                results["public /praesentation presenting, slide 1"] = scan(page)
-                problems += beyond_axe(page, lang, "/praesentation presenting")
-                for _ in range(3):
-                    page.keyboard.press("ArrowRight")
-                    settle(page)
-                results["public /praesentation presenting, slide 4"] = scan(page)
-                live = page.locator("[role=status][aria-live=polite]").inner_text()
-                word = "Folie 4 von " if lang == "de" else "Slide 4 of "
-                problems += [] if live.startswith(word) else [f"slide change announced as {live!r}"]
-                page.keyboard.press("Escape")
-                settle(page)
-    finally:
-        context.close()
+            results["public /praesentation presenting, slide 4"] = scan(page)
+            live = page.locator("[role=status][aria-live=polite]").inner_text()
+            word = "Folie 4 von " if lang == "de" else "Slide 4 of "
+            problems += [] if live.startswith(word) else [f"slide change announced as {live!r}"]
+            page.keyboard.press("Escape")
+            settle(page)
     for user, paths in STAFF.items():
-        context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="de-DE")
-        page = context.new_page()
-        try:
-            log_in(page, base, user, lang)
-            for path in paths:
-                visit(page, url(base, path, lang))
-                results[f"{user} /{path}"] = scan(page)
-                problems += beyond_axe(page, lang, f"{user} /{path}")
-        finally:
-            context.close()
+        page.context.clear_cookies()  # the same tab (new_page), logged out
+        log_in(page, base, user, lang)
+        for path in paths:
+            visit(page, url(base, path, lang))
+            results[f"{user} /{path}"] = scan(page)
+            problems += beyond_axe(page, lang, f"{user} /{path}")
     return results
 
 
-def check_language(browser, base: str, lang: str) -> None:
+def check_language(new_page, base: str, lang: str) -> None:
     """axe finds no violation on any page of any role in `lang`, and nothing beyond axe is wrong; the figures of
     every page go to screenshots/axe-results-<lang>.json."""
     problems: list[str] = []
-    results = scan_all(browser, base, lang, problems)
+    results = scan_all(new_page, base, lang, problems)
     SCREENSHOTS.mkdir(exist_ok=True)
     (SCREENSHOTS / f"axe-results-{lang}.json").write_text(
         json.dumps(

@@ -34,15 +34,55 @@ def browser(chromium_path) -> Iterator:
 
 
 @pytest.fixture(scope="session")
+def browser_tab(browser) -> Iterator:
+    """The worker's one browser tab (a function that gives it, opening it again should a test have closed it)."""
+    context = browser.new_context(locale="de-DE")
+    tab = []
+
+    def get():
+        if not tab or tab[0].is_closed():
+            tab[:] = [context.new_page()]
+        return tab[0]
+
+    yield get
+    context.close()
+
+
+@pytest.fixture
+def new_page(browser_tab) -> Iterator:
+    """`new_page(width, height)`: the worker's browser tab at that size, holding nothing of an earlier test: no
+    cookie (so no login), no stored data of the page it shows. One tab for all tests because Chromium keeps what a
+    tab has loaded and compiled while it goes from page to page: a Streamlit page loads in 3.6–3.9 s in a tab that
+    has shown one before, against 7.1–7.7 s in a new tab and 7.2–8.3 s in a new context (/themenfelder, here). So a
+    test calling it twice gets the same tab; tests that need two sessions side by side make their own contexts."""
+    page = browser_tab()
+    page.context.clear_cookies()
+    page.evaluate("() => { try { sessionStorage.clear(); localStorage.clear(); } catch (e) {} }")
+
+    def make(width: int = 1280, height: int = 800):
+        page = browser_tab()
+        page.set_viewport_size({"width": width, "height": height})
+        return page
+
+    yield make
+    browser_tab().context.clear_cookies()
+
+
+@pytest.fixture(scope="session")
 def e2e_db(tmp_path_factory, seeded_template) -> Path:
+    """The demo store with the users `it` and `it_office` (role it_office) and `admin` (tests/e2e/axe_scan.py STAFF)."""
     path = tmp_path_factory.mktemp("e2e") / "kpi.duckdb"
     path.write_bytes(seeded_template.read_bytes())
+    store = Store(f"duckdb:///{path}")
+    for name, role in (("it", "it_office"), ("it_office", "it_office"), ("admin", "admin")):
+        auth.add_user(store, name, role, PASSWORD)
     return path
 
 
 @pytest.fixture(scope="session")
 def server(e2e_db) -> Iterator[str]:
-    """One server for the read-only page tests (tests that write start their own)."""
+    """One server for the tests that change no data (tests that do start their own): the page tests, and those that
+    only log in to look (the accessibility scans, the reflow checks)."""
     proc, url = start_server(e2e_db)
     yield url
     stop_server(proc)
@@ -72,26 +112,14 @@ def log_in(page, name: str = "it", password: str = PASSWORD) -> None:
     raise AssertionError("the login cookie was not set within 30 s")
 
 
-@pytest.fixture
-def private_server(tmp_path: Path, seeded_template: Path) -> Iterator[tuple[str, Store]]:
-    """A server without the public view, with the IT-office user `it`."""
-    db = tmp_path / "kpi.duckdb"
+@pytest.fixture(scope="session")
+def private_server(tmp_path_factory, seeded_template: Path) -> Iterator[tuple[str, Store]]:
+    """A server without the public view, with the IT-office user `it` (whose password stays as it is: a test that
+    changes a password adds its own user)."""
+    db = tmp_path_factory.mktemp("private") / "kpi.duckdb"
     db.write_bytes(seeded_template.read_bytes())
     store = Store(f"duckdb:///{db}")
     auth.add_user(store, "it", "it_office", PASSWORD)
     proc, url = start_server(db, {"KPI_PUBLIC_VIEW": "0"})
     yield url, store
-    stop_server(proc)
-
-
-@pytest.fixture(scope="module")
-def a11y_server(tmp_path_factory, seeded_template: Path) -> Iterator[str]:
-    """A server over the demo store with the users it_office and admin (the accessibility scans)."""
-    db = tmp_path_factory.mktemp("a11y") / "kpi.duckdb"
-    db.write_bytes(seeded_template.read_bytes())
-    store = Store(f"duckdb:///{db}")
-    for role in ("it_office", "admin"):  # the roles of tests/e2e/axe_scan.py STAFF
-        auth.add_user(store, role, role, PASSWORD)
-    proc, url = start_server(db)
-    yield url
     stop_server(proc)

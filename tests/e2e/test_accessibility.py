@@ -17,22 +17,19 @@ FOCUS = """() => { const a = document.activeElement; const s = getComputedStyle(
     return [a.tagName, s.outlineStyle, parseFloat(s.outlineWidth), s.outlineColor]; }"""
 
 
-def test_axe_finds_no_violation_on_any_page_in_german(browser, a11y_server):
-    check_language(browser, a11y_server, "de")
+def test_axe_finds_no_violation_on_any_page_in_german(new_page, server):
+    check_language(new_page, server, "de")
 
 
-def test_keyboard_focus_is_visible_on_links_and_buttons(browser, a11y_server):
+def test_keyboard_focus_is_visible_on_links_and_buttons(new_page, server):
     """A 3 px outline in a blue of 6.6:1 on white, where Streamlit shows a tint of 1.1:1."""
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    try:
-        visit(page, f"{a11y_server}/")
-        for selector in (
-            "[data-testid=stMain] [data-testid=stPageLink-NavLink]",
-            "[data-testid=stSidebarNavLink]",
-            "[data-testid=stSidebar] button",
-        ):
-            page.locator(selector).first.focus()
-            tag, style, width, color = page.evaluate(FOCUS)
-            assert style == "solid" and width >= 3 and color == "rgb(11, 87, 208)", (selector, tag, style, color)
-    finally:
-        page.close()
+    page = new_page(1280, 800)
+    visit(page, f"{server}/")
+    for selector in (
+        "[data-testid=stMain] [data-testid=stPageLink-NavLink]",
+        "[data-testid=stSidebarNavLink]",
+        "[data-testid=stSidebar] button",
+    ):
+        page.locator(selector).first.focus()
+        tag, style, width, color = page.evaluate(FOCUS)
+        assert style == "solid" and width >= 3 and color == "rgb(11, 87, 208)", (selector, tag, style, color)

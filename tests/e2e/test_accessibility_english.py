@@ -10,5 +10,5 @@ from tests.e2e.axe_scan import check_language
 pytestmark = pytest.mark.e2e
 
 
-def test_axe_finds_no_violation_on_any_page_in_english(browser, a11y_server):
-    check_language(browser, a11y_server, "en")
+def test_axe_finds_no_violation_on_any_page_in_english(new_page, server):
+    check_language(new_page, server, "en")

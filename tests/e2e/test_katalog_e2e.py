@@ -11,12 +11,12 @@ from kpi.serve import start_server, stop_server
 pytestmark = pytest.mark.e2e
 
 
-def test_katalog_typed_on_a_fresh_server_is_refused_without_admin(e2e_db, tmp_path, browser):
+def test_katalog_typed_on_a_fresh_server_is_refused_without_admin(e2e_db, tmp_path, new_page):
     db = tmp_path / "fresh.duckdb"
     shutil.copy(e2e_db, db)
     proc, url = start_server(db)
     try:
-        page = browser.new_context(viewport={"width": 1280, "height": 800}, locale="de-DE").new_page()
+        page = new_page(1280, 800)
         page.goto(url + "/katalog")
         page.get_by_text("Anmeld").or_(page.get_by_text("Berechtigung")).first.wait_for(timeout=60_000)
         body = page.inner_text("body")

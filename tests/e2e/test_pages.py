@@ -4,7 +4,6 @@ deep links (also as the first request to a fresh server), and screenshots in two
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import expect
@@ -76,20 +75,6 @@ CUT_AXIS_LABELS = """() => [...document.querySelectorAll('[data-testid=stMain] .
         .filter(([, box]) => box.width > 0 && box.left < left - 1).map(([text]) => text); })"""
 
 
-@pytest.fixture
-def page_factory(browser) -> Iterator:
-    contexts = []
-
-    def new_page(width: int = 1920, height: int = 1080):
-        context = browser.new_context(viewport={"width": width, "height": height}, locale="de-DE")
-        contexts.append(context)
-        return context.new_page()
-
-    yield new_page
-    for context in contexts:
-        context.close()
-
-
 def open_and_wait(page, url: str, texts: list[str], chart: bool) -> None:
     page.goto(url)
     main = page.locator("[data-testid='stMain']")
@@ -118,8 +103,8 @@ def assert_page_ok(page) -> None:
     assert FAILED not in page.inner_text("body")
 
 
-def test_sidebar_menu_switches_pages_without_reload(server, page_factory):
-    page = page_factory()
+def test_sidebar_menu_switches_pages_without_reload(server, new_page):
+    page = new_page(1920, 1080)
     open_and_wait(page, server + "/", PAGES["/"][1], True)
     page.locator("[data-testid='stSidebar']").get_by_role("link", name="Kennzahlen").first.click()
     page.locator("[data-testid='stMain']").get_by_text("Steckbrief").first.wait_for(timeout=60_000)
@@ -128,10 +113,10 @@ def test_sidebar_menu_switches_pages_without_reload(server, page_factory):
     assert_page_ok(page)
 
 
-def test_cockpit_list_entries_wrap_and_lead_to_their_detail(server, page_factory):
+def test_cockpit_list_entries_wrap_and_lead_to_their_detail(server, new_page):
     """At 1280 x 720 a late measure's whole title is its link (wrapped, not cut off), with the detail beneath; the
     link opens the measure's history on /massnahmen."""
-    page = page_factory(1280, 720)
+    page = new_page(1280, 720)
     open_and_wait(page, server + "/", PAGES["/"][1], True)
     link = page.locator("[data-testid='stMain'] a[href='massnahmen?massnahme=M-19']")
     expect(link).to_have_text("⚠ M-19 WLAN und Endgeräte für alle Unterrichtsräume (DigitalPakt Schule)")
@@ -145,14 +130,14 @@ def test_cockpit_list_entries_wrap_and_lead_to_their_detail(server, page_factory
     assert_page_ok(page)
 
 
-def test_a_typed_deep_link_as_first_request_to_a_fresh_server(e2e_db, tmp_path, page_factory):
+def test_a_typed_deep_link_as_first_request_to_a_fresh_server(e2e_db, tmp_path, new_page):
     """The first request to a fresh server is a typed deep link: app.py draws the sidebar with the menu, and the
     page shows the KPI the link names."""
     db = tmp_path / "fresh.duckdb"
     shutil.copy(e2e_db, db)
     proc, url = start_server(db)
     try:
-        page = page_factory()
+        page = new_page(1920, 1080)
         name, texts, chart = PAGES["/kennzahlen?kpi=EG-03"]
         open_and_wait(page, url + "/kennzahlen?kpi=EG-03", texts, chart)
         assert_page_ok(page)
@@ -164,14 +149,14 @@ def test_a_typed_deep_link_as_first_request_to_a_fresh_server(e2e_db, tmp_path, 
 
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 @pytest.mark.parametrize("path", list(PAGES), ids=[v[0] for v in PAGES.values()])
-def test_every_page_shows_its_key_texts_fits_the_screen_and_is_screenshotted(server, page_factory, path, size):
+def test_every_page_shows_its_key_texts_fits_the_screen_and_is_screenshotted(server, new_page, path, size):
     """Every page at both sizes: its key texts, charts and the shared sidebar drawn, no sideways scrolling, no label
     cut off. Screenshots go to screenshots/ for a human look: <page>-<size>.png is the first screen as a visitor sees
     it, <page>-<size>-full.png the whole page (Streamlit scrolls an inner container, so the window is made as
     tall as the content instead of using full_page)."""
     name, texts, chart = PAGES[path]
     width, height = size
-    page = page_factory(width, height)
+    page = new_page(width, height)
     open_and_wait(page, server + path, texts, chart)
     assert_page_ok(page)
     assert_sidebar_drawn(page)

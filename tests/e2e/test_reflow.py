@@ -4,14 +4,11 @@
 from __future__ import annotations
 
 import urllib.request
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from kpi import auth
-from kpi.serve import start_server, stop_server, wait_for_app
-from tests.e2e.conftest import PASSWORD, SCREENSHOTS, assert_no_exception, log_in
+from kpi.serve import wait_for_app
+from tests.e2e.conftest import SCREENSHOTS, assert_no_exception, log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -31,20 +28,8 @@ NOTE = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def reflow_server(tmp_path_factory, seeded_template: Path) -> Iterator[str]:
-    db = tmp_path_factory.mktemp("reflow") / "kpi.duckdb"
-    db.write_bytes(seeded_template.read_bytes())
-    from kpi.store import Store
-
-    auth.add_user(Store(f"duckdb:///{db}"), "it", "it_office", PASSWORD)
-    proc, url = start_server(db)
-    yield url
-    stop_server(proc)
-
-
-def open_narrow(browser, url: str):
-    page = browser.new_page(viewport={"width": 320, "height": 640})
+def open_narrow(new_page, url: str):
+    page = new_page(320, 640)
     page.goto(url)
     wait_for_app(page, timeout=60_000)
     page.wait_for_selector("[data-testid=stMain] .stPlotlyChart .main-svg", timeout=60_000)
@@ -52,64 +37,55 @@ def open_narrow(browser, url: str):
     return page
 
 
-def test_timeline_uses_the_whole_width_at_320_px(browser, reflow_server):
-    page = open_narrow(browser, f"{reflow_server}/massnahmen")
-    try:
-        page.wait_for_selector("[data-testid=stMain] .stPlotlyChart .bars path", timeout=60_000)
-        found = page.evaluate(TIMELINE)
-        bars = found["bars"]
-        assert found["plot"] >= 250, found  # was 2 px with the titles beside the bars
-        assert len(bars) == 34 and bars[len(bars) // 2] > 50, bars  # the median bar (was under 1 px)
-        SCREENSHOTS.mkdir(exist_ok=True)
-        page.locator("[data-testid=stMain] .stPlotlyChart").first.scroll_into_view_if_needed()
-        page.screenshot(path=str(SCREENSHOTS / "massnahmen-320.png"))
-    finally:
-        page.close()
+def test_timeline_uses_the_whole_width_at_320_px(new_page, server):
+    page = open_narrow(new_page, f"{server}/massnahmen")
+    page.wait_for_selector("[data-testid=stMain] .stPlotlyChart .bars path", timeout=60_000)
+    found = page.evaluate(TIMELINE)
+    bars = found["bars"]
+    assert found["plot"] >= 250, found  # was 2 px with the titles beside the bars
+    assert len(bars) == 34 and bars[len(bars) // 2] > 50, bars  # the median bar (was under 1 px)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.locator("[data-testid=stMain] .stPlotlyChart").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "massnahmen-320.png"))
 
 
 @pytest.mark.parametrize("kpi_id", ["EG-03", "EG-09"])  # the date beyond the axis ("… →"), and on it
-def test_forecast_note_stays_inside_the_screen_at_320_px(browser, reflow_server, kpi_id):
-    page = open_narrow(browser, f"{reflow_server}/kennzahlen?kpi={kpi_id}")
-    try:
-        box = page.evaluate(NOTE)
-        assert 0 <= box["left"] and box["right"] <= box["width"], box
-    finally:
-        page.close()
+def test_forecast_note_stays_inside_the_screen_at_320_px(new_page, server, kpi_id):
+    page = open_narrow(new_page, f"{server}/kennzahlen?kpi={kpi_id}")
+    box = page.evaluate(NOTE)
+    assert 0 <= box["left"] and box["right"] <= box["width"], box
 
 
 @pytest.mark.parametrize("query, lang", [("", "de"), ("?lang=en", "en")])
-def test_first_html_names_the_ui_language(reflow_server, query, lang):
+def test_first_html_names_the_ui_language(server, query, lang):
     """What a screen reader gets before Streamlit's script runs (the page path is gzip'd by Streamlit)."""
-    request = urllib.request.Request(f"{reflow_server}/kennzahlen{query}", headers={"Accept-Encoding": "identity"})
+    request = urllib.request.Request(f"{server}/kennzahlen{query}", headers={"Accept-Encoding": "identity"})
     with urllib.request.urlopen(request, timeout=30) as response:
         assert f'<html lang="{lang}">' in response.read().decode()
 
 
-def test_select_box_and_file_uploader_speak_german_in_german_mode(browser, reflow_server):
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    try:
-        page.goto(reflow_server)
-        wait_for_app(page, timeout=60_000)
-        search = page.locator("[data-testid=stSidebar] [data-testid=stSelectbox] input").first
-        search.click()
-        search.fill("zzzz")  # no option matches
-        listbox = page.locator("[role=listbox]").first
-        listbox.wait_for(timeout=10_000)
-        page.wait_for_function("() => document.querySelector('[role=listbox]').innerText.trim() === 'Keine Treffer'")
-        page.keyboard.press("Escape")
-        page.reload()
-        wait_for_app(page, timeout=60_000)
-        log_in(page)
-        page.goto(f"{reflow_server}/upload")
-        wait_for_app(page, timeout=60_000)
-        zone = page.locator("[data-testid=stFileUploaderDropzone]").first
-        zone.wait_for(timeout=60_000)
-        page.wait_for_function(
-            "() => document.querySelector('[data-testid=stFileUploaderDropzone]').innerText.includes('je Datei')",
-            timeout=10_000,
-        )
-        text = zone.inner_text()
-        assert "Hochladen" in text and "höchstens 20MB je Datei" in text, text
-        assert "per file" not in text and "Upload" not in text.replace("Hochladen", ""), text
-    finally:
-        page.close()
+def test_select_box_and_file_uploader_speak_german_in_german_mode(new_page, server):
+    page = new_page(1280, 800)
+    page.goto(server)
+    wait_for_app(page, timeout=60_000)
+    search = page.locator("[data-testid=stSidebar] [data-testid=stSelectbox] input").first
+    search.click()
+    search.fill("zzzz")  # no option matches
+    listbox = page.locator("[role=listbox]").first
+    listbox.wait_for(timeout=10_000)
+    page.wait_for_function("() => document.querySelector('[role=listbox]').innerText.trim() === 'Keine Treffer'")
+    page.keyboard.press("Escape")
+    page.reload()
+    wait_for_app(page, timeout=60_000)
+    log_in(page)
+    page.goto(f"{server}/upload")
+    wait_for_app(page, timeout=60_000)
+    zone = page.locator("[data-testid=stFileUploaderDropzone]").first
+    zone.wait_for(timeout=60_000)
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=stFileUploaderDropzone]').innerText.includes('je Datei')",
+        timeout=10_000,
+    )
+    text = zone.inner_text()
+    assert "Hochladen" in text and "höchstens 20MB je Datei" in text, text
+    assert "per file" not in text and "Upload" not in text.replace("Hochladen", ""), text

@@ -34,8 +34,9 @@ def put(store: Store, stand: date, fmt: str, data: bytes) -> Path:
     return path
 
 
-@pytest.fixture
-def cache_server(tmp_path: Path, seeded_template: Path) -> Iterator[tuple[str, Store]]:
+@pytest.fixture(scope="module")
+def cache_server(tmp_path_factory, seeded_template: Path) -> Iterator[tuple[str, Store]]:
+    tmp_path = tmp_path_factory.mktemp("cache_server")
     db = tmp_path / "kpi.duckdb"
     db.write_bytes(seeded_template.read_bytes())
     cache = tmp_path / "cache"
@@ -49,34 +50,31 @@ def cache_server(tmp_path: Path, seeded_template: Path) -> Iterator[tuple[str, S
     os.environ.pop("KPI_REPORT_CACHE", None)
 
 
-def test_download_shows_progress_then_serves_the_cached_file(browser, cache_server):
+def test_download_shows_progress_then_serves_the_cached_file(new_page, cache_server):
     url, store = cache_server
     # A build of 31.12.2025 is running (this test process stands in for it).
     marker = report_cache.cache_dir(store) / f".building-{STAND.isoformat()}_de.json"
     marker.write_text(json.dumps({"pid": os.getpid(), "started": time.time() - 5}))
-    page = browser.new_page(viewport={"width": 1280, "height": 800}, accept_downloads=True)
-    try:
-        page.goto(f"{url}/praesentation?stand={STAND.isoformat()}")
-        page.wait_for_selector("text=im Hintergrund erstellt", timeout=60000)
-        pdf_button = page.get_by_role("button", name="PDF für das Protokoll")
-        assert pdf_button.is_disabled()
+    page = new_page(1280, 800)
+    page.goto(f"{url}/praesentation?stand={STAND.isoformat()}")
+    page.wait_for_selector("text=im Hintergrund erstellt", timeout=60000)
+    pdf_button = page.get_by_role("button", name="PDF für das Protokoll")
+    assert pdf_button.is_disabled()
 
-        put(store, STAND, "pdf", PDF)  # the build finishes
-        put(store, STAND, "pptx", PPTX)
-        marker.unlink()
-        page.wait_for_selector("text=im Hintergrund erstellt", state="detached", timeout=30000)
-        wait_for_app(page)
-        assert pdf_button.is_enabled()
-        started = time.perf_counter()
-        with page.expect_download(timeout=30000) as download:
-            pdf_button.click()
-        seconds = time.perf_counter() - started
-        assert Path(download.value.path()).read_bytes() == PDF
-        assert download.value.suggested_filename == "digitalcockpit_stand_2025-12-31.pdf"
-        assert seconds < 10
-        assert_no_exception(page)
-    finally:
-        page.close()
+    put(store, STAND, "pdf", PDF)  # the build finishes
+    put(store, STAND, "pptx", PPTX)
+    marker.unlink()
+    page.wait_for_selector("text=im Hintergrund erstellt", state="detached", timeout=30000)
+    wait_for_app(page)
+    assert pdf_button.is_enabled()
+    started = time.perf_counter()
+    with page.expect_download(timeout=30000) as download:
+        pdf_button.click()
+    seconds = time.perf_counter() - started
+    assert Path(download.value.path()).read_bytes() == PDF
+    assert download.value.suggested_filename == "digitalcockpit_stand_2025-12-31.pdf"
+    assert seconds < 10
+    assert_no_exception(page)
 
 
 def test_report_api_serves_the_cached_file_and_says_when_it_is_being_made(cache_server):

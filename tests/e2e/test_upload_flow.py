@@ -51,62 +51,59 @@ def shoot(page, name: str) -> None:
     page.set_viewport_size({"width": 1920, "height": 1080})
 
 
-def test_it_office_uploads_a_german_csv_and_the_kpi_page_shows_the_value(browser, it_server):
+def test_it_office_uploads_a_german_csv_and_the_kpi_page_shows_the_value(new_page, it_server):
     url, store = it_server
     dialogs: list[str] = []
-    page = browser.new_page(viewport={"width": 1920, "height": 1080}, locale="de-DE")
+    page = new_page(1920, 1080)
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    try:
-        page.goto(url)
-        wait_for_app(page)
-        log_in(page)
-        wait_for_app(page)
+    page.goto(url)
+    wait_for_app(page)
+    log_in(page)
+    wait_for_app(page)
 
-        sidebar_link(page, "upload").click()
-        page.get_by_text("② Datei hochladen").wait_for(timeout=30000)
-        wait_for_app(page)
-        page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
-            files=[{"name": "messwerte-2025.csv", "mimeType": "text/csv", "buffer": CSV}]
-        )
-        page.get_by_text("④ Vorschau: was sich ändert").wait_for(timeout=60000)
-        wait_for_app(page)
-        assert_no_exception(page)
-        assert page.get_by_text("Keine Fehler: alle 2 Zeilen sind gültig.").is_visible()
-        page.get_by_role("button", name="Übernehmen").scroll_into_view_if_needed()
-        shoot(page, "upload-preview")
+    sidebar_link(page, "upload").click()
+    page.get_by_text("② Datei hochladen").wait_for(timeout=30000)
+    wait_for_app(page)
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
+        files=[{"name": "messwerte-2025.csv", "mimeType": "text/csv", "buffer": CSV}]
+    )
+    page.get_by_text("④ Vorschau: was sich ändert").wait_for(timeout=60000)
+    wait_for_app(page)
+    assert_no_exception(page)
+    assert page.get_by_text("Keine Fehler: alle 2 Zeilen sind gültig.").is_visible()
+    page.get_by_role("button", name="Übernehmen").scroll_into_view_if_needed()
+    shoot(page, "upload-preview")
 
-        page.get_by_role("button", name="Übernehmen").click()
-        page.get_by_text(re.compile("Übernommen als Upload #\\d+")).wait_for(timeout=60000)
-        wait_for_app(page)
-        assert_no_exception(page)
-        newest = store.uploads().iloc[0]
-        assert (newest["file_name"], newest["username"], newest["kind"]) == ("messwerte-2025.csv", "it", "measurements")
+    page.get_by_role("button", name="Übernehmen").click()
+    page.get_by_text(re.compile("Übernommen als Upload #\\d+")).wait_for(timeout=60000)
+    wait_for_app(page)
+    assert_no_exception(page)
+    newest = store.uploads().iloc[0]
+    assert (newest["file_name"], newest["username"], newest["kind"]) == ("messwerte-2025.csv", "it", "measurements")
 
-        sidebar_link(page, "protokoll").click()
-        page.get_by_text("Upload #", exact=False).first.wait_for(timeout=30000)
-        wait_for_app(page)
-        assert_no_exception(page)
-        shoot(page, "protokoll")
+    sidebar_link(page, "protokoll").click()
+    page.get_by_text("Upload #", exact=False).first.wait_for(timeout=30000)
+    wait_for_app(page)
+    assert_no_exception(page)
+    shoot(page, "protokoll")
 
-        page.goto(f"{url}/kennzahlen?kpi=EG-02")
-        wait_for_app(page)
-        page.get_by_text("23.456").first.wait_for(timeout=30000)
-        assert_no_exception(page)
+    page.goto(f"{url}/kennzahlen?kpi=EG-02")
+    wait_for_app(page)
+    page.get_by_text("23.456").first.wait_for(timeout=30000)
+    assert_no_exception(page)
 
-        page.goto(f"{url}/kennzahlen?kpi=EG-03")
-        wait_for_app(page)
-        page.get_by_text("61,5").first.wait_for(timeout=30000)
-        assert page.locator("b", has_text=re.compile("^x$")).count() == 0
-        assert dialogs == []
-    finally:
-        page.close()
+    page.goto(f"{url}/kennzahlen?kpi=EG-03")
+    wait_for_app(page)
+    page.get_by_text("61,5").first.wait_for(timeout=30000)
+    assert page.locator("b", has_text=re.compile("^x$")).count() == 0
+    assert dialogs == []
 
 
-def test_a_viewer_typing_the_upload_url_on_a_fresh_server_gets_no_file_uploader(browser, tmp_path, seeded_template):
+def test_a_viewer_typing_the_upload_url_on_a_fresh_server_gets_no_file_uploader(new_page, tmp_path, seeded_template):
     db = tmp_path / "kpi.duckdb"
     db.write_bytes(seeded_template.read_bytes())
     proc, url = start_server(db)  # fresh: no session has run app.py yet
-    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page = new_page(1280, 720)
     try:
         page.goto(f"{url}/upload")
         wait_for_app(page)
@@ -127,5 +124,4 @@ def test_a_viewer_typing_the_upload_url_on_a_fresh_server_gets_no_file_uploader(
         page.get_by_text("Für diese Seite ist eine Anmeldung nötig").wait_for(timeout=30000)
         assert page.locator("[data-testid='stDataFrame']").count() == 0
     finally:
-        page.close()
         stop_server(proc)

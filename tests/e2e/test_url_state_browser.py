@@ -16,49 +16,43 @@ def sidebar_text(page) -> str:
     return page.locator("[data-testid='stSidebar']").inner_text()
 
 
-def test_link_with_language_and_stand_survives_reload_and_page_switch(server, browser):
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    try:
-        page.goto(f"{server}/kennzahlen?kpi=EG-03&lang=en&stand=2025-12-31")
-        wait_for_app(page)
-        assert "Language" in sidebar_text(page) and "Frozen as of" in sidebar_text(page)
-        assert "Frozen as of 31/12/2025" in sidebar_text(page)  # English date format
-        page.reload()
-        wait_for_app(page)
-        assert "Frozen as of" in sidebar_text(page)
-        assert "lang=en" in page.url and "stand=2025-12-31" in page.url and "kpi=EG-03" in page.url
-        page.locator("[data-testid='stSidebar'] a[href$='massnahmen']").first.click()  # a page from the menu
-        page.wait_for_url(re.compile(r"/massnahmen"))
-        wait_for_app(page)
-        page.wait_for_function("() => location.search.includes('stand=2025-12-31')", timeout=15000)
-        assert "lang=en" in page.url
-        assert_no_exception(page)
-    finally:
-        page.close()
+def test_link_with_language_and_stand_survives_reload_and_page_switch(server, new_page):
+    page = new_page(1280, 800)
+    page.goto(f"{server}/kennzahlen?kpi=EG-03&lang=en&stand=2025-12-31")
+    wait_for_app(page)
+    assert "Language" in sidebar_text(page) and "Frozen as of" in sidebar_text(page)
+    assert "Frozen as of 31/12/2025" in sidebar_text(page)  # English date format
+    page.reload()
+    wait_for_app(page)
+    assert "Frozen as of" in sidebar_text(page)
+    assert "lang=en" in page.url and "stand=2025-12-31" in page.url and "kpi=EG-03" in page.url
+    page.locator("[data-testid='stSidebar'] a[href$='massnahmen']").first.click()  # a page from the menu
+    page.wait_for_url(re.compile(r"/massnahmen"))
+    wait_for_app(page)
+    page.wait_for_function("() => location.search.includes('stand=2025-12-31')", timeout=15000)
+    assert "lang=en" in page.url
+    assert_no_exception(page)
 
 
-def test_presentation_survives_reload_on_its_slide_in_presentation_mode(server, browser):
-    page = browser.new_page(viewport={"width": 1280, "height": 720})
-    try:
-        page.goto(f"{server}/praesentation?stand=2025-12-31")
-        page.wait_for_selector("text=Folie 1 /", timeout=60000)
+def test_presentation_survives_reload_on_its_slide_in_presentation_mode(server, new_page):
+    page = new_page(1280, 720)
+    page.goto(f"{server}/praesentation?stand=2025-12-31")
+    page.wait_for_selector("text=Folie 1 /", timeout=60000)
+    wait_for_app(page)
+    page.get_by_role("button", name="Präsentieren").click()
+    page.wait_for_selector("button:has-text('Beenden')", timeout=30000)
+    wait_for_app(page)
+    for number in (2, 3, 4):
+        page.keyboard.press("ArrowRight")
+        page.wait_for_selector(f".st-key-slide .slide-no >> text=/^Folie {number} \\//", timeout=30000)
         wait_for_app(page)
-        page.get_by_role("button", name="Präsentieren").click()
-        page.wait_for_selector("button:has-text('Beenden')", timeout=30000)
-        wait_for_app(page)
-        for number in (2, 3, 4):
-            page.keyboard.press("ArrowRight")
-            page.wait_for_selector(f".st-key-slide .slide-no >> text=/^Folie {number} \\//", timeout=30000)
-            wait_for_app(page)
-        page.wait_for_function("() => location.search.includes('folie=4')", timeout=15000)
-        assert "modus=praesentieren" in page.url and "stand=2025-12-31" in page.url
+    page.wait_for_function("() => location.search.includes('folie=4')", timeout=15000)
+    assert "modus=praesentieren" in page.url and "stand=2025-12-31" in page.url
 
-        page.reload()
-        page.wait_for_selector(".st-key-slide .slide-no >> text=/^Folie 4 \\//", timeout=60000)
-        wait_for_app(page)
-        assert page.locator("button:has-text('Beenden')").count() == 1  # still presenting
-        assert page.locator("section[data-testid='stSidebar']").is_hidden()
-        assert "Stand: 31.12.2025" in page.locator(".st-key-slide").inner_text()
-        assert_no_exception(page)
-    finally:
-        page.close()
+    page.reload()
+    page.wait_for_selector(".st-key-slide .slide-no >> text=/^Folie 4 \\//", timeout=60000)
+    wait_for_app(page)
+    assert page.locator("button:has-text('Beenden')").count() == 1  # still presenting
+    assert page.locator("section[data-testid='stSidebar']").is_hidden()
+    assert "Stand: 31.12.2025" in page.locator(".st-key-slide").inner_text()
+    assert_no_exception(page)

@@ -80,14 +80,15 @@ def test_login_survives_reload_and_new_tab_and_logout_ends_it(browser, private_s
 
 def test_password_change_ends_the_cookie_login_at_once(browser, private_server):
     url, store = private_server
+    auth.add_user(store, "it-2", "it_office", PASSWORD)
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="de-DE")
     try:
         page = context.new_page()
         page.goto(url + "/")
         wait_for_app(page)
-        log_in(page)
+        log_in(page, "it-2")
         assert session_cookie(context) is not None
-        auth.set_password(store, "it", "Ein-neues-Passwort-1")
+        auth.set_password(store, "it-2", "Ein-neues-Passwort-1")
         page.reload()
         wait_for_app(page)
         assert LOGGED_IN not in sidebar_text(page)
