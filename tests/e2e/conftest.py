@@ -112,6 +112,28 @@ def log_in(page, name: str = "it", password: str = PASSWORD) -> None:
     raise AssertionError("the login cookie was not set within 30 s")
 
 
+def start_presenting(page, base: str, stand: str = "2025-12-31", settle=wait_for_app) -> None:
+    """The committee deck as of `stand` in presentation mode, each run ended (`settle`)."""
+    page.goto(f"{base}/praesentation?stand={stand}")
+    page.wait_for_selector("text=Folie 1 /", timeout=60000)
+    settle(page)
+    page.get_by_role("button", name="Präsentieren").click()
+    page.wait_for_selector("button:has-text('Beenden')", timeout=30000)
+    settle(page)
+
+
+def preview_upload(page, data: bytes, name: str = "messwerte-2025.csv") -> None:
+    """Logged in as the IT office: the upload page from the sidebar menu, a CSV file chosen and its preview drawn."""
+    page.locator("[data-testid='stSidebar'] a[href$='upload']").first.click()
+    page.get_by_text("② Datei hochladen").wait_for(timeout=30000)
+    wait_for_app(page)
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
+        files=[{"name": name, "mimeType": "text/csv", "buffer": data}]
+    )
+    page.get_by_text("④ Vorschau: was sich ändert").wait_for(timeout=60000)
+    wait_for_app(page)
+
+
 @pytest.fixture(scope="session")
 def private_server(tmp_path_factory, seeded_template: Path) -> Iterator[tuple[str, Store]]:
     """A server without the public view, with the IT-office user `it` (whose password stays as it is: a test that

@@ -15,8 +15,9 @@ import pytest
 
 from kpi import auth
 from kpi.cluster import find_nginx, start_cluster
+from kpi.serve import start_server, stop_server
 from kpi.store import Store
-from tests.e2e.conftest import ROOT, assert_no_exception, log_in, start_server, stop_server, wait_for_app
+from tests.e2e.conftest import ROOT, assert_no_exception, log_in, preview_upload, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -110,14 +111,7 @@ def test_through_the_proxy_the_it_office_logs_in_uploads_and_another_server_show
         wait_for_app(page)
         assert_no_exception(page)
 
-        page.locator("[data-testid='stSidebar'] a[href$='upload']").click()
-        page.get_by_text("② Datei hochladen").wait_for(timeout=30000)
-        wait_for_app(page)
-        page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
-            files=[{"name": "messwerte-2025.csv", "mimeType": "text/csv", "buffer": CSV}]
-        )
-        page.get_by_text("④ Vorschau: was sich ändert").wait_for(timeout=60000)
-        wait_for_app(page)
+        preview_upload(page, CSV)
         page.get_by_role("button", name="Übernehmen").click()
         page.get_by_text(re.compile("Übernommen als Upload #\\d+")).wait_for(timeout=60000)
         assert_no_exception(page)

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import SCREENSHOTS, assert_no_exception, wait_for_app
+from tests.e2e.conftest import SCREENSHOTS, assert_no_exception, start_presenting, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -50,12 +50,7 @@ def smallest_text_px(page) -> float:
 def test_presenting_the_deck(server, new_page, width, height):
     SCREENSHOTS.mkdir(exist_ok=True)
     page = new_page(width, height)
-    page.goto(f"{server}/praesentation?stand=2025-12-31")
-    page.wait_for_selector("text=Folie 1 /", timeout=60000)
-    settle(page)
-    page.get_by_role("button", name="Präsentieren").click()
-    page.wait_for_selector("button:has-text('Beenden')", timeout=30000)
-    settle(page)
+    start_presenting(page, server, settle=settle)
 
     # Presenting: the slide alone, no sidebar and no Streamlit chrome.
     assert page.locator("section[data-testid='stSidebar']").is_hidden()

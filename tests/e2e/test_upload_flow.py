@@ -11,8 +11,9 @@ import pytest
 from playwright.sync_api import expect
 
 from kpi import auth
+from kpi.serve import start_server, stop_server
 from kpi.store import Store
-from tests.e2e.conftest import SCREENSHOTS, assert_no_exception, log_in, start_server, stop_server, wait_for_app
+from tests.e2e.conftest import SCREENSHOTS, assert_no_exception, log_in, preview_upload, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -61,14 +62,7 @@ def test_it_office_uploads_a_german_csv_and_the_kpi_page_shows_the_value(new_pag
     log_in(page)
     wait_for_app(page)
 
-    sidebar_link(page, "upload").click()
-    page.get_by_text("② Datei hochladen").wait_for(timeout=30000)
-    wait_for_app(page)
-    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
-        files=[{"name": "messwerte-2025.csv", "mimeType": "text/csv", "buffer": CSV}]
-    )
-    page.get_by_text("④ Vorschau: was sich ändert").wait_for(timeout=60000)
-    wait_for_app(page)
+    preview_upload(page, CSV)
     assert_no_exception(page)
     assert page.get_by_text("Keine Fehler: alle 2 Zeilen sind gültig.").is_visible()
     page.get_by_role("button", name="Übernehmen").scroll_into_view_if_needed()

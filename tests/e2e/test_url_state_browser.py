@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import assert_no_exception, wait_for_app
+from tests.e2e.conftest import assert_no_exception, start_presenting, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -36,12 +36,7 @@ def test_link_with_language_and_stand_survives_reload_and_page_switch(server, ne
 
 def test_presentation_survives_reload_on_its_slide_in_presentation_mode(server, new_page):
     page = new_page(1280, 720)
-    page.goto(f"{server}/praesentation?stand=2025-12-31")
-    page.wait_for_selector("text=Folie 1 /", timeout=60000)
-    wait_for_app(page)
-    page.get_by_role("button", name="Präsentieren").click()
-    page.wait_for_selector("button:has-text('Beenden')", timeout=30000)
-    wait_for_app(page)
+    start_presenting(page, server)
     for number in (2, 3, 4):
         page.keyboard.press("ArrowRight")
         page.wait_for_selector(f".st-key-slide .slide-no >> text=/^Folie {number} \\//", timeout=30000)
