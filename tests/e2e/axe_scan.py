@@ -171,6 +171,7 @@ def scan_all(new_page, base: str, lang: str, problems: list[str]) -> dict[str, d
     what axe cannot see into `problems`."""
     results: dict[str, dict[str, set[str]]] = {}
     page = new_page(1280, 800)
+    page.goto("about:blank")  # the shared tab may still show an earlier test's page (presenting, say): load anew
     for path in PUBLIC:
         go(page, base, path, lang)
         results[f"public /{path}"] = scan(page)
