@@ -24,7 +24,8 @@ run: $(VENV)/.installed
 seed: $(VENV)/.installed
 	$(PY) -m kpi seed
 
-# A Chromium for the browser tests: the system's, else Debian's package, else Playwright's own build.
+# A Chromium for the browser tests: the system's, else Debian's package, else Playwright's own build; beside it Chromium's
+# headless shell (Debian's `chromium-headless-shell`), which the browser tests and the reports' charts use (kpi/browser.py).
 chromium: $(VENV)/.dev-installed
 	@$(PY) -m kpi.browser --ensure
 

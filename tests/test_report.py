@@ -361,7 +361,7 @@ def test_charts_on_disk_need_no_browser(pdf, report_store, monkeypatch):
     drawn, even where no Chromium is left."""
     report.clear_image_cache()
     monkeypatch.delenv("BROWSER_PATH", raising=False)
-    monkeypatch.setattr(report, "find_chromium", lambda: None)
+    monkeypatch.setattr(report, "find_headless", lambda: None)
     again = report.build_report(report_store, AS_OF, "pdf", charts=report_cache.chart_dir(report_store))
     assert again.data == pdf.data and again.rendered == 0
 
@@ -416,7 +416,7 @@ def test_charts_kaleido_could_not_draw_are_drawn_again_and_a_lasting_failure_is_
 
 def test_no_browser_is_a_report_error(monkeypatch):
     monkeypatch.delenv("BROWSER_PATH", raising=False)
-    monkeypatch.setattr(report, "find_chromium", lambda: None)
+    monkeypatch.setattr(report, "find_headless", lambda: None)
     job = report.ImageJob("never-drawn-before", lambda: None, 10, 10)
     with pytest.raises(report.ReportError, match="Kein Chromium"):
         report.render_images([job])

@@ -28,7 +28,7 @@ import plotly.graph_objects as go
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 
-from kpi.browser import find_chromium
+from kpi.browser import find_headless
 from kpi.i18n import LANGUAGE_TAGS, t
 from kpi.report import deck as decks
 from kpi.report.deck import (
@@ -150,7 +150,7 @@ def browser_path(lang: str = "de") -> str:
         if not os.path.exists(path):
             raise ReportError(t("report.bad_browser", lang, path=path))
         return path
-    path = find_chromium()
+    path = find_headless()
     if not path:
         raise ReportError(t("report.no_browser", lang))
     os.environ["BROWSER_PATH"] = path
