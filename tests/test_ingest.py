@@ -114,6 +114,86 @@ def test_bad_rows_name_row_and_column_and_write_nothing(store, tmp_path, line, c
     assert len(store.uploads()) == 0
 
 
+def test_every_check_reports_its_own_row_in_one_file_and_nothing_is_written(store, tmp_path):
+    """Each check finds its row among many (the import flags suspect rows in one pass, then words each problem).
+    Control characters are refused for the whole CSV file before (file.control_char); see the XLSX test below."""
+    rows = [
+        ";2024;5;;;",
+        "XX-99;2024;5;;;",
+        "EG-01;;5;;;",
+        "EG-01;2024-13;5;;;",
+        "EG-01;1900;5;;;",
+        "EG-01;Q3/2024;5;;;",
+        "EG-02;2024;abc;;;",
+        "EG-01;2024;101,5;;;",
+        "EG-02;2022;9.999.999.999.999.999;;;",
+        "EG-02;2021;5;;;ungefähr",
+        "EG-02;2020;5;" + "x" * 2001 + ";;",
+        "EG-03;2024;1;;;",
+        "EG-03;2024;2;;;",
+        "EG-02;2017;;;;",  # a template row left empty: skipped, not a problem
+        "EG-02;2016;5;gut;Portal;vorläufig",  # fine
+    ]
+    path = write(tmp_path, "alles.csv", "Kennzahl;Zeitraum;Wert;Kommentar;Quelle;Qualität\n" + "\n".join(rows) + "\n")
+    result = import_file(store, path)
+    assert [(p.row, p.column, p.code) for p in result.problems] == [
+        (2, "kpi_id", "kpi.missing"),
+        (3, "kpi_id", "kpi.unknown"),
+        (4, "period", "period.missing"),
+        (5, "period", "period.unreadable"),
+        (6, "period", "period.out_of_range"),
+        (7, "period", "period.frequency"),
+        (8, "value", "value.format"),
+        (9, "value", "value.out_of_range"),
+        (10, "value", "value.not_finite"),
+        (11, "quality", "quality.unknown"),
+        (12, "comment", "comment.too_long"),
+        (13, "value", "row.conflict"),
+        (14, "value", "row.conflict"),
+    ]
+    assert result.problem_count == 13 and result.not_filled == 1
+    by_row = {p.row: p for p in result.problems}
+    assert (by_row[3].value, by_row[5].value, by_row[9].value) == ("XX-99", "2024-13", "101,5")  # as written
+    assert by_row[13].params["kpi_name"] and by_row[13].params["kpi"] == "EG-03"
+    assert measurement_rows(store) == 0
+    assert len(store.uploads()) == 0
+
+
+def test_control_characters_in_rows_from_memory_are_refused_per_row(store):
+    import pandas as pd
+
+    from kpi.ingest import import_frame
+
+    frame = pd.DataFrame(
+        {
+            "kpi_id": ["EG-02", "EG-02", "EG-02"],
+            "period": ["2019", "2018", "2017"],
+            "value": [5.0, 6.0, 7.0],
+            "comment": ["a\x1bb", None, "gut"],
+            "source": [None, "Portal\x07", "Portal"],
+        }
+    )
+    result = import_frame(store, frame, name="Korrektur")
+    assert [(p.row, p.column, p.code) for p in result.problems] == [
+        (2, "comment", "text.control_char"),
+        (3, "source", "text.control_char"),
+    ]
+    assert measurement_rows(store) == 0
+
+
+def test_warnings_quote_the_period_and_the_value_as_written(store, tmp_path):
+    first = write(tmp_path, "vorher.csv", "Kennzahl;Zeitraum;Wert\nEG-02;2024;1.000\n")
+    assert import_file(store, first, user="it").ok
+    later = write(
+        tmp_path, "nachher.csv", "Kennzahl;Zeitraum;Wert\nEG-01;2024;5\nEG-02;2024;2.500,5\nEG-01;Jahr 2027;5\n"
+    )
+    result = import_file(store, later, today=date(2026, 12, 2), dry_run=True)
+    assert result.ok, result.problems
+    warnings = {p.code: (p.row, p.value) for p in result.warnings}
+    assert warnings["period.future"] == (4, "Jahr 2027")
+    assert warnings["value.jump"] == (3, "2.500,5")
+
+
 def test_conflicting_duplicates_are_refused_identical_ones_collapse(store, tmp_path):
     same = write(tmp_path, "same.csv", "Kennzahl;Zeitraum;Wert\nEG-02;2024;100\nEG-02;2024;100\n")
     result = import_file(store, same)
