@@ -25,7 +25,7 @@ seed: $(VENV)/.installed
 	$(PY) -m kpi seed
 
 # A Chromium for the browser tests: the system's, else Debian's package, else Playwright's own build; beside it Chromium's
-# headless shell (Debian's `chromium-headless-shell`), which the browser tests and the reports' charts use (kpi/browser.py).
+# headless shell (Debian's `chromium-headless-shell`), in which Kaleido draws the reports' charts (kpi/browser.py).
 chromium: $(VENV)/.dev-installed
 	@$(PY) -m kpi.browser --ensure
 

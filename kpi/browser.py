@@ -4,10 +4,12 @@ Order: $KPI_CHROMIUM, the system's chromium, Playwright's own downloaded build. 
 kpi.browser --ensure` installs one where none exists (Debian's package as root, else
 `playwright install chromium`), so that `make test` works on a fresh machine.
 
-Two kinds of Chromium: the full browser (`find_chromium`: screenshots to look at, the page benchmarks, what a
-visitor runs) and Chromium's headless shell where one is installed (`find_headless`: the browser tests and the
-charts Kaleido draws for the reports). The shell is the same engine without the desktop browser around it; it
-starts and draws faster here, and a chart drawn by either is the same PNG, byte for byte.
+Two kinds of Chromium: the full browser (`find_chromium`: the browser tests, the page benchmarks, what a visitor
+runs) and Chromium's headless shell where one is installed (`find_headless`: the charts Kaleido draws for the
+reports). The shell is the same engine without the desktop browser around it; it starts and draws faster here, and
+a chart drawn by either is the same PNG, byte for byte. The browser tests stay in the full browser: in the shell
+they ran a third faster, but in one of two full runs a tab stopped answering (a click waited for ever for the
+element to hold still, then the page would not load), which the full browser has not done in its last seven runs.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Which Chromium is used for what (kpi.browser): the headless shell for tests and charts, the browser otherwise."""
+"""Which Chromium is used for what (kpi.browser): the headless shell for the reports' charts, the browser otherwise."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def machine(tmp_path, monkeypatch):
     return lambda name: _executable(bin_dir / name)
 
 
-def test_the_headless_shell_is_preferred_for_tests_and_charts_the_browser_for_the_rest(machine):
+def test_the_headless_shell_is_preferred_for_charts_the_browser_for_the_rest(machine):
     full = machine("chromium")
     assert (browser.find_chromium(), browser.find_headless()) == (full, full)
     assert browser._missing() == ["chromium-headless-shell"]

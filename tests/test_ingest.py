@@ -116,40 +116,31 @@ def test_bad_rows_name_row_and_column_and_write_nothing(store, tmp_path, line, c
 
 def test_every_check_reports_its_own_row_in_one_file_and_nothing_is_written(store, tmp_path):
     """Each check finds its row among many (the import flags suspect rows in one pass, then words each problem).
-    Control characters are refused for the whole CSV file before (file.control_char); see the XLSX test below."""
-    rows = [
-        ";2024;5;;;",
-        "XX-99;2024;5;;;",
-        "EG-01;;5;;;",
-        "EG-01;2024-13;5;;;",
-        "EG-01;1900;5;;;",
-        "EG-01;Q3/2024;5;;;",
-        "EG-02;2024;abc;;;",
-        "EG-01;2024;101,5;;;",
-        "EG-02;2022;9.999.999.999.999.999;;;",
-        "EG-02;2021;5;;;ungefähr",
-        "EG-02;2020;5;" + "x" * 2001 + ";;",
-        "EG-03;2024;1;;;",
-        "EG-03;2024;2;;;",
-        "EG-02;2017;;;;",  # a template row left empty: skipped, not a problem
-        "EG-02;2016;5;gut;Portal;vorläufig",  # fine
+    Control characters are refused for the whole CSV file before (file.control_char); see the next test."""
+    flagged = [  # line 2 onwards: the row, the column and the check that reports it
+        (";2024;5;;;", "kpi_id", "kpi.missing"),
+        ("XX-99;2024;5;;;", "kpi_id", "kpi.unknown"),
+        ("EG-01;;5;;;", "period", "period.missing"),
+        ("EG-01;2024-13;5;;;", "period", "period.unreadable"),
+        ("EG-01;1900;5;;;", "period", "period.out_of_range"),
+        ("EG-01;Q3/2024;5;;;", "period", "period.frequency"),
+        ("EG-02;2024;abc;;;", "value", "value.format"),
+        ("EG-01;2024;101,5;;;", "value", "value.out_of_range"),
+        ("EG-02;2022;9.999.999.999.999.999;;;", "value", "value.not_finite"),
+        ("EG-02;2021;5;;;ungefähr", "quality", "quality.unknown"),
+        ("EG-02;2020;5;" + "x" * 2001 + ";;", "comment", "comment.too_long"),
+        ("EG-03;2024;1;;;", "value", "row.conflict"),
+        ("EG-03;2024;2;;;", "value", "row.conflict"),
     ]
+    fine = [
+        "EG-02;2017;;;;",  # a template row left empty: skipped, not a problem
+        "EG-02;2016;5;gut;Portal;vorläufig",
+    ]
+    rows = [row for row, _, _ in flagged] + fine
     path = write(tmp_path, "alles.csv", "Kennzahl;Zeitraum;Wert;Kommentar;Quelle;Qualität\n" + "\n".join(rows) + "\n")
     result = import_file(store, path)
     assert [(p.row, p.column, p.code) for p in result.problems] == [
-        (2, "kpi_id", "kpi.missing"),
-        (3, "kpi_id", "kpi.unknown"),
-        (4, "period", "period.missing"),
-        (5, "period", "period.unreadable"),
-        (6, "period", "period.out_of_range"),
-        (7, "period", "period.frequency"),
-        (8, "value", "value.format"),
-        (9, "value", "value.out_of_range"),
-        (10, "value", "value.not_finite"),
-        (11, "quality", "quality.unknown"),
-        (12, "comment", "comment.too_long"),
-        (13, "value", "row.conflict"),
-        (14, "value", "row.conflict"),
+        (line, column, code) for line, (_, column, code) in enumerate(flagged, start=2)
     ]
     assert result.problem_count == 13 and result.not_filled == 1
     by_row = {p.row: p for p in result.problems}

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kpi import auth, sessions
-from kpi.browser import LAUNCH_ARGS, find_headless
+from kpi.browser import LAUNCH_ARGS, find_chromium
 from kpi.serve import ROOT, free_port, start_server, stop_server, wait_for_app  # noqa: F401 - shared with tests
 from kpi.store import Store
 
@@ -17,7 +17,7 @@ SCREENSHOTS = ROOT / "screenshots"
 
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
-    path = find_headless()
+    path = find_chromium()
     if not path:
         pytest.fail("no Chromium found: run `make chromium` (or set KPI_CHROMIUM)")
     return path
@@ -29,11 +29,6 @@ def browser(chromium_path) -> Iterator:
 
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=chromium_path, args=LAUNCH_ARGS)
-        # Every context as a visitor who asked for reduced motion: no transitions to draw while a test waits, so
-        # Chromium has less to do (page switches 5-10 % faster, kpi.browser), and a scan never meets a state
-        # halfway through an animation.
-        new_context = b.new_context
-        b.new_context = lambda **options: new_context(**{"reduced_motion": "reduce", **options})
         yield b
         b.close()
 
