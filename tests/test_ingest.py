@@ -81,34 +81,35 @@ def test_period_forms_normalise_to_period_end(store, tmp_path, period, frequency
     assert store.current_values()["period"].tolist() == [expected]
 
 
+HEADER = "Kennzahl;Zeitraum;Wert;Kommentar;Quelle;Qualität"
+# A row each check reports (in a file with HEADER), the column it names, its code and its German wording's start.
+ROW_CHECKS = [
+    (";2024;5;;;", "kpi_id", "kpi.missing", "Kennzahl fehlt"),
+    ("XX-99;2024;5;;;", "kpi_id", "kpi.unknown", "unbekannte Kennzahl"),
+    ("EG-01;;5;;;", "period", "period.missing", "Zeitraum fehlt"),
+    ("EG-01;2024-13;5;;;", "period", "period.unreadable", "nicht lesbar"),
+    ("EG-01;1900;5;;;", "period", "period.out_of_range", "außerhalb des zulässigen Fensters"),
+    ("EG-01;Q3/2024;5;;;", "period", "period.frequency", "ein Quartal, aber EG-01 wird jährlich"),
+    ("EG-02;2024;abc;;;", "value", "value.format", "keine Zahl"),
+    ("EG-02;2023;12.5;;;", "value", "value.format", "keine Zahl"),  # an English decimal in a German file
+    ("EG-01;2024;101,5;;;", "value", "value.out_of_range", "außerhalb des gültigen Bereichs"),
+    ("EG-02;2022;9.999.999.999.999.999;;;", "value", "value.not_finite", "keine endliche Zahl"),
+    ("EG-02;2021;5;;;ungefähr", "quality", "quality.unknown", "unbekannte Qualitätsangabe"),
+    ("EG-02;2020;5;" + "x" * 2001 + ";;", "comment", "comment.too_long", "länger als 2.000 Zeichen"),
+]
+
+
 @pytest.mark.parametrize(
     "line,column,fragment",
-    [
-        ("XX-99;2024;5", "Kennzahl", "unbekannte Kennzahl"),
-        (";2024;5", "Kennzahl", "Kennzahl fehlt"),
-        ("EG-01;2024-13;5", "Zeitraum", "nicht lesbar"),
-        ("EG-01;Q3/2024;5", "Zeitraum", "ein Quartal, aber EG-01 wird jährlich"),
-        ("EG-01;2024;abc", "Wert", "keine Zahl"),
-        ("EG-01;2024;12.5", "Wert", "keine Zahl"),
-        ("EG-01;2024;101,5", "Wert", "außerhalb des gültigen Bereichs"),
-        ("EG-01;2024", "Wert", "falsche Anzahl Spalten"),
-    ],
-    ids=[
-        "unknown-kpi",
-        "missing-kpi",
-        "bad-period",
-        "granularity",
-        "not-a-number",
-        "english-decimal-in-german-file",
-        "out-of-range",
-        "missing-column",
-    ],
+    [(row, column, fragment) for row, column, _, fragment in ROW_CHECKS]
+    + [("EG-01;2024;5;;", "quality", "falsche Anzahl Spalten")],  # a field short: the last column is missing
+    ids=[code for _, _, code, _ in ROW_CHECKS] + ["missing-column"],
 )
 def test_bad_rows_name_row_and_column_and_write_nothing(store, tmp_path, line, column, fragment):
-    path = write(tmp_path, "bad.csv", f"Kennzahl;Zeitraum;Wert\nEG-02;2024;100\n\n{line}\n")
+    path = write(tmp_path, "bad.csv", f"{HEADER}\nEG-02;2024;100;;;\n\n{line}\n")
     result = import_file(store, path)
     assert not result.ok
-    assert [(p.row, p.column_label("de")) for p in result.problems] == [(4, column)]
+    assert [(p.row, p.column) for p in result.problems] == [(4, column)]
     assert fragment in result.problems[0].message
     assert measurement_rows(store) == 0
     assert len(store.uploads()) == 0
@@ -117,18 +118,7 @@ def test_bad_rows_name_row_and_column_and_write_nothing(store, tmp_path, line, c
 def test_every_check_reports_its_own_row_in_one_file_and_nothing_is_written(store, tmp_path):
     """Each check finds its row among many (the import flags suspect rows in one pass, then words each problem).
     Control characters are refused for the whole CSV file before (file.control_char); see the next test."""
-    flagged = [  # line 2 onwards: the row, the column and the check that reports it
-        (";2024;5;;;", "kpi_id", "kpi.missing"),
-        ("XX-99;2024;5;;;", "kpi_id", "kpi.unknown"),
-        ("EG-01;;5;;;", "period", "period.missing"),
-        ("EG-01;2024-13;5;;;", "period", "period.unreadable"),
-        ("EG-01;1900;5;;;", "period", "period.out_of_range"),
-        ("EG-01;Q3/2024;5;;;", "period", "period.frequency"),
-        ("EG-02;2024;abc;;;", "value", "value.format"),
-        ("EG-01;2024;101,5;;;", "value", "value.out_of_range"),
-        ("EG-02;2022;9.999.999.999.999.999;;;", "value", "value.not_finite"),
-        ("EG-02;2021;5;;;ungefähr", "quality", "quality.unknown"),
-        ("EG-02;2020;5;" + "x" * 2001 + ";;", "comment", "comment.too_long"),
+    flagged = [(row, column, code) for row, column, code, _ in ROW_CHECKS] + [
         ("EG-03;2024;1;;;", "value", "row.conflict"),
         ("EG-03;2024;2;;;", "value", "row.conflict"),
     ]
@@ -137,15 +127,15 @@ def test_every_check_reports_its_own_row_in_one_file_and_nothing_is_written(stor
         "EG-02;2016;5;gut;Portal;vorläufig",
     ]
     rows = [row for row, _, _ in flagged] + fine
-    path = write(tmp_path, "alles.csv", "Kennzahl;Zeitraum;Wert;Kommentar;Quelle;Qualität\n" + "\n".join(rows) + "\n")
+    path = write(tmp_path, "alles.csv", HEADER + "\n" + "\n".join(rows) + "\n")
     result = import_file(store, path)
     assert [(p.row, p.column, p.code) for p in result.problems] == [
         (line, column, code) for line, (_, column, code) in enumerate(flagged, start=2)
     ]
-    assert result.problem_count == 13 and result.not_filled == 1
+    assert result.problem_count == len(flagged) and result.not_filled == 1
     by_row = {p.row: p for p in result.problems}
-    assert (by_row[3].value, by_row[5].value, by_row[9].value) == ("XX-99", "2024-13", "101,5")  # as written
-    assert by_row[13].params["kpi_name"] and by_row[13].params["kpi"] == "EG-03"
+    assert (by_row[3].value, by_row[5].value, by_row[10].value) == ("XX-99", "2024-13", "101,5")  # as written
+    assert by_row[len(flagged) + 1].params["kpi_name"] and by_row[len(flagged) + 1].params["kpi"] == "EG-03"
     assert measurement_rows(store) == 0
     assert len(store.uploads()) == 0
 
