@@ -51,7 +51,10 @@ def _l(key: str, lang: str, **values: object) -> str:
 
 # The look of Plotly's "plotly_white", as the few settings our charts use. Every figure is built in one
 # go.Figure(data, layout) call: a named template, or a template set after traces were added, is validated and
-# deep-copied again (20-70 ms per chart), the one-shot build takes a few milliseconds.
+# deep-copied again (20-70 ms per chart), the one-shot build takes a few milliseconds. It is built without Plotly's
+# validation (`_validate=False`: 4 ms instead of 12 ms per chart, 94 charts of the demo strategy in 0.39 s instead
+# of 1.1 s), so the layout is written out in full (`font=dict(size=…)`, not the shorthand `font_size`, which only
+# validation spells out); tests/test_charts.py checks every figure against its validated twin.
 _AXIS = dict(
     gridcolor="#EBF0F8",
     linecolor="#EBF0F8",
@@ -100,7 +103,7 @@ def _figure(
         margin=dict(l=10, r=10, t=40 if legend else 30, b=10),
         showlegend=legend,
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, font=dict(size=14)),
-        hoverlabel=dict(font_size=15),
+        hoverlabel=dict(font=dict(size=15)),
         paper_bgcolor="white",
         xaxis={
             "hoverformat": i18n.PLOTLY_DATE_FORMATS[lang],
@@ -116,10 +119,12 @@ def _figure(
             "separatethousands": True,
             **(yaxis or {}),
         },
-        shapes=shapes or [],
-        annotations=annotations or [],
     )
-    return go.Figure(data=traces, layout={**base, **layout})
+    if shapes:
+        base["shapes"] = shapes
+    if annotations:
+        base["annotations"] = annotations
+    return go.Figure(data=traces, layout={**base, **layout}, _validate=False)
 
 
 # Plotly's automargin grows a margin that is too small for the tick labels, the axis title or the legend, and then
@@ -481,7 +486,7 @@ def status_bar(counts: dict[str, int], lang: str = "de", height: int = 64) -> go
                 y=[""],
                 orientation="h",
                 name=status_label(status, lang),
-                marker_color=status_color(status),
+                marker=dict(color=status_color(status)),
                 text=[label if n / total > 0.06 else ""],
                 textposition="inside",
                 insidetextanchor="middle",
