@@ -465,29 +465,25 @@ def comment_notes(series: pd.DataFrame, comments: pd.DataFrame | None, since: da
     `series`: the KPI's current values (period, comment, recorded_by, recorded_at); `comments`: its discussion
     comments as store.comments returns them. `since`: only periods from that day on (the periods in view)."""
     rows = []
-    if len(series) and "comment" in series:
-        has = series["comment"].map(lambda c: isinstance(c, str) and bool(c.strip()))
-        for r in series[has].itertuples():
-            rows.append(
-                dict(
-                    period=r.period,
-                    text=r.comment.strip(),
-                    kind="value",
-                    author=getattr(r, "recorded_by", None) or "",
-                    recorded_at=getattr(r, "recorded_at", None),
-                )
-            )
+    if len(series) and "comment" in series:  # column lists, not itertuples: a deck asks for every KPI's notes
+        authors, times = (
+            series[c].tolist() if c in series else [None] * len(series) for c in ("recorded_by", "recorded_at")
+        )
+        for period, text, author, at in zip(series["period"].tolist(), series["comment"].tolist(), authors, times):
+            if isinstance(text, str) and text.strip():
+                rows.append(dict(period=period, text=text.strip(), kind="value", author=author or "", recorded_at=at))
     seen = {(row["period"], row["text"]) for row in rows}
-    for r in comments.itertuples() if comments is not None and len(comments) else ():
-        text = str(r.text or "").strip()
-        if text and (r.period, text) not in seen:
-            rows.append(
-                dict(period=r.period, text=text, kind="discussion", author=r.author or "", recorded_at=r.recorded_at)
-            )
+    if comments is not None and len(comments):
+        for period, text, author, at in zip(
+            *(comments[c].tolist() for c in ("period", "text", "author", "recorded_at"))
+        ):
+            text = str(text or "").strip()
+            if text and (period, text) not in seen:
+                rows.append(dict(period=period, text=text, kind="discussion", author=author or "", recorded_at=at))
+    if since is not None:
+        rows = [row for row in rows if row["period"] >= since]
     notes = pd.DataFrame(rows, columns=NOTE_COLUMNS)
-    if since is not None and len(notes):
-        notes = notes[notes["period"] >= since]
-    if not len(notes):
+    if len(notes) < 2:
         return notes
     order = notes["kind"].map({"value": 0, "discussion": 1})
     return (
