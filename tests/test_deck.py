@@ -12,13 +12,14 @@ from kpi.report.deck import (
     DecisionSlide,
     ThemeSlide,
     TitleSlide,
+    _comment_notes,
     balanced_chunks,
     build_deck,
     shorten,
     stand_text,
 )
 from kpi.revisions import current_catalog
-from kpi.views import snapshot
+from kpi.views import comment_notes, snapshot
 
 D = datetime(2025, 12, 31, 23, 59, 59, 999999)
 
@@ -152,3 +153,19 @@ def test_catalog_without_kpis_still_makes_a_deck(store):
     deck = build_deck(snapshot(store, D), store.comments(D))
     assert isinstance(deck.slides[0], TitleSlide)
     assert all(c.status == "no_data" for c in deck.cards)
+
+
+def test_the_deck_asks_for_the_notes_of_every_commented_kpi_and_only_those(seeded_store):
+    """The deck reads notes only for the KPIs with a comment (a large strategy has thousands of KPIs and few
+    comments): exactly the KPIs for which views.comment_notes finds any, by a value's comment or a discussion."""
+    seeded_store.add_comment("EG-01", date(2025, 12, 31), "Zwischenbericht 7 liegt dem Ausschuss vor", "stab")
+    snap, comments = snapshot(seeded_store, None), seeded_store.comments(None)
+    noted = set()
+    for kpi in snap.kpis:
+        series = snap.series(kpi.id)
+        since = min([kpi.baseline_period, *series["period"][:1]])
+        if len(comment_notes(series, comments[comments["kpi_id"] == kpi.id], since=since)):
+            noted.add(kpi.id)
+    value_commented = {k for k, c in zip(snap.values["kpi_id"], snap.values["comment"]) if isinstance(c, str)}
+    assert "EG-01" in noted and len(noted & value_commented) >= 3
+    assert set(_comment_notes(snap, comments, "de")) == noted

@@ -379,6 +379,7 @@ def _theme_slides(snap: Snapshot, frame: pd.DataFrame, lang: str) -> list[ThemeS
 
 def _card(kpi: Kpi, snap: Snapshot, lang: str) -> KpiCard:
     st = snap.statuses[kpi.id]
+    series = snap.series(kpi.id)
     freq = kpi.frequency.value
     target = kpi.final_target
     if st.latest_value is None:
@@ -389,7 +390,7 @@ def _card(kpi: Kpi, snap: Snapshot, lang: str) -> KpiCard:
             lang,
             period=fmt_period(st.latest_period, freq, lang),
             value=fmt_value(st.latest_value, kpi.unit, lang),
-        ) + _quality_note(snap.series(kpi.id), lang)
+        ) + _quality_note(series, lang)
         plan = t(
             "deck.plan",
             lang,
@@ -426,7 +427,7 @@ def _card(kpi: Kpi, snap: Snapshot, lang: str) -> KpiCard:
         forecast=forecast,
         reach=reach,
         kpi=kpi,
-        series=snap.series(kpi.id).reset_index(drop=True),
+        series=series.reset_index(drop=True),
         evaluation=st,
     )
 
@@ -445,8 +446,11 @@ def _comment_notes(snap: Snapshot, comments: pd.DataFrame | None, lang: str) -> 
     """Per KPI its newest comments, newest period first: the comments that came with the values and the
     departments' discussion comments together (views.comment_notes), for the periods the slide's chart shows."""
     by_kpi = dict(tuple(comments.groupby("kpi_id", sort=False))) if comments is not None and len(comments) else {}
+    # Only the KPIs that have a comment at all: a large strategy has thousands of KPIs and few comments.
+    said = zip(snap.values["kpi_id"].tolist(), snap.values["comment"].tolist()) if "comment" in snap.values else ()
+    commented = set(by_kpi) | {kpi_id for kpi_id, text in said if isinstance(text, str) and text.strip()}
     notes: dict[str, list[CommentNote]] = {}
-    for kpi in snap.kpis:
+    for kpi in (k for k in snap.kpis if k.id in commented):
         series = snap.series(kpi.id)
         since = min([kpi.baseline_period, *series["period"][:1]])
         merged = comment_notes(series, by_kpi.get(kpi.id), since=since).head(NOTES_PER_KPI)
