@@ -160,21 +160,21 @@ def test_kpi_chart_speaks_the_ui_language(demo, lang, day, separators, legend):
 @pytest.mark.parametrize("lang", ["de", "en"])
 def test_every_figure_is_what_plotly_validation_would_make_of_it(demo, lang):
     """The figures are built without Plotly's validation (two thirds of their build time), so they must already
-    be what validation would make of them: every figure a page or a report draws, in both languages, equals the
-    validated figure built from it. A misspelt property makes the validated build raise; a shorthand such as
-    `marker_color`, which only validation spells out and Plotly.js would ignore, makes the two differ."""
+    be what validation would make of them: every kind of figure a page or a report draws equals the validated
+    figure built from it (in German for every demo KPI, in English for four). A misspelt property makes the
+    validated build raise; a shorthand in the layout such as `hoverlabel=dict(font_size=15)`, which only
+    validation spells out and Plotly.js would ignore, makes the two differ."""
     store, snap = demo
     snap = in_language(snap, lang)
     figures = [charts.status_bar({status: 2 for status in i18n.STATUS_STYLE}, lang)]
     figures.append(charts.measures_timeline(snap.measures, lang, today=snap.today))
-    for kpi in snap.kpis:
+    for kpi in snap.kpis if lang == "de" else snap.kpis[:4]:
         series, status = snap.series(kpi.id), snap.statuses[kpi.id]
         figures.append(charts.small_multiple(kpi, series, status, lang))
         figures.append(charts.kpi_figure(kpi, series, status, lang, today=snap.today))
     deck = load_deck(store, None, lang)
     for full in (True, False):  # the report's charts, with their sizes and fonts set after the build
-        figures += [job.build() for job in report._chart_jobs(deck, full)[0]]
-    assert len(figures) > 4 * len(snap.kpis)
+        figures += [job.build() for job in report._chart_jobs(deck, full)[0][:8]]
     for figure in figures:
         built = json.loads(pio.to_json(figure))
         assert built == json.loads(pio.to_json(go.Figure(figure.to_dict()))), built["layout"].get("title")
