@@ -33,6 +33,49 @@ PROBLEM_WIDTHS = {
 KINDS = {"measurements": auth.UPLOAD_MEASUREMENTS, "measures": auth.UPLOAD_MEASURES}
 
 
+def widths(by_key: dict[str, int]) -> dict[str, int]:
+    """Column widths (px at 1280) by text key, under the header in either language. Each is at least as wide as
+    its header's longest word on the projector (1280x720, sidebar open), so no header breaks inside a word."""
+    return {t(key, lang): width for key, width in by_key.items() for lang in ("de", "en")}
+
+
+PREVIEW_WIDTHS = {
+    "measurements": widths(
+        {
+            "col.change": 110,
+            "col.kpi": 230,
+            "col.period": 110,
+            "col.before": 95,
+            "col.new": 90,
+            "col.check": 95,
+            "col.comment": 160,
+        }
+    ),
+    "measures": widths(
+        {
+            "col.change": 110,
+            "col.measure": 220,
+            "col.state_before": 100,
+            "col.state_new": 100,
+            "col.progress_before": 115,
+            "col.progress_new": 115,
+            "col.comment": 150,
+        }
+    ),
+}
+# The due list: the KPI's name gets the width; the template's value, comment and quality columns (empty) are left out.
+DUE_WIDTHS = widths(
+    {
+        "template.kpi": 110,
+        "template.name": 285,
+        "template.unit": 90,
+        "template.period": 105,
+        "template.due": 105,
+        "template.latest": 130,
+    }
+)
+
+
 def run_import(
     kind: str, data: bytes, name: str, *, dry_run: bool, user: str | None, confirm_implausible: bool = False
 ) -> ImportResult:
@@ -166,9 +209,9 @@ with st.container(horizontal=True):
 if kind == "measurements" and not due.empty:
     with st.expander(ctx.t("up.show_due")):
         due_table = templates.measurement_template(snap, include_not_due=include, lang=ctx.lang).drop(
-            columns=[ctx.t("template.value"), ctx.t("template.comment")]
+            columns=[ctx.t("template.value"), ctx.t("template.comment"), ctx.t("template.quality")]
         )
-        ui.text_table(due_table.astype(str), {}, caption=ctx.t("up.due.caption"))
+        ui.text_table(due_table.astype(str), DUE_WIDTHS, caption=ctx.t("up.due.caption"))
 
 st.subheader(ctx.t("up.step2"))
 done = st.session_state.pop(f"upload:done:{kind}", None)
@@ -252,10 +295,9 @@ if len(preview):
     table = (
         measurement_preview(preview, ctx.lang, snap) if kind == "measurements" else measure_preview(preview, ctx.lang)
     )
-    # The KPI or measure (second column) and the comment (last) get the width; the rest share what is left.
     ui.text_table(
         table,
-        {table.columns[1]: 250, table.columns[-1]: 200},
+        PREVIEW_WIDTHS[kind],
         most=14,
         caption=ctx.t("up.preview.caption", file=uploaded.name),
     )

@@ -95,6 +95,18 @@ def assert_no_exception(page) -> None:
 
 PASSWORD = "Rathaus-2026!"
 
+# The words of the text tables' headers (kpi.web.ui.text_table) that the browser has broken across two lines.
+HEADER_WORDS_BROKEN = """() => [...document.querySelectorAll('[data-testid=stMain] .kpi-table th')].flatMap(th => {
+    const node = th.firstChild;
+    if (!node || node.nodeType !== Node.TEXT_NODE) return [];
+    return [...node.textContent.matchAll(/\\S+/g)].filter(m => {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1;
+    }).map(m => m[0]);
+})"""
+
 
 def log_in(page, name: str = "it", password: str = PASSWORD) -> None:
     """Log in with the sidebar's form (exact labels: the eye button beside the password is "Passwort anzeigen")."""

@@ -13,7 +13,14 @@ from playwright.sync_api import expect
 from kpi import auth
 from kpi.serve import start_server, stop_server
 from kpi.store import Store
-from tests.e2e.conftest import SCREENSHOTS, assert_no_exception, log_in, preview_upload, wait_for_app
+from tests.e2e.conftest import (
+    HEADER_WORDS_BROKEN,
+    SCREENSHOTS,
+    assert_no_exception,
+    log_in,
+    preview_upload,
+    wait_for_app,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -67,6 +74,14 @@ def test_it_office_uploads_a_german_csv_and_the_kpi_page_shows_the_value(new_pag
     assert page.get_by_text("Keine Fehler: alle 2 Zeilen sind gültig.").is_visible()
     page.get_by_role("button", name="Übernehmen").scroll_into_view_if_needed()
     shoot(page, "upload-preview")
+    # On the projector, with the list of values due open too, every header word of the page's tables (due, hints,
+    # preview) stays on one line.
+    page.get_by_text("Fällige Werte ansehen").click()
+    page.locator("[data-testid='stMain'] .kpi-table th", has_text="Fällig bis").wait_for(timeout=30000)
+    page.set_viewport_size({"width": 1280, "height": 720})
+    assert page.locator("[data-testid='stMain'] .kpi-table th").count() == 6 + 4 + 7
+    assert page.evaluate(HEADER_WORDS_BROKEN) == []
+    page.set_viewport_size({"width": 1920, "height": 1080})
 
     page.get_by_role("button", name="Übernehmen").click()
     page.get_by_text(re.compile("Übernommen als Upload #\\d+")).wait_for(timeout=60000)
