@@ -225,13 +225,14 @@ def check_lines(data: bytes, limit: int = MAX_LINE_CHARS, chunk: int = 1 << 22) 
             last = int(newlines[-1])
 
 
-def plain_table(data: bytes, delimiter: str, chunk: int = 1 << 22) -> bool:
+def plain_table(data: bytes, delimiter: str, newlines: int, chunk: int = 1 << 22) -> bool:
     """Whether the file is a plain table that needs no record-by-record check: no quote character (so every line is
     one record), at most MAX_ROWS lines and fewer than MAX_COLUMNS delimiters on every line. Counted with numpy
-    over chunks of the bytes (a tenth of the csv module's time); a file that is not plain gets `scan_csv`."""
+    over chunks of the bytes (a tenth of the csv module's time); a file that is not plain gets `scan_csv`.
+    `newlines`: the count of newline bytes in `data` (the caller has counted them)."""
     import numpy as np
 
-    if b'"' in data or data.count(b"\n") > MAX_ROWS:
+    if b'"' in data or newlines > MAX_ROWS:
         return False
     buffer, mark, carry = np.frombuffer(data, dtype=np.uint8), ord(delimiter), 0
     for start in range(0, len(buffer), chunk):
@@ -305,7 +306,8 @@ class CsvFile:
 
 def _parse_csv(data: bytes, keep_records: bool, scan: bool = True) -> CsvFile | None:
     """The checked file; `scan=False`: None instead of the record-by-record check (for the parsing child)."""
-    if data.count(b"\n") > MAX_ROWS * 2:  # far more lines than rows allowed: refused before decoding
+    newlines = data.count(b"\n")
+    if newlines > MAX_ROWS * 2:  # far more lines than rows allowed: refused before decoding
         raise ReadError("file.too_many_rows", f"mehr als {MAX_ROWS} Zeilen", limit=MAX_ROWS)
     # A small file cannot build much, whatever its shape: checked by the csv module alone (and numpy, which takes a
     # tenth of a second to import, is not needed).
@@ -315,7 +317,7 @@ def _parse_csv(data: bytes, keep_records: bool, scan: bool = True) -> CsvFile | 
     text, encoding = decode_as(data)
     first, delimiter = sniff(text)
     records = None
-    if keep_records or small or not plain_table(data, delimiter):
+    if keep_records or small or not plain_table(data, delimiter, newlines):
         if not scan:
             return None
         # Lines decoded piece by piece from the bytes: a StringIO of the text would hold four bytes a character.

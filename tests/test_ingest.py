@@ -36,6 +36,36 @@ def test_german_excel_csv_windows_1252_with_comment(store, tmp_path):
     assert values.loc["SC-02", "value"] == 4234
 
 
+def test_cells_typed_by_hand_are_read_like_clean_ones(store, tmp_path):
+    """Spaces around a KPI or a period, a KPI in lower case, thousands grouped with a space, a no-break space or a
+    narrow no-break space, a per cent sign: each read as the clean cell would be; problems quote the trimmed KPI."""
+    path = write(
+        tmp_path,
+        "von_hand.csv",
+        "Kennzahl;Zeitraum;Wert\n eg-02 ; 2024 ;1 234,5\nEG-07; Q3/2024;61,2 %\n EG-07 ;Q4/2024 ; 62,0 \n"
+        "SC-02;09/2024;4\u00a0234\nSC-02;10/2024;4\u202f321,5\n",
+    )
+    result = import_file(store, path)
+    assert result.ok, result.problems
+    assert (result.new, result.changed, result.unchanged) == (5, 0, 0)
+    values = {(row.kpi_id, row.period): row.value for row in store.current_values().itertuples()}
+    assert values == {
+        ("EG-02", date(2024, 12, 31)): 1234.5,
+        ("EG-07", date(2024, 9, 30)): 61.2,
+        ("EG-07", date(2024, 12, 31)): 62.0,
+        ("SC-02", date(2024, 9, 30)): 4234.0,
+        ("SC-02", date(2024, 10, 31)): 4321.5,
+    }
+    bad = write(tmp_path, "falsch.csv", "Kennzahl;Zeitraum;Wert\n xx-99 ;2024;5\n  ;2024;5\nEG-02; 2024 ;5 5\n")
+    result = import_file(store, bad)
+    assert [(p.row, p.column, p.code, p.value) for p in result.problems] == [
+        (2, "kpi_id", "kpi.unknown", "xx-99"),
+        (3, "kpi_id", "kpi.missing", ""),
+        (4, "value", "value.format", "5 5"),
+    ]
+    assert measurement_rows(store) == 5
+
+
 def test_utf8_bom_and_english_headers_plain_csv(store, tmp_path):
     path = write(
         tmp_path,
