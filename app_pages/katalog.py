@@ -18,7 +18,8 @@ from kpi.catalog_edit import (
     without_kpi,
 )
 from kpi.catalog_io import kpi_to_dict
-from kpi.i18n import DATE_INPUT_FORMATS, TEXTS, fmt_date, fmt_datetime
+from kpi.content import localized
+from kpi.i18n import DATE_INPUT_FORMATS, DIRECTIONS, FREQUENCIES, TEXTS, fmt_date, fmt_datetime
 from kpi.model import Direction, Frequency
 from kpi.problems import in_language
 from kpi.revisions import diff_catalogs, record_catalog, revision_log
@@ -30,20 +31,27 @@ PENDING = "katalog:pending"
 FLASH = "katalog:flash"
 
 
-def hierarchy(catalog, lang: str) -> None:
+def named(obj, lang: str) -> str:
+    """`ID · name` of a theme, action field, goal, KPI or unit for a selector: the name in the UI language (the German
+    one where the catalog has no English wording)."""
+    return f"{obj.id} · {localized(obj, 'name', lang).text}"
+
+
+def hierarchy(ctx, catalog) -> None:
+    """Themes, action fields, goals and KPIs with their names in the UI language (German ones marked as such)."""
     for theme in catalog.themes:
-        with st.expander(f"{theme.id} · {theme.name}"):
+        with st.expander(named(theme, ctx.lang)):
             lines = []
             for af in (a for a in catalog.action_fields if a.theme_id == theme.id):
-                lines.append(f"- **{escape_md(af.id)} · {escape_md(af.name)}**")
+                lines.append(f"- **{escape_md(af.id)} · {ui.content_md(ctx, af, 'name')}**")
                 for goal in (g for g in catalog.goals if g.action_field_id == af.id):
-                    lines.append(f"    - {escape_md(goal.id)} · {escape_md(goal.name)}")
+                    lines.append(f"    - {escape_md(goal.id)} · {ui.content_md(ctx, goal, 'name')}")
                     lines += [
-                        f"        - {escape_md(k.id)} · {escape_md(k.name)} ({escape_md(k.unit)})"
+                        f"        - {escape_md(k.id)} · {ui.content_md(ctx, k, 'name')} ({ui.content_md(ctx, k, 'unit')})"
                         for k in catalog.kpis
                         if k.goal_id == goal.id
                     ]
-            st.markdown("\n".join(lines) or "–")
+            st.markdown("\n".join(lines) or "–", unsafe_allow_html=True)
 
 
 def decision_inputs(ctx, key: str) -> tuple[str, date]:
@@ -106,7 +114,7 @@ def review(ctx, store, current) -> None:
 def edit_form(ctx, catalog) -> None:
     ids = [k.id for k in catalog.kpis]
     kpi_id = st.selectbox(
-        ctx.t("kat.kpi"), ids, format_func=lambda i: f"{i} · {catalog.kpi(i).name}", key="katalog:edit:kpi"
+        ctx.t("kat.kpi"), ids, format_func=lambda i: named(catalog.kpi(i), ctx.lang), key="katalog:edit:kpi"
     )
     current = kpi_to_dict(catalog.kpi(kpi_id))
     with st.form(f"katalog:edit:{kpi_id}"):
@@ -148,12 +156,10 @@ def add_form(ctx, catalog) -> None:
     levels = {"kpi": ctx.t("kat.kpi"), "goal": ctx.t("kat.goal"), "action_field": ctx.t("kat.action_field")}
     level = st.radio(ctx.t("kat.level"), list(levels), format_func=levels.get, horizontal=True, key="katalog:add:lvl")
     parents = {
-        "kpi": [g.id for g in catalog.goals],
-        "goal": [a.id for a in catalog.action_fields],
-        "action_field": [t.id for t in catalog.themes],
-    }[level]
+        p.id: p for p in {"kpi": catalog.goals, "goal": catalog.action_fields, "action_field": catalog.themes}[level]
+    }
     with st.form(f"katalog:add:{level}"):
-        parent = st.selectbox(ctx.t("kat.parent"), parents)
+        parent = st.selectbox(ctx.t("kat.parent"), list(parents), format_func=lambda i: named(parents[i], ctx.lang))
         ident = st.text_input(ctx.t("kat.id"))
         left, right = st.columns(2)
         name = left.text_input(ctx.t("kat.name"))
@@ -184,9 +190,16 @@ def kpi_fields(ctx, catalog) -> dict:
     cols = st.columns(4)
     unit = cols[0].text_input(ctx.t("kat.unit"), "%")
     unit_en = cols[0].text_input(ctx.t("kat.unit_en"), "")
-    direction = cols[1].selectbox(ctx.t("kat.direction"), [d.value for d in Direction])
-    frequency = cols[2].selectbox(ctx.t("kat.frequency"), [f.value for f in Frequency])
-    responsible = cols[3].selectbox(ctx.t("kat.responsible"), [u.id for u in catalog.units])
+    direction = cols[1].selectbox(
+        ctx.t("kat.direction"), [d.value for d in Direction], format_func=lambda d: DIRECTIONS[d][ctx.lang]
+    )
+    frequency = cols[2].selectbox(
+        ctx.t("kat.frequency"), [f.value for f in Frequency], format_func=lambda f: FREQUENCIES[f][ctx.lang]
+    )
+    units = {u.id: u for u in catalog.units}
+    responsible = cols[3].selectbox(
+        ctx.t("kat.responsible"), list(units), format_func=lambda i: named(units[i], ctx.lang)
+    )
     cols = st.columns(3)
     period = cols[0].text_input(ctx.t("kat.baseline_period"), str(date.today().year - 1))
     value = cols[1].number_input(ctx.t("kat.baseline"), value=0.0)
@@ -211,7 +224,7 @@ def kpi_fields(ctx, catalog) -> dict:
 def retire_form(ctx, catalog) -> None:
     with st.form("katalog:retire"):
         kpi_id = st.selectbox(
-            ctx.t("kat.kpi"), [k.id for k in catalog.kpis], format_func=lambda i: f"{i} · {catalog.kpi(i).name}"
+            ctx.t("kat.kpi"), [k.id for k in catalog.kpis], format_func=lambda i: named(catalog.kpi(i), ctx.lang)
         )
         decision, valid_from = decision_inputs(ctx, "katalog:retire")
         if st.form_submit_button(ctx.t("kat.check")):
@@ -259,7 +272,7 @@ catalog = snap.catalog
 if flash := st.session_state.pop(FLASH, None):
     st.success(escape_md(flash), icon=":material/task_alt:")
 st.subheader(ctx.t("kat.hierarchy"))
-hierarchy(catalog, ctx.lang)
+hierarchy(ctx, catalog)
 if ctx.as_of is not None:
     st.info(ctx.t("kat.frozen"), icon="🧊")
     st.stop()

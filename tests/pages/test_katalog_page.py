@@ -9,8 +9,10 @@ from datetime import date
 
 import pytest
 
+from kpi.i18n import t
 from kpi.own_strategy import remove_demo
 from kpi.revisions import current_catalog
+from kpi.text import md_escape
 from tests.pages.conftest import html_tables
 from tests.pages.roles import ADMIN, DEPT_BB, IT, VIEWER, messages, open_as, serve
 
@@ -76,6 +78,32 @@ def test_an_english_name_typed_on_the_page_is_saved_and_shown_in_english(app_sto
     assert (kpi.name_en, kpi.name) == ("Online services, revised", before.name)  # the German name stays
     kd = open_as("kennzahlen", None, {"kpi": "EG-01", "lang": "en"})
     assert "Online services, revised" in messages(kd)
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_the_forms_offer_words_and_names_in_the_ui_language_not_codes(app_store, lang):
+    """Direction and frequency in words, the parent goal, the responsible unit and the KPIs with their names, the
+    hierarchy's names: all in the UI language (in English the catalog's English wording), never the stored codes."""
+    catalog = current_catalog(app_store)
+    goal, kpi, unit = catalog.goals[0], catalog.kpi("EG-01"), catalog.units[0]
+    english = lang == "en"
+    at = open_as("katalog", ADMIN, {"lang": "en"} if english else None)
+    options = {s.label: s.options for s in at.selectbox}
+    assert options[t("kat.direction", lang)] == (
+        ["higher is better", "lower is better"] if english else ["höher ist besser", "niedriger ist besser"]
+    )
+    frequencies = options[t("kat.frequency", lang)]
+    assert frequencies[0] == ("yearly" if english else "jährlich")
+    assert ("every 2 years" if english else "alle 2 Jahre") in frequencies and "every_2_years" not in frequencies
+    goal_name, kpi_name = (goal.name_en, kpi.name_en) if english else (goal.name, kpi.name)
+    assert goal_name and kpi_name and (not english or (goal_name, kpi_name) != (goal.name, kpi.name))
+    assert options[t("kat.parent", lang)][0] == f"{goal.id} · {goal_name}"
+    unit_name = (unit.name_en or unit.name) if english else unit.name
+    assert f"{unit.id} · {unit_name}" in options[t("kat.responsible", lang)]
+    kpi_selectors = [s.options for s in at.selectbox if s.label == t("kat.kpi", lang)]
+    assert len(kpi_selectors) == 2 and all(f"EG-01 · {kpi_name}" in o for o in kpi_selectors)  # edit and retire
+    hierarchy = " ".join(m.value for e in at.expander for m in e.markdown)
+    assert md_escape(goal_name) in hierarchy and md_escape(kpi_name) in hierarchy
 
 
 def test_every_page_says_so_in_one_line_while_demo_values_are_current(app_store):
